@@ -1,0 +1,122 @@
+"""Append throughput of the PostgreSQL event store against raw single-row INSERTs on the same server.
+
+    python3 dev.py bench-append            # or: .venv/bin/python -m bench.append --events 20000
+
+Creates a scratch database on the server named by --url (default: $PARTYLEDGER_BENCH_POSTGRES_URL, else the
+local server), runs 1 and 8 concurrent writers, one event per transaction, for both the store and a plain
+table, prints both rates and their ratio, and drops the scratch database.
+
+Writers are threads of one process for both paths (the same harness), so the figures include the client's
+Python cost per append, which is what the eight-writer figure is bound by on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from domain.codec import EventCodec
+from eventstore import EventMetadata, NewEvent
+from eventstore.postgres import PostgresEventStore, postgres_engine
+
+BENCH_CODEC = EventCodec()
+
+
+@BENCH_CODEC.register
+@dataclass(frozen=True)
+class BenchmarkNoted:
+    event_type: ClassVar[str] = "BenchmarkNoted"
+    schema_version: ClassVar[int] = 1
+    text: str
+    number: int
+
+
+PAYLOAD = {"text": "Nguyễn Văn An được kết nạp vào Đảng", "number": 1}
+METADATA = EventMetadata("bench", "unit-bench", "cell_secretary", "qd24-2021", "bench")
+
+
+@contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    name = f"partyledger_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def run_writers(writers: int, total: int, work: Callable[[int, int], None]) -> float:
+    """Run `work(writer, count)` in threads that start together; return events per second."""
+    per_writer = total // writers
+    threads = [threading.Thread(target=work, args=(w, per_writer)) for w in range(writers)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return per_writer * writers / (time.perf_counter() - started)
+
+
+def store_rate(url: str, writers: int, total: int) -> float:
+    store = PostgresEventStore(postgres_engine(url, pool_size=writers), codec=BENCH_CODEC)
+    event = NewEvent("BenchmarkNoted", PAYLOAD, date(2025, 3, 1), "unit-bench", METADATA)
+    run = uuid.uuid4().hex[:8]
+
+    def work(writer: int, count: int) -> None:
+        stream = f"bench-{run}-{writer}"
+        for version in range(count):
+            store.append(stream, [event], expected_version=version)
+
+    try:
+        return run_writers(writers, total, work)
+    finally:
+        store.close()
+
+
+def raw_rate(url: str, writers: int, total: int) -> float:
+    def work(_writer: int, count: int) -> None:
+        with psycopg.connect(url, autocommit=True) as connection:
+            for _ in range(count):
+                connection.execute("INSERT INTO raw_events (data) VALUES (%s)", (Jsonb(PAYLOAD),))
+
+    return run_writers(writers, total, work)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--url",
+        default=os.environ.get(
+            "PARTYLEDGER_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
+    parser.add_argument("--events", type=int, default=10_000)
+    args = parser.parse_args()
+    print(f"{'writers':>7} {'store ev/s':>11} {'raw ev/s':>10} {'ratio':>6} {'target':>6}")
+    with scratch_database(args.url) as url:
+        PostgresEventStore(postgres_engine(url), codec=BENCH_CODEC).create_schema()
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute("CREATE TABLE raw_events (id bigserial PRIMARY KEY, data jsonb NOT NULL)")
+        for writers, target in ((1, 0.6), (8, 0.5)):
+            raw_rate(url, writers, args.events // 10)  # warm up: connections, prepared statements, caches
+            store_rate(url, writers, args.events // 10)
+            raw = raw_rate(url, writers, args.events)
+            store = store_rate(url, writers, args.events)
+            print(f"{writers:>7} {store:>11.0f} {raw:>10.0f} {store / raw:>6.2f} {target:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()

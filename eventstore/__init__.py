@@ -1,0 +1,32 @@
+"""The append-only log: one interface (`EventStore`), a PostgreSQL and a SQLite adapter."""
+
+from .envelope import AppendResult, EventMetadata, NewEvent, RecordedEvent
+from .errors import (
+    AppendOnlyViolation,
+    EventStoreError,
+    IdempotencyKeyReused,
+    InvalidAppend,
+    WrongExpectedVersion,
+)
+from .factory import open_store
+from .store import EventStore, Seal
+from .verify import Problem, VerifyReport, verify_events, verify_store
+
+__all__ = [
+    "AppendOnlyViolation",
+    "AppendResult",
+    "EventMetadata",
+    "EventStore",
+    "EventStoreError",
+    "IdempotencyKeyReused",
+    "InvalidAppend",
+    "NewEvent",
+    "Problem",
+    "RecordedEvent",
+    "Seal",
+    "VerifyReport",
+    "WrongExpectedVersion",
+    "open_store",
+    "verify_events",
+    "verify_store",
+]

@@ -1,0 +1,82 @@
+"""The envelope every event travels in: what happened, on which stream, for which unit, both clocks (I9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class EventMetadata:
+    """Who recorded the event, acting for which unit and role, under which rule set, and why (I9)."""
+
+    actor: str
+    acting_unit: str
+    role: str
+    rule_set: str
+    correlation_id: str
+    causation_id: str | None = None
+    client: str | None = None
+    document_ref: str | None = None
+
+    def as_json(self, idempotency_key: str | None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "actor": self.actor,
+            "acting_unit": self.acting_unit,
+            "role": self.role,
+            "rule_set": self.rule_set,
+            "correlation_id": self.correlation_id,
+        }
+        for name in ("causation_id", "client", "document_ref"):
+            value = getattr(self, name)
+            if value is not None:
+                data[name] = value
+        if idempotency_key is not None:
+            data["idempotency_key"] = idempotency_key
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event about to be appended; `schema_version` defaults to the codec's current one."""
+
+    event_type: str
+    data: dict[str, Any]
+    occurred_on: date
+    unit_id: str
+    metadata: EventMetadata
+    schema_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """An event as the log holds it; `data` and `schema_version` are upcast when read through the store."""
+
+    position: int
+    stream_id: str
+    stream_version: int
+    unit_id: str
+    event_type: str
+    schema_version: int
+    data: dict[str, Any]
+    metadata: dict[str, Any]
+    occurred_on: date
+    recorded_at: datetime
+    prev_hash: bytes
+    hash: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    """What an append answers: the stream's new version and the log positions written.
+
+    `duplicate` is true when an idempotency key matched an earlier append (I3): nothing new was written and
+    the first append's result is returned.
+    """
+
+    stream_id: str
+    stream_version: int
+    first_position: int
+    last_position: int
+    duplicate: bool = False

@@ -1,0 +1,34 @@
+"""Open the right adapter for a database URL, so callers never branch on the backend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from domain.codec import EVENTS, EventCodec
+
+from .postgres import PostgresEventStore
+from .sqlite import SqliteEventStore
+from .store import Clock, EventStore, utc_now
+
+
+def open_store(
+    url: str | Path, *, codec: EventCodec = EVENTS, clock: Clock = utc_now, create: bool = True
+) -> PostgresEventStore | SqliteEventStore:
+    """`postgresql://…` gives the production adapter; `sqlite:///…` or a file path the embedded one."""
+    text = str(url)
+    store: PostgresEventStore | SqliteEventStore
+    if text.startswith(("postgresql", "postgres://")):
+        store = PostgresEventStore.from_url(text, codec=codec, clock=clock)
+    elif text.startswith("sqlite") or "://" not in text:
+        store = SqliteEventStore.from_url(text, codec=codec, clock=clock)
+    else:
+        raise ValueError(
+            f"unsupported database URL {text.split('://')[0]!r}: use postgresql:// or sqlite:///"
+        )
+    if create:
+        store.create_schema()
+    return store
+
+
+def as_event_store(store: PostgresEventStore | SqliteEventStore) -> EventStore:
+    return store

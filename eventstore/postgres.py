@@ -1,0 +1,305 @@
+"""The PostgreSQL adapter: production's log.
+
+An append is one INSERT statement (see postgres_append) on a pooled autocommit connection, so the hot path
+is one round trip and one commit; everything else is plain indexed reads below the horizon (I4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+import sqlalchemy as sa
+
+from domain.codec import EVENTS, EventCodec
+
+from .canonical import GENESIS_HASH, seal_hash
+from .envelope import AppendResult, NewEvent, RecordedEvent
+from .errors import IdempotencyKeyReused, WrongExpectedVersion
+from .postgres_append import StreamHeads, append_parameters, append_sql
+from .postgres_schema import SCHEMA_LOCK_ID, SEAL_LOCK_ID, statements
+from .store import Clock, EventPage, PreparedAppend, Seal, prepare_append, upcast, utc_now
+from .validation import check_stream_id
+
+COLUMNS = (
+    "position, stream_id, stream_version, unit_id, event_type, schema_version, data, metadata, "
+    "occurred_on, recorded_at, prev_hash, hash"
+)
+
+
+def postgres_engine(url: str, *, pool_size: int = 10) -> sa.Engine:
+    """An autocommit engine on psycopg 3; each store call is its own short transaction.
+
+    Generic plans: the append statement's plan never depends on its values, and re-planning it at every
+    bind cost more than executing it (measured: 0.1 ms of 0.15 ms server time).
+    """
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return sa.create_engine(
+        url,
+        isolation_level="AUTOCOMMIT",
+        pool_size=pool_size,
+        pool_recycle=3600,
+        pool_reset_on_return=None,  # autocommit: there is never a transaction to roll back
+        connect_args={"options": "-c plan_cache_mode=force_generic_plan"},
+    )
+
+
+class PostgresEventStore:
+    """The log on PostgreSQL; insert order equals commit order through one advisory lock (I4)."""
+
+    def __init__(self, engine: sa.Engine, *, codec: EventCodec = EVENTS, clock: Clock = utc_now) -> None:
+        self.engine = engine
+        self.codec = codec
+        self._clock = clock
+        self._heads = StreamHeads()
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> PostgresEventStore:
+        return cls(postgres_engine(url), **kwargs)
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection; one that failed at the network level is dropped, not returned to the pool.
+
+        No pre-ping: it would double the round trips of the hot path. A dead pooled connection costs one
+        failed call, which the caller retries (appends carry idempotency keys for exactly that).
+        """
+        fairy = self.engine.raw_connection()
+        try:
+            connection: psycopg.Connection[Any] = fairy.driver_connection  # type: ignore[assignment]
+            yield connection
+        except psycopg.OperationalError:
+            fairy.invalidate()
+            raise
+        finally:
+            fairy.close()
+
+    def create_schema(self) -> None:
+        """Create tables, triggers and the append function; safe to run concurrently and repeatedly."""
+        with self._connection() as connection, connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_ID,))
+            for statement in statements():
+                connection.execute(statement.encode())
+
+    def append(
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        *,
+        expected_version: int,
+        idempotency_key: str | None = None,
+    ) -> AppendResult:
+        batch = prepare_append(
+            self.codec, stream_id, events, expected_version, idempotency_key, self._clock()
+        )
+        for _ in range(3):
+            head = self._head_hash(batch)
+            if head is None:
+                refused = self._refusal(batch)
+                if refused is not None:
+                    return refused
+                continue
+            try:
+                rows = self._execute_append(append_sql(len(batch.events)), append_parameters(batch, head))
+            except psycopg.errors.UniqueViolation:
+                rows = []  # a concurrent writer took this version or this key first; find out which below
+            if rows:
+                return self._appended(batch, head, [int(r[0]) for r in rows])
+            refused = self._refusal(batch)
+            if refused is not None:
+                return refused
+        raise WrongExpectedVersion(
+            batch.stream_id, batch.expected_version, self.stream_version(batch.stream_id)
+        )
+
+    def _execute_append(self, sql: str, parameters: dict[str, object]) -> list[tuple[Any, ...]]:
+        """One statement, one transaction (autocommit); the stress test widens this window on purpose."""
+        with self._connection() as connection:
+            return connection.execute(sql, parameters).fetchall()
+
+    def _head_hash(self, batch: PreparedAppend) -> bytes | None:
+        """The hash the new events chain onto, or None if the stream is not at the expected version."""
+        if batch.expected_version == 0:
+            return GENESIS_HASH
+        known = self._heads.get(batch.stream_id)
+        if known is None or known[0] != batch.expected_version:
+            known = self._read_head(batch.stream_id)
+        return known[1] if known[0] == batch.expected_version else None
+
+    def _read_head(self, stream_id: str) -> tuple[int, bytes]:
+        with self._connection() as connection:
+            row = connection.execute(
+                "SELECT stream_version, hash FROM event_log WHERE stream_id = %s "
+                "ORDER BY stream_version DESC LIMIT 1",
+                (stream_id,),
+            ).fetchone()
+        head = (int(row[0]), bytes(row[1])) if row else (0, GENESIS_HASH)
+        self._heads.remember(stream_id, *head)
+        return head
+
+    def _appended(self, batch: PreparedAppend, head: bytes, positions: list[int]) -> AppendResult:
+        version = batch.events[-1].stream_version
+        self._heads.remember(batch.stream_id, version, batch.chained(head)[-1][1])
+        return AppendResult(batch.stream_id, version, min(positions), max(positions))
+
+    def _refusal(self, batch: PreparedAppend) -> AppendResult | None:
+        """Nothing was written: say why (I2, I3). Returns only for a retried idempotent request."""
+        if batch.idempotency_key is not None:
+            with self._connection() as connection:
+                row = connection.execute(
+                    "SELECT request_digest, stream_id, stream_version, first_position, last_position "
+                    "FROM idempotency_keys WHERE key = %s",
+                    (batch.idempotency_key,),
+                ).fetchone()
+            if row is not None:
+                if bytes(row[0]) != batch.request_digest:
+                    raise IdempotencyKeyReused(batch.idempotency_key)
+                return AppendResult(row[1], int(row[2]), int(row[3]), int(row[4]), duplicate=True)
+        current, _ = self._read_head(batch.stream_id)
+        if current != batch.expected_version:
+            raise WrongExpectedVersion(batch.stream_id, batch.expected_version, current)
+        return None  # our remembered head hash was stale; the caller retries with the one just read
+
+    def stream_version(self, stream_id: str) -> int:
+        check_stream_id(stream_id)
+        with self._connection() as connection:
+            row = connection.execute(
+                "SELECT max(stream_version) FROM event_log WHERE stream_id = %s", (stream_id,)
+            ).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def read_stream(self, stream_id: str, *, after_version: int = 0) -> list[RecordedEvent]:
+        check_stream_id(stream_id)
+        events = self._select(
+            "WHERE stream_id = %s AND stream_version > %s ORDER BY stream_version", (stream_id, after_version)
+        )
+        if events:
+            self._heads.remember(stream_id, events[-1].stream_version, events[-1].hash)
+        return events
+
+    def read_unit(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> EventPage:
+        return self._page("e.unit_id = %s AND", (unit_id,), after_position, limit)
+
+    def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage:
+        return self._page("", (), after_position, limit)
+
+    def head_position(self) -> int:
+        """The last position every reader can already see in full (below the horizon)."""
+        with self._connection() as connection:
+            row = connection.execute(
+                "SELECT coalesce(max(position), 0) FROM event_log WHERE position < partyledger_horizon()"
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def iter_raw(self, *, after_position: int = 0, batch_size: int = 5000) -> Iterator[RecordedEvent]:
+        """Every final row as stored (no upcasting), in position order: what verify and export read."""
+        position = after_position
+        while True:
+            page = self._page("", (), position, batch_size, raw=True)
+            yield from page.events
+            if len(page.events) < batch_size:
+                return
+            position = page.reached
+
+    def _page(
+        self, where: str, parameters: tuple[Any, ...], after: int, limit: int, *, raw: bool = False
+    ) -> EventPage:
+        """Events after `after` below the horizon, and the horizon, from one snapshot (I4)."""
+        query = (
+            f"SELECT h.horizon, {', '.join('e.' + c.strip() for c in COLUMNS.split(','))} "
+            "FROM (SELECT partyledger_horizon() AS horizon) h LEFT JOIN LATERAL ("
+            f"SELECT * FROM event_log e WHERE {where} e.position > %s AND e.position < h.horizon "
+            "ORDER BY e.position LIMIT %s) e ON true"
+        )
+        with self._connection() as connection:
+            rows = connection.execute(query, (*parameters, after, limit)).fetchall()
+        events = [_event_from_row(row[1:]) for row in rows if row[1] is not None]
+        if not raw:
+            events = [upcast(self.codec, event) for event in events]
+        horizon = int(rows[0][0])
+        reached = events[-1].position if len(events) == limit else max(after, horizon - 1)
+        return EventPage(events, reached)
+
+    def seal(self) -> Seal | None:
+        """Seal every committed event after the last seal; None when there is nothing new."""
+        with self._connection() as connection, connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (SEAL_LOCK_ID,))
+            last = _last_seal(connection)
+            start = last.up_to_position if last else 0
+            cursor = connection.execute(
+                "SELECT position, hash FROM event_log "
+                "WHERE position > %s AND position < partyledger_horizon() ORDER BY position",
+                (start,),
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                return None
+            up_to = int(rows[-1][0])
+            prev = last.seal_hash if last else GENESIS_HASH
+            number = (last.seal_number if last else 0) + 1
+            digest = seal_hash(prev, up_to, (bytes(r[1]) for r in rows))
+            created = connection.execute(
+                "INSERT INTO log_seals VALUES (%s, %s, %s, %s, %s, %s) RETURNING *",
+                (number, up_to, len(rows), prev, digest, self._clock()),
+            ).fetchone()
+        return _seal_from_row(created)
+
+    def seals(self) -> list[Seal]:
+        with self._connection() as connection:
+            rows = connection.execute("SELECT * FROM log_seals ORDER BY seal_number").fetchall()
+        return [_seal_from_row(row) for row in rows]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _select(self, where: str, parameters: tuple[Any, ...]) -> list[RecordedEvent]:
+        return [upcast(self.codec, event) for event in self._select_raw(where, parameters)]
+
+    def _select_raw(self, where: str, parameters: tuple[Any, ...]) -> list[RecordedEvent]:
+        with self._connection() as connection:
+            rows = connection.execute(f"SELECT {COLUMNS} FROM event_log {where}", parameters).fetchall()
+        return [_event_from_row(row) for row in rows]
+
+
+def _event_from_row(row: tuple[Any, ...]) -> RecordedEvent:
+    (
+        position,
+        stream_id,
+        version,
+        unit_id,
+        event_type,
+        schema,
+        data,
+        metadata,
+        occurred,
+        recorded,
+        prev,
+        hsh,
+    ) = row
+    return RecordedEvent(
+        position,
+        stream_id,
+        version,
+        unit_id,
+        event_type,
+        schema,
+        data,
+        metadata,
+        occurred,
+        recorded,
+        bytes(prev),
+        bytes(hsh),
+    )
+
+
+def _seal_from_row(row: Any) -> Seal:
+    number, up_to, count, prev, digest, sealed_at = row
+    return Seal(int(number), int(up_to), int(count), bytes(prev), bytes(digest), sealed_at)
+
+
+def _last_seal(connection: psycopg.Connection[Any]) -> Seal | None:
+    row = connection.execute("SELECT * FROM log_seals ORDER BY seal_number DESC LIMIT 1").fetchone()
+    return _seal_from_row(row) if row else None

@@ -1,0 +1,100 @@
+"""The log's PostgreSQL schema: tables, the append-only triggers (I1) and the append function.
+
+An append is one INSERT statement (see postgres_append) without a global lock. An event's position is
+derived from its transaction id, so positions are ordered like transaction ids; a reader reads only below
+the horizon `xmin(current snapshot)` (`partyledger_horizon()`): every transaction below it has ended and
+every transaction still running (or not yet begun) will get positions above it, so a reader tailing by
+position never skips an event that commits later (I4, DESIGN's "read below the oldest in-flight
+transaction"). Positions are therefore sparse: holes mean nothing; chains and seals detect removals.
+
+A restore into a fresh cluster (whose transaction ids start low again) sets `log_position_offset` so new
+positions continue above the restored ones.
+"""
+
+from __future__ import annotations
+
+POSITIONS_PER_TRANSACTION = 1024
+"""Positions are `(transaction id + offset) × 1024 + n`: ordered like transaction ids, room for a batch."""
+
+SEAL_LOCK_ID = 7_203_411_001
+"""Serialises sealing, so two beats never write the same seal number."""
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS event_log (
+    position        bigint      PRIMARY KEY,
+    stream_id       text        NOT NULL,
+    stream_version  integer     NOT NULL CHECK (stream_version > 0),
+    unit_id         text        NOT NULL,
+    event_type      text        NOT NULL,
+    schema_version  integer     NOT NULL CHECK (schema_version > 0),
+    data            jsonb       NOT NULL,
+    metadata        jsonb       NOT NULL,
+    occurred_on     date        NOT NULL,
+    recorded_at     timestamptz NOT NULL,
+    prev_hash       bytea       NOT NULL,
+    hash            bytea       NOT NULL,
+    CONSTRAINT event_log_stream_version UNIQUE (stream_id, stream_version)
+);
+CREATE INDEX IF NOT EXISTS event_log_unit_position ON event_log (unit_id, position);
+
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    key             text        PRIMARY KEY,
+    request_digest  bytea       NOT NULL,
+    stream_id       text        NOT NULL,
+    stream_version  integer     NOT NULL,
+    first_position  bigint      NOT NULL,
+    last_position   bigint      NOT NULL,
+    recorded_at     timestamptz NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS log_seals (
+    seal_number     bigint      PRIMARY KEY,
+    up_to_position  bigint      NOT NULL UNIQUE,
+    event_count     bigint      NOT NULL,
+    prev_seal_hash  bytea       NOT NULL,
+    seal_hash       bytea       NOT NULL,
+    sealed_at       timestamptz NOT NULL
+);
+"""
+
+APPEND_ONLY = """
+CREATE OR REPLACE FUNCTION partyledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the % table is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'PL001', HINT = 'The log is the legal record; correct it with a new event.';
+END $$;
+"""
+
+TRIGGERS = [
+    f"""
+CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION partyledger_refuse_change();
+CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION partyledger_refuse_change();
+"""
+    for table in ("event_log", "idempotency_keys", "log_seals")
+]
+
+POSITION_OFFSET = """
+CREATE TABLE IF NOT EXISTS log_position_offset (
+    singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    xid_offset bigint  NOT NULL
+);
+INSERT INTO log_position_offset VALUES (true, 0) ON CONFLICT DO NOTHING;
+CREATE OR REPLACE FUNCTION partyledger_xid_offset() RETURNS bigint LANGUAGE sql STABLE AS
+    'SELECT xid_offset FROM log_position_offset';
+"""
+
+HORIZON = f"""
+CREATE OR REPLACE FUNCTION partyledger_horizon() RETURNS bigint LANGUAGE sql STABLE AS $$
+    SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint + partyledger_xid_offset())
+           * {POSITIONS_PER_TRANSACTION}
+$$;
+"""
+
+SCHEMA_LOCK_ID = 7_203_411_002
+"""Serialises concurrent schema creation (several workers starting at once)."""
+
+
+def statements() -> list[str]:
+    return [TABLES, APPEND_ONLY, *TRIGGERS, POSITION_OFFSET, HORIZON]

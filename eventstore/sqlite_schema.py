@@ -1,0 +1,57 @@
+"""The log's SQLite schema for the embedded default: same tables and append-only triggers (I1) as PostgreSQL.
+
+SQLite has one writer at a time (`BEGIN IMMEDIATE`), so insert order is commit order without an extra lock.
+"""
+
+from __future__ import annotations
+
+TABLES = [
+    """
+CREATE TABLE IF NOT EXISTS event_log (
+    position        INTEGER PRIMARY KEY,
+    stream_id       TEXT    NOT NULL,
+    stream_version  INTEGER NOT NULL CHECK (stream_version > 0),
+    unit_id         TEXT    NOT NULL,
+    event_type      TEXT    NOT NULL,
+    schema_version  INTEGER NOT NULL CHECK (schema_version > 0),
+    data            TEXT    NOT NULL,
+    metadata        TEXT    NOT NULL,
+    occurred_on     TEXT    NOT NULL,
+    recorded_at     TEXT    NOT NULL,
+    prev_hash       BLOB    NOT NULL,
+    hash            BLOB    NOT NULL,
+    UNIQUE (stream_id, stream_version)
+)""",
+    "CREATE INDEX IF NOT EXISTS event_log_unit_position ON event_log (unit_id, position)",
+    """
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    key             TEXT    PRIMARY KEY,
+    request_digest  BLOB    NOT NULL,
+    stream_id       TEXT    NOT NULL,
+    stream_version  INTEGER NOT NULL,
+    first_position  INTEGER NOT NULL,
+    last_position   INTEGER NOT NULL,
+    recorded_at     TEXT    NOT NULL
+)""",
+    """
+CREATE TABLE IF NOT EXISTS log_seals (
+    seal_number     INTEGER PRIMARY KEY,
+    up_to_position  INTEGER NOT NULL UNIQUE,
+    event_count     INTEGER NOT NULL,
+    prev_seal_hash  BLOB    NOT NULL,
+    seal_hash       BLOB    NOT NULL,
+    sealed_at       TEXT    NOT NULL
+)""",
+]
+
+TRIGGERS = [
+    f"""
+CREATE TRIGGER IF NOT EXISTS {table}_no_{operation.lower()} BEFORE {operation} ON {table}
+BEGIN SELECT RAISE(ABORT, 'the {table} table is append-only: {operation} refused'); END"""
+    for table in ("event_log", "idempotency_keys", "log_seals")
+    for operation in ("UPDATE", "DELETE")
+]
+
+
+def statements() -> list[str]:
+    return [*TABLES, *TRIGGERS]

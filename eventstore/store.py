@@ -1,0 +1,201 @@
+"""The one interface every event-store adapter offers, and the parts all adapters share.
+
+Adapters differ only in how they talk to their database; validation, hashing and upcasting happen here so
+that the contract suite proves one behaviour for both (STYLE: one abstract test suite for every store).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from domain.codec import EventCodec
+
+from .canonical import canonical_json, chain_hash, envelope_digest, request_digest
+from .envelope import AppendResult, NewEvent, RecordedEvent
+from .validation import check_batch, check_expected_version, check_idempotency_key, check_stream_id
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Seal:
+    """A checkpoint of the whole log an auditor can print and keep outside the system (I7)."""
+
+    seal_number: int
+    up_to_position: int
+    event_count: int
+    prev_seal_hash: bytes
+    seal_hash: bytes
+    sealed_at: datetime
+
+    def printable(self) -> str:
+        return (
+            f"seal {self.seal_number} · position {self.up_to_position} · "
+            f"{self.sealed_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC · sha256 {self.seal_hash.hex()}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    """Events read after a checkpoint, and how far the reader may move its checkpoint (I4).
+
+    `reached` is the position up to which this selection is complete: every event of it at or below
+    `reached` is in this page or an earlier one, and none can commit there later. With no events it may
+    still move forward, so an idle unit's projection can say it reflects the log up to now.
+    """
+
+    events: list[RecordedEvent]
+    reached: int
+
+    def __iter__(self) -> Iterator[RecordedEvent]:
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedEvent:
+    """One validated event with everything the adapter writes except position and chained hash."""
+
+    stream_version: int
+    unit_id: str
+    event_type: str
+    schema_version: int
+    data: dict[str, Any]
+    metadata: dict[str, Any]
+    occurred_on: date
+    data_json: bytes
+    metadata_json: bytes
+    digest: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedAppend:
+    stream_id: str
+    expected_version: int
+    idempotency_key: str | None
+    request_digest: bytes
+    recorded_at: datetime
+    events: list[PreparedEvent]
+
+    def chained(self, prev_hash: bytes) -> list[tuple[bytes, bytes]]:
+        """(prev_hash, hash) of each event when the stream's head hash is `prev_hash` (I7)."""
+        links: list[tuple[bytes, bytes]] = []
+        for event in self.events:
+            digest = chain_hash(prev_hash, event.digest)
+            links.append((prev_hash, digest))
+            prev_hash = digest
+        return links
+
+
+class EventStore(Protocol):
+    """The append-only log (DESIGN §3): append with expected version, idempotent, gap-free reads, seals."""
+
+    codec: EventCodec
+
+    def append(
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        *,
+        expected_version: int,
+        idempotency_key: str | None = None,
+    ) -> AppendResult: ...
+
+    def stream_version(self, stream_id: str) -> int: ...
+
+    def read_stream(self, stream_id: str, *, after_version: int = 0) -> list[RecordedEvent]: ...
+
+    def read_unit(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> EventPage: ...
+
+    def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage: ...
+
+    def head_position(self) -> int: ...
+
+    def iter_raw(self, *, after_position: int = 0, batch_size: int = 5000) -> Iterator[RecordedEvent]: ...
+
+    def seal(self) -> Seal | None: ...
+
+    def seals(self) -> list[Seal]: ...
+
+    def close(self) -> None: ...
+
+
+def prepare_append(
+    codec: EventCodec,
+    stream_id: str,
+    events: Sequence[NewEvent],
+    expected_version: int,
+    idempotency_key: str | None,
+    recorded_at: datetime,
+) -> PreparedAppend:
+    """Validate an append and compute its digests before any connection is taken."""
+    check_stream_id(stream_id)
+    check_expected_version(expected_version)
+    check_idempotency_key(idempotency_key)
+    checked = check_batch(codec, events)
+    prepared: list[PreparedEvent] = []
+    for offset, (event, schema_version) in enumerate(checked, start=1):
+        version = expected_version + offset
+        metadata = event.metadata.as_json(idempotency_key)
+        data_json, metadata_json = canonical_json(event.data), canonical_json(metadata)
+        digest = envelope_digest(
+            data_json,
+            metadata_json,
+            stream_id=stream_id,
+            stream_version=version,
+            unit_id=event.unit_id,
+            event_type=event.event_type,
+            schema_version=schema_version,
+            occurred_on=event.occurred_on,
+            recorded_at=recorded_at,
+        )
+        prepared.append(
+            PreparedEvent(
+                version,
+                event.unit_id,
+                event.event_type,
+                schema_version,
+                dict(event.data),
+                metadata,
+                event.occurred_on,
+                data_json,
+                metadata_json,
+                digest,
+            )
+        )
+    fingerprint = (
+        request_digest(stream_id, expected_version, [_fingerprint(p) for p in prepared])
+        if idempotency_key is not None
+        else b""
+    )
+    return PreparedAppend(stream_id, expected_version, idempotency_key, fingerprint, recorded_at, prepared)
+
+
+def _fingerprint(event: PreparedEvent) -> dict[str, Any]:
+    """The parts of an event that make a retried request the same request (not its clock or correlation)."""
+    stable_metadata = {k: v for k, v in event.metadata.items() if k not in {"correlation_id", "causation_id"}}
+    return {
+        "unit_id": event.unit_id,
+        "event_type": event.event_type,
+        "schema_version": event.schema_version,
+        "data": event.data,
+        "metadata": stable_metadata,
+        "occurred_on": event.occurred_on.isoformat(),
+    }
+
+
+def upcast(codec: EventCodec, event: RecordedEvent) -> RecordedEvent:
+    """Readers see today's schema; the stored row (and its hash) never changes (STYLE habit 6)."""
+    if codec.knows(event.event_type) and event.schema_version == codec.current_version(event.event_type):
+        return event
+    version, data = codec.upcast(event.event_type, event.schema_version, event.data)
+    return replace(event, schema_version=version, data=data)

@@ -1,0 +1,115 @@
+"""The log's contract for appending and reading (DESIGN §3, I2, I4, I9), for every adapter."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from eventstore import EventMetadata, NewEvent, WrongExpectedVersion
+from tests.support.events import metadata, noted
+from tests.support.stores import AnyStore
+
+
+def test_appended_events_read_back_with_the_whole_envelope(store: AnyStore) -> None:
+    meta = EventMetadata(
+        actor="user-lan", acting_unit="unit-cell-2", role="cell_secretary", rule_set="qd294-2025",
+        correlation_id="corr-1", causation_id="cause-1", client="dashboard", document_ref="NQ 12-NQ/CB",
+    )
+    before = datetime.now(UTC)
+    event = NewEvent("Noted", {"text": "Nguyễn Thị Lan"}, date(2021, 12, 31), "unit-cell-2", meta)
+
+    result = store.append("file-lan", [event], expected_version=0)
+
+    [read] = store.read_stream("file-lan")
+    assert (result.stream_version, read.stream_version, read.position) == (1, 1, result.first_position)
+    assert read.data == {"text": "Nguyễn Thị Lan"}
+    assert read.occurred_on == date(2021, 12, 31)
+    assert before - timedelta(seconds=1) <= read.recorded_at <= datetime.now(UTC) + timedelta(seconds=1)
+    assert read.unit_id == "unit-cell-2"
+    assert read.metadata == {
+        "actor": "user-lan", "acting_unit": "unit-cell-2", "role": "cell_secretary", "rule_set": "qd294-2025",
+        "correlation_id": "corr-1", "causation_id": "cause-1", "client": "dashboard", "document_ref": "NQ 12-NQ/CB",
+    }
+
+
+def test_a_batch_gets_consecutive_versions_and_increasing_positions(store: AnyStore) -> None:
+    result = store.append("file-a", [noted("1"), noted("2"), noted("3")], expected_version=0)
+
+    events = store.read_stream("file-a")
+    assert [e.stream_version for e in events] == [1, 2, 3]
+    assert [e.data["text"] for e in events] == ["1", "2", "3"]
+    positions = [e.position for e in events]
+    assert positions == sorted(positions) and len(set(positions)) == 3
+    assert (result.first_position, result.last_position, result.stream_version) == (positions[0], positions[-1], 3)
+
+
+def test_stale_expected_version_is_refused_with_the_current_version_and_writes_nothing(store: AnyStore) -> None:
+    store.append("file-b", [noted("first"), noted("second")], expected_version=0)
+    head = store.head_position()
+
+    with pytest.raises(WrongExpectedVersion) as refused:
+        store.append("file-b", [noted("late")], expected_version=1)
+
+    assert (refused.value.current, refused.value.expected) == (2, 1)
+    assert [e.data["text"] for e in store.read_stream("file-b")] == ["first", "second"]
+    assert store.head_position() == head
+
+
+def test_expected_version_ahead_of_the_stream_is_refused(store: AnyStore) -> None:
+    with pytest.raises(WrongExpectedVersion) as refused:
+        store.append("file-c", [noted()], expected_version=3)
+    assert refused.value.current == 0
+    assert store.read_stream("file-c") == []
+
+
+def test_creating_a_stream_that_exists_is_a_conflict(store: AnyStore) -> None:
+    store.append("file-d", [noted()], expected_version=0)
+    with pytest.raises(WrongExpectedVersion):
+        store.append("file-d", [noted()], expected_version=0)
+    assert store.stream_version("file-d") == 1
+
+
+def test_read_unit_returns_only_that_units_events_after_the_checkpoint(store: AnyStore) -> None:
+    store.append("file-e", [noted("a", unit="unit-x"), noted("b", unit="unit-y")], expected_version=0)
+    store.append("file-f", [noted("c", unit="unit-x")], expected_version=0)
+
+    page = store.read_unit("unit-x")
+    assert [e.data["text"] for e in page] == ["a", "c"]
+    later = store.read_unit("unit-x", after_position=page.events[0].position)
+    assert [e.data["text"] for e in later] == ["c"]
+    assert store.read_unit("unit-x", after_position=page.reached).events == []
+
+
+def test_read_all_pages_through_the_log_in_position_order(store: AnyStore) -> None:
+    for number in range(7):
+        store.append(f"file-{number}", [noted(str(number))], expected_version=0)
+
+    seen: list[str] = []
+    checkpoint = 0
+    while True:
+        page = store.read_all(after_position=checkpoint, limit=3)
+        if not page.events:
+            break
+        seen += [e.data["text"] for e in page]
+        checkpoint = page.reached
+    assert seen == [str(n) for n in range(7)]
+
+
+def test_an_idle_reader_still_moves_its_checkpoint_to_the_head(store: AnyStore) -> None:
+    result = store.append("file-g", [noted(unit="unit-busy")], expected_version=0)
+    page = store.read_unit("unit-quiet")
+    assert page.events == []
+    assert page.reached >= result.last_position
+
+
+def test_head_position_is_the_last_appended_position(store: AnyStore) -> None:
+    assert store.head_position() == 0
+    result = store.append("file-h", [noted(), noted()], expected_version=0)
+    assert store.head_position() == result.last_position
+
+
+def test_correlation_metadata_is_kept_per_event(store: AnyStore) -> None:
+    first = NewEvent("Counted", {"count": 1}, date(2022, 1, 3), "unit-a", metadata(correlation_id="c-9"))
+    store.append("tally-1", [first], expected_version=0)
+    assert store.read_stream("tally-1")[0].metadata["correlation_id"] == "c-9"

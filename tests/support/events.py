@@ -1,0 +1,45 @@
+"""Event types for the store's own tests, so the contract suite does not depend on the party's domain."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+from domain.codec import EventCodec
+from eventstore import EventMetadata, NewEvent
+
+CODEC = EventCodec()
+
+
+@CODEC.register
+@dataclass(frozen=True)
+class Noted:
+    event_type: ClassVar[str] = "Noted"
+    schema_version: ClassVar[int] = 1
+    text: str
+
+
+@CODEC.register
+@dataclass(frozen=True)
+class Counted:
+    event_type: ClassVar[str] = "Counted"
+    schema_version: ClassVar[int] = 1
+    count: int
+
+
+def metadata(**overrides: str) -> EventMetadata:
+    values = {
+        "actor": "user-thu",
+        "acting_unit": "unit-cell-1",
+        "role": "cell_secretary",
+        "rule_set": "qd24-2021",
+        "correlation_id": str(uuid.uuid4()),
+    }
+    values.update(overrides)
+    return EventMetadata(**values)  # type: ignore[arg-type]
+
+
+def noted(text: str = "Chi bộ họp xét", unit: str = "unit-cell-1", on: date = date(2021, 12, 15)) -> NewEvent:
+    return NewEvent("Noted", {"text": text}, on, unit, metadata(acting_unit=unit))

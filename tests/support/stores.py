@@ -1,0 +1,65 @@
+"""Open each adapter for the contract suite, and reach under it the way an attacker with database access would."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from domain.codec import EventCodec
+from eventstore import open_store
+from eventstore.postgres import PostgresEventStore
+from eventstore.sqlite import SqliteEventStore
+
+AnyStore = PostgresEventStore | SqliteEventStore
+
+
+class Backdoor:
+    """Raw SQL on the log's database, bypassing the application (for append-only and tamper tests)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_postgres = url.startswith("postgresql")
+
+    @contextmanager
+    def _connect(self) -> Iterator[Any]:
+        if self.is_postgres:
+            with psycopg.connect(self.url, autocommit=True) as connection:
+                yield connection
+        else:
+            connection = sqlite3.connect(self.url.removeprefix("sqlite:///"), isolation_level=None)
+            try:
+                yield connection
+            finally:
+                connection.close()
+
+    def execute(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        if not self.is_postgres:
+            sql = sql.replace("%s", "?")
+        with self._connect() as connection:
+            cursor = connection.execute(sql, parameters)
+            return list(cursor.fetchall()) if cursor.description else []
+
+    def disable_append_only(self) -> None:
+        """What a tamperer with owner rights does first."""
+        if self.is_postgres:
+            self.execute("ALTER TABLE event_log DISABLE TRIGGER USER")
+        else:
+            for operation in ("update", "delete"):
+                self.execute(f"DROP TRIGGER event_log_no_{operation}")
+
+    @property
+    def refusal(self) -> type[Exception]:
+        return psycopg.Error if self.is_postgres else sqlite3.DatabaseError
+
+
+def open_for_test(url: str, codec: EventCodec) -> AnyStore:
+    return open_store(url, codec=codec)
+
+
+def sqlite_url(directory: Path) -> str:
+    return f"sqlite:///{directory / 'ledger.sqlite3'}"
