@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import threading
 import time
 import uuid
@@ -96,14 +97,13 @@ def raw_rate(url: str, writers: int, total: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
         "--url",
-        default=os.environ.get(
-            "PARTYLEDGER_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-        ),
+        default=os.environ.get("PARTYLEDGER_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
     )
-    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=6_000, help="events per round and path")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating raw/store rounds; medians are shown")
     args = parser.parse_args()
     print(f"{'writers':>7} {'store ev/s':>11} {'raw ev/s':>10} {'ratio':>6} {'target':>6}")
     with scratch_database(args.url) as url:
@@ -113,8 +113,11 @@ def main() -> None:
         for writers, target in ((1, 0.6), (8, 0.5)):
             raw_rate(url, writers, args.events // 10)  # warm up: connections, prepared statements, caches
             store_rate(url, writers, args.events // 10)
-            raw = raw_rate(url, writers, args.events)
-            store = store_rate(url, writers, args.events)
+            raws, stores = [], []
+            for _ in range(args.rounds):  # alternate, so drift in the machine's disk hits both paths alike
+                raws.append(raw_rate(url, writers, args.events))
+                stores.append(store_rate(url, writers, args.events))
+            raw, store = statistics.median(raws), statistics.median(stores)
             print(f"{writers:>7} {store:>11.0f} {raw:>10.0f} {store / raw:>6.2f} {target:>6.2f}")
 
 

@@ -55,7 +55,7 @@ class EventCodec:
         """Class decorator: make an event type known; its name must be unique forever."""
         if not is_dataclass(cls):
             raise TypeError(f"{cls.__name__} must be a dataclass to be an event")
-        name = cls.event_type
+        name: str = getattr(cls, "event_type")  # noqa: B009  # a ClassVar the Protocol promises
         if name in self._classes and self._classes[name] is not cls:
             raise ValueError(f"event type {name!r} is already registered")
         self._classes[name] = cls

@@ -22,9 +22,7 @@ def open_store(
     elif text.startswith("sqlite") or "://" not in text:
         store = SqliteEventStore.from_url(text, codec=codec, clock=clock)
     else:
-        raise ValueError(
-            f"unsupported database URL {text.split('://')[0]!r}: use postgresql:// or sqlite:///"
-        )
+        raise ValueError(f"unsupported database URL {text.split('://')[0]!r}: use postgresql:// or sqlite:///")
     if create:
         store.create_schema()
     return store

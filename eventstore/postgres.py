@@ -92,9 +92,7 @@ class PostgresEventStore:
         expected_version: int,
         idempotency_key: str | None = None,
     ) -> AppendResult:
-        batch = prepare_append(
-            self.codec, stream_id, events, expected_version, idempotency_key, self._clock()
-        )
+        batch = prepare_append(self.codec, stream_id, events, expected_version, idempotency_key, self._clock())
         for _ in range(3):
             head = self._head_hash(batch)
             if head is None:
@@ -111,9 +109,7 @@ class PostgresEventStore:
             refused = self._refusal(batch)
             if refused is not None:
                 return refused
-        raise WrongExpectedVersion(
-            batch.stream_id, batch.expected_version, self.stream_version(batch.stream_id)
-        )
+        raise WrongExpectedVersion(batch.stream_id, batch.expected_version, self.stream_version(batch.stream_id))
 
     def _execute_append(self, sql: str, parameters: dict[str, object]) -> list[tuple[Any, ...]]:
         """One statement, one transaction (autocommit); the stress test widens this window on purpose."""
@@ -132,8 +128,7 @@ class PostgresEventStore:
     def _read_head(self, stream_id: str) -> tuple[int, bytes]:
         with self._connection() as connection:
             row = connection.execute(
-                "SELECT stream_version, hash FROM event_log WHERE stream_id = %s "
-                "ORDER BY stream_version DESC LIMIT 1",
+                "SELECT stream_version, hash FROM event_log WHERE stream_id = %s ORDER BY stream_version DESC LIMIT 1",
                 (stream_id,),
             ).fetchone()
         head = (int(row[0]), bytes(row[1])) if row else (0, GENESIS_HASH)
@@ -204,9 +199,7 @@ class PostgresEventStore:
                 return
             position = page.reached
 
-    def _page(
-        self, where: str, parameters: tuple[Any, ...], after: int, limit: int, *, raw: bool = False
-    ) -> EventPage:
+    def _page(self, where: str, parameters: tuple[Any, ...], after: int, limit: int, *, raw: bool = False) -> EventPage:
         """Events after `after` below the horizon, and the horizon, from one snapshot (I4)."""
         query = (
             f"SELECT h.horizon, {', '.join('e.' + c.strip() for c in COLUMNS.split(','))} "

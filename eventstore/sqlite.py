@@ -89,9 +89,7 @@ class SqliteEventStore:
         expected_version: int,
         idempotency_key: str | None = None,
     ) -> AppendResult:
-        batch = prepare_append(
-            self.codec, stream_id, events, expected_version, idempotency_key, self._clock()
-        )
+        batch = prepare_append(self.codec, stream_id, events, expected_version, idempotency_key, self._clock())
         with self._write() as connection:
             earlier = _earlier_result(connection, batch)
             if earlier is not None:
@@ -123,9 +121,7 @@ class SqliteEventStore:
         with self._connection() as connection:
             connection.execute("BEGIN")
             try:
-                head = int(
-                    connection.execute("SELECT coalesce(max(position), 0) FROM event_log").fetchone()[0]
-                )
+                head = int(connection.execute("SELECT coalesce(max(position), 0) FROM event_log").fetchone()[0])
                 rows = connection.execute(
                     f"SELECT {COLUMNS} FROM event_log WHERE {where} position > ? ORDER BY position LIMIT ?",
                     (*parameters, after, limit),

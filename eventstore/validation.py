@@ -25,13 +25,9 @@ def check_stream_id(stream_id: object) -> str:
     if not isinstance(stream_id, str) or not stream_id:
         raise InvalidAppend("stream id must be a non-empty string")
     if len(stream_id) > MAX_STREAM_ID_LENGTH:
-        raise InvalidAppend(
-            f"stream id is {len(stream_id)} characters long; the limit is {MAX_STREAM_ID_LENGTH}"
-        )
+        raise InvalidAppend(f"stream id is {len(stream_id)} characters long; the limit is {MAX_STREAM_ID_LENGTH}")
     if not _STREAM_ID.fullmatch(stream_id):
-        raise InvalidAppend(
-            f"stream id {stream_id!r} must look like 'kind-identifier' (ASCII letters, digits)"
-        )
+        raise InvalidAppend(f"stream id {stream_id!r} must look like 'kind-identifier' (ASCII letters, digits)")
     return stream_id
 
 

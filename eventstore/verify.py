@@ -88,8 +88,7 @@ class _SealCursor:
         return Problem(
             head + 1,
             "removed",
-            f"seal {seal.seal_number} covers events up to position {seal.up_to_position}, "
-            f"but the log ends at {head}",
+            f"seal {seal.seal_number} covers events up to position {seal.up_to_position}, but the log ends at {head}",
         )
 
 
@@ -159,7 +158,5 @@ def _check_row(event: RecordedEvent, heads: dict[str, tuple[int, bytes]]) -> Pro
         recorded_at=event.recorded_at,
     )
     if hashlib.sha256(prev + digest).digest() != event.hash:
-        return Problem(
-            event.position, "changed", f"event {event.stream_id}@{event.stream_version} was altered"
-        )
+        return Problem(event.position, "changed", f"event {event.stream_id}@{event.stream_version} was altered")
     return None

@@ -1,10 +1,118 @@
-"""The `partyledger` command line: one entry point for operators and for the embedded demo."""
+"""The `partyledger` command line: one entry point for operators and for the embedded demo.
+
+Errors are one line on stderr and a non-zero exit, never a traceback.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
+
+from eventstore import EventStoreError, open_store, verify_store
+from eventstore.postgres import PostgresEventStore
+from eventstore.sqlite import SqliteEventStore
+from services.embedded import seed_minimal_province
+from services.settings import Settings, SettingsError
+
+URL_HELP = "Database URL (postgresql://… or sqlite:///…); default: $PARTYLEDGER_DATABASE_URL or the data folder."
+
+
+def _settings(database_url: str | None) -> Settings:
+    try:
+        settings = Settings.from_environment()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if database_url:
+        return Settings(settings.data_dir, database_url)
+    return settings
 
 
 @click.group()
 def cli() -> None:
     """Party Ledger: the member-development log of a provincial party organisation."""
+
+
+@cli.command()
+@click.option("--database-url", help=URL_HELP)
+def init(database_url: str | None) -> None:
+    """Create the log's tables, triggers and functions (safe to run again)."""
+    settings = _settings(database_url)
+    if settings.database_url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = _open(settings.database_url)
+    click.echo(f"log ready: {_redacted(settings.database_url)} (head position {store.head_position()})")
+    store.close()
+
+
+@cli.command()
+@click.option("--database-url", help=URL_HELP)
+def verify(database_url: str | None) -> None:
+    """Recompute every hash, chain and seal; exit 1 and name the first bad position if any."""
+    store = _open(_settings(database_url).database_url, create=False)
+    try:
+        report = verify_store(store)
+    except Exception as exc:
+        raise click.ClickException(f"cannot read the log: {_first_line(exc)}") from exc
+    finally:
+        store.close()
+    if not report.ok:
+        click.echo(report.summary(), err=True)
+        sys.exit(1)
+    click.echo(report.summary())
+
+
+@cli.command()
+@click.option("--database-url", help=URL_HELP)
+def seal(database_url: str | None) -> None:
+    """Seal the log up to now and print the seal, to be kept outside the system."""
+    store = _open(_settings(database_url).database_url, create=False)
+    made = store.seal()
+    store.close()
+    click.echo(made.printable() if made else "nothing new to seal")
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Folder for the embedded log.")
+def demo(data_dir: str | None) -> None:
+    """Run on the embedded default: a SQLite log in the data folder, seeded, sealed and verified."""
+    settings = Settings.from_environment({"PARTYLEDGER_DATA_DIR": data_dir} if data_dir else None)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = _open(settings.database_url)
+    added = seed_minimal_province(store)
+    made = store.seal()
+    report = verify_store(store)
+    store.close()
+    click.echo(f"embedded log: {settings.database_url.removeprefix('sqlite:///')}")
+    click.echo(f"demo units recorded this run: {added}")
+    if made:
+        click.echo(made.printable())
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+def _open(url: str, *, create: bool = True) -> PostgresEventStore | SqliteEventStore:
+    if not create and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise click.ClickException(f"no log at {url.removeprefix('sqlite:///')}")
+    try:
+        return open_store(url, create=create)
+    except (EventStoreError, ValueError, OSError) as exc:
+        raise click.ClickException(f"cannot open the log at {_redacted(url)}: {exc}") from exc
+    except Exception as exc:  # driver errors: unreachable server, missing database, bad credentials
+        raise click.ClickException(f"cannot open the log at {_redacted(url)}: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _redacted(url: str) -> str:
+    """Never print a password."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':')[0]}:***@{host}" if ":" in credentials else url
+    return url

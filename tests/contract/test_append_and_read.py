@@ -13,8 +13,14 @@ from tests.support.stores import AnyStore
 
 def test_appended_events_read_back_with_the_whole_envelope(store: AnyStore) -> None:
     meta = EventMetadata(
-        actor="user-lan", acting_unit="unit-cell-2", role="cell_secretary", rule_set="qd294-2025",
-        correlation_id="corr-1", causation_id="cause-1", client="dashboard", document_ref="NQ 12-NQ/CB",
+        actor="user-lan",
+        acting_unit="unit-cell-2",
+        role="cell_secretary",
+        rule_set="qd294-2025",
+        correlation_id="corr-1",
+        causation_id="cause-1",
+        client="dashboard",
+        document_ref="NQ 12-NQ/CB",
     )
     before = datetime.now(UTC)
     event = NewEvent("Noted", {"text": "Nguyễn Thị Lan"}, date(2021, 12, 31), "unit-cell-2", meta)
@@ -28,8 +34,14 @@ def test_appended_events_read_back_with_the_whole_envelope(store: AnyStore) -> N
     assert before - timedelta(seconds=1) <= read.recorded_at <= datetime.now(UTC) + timedelta(seconds=1)
     assert read.unit_id == "unit-cell-2"
     assert read.metadata == {
-        "actor": "user-lan", "acting_unit": "unit-cell-2", "role": "cell_secretary", "rule_set": "qd294-2025",
-        "correlation_id": "corr-1", "causation_id": "cause-1", "client": "dashboard", "document_ref": "NQ 12-NQ/CB",
+        "actor": "user-lan",
+        "acting_unit": "unit-cell-2",
+        "role": "cell_secretary",
+        "rule_set": "qd294-2025",
+        "correlation_id": "corr-1",
+        "causation_id": "cause-1",
+        "client": "dashboard",
+        "document_ref": "NQ 12-NQ/CB",
     }
 
 
@@ -41,10 +53,16 @@ def test_a_batch_gets_consecutive_versions_and_increasing_positions(store: AnySt
     assert [e.data["text"] for e in events] == ["1", "2", "3"]
     positions = [e.position for e in events]
     assert positions == sorted(positions) and len(set(positions)) == 3
-    assert (result.first_position, result.last_position, result.stream_version) == (positions[0], positions[-1], 3)
+    assert (result.first_position, result.last_position, result.stream_version) == (
+        positions[0],
+        positions[-1],
+        3,
+    )
 
 
-def test_stale_expected_version_is_refused_with_the_current_version_and_writes_nothing(store: AnyStore) -> None:
+def test_stale_expected_version_is_refused_with_the_current_version_and_writes_nothing(
+    store: AnyStore,
+) -> None:
     store.append("file-b", [noted("first"), noted("second")], expected_version=0)
     head = store.head_position()
 

@@ -11,7 +11,7 @@ from tests.support.stores import AnyStore, Backdoor, open_for_test
 @pytest.mark.parametrize(
     "statement",
     [
-        "UPDATE event_log SET data = '{\"text\": \"rewritten\"}'",
+        'UPDATE event_log SET data = \'{"text": "rewritten"}\'',
         "DELETE FROM event_log",
         "DELETE FROM event_log WHERE stream_version = 1",
         "UPDATE idempotency_keys SET stream_version = 9",
@@ -30,7 +30,7 @@ def test_update_and_delete_are_refused_by_the_database(store: AnyStore, backdoor
 
 
 def test_truncate_is_refused_on_postgres(postgres_url: str) -> None:
-    """SQLite has no TRUNCATE (its `DELETE FROM event_log` is refused above); PostgreSQL has, and refuses it."""
+    """SQLite has no TRUNCATE (its `DELETE FROM event_log` is refused above); PostgreSQL refuses it."""
     store = open_for_test(postgres_url, CODEC)
     backdoor = Backdoor(postgres_url)
     store.append("file-1", [noted()], expected_version=0)

@@ -25,7 +25,13 @@ def deeply_nested(depth: int) -> dict[str, Any]:
 
 
 BAD_APPENDS: list[tuple[str, str, list[Any], int, str]] = [
-    ("unknown event type", "file-1", [event_with({"text": "x"}, "MemberTeleported")], 0, "unknown event type"),
+    (
+        "unknown event type",
+        "file-1",
+        [event_with({"text": "x"}, "MemberTeleported")],
+        0,
+        "unknown event type",
+    ),
     ("float in data", "file-1", [event_with({"text": 1.5})], 0, "float"),
     ("decimal in data", "file-1", [event_with({"text": Decimal("1.5")})], 0, "Decimal"),
     ("set in data", "file-1", [event_with({"text": {"a"}})], 0, "set"),
@@ -43,7 +49,9 @@ BAD_APPENDS: list[tuple[str, str, list[Any], int, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("case", "stream", "events", "expected", "message"), BAD_APPENDS, ids=[c[0] for c in BAD_APPENDS])
+@pytest.mark.parametrize(
+    ("case", "stream", "events", "expected", "message"), BAD_APPENDS, ids=[c[0] for c in BAD_APPENDS]
+)
 def test_bad_input_is_refused_clearly_and_leaves_the_log_untouched(
     store: AnyStore, case: str, stream: str, events: list[Any], expected: int, message: str
 ) -> None:

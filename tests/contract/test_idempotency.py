@@ -1,4 +1,4 @@
-"""I3: a retried command appends nothing and gets the first answer; a reused key with other content is refused."""
+"""I3: a retry appends nothing and gets the first answer; a key reused for other content is refused."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ def test_same_key_same_content_returns_the_first_result_and_appends_nothing(stor
 
     assert again.duplicate and not first.duplicate
     assert (again.first_position, again.last_position, again.stream_version) == (
-        first.first_position, first.last_position, first.stream_version,
+        first.first_position,
+        first.last_position,
+        first.stream_version,
     )
     assert store.head_position() == head
     assert len(store.read_stream("file-k")) == 1

@@ -1,4 +1,4 @@
-"""I7: hashes, chains and seals name the first row changed, removed or inserted behind the application's back."""
+"""I7: hashes, chains and seals name the first row changed, removed or inserted behind the app's back."""
 
 from __future__ import annotations
 
@@ -86,9 +86,7 @@ def test_an_inserted_row_is_named(store: AnyStore, backdoor: Backdoor) -> None:
     forged[0] = positions[-1] + 1  # a fourth "file-b" event, copied from its first one
     forged[2] = 4
     forged[6:8] = [canonical_json(value).decode() if isinstance(value, dict) else value for value in forged[6:8]]
-    backdoor.execute(
-        "INSERT INTO event_log VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", tuple(forged)
-    )
+    backdoor.execute("INSERT INTO event_log VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", tuple(forged))
 
     report = verify_store(store)
 

@@ -38,7 +38,7 @@ def metadata(**overrides: str) -> EventMetadata:
         "correlation_id": str(uuid.uuid4()),
     }
     values.update(overrides)
-    return EventMetadata(**values)  # type: ignore[arg-type]
+    return EventMetadata(**values)
 
 
 def noted(text: str = "Chi bộ họp xét", unit: str = "unit-cell-1", on: date = date(2021, 12, 15)) -> NewEvent:

@@ -22,9 +22,7 @@ def in_ci() -> bool:
 
 def unavailable(what: str, env: str) -> None:
     """Fail in CI, skip elsewhere, and say how to provide the server either way."""
-    message = (
-        f"{what} is needed: set {env} to a server URL, or run a Docker daemon so testcontainers can start one"
-    )
+    message = f"{what} is needed: set {env} to a server URL, or run a Docker daemon so testcontainers can start one"
     if in_ci():
         pytest.fail(f"CI must not skip: {message}", pytrace=False)
     pytest.skip(message)

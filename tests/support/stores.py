@@ -1,4 +1,4 @@
-"""Open each adapter for the contract suite, and reach under it the way an attacker with database access would."""
+"""Open each adapter for the contract suite, and reach under it as an attacker with database access would."""
 
 from __future__ import annotations
 
@@ -31,11 +31,11 @@ class Backdoor:
             with psycopg.connect(self.url, autocommit=True) as connection:
                 yield connection
         else:
-            connection = sqlite3.connect(self.url.removeprefix("sqlite:///"), isolation_level=None)
+            lite = sqlite3.connect(self.url.removeprefix("sqlite:///"), isolation_level=None)
             try:
-                yield connection
+                yield lite
             finally:
-                connection.close()
+                lite.close()
 
     def execute(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         if not self.is_postgres:

@@ -1,0 +1,1 @@
+"""One aggregate per person: the admission file, probation, membership, departures and readmission."""

@@ -1,0 +1,70 @@
+"""Detours of an open file (DOMAIN.md §3): returned for correction, withdrawn, moved to another cell."""
+
+from __future__ import annotations
+
+from domain.calendar import WorkingCalendar
+from domain.person import commands as c
+from domain.person import events as ev
+from domain.person.facts import PersonFacts
+from domain.person.guards import check_helper, check_step, refuse_order
+from domain.person.records import PersonState
+from domain.person.stages import BEFORE_VOTE, PIPELINE, Stage, previous_stage
+from domain.person.values import clean_text
+from domain.rules.base import RuleSet
+from domain.rules.dossier import check_dossier_return
+
+Events = list[ev.PersonEvent]
+
+RETURNABLE = frozenset(PIPELINE[1 : PIPELINE.index(Stage.ADMITTED)])
+"""Stages a dossier can be sent back from; after the decision, only annulment undoes an admission."""
+
+
+def return_dossier(
+    state: PersonState, cmd: c.ReturnDossier, facts: PersonFacts, rules: RuleSet, calendar: WorkingCalendar
+) -> Events:
+    """R-DOSSIER-RETURN [U, configurable]: back one stage for correction, with a reason and no penalty."""
+    check_dossier_return(rules)
+    check_step(state, cmd, RETURNABLE)
+    reason = clean_text(cmd.reason, "reason")
+    return [
+        ev.DossierReturned(
+            rule_set=rules.rule_set_id,
+            from_stage=state.stage,
+            to_stage=previous_stage(state.stage),
+            reason=reason,
+        )
+    ]
+
+
+def withdraw_candidate(
+    state: PersonState,
+    cmd: c.WithdrawCandidate,
+    facts: PersonFacts,
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+) -> Events:
+    """§3: the candidate leaves the source pool before a decision; the file closes."""
+    check_step(state, cmd, RETURNABLE | {Stage.SOURCE_POOL})
+    return [ev.CandidateWithdrawn(rule_set=rules.rule_set_id, reason=clean_text(cmd.reason, "reason"))]
+
+
+def transfer_candidate(
+    state: PersonState,
+    cmd: c.TransferCandidate,
+    facts: PersonFacts,
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+) -> Events:
+    """§3: the file moves with its history; the new cell names a helper; R-SPONSOR-COWORK is waived."""
+    check_step(state, cmd, BEFORE_VOTE)
+    if cmd.to_cell_id == state.cell_id:
+        raise refuse_order(cmd, "the file is already in that cell", "hồ sơ đã ở chi bộ này")
+    check_helper(facts, cmd.helper_id, cmd.person_id)
+    return [
+        ev.CandidateTransferred(
+            rule_set=rules.rule_set_id,
+            from_cell_id=state.cell_id or "",
+            to_cell_id=cmd.to_cell_id,
+            helper_id=cmd.helper_id,
+        )
+    ]

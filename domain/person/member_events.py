@@ -1,0 +1,224 @@
+"""What happened to a person as a member (DOMAIN.md §2.10–§4): probation, transfers, removal, ratings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+from domain.codec import EVENTS
+from domain.person.events import PersonEvent
+from domain.person.values import TransferKind
+from domain.rules.authority import Penalty
+from domain.rules.deadlines import Deadline
+from domain.rules.ratings import Grade
+from domain.rules.readmission import ReadmitBar
+from domain.rules.removal import ScreeningOutcome, StrikeOffGround
+from domain.rules.votes import VoteOutcome
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class NewMemberCourseCompleted(PersonEvent):
+    """The probationary member completed the new-member course (R-NEWMEMBER-COURSE)."""
+
+    event_type: ClassVar[str] = "NewMemberCourseCompleted"
+    certificate_ref: str
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class RecognitionVoteHeld(PersonEvent):
+    """A round of the cell's recognition vote; a decided round starts the body's clock."""
+
+    event_type: ClassVar[str] = "RecognitionVoteHeld"
+    round: int
+    yes: int
+    no: int
+    denominator: int
+    outcome: VoteOutcome
+    resolution_ref: str
+    decision_deadline: Deadline | None
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class RecognitionEscalated(PersonEvent):
+    """Rounds deadlocked; the upper committee decides (R-RECOGNISE-DEADLOCK)."""
+
+    event_type: ClassVar[str] = "RecognitionEscalated"
+    rounds: int
+    decision_deadline: Deadline
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class OfficialRecognised(PersonEvent):
+    """Official from `official_from`, exactly 12 months after the ceremony (R-RECOGNISE-BACKDATE)."""
+
+    event_type: ClassVar[str] = "OfficialRecognised"
+    decision_ref: str
+    decider_unit_id: str
+    official_from: date
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class ProbationaryMemberStruckOff(PersonEvent):
+    """The probationary member was not recognised and was struck off (xóa tên)."""
+
+    event_type: ClassVar[str] = "ProbationaryMemberStruckOff"
+    decision_ref: str
+    decider_unit_id: str
+    reason: str
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class MemberTransferIntroduced(PersonEvent):
+    """The home unit introduced the member's transfer; the new unit must receive it in time (R-TRANSFER)."""
+
+    event_type: ClassVar[str] = "MemberTransferIntroduced"
+    kind: TransferKind
+    to_unit_id: str
+    cause_on: date
+    present_deadline: Deadline | None
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class MemberTransferPresented(PersonEvent):
+    """The member presented the transfer to the new unit; an official one moves the member's cell."""
+
+    event_type: ClassVar[str] = "MemberTransferPresented"
+    kind: TransferKind
+    to_unit_id: str
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class TemporaryTransferEnded(PersonEvent):
+    """The member came back from a temporary transfer and counts in the home cell's votes again."""
+
+    event_type: ClassVar[str] = "TemporaryTransferEnded"
+    from_unit_id: str
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class ViolationReported(PersonEvent):
+    """A violation is pending against the member; a voluntary exit waits for it (R-EXIT-VOLUNTARY)."""
+
+    event_type: ClassVar[str] = "ViolationReported"
+    reason: str
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class ViolationDismissed(PersonEvent):
+    """The pending violation was closed without a penalty."""
+
+    event_type: ClassVar[str] = "ViolationDismissed"
+    reason: str
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class MemberDisciplined(PersonEvent):
+    """A penalty by a competent body (R-AUTH-DISCIPLINE); an expulsion is appealable until `appeal_by`."""
+
+    event_type: ClassVar[str] = "MemberDisciplined"
+    penalty: Penalty
+    reason: str
+    decision_ref: str
+    body_unit_id: str
+    readmit_bar: ReadmitBar | None
+    appeal_by: date | None
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class ExpulsionAppealed(PersonEvent):
+    """The expelled member appealed in time (R-EXPEL-APPEAL)."""
+
+    event_type: ClassVar[str] = "ExpulsionAppealed"
+    appeal_ref: str
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class ExpulsionAppealResolved(PersonEvent):
+    """The appeal was decided: upheld keeps the expulsion, otherwise the membership is restored."""
+
+    event_type: ClassVar[str] = "ExpulsionAppealResolved"
+    upheld: bool
+    decision_ref: str
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class StrikeOffProposed(PersonEvent):
+    """The cell resolved with two-thirds to propose striking the member off on a listed ground."""
+
+    event_type: ClassVar[str] = "StrikeOffProposed"
+    ground: StrikeOffGround
+    yes: int
+    no: int
+    denominator: int
+    resolution_ref: str
+    evidence_months: int | None
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class MemberStruckOff(PersonEvent):
+    """The competent body struck the member off the roll (xóa tên)."""
+
+    event_type: ClassVar[str] = "MemberStruckOff"
+    ground: StrikeOffGround
+    decision_ref: str
+    decider_unit_id: str
+    readmit_bar: ReadmitBar | None
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class VoluntaryExitGranted(PersonEvent):
+    """The member left of their own will (cho ra khỏi Đảng); bars readmission unless for family hardship."""
+
+    event_type: ClassVar[str] = "VoluntaryExitGranted"
+    reason: str
+    decision_ref: str
+    readmit_bar: ReadmitBar | None
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class MemberRated(PersonEvent):
+    """The member's quality rating for a year (R-RATING); `score` from qd294-2025 on."""
+
+    event_type: ClassVar[str] = "MemberRated"
+    year: int
+    grade: Grade
+    score: int | None
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class ScreeningOutcomeRecorded(PersonEvent):
+    """A periodic review's outcome for the member (R-SCREENING)."""
+
+    event_type: ClassVar[str] = "ScreeningOutcomeRecorded"
+    year: int
+    outcome: ScreeningOutcome
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class AdmissionAnnulled(PersonEvent):
+    """The competent body found the admission wrong and annulled it; the person is as never admitted."""
+
+    event_type: ClassVar[str] = "AdmissionAnnulled"
+    reason: str
+    decision_ref: str
+    decider_unit_id: str

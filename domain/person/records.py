@@ -1,0 +1,146 @@
+"""The shapes of a person's state; they refuse impossible states by construction.
+
+One `file` at most (never two open files); a `Membership` exists only from a ceremony (never official without
+one) and carries its probation end, fixed 12 months after it. Only `domain.person.state.evolve` builds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domain.particulars import Particulars
+from domain.person.stages import Stage
+from domain.person.values import SponsorLetter, TransferKind, VerificationSubject
+from domain.rules.authority import Penalty
+from domain.rules.deadlines import Deadline
+from domain.rules.ratings import Grade
+from domain.rules.readmission import ReadmitBar
+from domain.rules.removal import ScreeningOutcome, StrikeOffGround
+from domain.rules.votes import VoteOutcome
+
+
+class CorruptStreamError(ValueError):
+    """An event that cannot follow the state it is applied to: the log was written around the domain."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CandidateFile:
+    """The open admission file: its papers and the clocks running on it."""
+
+    readmission: bool
+    certificate_issued_on: date | None = None
+    application_ref: str | None = None
+    background_form_ref: str | None = None
+    subjects: tuple[VerificationSubject, ...] = ()
+    verification_opened: bool = False
+    results: frozenset[str] = frozenset()
+    sponsors: tuple[SponsorLetter, ...] = ()
+    sponsored_on: date | None = None
+    cowork_waived: bool = False
+    cell_resolved_on: date | None = None
+    grassroots_cell: bool = False
+    sub_committee_id: str | None = None
+    sub_committee_appraised: bool = False
+    decision_deadline: Deadline | None = None
+    decided_on: date | None = None
+    decision_received_on: date | None = None
+    ceremony_deadline: Deadline | None = None
+    late_ceremony_consent_ref: str | None = None
+
+    def pending_results(self) -> tuple[str, ...]:
+        """Non-exempt subjects still without a result (R-VERIFY-COMPLETE)."""
+        return tuple(s.key for s in self.subjects if s.exempt_reason is None and s.key not in self.results)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PendingTransfer:
+    """A transfer introduced by the home unit and not yet presented to the new one."""
+
+    kind: TransferKind
+    to_unit_id: str
+    present_deadline: Deadline | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Membership:
+    """Party life from the ceremony on; party seniority counts from `admitted_on` (the decision)."""
+
+    admitted_on: date
+    ceremony_on: date
+    probation_ends_on: date
+    mentor_id: str
+    recognition_vote_deadline: Deadline
+    course_completed: bool = False
+    rounds: int = 0
+    inconclusive_rounds: int = 0
+    cell_verdict: VoteOutcome | None = None
+    escalated: bool = False
+    decision_deadline: Deadline | None = None
+    official_from: date | None = None
+    pending_transfer: PendingTransfer | None = None
+    temporary_unit_id: str | None = None
+    pending_violation: bool = False
+    penalties: tuple[Penalty, ...] = ()
+    strike_off_ground: StrikeOffGround | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Departure:
+    """How and when a member left; the history R-READMIT reads."""
+
+    stage: Stage
+    left_on: date
+    was_official: bool
+    readmit_bar: ReadmitBar | None
+    appeal_by: date | None = None
+    appealed: bool = False
+    appeal_resolved: bool = False
+    membership: Membership | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class YearRating:
+    """One year's quality rating (R-RATING)."""
+
+    year: int
+    grade: Grade
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonState:
+    """Everything decisions need about one person, derived from the person's stream only."""
+
+    person_id: str = ""
+    version: int = 0
+    stage: Stage = Stage.NEW
+    citizen_id: str | None = None
+    particulars: Particulars | None = None
+    cell_id: str | None = None
+    helper_id: str | None = None
+    last_step_on: date | None = None
+    file: CandidateFile | None = None
+    membership: Membership | None = None
+    departures: tuple[Departure, ...] = ()
+    readmissions: int = 0
+    ratings: tuple[YearRating, ...] = ()
+    screenings: tuple[tuple[int, ScreeningOutcome], ...] = ()
+
+    @property
+    def was_official_member(self) -> bool:
+        """Left after being official: a new file is a readmission (R-READMIT)."""
+        return any(d.was_official for d in self.departures)
+
+    def not_completed_streak(self, up_to_year: int) -> int:
+        """Consecutive years rated NotCompleted ending at `up_to_year` (R-SCREENING, R-STRIKEOFF-GROUNDS)."""
+        grades = {r.year: r.grade for r in self.ratings}
+        streak = 0
+        while grades.get(up_to_year - streak) is Grade.NOT_COMPLETED:
+            streak += 1
+        return streak
+
+
+Applier = Callable[[PersonState, Any, date], PersonState]
+"""How one event type changes the state; the appliers are called only through `state.evolve`."""

@@ -1,0 +1,56 @@
+"""A person's state, changed only by `evolve`: one code path for replay and live commands (STYLE habit 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+
+from domain.person.appliers import APPLIERS, UNORDERED
+from domain.person.records import (
+    CandidateFile,
+    CorruptStreamError,
+    Departure,
+    Membership,
+    PendingTransfer,
+    PersonState,
+    YearRating,
+)
+
+__all__ = [
+    "CandidateFile",
+    "CorruptStreamError",
+    "Departure",
+    "Membership",
+    "PendingTransfer",
+    "PersonState",
+    "YearRating",
+    "evolve",
+    "initial_state",
+    "replay",
+]
+
+
+def initial_state(person_id: str) -> PersonState:
+    """The state of a person whose stream is empty."""
+    return PersonState(person_id=person_id)
+
+
+def evolve(state: PersonState, event: object, occurred_on: date) -> PersonState:
+    """The only way state changes: apply one event dated `occurred_on` (taken from its envelope)."""
+    applier = APPLIERS.get(type(event))
+    if applier is None:
+        raise CorruptStreamError(f"{type(event).__name__} is not an event of a person's stream")
+    new = applier(state, event, occurred_on)
+    last = state.last_step_on
+    if type(event) not in UNORDERED:
+        last = occurred_on if last is None else max(last, occurred_on)
+    return replace(new, version=state.version + 1, last_step_on=last)
+
+
+def replay(person_id: str, events: Iterable[tuple[object, date]]) -> PersonState:
+    """The state after a stream's events, each with its `occurred_on`, in stream order."""
+    state = initial_state(person_id)
+    for event, occurred_on in events:
+        state = evolve(state, event, occurred_on)
+    return state

@@ -1,0 +1,66 @@
+"""Unit commands: load the tree from the log, decide with the domain, append (STYLE habit 4).
+
+All unit events live in one stream, so a check that spans units (no cycle after a move, one province) is
+decided against one version of the whole tree and a concurrent change is a version conflict, not a
+broken tree.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from domain.codec import EVENTS
+from domain.rules.registry import rules_in_force
+from domain.units import events as unit_events  # noqa: F401  # registers the unit event types
+from domain.units.aggregate import decide
+from domain.units.commands import UnitCommand
+from domain.units.tree import UnitTree
+from eventstore import AppendResult, EventMetadata, EventStore, NewEvent
+
+UNIT_TREE_STREAM = "unittree-province"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, for which unit, in which role (I8)."""
+
+    user_id: str
+    unit_id: str
+    role: str
+
+
+def load_tree(store: EventStore) -> tuple[UnitTree, int]:
+    events = store.read_stream(UNIT_TREE_STREAM)
+    tree = UnitTree.from_events((EVENTS.decode(e.event_type, e.schema_version, e.data), e.occurred_on) for e in events)
+    return tree, events[-1].stream_version if events else 0
+
+
+def handle_unit_command(
+    store: EventStore,
+    command: UnitCommand,
+    *,
+    occurred_on: date,
+    actor: Actor,
+    idempotency_key: str | None = None,
+    document_ref: str | None = None,
+) -> AppendResult | None:
+    """Decide a unit command against the tree as the log has it; None when it changes nothing."""
+    tree, version = load_tree(store)
+    decided = decide(command, tree, occurred_on)
+    if not decided:
+        return None
+    metadata = EventMetadata(
+        actor=actor.user_id,
+        acting_unit=actor.unit_id,
+        role=actor.role,
+        rule_set=rules_in_force(occurred_on).rule_set_id,
+        correlation_id=str(uuid.uuid4()),
+        document_ref=document_ref,
+    )
+    new_events = []
+    for event in decided:
+        event_type, schema_version, data = EVENTS.encode(event)
+        new_events.append(NewEvent(event_type, data, occurred_on, event.unit_id, metadata, schema_version))
+    return store.append(UNIT_TREE_STREAM, new_events, expected_version=version, idempotency_key=idempotency_key)
