@@ -6,7 +6,8 @@ cell vote 20/5/2021, decision 1/7/2021 (received 5/7), ceremony 19/7/2021, proba
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import TypedDict
 
 import pytest
@@ -16,6 +17,7 @@ from domain.identity import parse_citizen_id, person_stream_id
 from domain.particulars import EducationLevel, Ethnicity, Occupation, Particulars, Religion, Sex
 from domain.person import commands as c
 from domain.person import member_commands as mc
+from domain.person.facts import NO_FACTS as NO
 from domain.person.facts import CellFacts, DeciderFacts, MemberFacts, PersonFacts, SponsorFacts
 from domain.person.handlers import handle
 from domain.person.records import PersonState
@@ -217,3 +219,56 @@ def official(calendar: WorkingCalendar, probationary: PersonState, cell: CellFac
         decision_ref="QĐ 7",
     )
     return handle(state, recognise, calendar, PersonFacts(decider=upper))[0]
+
+
+@pytest.fixture
+def walk_to_committee(
+    calendar: WorkingCalendar,
+    citizen_id: str,
+    particulars: Particulars,
+    helper: PersonFacts,
+    cell: CellFacts,
+    sponsors: tuple[SponsorFacts, ...],
+    committee: DeciderFacts,
+) -> Callable[[PersonState, date], PersonState]:
+    """Open a (new) file on `start` and walk it to the committee's resolution 92 days later."""
+
+    def walk(state: PersonState, start: date) -> PersonState:
+        def on(days: int) -> At:
+            return _at(state, start + timedelta(days=days))
+
+        subjects = (VerificationSubject(relation=Relation.SELF, full_name=particulars.full_name),)
+        letters = tuple(SponsorLetter(sponsor_id=s.sponsor_id, kind=s.kind, document_ref="GT") for s in sponsors)
+        steps: list[tuple[c.PersonCommand, PersonFacts]] = [
+            (
+                c.NominateCandidate(
+                    **on(0), citizen_id=citizen_id, particulars=particulars, helper_id="member-1", resolution_ref="NQ"
+                ),
+                helper,
+            ),
+            (c.RecordTrainingCertificate(**on(19), certificate_ref="GCN", issued_on=start + timedelta(days=18)), NO),
+            (c.SubmitApplication(**on(24), application_ref="Đơn"), NO),
+            (c.SubmitBackgroundForm(**on(25), form_ref="Lý lịch"), NO),
+            (c.OpenVerification(**on(28), subjects=subjects), NO),
+            (
+                c.RecordVerificationResult(
+                    **on(50), relation=Relation.SELF, full_name=particulars.full_name, result_ref="KQ"
+                ),
+                NO,
+            ),
+            (c.CertifyVerification(**on(52)), NO),
+            (c.RecordSponsors(**on(70), sponsors=letters), PersonFacts(sponsors=sponsors)),
+            (c.ApproveAtCell(**on(80), yes=7, no=0, resolution_ref="NQ"), PersonFacts(cell=cell, sponsors=sponsors)),
+        ]
+        for cmd, facts in steps:
+            state = handle(state, cmd, calendar, facts)[0]
+        resolve = c.ApproveAtCommittee(
+            person_id=state.person_id,
+            occurred_on=start + timedelta(days=92),
+            acting_unit_id=committee.unit_id,
+            yes=9,
+            resolution_ref="NQ",
+        )
+        return handle(state, resolve, calendar, PersonFacts(decider=committee))[0]
+
+    return walk
