@@ -137,6 +137,11 @@ class SqliteEventStore:
             row = connection.execute("SELECT coalesce(max(position), 0) FROM event_log").fetchone()
         return int(row[0]) if row else 0
 
+    def unit_heads(self) -> dict[str, int]:
+        with self._connection() as connection:
+            rows = connection.execute("SELECT unit_id, max(position) FROM event_log GROUP BY unit_id").fetchall()
+        return {unit: int(position) for unit, position in rows}
+
     def iter_raw(self, *, after_position: int = 0, batch_size: int = 5000) -> Iterator[RecordedEvent]:
         position = after_position
         while True:

@@ -1,11 +1,18 @@
-"""Every setting in one place, read from the environment and checked once at start."""
+"""Every setting in one place, read from the environment and checked once at start.
+
+Each bad value gets its own clear message naming the variable; `deploy/.env.example` lists them all.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://", "postgresql+psycopg://")
+BROKER_SCHEMES = ("redis://", "rediss://", "sqla+sqlite:///", "memory://")
 
 
 class SettingsError(ValueError):
@@ -16,17 +23,61 @@ class SettingsError(ValueError):
 class Settings:
     data_dir: Path
     database_url: str
+    broker_url: str
+    queue: str = "projections"
+    sweep_seconds: float = 30.0
+    seal_seconds: float = 300.0
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url.startswith("sqlite")
 
     @classmethod
-    def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
-        env = dict(os.environ if environ is None else environ)
-        data_dir = Path(env.get("PARTYLEDGER_DATA_DIR", "data")).expanduser()
-        database_url = env.get("PARTYLEDGER_DATABASE_URL") or f"sqlite:///{data_dir.resolve() / 'ledger.sqlite3'}"
-        if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://", "postgresql+psycopg://")):
-            raise SettingsError(
-                f"PARTYLEDGER_DATABASE_URL must start with sqlite:/// or postgresql://, not {database_url!r}"
-            )
-        return cls(data_dir=data_dir, database_url=database_url)
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("PARTYLEDGER_DATA_DIR") or "data").expanduser().resolve()
+        database_url = env.get("PARTYLEDGER_DATABASE_URL") or f"sqlite:///{data_dir / 'ledger.sqlite3'}"
+        _require_scheme("PARTYLEDGER_DATABASE_URL", database_url, DATABASE_SCHEMES)
+        broker_url = env.get("PARTYLEDGER_BROKER_URL") or _default_broker(database_url, data_dir)
+        _require_scheme("PARTYLEDGER_BROKER_URL", broker_url, BROKER_SCHEMES)
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            broker_url=broker_url,
+            queue=_name("PARTYLEDGER_QUEUE", env.get("PARTYLEDGER_QUEUE") or "projections"),
+            sweep_seconds=_seconds("PARTYLEDGER_SWEEP_SECONDS", env.get("PARTYLEDGER_SWEEP_SECONDS"), 30.0),
+            seal_seconds=_seconds("PARTYLEDGER_SEAL_SECONDS", env.get("PARTYLEDGER_SEAL_SECONDS"), 300.0),
+        )
+
+
+def _default_broker(database_url: str, data_dir: Path) -> str:
+    """The embedded default needs no server: kombu's SQLAlchemy transport on a SQLite file."""
+    if database_url.startswith("sqlite"):
+        return f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"
+    raise SettingsError("PARTYLEDGER_BROKER_URL must be set (redis://host:6379/0) when the log is on PostgreSQL")
+
+
+def _require_scheme(name: str, value: str, schemes: tuple[str, ...]) -> None:
+    if not value.startswith(schemes):
+        raise SettingsError(f"{name} must start with one of {', '.join(schemes)}; got {value.split('://')[0]!r}")
+
+
+def _name(name: str, value: str) -> str:
+    if not value.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise SettingsError(f"{name} must be letters, digits, '-', '_' or '.'; got {value!r}")
+    return value
+
+
+def _seconds(name: str, value: str | None, default: float) -> float:
+    if value is None or value == "":
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds; got {value!r}") from None
+    if not 0.1 <= seconds <= 86_400:
+        raise SettingsError(f"{name} must be between 0.1 and 86400 seconds; got {value}")
+    return seconds
 
 
 @lru_cache(maxsize=1)

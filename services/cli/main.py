@@ -6,6 +6,7 @@ Errors are one line on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -25,7 +26,7 @@ def _settings(database_url: str | None) -> Settings:
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
     if database_url:
-        return Settings(settings.data_dir, database_url)
+        return replace(settings, database_url=database_url)
     return settings
 
 

@@ -131,3 +131,10 @@ def test_correlation_metadata_is_kept_per_event(store: AnyStore) -> None:
     first = NewEvent("Counted", {"count": 1}, date(2022, 1, 3), "unit-a", metadata(correlation_id="c-9"))
     store.append("tally-1", [first], expected_version=0)
     assert store.read_stream("tally-1")[0].metadata["correlation_id"] == "c-9"
+
+
+def test_unit_heads_name_each_units_last_position(store: AnyStore) -> None:
+    first = store.append("file-u1", [noted(unit="unit-a"), noted(unit="unit-b")], expected_version=0)
+    second = store.append("file-u2", [noted(unit="unit-a")], expected_version=0)
+
+    assert store.unit_heads() == {"unit-a": second.last_position, "unit-b": first.last_position}

@@ -221,12 +221,43 @@ def official(calendar: WorkingCalendar, probationary: PersonState, cell: CellFac
     return handle(state, recognise, calendar, PersonFacts(decider=upper))[0]
 
 
+def _pipeline(
+    state: PersonState,
+    start: date,
+    citizen_id: str,
+    particulars: Particulars,
+    cell: CellFacts,
+    sponsors: tuple[SponsorFacts, ...],
+) -> list[tuple[c.PersonCommand, PersonFacts]]:
+    """The commands (and facts) from nomination on `start` to the cell's vote 80 days later."""
+
+    def on(days: int) -> At:
+        return _at(state, start + timedelta(days=days))
+
+    name = particulars.full_name
+    letters = tuple(SponsorLetter(sponsor_id=s.sponsor_id, kind=s.kind, document_ref="GT") for s in sponsors)
+    helper = PersonFacts(member=MemberFacts(person_id="member-1", is_official=True))
+    nominate = c.NominateCandidate(
+        **on(0), citizen_id=citizen_id, particulars=particulars, helper_id="member-1", resolution_ref="NQ"
+    )
+    return [
+        (nominate, helper),
+        (c.RecordTrainingCertificate(**on(19), certificate_ref="GCN", issued_on=start + timedelta(days=18)), NO),
+        (c.SubmitApplication(**on(24), application_ref="Đơn"), NO),
+        (c.SubmitBackgroundForm(**on(25), form_ref="Lý lịch"), NO),
+        (c.OpenVerification(**on(28), subjects=(VerificationSubject(relation=Relation.SELF, full_name=name),)), NO),
+        (c.RecordVerificationResult(**on(50), relation=Relation.SELF, full_name=name, result_ref="KQ"), NO),
+        (c.CertifyVerification(**on(52)), NO),
+        (c.RecordSponsors(**on(70), sponsors=letters), PersonFacts(sponsors=sponsors)),
+        (c.ApproveAtCell(**on(80), yes=7, no=0, resolution_ref="NQ"), PersonFacts(cell=cell, sponsors=sponsors)),
+    ]
+
+
 @pytest.fixture
 def walk_to_committee(
     calendar: WorkingCalendar,
     citizen_id: str,
     particulars: Particulars,
-    helper: PersonFacts,
     cell: CellFacts,
     sponsors: tuple[SponsorFacts, ...],
     committee: DeciderFacts,
@@ -234,33 +265,7 @@ def walk_to_committee(
     """Open a (new) file on `start` and walk it to the committee's resolution 92 days later."""
 
     def walk(state: PersonState, start: date) -> PersonState:
-        def on(days: int) -> At:
-            return _at(state, start + timedelta(days=days))
-
-        subjects = (VerificationSubject(relation=Relation.SELF, full_name=particulars.full_name),)
-        letters = tuple(SponsorLetter(sponsor_id=s.sponsor_id, kind=s.kind, document_ref="GT") for s in sponsors)
-        steps: list[tuple[c.PersonCommand, PersonFacts]] = [
-            (
-                c.NominateCandidate(
-                    **on(0), citizen_id=citizen_id, particulars=particulars, helper_id="member-1", resolution_ref="NQ"
-                ),
-                helper,
-            ),
-            (c.RecordTrainingCertificate(**on(19), certificate_ref="GCN", issued_on=start + timedelta(days=18)), NO),
-            (c.SubmitApplication(**on(24), application_ref="Đơn"), NO),
-            (c.SubmitBackgroundForm(**on(25), form_ref="Lý lịch"), NO),
-            (c.OpenVerification(**on(28), subjects=subjects), NO),
-            (
-                c.RecordVerificationResult(
-                    **on(50), relation=Relation.SELF, full_name=particulars.full_name, result_ref="KQ"
-                ),
-                NO,
-            ),
-            (c.CertifyVerification(**on(52)), NO),
-            (c.RecordSponsors(**on(70), sponsors=letters), PersonFacts(sponsors=sponsors)),
-            (c.ApproveAtCell(**on(80), yes=7, no=0, resolution_ref="NQ"), PersonFacts(cell=cell, sponsors=sponsors)),
-        ]
-        for cmd, facts in steps:
+        for cmd, facts in _pipeline(state, start, citizen_id, particulars, cell, sponsors):
             state = handle(state, cmd, calendar, facts)[0]
         resolve = c.ApproveAtCommittee(
             person_id=state.person_id,

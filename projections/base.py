@@ -1,0 +1,43 @@
+"""What a read model is: a name, a version, the event types it reads, and a pure `apply`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from eventstore import RecordedEvent
+
+from .rows import UnitRows
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """An event as a projection sees it: the envelope from the log and the decoded domain event.
+
+    `person` is the person's file state right after this event (domain `evolve` over the stream up to it),
+    so read models never re-implement the domain's stage logic.
+    """
+
+    envelope: RecordedEvent
+    event: Any
+    person: Any | None = None
+
+
+class Projection(Protocol):
+    """A read model kept per party unit. Bump `version` when `apply` changes meaning: it is rebuilt beside."""
+
+    name: str
+    version: int
+    event_types: frozenset[str] | None
+    """The event types `apply` reads; None for all. Others only move the checkpoint."""
+
+    def apply(self, rows: UnitRows, applied: Applied) -> None: ...
+
+
+class PoisonEvent(Exception):
+    """An event this projection cannot apply: the unit's projection is parked at it (other units go on)."""
+
+    def __init__(self, position: int, error: BaseException) -> None:
+        super().__init__(f"event at position {position}: {type(error).__name__}: {error}")
+        self.position = position
+        self.error = error

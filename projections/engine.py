@@ -1,0 +1,36 @@
+"""A transactional engine for the read models, on the same database as the log.
+
+SQLite transactions start with `BEGIN IMMEDIATE`: a deferred transaction that later writes can fail at once
+with SQLITE_BUSY when the log's writer got there first; an immediate one waits its turn (busy_timeout).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+
+def projection_engine(url: str | Path, *, pool_size: int = 5) -> sa.Engine:
+    text = str(url)
+    if text.startswith(("postgresql://", "postgres://")):
+        text = "postgresql+psycopg://" + text.split("://", 1)[1]
+    if text.startswith("postgresql"):
+        return sa.create_engine(text, pool_size=pool_size, pool_pre_ping=True)
+    if not text.startswith("sqlite"):
+        text = f"sqlite:///{Path(text).resolve()}"
+    engine = sa.create_engine(text, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _autocommit_driver(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA busy_timeout=30000")
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin_immediate(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

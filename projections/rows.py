@@ -1,0 +1,52 @@
+"""One unit's rows of one projection, held in memory while a batch of events is applied to them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+Row = dict[str, Any]
+
+
+class UnitRows:
+    """A dict of row key → row, remembering which keys changed so only those are written back."""
+
+    def __init__(self, rows: dict[str, Row] | None = None) -> None:
+        self._rows: dict[str, Row] = rows or {}
+        self._changed: set[str] = set()
+        self._deleted: set[str] = set()
+
+    def get(self, key: str) -> Row | None:
+        return self._rows.get(key)
+
+    def put(self, key: str, row: Row) -> None:
+        self._rows[key] = row
+        self._changed.add(key)
+        self._deleted.discard(key)
+
+    def update(self, key: str, change: Callable[[Row], None], default: Callable[[], Row] = dict) -> Row:
+        """Change a row in place (creating it from `default` if missing) and mark it written."""
+        row = self._rows.get(key)
+        if row is None:
+            row = default()
+            self._rows[key] = row
+        change(row)
+        self._changed.add(key)
+        self._deleted.discard(key)
+        return row
+
+    def delete(self, key: str) -> None:
+        if self._rows.pop(key, None) is not None:
+            self._deleted.add(key)
+            self._changed.discard(key)
+
+    def items(self, prefix: str = "") -> Iterator[tuple[str, Row]]:
+        return ((k, v) for k, v in self._rows.items() if k.startswith(prefix))
+
+    def changes(self) -> tuple[dict[str, Row], set[str]]:
+        """Rows to upsert and keys to delete since the last `commit`."""
+        return {k: self._rows[k] for k in self._changed}, set(self._deleted)
+
+    def committed(self) -> None:
+        self._changed.clear()
+        self._deleted.clear()

@@ -1,0 +1,148 @@
+"""The catch-up runner: brings every projection of one unit up to the log, exactly once (I4, I5).
+
+One pass per batch: lock the unit's checkpoints, read its events after the lowest one (gap-free), apply each
+event to every projection that has not seen it, write rows and checkpoints in the same transaction, repeat
+until caught up. A racing worker waits on the lock and then finds nothing to do; a repeated task finds the
+checkpoints already moved. An event a projection cannot apply parks that projection for that unit only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from domain.codec import EventCodec
+from eventstore import EventStore, RecordedEvent
+
+from .base import Applied, PoisonEvent, Projection
+from .checkpoints import Checkpoint, advance, lock_checkpoints
+from .rows import UnitRows
+from .storage import load_rows, save_rows
+
+log = logging.getLogger(__name__)
+
+Enrich = Callable[[RecordedEvent, Any], Any]
+"""Gives the `person` state after an event (see Applied); the default gives None."""
+
+
+@dataclass
+class Runner:
+    engine: sa.Engine
+    store: EventStore
+    codec: EventCodec
+    projections: Sequence[Projection]
+    enrich: Enrich = field(default=lambda envelope, event: None)
+    batch_size: int = 1000
+
+    def catch_up(self, unit_id: str, *, versions: dict[str, int] | None = None) -> CatchUp:
+        """Apply every new event of `unit_id` to every projection (at `versions`, default: code versions)."""
+        wanted = versions or {p.name: p.version for p in self.projections}
+        result = CatchUp(unit_id)
+        while True:
+            moved, batch_full = self._one_batch(unit_id, wanted, result)
+            if not moved or not batch_full:
+                return result
+
+    def _one_batch(self, unit_id: str, wanted: dict[str, int], result: CatchUp) -> tuple[bool, bool]:
+        """One transaction; if a projection fails on an event, roll back and redo the batch stopping that
+        projection just before the event (parking it there), so the others still move on."""
+        stops: dict[str, PoisonEvent] = {}
+        while True:
+            try:
+                with self.engine.begin() as connection:
+                    return self._apply_batch(connection, unit_id, wanted, result, stops)
+            except _Poisoned as poisoned:
+                if poisoned.stops.keys() <= stops.keys():
+                    raise  # the same projection failed again before its stop: a bug in the runner itself
+                stops.update(poisoned.stops)
+
+    def _apply_batch(
+        self,
+        connection: sa.Connection,
+        unit_id: str,
+        wanted: dict[str, int],
+        result: CatchUp,
+        stop_at: dict[str, PoisonEvent],
+    ) -> tuple[bool, bool]:
+        """Returns (anything moved, the page was full so there may be more)."""
+        checkpoints = lock_checkpoints(connection, unit_id, wanted)
+        live = {name: cp for name, cp in checkpoints.items() if not cp.parked}
+        result.parked = sorted(name for name, cp in checkpoints.items() if cp.parked)
+        if not live:
+            return False, False
+        start = min(cp.position for cp in live.values())
+        page = self.store.read_unit(unit_id, after_position=start, limit=self.batch_size)
+        decoded = []
+        for envelope in page.events:
+            event = self.codec.decode(envelope.event_type, envelope.schema_version, envelope.data)
+            decoded.append(Applied(envelope, event, self.enrich(envelope, event)))
+        applied_any = False
+        for projection in self.projections:
+            checkpoint = live.get(projection.name)
+            if checkpoint is None:
+                continue
+            applied_any |= self._advance_one(
+                connection, projection, checkpoint, decoded, page.reached, stop_at.get(projection.name), result
+            )
+        return applied_any, len(page.events) == self.batch_size
+
+    def _advance_one(
+        self,
+        connection: sa.Connection,
+        projection: Projection,
+        checkpoint: Checkpoint,
+        decoded: list[Applied],
+        reached: int,
+        poison: PoisonEvent | None,
+        result: CatchUp,
+    ) -> bool:
+        rows = load_rows(connection, projection.name, checkpoint.version, checkpoint.unit_id)
+        applied, position = 0, checkpoint.position
+        for item in decoded:
+            if item.envelope.position <= checkpoint.position:
+                continue
+            if poison is not None and item.envelope.position >= poison.position:
+                break
+            self._apply(projection, rows, item)
+            applied, position = applied + 1, item.envelope.position
+        else:
+            position = max(position, reached)
+        save_rows(connection, projection.name, checkpoint.version, checkpoint.unit_id, rows)
+        park = (poison.position, str(poison)) if poison else (None, None)
+        advance(connection, checkpoint, position, applied, parked_position=park[0], parked_error=park[1])
+        result.applied[projection.name] = result.applied.get(projection.name, 0) + applied
+        if poison:
+            log.error("projection %s parked for unit %s: %s", projection.name, checkpoint.unit_id, poison)
+            result.parked.append(projection.name)
+        return position != checkpoint.position
+
+    def _apply(self, projection: Projection, rows: UnitRows, item: Applied) -> None:
+        if projection.event_types is not None and item.envelope.event_type not in projection.event_types:
+            return
+        try:
+            projection.apply(rows, item)
+        except Exception as exc:
+            raise _Poisoned({projection.name: PoisonEvent(item.envelope.position, exc)}) from exc
+
+
+@dataclass
+class CatchUp:
+    """What one catch-up did: events applied per projection, and projections parked for the unit."""
+
+    unit_id: str
+    applied: dict[str, int] = field(default_factory=dict)
+    parked: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.applied.values())
+
+
+class _Poisoned(Exception):
+    def __init__(self, stops: dict[str, PoisonEvent]) -> None:
+        super().__init__(", ".join(str(p) for p in stops.values()))
+        self.stops = stops

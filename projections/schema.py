@@ -1,0 +1,47 @@
+"""Where read models live: generic per-unit rows, checkpoints and active versions, on the log's database.
+
+Every projection stores its rows the same way — (projection, version, unit, row key) → JSON — so versioning,
+rebuild beside the live version, parking and digests work identically for all of them, and a new read model
+is one module with a pure `apply`.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+projection_rows = sa.Table(
+    "projection_rows",
+    metadata,
+    sa.Column("projection", sa.Text, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("unit_id", sa.Text, primary_key=True),
+    sa.Column("row_key", sa.Text, primary_key=True),
+    sa.Column("data", sa.JSON, nullable=False),
+)
+
+projection_checkpoints = sa.Table(
+    "projection_checkpoints",
+    metadata,
+    sa.Column("projection", sa.Text, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("unit_id", sa.Text, primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("events_applied", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("parked_position", sa.BigInteger, nullable=True),
+    sa.Column("parked_error", sa.Text, nullable=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+projection_versions = sa.Table(
+    "projection_versions",
+    metadata,
+    sa.Column("projection", sa.Text, primary_key=True),
+    sa.Column("active_version", sa.Integer, nullable=False),
+    sa.Column("switched_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+
+def create_projection_tables(engine: sa.Engine) -> None:
+    metadata.create_all(engine, checkfirst=True)

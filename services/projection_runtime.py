@@ -1,0 +1,45 @@
+"""The parts a process needs to run or rebuild projections, built once from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sqlalchemy as sa
+
+from domain.codec import EVENTS
+from eventstore import open_store
+from eventstore.postgres import PostgresEventStore
+from eventstore.sqlite import SqliteEventStore
+from projections.engine import projection_engine
+from projections.person_states import PersonStates
+from projections.registry import PROJECTIONS
+from projections.runner import Runner
+from projections.schema import create_projection_tables
+from services.settings import Settings, get_settings
+
+
+@dataclass(frozen=True)
+class ProjectionRuntime:
+    settings: Settings
+    store: PostgresEventStore | SqliteEventStore
+    engine: sa.Engine
+    runner: Runner
+
+    def close(self) -> None:
+        self.store.close()
+        self.engine.dispose()
+
+
+def build_runtime(settings: Settings, *, batch_size: int = 1000) -> ProjectionRuntime:
+    store = open_store(settings.database_url)
+    engine = projection_engine(settings.database_url)
+    create_projection_tables(engine)
+    runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS), batch_size=batch_size)
+    return ProjectionRuntime(settings, store, engine, runner)
+
+
+@lru_cache(maxsize=1)
+def process_runtime() -> ProjectionRuntime:
+    """One per worker process, built on first use (never at import: the worker forks first)."""
+    return build_runtime(get_settings())

@@ -1,0 +1,38 @@
+"""The Celery app: Redis in production, kombu's SQLAlchemy transport on SQLite on the embedded default.
+
+`celery -A services.worker.app worker` and `celery -A services.worker.app beat` run it. Tasks are
+doorbells; the truth is the log, so a lost, repeated or late message never changes an outcome.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+from kombu.entity import Queue
+
+from services.settings import Settings, get_settings
+
+
+def create_app(settings: Settings) -> Celery:
+    app = Celery("partyledger", broker=settings.broker_url, include=["services.worker.tasks"])
+    app.conf.update(
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+        task_default_queue=settings.queue,
+        task_queues=[Queue(settings.queue)],
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        beat_schedule={
+            "sweep-units-behind": {"task": "partyledger.sweep", "schedule": settings.sweep_seconds},
+            "seal-the-log": {"task": "partyledger.seal", "schedule": settings.seal_seconds},
+        },
+        beat_schedule_filename=str(settings.data_dir / "beat-schedule"),
+        timezone="UTC",
+    )
+    if settings.broker_url.startswith("sqla+"):
+        app.conf.broker_transport_options = {"polling_interval": 0.2}
+    return app
+
+
+app = create_app(get_settings())

@@ -1,0 +1,152 @@
+"""The catch-up runner: exactly once, race-safe, parking a poison event for one unit only (I4, I5)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from domain.codec import EVENTS
+from projections import unit_plans
+from projections.base import Applied, Projection
+from projections.checkpoints import parked, unpark
+from projections.rows import UnitRows
+from projections.runner import Runner
+from projections.storage import digest, read_rows
+from tests.support.appending import set_plan, set_target
+from tests.support.stores import AnyStore
+
+
+class EventCounter:
+    """Counts every event per type: any double application shows as a wrong count."""
+
+    name = "event_counter"
+    version = 1
+    event_types: frozenset[str] | None = None
+
+    def apply(self, rows: UnitRows, applied: Applied) -> None:
+        rows.update(
+            "counts",
+            lambda row: row.__setitem__(applied.envelope.event_type, row.get(applied.envelope.event_type, 0) + 1),
+        )
+
+
+class Exploding(EventCounter):
+    """Fails on yearly plans above 100, as a projection with a bug would."""
+
+    name = "exploding"
+
+    def apply(self, rows: UnitRows, applied: Applied) -> None:
+        if applied.envelope.event_type == "YearlyPlanSet" and applied.event.planned > 100:
+            raise ValueError("planned figure out of range")
+        super().apply(rows, applied)
+
+
+def runner(engine: sa.Engine, store: AnyStore, *projections: Any, batch_size: int = 1000) -> Runner:
+    chosen: list[Projection] = list(projections) or [unit_plans, EventCounter()]
+    return Runner(engine, store, EVENTS, chosen, batch_size=batch_size)
+
+
+def counts(engine: sa.Engine, unit_id: str, projection: str = "event_counter") -> dict[str, int]:
+    with engine.connect() as connection:
+        return read_rows(connection, projection, 1, [unit_id])[unit_id].get("counts", {})
+
+
+def test_catch_up_applies_every_new_event_once(engine: sa.Engine, store: AnyStore) -> None:
+    set_target(store, "unit-school", 5)
+    for year in (2021, 2022):
+        set_plan(store, "unit-school", year, 1)
+
+    result = runner(engine, store).catch_up("unit-school")
+
+    assert result.applied == {"unit_plans": 3, "event_counter": 3}
+    assert counts(engine, "unit-school") == {"TermTargetSet": 1, "YearlyPlanSet": 2}
+    with engine.connect() as connection:
+        rows = read_rows(connection, "unit_plans", 1, ["unit-school"])["unit-school"]
+    assert rows["target:2020-2025:admissions"]["target"] == 5
+    assert rows["plan:2022:admissions"]["planned"] == 1
+
+
+def test_a_repeated_catch_up_changes_nothing(engine: sa.Engine, store: AnyStore) -> None:
+    set_target(store, "unit-a", 3)
+    first = runner(engine, store)
+    first.catch_up("unit-a")
+    with engine.connect() as connection:
+        before = digest(connection, "event_counter", 1, "unit-a")
+
+    again = runner(engine, store).catch_up("unit-a")
+
+    assert again.total == 0
+    with engine.connect() as connection:
+        assert digest(connection, "event_counter", 1, "unit-a") == before
+
+
+def test_small_batches_reach_the_same_result(engine: sa.Engine, store: AnyStore) -> None:
+    for year in range(2000, 2023):
+        set_plan(store, "unit-b", year, year % 7)
+
+    runner(engine, store, batch_size=4).catch_up("unit-b")
+
+    assert counts(engine, "unit-b") == {"YearlyPlanSet": 23}
+
+
+def test_workers_racing_on_one_unit_apply_each_event_once(engine: sa.Engine, store: AnyStore) -> None:
+    for year in range(2000, 2040):
+        set_plan(store, "unit-race", year, 1)
+    threads = [
+        threading.Thread(target=runner(engine, store, batch_size=5).catch_up, args=("unit-race",)) for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert counts(engine, "unit-race") == {"YearlyPlanSet": 40}
+
+
+def test_a_poison_event_parks_that_projection_for_that_unit_only(engine: sa.Engine, store: AnyStore) -> None:
+    set_plan(store, "unit-bad", 2021, 1)
+    poison = set_plan(store, "unit-bad", 2022, 999)
+    set_plan(store, "unit-bad", 2023, 2)
+    set_plan(store, "unit-good", 2022, 999 - 900)
+
+    result = runner(engine, store, EventCounter(), Exploding()).catch_up("unit-bad")
+    runner(engine, store, EventCounter(), Exploding()).catch_up("unit-good")
+
+    assert result.parked == ["exploding"]
+    assert counts(engine, "unit-bad", "exploding") == {"YearlyPlanSet": 1}  # applied up to the poison
+    assert counts(engine, "unit-bad", "event_counter") == {"YearlyPlanSet": 3}  # the others went on
+    assert counts(engine, "unit-good", "exploding") == {"YearlyPlanSet": 1}
+    with engine.connect() as connection:
+        [stuck] = parked(connection)
+    assert (stuck.unit_id, stuck.projection, stuck.parked_position) == ("unit-bad", "exploding", poison.last_position)
+    assert stuck.parked_error is not None and "planned figure out of range" in stuck.parked_error
+
+
+def test_a_parked_unit_resumes_after_a_fix_and_a_retry(engine: sa.Engine, store: AnyStore) -> None:
+    set_plan(store, "unit-bad", 2022, 999)
+    set_plan(store, "unit-bad", 2023, 2)
+    runner(engine, store, Exploding()).catch_up("unit-bad")
+    assert runner(engine, store, Exploding()).catch_up("unit-bad").parked == ["exploding"]
+
+    with engine.begin() as connection:
+        assert unpark(connection, "unit-bad") == 1
+    fixed = EventCounter()
+    fixed.name = "exploding"  # the fixed code of the same projection
+    result = runner(engine, store, fixed).catch_up("unit-bad")
+
+    assert result.parked == []
+    assert counts(engine, "unit-bad", "exploding") == {"YearlyPlanSet": 2}
+
+
+@pytest.mark.parametrize("unit", ["unit-empty"])
+def test_an_idle_unit_checkpoint_still_reaches_the_head(engine: sa.Engine, store: AnyStore, unit: str) -> None:
+    latest = set_plan(store, "unit-other", 2021, 1)
+    runner(engine, store).catch_up(unit)
+    with engine.connect() as connection:
+        position = connection.execute(
+            sa.text("SELECT min(position) FROM projection_checkpoints WHERE unit_id = :u"), {"u": unit}
+        ).scalar_one()
+    assert position >= latest.last_position
