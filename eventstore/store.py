@@ -197,7 +197,7 @@ def _fingerprint(event: PreparedEvent) -> dict[str, Any]:
 
 def upcast(codec: EventCodec, event: RecordedEvent) -> RecordedEvent:
     """Readers see today's schema; the stored row (and its hash) never changes (STYLE habit 6)."""
-    if codec.knows(event.event_type) and event.schema_version == codec.current_version(event.event_type):
-        return event
+    if not codec.knows(event.event_type) or event.schema_version == codec.current_version(event.event_type):
+        return event  # an unknown type is the reader's to judge (a newer writer may know it)
     version, data = codec.upcast(event.event_type, event.schema_version, event.data)
     return replace(event, schema_version=version, data=data)

@@ -76,19 +76,35 @@ class Runner:
             return False, False
         start = min(cp.position for cp in live.values())
         page = self.store.read_unit(unit_id, after_position=start, limit=self.batch_size)
-        decoded = []
-        for envelope in page.events:
-            event = self.codec.decode(envelope.event_type, envelope.schema_version, envelope.data)
-            decoded.append(Applied(envelope, event, self.enrich(envelope, event)))
+        decoded = self._decode(page.events, live, stop_at)
+        truncated = len(decoded) < len(page.events)
+        reached = decoded[-1].envelope.position if truncated and decoded else (start if truncated else page.reached)
         applied_any = False
         for projection in self.projections:
             checkpoint = live.get(projection.name)
             if checkpoint is None:
                 continue
             applied_any |= self._advance_one(
-                connection, projection, checkpoint, decoded, page.reached, stop_at.get(projection.name), result
+                connection, projection, checkpoint, decoded, reached, stop_at.get(projection.name), result
             )
-        return applied_any, len(page.events) == self.batch_size
+        return applied_any, truncated or len(page.events) == self.batch_size
+
+    def _decode(
+        self, events: list[RecordedEvent], live: dict[str, Checkpoint], stop_at: dict[str, PoisonEvent]
+    ) -> list[Applied]:
+        """Decode up to the first stop. An event this code cannot read (say, a newer type written during a
+        rolling deploy) poisons every projection of the unit at that event."""
+        first_stop = min((p.position for p in stop_at.values()), default=None)
+        decoded = []
+        for envelope in events:
+            if first_stop is not None and envelope.position >= first_stop:
+                break
+            try:
+                event = self.codec.decode(envelope.event_type, envelope.schema_version, envelope.data)
+                decoded.append(Applied(envelope, event, self.enrich(envelope, event)))
+            except Exception as exc:
+                raise _Poisoned({name: PoisonEvent(envelope.position, exc) for name in live}) from exc
+        return decoded
 
     def _advance_one(
         self,

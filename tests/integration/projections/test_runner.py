@@ -150,3 +150,29 @@ def test_an_idle_unit_checkpoint_still_reaches_the_head(engine: sa.Engine, store
             sa.text("SELECT min(position) FROM projection_checkpoints WHERE unit_id = :u"), {"u": unit}
         ).scalar_one()
     assert position >= latest.last_position
+
+
+def test_an_event_this_code_cannot_read_parks_the_unit_and_spares_the_others(
+    engine: sa.Engine, store: AnyStore, ledger_url: str
+) -> None:
+    """A newer writer (rolling deploy) logged a type this worker does not know yet."""
+    from eventstore import open_store
+    from tests.support.events import CODEC, noted
+
+    newer = open_store(ledger_url, codec=CODEC, create=False)
+    set_plan(store, "unit-new", 2021, 1)
+    unknown = newer.append("notes-1", [noted("from the future", unit="unit-new")], expected_version=0)
+    set_plan(store, "unit-new", 2022, 1)
+    set_plan(store, "unit-old", 2022, 1)
+    newer.close()
+
+    result = runner(engine, store).catch_up("unit-new")
+    runner(engine, store).catch_up("unit-old")
+
+    assert sorted(result.parked) == ["event_counter", "unit_plans"]
+    assert counts(engine, "unit-new") == {"YearlyPlanSet": 1}
+    assert counts(engine, "unit-old") == {"YearlyPlanSet": 1}
+    with engine.connect() as connection:
+        stuck = parked(connection)
+    assert {(c.unit_id, c.parked_position) for c in stuck} == {("unit-new", unknown.last_position)}
+    assert all("unknown event type 'Noted'" in (c.parked_error or "") for c in stuck)
