@@ -31,11 +31,13 @@ class ProjectionRuntime:
         self.engine.dispose()
 
 
-def build_runtime(settings: Settings, *, batch_size: int = 1000) -> ProjectionRuntime:
+def build_runtime(settings: Settings) -> ProjectionRuntime:
     store = open_store(settings.database_url)
     engine = projection_engine(settings.database_url)
     create_projection_tables(engine)
-    runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS), batch_size=batch_size)
+    runner = Runner(
+        engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS), batch_size=settings.projection_batch
+    )
     return ProjectionRuntime(settings, store, engine, runner)
 
 

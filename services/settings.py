@@ -27,6 +27,7 @@ class Settings:
     queue: str = "projections"
     sweep_seconds: float = 30.0
     seal_seconds: float = 300.0
+    projection_batch: int = 1000
 
     @property
     def embedded(self) -> bool:
@@ -47,6 +48,7 @@ class Settings:
             queue=_name("PARTYLEDGER_QUEUE", env.get("PARTYLEDGER_QUEUE") or "projections"),
             sweep_seconds=_seconds("PARTYLEDGER_SWEEP_SECONDS", env.get("PARTYLEDGER_SWEEP_SECONDS"), 30.0),
             seal_seconds=_seconds("PARTYLEDGER_SEAL_SECONDS", env.get("PARTYLEDGER_SEAL_SECONDS"), 300.0),
+            projection_batch=_count("PARTYLEDGER_PROJECTION_BATCH", env.get("PARTYLEDGER_PROJECTION_BATCH"), 1000),
         )
 
 
@@ -78,6 +80,14 @@ def _seconds(name: str, value: str | None, default: float) -> float:
     if not 0.1 <= seconds <= 86_400:
         raise SettingsError(f"{name} must be between 0.1 and 86400 seconds; got {value}")
     return seconds
+
+
+def _count(name: str, value: str | None, default: int) -> int:
+    if value is None or value == "":
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= 100_000:
+        raise SettingsError(f"{name} must be a whole number from 1 to 100000; got {value!r}")
+    return int(value)
 
 
 @lru_cache(maxsize=1)

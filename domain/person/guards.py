@@ -12,7 +12,7 @@ from domain.person.commands import PersonCommand
 from domain.person.events import DeadlineBreached, PersonEvent
 from domain.person.facts import CellFacts, MemberFacts, PersonFacts, require
 from domain.person.records import CandidateFile, Membership, PersonState
-from domain.person.stages import Stage, check_stage_order
+from domain.person.stages import Stage, check_stage_order, refuse_stage_order
 from domain.rules.authority import check_auth_cell
 from domain.rules.base import RuleSet
 from domain.rules.deadlines import Deadline
@@ -23,29 +23,33 @@ from domain.rules.votes import check_cell_quorum
 
 def check_step(state: PersonState, cmd: PersonCommand, allowed: Collection[Stage]) -> None:
     """R-STAGE-ORDER for this command at this state."""
-    check_stage_order(state.stage, allowed, type(cmd).__name__, state.last_step_on, cmd.occurred_on)
+    step = (type(cmd).__name__, cmd.step_vi)
+    check_stage_order(state.stage, allowed, step, state.last_step_on, cmd.occurred_on)
 
 
 def refuse_order(cmd: PersonCommand, en: str, vi: str) -> RuleViolation:
     """A step out of order for a reason finer than the stage (e.g. no background form yet)."""
-    return RuleViolation("R-STAGE-ORDER", f"{type(cmd).__name__}: {en}", f"{cmd.step_vi}: {vi}")
+    return refuse_stage_order(f"{type(cmd).__name__}: {en}", f"{cmd.step_vi[:1].upper()}{cmd.step_vi[1:]}: {vi}")
 
 
 def file_of(state: PersonState) -> CandidateFile:
+    """The open file a step needs."""
     if state.file is None:
-        raise RuleViolation("R-STAGE-ORDER", "the person has no open file", "người này không có hồ sơ đang xét")
+        raise refuse_stage_order("the person has no open file", "người này không có hồ sơ đang xét")
     return state.file
 
 
 def membership_of(state: PersonState) -> Membership:
+    """The membership a step needs."""
     if state.membership is None:
-        raise RuleViolation("R-STAGE-ORDER", "the person is not a member", "người này không phải đảng viên")
+        raise refuse_stage_order("the person is not a member", "người này không phải đảng viên")
     return state.membership
 
 
 def particulars_of(state: PersonState) -> Particulars:
+    """The particulars recorded at nomination (age, education)."""
     if state.particulars is None:
-        raise RuleViolation("R-STAGE-ORDER", "the person has no particulars", "chưa có thông tin cá nhân")
+        raise refuse_stage_order("the person has no particulars", "chưa có thông tin cá nhân")
     return state.particulars
 
 

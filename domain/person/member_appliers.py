@@ -121,7 +121,8 @@ def _appeal_resolved(state: PersonState, e: mev.ExpulsionAppealResolved, on: dat
     if last.membership is None:
         raise CorruptStreamError("an overturned expulsion without the membership it ended")
     stage = Stage.OFFICIAL if last.was_official else Stage.PROBATIONARY
-    return replace(state, stage=stage, membership=last.membership, departures=state.departures[:-1])
+    restored = replace(last.membership, penalties=last.membership.penalties[:-1])
+    return replace(state, stage=stage, membership=restored, departures=state.departures[:-1])
 
 
 def _proposed(state: PersonState, e: mev.StrikeOffProposed, on: date) -> PersonState:

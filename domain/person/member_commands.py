@@ -16,12 +16,16 @@ from domain.rules.removal import ScreeningOutcome, StrikeOffGround
 
 @dataclass(frozen=True, kw_only=True)
 class CompleteNewMemberCourse(PersonCommand):
+    """Record the new-member course (R-NEWMEMBER-COURSE)."""
+
     step_vi: ClassVar[str] = "hoàn thành lớp bồi dưỡng đảng viên mới"
     certificate_ref: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class HoldRecognitionVote(PersonCommand):
+    """A round of the cell's recognition vote (R-RECOGNISE-BACKDATE, R-RECOGNISE-DEADLOCK)."""
+
     step_vi: ClassVar[str] = "chi bộ xét chuyển đảng chính thức"
     yes: int
     no: int
@@ -30,6 +34,8 @@ class HoldRecognitionVote(PersonCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class RecogniseOfficial(PersonCommand):
+    """The competent body recognises the member as official (R-AUTH-ADMIT, R-RECOGNISE-BACKDATE)."""
+
     step_vi: ClassVar[str] = "quyết định công nhận đảng viên chính thức"
     decision_ref: str
     votes_in_favour: int | None = None
@@ -37,6 +43,8 @@ class RecogniseOfficial(PersonCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class StrikeOffProbationary(PersonCommand):
+    """The competent body strikes off a probationary member not recognised (§3)."""
+
     step_vi: ClassVar[str] = "xóa tên đảng viên dự bị"
     decision_ref: str
     reason: str
@@ -45,6 +53,8 @@ class StrikeOffProbationary(PersonCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class IntroduceTransfer(PersonCommand):
+    """The home unit introduces an official or temporary transfer (R-TRANSFER)."""
+
     step_vi: ClassVar[str] = "giới thiệu chuyển sinh hoạt đảng"
     kind: TransferKind
     to_unit_id: str
@@ -53,28 +63,38 @@ class IntroduceTransfer(PersonCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class PresentTransfer(PersonCommand):
+    """The receiving unit records the member presenting the transfer (R-TRANSFER)."""
+
     step_vi: ClassVar[str] = "nhận sinh hoạt đảng"
 
 
 @dataclass(frozen=True, kw_only=True)
 class EndTemporaryTransfer(PersonCommand):
+    """The member returns from a temporary transfer (R-TRANSFER)."""
+
     step_vi: ClassVar[str] = "kết thúc sinh hoạt tạm thời"
 
 
 @dataclass(frozen=True, kw_only=True)
 class ReportViolation(PersonCommand):
+    """Record a pending violation; it blocks a voluntary exit (R-EXIT-VOLUNTARY)."""
+
     step_vi: ClassVar[str] = "ghi nhận vi phạm"
     reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class DismissViolation(PersonCommand):
+    """Close a pending violation without a penalty."""
+
     step_vi: ClassVar[str] = "kết thúc xem xét vi phạm"
     reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class DisciplineMember(PersonCommand):
+    """A disciplinary penalty by a competent body (R-AUTH-DISCIPLINE)."""
+
     step_vi: ClassVar[str] = "thi hành kỷ luật"
     penalty: Penalty
     reason: str
@@ -84,12 +104,16 @@ class DisciplineMember(PersonCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class AppealExpulsion(PersonCommand):
+    """The expelled member appeals within 30 days (R-EXPEL-APPEAL)."""
+
     step_vi: ClassVar[str] = "khiếu nại quyết định khai trừ"
     appeal_ref: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class ResolveExpulsionAppeal(PersonCommand):
+    """Decide an appeal: uphold the expulsion or restore the membership."""
+
     step_vi: ClassVar[str] = "giải quyết khiếu nại kỷ luật"
     upheld: bool
     decision_ref: str
@@ -97,6 +121,8 @@ class ResolveExpulsionAppeal(PersonCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class ProposeStrikeOff(PersonCommand):
+    """The cell proposes a strike-off on a listed ground (R-STRIKEOFF-GROUNDS, R-VOTE-TWOTHIRDS)."""
+
     step_vi: ClassVar[str] = "chi bộ đề nghị xóa tên"
     ground: StrikeOffGround
     yes: int
@@ -107,6 +133,8 @@ class ProposeStrikeOff(PersonCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class DecideStrikeOff(PersonCommand):
+    """The competent body strikes the member off (R-AUTH-ADMIT or R-AUTH-STRIKEOFF)."""
+
     step_vi: ClassVar[str] = "quyết định xóa tên"
     decision_ref: str
     votes_in_favour: int | None = None
@@ -114,6 +142,8 @@ class DecideStrikeOff(PersonCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class GrantVoluntaryExit(PersonCommand):
+    """Let a member leave of their own will (R-EXIT-VOLUNTARY); hardship keeps readmission open."""
+
     step_vi: ClassVar[str] = "cho ra khỏi Đảng"
     reason: str
     decision_ref: str
@@ -122,6 +152,8 @@ class GrantVoluntaryExit(PersonCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class RateMember(PersonCommand):
+    """The yearly quality rating (R-RATING): a grade, or a score from qd294-2025."""
+
     step_vi: ClassVar[str] = "xếp loại chất lượng đảng viên"
     year: int
     grade: Grade | None = None
@@ -130,6 +162,8 @@ class RateMember(PersonCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class RecordScreeningOutcome(PersonCommand):
+    """A screening's outcome for the member (R-SCREENING)."""
+
     step_vi: ClassVar[str] = "ghi nhận kết quả rà soát, sàng lọc"
     year: int
     outcome: ScreeningOutcome
@@ -137,6 +171,8 @@ class RecordScreeningOutcome(PersonCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class AnnulAdmission(PersonCommand):
+    """The competent body annuls an admission found wrong (§3, R-AUTH-ADMIT)."""
+
     step_vi: ClassVar[str] = "hủy quyết định kết nạp"
     reason: str
     decision_ref: str

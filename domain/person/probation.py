@@ -17,7 +17,7 @@ from domain.person.guards import (
     membership_of,
     refuse_order,
 )
-from domain.person.records import PersonState
+from domain.person.records import Membership, PersonState
 from domain.person.stages import Stage
 from domain.person.values import clean_text
 from domain.rules.authority import check_auth_admit, check_auth_cell
@@ -112,24 +112,39 @@ def hold_recognition_vote(
     escalate = check_recognise_deadlock(rules, m.inconclusive_rounds, outcome)
     if outcome is VoteOutcome.FOR:
         check_newmember_course(m.course_completed)
+    return _recognition_events(rules, calendar, cmd, cell.denominator, outcome, escalate, m)
+
+
+def _recognition_events(
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+    cmd: mc.HoldRecognitionVote,
+    denominator: int,
+    outcome: VoteOutcome,
+    escalate: bool,
+    m: Membership,
+) -> Events:
+    """The round, its escalation if deadlocked, and the first round's lateness (R-RECOGNISE-DEADLINE)."""
     clock = recognise_deadline(rules, calendar, RecognitionStep.DECISION, cmd.occurred_on)
-    held = mev.RecognitionVoteHeld(
-        rule_set=rules.rule_set_id,
-        round=m.rounds + 1,
-        yes=cmd.yes,
-        no=cmd.no,
-        denominator=cell.denominator,
-        outcome=outcome,
-        resolution_ref=clean_text(cmd.resolution_ref, "resolution_ref"),
-        decision_deadline=None if outcome is VoteOutcome.INCONCLUSIVE else clock,
-    )
-    events: Events = [held]
+    events: Events = [
+        mev.RecognitionVoteHeld(
+            rule_set=rules.rule_set_id,
+            round=m.rounds + 1,
+            yes=cmd.yes,
+            no=cmd.no,
+            denominator=denominator,
+            outcome=outcome,
+            resolution_ref=clean_text(cmd.resolution_ref, "resolution_ref"),
+            decision_deadline=None if outcome is VoteOutcome.INCONCLUSIVE else clock,
+        )
+    ]
     if escalate:
         events.append(
             mev.RecognitionEscalated(rule_set=rules.rule_set_id, rounds=m.rounds + 1, decision_deadline=clock)
         )
-    first_round_late = breaches(rules, calendar, m.recognition_vote_deadline, cmd.occurred_on) if m.rounds == 0 else []
-    return events + first_round_late
+    if m.rounds == 0:
+        events += breaches(rules, calendar, m.recognition_vote_deadline, cmd.occurred_on)
+    return events
 
 
 def _check_verdict(state: PersonState, cmd: c.PersonCommand, wanted: VoteOutcome) -> bool:

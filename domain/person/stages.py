@@ -81,22 +81,26 @@ def previous_stage(stage: Stage) -> Stage:
     return PIPELINE[PIPELINE.index(stage) - 1]
 
 
-def check_stage_order(
-    current: Stage, allowed: Collection[Stage], step: str, last_step_on: date | None, occurred_on: date
-) -> None:
+def refuse_stage_order(en: str, vi: str, **details: str) -> RuleViolation:
     """R-STAGE-ORDER: a step follows the stage it needs, and is not dated before the step it follows."""
+    return RuleViolation("R-STAGE-ORDER", en, vi, **details)
+
+
+def check_stage_order(
+    current: Stage, allowed: Collection[Stage], step: tuple[str, str], last_step_on: date | None, occurred_on: date
+) -> None:
+    """R-STAGE-ORDER for one step (named in English and Vietnamese): the stage allows it, its date is not early."""
+    step_en, step_vi = step
     if current not in allowed:
-        raise RuleViolation(
-            "R-STAGE-ORDER",
-            f"{step} is not possible at stage {current}",
-            f"không thực hiện được bước {step} khi hồ sơ đang ở giai đoạn “{current.label_vi}”",
+        raise refuse_stage_order(
+            f"{step_en} is not possible at stage {current}",
+            f"không thực hiện được bước “{step_vi}” khi hồ sơ đang ở giai đoạn “{current.label_vi}”",
             stage=str(current),
-            step=step,
+            step=step_en,
         )
     if last_step_on is not None and occurred_on < last_step_on:
-        raise RuleViolation(
-            "R-STAGE-ORDER",
-            f"{step} is dated {occurred_on.isoformat()}, before the previous step of {last_step_on.isoformat()}",
-            f"bước {step} ghi ngày {occurred_on:%d/%m/%Y}, trước bước liền trước ngày {last_step_on:%d/%m/%Y}",
-            step=step,
+        raise refuse_stage_order(
+            f"{step_en} is dated {occurred_on.isoformat()}, before the previous step of {last_step_on.isoformat()}",
+            f"bước “{step_vi}” ghi ngày {occurred_on:%d/%m/%Y}, trước bước liền trước ngày {last_step_on:%d/%m/%Y}",
+            step=step_en,
         )

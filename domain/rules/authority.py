@@ -25,8 +25,12 @@ class Penalty(StrEnum):
     REMOVAL_FROM_POST = "removal_from_post"
     EXPULSION = "expulsion"
 
+    @property
+    def label_vi(self) -> str:
+        return _PENALTY_VI[self]
 
-PENALTY_VI = {
+
+_PENALTY_VI = {
     Penalty.REPRIMAND: "khiển trách",
     Penalty.WARNING: "cảnh cáo",
     Penalty.REMOVAL_FROM_POST: "cách chức",
@@ -47,6 +51,33 @@ class Body(Protocol):
     def committee_size(self) -> int: ...
 
 
+def _admit_problem(
+    rules: RuleSet, body: Body, acting_unit_id: str, votes_in_favour: int | None, upper_only: bool
+) -> tuple[str, str] | None:
+    """Why `body` may not decide, in English and Vietnamese; None when it may."""
+    needed = two_thirds_of(rules, body.committee_size)
+    if body.unit_id != acting_unit_id:
+        return (
+            f"{acting_unit_id} is not the competent body {body.unit_id}",
+            f"{acting_unit_id} không phải cấp có thẩm quyền {body.unit_id}",
+        )
+    if body.kind in UPPER_KINDS:
+        return None
+    if upper_only:
+        return "the case went up to the upper committee", "vụ việc đã chuyển lên cấp ủy cấp trên quyết định"
+    if body.kind is not UnitKind.GRASSROOTS_COMMITTEE or not body.admission_delegated:
+        return (
+            f"{body.unit_id} holds no delegated power to admit",
+            f"{body.unit_id} không được ủy quyền quyết định kết nạp",
+        )
+    if votes_in_favour is None or votes_in_favour < needed:
+        return (
+            f"{votes_in_favour or 0} of {body.committee_size} committee members in favour; {needed} needed",
+            f"chỉ {votes_in_favour or 0}/{body.committee_size} cấp ủy viên tán thành; cần {needed}",
+        )
+    return None
+
+
 def check_auth_admit(
     rules: RuleSet, body: Body, acting_unit_id: str, votes_in_favour: int | None, *, upper_only: bool = False
 ) -> None:
@@ -55,32 +86,9 @@ def check_auth_admit(
     Covers admission, official recognition, strike-off of a probationary member and annulment; `upper_only`
     when a deadlocked recognition went up (R-RECOGNISE-DEADLOCK).
     """
-    needed = two_thirds_of(rules, body.committee_size)
-    if body.unit_id != acting_unit_id:
-        problem_en, problem_vi = (
-            f"{acting_unit_id} is not the competent body {body.unit_id}",
-            (f"{acting_unit_id} không phải cấp có thẩm quyền {body.unit_id}"),
-        )
-    elif body.kind in UPPER_KINDS:
-        return
-    elif upper_only:
-        problem_en, problem_vi = (
-            "the case went up to the upper committee",
-            "vụ việc đã chuyển cấp ủy cấp trên",
-        )
-    elif body.kind is not UnitKind.GRASSROOTS_COMMITTEE or not body.admission_delegated:
-        problem_en, problem_vi = (
-            f"{body.unit_id} holds no delegated power to admit",
-            f"{body.unit_id} không được ủy quyền quyết định kết nạp",
-        )
-    elif votes_in_favour is None or votes_in_favour < needed:
-        problem_en, problem_vi = (
-            f"{votes_in_favour or 0} of {body.committee_size} committee members in favour; {needed} needed",
-            f"chỉ {votes_in_favour or 0}/{body.committee_size} cấp ủy viên tán thành; cần {needed}",
-        )
-    else:
-        return
-    raise RuleViolation("R-AUTH-ADMIT", problem_en, problem_vi, body=body.unit_id)
+    problem = _admit_problem(rules, body, acting_unit_id, votes_in_favour, upper_only)
+    if problem is not None:
+        raise RuleViolation("R-AUTH-ADMIT", problem[0], problem[1], body=body.unit_id)
 
 
 def _body_may_impose(penalty: Penalty, body_kind: UnitKind, expulsion_delegated: bool) -> bool:
@@ -105,19 +113,19 @@ def check_auth_discipline(penalty: Penalty, body_kind: UnitKind, expulsion_deleg
         )
     elif not _body_may_impose(penalty, body_kind, expulsion_delegated):
         en = f"a {body_kind} body may not impose {penalty}"
-        vi = f"cấp này không có thẩm quyền thi hành kỷ luật bằng hình thức {PENALTY_VI[penalty]}"
+        vi = f"cấp này không có thẩm quyền thi hành kỷ luật bằng hình thức {penalty.label_vi}"
     else:
         return
     raise RuleViolation("R-AUTH-DISCIPLINE", en, vi, penalty=str(penalty))
 
 
-def check_auth_cell(acting_unit_id: str, cell_id: str) -> None:
-    """R-AUTH-CELL: a cell's step (vote, ceremony) is taken by the cell that holds the file."""
-    if acting_unit_id != cell_id:
+def check_auth_cell(acting_unit_id: str, owner_unit_id: str) -> None:
+    """R-AUTH-CELL: a cell's step (vote, ceremony, receiving a transfer) is taken by the unit it belongs to."""
+    if acting_unit_id != owner_unit_id:
         raise RuleViolation(
             "R-AUTH-CELL",
-            f"{acting_unit_id} does not hold this file; the cell is {cell_id}",
-            f"{acting_unit_id} không quản lý hồ sơ này; chi bộ quản lý là {cell_id}",
+            f"{acting_unit_id} cannot take this step; it belongs to {owner_unit_id}",
+            f"{acting_unit_id} không có thẩm quyền thực hiện bước này; bước này thuộc {owner_unit_id}",
         )
 
 

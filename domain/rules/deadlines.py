@@ -98,16 +98,13 @@ def ceremony_deadline(rules: RuleSet, calendar: WorkingCalendar, received_on: da
 
 def recognise_deadline(rules: RuleSet, calendar: WorkingCalendar, step: RecognitionStep, started_on: date) -> Deadline:
     """R-RECOGNISE-DEADLINE: the cell votes within 30 working days after probation, the body 30 more (+30)."""
-    if step is RecognitionStep.CELL_VOTE:
-        return Deadline(
-            rule_id="R-RECOGNISE-DEADLINE",
-            due_on=calendar.add_working_days(started_on, rules.recognise_vote_working_days),
-        )
+    deciding = step is RecognitionStep.DECISION
+    days = rules.recognise_decision_working_days if deciding else rules.recognise_vote_working_days
     return Deadline(
         rule_id="R-RECOGNISE-DEADLINE",
-        due_on=calendar.add_working_days(started_on, rules.recognise_decision_working_days),
-        extensions_left=1,
-        max_extension_working_days=rules.recognise_extension_max_working_days,
+        due_on=calendar.add_working_days(started_on, days),
+        extensions_left=1 if deciding else 0,
+        max_extension_working_days=rules.recognise_extension_max_working_days if deciding else 0,
     )
 
 

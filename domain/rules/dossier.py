@@ -12,22 +12,18 @@ from domain.rules.periods import add_months
 
 def check_train_valid(rules: RuleSet, issued_on: date | None, vote_on: date) -> None:
     """R-TRAIN-VALID: the awareness certificate is valid 60 months up to and including the vote date."""
-    if issued_on is None or issued_on > vote_on:
-        raise RuleViolation(
-            "R-TRAIN-VALID",
-            "no awareness-class certificate dated on or before the vote",
-            "chưa có giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng trước ngày chi bộ xét",
-        )
-    expires_on = add_months(issued_on, rules.train_validity_months)
-    if vote_on > expires_on:
-        raise RuleViolation(
-            "R-TRAIN-VALID",
-            f"the awareness-class certificate of {issued_on.isoformat()} "
-            f"expired on {expires_on.isoformat()}; the class must be retaken",
-            f"giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng ngày {issued_on:%d/%m/%Y} đã hết hạn từ "
-            f"{expires_on:%d/%m/%Y}; phải học lại",
-            expired_on=expires_on.isoformat(),
-        )
+    if issued_on is not None and issued_on <= vote_on <= add_months(issued_on, rules.train_validity_months):
+        return
+    when_en = issued_on.isoformat() if issued_on else "—"
+    when_vi = f"{issued_on:%d/%m/%Y}" if issued_on else "—"
+    raise RuleViolation(
+        "R-TRAIN-VALID",
+        f"no awareness-class certificate valid on the vote date (certificate of {when_en}, valid "
+        f"{rules.train_validity_months} months); the class must be (re)taken",
+        f"không có giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng còn hiệu lực vào ngày chi bộ xét "
+        f"(giấy ngày {when_vi}, hiệu lực {rules.train_validity_months} tháng); phải học lớp",
+        issued_on=when_en,
+    )
 
 
 def check_verify_complete(opened: bool, pending: Collection[str]) -> None:

@@ -16,6 +16,18 @@ class Grade(StrEnum):
     COMPLETED = "completed"
     NOT_COMPLETED = "not_completed"
 
+    @property
+    def label_vi(self) -> str:
+        return _GRADE_VI[self]
+
+
+_GRADE_VI = {
+    Grade.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
+    Grade.GOOD: "Hoàn thành tốt nhiệm vụ",
+    Grade.COMPLETED: "Hoàn thành nhiệm vụ",
+    Grade.NOT_COMPLETED: "Không hoàn thành nhiệm vụ",
+}
+
 
 def _refuse(en: str, vi: str) -> RuleViolation:
     return RuleViolation("R-RATING", en, vi)
@@ -40,6 +52,28 @@ def _grade_for_score(rules: RuleSet, score: int, stated: Grade | None) -> Grade:
     return stated
 
 
+def _grade_of(rules: RuleSet, stated: Grade | None, score: int | None) -> Grade:
+    """The grade a rating gives: from the score in 100-point rule sets, as stated before them."""
+    if not rules.rating_scored:
+        if score is not None or stated is None:
+            raise _refuse(
+                f"{rules.rule_set_id} rates by grade, without a score",
+                f"{rules.rule_set_id} xếp loại theo mức, không chấm điểm",
+            )
+        return stated
+    if score is None:
+        raise _refuse(
+            f"{rules.rule_set_id} rates on a 100-point score", f"{rules.rule_set_id} chấm theo thang 100 điểm"
+        )
+    grade = _grade_for_score(rules, score, stated)
+    if stated is not None and stated is not grade:
+        raise _refuse(
+            f"score {score} gives {grade}, not {stated}",
+            f"{score} điểm ứng với mức “{grade.label_vi}”, không phải “{stated.label_vi}”",
+        )
+    return grade
+
+
 def check_rating(
     rules: RuleSet,
     stated: Grade | None,
@@ -54,25 +88,7 @@ def check_rating(
     """
     if already_rated:
         raise _refuse("the member is already rated for this year", "đảng viên đã được xếp loại năm này")
-    if rules.rating_scored:
-        if score is None:
-            raise _refuse(
-                f"{rules.rule_set_id} rates on a 100-point score",
-                f"{rules.rule_set_id} chấm theo thang 100 điểm",
-            )
-        grade = _grade_for_score(rules, score, stated)
-        if stated is not None and stated is not grade:
-            raise _refuse(
-                f"score {score} gives {grade}, not {stated}",
-                f"{score} điểm ứng với mức {grade}, không phải {stated}",
-            )
-    elif score is not None or stated is None:
-        raise _refuse(
-            f"{rules.rule_set_id} rates by grade, without a score",
-            f"{rules.rule_set_id} xếp loại theo mức, không chấm điểm",
-        )
-    else:
-        grade = stated
+    grade = _grade_of(rules, stated, score)
     if grade is Grade.EXCELLENT and rated_excellent_before + 1 > rules.excellent_share_of_good * rated_good:
         raise _refuse(
             f"Excellent is capped at {rules.excellent_share_of_good} of the {rated_good} rated Good; "

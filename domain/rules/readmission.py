@@ -19,9 +19,30 @@ class ReadmitBar(StrEnum):
     CORRUPTION_CONVICTION = "corruption_conviction"
     SERIOUS_CRIME_CONVICTION = "serious_crime_conviction"
 
+    @property
+    def label_vi(self) -> str:
+        return _BAR_VI[self]
+
+
+_BAR_VI = {
+    ReadmitBar.ABANDONED_ACTIVITY: "tự bỏ sinh hoạt đảng",
+    ReadmitBar.VOLUNTARY_EXIT: "làm đơn xin ra khỏi Đảng",
+    ReadmitBar.SERIOUS_DISUNITY: "gây mất đoàn kết nội bộ nghiêm trọng",
+    ReadmitBar.CORRUPTION_CONVICTION: "bị kết án về tội tham nhũng",
+    ReadmitBar.SERIOUS_CRIME_CONVICTION: "bị kết án về tội phạm nghiêm trọng trở lên",
+}
+
 
 def _refuse(en: str, vi: str) -> RuleViolation:
     return RuleViolation("R-READMIT", en, vi)
+
+
+def _ready_on(rules: RuleSet, left_on: date, conviction_cleared_on: date | None) -> date:
+    """36 months after leaving; 60 months after a minor conviction is cleared, if that is later."""
+    ready_on = add_months(left_on, rules.readmit_wait_months)
+    if conviction_cleared_on is None:
+        return ready_on
+    return max(ready_on, add_months(conviction_cleared_on, rules.readmit_wait_after_conviction_months))
 
 
 def check_readmit(
@@ -42,15 +63,10 @@ def check_readmit(
     if readmitted_before >= rules.readmit_max_times:
         raise _refuse("a person is readmitted only once", "chỉ được kết nạp lại một lần")
     if bar is not None:
-        raise _refuse(
-            f"left the party on a barred ground ({bar})",
-            f"đã ra khỏi Đảng vì lý do không được xem xét kết nạp lại ({bar})",
-        )
+        raise _refuse(f"left the party on a barred ground ({bar})", f"đã ra khỏi Đảng vì {bar.label_vi}")
     if deciding_on is None:
         return
-    ready_on = add_months(left_on, rules.readmit_wait_months)
-    if conviction_cleared_on is not None:
-        ready_on = max(ready_on, add_months(conviction_cleared_on, rules.readmit_wait_after_conviction_months))
+    ready_on = _ready_on(rules, left_on, conviction_cleared_on)
     if deciding_on < ready_on:
         raise _refuse(
             f"readmission may be considered from {ready_on.isoformat()}",

@@ -18,6 +18,19 @@ class StrikeOffGround(StrEnum):
     BREACHES_TWO_YEARS = "breaches_two_years"
     FAILS_POLITICAL_CRITERIA = "fails_political_criteria"
 
+    @property
+    def label_vi(self) -> str:
+        return _GROUND_VI[self]
+
+
+_GROUND_VI = {
+    StrikeOffGround.INACTIVE_OR_NO_DUES: "bỏ sinh hoạt đảng hoặc không đóng đảng phí ba tháng trong năm",
+    StrikeOffGround.CARD_RETURNED_OR_DESTROYED: "tự ý trả thẻ hoặc tự hủy thẻ đảng viên",
+    StrikeOffGround.NO_IMPROVEMENT_AFTER_EDUCATION: "được giáo dục 12 tháng nhưng không tiến bộ",
+    StrikeOffGround.BREACHES_TWO_YEARS: "hai năm liền vi phạm tư cách đảng viên",
+    StrikeOffGround.FAILS_POLITICAL_CRITERIA: "không bảo đảm tiêu chuẩn chính trị",
+}
+
 
 class ScreeningOutcome(StrEnum):
     """A periodic review's outcome for one member (rà soát, sàng lọc)."""
@@ -51,7 +64,7 @@ def check_strikeoff_grounds(
         raise RuleViolation(
             "R-STRIKEOFF-GROUNDS",
             f"ground {ground}: {have} {what}, at least {needed} needed",
-            f"chưa đủ căn cứ xóa tên ({ground}): mới có {have}, cần ít nhất {needed}",
+            f"chưa đủ căn cứ xóa tên vì {ground.label_vi}: mới có {have}, cần ít nhất {needed}",
             ground=str(ground),
         )
 

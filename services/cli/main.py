@@ -14,6 +14,7 @@ import click
 from eventstore import EventStoreError, open_store, verify_store
 from eventstore.postgres import PostgresEventStore
 from eventstore.sqlite import SqliteEventStore
+from services.cli.projections import projections_group, rebuild_command
 from services.embedded import seed_minimal_province
 from services.settings import Settings, SettingsError
 
@@ -117,3 +118,7 @@ def _redacted(url: str) -> str:
         credentials, host = rest.rsplit("@", 1)
         return f"{scheme}://{credentials.split(':')[0]}:***@{host}" if ":" in credentials else url
     return url
+
+
+cli.add_command(projections_group)
+cli.add_command(rebuild_command)

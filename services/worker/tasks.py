@@ -10,6 +10,7 @@ import sqlalchemy.exc
 
 from projections.registry import PROJECTIONS
 from projections.sweep import units_behind
+from projections.versions import switch_when_caught_up
 from services.doorbell import CATCH_UP_TASK
 from services.projection_runtime import process_runtime
 
@@ -36,6 +37,9 @@ def sweep() -> int:
         catch_up_unit.apply_async(args=[unit_id], queue=runtime.settings.queue)
     if behind:
         log.info("sweep: %d units behind", len(behind))
+    switched = switch_when_caught_up(runtime.engine, runtime.store, PROJECTIONS)
+    if switched:
+        log.info("sweep: queries now read the new version of %s", ", ".join(switched))
     return len(behind)
 
 

@@ -1,0 +1,99 @@
+"""`partyledger projections …` and `partyledger rebuild`: what an operator needs to see and mend read models."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+
+import click
+
+from projections.checkpoints import parked, unpark
+from projections.rebuild import compare, rebuild
+from projections.registry import PROJECTIONS, by_name
+from projections.sweep import lag
+from services.projection_runtime import ProjectionRuntime, build_runtime
+from services.settings import Settings, SettingsError
+
+URL_HELP = "Database URL; default: $PARTYLEDGER_DATABASE_URL or the data folder."
+
+
+def runtime_for(database_url: str | None) -> ProjectionRuntime:
+    try:
+        settings = Settings.from_environment()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if database_url:
+        settings = replace(settings, database_url=database_url)
+    try:
+        return build_runtime(settings)
+    except Exception as exc:
+        raise click.ClickException(f"cannot open the ledger: {str(exc).strip().splitlines()[0]}") from exc
+
+
+@click.group("projections")
+def projections_group() -> None:
+    """Read models: lag, parked units, retry."""
+
+
+@projections_group.command("status")
+@click.option("--database-url", help=URL_HELP)
+def status(database_url: str | None) -> None:
+    """Show how far behind each unit is and which units are parked on a poison event."""
+    runtime = runtime_for(database_url)
+    behind = {unit: n for unit, n in lag(runtime.engine, runtime.store, PROJECTIONS).items() if n}
+    with runtime.engine.connect() as connection:
+        stuck = parked(connection)
+    runtime.close()
+    click.echo(f"units behind: {len(behind)}" + (f" ({', '.join(sorted(behind)[:20])})" if behind else ""))
+    click.echo(f"parked: {len(stuck)}")
+    for checkpoint in stuck:
+        click.echo(
+            f"  {checkpoint.unit_id}  {checkpoint.projection}  at position {checkpoint.parked_position}: "
+            f"{checkpoint.parked_error}"
+        )
+
+
+@projections_group.command("retry")
+@click.argument("unit_id")
+@click.option("--projection", help="Only this projection.")
+@click.option("--database-url", help=URL_HELP)
+def retry(unit_id: str, projection: str | None, database_url: str | None) -> None:
+    """Clear a unit's park and catch it up now (after the fix is deployed)."""
+    runtime = runtime_for(database_url)
+    with runtime.engine.begin() as connection:
+        cleared = unpark(connection, unit_id, projection)
+    result = runtime.runner.catch_up(unit_id)
+    runtime.close()
+    click.echo(f"{unit_id}: {cleared} parked projection(s) cleared, {result.total} event applications")
+    if result.parked:
+        click.echo(f"still parked: {', '.join(result.parked)}", err=True)
+        sys.exit(1)
+
+
+@click.command("rebuild")
+@click.option("--projection", "projection_name", help="Only this projection (default: all).")
+@click.option("--unit", "unit_id", help="Only this unit (default: every unit with events).")
+@click.option("--check", is_flag=True, help="Compare a rebuild with the live rows instead of replacing them.")
+@click.option("--database-url", help=URL_HELP)
+def rebuild_command(projection_name: str | None, unit_id: str | None, check: bool, database_url: str | None) -> None:
+    """Replay the log into fresh rows beside the live ones and swap them in (or --check: compare digests)."""
+    try:
+        chosen = [by_name(projection_name)] if projection_name else list(PROJECTIONS)
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0])) from exc
+    runtime = runtime_for(database_url)
+    units = [unit_id] if unit_id else sorted(runtime.store.unit_heads())
+    differing = 0
+    for projection in chosen:
+        with click.progressbar(units, label=f"{projection.name:<16}", show_pos=True) as bar:
+            for unit in bar:
+                if check:
+                    differing += not compare(runtime.runner, projection, unit).equal
+                else:
+                    rebuild(runtime.runner, projection, [unit])
+    runtime.close()
+    if check:
+        click.echo(
+            f"{differing} (projection, unit) pairs differ from a rebuild" if differing else "rebuild equals live"
+        )
+        sys.exit(1 if differing else 0)
