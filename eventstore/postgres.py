@@ -36,7 +36,8 @@ WITH RECURSIVE units(unit_id) AS (
     SELECT (SELECT e.unit_id FROM event_log e WHERE e.unit_id > u.unit_id ORDER BY e.unit_id LIMIT 1)
       FROM units u WHERE u.unit_id IS NOT NULL
 ), horizon AS (SELECT partyledger_horizon() AS h)
-SELECT u.unit_id, (SELECT max(e.position) FROM event_log e, horizon WHERE e.unit_id = u.unit_id AND e.position < horizon.h)
+SELECT u.unit_id,
+       (SELECT max(e.position) FROM event_log e, horizon WHERE e.unit_id = u.unit_id AND e.position < horizon.h)
   FROM units u WHERE u.unit_id IS NOT NULL
 """
 
