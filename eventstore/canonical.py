@@ -55,6 +55,7 @@ def content_digest(
     metadata: Mapping[str, Any],
     occurred_on: date,
     recorded_at: datetime,
+    also_unit_id: str | None = None,
 ) -> bytes:
     """SHA-256 of the canonical JSON of the whole envelope (everything but position and hashes)."""
     return envelope_digest(
@@ -67,6 +68,7 @@ def content_digest(
         schema_version=schema_version,
         occurred_on=occurred_on,
         recorded_at=recorded_at,
+        also_unit_id=also_unit_id,
     )
 
 
@@ -81,12 +83,17 @@ def envelope_digest(
     schema_version: int,
     occurred_on: date,
     recorded_at: datetime,
+    also_unit_id: str | None = None,
 ) -> bytes:
     """The same bytes `canonical_json(envelope)` gives, assembled from already-encoded data and metadata.
 
     The writer encodes data once and sends those bytes to the database too; keys below are in sorted order.
+    `also_unit_id` is in the envelope only when set, so events without it hash as they always did.
     """
-    digest = hashlib.sha256(b'{"data":')
+    digest = hashlib.sha256(b"{")
+    if also_unit_id is not None:
+        digest.update(b'"also_unit_id":' + canonical_json(also_unit_id) + b",")
+    digest.update(b'"data":')
     digest.update(data_json)
     digest.update(b',"event_type":' + canonical_json(event_type))
     digest.update(b',"metadata":')

@@ -47,6 +47,8 @@ class NewEvent:
     unit_id: str
     metadata: EventMetadata
     schema_version: int | None = None
+    also_unit_id: str | None = None
+    """A second unit whose read models must see this event: the receiving unit when a person moves."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class RecordedEvent:
     recorded_at: datetime
     prev_hash: bytes
     hash: bytes = field(repr=False)
+    also_unit_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

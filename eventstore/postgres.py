@@ -25,7 +25,7 @@ from .validation import check_stream_id
 
 COLUMNS = (
     "position, stream_id, stream_version, unit_id, event_type, schema_version, data, metadata, "
-    "occurred_on, recorded_at, prev_hash, hash"
+    "occurred_on, recorded_at, prev_hash, hash, also_unit_id"
 )
 
 
@@ -39,6 +39,11 @@ WITH RECURSIVE units(unit_id) AS (
 SELECT u.unit_id,
        (SELECT max(e.position) FROM event_log e, horizon WHERE e.unit_id = u.unit_id AND e.position < horizon.h)
   FROM units u WHERE u.unit_id IS NOT NULL
+"""
+
+ALSO_UNIT_HEADS_SQL = """
+SELECT also_unit_id, max(position) FROM event_log
+ WHERE also_unit_id IS NOT NULL AND position < partyledger_horizon() GROUP BY also_unit_id
 """
 
 
@@ -189,7 +194,18 @@ class PostgresEventStore:
         return events
 
     def read_unit(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> EventPage:
-        return self._page("e.unit_id = %s AND", (unit_id,), after_position, limit)
+        """The unit's own events and those that name it as `also_unit_id` (a person moving in): two index
+        range scans merged, so a small unit in a large log never costs a scan of the log."""
+        one = (
+            "SELECT * FROM event_log WHERE {c} = %s AND position > %s AND position < h.horizon "
+            "ORDER BY position LIMIT %s"
+        )
+        source = (
+            f"SELECT * FROM (({one.format(c='unit_id')}) UNION ALL ({one.format(c='also_unit_id')})) u "
+            "ORDER BY position LIMIT %s"
+        )
+        after, limit = after_position, limit
+        return self._page_from(source, (unit_id, after, limit, unit_id, after, limit, limit), after, limit)
 
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage:
         return self._page("", (), after_position, limit)
@@ -206,7 +222,11 @@ class PostgresEventStore:
         """Each unit's last readable position: one index descent per unit, not a scan of the log."""
         with self._connection() as connection:
             rows = connection.execute(UNIT_HEADS_SQL).fetchall()
-        return {unit: int(position) for unit, position in rows if position is not None}
+            moves = connection.execute(ALSO_UNIT_HEADS_SQL).fetchall()
+        heads = {unit: int(position) for unit, position in rows if position is not None}
+        for unit, position in moves:
+            heads[unit] = max(heads.get(unit, 0), int(position))
+        return heads
 
     def iter_raw(self, *, after_position: int = 0, batch_size: int = 5000) -> Iterator[RecordedEvent]:
         """Every final row as stored (no upcasting), in position order: what verify and export read."""
@@ -220,14 +240,21 @@ class PostgresEventStore:
 
     def _page(self, where: str, parameters: tuple[Any, ...], after: int, limit: int, *, raw: bool = False) -> EventPage:
         """Events after `after` below the horizon, and the horizon, from one snapshot (I4)."""
+        source = (
+            f"SELECT * FROM event_log e WHERE {where} e.position > %s AND e.position < h.horizon "
+            "ORDER BY e.position LIMIT %s"
+        )
+        return self._page_from(source, (*parameters, after, limit), after, limit, raw=raw)
+
+    def _page_from(
+        self, source: str, parameters: tuple[Any, ...], after: int, limit: int, *, raw: bool = False
+    ) -> EventPage:
         query = (
             f"SELECT h.horizon, {', '.join('e.' + c.strip() for c in COLUMNS.split(','))} "
-            "FROM (SELECT partyledger_horizon() AS horizon) h LEFT JOIN LATERAL ("
-            f"SELECT * FROM event_log e WHERE {where} e.position > %s AND e.position < h.horizon "
-            "ORDER BY e.position LIMIT %s) e ON true"
+            f"FROM (SELECT partyledger_horizon() AS horizon) h LEFT JOIN LATERAL ({source}) e ON true"
         )
         with self._connection() as connection:
-            rows = connection.execute(query, (*parameters, after, limit)).fetchall()
+            rows = connection.execute(query, parameters).fetchall()
         events = [_event_from_row(row[1:]) for row in rows if row[1] is not None]
         if not raw:
             events = [upcast(self.codec, event) for event in events]
@@ -277,20 +304,8 @@ class PostgresEventStore:
 
 
 def _event_from_row(row: tuple[Any, ...]) -> RecordedEvent:
-    (
-        position,
-        stream_id,
-        version,
-        unit_id,
-        event_type,
-        schema,
-        data,
-        metadata,
-        occurred,
-        recorded,
-        prev,
-        hsh,
-    ) = row
+    position, stream_id, version, unit_id, event_type, schema, data, metadata, occurred, recorded, *rest = row
+    prev, hsh, also_unit_id = rest
     return RecordedEvent(
         position,
         stream_id,
@@ -304,6 +319,7 @@ def _event_from_row(row: tuple[Any, ...]) -> RecordedEvent:
         recorded,
         bytes(prev),
         bytes(hsh),
+        also_unit_id,
     )
 
 

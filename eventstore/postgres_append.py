@@ -20,7 +20,7 @@ from .store import PreparedAppend
 EVENTS_RECORDSET = (
     "jsonb_to_recordset(%(events)s::jsonb) AS v(n integer, stream_version integer, unit_id text, "
     "event_type text, schema_version integer, data jsonb, metadata jsonb, occurred_on date, prev_hash text, "
-    "hash text)"
+    "hash text, also_unit_id text)"
 )
 
 
@@ -45,10 +45,10 @@ WITH base AS (
     RETURNING key
 )
 INSERT INTO event_log (position, stream_id, stream_version, unit_id, event_type, schema_version,
-                       data, metadata, occurred_on, recorded_at, prev_hash, hash)
+                       data, metadata, occurred_on, recorded_at, prev_hash, hash, also_unit_id)
 SELECT base.p + v.n, %(stream)s::text, v.stream_version, v.unit_id, v.event_type, v.schema_version,
        v.data, v.metadata, v.occurred_on, %(recorded_at)s::timestamptz,
-       decode(v.prev_hash, 'hex'), decode(v.hash, 'hex')
+       decode(v.prev_hash, 'hex'), decode(v.hash, 'hex'), v.also_unit_id
   FROM base, head_ok, {EVENTS_RECORDSET}
  WHERE head_ok.ok AND (%(key)s::text IS NULL OR EXISTS (SELECT 1 FROM new_key))
 RETURNING position
@@ -62,7 +62,7 @@ def append_parameters(batch: PreparedAppend, head_hash: bytes) -> dict[str, obje
     for index, (event, (prev, digest)) in enumerate(zip(batch.events, batch.chained(head_hash), strict=True)):
         rows.append(
             b'{"n":%d,"stream_version":%d,"unit_id":%s,"event_type":%s,"schema_version":%d,"data":%s,'
-            b'"metadata":%s,"occurred_on":"%s","prev_hash":"%s","hash":"%s"}'
+            b'"metadata":%s,"occurred_on":"%s","prev_hash":"%s","hash":"%s","also_unit_id":%s}'
             % (
                 index + 1,
                 event.stream_version,
@@ -74,6 +74,7 @@ def append_parameters(batch: PreparedAppend, head_hash: bytes) -> dict[str, obje
                 event.occurred_on.isoformat().encode(),
                 prev.hex().encode(),
                 digest.hex().encode(),
+                canonical_json(event.also_unit_id),
             )
         )
     return {

@@ -33,9 +33,12 @@ CREATE TABLE IF NOT EXISTS event_log (
     recorded_at     timestamptz NOT NULL,
     prev_hash       bytea       NOT NULL,
     hash            bytea       NOT NULL,
+    also_unit_id    text,
     CONSTRAINT event_log_stream_version UNIQUE (stream_id, stream_version)
 );
 CREATE INDEX IF NOT EXISTS event_log_unit_position ON event_log (unit_id, position);
+CREATE INDEX IF NOT EXISTS event_log_also_unit_position ON event_log (also_unit_id, position)
+    WHERE also_unit_id IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     key             text        PRIMARY KEY,

@@ -23,7 +23,7 @@ from .validation import check_stream_id
 
 COLUMNS = (
     "position, stream_id, stream_version, unit_id, event_type, schema_version, data, metadata, "
-    "occurred_on, recorded_at, prev_hash, hash"
+    "occurred_on, recorded_at, prev_hash, hash, also_unit_id"
 )
 
 
@@ -111,7 +111,7 @@ class SqliteEventStore:
         )
 
     def read_unit(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> EventPage:
-        return self._page("unit_id = ? AND", (unit_id,), after_position, limit)
+        return self._page("(unit_id = ? OR also_unit_id = ?) AND", (unit_id, unit_id), after_position, limit)
 
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage:
         return self._page("", (), after_position, limit)
@@ -140,7 +140,13 @@ class SqliteEventStore:
     def unit_heads(self) -> dict[str, int]:
         with self._connection() as connection:
             rows = connection.execute("SELECT unit_id, max(position) FROM event_log GROUP BY unit_id").fetchall()
-        return {unit: int(position) for unit, position in rows}
+            moves = connection.execute(
+                "SELECT also_unit_id, max(position) FROM event_log WHERE also_unit_id IS NOT NULL GROUP BY also_unit_id"
+            ).fetchall()
+        heads = {unit: int(position) for unit, position in rows}
+        for unit, position in moves:
+            heads[unit] = max(heads.get(unit, 0), int(position))
+        return heads
 
     def iter_raw(self, *, after_position: int = 0, batch_size: int = 5000) -> Iterator[RecordedEvent]:
         position = after_position
@@ -229,7 +235,7 @@ def _insert(connection: sqlite3.Connection, batch: PreparedAppend) -> AppendResu
     for event, (prev, digest) in zip(batch.events, batch.chained(head_hash), strict=True):
         position += 1
         connection.execute(
-            f"INSERT INTO event_log ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO event_log ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 position,
                 batch.stream_id,
@@ -243,6 +249,7 @@ def _insert(connection: sqlite3.Connection, batch: PreparedAppend) -> AppendResu
                 recorded_at,
                 prev,
                 digest,
+                event.also_unit_id,
             ),
         )
     version = batch.events[-1].stream_version
@@ -263,20 +270,8 @@ def _insert(connection: sqlite3.Connection, batch: PreparedAppend) -> AppendResu
 
 
 def _event_from_row(row: tuple[Any, ...]) -> RecordedEvent:
-    (
-        position,
-        stream_id,
-        version,
-        unit_id,
-        event_type,
-        schema,
-        data,
-        metadata,
-        occurred,
-        recorded,
-        prev,
-        hsh,
-    ) = row
+    position, stream_id, version, unit_id, event_type, schema, data, metadata, occurred, recorded, *rest = row
+    prev, hsh, also_unit_id = rest
     return RecordedEvent(
         position,
         stream_id,
@@ -290,6 +285,7 @@ def _event_from_row(row: tuple[Any, ...]) -> RecordedEvent:
         parse_recorded_at(recorded),
         bytes(prev),
         bytes(hsh),
+        also_unit_id,
     )
 
 

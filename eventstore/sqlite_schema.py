@@ -20,9 +20,12 @@ CREATE TABLE IF NOT EXISTS event_log (
     recorded_at     TEXT    NOT NULL,
     prev_hash       BLOB    NOT NULL,
     hash            BLOB    NOT NULL,
+    also_unit_id    TEXT,
     UNIQUE (stream_id, stream_version)
 )""",
     "CREATE INDEX IF NOT EXISTS event_log_unit_position ON event_log (unit_id, position)",
+    "CREATE INDEX IF NOT EXISTS event_log_also_unit_position ON event_log (also_unit_id, position) "
+    "WHERE also_unit_id IS NOT NULL",
     """
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     key             TEXT    PRIMARY KEY,

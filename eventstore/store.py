@@ -75,6 +75,7 @@ class PreparedEvent:
     data_json: bytes
     metadata_json: bytes
     digest: bytes
+    also_unit_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +160,7 @@ def prepare_append(
             schema_version=schema_version,
             occurred_on=event.occurred_on,
             recorded_at=recorded_at,
+            also_unit_id=event.also_unit_id,
         )
         prepared.append(
             PreparedEvent(
@@ -172,6 +174,7 @@ def prepare_append(
                 data_json,
                 metadata_json,
                 digest,
+                event.also_unit_id,
             )
         )
     fingerprint = (
@@ -186,6 +189,7 @@ def _fingerprint(event: PreparedEvent) -> dict[str, Any]:
     """The parts of an event that make a retried request the same request (not its clock or correlation)."""
     stable_metadata = {k: v for k, v in event.metadata.items() if k not in {"correlation_id", "causation_id"}}
     return {
+        "also_unit_id": event.also_unit_id,
         "unit_id": event.unit_id,
         "event_type": event.event_type,
         "schema_version": event.schema_version,

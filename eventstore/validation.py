@@ -83,6 +83,13 @@ def check_event(codec: EventCodec, event: object, index: int) -> tuple[NewEvent,
         raise InvalidAppend("occurred_on must be a date between 1900 and 2200", index=index)
     if not isinstance(event.unit_id, str) or not event.unit_id or len(event.unit_id) > MAX_STREAM_ID_LENGTH:
         raise InvalidAppend("unit_id must be a non-empty string", index=index)
+    if event.also_unit_id is not None and (
+        not isinstance(event.also_unit_id, str)
+        or not event.also_unit_id
+        or len(event.also_unit_id) > MAX_STREAM_ID_LENGTH
+        or event.also_unit_id == event.unit_id
+    ):
+        raise InvalidAppend("also_unit_id must be another unit's id, or absent", index=index)
     try:
         check_json(event.data)
         check_json(event.metadata.as_json(None), "metadata")

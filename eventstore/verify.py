@@ -156,6 +156,7 @@ def _check_row(event: RecordedEvent, heads: dict[str, tuple[int, bytes]]) -> Pro
         metadata=event.metadata,
         occurred_on=event.occurred_on,
         recorded_at=event.recorded_at,
+        also_unit_id=event.also_unit_id,
     )
     if hashlib.sha256(prev + digest).digest() != event.hash:
         return Problem(event.position, "changed", f"event {event.stream_id}@{event.stream_version} was altered")

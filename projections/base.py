@@ -15,12 +15,16 @@ class Applied:
     """An event as a projection sees it: the envelope from the log and the decoded domain event.
 
     `person` is the person's file state right after this event (domain `evolve` over the stream up to it),
-    so read models never re-implement the domain's stage logic.
+    so read models never re-implement the domain's stage logic. `partition` is the unit whose rows are being
+    built: an event that moves a person between units (its envelope names both `unit_id` and
+    `also_unit_id`) is applied in both partitions, and each decides from `person` whether the person is
+    still its own.
     """
 
     envelope: RecordedEvent
     event: Any
     person: Any | None = None
+    partition: str = ""
 
 
 class Projection(Protocol):

@@ -76,7 +76,7 @@ class Runner:
             return False, False
         start = min(cp.position for cp in live.values())
         page = self.store.read_unit(unit_id, after_position=start, limit=self.batch_size)
-        decoded = self._decode(page.events, live, stop_at)
+        decoded = self._decode(unit_id, page.events, live, stop_at)
         truncated = len(decoded) < len(page.events)
         reached = decoded[-1].envelope.position if truncated and decoded else (start if truncated else page.reached)
         applied_any = False
@@ -90,7 +90,7 @@ class Runner:
         return applied_any, truncated or len(page.events) == self.batch_size
 
     def _decode(
-        self, events: list[RecordedEvent], live: dict[str, Checkpoint], stop_at: dict[str, PoisonEvent]
+        self, unit_id: str, events: list[RecordedEvent], live: dict[str, Checkpoint], stop_at: dict[str, PoisonEvent]
     ) -> list[Applied]:
         """Decode up to the first stop. An event this code cannot read (say, a newer type written during a
         rolling deploy) poisons every projection of the unit at that event."""
@@ -101,7 +101,7 @@ class Runner:
                 break
             try:
                 event = self.codec.decode(envelope.event_type, envelope.schema_version, envelope.data)
-                decoded.append(Applied(envelope, event, self.enrich(envelope, event)))
+                decoded.append(Applied(envelope, event, self.enrich(envelope, event), unit_id))
             except Exception as exc:
                 raise _Poisoned({name: PoisonEvent(envelope.position, exc) for name in live}) from exc
         return decoded

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from eventstore import EventMetadata, NewEvent, WrongExpectedVersion
+from eventstore import EventMetadata, InvalidAppend, NewEvent, WrongExpectedVersion, verify_store
 from tests.support.events import metadata, noted
 from tests.support.stores import AnyStore
 
@@ -138,3 +138,24 @@ def test_unit_heads_name_each_units_last_position(store: AnyStore) -> None:
     second = store.append("file-u2", [noted(unit="unit-a")], expected_version=0)
 
     assert store.unit_heads() == {"unit-a": second.last_position, "unit-b": first.last_position}
+
+
+def test_an_event_naming_a_second_unit_is_read_by_both_units(store: AnyStore) -> None:
+    """A person moving from one cell to another: both cells' read models must see the move."""
+    move = NewEvent(
+        "Noted", {"text": "chuyển sinh hoạt"}, date(2023, 3, 1), "unit-from", metadata(), also_unit_id="unit-to"
+    )
+    result = store.append("file-move", [noted("before", unit="unit-from"), move], expected_version=0)
+    store.append("file-move", [noted("after", unit="unit-to")], expected_version=2)
+
+    assert [e.data["text"] for e in store.read_unit("unit-from")] == ["before", "chuyển sinh hoạt"]
+    assert [e.data["text"] for e in store.read_unit("unit-to")] == ["chuyển sinh hoạt", "after"]
+    assert store.read_stream("file-move")[1].also_unit_id == "unit-to"
+    assert store.unit_heads()["unit-from"] == result.last_position
+    assert verify_store(store).ok
+
+
+def test_a_second_unit_equal_to_the_first_is_refused(store: AnyStore) -> None:
+    same = NewEvent("Noted", {"text": "x"}, date(2023, 3, 1), "unit-a", metadata(), also_unit_id="unit-a")
+    with pytest.raises(InvalidAppend, match="also_unit_id"):
+        store.append("file-same", [same], expected_version=0)

@@ -86,7 +86,7 @@ def test_an_inserted_row_is_named(store: AnyStore, backdoor: Backdoor) -> None:
     forged[0] = positions[-1] + 1  # a fourth "file-b" event, copied from its first one
     forged[2] = 4
     forged[6:8] = [canonical_json(value).decode() if isinstance(value, dict) else value for value in forged[6:8]]
-    backdoor.execute("INSERT INTO event_log VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", tuple(forged))
+    backdoor.execute("INSERT INTO event_log VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", tuple(forged))
 
     report = verify_store(store)
 
@@ -107,3 +107,20 @@ def test_a_row_rewritten_with_a_recomputed_hash_breaks_the_seal(store: AnyStore,
     report = verify_store(store)
 
     assert report.problem is not None and report.problem.position == last
+
+
+def test_a_changed_second_unit_is_named(store: AnyStore, backdoor: Backdoor) -> None:
+    from datetime import date
+
+    from eventstore import NewEvent
+    from tests.support.events import metadata
+
+    move = NewEvent("Noted", {"text": "move"}, date(2023, 3, 1), "unit-a", metadata(), also_unit_id="unit-b")
+    result = store.append("file-m", [move], expected_version=0)
+    backdoor.disable_append_only()
+    backdoor.execute("UPDATE event_log SET also_unit_id = 'unit-c' WHERE position = %s", (result.last_position,))
+
+    report = verify_store(store)
+
+    assert report.problem is not None
+    assert (report.problem.position, report.problem.kind) == (result.last_position, "changed")
