@@ -1,0 +1,40 @@
+"""`partyledger projections status`, `rebuild` and `rebuild --check` on the embedded default."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.support.processes import BIN
+
+
+def partyledger(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "partyledger"), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"PATH": str(BIN), "PARTYLEDGER_DATA_DIR": str(data)},
+    )
+
+
+def test_status_rebuild_and_check_on_a_fresh_demo_log(tmp_path: Path) -> None:
+    assert partyledger("demo", "--data", str(tmp_path), data=tmp_path).returncode == 0
+
+    behind = partyledger("projections", "status", data=tmp_path)
+    rebuilt = partyledger("rebuild", data=tmp_path)
+    status = partyledger("projections", "status", data=tmp_path)
+    check = partyledger("rebuild", "--check", data=tmp_path)
+
+    assert behind.returncode == 0 and "units behind: " in behind.stdout and "units behind: 0" not in behind.stdout
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "units behind: 0" in status.stdout and "parked: 0" in status.stdout
+    assert check.returncode == 0 and "rebuild equals live" in check.stdout
+
+
+def test_an_unknown_projection_is_a_one_line_error(tmp_path: Path) -> None:
+    result = partyledger("rebuild", "--projection", "nonsense", data=tmp_path)
+    assert result.returncode != 0
+    assert "no projection named 'nonsense'" in result.stderr
+    assert "Traceback" not in result.stderr
