@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
-import sqlalchemy as sa
+from psycopg_pool import ConnectionPool
 
 from domain.codec import EVENTS, EventCodec
 
@@ -47,53 +47,48 @@ SELECT also_unit_id, max(position) FROM event_log
 """
 
 
-def postgres_engine(url: str, *, pool_size: int = 10) -> sa.Engine:
-    """An autocommit engine on psycopg 3; each store call is its own short transaction.
+def postgres_pool(url: str, *, size: int = 10, min_size: int = 1) -> ConnectionPool:
+    """Autocommit connections: each store call is its own short transaction.
 
-    Generic plans: the append statement's plan never depends on its values, and re-planning it at every
-    bind cost more than executing it (measured: 0.1 ms of 0.15 ms server time).
+    psycopg's own pool, not SQLAlchemy's: the log's hot path is one statement, and the lighter checkout was
+    measured at a tenth of an append. Generic plans: the append's plan never depends on its values, and
+    re-planning it at every bind cost more than executing it (0.1 ms of 0.15 ms server time).
     """
-    if url.startswith(("postgresql://", "postgres://")):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    return sa.create_engine(
+    if url.startswith("postgresql+psycopg://"):
+        url = "postgresql://" + url.split("://", 1)[1]
+    return ConnectionPool(
         url,
-        isolation_level="AUTOCOMMIT",
-        pool_size=pool_size,
-        pool_recycle=3600,
-        pool_reset_on_return=None,  # autocommit: there is never a transaction to roll back
-        connect_args={"options": "-c plan_cache_mode=force_generic_plan"},
+        min_size=min(min_size, size),
+        max_size=size,
+        max_lifetime=3600,
+        kwargs={"autocommit": True, "options": "-c plan_cache_mode=force_generic_plan"},
+        name="partyledger-log",
+        open=True,
     )
 
 
 class PostgresEventStore:
-    """The log on PostgreSQL; insert order equals commit order through one advisory lock (I4)."""
+    """The log on PostgreSQL; positions follow transaction ids and reads stop at the horizon (I4)."""
 
-    def __init__(self, engine: sa.Engine, *, codec: EventCodec = EVENTS, clock: Clock = utc_now) -> None:
-        self.engine = engine
+    def __init__(self, pool: ConnectionPool, *, codec: EventCodec = EVENTS, clock: Clock = utc_now) -> None:
+        self.pool = pool
         self.codec = codec
         self._clock = clock
         self._heads = StreamHeads()
 
     @classmethod
-    def from_url(cls, url: str, **kwargs: Any) -> PostgresEventStore:
-        return cls(postgres_engine(url), **kwargs)
+    def from_url(cls, url: str, *, pool_size: int = 10, **kwargs: Any) -> PostgresEventStore:
+        return cls(postgres_pool(url, size=pool_size), **kwargs)
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
-        """A pooled connection; one that failed at the network level is dropped, not returned to the pool.
+        """A pooled connection; the pool discards one that broke at the network level.
 
         No pre-ping: it would double the round trips of the hot path. A dead pooled connection costs one
         failed call, which the caller retries (appends carry idempotency keys for exactly that).
         """
-        fairy = self.engine.raw_connection()
-        try:
-            connection: psycopg.Connection[Any] = fairy.driver_connection  # type: ignore[assignment]
+        with self.pool.connection() as connection:
             yield connection
-        except psycopg.OperationalError:
-            fairy.invalidate()
-            raise
-        finally:
-            fairy.close()
 
     def create_schema(self) -> None:
         """Create tables, triggers and the append function; safe to run concurrently and repeatedly."""
@@ -118,12 +113,14 @@ class PostgresEventStore:
                 if refused is not None:
                     return refused
                 continue
+            links = batch.chained(head)
+            sql = append_sql(len(batch.events), batch.idempotency_key is not None)
             try:
-                rows = self._execute_append(append_sql(len(batch.events)), append_parameters(batch, head))
+                rows = self._execute_append(sql, append_parameters(batch, head, links))
             except psycopg.errors.UniqueViolation:
                 rows = []  # a concurrent writer took this version or this key first; find out which below
             if rows:
-                return self._appended(batch, head, [int(r[0]) for r in rows])
+                return self._appended(batch, links[-1][1], [int(r[0]) for r in rows])
             refused = self._refusal(batch)
             if refused is not None:
                 return refused
@@ -153,9 +150,9 @@ class PostgresEventStore:
         self._heads.remember(stream_id, *head)
         return head
 
-    def _appended(self, batch: PreparedAppend, head: bytes, positions: list[int]) -> AppendResult:
+    def _appended(self, batch: PreparedAppend, new_head: bytes, positions: list[int]) -> AppendResult:
         version = batch.events[-1].stream_version
-        self._heads.remember(batch.stream_id, version, batch.chained(head)[-1][1])
+        self._heads.remember(batch.stream_id, version, new_head)
         return AppendResult(batch.stream_id, version, min(positions), max(positions))
 
     def _refusal(self, batch: PreparedAppend) -> AppendResult | None:
@@ -292,7 +289,7 @@ class PostgresEventStore:
         return [_seal_from_row(row) for row in rows]
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.pool.close()
 
     def _select(self, where: str, parameters: tuple[Any, ...]) -> list[RecordedEvent]:
         return [upcast(self.codec, event) for event in self._select_raw(where, parameters)]

@@ -13,80 +13,92 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 
-from .canonical import canonical_json
 from .postgres_schema import POSITIONS_PER_TRANSACTION
 from .store import PreparedAppend
 
-EVENTS_RECORDSET = (
-    "jsonb_to_recordset(%(events)s::jsonb) AS v(n integer, stream_version integer, unit_id text, "
-    "event_type text, schema_version integer, data jsonb, metadata jsonb, occurred_on date, prev_hash text, "
-    "hash text, also_unit_id text)"
+EVENT_FIELDS = (
+    ("n", "integer"),
+    ("stream_version", "integer"),
+    ("unit_id", "text"),
+    ("event_type", "text"),
+    ("schema_version", "integer"),
+    ("data", "jsonb"),
+    ("metadata", "jsonb"),
+    ("occurred_on", "date"),
+    ("prev_hash", "bytea"),
+    ("hash", "bytea"),
+    ("also_unit_id", "text"),
 )
-
-
-@lru_cache(maxsize=64)
-def append_sql(batch_size: int) -> str:
-    """The statement for a batch of this size (cached, so psycopg prepares it once per connection)."""
-    return f"""
-WITH base AS (
-    SELECT (pg_current_xact_id()::text::bigint + o.xid_offset) * {POSITIONS_PER_TRANSACTION} AS p
-      FROM log_position_offset o
-), head_ok AS (
-    SELECT %(expected)s::integer = 0 OR EXISTS (
-        SELECT 1 FROM event_log h
-         WHERE h.stream_id = %(stream)s::text AND h.stream_version = %(expected)s::integer
-           AND h.hash = %(head)s::bytea) AS ok
-), new_key AS (
+POSITION = (
+    f"(pg_current_xact_id()::text::bigint + (SELECT xid_offset FROM log_position_offset)) * {POSITIONS_PER_TRANSACTION}"
+)
+HEAD_OK = (
+    "(%(expected)s::integer = 0 OR EXISTS (SELECT 1 FROM event_log h WHERE h.stream_id = %(stream)s::text"
+    " AND h.stream_version = %(expected)s::integer AND h.hash = %(head)s::bytea))"
+)
+KEY_CLAIM = f"""WITH new_key AS (
     INSERT INTO idempotency_keys
     SELECT %(key)s::text, %(digest)s::bytea, %(stream)s::text, %(version)s::integer,
-           base.p + 1, base.p + {batch_size}, %(recorded_at)s::timestamptz
-      FROM base, head_ok WHERE %(key)s::text IS NOT NULL AND head_ok.ok
+           {POSITION} + 1, {POSITION} + %(count)s::integer, %(recorded_at)s::timestamptz
+     WHERE {HEAD_OK}
     ON CONFLICT (key) DO NOTHING
     RETURNING key
 )
-INSERT INTO event_log (position, stream_id, stream_version, unit_id, event_type, schema_version,
-                       data, metadata, occurred_on, recorded_at, prev_hash, hash, also_unit_id)
-SELECT base.p + v.n, %(stream)s::text, v.stream_version, v.unit_id, v.event_type, v.schema_version,
-       v.data, v.metadata, v.occurred_on, %(recorded_at)s::timestamptz,
-       decode(v.prev_hash, 'hex'), decode(v.hash, 'hex'), v.also_unit_id
-  FROM base, head_ok, {EVENTS_RECORDSET}
- WHERE head_ok.ok AND (%(key)s::text IS NULL OR EXISTS (SELECT 1 FROM new_key))
+"""
+
+
+def _row(index: int) -> str:
+    return "(" + ", ".join(f"%(e{index}_{name})s::{kind}" for name, kind in EVENT_FIELDS) + ")"
+
+
+@lru_cache(maxsize=128)
+def append_sql(batch_size: int, keyed: bool) -> str:
+    """One INSERT for a batch of this size, claiming the key first when there is one (measured: a plain
+    INSERT … SELECT … WHERE costs the server about half of what CTEs over a JSON record set did)."""
+    rows = ", ".join(_row(index) for index in range(batch_size))
+    columns = ", ".join(name for name, _ in EVENT_FIELDS)
+    return f"""{KEY_CLAIM if keyed else ""}INSERT INTO event_log (position, stream_id, stream_version, unit_id,
+    event_type, schema_version, data, metadata, occurred_on, recorded_at, prev_hash, hash, also_unit_id)
+SELECT {POSITION} + v.n, %(stream)s::text, v.stream_version, v.unit_id, v.event_type, v.schema_version,
+       v.data, v.metadata, v.occurred_on, %(recorded_at)s::timestamptz, v.prev_hash, v.hash, v.also_unit_id
+  FROM (VALUES {rows}) AS v({columns})
+ WHERE {HEAD_OK}{" AND EXISTS (SELECT 1 FROM new_key)" if keyed else ""}
 RETURNING position
 """
 
 
-def append_parameters(batch: PreparedAppend, head_hash: bytes) -> dict[str, object]:
-    """Named parameters for `append_sql`; the events travel as one JSON array, assembled from the bytes
-    already encoded for hashing (one parameter to adapt instead of ten per event)."""
-    rows = []
-    for index, (event, (prev, digest)) in enumerate(zip(batch.events, batch.chained(head_hash), strict=True)):
-        rows.append(
-            b'{"n":%d,"stream_version":%d,"unit_id":%s,"event_type":%s,"schema_version":%d,"data":%s,'
-            b'"metadata":%s,"occurred_on":"%s","prev_hash":"%s","hash":"%s","also_unit_id":%s}'
-            % (
-                index + 1,
-                event.stream_version,
-                canonical_json(event.unit_id),
-                canonical_json(event.event_type),
-                event.schema_version,
-                event.data_json,
-                event.metadata_json,
-                event.occurred_on.isoformat().encode(),
-                prev.hex().encode(),
-                digest.hex().encode(),
-                canonical_json(event.also_unit_id),
-            )
-        )
-    return {
+def append_parameters(batch: PreparedAppend, head_hash: bytes, links: list[tuple[bytes, bytes]]) -> dict[str, object]:
+    """Named parameters for `append_sql`: the batch's own, then each event's as `e<index>_<field>`."""
+    parameters: dict[str, object] = {
         "expected": batch.expected_version,
         "stream": batch.stream_id,
         "head": head_hash,
-        "key": batch.idempotency_key,
-        "digest": batch.request_digest,
-        "version": batch.expected_version + len(batch.events),
         "recorded_at": batch.recorded_at,
-        "events": (b"[" + b",".join(rows) + b"]").decode(),
     }
+    if batch.idempotency_key is not None:
+        parameters |= {
+            "key": batch.idempotency_key,
+            "digest": batch.request_digest,
+            "version": batch.expected_version + len(batch.events),
+            "count": len(batch.events),
+        }
+    for index, (event, (prev, digest)) in enumerate(zip(batch.events, links, strict=True)):
+        values = (
+            index + 1,
+            event.stream_version,
+            event.unit_id,
+            event.event_type,
+            event.schema_version,
+            event.data_json.decode(),
+            event.metadata_json.decode(),
+            event.occurred_on,
+            prev,
+            digest,
+            event.also_unit_id,
+        )
+        for (name, _), value in zip(EVENT_FIELDS, values, strict=True):
+            parameters[f"e{index}_{name}"] = value
+    return parameters
 
 
 class StreamHeads:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from eventstore import WrongExpectedVersion
-from eventstore.postgres import PostgresEventStore, postgres_engine
+from eventstore.postgres import PostgresEventStore, postgres_pool
 from tests.support.events import CODEC, noted
 
 WRITERS = 16
@@ -65,9 +65,9 @@ def tail(store: PostgresEventStore, stop: threading.Event, seen: list[tuple[int,
 
 @pytest.mark.slow
 def test_a_tailing_reader_sees_every_event_exactly_once_under_16_slow_writers(postgres_url: str) -> None:
-    store = SlowCommitStore(postgres_engine(postgres_url, pool_size=WRITERS + 2), codec=CODEC)
+    store = SlowCommitStore(postgres_pool(postgres_url, size=WRITERS + 2), codec=CODEC)
     store.create_schema()
-    reader_store = PostgresEventStore(postgres_engine(postgres_url, pool_size=2), codec=CODEC)
+    reader_store = PostgresEventStore(postgres_pool(postgres_url, size=2), codec=CODEC)
     failures: list[BaseException] = []
     seen: list[tuple[int, str, int]] = []
     stop = threading.Event()
@@ -95,7 +95,7 @@ def test_a_tailing_reader_sees_every_event_exactly_once_under_16_slow_writers(po
 
 
 def test_two_writers_racing_for_one_version_leave_exactly_one_winner(postgres_url: str) -> None:
-    store = SlowCommitStore(postgres_engine(postgres_url, pool_size=4), codec=CODEC)
+    store = SlowCommitStore(postgres_pool(postgres_url, size=4), codec=CODEC)
     store.create_schema()
     store.append("file-race", [noted("start")], expected_version=0)
     outcomes: list[str] = []
