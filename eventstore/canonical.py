@@ -82,7 +82,7 @@ def envelope_digest(
     event_type: str,
     schema_version: int,
     occurred_on: date,
-    recorded_at: datetime,
+    recorded_at: datetime | str,
     also_unit_id: str | None = None,
 ) -> bytes:
     """The same bytes `canonical_json(envelope)` gives, assembled from already-encoded data and metadata.
@@ -102,7 +102,7 @@ def envelope_digest(
         b',"occurred_on":"'
         + occurred_on.isoformat().encode()
         + b'","recorded_at":"'
-        + format_recorded_at(recorded_at).encode()
+        + (recorded_at if isinstance(recorded_at, str) else format_recorded_at(recorded_at)).encode()
         + b'","schema_version":'
         + str(schema_version).encode()
         + b',"stream_id":'

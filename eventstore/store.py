@@ -13,9 +13,9 @@ from typing import Any, Protocol
 
 from domain.codec import EventCodec
 
-from .canonical import canonical_json, chain_hash, envelope_digest, request_digest
+from .canonical import canonical_json, chain_hash, envelope_digest, format_recorded_at, request_digest
 from .envelope import AppendResult, NewEvent, RecordedEvent
-from .validation import check_batch, check_expected_version, check_idempotency_key, check_stream_id
+from .validation import check_batch, check_expected_version, check_idempotency_key, check_json, check_stream_id
 
 Clock = Callable[[], datetime]
 
@@ -145,10 +145,12 @@ def prepare_append(
     check_expected_version(expected_version)
     check_idempotency_key(idempotency_key)
     checked = check_batch(codec, events)
+    recorded_text = format_recorded_at(recorded_at)
     prepared: list[PreparedEvent] = []
     for offset, (event, schema_version) in enumerate(checked, start=1):
         version = expected_version + offset
         metadata = event.metadata.as_json(idempotency_key)
+        check_json(metadata, "metadata")
         data_json, metadata_json = canonical_json(event.data), canonical_json(metadata)
         digest = envelope_digest(
             data_json,
@@ -159,7 +161,7 @@ def prepare_append(
             event_type=event.event_type,
             schema_version=schema_version,
             occurred_on=event.occurred_on,
-            recorded_at=recorded_at,
+            recorded_at=recorded_text,
             also_unit_id=event.also_unit_id,
         )
         prepared.append(

@@ -50,9 +50,35 @@ def check_idempotency_key(key: object) -> str | None:
 
 
 def check_json(value: Any, path: str = "data", depth: int = 0) -> None:
-    """Only JSON that round-trips byte-identically through every adapter (hashes depend on it)."""
-    if depth > MAX_DEPTH:
+    """Only JSON that round-trips byte-identically through every adapter (hashes depend on it).
+
+    Scalars inside a container are checked inline (this runs on every append's hot path); only nested
+    containers recurse, and paths are only spelled out for an error.
+    """
+    kind = type(value)
+    if kind is dict:
+        pairs: Any = value.items()
+    elif kind is list or kind is tuple:
+        pairs = enumerate(value)
+    else:
+        _check_scalar(value, path)
+        return
+    if depth >= MAX_DEPTH:
         raise InvalidAppend(f"{path} is nested deeper than {MAX_DEPTH} levels")
+    for key, item in pairs:
+        if kind is dict and type(key) is not str:
+            raise InvalidAppend(f"{path} has a non-string key {key!r}")
+        item_kind = type(item)
+        if item_kind is str:
+            if "\x00" in item:
+                raise InvalidAppend(f"{_join(path, key)} contains a NUL character")
+        elif item_kind is dict or item_kind is list or item_kind is tuple:
+            check_json(item, _join(path, key), depth + 1)
+        elif item is not None and item_kind is not bool:
+            _check_scalar(item, _join(path, key))
+
+
+def _check_scalar(value: Any, path: str) -> None:
     kind = type(value)
     if kind is str:
         if "\x00" in value:
@@ -60,17 +86,13 @@ def check_json(value: Any, path: str = "data", depth: int = 0) -> None:
     elif kind is int:
         if not -INT64 <= value < INT64:
             raise InvalidAppend(f"{path} is an integer outside 64 bits")
-    elif kind is dict:
-        for key, item in value.items():
-            if type(key) is not str:
-                raise InvalidAppend(f"{path} has a non-string key {key!r}")
-            check_json(item, f"{path}.{key}", depth + 1)
-    elif kind is list or kind is tuple:
-        for number, item in enumerate(value):
-            check_json(item, f"{path}[{number}]", depth + 1)
     elif value is not None and kind is not bool:
         hint = " (use an integer or a decimal string)" if kind is float else ""
         raise InvalidAppend(f"{path} holds a {kind.__name__}, which is not allowed in the log{hint}")
+
+
+def _join(path: str, key: object) -> str:
+    return f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}"
 
 
 def check_event(codec: EventCodec, event: object, index: int) -> tuple[NewEvent, int]:
@@ -92,7 +114,6 @@ def check_event(codec: EventCodec, event: object, index: int) -> tuple[NewEvent,
         raise InvalidAppend("also_unit_id must be another unit's id, or absent", index=index)
     try:
         check_json(event.data)
-        check_json(event.metadata.as_json(None), "metadata")
         version = event.schema_version or codec.current_version(event.event_type)
         codec.validate(event.event_type, version, event.data)
     except InvalidAppend as exc:
