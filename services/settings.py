@@ -10,6 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+DEVELOPMENT_SIGNING_KEY = "partyledger-development-signing-key-not-for-production"
+"""Signs the embedded default's demo tokens; production refuses to start with it."""
 
 DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://", "postgresql+psycopg://")
 BROKER_SCHEMES = ("redis://", "rediss://", "sqla+sqlite:///", "memory://")
@@ -28,6 +32,9 @@ class Settings:
     sweep_seconds: float = 30.0
     seal_seconds: float = 300.0
     projection_batch: int = 1000
+    signing_key: str = DEVELOPMENT_SIGNING_KEY
+    environment: str = "development"
+    token_hours: float = 12.0
 
     @property
     def embedded(self) -> bool:
@@ -49,7 +56,20 @@ class Settings:
             sweep_seconds=_seconds("PARTYLEDGER_SWEEP_SECONDS", env.get("PARTYLEDGER_SWEEP_SECONDS"), 30.0),
             seal_seconds=_seconds("PARTYLEDGER_SEAL_SECONDS", env.get("PARTYLEDGER_SEAL_SECONDS"), 300.0),
             projection_batch=_count("PARTYLEDGER_PROJECTION_BATCH", env.get("PARTYLEDGER_PROJECTION_BATCH"), 1000),
+            **_security(env),
         )
+
+
+def _security(env: Mapping[str, str]) -> dict[str, Any]:
+    """Production must bring its own signing key: a token signed with the public development key proves nothing."""
+    environment = env.get("PARTYLEDGER_ENVIRONMENT") or "development"
+    if environment not in {"development", "production"}:
+        raise SettingsError(f"PARTYLEDGER_ENVIRONMENT must be development or production; got {environment!r}")
+    key = env.get("PARTYLEDGER_SIGNING_KEY") or DEVELOPMENT_SIGNING_KEY
+    if environment == "production" and (key == DEVELOPMENT_SIGNING_KEY or len(key) < 32):
+        raise SettingsError("PARTYLEDGER_SIGNING_KEY must be set to a secret of at least 32 characters in production")
+    hours = _seconds("PARTYLEDGER_TOKEN_HOURS", env.get("PARTYLEDGER_TOKEN_HOURS"), 12.0)
+    return {"signing_key": key, "environment": environment, "token_hours": hours}
 
 
 def _default_broker(database_url: str, data_dir: Path) -> str:

@@ -14,6 +14,7 @@ import click
 from eventstore import EventStoreError, open_store, verify_store
 from eventstore.postgres import PostgresEventStore
 from eventstore.sqlite import SqliteEventStore
+from services.api.auth import Principal, Role, issue_token
 from services.cli.projections import projections_group, rebuild_command
 from services.embedded import seed_minimal_province
 from services.settings import Settings, SettingsError
@@ -118,6 +119,18 @@ def _redacted(url: str) -> str:
         credentials, host = rest.rsplit("@", 1)
         return f"{scheme}://{credentials.split(':')[0]}:***@{host}" if ":" in credentials else url
     return url
+
+
+@cli.command()
+@click.option("--user", "user_id", required=True, help="User id, e.g. thu.nguyen")
+@click.option("--role", type=click.Choice([str(r) for r in Role]), required=True)
+@click.option("--unit", "unit_id", required=True, help="The unit the user acts for, e.g. unit-school")
+@click.option("--hours", type=float, help="Lifetime; default $PARTYLEDGER_TOKEN_HOURS (12).")
+def token(user_id: str, role: str, unit_id: str, hours: float | None) -> None:
+    """Issue a signed bearer token (the embedded mode's way to sign in)."""
+    settings = _settings(None)
+    principal = Principal(user_id=user_id, role=Role(role), unit_id=unit_id)
+    click.echo(issue_token(principal, settings.signing_key, hours=hours or settings.token_hours))
 
 
 cli.add_command(projections_group)
