@@ -17,7 +17,7 @@ from domain.units import events as unit_events  # noqa: F401  # registers the un
 from domain.units.aggregate import decide
 from domain.units.commands import UnitCommand
 from domain.units.tree import UnitTree
-from eventstore import AppendResult, EventMetadata, EventStore, NewEvent
+from eventstore import AppendResult, EventMetadata, EventStore, NewEvent, WrongExpectedVersion
 
 UNIT_TREE_STREAM = "unittree-province"
 
@@ -31,8 +31,11 @@ class Actor:
     role: str
 
 
-def load_tree(store: EventStore) -> tuple[UnitTree, int]:
+def load_tree(store: EventStore, up_to_version: int | None = None) -> tuple[UnitTree, int]:
+    """The tree from the log, optionally as it stood at an earlier version of its stream."""
     events = store.read_stream(UNIT_TREE_STREAM)
+    if up_to_version is not None:
+        events = events[:up_to_version]
     tree = UnitTree.from_events((EVENTS.decode(e.event_type, e.schema_version, e.data), e.occurred_on) for e in events)
     return tree, events[-1].stream_version if events else 0
 
@@ -45,9 +48,17 @@ def handle_unit_command(
     actor: Actor,
     idempotency_key: str | None = None,
     document_ref: str | None = None,
+    expected_version: int | None = None,
 ) -> AppendResult | None:
-    """Decide a unit command against the tree as the log has it; None when it changes nothing."""
-    tree, version = load_tree(store)
+    """Decide a unit command against the tree as the log has it; None when it changes nothing.
+
+    `expected_version` is the tree version the caller decided on (I2). The command is decided against the
+    tree as it stood at that version, so a retried request decides exactly as the first one did and the
+    store answers with the first result (I3), while a stale new request is refused as a conflict.
+    """
+    tree, version = load_tree(store, expected_version)
+    if expected_version is not None and version != expected_version:
+        raise WrongExpectedVersion(UNIT_TREE_STREAM, expected_version, version)
     decided = decide(command, tree, occurred_on)
     if not decided:
         return None

@@ -1,0 +1,50 @@
+"""What every request handler needs, opened once per API process and closed at shutdown."""
+
+from __future__ import annotations
+
+from threading import Lock
+
+import sqlalchemy as sa
+
+from domain.units.tree import UnitTree
+from eventstore import open_store
+from eventstore.postgres import PostgresEventStore
+from eventstore.sqlite import SqliteEventStore
+from projections.engine import projection_engine
+from projections.schema import create_projection_tables
+from services.settings import Settings
+from services.units import UNIT_TREE_STREAM, load_tree
+
+
+class Ledger:
+    """A plain class on purpose: Litestar models dataclass dependencies field by field, and this one holds
+    connections, not data."""
+
+    def __init__(self, settings: Settings, store: PostgresEventStore | SqliteEventStore, engine: sa.Engine) -> None:
+        self.settings = settings
+        self.store = store
+        self.engine = engine
+        self._tree: tuple[int, UnitTree] | None = None
+        self._lock = Lock()
+
+    @classmethod
+    def open(cls, settings: Settings) -> Ledger:
+        if settings.embedded:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        store = open_store(settings.database_url)
+        engine = projection_engine(settings.database_url)
+        create_projection_tables(engine)
+        return cls(settings, store, engine)
+
+    def tree(self) -> UnitTree:
+        """The unit tree from the log, rebuilt only when the tree stream has a new version."""
+        version = self.store.stream_version(UNIT_TREE_STREAM)
+        with self._lock:
+            if self._tree is None or self._tree[0] != version:
+                tree, loaded = load_tree(self.store)
+                self._tree = (loaded, tree)
+            return self._tree[1]
+
+    def close(self) -> None:
+        self.store.close()
+        self.engine.dispose()

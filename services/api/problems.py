@@ -1,0 +1,133 @@
+"""Every error as RFC 9457 problem details; a refused rule carries its id and both languages (I12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import NotAuthorizedException, NotFoundException, ValidationException
+from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTITY
+
+from domain.errors import DomainError, InvalidCommand, RuleViolation
+from eventstore import IdempotencyKeyReused, InvalidAppend, WrongExpectedVersion
+
+PROBLEM_BASE = "https://partyledger.example/problems/"
+
+
+def _problem(kind: str, title: str, status: int, detail: str, **extra: Any) -> ProblemDetailsException:
+    return ProblemDetailsException(
+        type_=PROBLEM_BASE + kind, title=title, status_code=status, detail=detail, extra=extra or None
+    )
+
+
+def rule_refused(exc: RuleViolation) -> ProblemDetailsException:
+    return _problem(
+        "rule-refused",
+        "A party rule refuses this step",
+        HTTP_422_UNPROCESSABLE_ENTITY,
+        exc.reason_en,
+        rule_id=exc.rule_id,
+        message_en=exc.reason_en,
+        message_vi=exc.message_vi,
+    )
+
+
+def invalid_command(exc: InvalidCommand) -> ProblemDetailsException:
+    return _problem(
+        "invalid-field",
+        "A field of the command is invalid",
+        HTTP_422_UNPROCESSABLE_ENTITY,
+        exc.message_en,
+        pointer=f"/{exc.field}",
+        message_en=exc.message_en,
+        message_vi=exc.message_vi,
+    )
+
+
+def domain_error(exc: DomainError) -> ProblemDetailsException:
+    return _problem(
+        "refused",
+        "The step is refused",
+        HTTP_422_UNPROCESSABLE_ENTITY,
+        exc.message_en,
+        message_en=exc.message_en,
+        message_vi=exc.message_vi,
+    )
+
+
+def version_conflict(exc: WrongExpectedVersion) -> ProblemDetailsException:
+    return _problem(
+        "version-conflict",
+        "The record changed since you read it",
+        HTTP_409_CONFLICT,
+        str(exc),
+        current_version=exc.current,
+        expected_version=exc.expected,
+    )
+
+
+def key_reused(exc: IdempotencyKeyReused) -> ProblemDetailsException:
+    return _problem(
+        "idempotency-key-reused",
+        "This Idempotency-Key was used for a different request",
+        HTTP_422_UNPROCESSABLE_ENTITY,
+        str(exc),
+    )
+
+
+def bad_append(exc: InvalidAppend) -> ProblemDetailsException:
+    return _problem("invalid-event", "The event cannot be recorded", HTTP_400_BAD_REQUEST, str(exc))
+
+
+def _validation(exc: ValidationException) -> ProblemDetailsException:
+    """Litestar's own request validation: keep its per-field messages, as pointers."""
+    errors = exc.extra if isinstance(exc.extra, list) else []
+    return _problem(
+        "invalid-request",
+        "The request is malformed",
+        exc.status_code,
+        exc.detail,
+        errors=errors,
+    )
+
+
+def problem_details_plugin() -> ProblemDetailsPlugin:
+    return ProblemDetailsPlugin(
+        ProblemDetailsConfig(
+            enable_for_all_http_exceptions=True,
+            exception_to_problem_detail_map={
+                RuleViolation: rule_refused,
+                InvalidCommand: invalid_command,
+                DomainError: domain_error,
+                WrongExpectedVersion: version_conflict,
+                IdempotencyKeyReused: key_reused,
+                InvalidAppend: bad_append,
+                ValidationException: _validation,
+            },
+        )
+    )
+
+
+def not_found() -> NotFoundException:
+    """The one answer for a thing outside the caller's walls and a thing that does not exist (I8)."""
+    return NotFoundException("No such resource in your units")
+
+
+def unauthorised(reason: str) -> NotAuthorizedException:
+    return NotAuthorizedException(f"Sign in with a valid bearer token ({reason})")
+
+
+def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """A bug is still a problem-details answer, without internals."""
+    request.logger.exception("unhandled error on %s", request.url.path)
+    return Response(
+        {
+            "type": PROBLEM_BASE + "internal",
+            "title": "Internal error",
+            "status": 500,
+            "detail": "The request failed inside the server; nothing was recorded unless a position was returned.",
+        },
+        status_code=500,
+        media_type="application/problem+json",
+    )

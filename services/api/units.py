@@ -1,0 +1,160 @@
+"""Units: the tree as the caller may see it, and the administrator's steps on it (DOMAIN.md §1)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.params import HeaderParameter
+
+from domain.units.commands import RegisterUnit, RenameUnit
+from domain.units.kinds import UnitKind
+from domain.units.state import Unit
+from services.doorbell import ring
+from services.units import UNIT_TREE_STREAM, Actor, handle_unit_command
+
+from .auth import Principal, Role
+from .context import Ledger
+from .walls import require_role, require_within, today
+
+IdempotencyKey = Annotated[str, HeaderParameter(name="Idempotency-Key", min_length=8, max_length=200)]
+
+
+class UnitRead(msgspec.Struct, frozen=True):
+    unit_id: str
+    code: str
+    name: str
+    kind: UnitKind
+    kind_vi: str
+    parent_id: str | None
+    admission_delegated: bool
+    path: list[str]
+
+
+class Recorded(msgspec.Struct, frozen=True):
+    """What a command answers: the stream's new version and where in the log it landed."""
+
+    stream_id: str
+    stream_version: int
+    first_position: int
+    last_position: int
+    duplicate: bool
+
+
+class RegisterUnitBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    unit_id: Annotated[str, msgspec.Meta(pattern=r"^unit-[a-z0-9-]{1,60}$")]
+    code: Annotated[str, msgspec.Meta(min_length=1, max_length=30)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    kind: UnitKind
+    parent_id: str
+    occurred_on: date
+    expected_version: Annotated[int, msgspec.Meta(ge=0)]
+    admission_delegated: bool = False
+    document_ref: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+class RenameUnitBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    occurred_on: date
+    expected_version: Annotated[int, msgspec.Meta(ge=0)]
+    document_ref: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+def _read(unit: Unit, path: list[str]) -> UnitRead:
+    return UnitRead(
+        unit.unit_id,
+        unit.code,
+        unit.name,
+        unit.kind,
+        unit.kind.label_vi,
+        unit.parent_id,
+        unit.admission_delegated,
+        path,
+    )
+
+
+class UnitController(Controller):
+    path = "/units"
+    tags = ["units"]  # noqa: RUF012  # Litestar reads it as a class attribute
+
+    @get("/{unit_id:str}", operation_id="getUnit", sync_to_thread=True)
+    def get_unit(self, unit_id: str, ledger: Ledger, principal: Principal) -> UnitRead:
+        """One unit the caller may see, with its path from the caller's unit down (breadcrumbs)."""
+        tree = ledger.tree()
+        require_within(tree, principal, unit_id)
+        unit = tree.latest(unit_id)
+        assert unit is not None
+        path = [u.unit_id for u in tree.ancestors(unit_id, today())]
+        visible = path[path.index(principal.unit_id) :] if principal.unit_id in path else []
+        return _read(unit, visible)
+
+    @post("/", operation_id="registerUnit", status_code=201, sync_to_thread=True)
+    def register(
+        self, data: RegisterUnitBody, ledger: Ledger, principal: Principal, idempotency_key: IdempotencyKey
+    ) -> Recorded:
+        """Register a unit under one the administrator governs (R-UNIT-TREE)."""
+        require_role(principal, Role.PROVINCIAL_ADMIN)
+        require_within(ledger.tree(), principal, data.parent_id, data.occurred_on)
+        command = RegisterUnit(data.unit_id, data.code, data.name, data.kind, data.parent_id, data.admission_delegated)
+        return self._record(
+            ledger,
+            principal,
+            command,
+            data.occurred_on,
+            data.expected_version,
+            idempotency_key,
+            data.document_ref,
+            [data.parent_id, data.unit_id],
+        )
+
+    @post("/{unit_id:str}/rename", operation_id="renameUnit", status_code=201, sync_to_thread=True)
+    def rename(
+        self,
+        unit_id: str,
+        data: RenameUnitBody,
+        ledger: Ledger,
+        principal: Principal,
+        idempotency_key: IdempotencyKey,
+    ) -> Recorded:
+        require_role(principal, Role.PROVINCIAL_ADMIN)
+        require_within(ledger.tree(), principal, unit_id, data.occurred_on)
+        return self._record(
+            ledger,
+            principal,
+            RenameUnit(unit_id, data.name),
+            data.occurred_on,
+            data.expected_version,
+            idempotency_key,
+            data.document_ref,
+            [unit_id],
+        )
+
+    @staticmethod
+    def _record(
+        ledger: Ledger,
+        principal: Principal,
+        command: Any,
+        occurred_on: date,
+        expected_version: int,
+        key: str,
+        document_ref: str | None,
+        ring_units: list[str],
+    ) -> Recorded:
+        result = handle_unit_command(
+            ledger.store,
+            command,
+            occurred_on=occurred_on,
+            actor=Actor(principal.user_id, principal.unit_id, str(principal.role)),
+            idempotency_key=f"{principal.user_id}:{key}",
+            document_ref=document_ref,
+            expected_version=expected_version,
+        )
+        if result is None:
+            version = ledger.store.stream_version(UNIT_TREE_STREAM)
+            return Recorded(UNIT_TREE_STREAM, version, 0, 0, duplicate=True)
+        ring(ledger.settings, ring_units)
+        return Recorded(
+            result.stream_id, result.stream_version, result.first_position, result.last_position, result.duplicate
+        )
