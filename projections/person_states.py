@@ -11,7 +11,7 @@ from collections import OrderedDict
 from typing import Any
 
 from domain.codec import EventCodec
-from domain.person.state import PersonState, evolve, replay
+from domain.person.state import PersonState, evolve, initial_state, replay
 from eventstore import EventStore, RecordedEvent
 
 PERSON_STREAM_PREFIX = "person-"
@@ -34,12 +34,15 @@ class PersonStates:
             return known
         if known is not None and known.version == envelope.stream_version - 1:
             state = evolve(known, event, envelope.occurred_on)
+        elif envelope.stream_version == 1:
+            state = evolve(initial_state(envelope.stream_id), event, envelope.occurred_on)
         else:
             state = self._replay(envelope)
         self._remember(envelope.stream_id, state)
         return state
 
     def _replay(self, envelope: RecordedEvent) -> PersonState:
+        """The person's earlier events lie in other partitions (a move) or fell out of the cache."""
         events = self._store.read_stream(envelope.stream_id)[: envelope.stream_version]
         return replay(
             envelope.stream_id,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import cast
 
-from . import unit_activity, unit_plans
+from . import deadlines, files, member_roll, statistics, unit_activity, unit_dashboard, unit_plans
 from .base import Projection
 
 
@@ -15,7 +15,9 @@ def _as_projection(module: ModuleType) -> Projection:
     return cast(Projection, module)
 
 
-PROJECTIONS: Sequence[Projection] = tuple(_as_projection(m) for m in (unit_plans, unit_activity))
+PROJECTIONS: Sequence[Projection] = tuple(
+    _as_projection(m) for m in (unit_plans, unit_activity, unit_dashboard, files, deadlines, member_roll, statistics)
+)
 
 
 def by_name(name: str) -> Projection:

@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.calendar import WorkingCalendar
 from domain.errors import InvalidCommand
-from domain.person import admission, detours, membership, pipeline, probation, removal
+from domain.person import admission, detours, enrolment, membership, pipeline, probation, removal
 from domain.person import commands as c
 from domain.person import member_commands as mc
 from domain.person.events import PersonEvent
@@ -41,6 +41,7 @@ DECIDERS: dict[type[c.PersonCommand], Decider] = {
     c.ReceiveAdmissionDecision: probation.receive_admission_decision,
     c.ConsentToLateCeremony: probation.consent_to_late_ceremony,
     c.HoldCeremony: probation.hold_ceremony,
+    mc.EnrollMember: enrolment.enroll_member,
     mc.CompleteNewMemberCourse: probation.complete_new_member_course,
     mc.HoldRecognitionVote: probation.hold_recognition_vote,
     mc.RecogniseOfficial: probation.recognise_official,

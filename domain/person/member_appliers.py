@@ -49,6 +49,30 @@ def _depart(
     return replace(state, stage=stage, membership=None, departures=(*state.departures, departure))
 
 
+def _enrolled(state: PersonState, e: mev.MemberEnrolled, on: date) -> PersonState:
+    """A member from the roll: official ones have passed the new-member course, since recognition needs it."""
+    membership = Membership(
+        admitted_on=e.admitted_on,
+        ceremony_on=e.ceremony_on,
+        probation_ends_on=e.probation_ends_on,
+        mentor_id=None,
+        recognition_vote_deadline=e.recognition_vote_deadline,
+        course_completed=e.official_from is not None,
+        official_from=e.official_from,
+    )
+    return replace(
+        state,
+        stage=Stage.PROBATIONARY if e.official_from is None else Stage.OFFICIAL,
+        citizen_id=e.citizen_id,
+        particulars=e.particulars,
+        cell_id=e.cell_id,
+        helper_id=None,
+        file=None,
+        membership=membership,
+        readmissions=state.readmissions + (1 if e.readmission else 0),
+    )
+
+
 def _course(state: PersonState, e: mev.NewMemberCourseCompleted, on: date) -> PersonState:
     return _with_membership(state, course_completed=True)
 
@@ -150,6 +174,7 @@ def _annulled(state: PersonState, e: mev.AdmissionAnnulled, on: date) -> PersonS
 
 
 MEMBER_APPLIERS: dict[type, Applier] = {
+    mev.MemberEnrolled: _enrolled,
     mev.NewMemberCourseCompleted: _course,
     mev.RecognitionVoteHeld: _vote,
     mev.RecognitionEscalated: _escalated,

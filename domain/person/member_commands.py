@@ -6,12 +6,27 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
+from domain.particulars import Particulars
 from domain.person.commands import PersonCommand
 from domain.person.values import TransferKind
 from domain.rules.authority import Penalty
 from domain.rules.ratings import Grade
 from domain.rules.readmission import ReadmitBar
 from domain.rules.removal import ScreeningOutcome, StrikeOffGround
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnrollMember(PersonCommand):
+    """Enter a member admitted before the ledger started, from the roll; `official_from` None if on probation."""
+
+    step_vi: ClassVar[str] = "nhập đảng viên đã kết nạp vào sổ"
+    citizen_id: str
+    particulars: Particulars
+    cell_id: str
+    admitted_on: date
+    ceremony_on: date
+    official_from: date | None
+    roll_ref: str
 
 
 @dataclass(frozen=True, kw_only=True)

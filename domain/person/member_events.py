@@ -7,6 +7,7 @@ from datetime import date
 from typing import ClassVar
 
 from domain.codec import EVENTS
+from domain.particulars import Particulars
 from domain.person.events import PersonEvent
 from domain.person.values import TransferKind
 from domain.rules.authority import Penalty
@@ -15,6 +16,27 @@ from domain.rules.ratings import Grade
 from domain.rules.readmission import ReadmitBar
 from domain.rules.removal import ScreeningOutcome, StrikeOffGround
 from domain.rules.votes import VoteOutcome
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class MemberEnrolled(PersonEvent):
+    """A member admitted before the ledger started was entered from the roll; seniority from `admitted_on`.
+
+    No mentor is recorded (the roll does not name one); `recognition_vote_deadline` only while on probation.
+    """
+
+    event_type: ClassVar[str] = "MemberEnrolled"
+    citizen_id: str
+    particulars: Particulars
+    cell_id: str
+    admitted_on: date
+    ceremony_on: date
+    probation_ends_on: date
+    official_from: date | None
+    recognition_vote_deadline: Deadline | None
+    roll_ref: str
+    readmission: bool
 
 
 @EVENTS.register

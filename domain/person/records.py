@@ -66,13 +66,17 @@ class PendingTransfer:
 
 @dataclass(frozen=True, kw_only=True)
 class Membership:
-    """Party life from the ceremony on; party seniority counts from `admitted_on` (the decision)."""
+    """Party life from the ceremony on; party seniority counts from `admitted_on` (the decision).
+
+    `mentor_id` is None for a member enrolled from the roll (not recorded), `recognition_vote_deadline` None
+    for one enrolled as official (no vote was ever due in the ledger).
+    """
 
     admitted_on: date
     ceremony_on: date
     probation_ends_on: date
-    mentor_id: str
-    recognition_vote_deadline: Deadline
+    mentor_id: str | None
+    recognition_vote_deadline: Deadline | None
     course_completed: bool = False
     rounds: int = 0
     inconclusive_rounds: int = 0

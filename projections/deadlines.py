@@ -1,0 +1,191 @@
+"""Deadlines and breaches per unit, and papers about to go stale (DOMAIN.md §2.8–§2.11, §3, §4).
+
+Rows: `d:<stream id>:<clock>` → {kind, clock, rule_id, stream_id, full_name, started_on, due_on,
+extensions_left, status, met_on, late_by_working_days}. `clock` is the rule id, with the step for rules that
+run two clocks (`R-RECOGNISE-DEADLINE:vote` / `:decision`, `R-TRANSFER:present`). A row is the latest clock of
+its kind for the person: `open` while running; `met` when the awaited step was taken; `breached` when the
+domain recorded a `DeadlineBreached` for it (lateness in working days as the domain counted it). A clock
+that stops without its step (a returned dossier, a withdrawal, a departure) is removed. A breach of a clock
+that was never carried by an event (introducing a transfer late) gets its own `…:<rule id>:<due date>` row.
+
+`kind: "stale_paper"` rows are the awareness certificate (R-TRAIN-VALID, 60 months) and the sponsors'
+letters (R-PAPERS-STALE, 12 months) of a file not yet voted on by the cell; `due_on` is their last valid day.
+
+How urgent anything is *today* is computed by the query, never stored: rows depend only on the events.
+`p:<stream id>` → {keys, open} lists the person's rows, so they all leave with a person who moves away.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from domain.person.records import PersonState
+
+from .base import Applied
+from .person_view import (
+    CEREMONY,
+    DECIDE,
+    MOVES,
+    RECOGNISE_DECISION,
+    RECOGNISE_VOTE,
+    TRANSFER_PRESENT,
+    Clock,
+    open_clocks,
+    own,
+)
+from .rows import Row, UnitRows
+
+name = "deadlines"
+version = 1
+event_types: frozenset[str] | None = frozenset(
+    {
+        *MOVES,
+        "CandidateNominated",
+        "AwarenessTrainingCertified",
+        "SponsorsRecorded",
+        "CellApproved",
+        "DecisionDeadlineExtended",
+        "AdmissionDecided",
+        "AdmissionDecisionReceived",
+        "CandidateRejected",
+        "DossierReturned",
+        "CandidateWithdrawn",
+        "AdmissionCeremonyHeld",
+        "DeadlineBreached",
+        "ParticularsUpdated",
+        "RecognitionVoteHeld",
+        "RecognitionEscalated",
+        "OfficialRecognised",
+        "ProbationaryMemberStruckOff",
+        "MemberTransferIntroduced",
+        "MemberDisciplined",
+        "ExpulsionAppealResolved",
+        "MemberStruckOff",
+        "VoluntaryExitGranted",
+        "AdmissionAnnulled",
+    }
+)
+
+MEETS: Final[dict[str, frozenset[str]]] = {
+    DECIDE: frozenset({"AdmissionDecided", "CandidateRejected"}),
+    CEREMONY: frozenset({"AdmissionCeremonyHeld"}),
+    RECOGNISE_VOTE: frozenset({"RecognitionVoteHeld"}),
+    RECOGNISE_DECISION: frozenset({"OfficialRecognised", "ProbationaryMemberStruckOff"}),
+    TRANSFER_PRESENT: frozenset({"MemberTransferPresented"}),
+}
+"""The steps that answer each clock; any other end of a clock cancels it."""
+
+
+def apply(rows: UnitRows, applied: Applied) -> None:
+    stream = applied.envelope.stream_id
+    book_key = f"p:{stream}"
+    book = rows.get(book_key)
+    person = own(applied)
+    if person is None:
+        if book is not None:
+            for key in book["keys"]:
+                rows.delete(key)
+            rows.delete(book_key)
+        return
+    keys: set[str] = set(book["keys"]) if book is not None else set()
+    was_open: list[str] = book["open"] if book is not None else []
+    event_type = applied.envelope.event_type
+    if event_type == "DeadlineBreached":
+        keys.add(_breach(rows, applied, person, keys))
+        now_open = was_open
+    else:
+        now_open = _track(rows, applied, person, was_open, keys)
+    if event_type == "ParticularsUpdated":
+        _rename(rows, keys, person)
+    listed = sorted(keys)
+    if book is None or now_open != was_open or listed != book["keys"]:
+        rows.put(book_key, {"keys": listed, "open": now_open})
+
+
+def _track(rows: UnitRows, applied: Applied, person: PersonState, was_open: list[str], keys: set[str]) -> list[str]:
+    """Close the clocks that stopped, open or update the ones running; returns the running clocks' names."""
+    stream, on = applied.envelope.stream_id, applied.envelope.occurred_on
+    clocks = open_clocks(person, on)
+    running = [clock.name for clock in clocks]
+    for clock_name in was_open:
+        if clock_name not in running:
+            key = f"d:{stream}:{clock_name}"
+            if applied.envelope.event_type in MEETS.get(clock_name, ()):
+                rows.update(key, lambda row: row.update(status="met", met_on=on.isoformat()))
+            else:
+                rows.delete(key)
+                keys.discard(key)
+    for clock in clocks:
+        key = f"d:{stream}:{clock.name}"
+        keys.add(key)
+        _open(rows, key, clock, person, applied)
+    return running
+
+
+def _open(rows: UnitRows, key: str, clock: Clock, person: PersonState, applied: Applied) -> None:
+    """Write a running clock; unchanged clocks are not rewritten."""
+    row = rows.get(key)
+    due = clock.due_on.isoformat()
+    running = row is not None and row["status"] == "open"
+    if running and row is not None and row["due_on"] == due and row["extensions_left"] == clock.extensions_left:
+        return
+    if clock.counts_from is not None:
+        started_on: str | None = clock.counts_from.isoformat()
+    elif running and row is not None:
+        started_on = row["started_on"]
+    else:
+        started_on = None if applied.envelope.event_type in MOVES else applied.envelope.occurred_on.isoformat()
+    rows.put(
+        key,
+        {
+            "kind": "stale_paper" if clock.stale_paper else "deadline",
+            "clock": clock.name,
+            "rule_id": clock.rule_id,
+            "stream_id": applied.envelope.stream_id,
+            "full_name": _name(person),
+            "started_on": started_on,
+            "due_on": due,
+            "extensions_left": clock.extensions_left,
+            "status": "open",
+            "met_on": None,
+            "late_by_working_days": 0,
+        },
+    )
+
+
+def _breach(rows: UnitRows, applied: Applied, person: PersonState, keys: set[str]) -> str:
+    """Mark the clock just met as breached; returns its key (a new row if no such clock was tracked)."""
+    event, stream = applied.event, applied.envelope.stream_id
+    due, late = event.due_on.isoformat(), event.late_by_working_days
+    for key in sorted(keys):
+        met = rows.get(key)
+        if met is not None and met["status"] == "met" and (met["rule_id"], met["due_on"]) == (event.rule_id, due):
+            rows.update(key, lambda r: r.update(status="breached", late_by_working_days=late))
+            return key
+    key = f"d:{stream}:{event.rule_id}:{due}"
+    row: Row = {
+        "kind": "deadline",
+        "clock": event.rule_id,
+        "rule_id": event.rule_id,
+        "stream_id": stream,
+        "full_name": _name(person),
+        "started_on": None,
+        "due_on": due,
+        "extensions_left": 0,
+        "status": "breached",
+        "met_on": applied.envelope.occurred_on.isoformat(),
+        "late_by_working_days": late,
+    }
+    rows.put(key, row)
+    return key
+
+
+def _rename(rows: UnitRows, keys: set[str], person: PersonState) -> None:
+    full_name = _name(person)
+    for key in sorted(keys):
+        if (row := rows.get(key)) is not None and row["full_name"] != full_name:
+            rows.update(key, lambda r: r.__setitem__("full_name", full_name))
+
+
+def _name(person: PersonState) -> str | None:
+    return person.particulars.full_name if person.particulars is not None else None

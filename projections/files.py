@@ -1,0 +1,115 @@
+"""The admission files of a unit, open or closed, for the files list by stage (DOMAIN.md §2, §5).
+
+Rows: `f:<stream id>` → {stream_id, full_name, sex, date_of_birth, ethnicity, stage, stage_label_vi,
+stage_since, cell_id, helper_id, opened_on, last_step_on, position, open, readmission, pending_deadline}.
+
+An open file is the unit's while its cell is this unit: a candidate transferred away takes the open file and
+its row with them, and the new unit's row starts with `stage_since` and `opened_on` unknown (None), those
+steps having been taken elsewhere. A closed file stays with the unit that closed it, showing its outcome
+(Probationary after the ceremony, Rejected, Withdrawn, Annulled); member events after that do not touch it,
+except an annulment, which changes the outcome. A new file for the same person (readmission) replaces the
+row. No citizen id is ever stored (privacy).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.person.records import PersonState
+
+from .base import Applied
+from .person_view import MOVES, file_clock, identity
+from .rows import Row, UnitRows
+
+name = "files"
+version = 1
+event_types: frozenset[str] | None = frozenset(
+    {
+        "CandidateNominated",
+        "AwarenessTrainingCertified",
+        "ApplicationSubmitted",
+        "BackgroundFormSubmitted",
+        "VerificationOpened",
+        "VerificationResultRecorded",
+        "VerificationCertified",
+        "SponsorsRecorded",
+        "CellApproved",
+        "SubCommitteeAppraised",
+        "CommitteeApproved",
+        "DecisionDeadlineExtended",
+        "AdmissionDecided",
+        "AdmissionDecisionReceived",
+        "CandidateRejected",
+        "DossierReturned",
+        "CandidateWithdrawn",
+        "CandidateTransferred",
+        "LateCeremonyConsented",
+        "AdmissionCeremonyHeld",
+        "DeadlineBreached",
+        "ParticularsUpdated",
+        "AdmissionAnnulled",
+    }
+)
+
+
+def apply(rows: UnitRows, applied: Applied) -> None:
+    person = applied.person
+    if person is None:
+        return
+    key = f"f:{applied.envelope.stream_id}"
+    row = rows.get(key)
+    if person.cell_id is None or person.cell_id != applied.partition:
+        if row is not None and row["open"]:
+            rows.delete(key)  # the open file moved to another unit with the candidate
+        return
+    event_type = applied.envelope.event_type
+    if row is not None and row["open"] and person.file is not None and event_type != "ParticularsUpdated":
+        _step(row, person, applied)
+        rows.put(key, row)
+    elif person.file is not None or (row is not None and (row["open"] or event_type == "AdmissionAnnulled")):
+        rows.put(key, _row(person, applied, row))
+
+
+def _step(row: Row, person: PersonState, applied: Applied) -> None:
+    """A step of an open file: only what a step can change (the common case, kept cheap for rebuilds)."""
+    stage = str(person.stage)
+    if row["stage"] != stage:
+        row.update(
+            stage=stage, stage_label_vi=person.stage.label_vi, stage_since=applied.envelope.occurred_on.isoformat()
+        )
+    row["helper_id"] = person.helper_id
+    row["last_step_on"] = person.last_step_on.isoformat() if person.last_step_on else None
+    row["position"] = applied.envelope.position
+    row["pending_deadline"] = _pending(person)
+
+
+def _pending(person: PersonState) -> dict[str, Any] | None:
+    clock = file_clock(person)
+    return None if clock is None else {"rule_id": clock.rule_id, "due_on": clock.due_on.isoformat()}
+
+
+def _row(person: PersonState, applied: Applied, before: Row | None) -> Row:
+    envelope = applied.envelope
+    stage, on = person.stage, envelope.occurred_on.isoformat()
+    if before is None or (not before["open"] and person.file is not None):
+        since = None if envelope.event_type in MOVES else on
+        opened_on = since
+    else:
+        since = on if before["stage"] != str(stage) else before["stage_since"]
+        opened_on = before["opened_on"]
+    readmission = person.file.readmission if person.file is not None else bool(before and before["readmission"])
+    return {
+        "stream_id": envelope.stream_id,
+        **identity(person),
+        "stage": str(stage),
+        "stage_label_vi": stage.label_vi,
+        "stage_since": since,
+        "cell_id": person.cell_id,
+        "helper_id": person.helper_id,
+        "opened_on": opened_on,
+        "last_step_on": person.last_step_on.isoformat() if person.last_step_on else None,
+        "position": envelope.position,
+        "open": person.file is not None,
+        "readmission": readmission,
+        "pending_deadline": _pending(person),
+    }

@@ -1,0 +1,37 @@
+"""Read functions for the API and the dashboard: each reads one kind of row, returns plain dataclasses, and
+says which log position it reflects. Pass the units of the caller's subtree (`subtree_units`)."""
+
+from .dashboard import Dashboard, MemberCounts, StageCount, StageTime, TargetProgress, YearFigures, dashboard
+from .deadlines import Breach, DeadlineBoard, OpenDeadline, StalePaper, deadlines
+from .files import FileEntry, FilesPage, files
+from .member_roll import MemberEntry, MemberExit, MemberExits, MemberRoll, member_exits, member_roll
+from .statistics import Statistics, label_vi, statistics
+from .units import subtree_units
+
+__all__ = [
+    "Breach",
+    "Dashboard",
+    "DeadlineBoard",
+    "FileEntry",
+    "FilesPage",
+    "MemberCounts",
+    "MemberEntry",
+    "MemberExit",
+    "MemberExits",
+    "MemberRoll",
+    "OpenDeadline",
+    "StageCount",
+    "StageTime",
+    "StalePaper",
+    "Statistics",
+    "TargetProgress",
+    "YearFigures",
+    "dashboard",
+    "deadlines",
+    "files",
+    "label_vi",
+    "member_exits",
+    "member_roll",
+    "statistics",
+    "subtree_units",
+]

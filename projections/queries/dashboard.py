@@ -1,0 +1,203 @@
+"""The committee's dashboard over one unit or a subtree: funnel, members, the year's figures, term targets.
+
+`units[0]` is the unit the dashboard is for; every count sums the rows of all `units` (pass `subtree_units`).
+Term targets and yearly plans are those set on `units[0]` (its congress resolution); when it has none, the
+sum of those set on the other units (e.g. a bloc committee adding up its grassroots committees' targets).
+A term "2020-2025" counts the steps taken in the calendar years 2020 to 2025 inclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import sqlalchemy as sa
+
+from domain.person.stages import PIPELINE, Stage
+from domain.units.events import TargetMetric
+
+from .reading import add_counts, distinct_units, keyed_rows, reflected_position, version_of
+
+ACTUALS: Final[dict[TargetMetric, str]] = {
+    TargetMetric.ADMISSIONS: "admitted",
+    TargetMetric.OFFICIAL_RECOGNITIONS: "recognised",
+    TargetMetric.AWARENESS_TRAINEES: "trained",
+    TargetMetric.SOURCE_POOL: "nominated",
+}
+"""Which yearly figure each kind of target is measured by."""
+
+CLOSED_STAGES: Final = (
+    Stage.REJECTED,
+    Stage.WITHDRAWN,
+    Stage.STRUCK_OFF,
+    Stage.EXPELLED,
+    Stage.EXITED,
+    Stage.ANNULLED,
+)
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    label_vi: str
+    count: int
+
+
+@dataclass(frozen=True)
+class StageTime:
+    """How long those who moved on from a stage spent in it (calendar days)."""
+
+    stage: str
+    label_vi: str
+    count: int
+    average_days: float
+
+
+@dataclass(frozen=True)
+class MemberCounts:
+    probationary: int
+    official: int
+
+    @property
+    def total(self) -> int:
+        return self.probationary + self.official
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """Steps taken in the year; `exits`, `dropouts`, `screening` and `breaches` by kind."""
+
+    year: int
+    nominated: int = 0
+    trained: int = 0
+    sent_up: int = 0
+    admitted: int = 0
+    ceremonies: int = 0
+    recognised: int = 0
+    enrolled: int = 0
+    transferred_in: int = 0
+    transferred_out: int = 0
+    reinstated: int = 0
+    exits: dict[str, int] = field(default_factory=dict)
+    dropouts: dict[str, int] = field(default_factory=dict)
+    screening: dict[str, int] = field(default_factory=dict)
+    breaches: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    metric: str
+    label_vi: str
+    term_target: int | None
+    term_actual: int
+    year_plan: int | None
+    year_actual: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    position: int
+    units: tuple[str, ...]
+    year: int
+    term: str
+    funnel: tuple[StageCount, ...]
+    members: MemberCounts
+    closed: tuple[StageCount, ...]
+    dropouts: dict[str, dict[str, int]]
+    stage_time: tuple[StageTime, ...]
+    figures: YearFigures
+    targets: tuple[TargetProgress, ...]
+
+
+def term_years(term: str) -> range:
+    """'2020-2025' → 2020 … 2025."""
+    try:
+        first, last = (int(part) for part in term.split("-"))
+    except ValueError as exc:
+        raise ValueError(f"a term is written like 2020-2025, not {term!r}") from exc
+    if not 1900 < first <= last < 2200:
+        raise ValueError(f"a term is written like 2020-2025, not {term!r}")
+    return range(first, last + 1)
+
+
+def dashboard(connection: sa.Connection, units: list[str], year: int, term: str) -> Dashboard:
+    chosen = distinct_units(units)
+    years = sorted({year, *term_years(term)})
+    version = version_of(connection, "unit_dashboard")
+    keys = ["funnel", "members", "closed", "dropouts", "stage_days", *(f"year:{y}" for y in years)]
+    summed = _summed(keyed_rows(connection, "unit_dashboard", version, chosen, keys))
+    by_year = {y: _figures(y, summed.get(f"year:{y}", {})) for y in years}
+    plans_version = version_of(connection, "unit_plans")
+    targets = _targets(connection, plans_version, chosen, term, year, by_year)
+    position = min(
+        reflected_position(connection, "unit_dashboard", version, chosen),
+        reflected_position(connection, "unit_plans", plans_version, chosen),
+    )
+    members = summed.get("members", {})
+    return Dashboard(
+        position=position,
+        units=tuple(chosen),
+        year=year,
+        term=term,
+        funnel=tuple(_count(stage, summed.get("funnel", {})) for stage in PIPELINE),
+        members=MemberCounts(members.get("probationary", 0), members.get("official", 0)),
+        closed=tuple(_count(stage, summed.get("closed", {})) for stage in CLOSED_STAGES),
+        dropouts=summed.get("dropouts", {}),
+        stage_time=_stage_time(summed.get("stage_days", {})),
+        figures=by_year[year],
+        targets=targets,
+    )
+
+
+def _summed(rows_by_unit: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The roll-up: each row key's counters added up over the units."""
+    summed: dict[str, Any] = {}
+    for rows in rows_by_unit.values():
+        for key, row in rows.items():
+            add_counts(summed.setdefault(key, {}), row)
+    return summed
+
+
+def _count(stage: Stage, counts: dict[str, int]) -> StageCount:
+    return StageCount(stage.value, stage.label_vi, counts.get(stage.value, 0))
+
+
+def _stage_time(days: dict[str, dict[str, int]]) -> tuple[StageTime, ...]:
+    order = {stage.value: index for index, stage in enumerate(Stage)}
+    return tuple(
+        StageTime(stage, Stage(stage).label_vi, spent["count"], round(spent["days"] / spent["count"], 1))
+        for stage, spent in sorted(days.items(), key=lambda item: order.get(item[0], len(order)))
+        if spent.get("count")
+    )
+
+
+def _figures(year: int, row: dict[str, Any]) -> YearFigures:
+    known = set(YearFigures.__dataclass_fields__) - {"year"}
+    return YearFigures(year=year, **{name: value for name, value in row.items() if name in known})
+
+
+def _targets(
+    connection: sa.Connection, version: int, units: list[str], term: str, year: int, by_year: dict[int, YearFigures]
+) -> tuple[TargetProgress, ...]:
+    keys = [
+        f"{kind}:{period}:{metric}" for metric in TargetMetric for kind, period in (("target", term), ("plan", year))
+    ]
+    rows = keyed_rows(connection, "unit_plans", version, units, keys)
+    progress = []
+    for metric in TargetMetric:
+        actual = ACTUALS[metric]
+        target = _own_or_sum(rows, units, f"target:{term}:{metric}", "target")
+        plan = _own_or_sum(rows, units, f"plan:{year}:{metric}", "planned")
+        term_actual = sum(getattr(by_year[y], actual) for y in term_years(term))
+        progress.append(
+            TargetProgress(metric.value, metric.label_vi, target, term_actual, plan, getattr(by_year[year], actual))
+        )
+    return tuple(progress)
+
+
+def _own_or_sum(rows: dict[str, dict[str, Any]], units: list[str], key: str, field_name: str) -> int | None:
+    own = rows[units[0]].get(key)
+    if own is not None:
+        return int(own[field_name])
+    others = [rows[unit][key][field_name] for unit in units[1:] if key in rows[unit]]
+    return sum(others) if others else None

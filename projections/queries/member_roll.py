@@ -1,0 +1,121 @@
+"""The roll of members of a unit or subtree, a page at a time, and who left in a year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+import sqlalchemy as sa
+
+from ..rows import Row
+from .reading import day, distinct_units, json_text, keyed_rows, page_of_rows, reflected_position, version_of
+
+STATUS_LABELS_VI: Final = {"probationary": "Đảng viên dự bị", "official": "Đảng viên chính thức"}
+
+
+@dataclass(frozen=True)
+class MemberEntry:
+    """A member on the roll; party seniority counts from `admitted_on`, probation from `ceremony_on`."""
+
+    unit_id: str
+    stream_id: str
+    full_name: str | None
+    sex: str | None
+    date_of_birth: date | None
+    status: str
+    status_label_vi: str
+    cell_id: str | None
+    admitted_on: date
+    ceremony_on: date
+    official_from: date | None
+    mentor_id: str | None
+    temporary_unit_id: str | None
+    pending_transfer_to: str | None
+    rating_year: int | None
+    rating_grade: str | None
+    penalties: tuple[str, ...]
+    readmitted: bool
+
+
+@dataclass(frozen=True)
+class MemberRoll:
+    """`next_cursor` continues the same order (unit, then member); None on the last page."""
+
+    position: int
+    members: tuple[MemberEntry, ...]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class MemberExit:
+    """`kind` is an exit type (struck_off, expelled, …) or transferred_out (then `to_unit_id` is set)."""
+
+    unit_id: str
+    stream_id: str
+    full_name: str | None
+    left_on: date
+    kind: str
+    to_unit_id: str | None
+
+
+@dataclass(frozen=True)
+class MemberExits:
+    position: int
+    year: int
+    exits: tuple[MemberExit, ...]
+
+
+def member_roll(
+    connection: sa.Connection,
+    units: list[str],
+    status: str | None = None,
+    cursor: str | None = None,
+    limit: int = 100,
+) -> MemberRoll:
+    if status is not None and status not in STATUS_LABELS_VI:
+        raise ValueError(f"status is one of {sorted(STATUS_LABELS_VI)}, not {status!r}")
+    where = [] if status is None else [json_text("status") == status]
+    chosen = distinct_units(units)
+    page, following, position = page_of_rows(connection, "member_roll", chosen, "m:", where, cursor, limit)
+    return MemberRoll(position, tuple(_entry(unit_id, row) for unit_id, row in page), following)
+
+
+def member_exits(connection: sa.Connection, units: list[str], year: int) -> MemberExits:
+    chosen = distinct_units(units)
+    version = version_of(connection, "member_roll")
+    rows = keyed_rows(connection, "member_roll", version, chosen, [f"exits:{year}"])
+    exits = [
+        MemberExit(
+            unit_id, e["stream_id"], e["full_name"], date.fromisoformat(e["left_on"]), e["kind"], e["to_unit_id"]
+        )
+        for unit_id in chosen
+        for e in rows[unit_id].get(f"exits:{year}", {}).get("entries", [])
+    ]
+    exits.sort(key=lambda e: (e.left_on, e.unit_id, e.stream_id))
+    return MemberExits(reflected_position(connection, "member_roll", version, chosen), year, tuple(exits))
+
+
+def _entry(unit_id: str, row: Row) -> MemberEntry:
+    rating = row["rating"] or {}
+    pending = row["pending_transfer"] or {}
+    return MemberEntry(
+        unit_id=unit_id,
+        stream_id=row["stream_id"],
+        full_name=row["full_name"],
+        sex=row["sex"],
+        date_of_birth=day(row["date_of_birth"]),
+        status=row["status"],
+        status_label_vi=STATUS_LABELS_VI[row["status"]],
+        cell_id=row["cell_id"],
+        admitted_on=date.fromisoformat(row["admitted_on"]),
+        ceremony_on=date.fromisoformat(row["ceremony_on"]),
+        official_from=day(row["official_from"]),
+        mentor_id=row["mentor_id"],
+        temporary_unit_id=row["temporary_unit_id"],
+        pending_transfer_to=pending.get("to_unit_id"),
+        rating_year=rating.get("year"),
+        rating_grade=rating.get("grade"),
+        penalties=tuple(row["penalties"]),
+        readmitted=row["readmitted"],
+    )

@@ -1,0 +1,132 @@
+"""What every query shares: the active version, how fresh the answer is, reading rows, and stable paging.
+
+Every answer carries `position`: the lowest checkpoint of the projection over the units read (STYLE habit 8),
+so a caller can tell that the answer reflects the log up to there; a unit never built counts as 0.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..registry import by_name
+from ..rows import Row
+from ..schema import projection_checkpoints as cp
+from ..schema import projection_rows as pr
+from ..versions import active_version
+
+MAX_PAGE = 500
+
+
+def version_of(connection: sa.Connection, projection: str) -> int:
+    """The version queries read: the active one, which a rebuild beside it never disturbs."""
+    return active_version(connection, by_name(projection))
+
+
+def reflected_position(connection: sa.Connection, projection: str, version: int, units: Sequence[str]) -> int:
+    """The log position the answer reflects for every unit read (0 if one was never built)."""
+    if not units:
+        return 0
+    reached = dict(
+        connection.execute(
+            sa.select(cp.c.unit_id, cp.c.position).where(
+                cp.c.projection == projection, cp.c.version == version, cp.c.unit_id.in_(units)
+            )
+        ).all()
+    )
+    return min(int(reached.get(unit, 0)) for unit in units)
+
+
+def distinct_units(units: Iterable[str]) -> list[str]:
+    """The units asked for, each once, in the caller's order; at least one."""
+    chosen = list(dict.fromkeys(units))
+    if not chosen:
+        raise ValueError("at least one unit is needed")
+    return chosen
+
+
+def keyed_rows(
+    connection: sa.Connection, projection: str, version: int, units: Sequence[str], keys: Iterable[str]
+) -> dict[str, dict[str, Row]]:
+    """unit → (row key → row) for just the named keys (a dashboard never loads per-person rows)."""
+    query = sa.select(pr.c.unit_id, pr.c.row_key, pr.c.data).where(
+        pr.c.projection == projection,
+        pr.c.version == version,
+        pr.c.unit_id.in_(units),
+        pr.c.row_key.in_(sorted(set(keys))),
+    )
+    found: dict[str, dict[str, Row]] = {unit: {} for unit in units}
+    for unit_id, key, data in connection.execute(query):
+        found[unit_id][key] = data
+    return found
+
+
+def page_of_rows(
+    connection: sa.Connection,
+    projection: str,
+    units: Sequence[str],
+    prefix: str,
+    where: Sequence[sa.ColumnElement[bool]],
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[tuple[str, Row]], str | None, int]:
+    """One page of (unit, row) in (unit, row key) order, the cursor of the next page, and the position."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValueError(f"limit must be between 1 and {MAX_PAGE}")
+    version = version_of(connection, projection)
+    query = sa.select(pr.c.unit_id, pr.c.row_key, pr.c.data).where(
+        pr.c.projection == projection,
+        pr.c.version == version,
+        pr.c.unit_id.in_(units),
+        pr.c.row_key.startswith(prefix, autoescape=True),
+        *where,
+    )
+    if cursor is not None:
+        after_unit, after_key = decode_cursor(cursor)
+        query = query.where(
+            sa.tuple_(pr.c.unit_id, pr.c.row_key) > sa.tuple_(sa.literal(after_unit), sa.literal(after_key))
+        )
+    found = connection.execute(query.order_by(pr.c.unit_id, pr.c.row_key).limit(limit + 1)).all()
+    page = [(unit_id, data) for unit_id, _, data in found[:limit]]
+    following = encode_cursor(found[limit - 1][0], found[limit - 1][1]) if len(found) > limit else None
+    return page, following, reflected_position(connection, projection, version, units)
+
+
+def encode_cursor(unit_id: str, row_key: str) -> str:
+    """An opaque token naming the last row of a page; the order it continues is stable."""
+    return base64.urlsafe_b64encode(json.dumps([unit_id, row_key]).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        unit_id, row_key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise ValueError("not a cursor this query gave") from exc
+    if not isinstance(unit_id, str) or not isinstance(row_key, str):
+        raise ValueError("not a cursor this query gave")
+    return unit_id, row_key
+
+
+def json_text(field: str) -> sa.ColumnElement[str]:
+    """A text field of the row's JSON, for filters both SQLite and PostgreSQL run."""
+    text: sa.ColumnElement[str] = pr.c.data[field].as_string()
+    return text
+
+
+def day(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def add_counts(into: dict[str, Any], row: dict[str, Any]) -> None:
+    """Sum counters from several units' rows: numbers add up, nested maps add up key by key."""
+    for key, value in row.items():
+        if isinstance(value, dict):
+            add_counts(into.setdefault(key, {}), value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            into[key] = into.get(key, 0) + value

@@ -1,0 +1,69 @@
+"""HD 11 statistics of a unit or subtree for one year: admissions, exits and ratings by each breakdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+import sqlalchemy as sa
+
+from domain.ages import AgeBand
+from domain.particulars import EducationLevel, Ethnicity, Occupation, Religion, Sex
+from domain.rules.ratings import Grade
+
+from ..schema import projection_rows as pr
+from .reading import add_counts, distinct_units, reflected_position, version_of
+
+EXIT_LABELS_VI: Final[dict[str, str]] = {
+    "struck_off": "Xóa tên",
+    "expelled": "Khai trừ",
+    "voluntary_exit": "Cho ra khỏi Đảng",
+    "probationary_struck_off": "Xóa tên đảng viên dự bị",
+    "annulled": "Hủy quyết định kết nạp",
+}
+LABELLED: Final[dict[str, Any]] = {
+    "sex": Sex,
+    "age_band": AgeBand,
+    "ethnicity": Ethnicity,
+    "religion": Religion,
+    "education": EducationLevel,
+    "occupation": Occupation,
+    "grade": Grade,
+}
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """`metrics[metric][dimension][value]` → count; metrics: admissions, exits, exits:<type>, ratings,
+    ratings:<grade>; dimensions: sex, age_band, ethnicity, religion, education, occupation (+ type, grade)."""
+
+    position: int
+    year: int
+    metrics: dict[str, dict[str, dict[str, int]]]
+
+    def total(self, metric: str) -> int:
+        return sum(self.metrics.get(metric, {}).get("sex", {}).values())
+
+
+def statistics(connection: sa.Connection, units: list[str], year: int) -> Statistics:
+    chosen = distinct_units(units)
+    version = version_of(connection, "statistics")
+    prefix = f"s:{year}:"
+    query = sa.select(pr.c.row_key, pr.c.data).where(
+        pr.c.projection == "statistics",
+        pr.c.version == version,
+        pr.c.unit_id.in_(chosen),
+        pr.c.row_key.startswith(prefix, autoescape=True),
+    )
+    metrics: dict[str, Any] = {}
+    for key, data in connection.execute(query):
+        add_counts(metrics.setdefault(key.removeprefix(prefix), {}), data)
+    return Statistics(reflected_position(connection, "statistics", version, chosen), year, metrics)
+
+
+def label_vi(dimension: str, value: str) -> str:
+    """The Vietnamese label of a breakdown's value, for the statistical forms."""
+    if dimension == "type":
+        return EXIT_LABELS_VI.get(value, value)
+    labelled = LABELLED.get(dimension)
+    return str(labelled(value).label_vi) if labelled is not None else value
