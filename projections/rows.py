@@ -35,6 +35,15 @@ class UnitRows:
         self._deleted.discard(key)
         return row
 
+    def edit(self, key: str) -> Row:
+        """The row to change in place (created empty if missing), already marked written."""
+        row = self._rows.get(key)
+        if row is None:
+            row = self._rows[key] = {}
+        self._changed.add(key)
+        self._deleted.discard(key)
+        return row
+
     def delete(self, key: str) -> None:
         if self._rows.pop(key, None) is not None:
             self._deleted.add(key)

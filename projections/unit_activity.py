@@ -7,7 +7,7 @@ recorded_at}. Counting rows make any double application visible, which the exact
 from __future__ import annotations
 
 from .base import Applied
-from .rows import Row, UnitRows
+from .rows import UnitRows
 
 name = "unit_activity"
 version = 1
@@ -16,18 +16,10 @@ event_types: frozenset[str] | None = None
 
 def apply(rows: UnitRows, applied: Applied) -> None:
     envelope = applied.envelope
-    month = envelope.recorded_at.strftime("%Y-%m")
-
-    def count(row: Row) -> None:
-        row[envelope.event_type] = row.get(envelope.event_type, 0) + 1
-
-    rows.update(f"month:{month}", count)
-    rows.put(
-        "last",
-        {
-            "position": envelope.position,
-            "event_type": envelope.event_type,
-            "occurred_on": envelope.occurred_on.isoformat(),
-            "recorded_at": envelope.recorded_at.isoformat(),
-        },
-    )
+    recorded = envelope.recorded_at
+    kind = envelope.event_type
+    month = rows.edit(f"month:{recorded.year:04d}-{recorded.month:02d}")
+    month[kind] = month.get(kind, 0) + 1
+    last = rows.edit("last")
+    last["position"], last["event_type"] = envelope.position, kind
+    last["occurred_on"], last["recorded_at"] = envelope.occurred_on.isoformat(), recorded.isoformat()
