@@ -16,6 +16,7 @@ from eventstore.postgres import PostgresEventStore
 from eventstore.sqlite import SqliteEventStore
 from services.api.auth import Principal, Role, issue_token
 from services.cli.projections import projections_group, rebuild_command
+from services.cli.seed import seed_command
 from services.embedded import seed_minimal_province
 from services.settings import Settings, SettingsError
 
@@ -134,4 +135,5 @@ def token(user_id: str, role: str, unit_id: str, hours: float | None) -> None:
 
 
 cli.add_command(projections_group)
+cli.add_command(seed_command)
 cli.add_command(rebuild_command)

@@ -1,0 +1,61 @@
+"""`partyledger seed`: write a realistic, deterministic province history into an empty log (demo and load data).
+
+Register with `cli.add_command(seed_command)` in `services/cli/main.py`.
+"""
+
+from __future__ import annotations
+
+from typing import get_args
+
+import click
+
+from eventstore import EventStoreError, open_store
+from services.seed.generator import LAST_DAY, generate_province
+from services.seed.plan import Scale
+from services.seed.years import FIRST_DAY
+from services.settings import Settings, SettingsError
+
+URL_HELP = "Database URL (postgresql://… or sqlite:///…); default: $PARTYLEDGER_DATABASE_URL or the data folder."
+
+
+def _database_url(database_url: str | None) -> str:
+    """The URL given, else the settings' one (creating the data folder for the embedded SQLite log)."""
+    if database_url:
+        return database_url
+    try:
+        settings = Settings.from_environment()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if settings.embedded:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings.database_url
+
+
+@click.command("seed")
+@click.option("--scale", type=click.Choice(get_args(Scale)), default="small", show_default=True)
+@click.option("--seed", "seed", type=int, default=2020, show_default=True, help="Same seed, same history.")
+@click.option("--database-url", help=URL_HELP)
+def seed_command(scale: Scale, seed: int, database_url: str | None) -> None:
+    """Generate five years (10/2020–12/2025) of a province's member development through the domain rules.
+
+    small: the Political School's bloc and one district (~600 members, ~10,000 events, seconds);
+    province: ~100 grassroots units, ~500 cells, ~20,000 members (minutes). The log must be empty.
+    """
+    try:
+        store = open_store(_database_url(database_url))
+    except (EventStoreError, ValueError, OSError) as exc:
+        raise click.ClickException(f"cannot open the log: {exc}") from exc
+    try:
+        with click.progressbar(length=(LAST_DAY - FIRST_DAY).days, label=f"seeding ({scale})") as bar:
+            done = [0]
+
+            def advance(days: int, _total: int) -> None:
+                bar.update(days - done[0])
+                done[0] = days
+
+            report = generate_province(store, scale=scale, seed=seed, progress=advance)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    click.echo(report.summary())

@@ -1,0 +1,141 @@
+"""Person commands: load the person's stream, replay it with the domain's evolve, decide, append (STYLE habit 4).
+
+One stream per person (`person_stream_id`), appended with the version the decision was made on (I2). Each
+event is filed under the cell that owns the person when it happens; a move between cells also names the
+receiving unit (`also_unit_id`), so both units' read models see it (I8 walls stay keyed by unit).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from domain.calendar import WorkingCalendar
+from domain.codec import EVENTS
+from domain.person.commands import PersonCommand
+from domain.person.events import CandidateTransferred, PersonEvent
+from domain.person.facts import NO_FACTS, PersonFacts
+from domain.person.handlers import handle
+from domain.person.member_events import MemberTransferPresented
+from domain.person.records import PersonState
+from domain.person.state import evolve, replay
+from domain.person.values import TransferKind
+from eventstore import AppendResult, EventMetadata, EventStore, NewEvent
+from services.units import Actor
+
+DOCUMENT_FIELDS: Final = (
+    "decision_ref",
+    "resolution_ref",
+    "roll_ref",
+    "certificate_ref",
+    "application_ref",
+    "form_ref",
+    "result_ref",
+    "appraisal_ref",
+    "ceremony_ref",
+    "consent_ref",
+    "appeal_ref",
+)
+"""The command fields that name the paper a step rests on, most authoritative first."""
+
+
+@dataclass(frozen=True)
+class PersonAppended:
+    """What a person command did: the state it left, its events, and the append (None when nothing changed)."""
+
+    state: PersonState
+    events: list[PersonEvent]
+    result: AppendResult | None
+
+
+def load_person(store: EventStore, person_id: str) -> PersonState:
+    """The person's state from their stream alone, with the same `evolve` live commands use (habit 2)."""
+    recorded = store.read_stream(person_id)
+    return replay(person_id, ((EVENTS.decode(r.event_type, r.schema_version, r.data), r.occurred_on) for r in recorded))
+
+
+def document_ref_of(command: PersonCommand) -> str | None:
+    """The reference of the paper the step rests on, if the command carries one."""
+    for name in DOCUMENT_FIELDS:
+        value = getattr(command, name, None)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def envelopes(
+    before: PersonState, events: Sequence[PersonEvent], command: PersonCommand, metadata: EventMetadata
+) -> list[NewEvent]:
+    """Each event in its envelope, filed under the person's cell at that moment (a move also names the new one)."""
+    state, wrapped = before, []
+    for event in events:
+        after = evolve(state, event, command.occurred_on)
+        unit_id, also_unit_id = _units_of(event, state, after)
+        name, version, data = EVENTS.encode(event)
+        wrapped.append(NewEvent(name, data, command.occurred_on, unit_id, metadata, version, also_unit_id=also_unit_id))
+        state = after
+    return wrapped
+
+
+def _units_of(event: PersonEvent, before: PersonState, after: PersonState) -> tuple[str, str | None]:
+    """(owning unit, receiving unit): a move is filed under the cell left and also the cell joined."""
+    if isinstance(event, CandidateTransferred):
+        return event.from_cell_id, event.to_cell_id
+    if isinstance(event, MemberTransferPresented) and event.kind is TransferKind.OFFICIAL:
+        return before.cell_id or event.to_unit_id, event.to_unit_id
+    if after.cell_id is None:
+        raise ValueError(f"{event.event_type} leaves person {after.person_id} without a cell")
+    return after.cell_id, None
+
+
+def metadata_for(
+    command: PersonCommand, event: PersonEvent, actor: Actor, correlation_id: str | None = None
+) -> EventMetadata:
+    """Who recorded the step, for which unit and role, under which rule set, on which paper (I9, I11)."""
+    return EventMetadata(
+        actor=actor.user_id,
+        acting_unit=command.acting_unit_id,
+        role=actor.role,
+        rule_set=event.rule_set,
+        correlation_id=correlation_id or str(uuid.uuid4()),
+        document_ref=document_ref_of(command),
+    )
+
+
+def append_decided(
+    store: EventStore,
+    before: PersonState,
+    command: PersonCommand,
+    events: Sequence[PersonEvent],
+    metadata: EventMetadata,
+    idempotency_key: str | None = None,
+) -> AppendResult:
+    """Append events decided on `before`, with its version as the expected one (I2: no lost update)."""
+    return store.append(
+        command.person_id,
+        envelopes(before, events, command, metadata),
+        expected_version=before.version,
+        idempotency_key=idempotency_key,
+    )
+
+
+def append_person_command(
+    store: EventStore,
+    command: PersonCommand,
+    *,
+    actor: Actor,
+    calendar: WorkingCalendar,
+    facts: PersonFacts = NO_FACTS,
+    correlation_id: str | None = None,
+    idempotency_key: str | None = None,
+) -> PersonAppended:
+    """Load → decide → append; a refusal (DomainError) propagates and leaves the log untouched (I12)."""
+    before = load_person(store, command.person_id)
+    after, events = handle(before, command, calendar, facts)
+    if not events:
+        return PersonAppended(after, events, None)
+    metadata = metadata_for(command, events[0], actor, correlation_id)
+    result = append_decided(store, before, command, events, metadata, idempotency_key)
+    return PersonAppended(after, events, result)
