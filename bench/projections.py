@@ -21,10 +21,10 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
 import psycopg
 import sqlalchemy as sa
-from services.seed import generate_province
 
 from bench.append import scratch_database
 from domain.codec import EVENTS
@@ -38,6 +38,7 @@ from projections.runner import Runner
 from projections.schema import create_projection_tables
 from projections.schema import projection_checkpoints as cp
 from services.doorbell import ring
+from services.seed import generate_province
 from services.settings import Settings
 from tests.support.processes import celery_worker
 
@@ -45,15 +46,19 @@ DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def raw_read_rate(url: str) -> tuple[int, float]:
-    """Events/s of a plain sequential read of the log (the baseline)."""
-    started = time.perf_counter()
-    count = 0
-    with psycopg.connect(url) as connection, connection.cursor(name="raw") as cursor:
-        cursor.itersize = 5000
-        cursor.execute("SELECT * FROM event_log ORDER BY position")
-        for _ in cursor:
-            count += 1
-    return count, count / (time.perf_counter() - started)
+    """Events/s of a plain sequential read of the log with psycopg, rows and JSON decoded (the baseline)."""
+    with psycopg.connect(url) as connection:
+        connection.execute("SELECT 1")
+        started = time.perf_counter()
+        count, position = 0, -1
+        while True:
+            rows = connection.execute(
+                "SELECT * FROM event_log WHERE position > %s ORDER BY position LIMIT 5000", (position,)
+            ).fetchall()
+            if not rows:
+                break
+            count, position = count + len(rows), rows[-1][0]
+        return count, count / (time.perf_counter() - started)
 
 
 def rebuild_rate(url: str) -> tuple[int, float]:
@@ -92,7 +97,8 @@ def lag_under_load(url: str, redis_url: str, rate: float, seconds: float) -> lis
             return _measure_lag(url, settings, rate, seconds)
 
 
-def _measure_lag(url: str, settings: Settings, rate: float, seconds: float) -> list[float]:
+def _measure_lag(url: str, settings: Settings, rate: float, seconds: float, threads: int = 8) -> list[float]:
+    """`threads` appenders, each on its own units at rate/threads, ringing after every commit as the API does."""
     store = open_store(url)
     engine = projection_engine(url)
     pending: dict[int, tuple[str, float]] = {}
@@ -100,23 +106,15 @@ def _measure_lag(url: str, settings: Settings, rate: float, seconds: float) -> l
     done = threading.Event()
     watcher = threading.Thread(target=_watch, args=(engine, pending, lags, done))
     watcher.start()
-    meta = EventMetadata("bench", "unit-bench", "provincial_admin", "qd294-2025", "bench")
-    units = [f"unit-load-{n}" for n in range(20)]
-    interval, next_at, n = 1.0 / rate, time.perf_counter(), 0
-    deadline = next_at + seconds
-    while time.perf_counter() < deadline:
-        unit = units[n % len(units)]
-        event = YearlyPlanSet(unit, 2000 + n % 100, TargetMetric.ADMISSIONS, n % 9)
-        kind, version, data = EVENTS.encode(event)
-        stream = f"load-{unit}"
-        result = store.append(
-            stream, [NewEvent(kind, data, date(2025, 7, 1), unit, meta, version)], expected_version=n // len(units)
-        )
-        pending[result.last_position] = (unit, time.perf_counter())
-        ring(settings, [unit])
-        n += 1
-        next_at += interval
-        time.sleep(max(0.0, next_at - time.perf_counter()))
+    deadline = time.perf_counter() + seconds
+    appenders = [
+        threading.Thread(target=_append_steadily, args=(store, settings, n, rate / threads, deadline, pending))
+        for n in range(threads)
+    ]
+    for appender in appenders:
+        appender.start()
+    for appender in appenders:
+        appender.join()
     while pending and time.perf_counter() < deadline + 30:
         time.sleep(0.05)
     done.set()
@@ -124,6 +122,26 @@ def _measure_lag(url: str, settings: Settings, rate: float, seconds: float) -> l
     store.close()
     engine.dispose()
     return lags
+
+
+def _append_steadily(
+    store: Any, settings: Settings, lane: int, rate: float, deadline: float, pending: dict[int, tuple[str, float]]
+) -> None:
+    meta = EventMetadata("bench", "unit-bench", "provincial_admin", "qd294-2025", "bench")
+    units = [f"unit-load-{lane}-{n}" for n in range(5)]
+    versions = dict.fromkeys(units, 0)
+    interval, next_at, n = 1.0 / rate, time.perf_counter(), 0
+    while time.perf_counter() < deadline:
+        unit = units[n % len(units)]
+        kind, version, data = EVENTS.encode(YearlyPlanSet(unit, 2000 + n % 100, TargetMetric.ADMISSIONS, n % 9))
+        event = NewEvent(kind, data, date(2025, 7, 1), unit, meta, version)
+        result = store.append(f"load-{unit}", [event], expected_version=versions[unit])
+        versions[unit] += 1
+        pending[result.last_position] = (unit, time.perf_counter())
+        ring(settings, [unit])
+        n += 1
+        next_at += interval
+        time.sleep(max(0.0, next_at - time.perf_counter()))
 
 
 def _watch(engine: sa.Engine, pending: dict[int, tuple[str, float]], lags: list[float], done: threading.Event) -> None:
@@ -177,8 +195,9 @@ def main() -> None:
             f"   ratio {rate / raw:.2f}   target ≥ 50,000 events/s"
         )
         lags = lag_under_load(url, args.redis, args.rate, args.seconds)
+        achieved = len(lags) / args.seconds
         print(
-            f"lag at {args.rate:.0f} appends/s over {args.seconds:.0f} s: p50 {percentile(lags, 0.5) * 1000:.0f} ms, "
+            f"lag at {achieved:.0f} appends/s over {args.seconds:.0f} s: p50 {percentile(lags, 0.5) * 1000:.0f} ms, "
             f"p99 {percentile(lags, 0.99) * 1000:.0f} ms ({len(lags)} events)   target p99 ≤ 1000 ms"
         )
 
