@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import HeaderParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from domain.units.commands import RegisterUnit, RenameUnit
 from domain.units.kinds import UnitKind
@@ -20,6 +21,8 @@ from .context import Ledger
 from .walls import require_role, require_within, today
 
 IdempotencyKey = Annotated[str, HeaderParameter(name="Idempotency-Key", min_length=8, max_length=200)]
+Caller = NamedDependency[Principal]
+Context = NamedDependency[Ledger]
 
 
 class UnitRead(msgspec.Struct, frozen=True):
@@ -80,7 +83,7 @@ class UnitController(Controller):
     tags = ["units"]  # noqa: RUF012  # Litestar reads it as a class attribute
 
     @get("/{unit_id:str}", operation_id="getUnit", sync_to_thread=True)
-    def get_unit(self, unit_id: str, ledger: Ledger, principal: Principal) -> UnitRead:
+    def get_unit(self, unit_id: FromPath[str], ledger: Context, principal: Caller) -> UnitRead:
         """One unit the caller may see, with its path from the caller's unit down (breadcrumbs)."""
         tree = ledger.tree()
         require_within(tree, principal, unit_id)
@@ -92,7 +95,7 @@ class UnitController(Controller):
 
     @post("/", operation_id="registerUnit", status_code=201, sync_to_thread=True)
     def register(
-        self, data: RegisterUnitBody, ledger: Ledger, principal: Principal, idempotency_key: IdempotencyKey
+        self, data: JSONBody[RegisterUnitBody], ledger: Context, principal: Caller, idempotency_key: IdempotencyKey
     ) -> Recorded:
         """Register a unit under one the administrator governs (R-UNIT-TREE)."""
         require_role(principal, Role.PROVINCIAL_ADMIN)
@@ -112,10 +115,10 @@ class UnitController(Controller):
     @post("/{unit_id:str}/rename", operation_id="renameUnit", status_code=201, sync_to_thread=True)
     def rename(
         self,
-        unit_id: str,
-        data: RenameUnitBody,
-        ledger: Ledger,
-        principal: Principal,
+        unit_id: FromPath[str],
+        data: JSONBody[RenameUnitBody],
+        ledger: Context,
+        principal: Caller,
         idempotency_key: IdempotencyKey,
     ) -> Recorded:
         require_role(principal, Role.PROVINCIAL_ADMIN)
