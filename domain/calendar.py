@@ -30,7 +30,7 @@ import holidays
 from domain.codec import EVENTS
 from domain.text import normalise_text
 
-CALENDAR_STREAM_ID = "calendar"
+CALENDAR_STREAM_ID = "calendar-province"
 """The one stream holding the administrator's day declarations."""
 
 REASON_MAX_LENGTH = 500

@@ -17,6 +17,7 @@ from services.settings import Settings, get_settings
 from .auth import InvalidToken, Principal, read_token
 from .context import Ledger
 from .problems import internal_error, problem_details_plugin, unauthorised
+from .read_models import ReadModelController
 from .units import UnitController
 
 MAX_BODY_BYTES = 256 * 1024
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.ledger.close()
 
     return Litestar(
-        route_handlers=[health, ready, UnitController],
+        route_handlers=[health, ready, UnitController, ReadModelController],
         dependencies={
             "principal": Provide(_principal, sync_to_thread=False),
             "ledger": Provide(_ledger, sync_to_thread=False),

@@ -6,6 +6,8 @@ from threading import Lock
 
 import sqlalchemy as sa
 
+from domain.calendar import CALENDAR_STREAM_ID, WorkingCalendar, calendar_from_declarations
+from domain.codec import EVENTS
 from domain.units.tree import UnitTree
 from eventstore import open_store
 from eventstore.postgres import PostgresEventStore
@@ -44,6 +46,11 @@ class Ledger:
                 tree, loaded = load_tree(self.store)
                 self._tree = (loaded, tree)
             return self._tree[1]
+
+    def calendar(self) -> WorkingCalendar:
+        """Working days: the holiday library plus the administrator's declared days, from the log."""
+        events = self.store.read_stream(CALENDAR_STREAM_ID)
+        return calendar_from_declarations(EVENTS.decode(e.event_type, e.schema_version, e.data) for e in events)
 
     def close(self) -> None:
         self.store.close()

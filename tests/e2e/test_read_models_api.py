@@ -1,0 +1,100 @@
+"""Read models over HTTP, on a generated province: the worked example's figures, walls, and min_position."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+
+from domain.codec import EVENTS
+from eventstore import open_store
+from projections.engine import projection_engine
+from projections.person_states import PersonStates
+from projections.registry import PROJECTIONS
+from projections.runner import Runner
+from projections.schema import create_projection_tables
+from services.api.app import create_app
+from services.api.auth import Role
+from services.seed import generate_province
+from services.settings import Settings
+from tests.e2e.conftest import Client, bearer
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    folder: Path = tmp_path_factory.mktemp("province")
+    settings = Settings.from_environment({"PARTYLEDGER_DATA_DIR": str(folder), "PARTYLEDGER_BROKER_URL": "memory://"})
+    store = open_store(settings.database_url)
+    generate_province(store, scale="small", seed=2021)
+    engine = projection_engine(settings.database_url)
+    create_projection_tables(engine)
+    runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS))
+    for unit in store.unit_heads():
+        runner.catch_up(unit)
+    store.close()
+    engine.dispose()
+    return settings
+
+
+@pytest.fixture
+def api(province: Settings) -> Iterator[Client]:
+    with TestClient(app=create_app(province)) as client:
+        yield client
+
+
+def test_the_political_school_dashboard_shows_the_worked_example(api: Client, province: Settings) -> None:
+    response = api.get(
+        "/units/unit-school/dashboard",
+        params={"year": 2021, "on": "2021-12-31"},
+        headers=bearer(province, Role.VIEWER, "unit-bloc"),
+    )
+    assert response.status_code == 200, response.text
+    board = response.json()
+    assert (board["figures"]["recognised"], board["figures"]["sent_up"], board["figures"]["trained"]) == (1, 1, 3)
+    [target] = [t for t in board["targets"] if t["metric"] == "admissions"]
+    assert target["term_target"] == 5
+    assert int(response.headers["X-Log-Position"]) == board["position"] > 0
+
+
+def test_the_bloc_rolls_up_its_grassroots_units(api: Client, province: Settings) -> None:
+    viewer = bearer(province, Role.VIEWER, "unit-bloc")
+    school = api.get("/units/unit-school/dashboard", params={"year": 2021, "on": "2021-12-31"}, headers=viewer).json()
+    bloc = api.get("/units/unit-bloc/dashboard", params={"year": 2021, "on": "2021-12-31"}, headers=viewer).json()
+    assert bloc["figures"]["trained"] >= school["figures"]["trained"]
+    assert len(bloc["units"]) > len(school["units"])
+
+
+def test_files_members_deadlines_and_statistics_answer_within_the_walls(api: Client, province: Settings) -> None:
+    officer = bearer(province, Role.GRASSROOTS_OFFICER, "unit-school")
+    for path, params in (("files", {}), ("members", {}), ("deadlines", {}), ("statistics", {"year": 2024})):
+        response = api.get(f"/units/unit-school/{path}", params=params, headers=officer)
+        assert response.status_code == 200, (path, response.text)
+        assert response.json()["position"] > 0
+    members = api.get("/units/unit-school/members", params={"limit": 5}, headers=officer).json()
+    assert len(members["members"]) == 5 and members["next_cursor"]
+    following = api.get(
+        "/units/unit-school/members", params={"limit": 5, "cursor": members["next_cursor"]}, headers=officer
+    ).json()
+    assert {m["stream_id"] for m in following["members"]}.isdisjoint({m["stream_id"] for m in members["members"]})
+
+
+def test_another_units_read_models_are_refused_like_missing_ones(api: Client, province: Settings) -> None:
+    cell = bearer(province, Role.CELL_SECRETARY, "unit-school-cell-1")
+    for path in ("dashboard?year=2024", "files", "members", "deadlines", "statistics?year=2024"):
+        sibling = api.get(f"/units/unit-school-cell-2/{path}", headers=cell)
+        parent = api.get(f"/units/unit-school/{path}", headers=cell)
+        assert sibling.status_code == parent.status_code == 404, path
+
+
+def test_min_position_beyond_the_log_answers_after_the_wait_and_says_it_is_behind(
+    api: Client, province: Settings
+) -> None:
+    response = api.get(
+        "/units/unit-school/files",
+        params={"min_position": 10**15, "wait": 0.3},
+        headers=bearer(province, Role.VIEWER, "unit-school"),
+    )
+    assert response.status_code == 200
+    assert response.headers["X-Caught-Up"] == "false"
