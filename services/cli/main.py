@@ -15,9 +15,9 @@ from eventstore import EventStoreError, open_store, verify_store
 from eventstore.postgres import PostgresEventStore
 from eventstore.sqlite import SqliteEventStore
 from services.api.auth import Principal, Role, issue_token
+from services.cli.demo import demo_command
 from services.cli.projections import projections_group, rebuild_command
 from services.cli.seed import seed_command
-from services.embedded import seed_minimal_province
 from services.settings import Settings, SettingsError
 
 URL_HELP = "Database URL (postgresql://… or sqlite:///…); default: $PARTYLEDGER_DATABASE_URL or the data folder."
@@ -77,26 +77,6 @@ def seal(database_url: str | None) -> None:
     click.echo(made.printable() if made else "nothing new to seal")
 
 
-@cli.command()
-@click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Folder for the embedded log.")
-def demo(data_dir: str | None) -> None:
-    """Run on the embedded default: a SQLite log in the data folder, seeded, sealed and verified."""
-    settings = Settings.from_environment({"PARTYLEDGER_DATA_DIR": data_dir} if data_dir else None)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = _open(settings.database_url)
-    added = seed_minimal_province(store)
-    made = store.seal()
-    report = verify_store(store)
-    store.close()
-    click.echo(f"embedded log: {settings.database_url.removeprefix('sqlite:///')}")
-    click.echo(f"demo units recorded this run: {added}")
-    if made:
-        click.echo(made.printable())
-    click.echo(report.summary())
-    if not report.ok:
-        sys.exit(1)
-
-
 def _open(url: str, *, create: bool = True) -> PostgresEventStore | SqliteEventStore:
     if not create and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         raise click.ClickException(f"no log at {url.removeprefix('sqlite:///')}")
@@ -136,4 +116,5 @@ def token(user_id: str, role: str, unit_id: str, hours: float | None) -> None:
 
 cli.add_command(projections_group)
 cli.add_command(seed_command)
+cli.add_command(demo_command)
 cli.add_command(rebuild_command)

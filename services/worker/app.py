@@ -30,8 +30,6 @@ def create_app(settings: Settings) -> Celery:
         beat_schedule_filename=str(settings.data_dir / "beat-schedule"),
         timezone="UTC",
     )
-    if settings.broker_url.startswith("sqla+"):
-        app.conf.broker_transport_options = {"polling_interval": 0.2}
     return app
 
 

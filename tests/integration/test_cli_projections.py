@@ -20,7 +20,8 @@ def partyledger(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_status_rebuild_and_check_on_a_fresh_demo_log(tmp_path: Path) -> None:
-    assert partyledger("demo", "--data", str(tmp_path), data=tmp_path).returncode == 0
+    assert partyledger("init", data=tmp_path).returncode == 0
+    assert partyledger("seed", "--scale", "small", "--seed", "3", data=tmp_path).returncode == 0
 
     behind = partyledger("projections", "status", data=tmp_path)
     rebuilt = partyledger("rebuild", data=tmp_path)

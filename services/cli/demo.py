@@ -1,0 +1,122 @@
+"""`partyledger demo`: the whole platform on the embedded default, on one machine, with no servers.
+
+A SQLite log and read models in one folder, a real `celery worker` process (with its beat) on kombu's SQLite
+transport, a generated province, and the API on localhost. Ctrl-C stops everything; running it again reuses
+the folder.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import uvicorn
+
+from eventstore import open_store
+from services.api.app import create_app
+from services.api.auth import Principal, Role, issue_token
+from services.seed import generate_province
+from services.settings import Settings
+
+DEMO_USERS = (
+    Principal("admin.tinhuy", Role.PROVINCIAL_ADMIN, "unit-province"),
+    Principal("kiemtra.tinhuy", Role.AUDITOR, "unit-province"),
+    Principal("canbo.truongchinhtri", Role.GRASSROOTS_OFFICER, "unit-school"),
+    Principal("bithu.chibo1", Role.CELL_SECRETARY, "unit-school-cell-1"),
+    Principal("xem.truongchinhtri", Role.VIEWER, "unit-school"),
+)
+
+
+def demo_settings(data_dir: str | None) -> Settings:
+    env = dict(os.environ)
+    env["PARTYLEDGER_DATA_DIR"] = data_dir or env.get("PARTYLEDGER_DATA_DIR") or "data"
+    env.setdefault("PARTYLEDGER_SWEEP_SECONDS", "5")
+    for name in ("PARTYLEDGER_DATABASE_URL", "PARTYLEDGER_BROKER_URL"):
+        env.pop(name, None)  # the demo is the embedded default, whatever the shell says
+    return Settings.from_environment(env)
+
+
+def seed_if_empty(settings: Settings) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = open_store(settings.database_url)
+    try:
+        if store.head_position() == 0:
+            with click.progressbar(length=100, label="Tạo dữ liệu mẫu (generating the demo province)") as bar:
+
+                def advance(done: int, total: int) -> None:
+                    bar.update(round(100 * done / max(total, 1)) - bar.pos)
+
+                generate_province(store, scale="small", seed=2025, progress=advance)
+    finally:
+        store.close()
+
+
+def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
+    """The worker and its beat in their own process group, so Ctrl-C here stops them exactly once."""
+    env = {
+        **os.environ,
+        "PARTYLEDGER_DATA_DIR": str(settings.data_dir),
+        "PARTYLEDGER_SWEEP_SECONDS": str(settings.sweep_seconds),
+    }
+    env.pop("PARTYLEDGER_DATABASE_URL", None)
+    env.pop("PARTYLEDGER_BROKER_URL", None)
+    log = (settings.data_dir / "worker.log").open("ab")
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "services.worker.app",
+            "worker",
+            "-B",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            "demo@%h",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is not None:
+        return
+    os.killpg(worker.pid, signal.SIGTERM)
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+
+
+def print_users(settings: Settings, port: int) -> None:
+    base = f"http://127.0.0.1:{port}"
+    click.echo(f"\nParty Ledger — {base}   (API: {base}/schema/swagger)\nDemo users (bearer tokens):")
+    for user in DEMO_USERS:
+        token = issue_token(user, settings.signing_key, hours=settings.token_hours)
+        click.echo(f"  {user.role.label_vi:<26} {user.user_id:<22} {user.unit_id:<20} {token}")
+    click.echo(f"\nTry: curl -H 'Authorization: Bearer <token>' '{base}/units/unit-school/dashboard?year=2025'")
+    click.echo("Ctrl-C stops the API and the worker.\n")
+
+
+@click.command("demo")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Folder for the embedded ledger.")
+def demo_command(port: int, data_dir: str | None) -> None:
+    """Run the platform on its embedded default: log, worker, beat, demo data and the API on localhost."""
+    settings = demo_settings(data_dir)
+    seed_if_empty(settings)
+    worker = start_worker(settings)
+    try:
+        print_users(settings, port)
+        uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    finally:
+        stop_worker(worker)

@@ -1,0 +1,87 @@
+"""`partyledger demo`: a fresh folder becomes a running platform; Ctrl-C leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from services.api.auth import Principal, Role, issue_token
+from services.settings import DEVELOPMENT_SIGNING_KEY
+from tests.support.processes import BIN, free_port, wait_for
+
+
+def children_of(pid: int) -> set[int]:
+    """Every descendant of `pid`, from /proc (the worker runs in its own session, but stays our child)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.slow
+def test_the_demo_serves_the_school_dashboard_with_a_separate_worker_and_stops_cleanly(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTYLEDGER_")}
+    demo = subprocess.Popen(
+        [str(BIN / "partyledger"), "demo", "--port", str(port), "--data", str(tmp_path / "ledger")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    token = issue_token(Principal("viewer", Role.VIEWER, "unit-school"), DEVELOPMENT_SIGNING_KEY, hours=1)
+    try:
+        wait_for(lambda: _get(f"{base}/ready") == 200, 120, "the demo's /ready")
+        workers = children_of(demo.pid)
+        assert workers, "the worker must be a process of its own"
+
+        def dashboard() -> dict[str, object]:
+            response = httpx.get(
+                f"{base}/units/unit-school/dashboard",
+                params={"year": 2025},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=10,
+            )
+            assert response.status_code == 200, response.text
+            return dict(response.json())
+
+        wait_for(lambda: dashboard()["position"] != 0, 90, "the worker to fill the read models")
+        board = dashboard()
+        assert board["members"]["official"] > 0  # type: ignore[index]
+    finally:
+        demo.send_signal(signal.SIGINT)
+        output = demo.communicate(timeout=60)[0].decode()
+    assert demo.returncode is not None
+    assert "Bí thư chi bộ" in output
+    wait_for(lambda: not any(alive(pid) for pid in workers), 30, "every child process to exit")
+
+
+def _get(url: str) -> int:
+    try:
+        return httpx.get(url, timeout=2).status_code
+    except httpx.HTTPError:
+        return 0
