@@ -16,6 +16,7 @@ from services.settings import Settings, get_settings
 
 from .auth import InvalidToken, Principal, read_token
 from .context import Ledger
+from .people import people_router
 from .problems import internal_error, problem_details_plugin, unauthorised
 from .read_models import ReadModelController
 from .units import UnitController
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.ledger.close()
 
     return Litestar(
-        route_handlers=[health, ready, UnitController, ReadModelController],
+        route_handlers=[health, ready, UnitController, ReadModelController, people_router],
         dependencies={
             "principal": Provide(_principal, sync_to_thread=False),
             "ledger": Provide(_ledger, sync_to_thread=False),

@@ -1,0 +1,197 @@
+"""Facts from other streams that a person command needs, derived from the log as of its `occurred_on` (DESIGN §1).
+
+Never from a dashboard: every fact is a replay of the persons' own streams (the same `evolve` commands use),
+the unit tree from its stream, or a document the request states. The rules:
+
+- A person "as of" a date is their stream's events in stream order up to the first one dated after it.
+- The cell's roll (R-VOTE-TWOTHIRDS, R-CELL-QUORUM) is every person whose stream ever touched the cell's
+  partition and who, on the date, is an official member placed in that cell; those on a temporary transfer
+  elsewhere are named so the denominator leaves them out. Probationary members are not on it.
+- A person joined their current cell on the date of the last event that changed their cell (nomination,
+  enrolment from the roll, a candidate's transfer, a presented official transfer). The log knows nothing
+  earlier, so an enrolled member co-works from the enrolment's date, not from any earlier paper.
+- Months co-working (R-SPONSOR-COWORK) are whole months from the later of the two joining dates to the
+  letter's date, and 0 when the sponsor is not in the candidate's cell on that date.
+- A union resolution (Youth Union, trade union) is a document, not a stream: it is described as given.
+- Rating counts (R-RATING) are the distinct members of the unit rated Good / Excellent for the year in
+  events dated on or before the step, the person being rated left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from domain.codec import EVENTS
+from domain.person.facts import CellFacts, DeciderFacts, MemberFacts, RatingFacts, SponsorFacts
+from domain.person.member_events import MemberRated
+from domain.person.records import PersonState
+from domain.person.stages import Stage
+from domain.person.state import evolve, initial_state
+from domain.person.values import SponsorLetter
+from domain.rules.eligibility import EducationExemption
+from domain.rules.ratings import Grade
+from domain.rules.sponsors import SponsorKind
+from domain.units.kinds import UnitKind
+from domain.units.tree import UnitTree
+from eventstore import EventStore, RecordedEvent
+from projections.person_states import PERSON_STREAM_PREFIX
+
+PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A person as the log knew them on a date, and since when they were in their current cell."""
+
+    state: PersonState
+    joined_on: date | None
+
+    @property
+    def is_official(self) -> bool:
+        return self.state.stage is Stage.OFFICIAL
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from `start` to `end` (0 if `end` is earlier)."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return max(0, months)
+
+
+def person_as_of(store: EventStore, person_id: str, on: date) -> Placement:
+    """Replay the stream's prefix dated on or before `on`, noting when the person last changed cell."""
+    state, joined = initial_state(person_id), None
+    for record in store.read_stream(person_id):
+        if record.occurred_on > on:
+            break
+        after = evolve(state, EVENTS.decode(record.event_type, record.schema_version, record.data), record.occurred_on)
+        if after.cell_id != state.cell_id:
+            joined = record.occurred_on
+        state = after
+    return Placement(state, joined)
+
+
+def unit_events(store: EventStore, unit_id: str) -> Iterator[RecordedEvent]:
+    """Every event of the unit's partition (its own and those moving into it), page by page."""
+    after = 0
+    while True:
+        page = store.read_unit(unit_id, after_position=after, limit=PAGE)
+        yield from page.events
+        if len(page.events) < PAGE:
+            return
+        after = page.events[-1].position
+
+
+def persons_of_unit(store: EventStore, unit_id: str) -> list[str]:
+    """The person streams that ever appeared in the unit's partition, in order of first appearance."""
+    streams = (e.stream_id for e in unit_events(store, unit_id))
+    return list(dict.fromkeys(s for s in streams if s.startswith(PERSON_STREAM_PREFIX)))
+
+
+def placements_in(store: EventStore, cell_id: str, on: date) -> list[Placement]:
+    """The persons placed in the cell on the date (any stage)."""
+    found = (person_as_of(store, person_id, on) for person_id in persons_of_unit(store, cell_id))
+    return [p for p in found if p.state.cell_id == cell_id]
+
+
+def sub_committee_over(tree: UnitTree, cell_id: str, on: date) -> str | None:
+    """The sub-committee directly above the cell, if there is one (§2.7 appraisal)."""
+    cell = tree.state_on(cell_id, on)
+    parent = tree.state_on(cell.parent_id, on) if cell and cell.parent_id else None
+    return parent.unit_id if parent and parent.kind is UnitKind.SUB_COMMITTEE else None
+
+
+def cell_roll(
+    store: EventStore,
+    tree: UnitTree,
+    cell_id: str,
+    on: date,
+    education_exemption: EducationExemption | None = None,
+) -> CellFacts:
+    """R-VOTE-TWOTHIRDS, R-CELL-QUORUM: official members on the date; temporary transfers out named apart."""
+    officials = [p for p in placements_in(store, cell_id, on) if p.is_official]
+    away = [p.state.person_id for p in officials if p.state.membership and p.state.membership.temporary_unit_id]
+    cell = tree.state_on(cell_id, on)
+    return CellFacts(
+        cell_id=cell_id,
+        official_member_ids=frozenset(p.state.person_id for p in officials),
+        temporarily_transferred_out_ids=frozenset(away),
+        is_grassroots_cell=cell is not None and cell.kind is UnitKind.GRASSROOTS_CELL,
+        sub_committee_id=sub_committee_over(tree, cell_id, on),
+        education_exemption=education_exemption,
+    )
+
+
+def member_facts(store: EventStore, member_id: str, on: date) -> MemberFacts:
+    """A helper or mentor (R-HELPER-OFFICIAL): official on the date, from their own stream."""
+    return MemberFacts(person_id=member_id, is_official=person_as_of(store, member_id, on).is_official)
+
+
+def sponsor_facts(
+    store: EventStore, letters: Iterable[SponsorLetter], candidate: Placement, on: date
+) -> tuple[SponsorFacts, ...]:
+    """Each letter's sponsor as the log knows them on `on` (R-SPONSORS, R-SPONSOR-COWORK)."""
+    return tuple(_one_sponsor(store, letter, candidate, on) for letter in letters)
+
+
+def _one_sponsor(store: EventStore, letter: SponsorLetter, candidate: Placement, on: date) -> SponsorFacts:
+    if letter.kind is not SponsorKind.MEMBER:
+        return SponsorFacts(sponsor_id=letter.sponsor_id, kind=letter.kind)
+    sponsor = person_as_of(store, letter.sponsor_id, on)
+    return SponsorFacts(
+        sponsor_id=letter.sponsor_id,
+        kind=letter.kind,
+        is_official=sponsor.is_official,
+        months_co_working_same_unit=co_working_months(sponsor, candidate, on),
+    )
+
+
+def co_working_months(sponsor: Placement, candidate: Placement, on: date) -> int:
+    """Whole months both have been in the same cell, by the log's joining dates; 0 if not in the same cell."""
+    same_cell = sponsor.state.cell_id is not None and sponsor.state.cell_id == candidate.state.cell_id
+    if not same_cell or sponsor.joined_on is None or candidate.joined_on is None:
+        return 0
+    return months_between(max(sponsor.joined_on, candidate.joined_on), on)
+
+
+def body_facts(
+    tree: UnitTree, unit_id: str, on: date, committee_size: int = 0, expulsion_delegated: bool = False
+) -> DeciderFacts:
+    """A body as the tree has it on the date; its committee's size is a fact of the resolution, not a stream."""
+    unit = tree.state_on(unit_id, on)
+    if unit is None:
+        raise LookupError(f"unit {unit_id} does not exist on {on.isoformat()}")
+    return DeciderFacts(
+        unit_id=unit.unit_id,
+        kind=unit.kind,
+        admission_delegated=unit.admission_delegated,
+        committee_size=committee_size,
+        expulsion_delegated=expulsion_delegated,
+    )
+
+
+def competent_body(tree: UnitTree, cell_id: str, on: date, committee_size: int = 0) -> DeciderFacts:
+    """R-AUTH-ADMIT: who decides admissions, recognitions and probationary strike-offs for the cell."""
+    decider = tree.competent_decider(cell_id, on)
+    return body_facts(tree, decider.unit_id, on, committee_size)
+
+
+def grassroots_committee(tree: UnitTree, cell_id: str, on: date, committee_size: int = 0) -> DeciderFacts | None:
+    """§2.7: the grassroots committee over the cell that resolves before the decider; None if there is none."""
+    chain = (*tree.ancestors(cell_id, on), tree.state_on(cell_id, on))
+    committee = next((u for u in reversed(chain) if u is not None and u.kind.is_grassroots), None)
+    return body_facts(tree, committee.unit_id, on, committee_size) if committee else None
+
+
+def rating_counts(store: EventStore, unit_id: str, year: int, on: date, person_id: str) -> RatingFacts:
+    """R-RATING: distinct members of the unit rated Good / Excellent for `year`, dated on or before `on`."""
+    grades: dict[str, Grade] = {}
+    for record in unit_events(store, unit_id):
+        if record.event_type != MemberRated.event_type or record.occurred_on > on or record.stream_id == person_id:
+            continue
+        event = EVENTS.decode(record.event_type, record.schema_version, record.data)
+        if isinstance(event, MemberRated) and event.year == year:
+            grades[record.stream_id] = event.grade
+    values = list(grades.values())
+    return RatingFacts(rated_good=values.count(Grade.GOOD), rated_excellent=values.count(Grade.EXCELLENT))

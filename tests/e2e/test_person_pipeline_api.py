@@ -1,0 +1,280 @@
+"""A person's file over HTTP: the whole pipeline, off-ramps, refusals, conflicts, retries and walls."""
+
+from __future__ import annotations
+
+import typing
+from datetime import date
+from enum import Enum
+from typing import Any
+
+import msgspec
+import pytest
+
+from domain.codec import EVENTS
+from domain.identity import parse_citizen_id, person_stream_id
+from eventstore import open_store
+from projections.engine import projection_engine
+from projections.person_states import PersonStates
+from projections.registry import PROJECTIONS
+from projections.runner import Runner
+from services.api.auth import Role
+from services.api.people_steps import STEPS
+from services.settings import Settings
+from tests.e2e.conftest import Client, bearer
+
+CELL, SIBLING = "unit-school-cell-1", "unit-school-cell-2"
+Headers = dict[str, str]
+
+
+def citizen(n: int) -> str:
+    return f"001085{n:06d}"
+
+
+def person(n: int) -> str:
+    return person_stream_id(parse_citizen_id(citizen(n)))
+
+
+def particulars(name: str) -> dict[str, Any]:
+    return {
+        "full_name": name,
+        "sex": "male",
+        "date_of_birth": "1985-04-01",
+        "ethnicity": "kinh",
+        "religion": "none",
+        "education": "university",
+        "occupation": "public_employee",
+    }
+
+
+class Desk:
+    """Officers of the Political School posting steps, with a fresh Idempotency-Key per request."""
+
+    def __init__(self, client: Client, settings: Settings) -> None:
+        self.client, self.settings, self.keys = client, settings, 0
+
+    def who(self, role: Role, unit: str) -> Headers:
+        return bearer(self.settings, role, unit, user=f"user-{role}-{unit}")
+
+    @property
+    def cell(self) -> Headers:
+        return self.who(Role.CELL_SECRETARY, CELL)
+
+    def post(self, headers: Headers, path: str, body: dict[str, Any], key: str | None = None) -> Any:
+        self.keys += 1
+        return self.client.post(
+            path, json=body, headers=headers | {"Idempotency-Key": key or f"request-{self.keys:04d}"}
+        )
+
+    def step(self, headers: Headers, who: str, path: str, version: int, on: str, **body: Any) -> int:
+        response = self.post(headers, f"/people/{who}{path}", {"expected_version": version, "occurred_on": on, **body})
+        assert response.status_code == 201, response.text
+        stream_version: int = response.json()["stream_version"]
+        return stream_version
+
+    def enrol(self, n: int, *, official: bool = True) -> str:
+        body = {
+            "citizen_id": citizen(n),
+            "particulars": particulars(f"Đảng Viên {'ABCDEFGHIJ'[n]}"),
+            "cell_id": CELL,
+            "admitted_on": "2010-05-01" if official else "2020-06-01",
+            "ceremony_on": "2010-05-19" if official else "2020-06-10",
+            "official_from": "2011-05-19" if official else None,
+            "roll_ref": f"Sổ đảng viên {n}",
+            "occurred_on": "2020-11-02",
+            "expected_version": 0,
+        }
+        response = self.post(self.cell, "/people/enrolment", body)
+        assert response.status_code == 201, response.text
+        return person(n)
+
+    def nominate(self, n: int, helper: str) -> str:
+        body = {
+            "citizen_id": citizen(n),
+            "particulars": particulars("Quần Chúng Ưu Tú"),
+            "helper_id": helper,
+            "resolution_ref": "NQ 05-NQ/CB",
+            "occurred_on": "2020-12-01",
+            "expected_version": 0,
+        }
+        response = self.post(self.cell, "/people", body)
+        assert response.status_code == 201, response.text
+        return person(n)
+
+
+@pytest.fixture
+def desk(client: Client, settings: Settings) -> Desk:
+    return Desk(client, settings)
+
+
+@pytest.fixture
+def members(desk: Desk) -> list[str]:
+    return [desk.enrol(n) for n in (1, 2, 3, 4)]
+
+
+def log_position(client: Client) -> int:
+    position: int = client.get("/ready").json()["log_position"]
+    return position
+
+
+def walk_to_sponsored(desk: Desk, who: str, members: list[str]) -> int:
+    cell, v = desk.cell, 1
+    v = desk.step(cell, who, "/training-certificate", v, "2021-01-15", certificate_ref="GCN 12", issued_on="2021-01-10")
+    v = desk.step(cell, who, "/application", v, "2021-02-01", application_ref="Đơn 1-KNĐ")
+    v = desk.step(cell, who, "/background-form", v, "2021-02-02", form_ref="Lý lịch 2-KNĐ")
+    subjects = [{"relation": "self", "full_name": "Quần Chúng Ưu Tú"}]
+    v = desk.step(cell, who, "/verification", v, "2021-02-03", subjects=subjects)
+    v = desk.step(
+        cell,
+        who,
+        "/verification-results",
+        v,
+        "2021-03-01",
+        relation="self",
+        full_name="Quần Chúng Ưu Tú",
+        result_ref="KQ 1",
+    )
+    v = desk.step(cell, who, "/verification-certificate", v, "2021-03-05")
+    letters = [{"sponsor_id": m, "kind": "member", "document_ref": f"Thư {m[-4:]}"} for m in members[:2]]
+    return desk.step(cell, who, "/sponsors", v, "2021-12-10", sponsors=letters)
+
+
+def decision(version: int) -> dict[str, Any]:
+    return {"expected_version": version, "occurred_on": "2022-01-10", "decision_ref": "QĐ 101-QĐ/ĐUK"}
+
+
+def test_a_candidate_goes_from_nomination_to_official_membership(desk: Desk, members: list[str]) -> None:
+    who = desk.nominate(9, members[0])
+    v = walk_to_sponsored(desk, who, members)
+    v = desk.step(desk.cell, who, "/cell-vote", v, "2021-12-15", yes=4, no=0, resolution_ref="NQ 20-NQ/CB")
+    school = desk.who(Role.GRASSROOTS_OFFICER, "unit-school")
+    v = desk.step(school, who, "/committee-resolution", v, "2021-12-20", yes=7, committee_size=9, resolution_ref="NQ 7")
+    not_competent = desk.post(school, f"/people/{who}/admission-decision", decision(v))
+    assert not_competent.status_code == 422 and not_competent.json()["rule_id"] == "R-AUTH-ADMIT"
+    bloc = desk.who(Role.UPPER_OFFICER, "unit-bloc")
+    v = desk.step(bloc, who, "/admission-decision", v, "2022-01-10", decision_ref="QĐ 101-QĐ/ĐUK")
+    v = desk.step(desk.cell, who, "/admission-decision-receipt", v, "2022-01-12")
+    v = desk.step(desk.cell, who, "/ceremony", v, "2022-01-20", mentor_id=members[1], ceremony_ref="BB lễ kết nạp")
+    v = desk.step(desk.cell, who, "/new-member-course", v, "2022-06-01", certificate_ref="GCN ĐVM 3")
+    v = desk.step(desk.cell, who, "/recognition-vote", v, "2023-02-01", yes=4, no=0, resolution_ref="NQ 2-NQ/CB")
+    v = desk.step(bloc, who, "/official-recognition", v, "2023-02-15", decision_ref="QĐ 55-QĐ/ĐUK")
+    shown = desk.client.get(f"/people/{who}", headers=desk.cell).json()
+    assert (shown["stage"], shown["stage_vi"], shown["version"]) == ("Official", "Đảng viên chính thức", v)
+    assert shown["official_from"] == "2023-01-20" and "citizen_id" not in shown and citizen(9) not in str(shown)
+    assert official_on_dashboard(desk) == 5
+
+
+def official_on_dashboard(desk: Desk) -> int:
+    """Run the projections in-process (the worker's part is the lead's test), then read the cell's dashboard."""
+    store, engine = open_store(desk.settings.database_url), projection_engine(desk.settings.database_url)
+    runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS))
+    for unit in store.unit_heads():
+        runner.catch_up(unit)
+    store.close()
+    engine.dispose()
+    board = desk.client.get(f"/units/{CELL}/dashboard", params={"year": 2023}, headers=desk.cell)
+    assert board.status_code == 200, board.text
+    official: int = board.json()["members"]["official"]
+    return official
+
+
+def test_the_cell_rejects_a_candidate(desk: Desk, members: list[str]) -> None:
+    who = desk.nominate(9, members[0])
+    desk.step(desk.cell, who, "/rejection", 1, "2021-01-05", level="cell", reason="Chưa đủ tiêu chuẩn")
+    assert desk.client.get(f"/people/{who}", headers=desk.cell).json()["stage"] == "Rejected"
+
+
+def test_a_probationary_member_not_recognised_is_struck_off(desk: Desk, members: list[str]) -> None:
+    who = desk.enrol(8, official=False)
+    v = desk.step(desk.cell, who, "/recognition-vote", 1, "2021-06-21", yes=0, no=4, resolution_ref="NQ 3-NQ/CB")
+    bloc = desk.who(Role.UPPER_OFFICER, "unit-bloc")
+    desk.step(bloc, who, "/probationary-strike-off", v, "2021-07-12", decision_ref="QĐ 9", reason="Không đủ tư cách")
+    assert desk.client.get(f"/people/{who}", headers=desk.cell).json()["stage"] == "StruckOff"
+
+
+def test_a_rule_refusal_names_its_rule_in_both_languages_and_writes_nothing(desk: Desk, members: list[str]) -> None:
+    who = desk.nominate(9, members[0])
+    before = log_position(desk.client)
+    body = {"expected_version": 1, "occurred_on": "2021-01-05", "application_ref": "Đơn"}
+    refused = desk.post(desk.cell, f"/people/{who}/application", body)
+    assert refused.status_code == 422 and refused.json()["rule_id"] == "R-STAGE-ORDER"
+    assert "không thực hiện được" in refused.json()["message_vi"]
+    assert log_position(desk.client) == before
+
+
+def test_a_stale_expected_version_is_a_conflict(desk: Desk, members: list[str]) -> None:
+    who = desk.nominate(9, members[0])
+    desk.step(desk.cell, who, "/training-certificate", 1, "2021-01-15", certificate_ref="GCN", issued_on="2021-01-10")
+    body = {"expected_version": 1, "occurred_on": "2021-01-16", "particulars": particulars("Quần Chúng Mới")}
+    stale = desk.post(desk.cell, f"/people/{who}/particulars", body)
+    assert stale.status_code == 409 and stale.json()["current_version"] == 2
+    ahead = desk.post(desk.cell, f"/people/{who}/particulars", body | {"expected_version": 7})
+    assert ahead.status_code == 409
+
+
+def test_a_retry_returns_the_first_answer_and_writes_nothing(desk: Desk, members: list[str]) -> None:
+    who = desk.nominate(9, members[0])
+    body = {"expected_version": 1, "occurred_on": "2021-01-15", "certificate_ref": "GCN", "issued_on": "2021-01-10"}
+    first = desk.post(desk.cell, f"/people/{who}/training-certificate", body, key="retry-0001")
+    again = desk.post(desk.cell, f"/people/{who}/training-certificate", body, key="retry-0001")
+    assert (
+        again.status_code == 201 and again.json() | {"duplicate": False} == first.json() and again.json()["duplicate"]
+    )
+    other = desk.post(
+        desk.cell, f"/people/{who}/training-certificate", body | {"certificate_ref": "GCN 2"}, key="retry-0001"
+    )
+    assert other.status_code == 422
+    assert log_position(desk.client) == first.json()["last_position"]
+
+
+def sample(kind: Any) -> Any:
+    """A well-formed value of a body field's type, so that only the walls can refuse the request."""
+    kind = typing.get_args(kind)[0] if typing.get_origin(kind) is typing.Annotated else kind
+    if kind is str:
+        return "x-sample"
+    if kind is bool:
+        return False
+    if kind is int:
+        return 1
+    if kind is date:
+        return "2022-01-03"
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return next(iter(kind)).value
+    if typing.get_origin(kind) is tuple:
+        return []
+    if isinstance(kind, type) and kind.__name__ == "Particulars":
+        return particulars("Người Lạ")
+    return None
+
+
+def sample_body(body: type[msgspec.Struct]) -> dict[str, Any]:
+    found = {f.name: sample(f.type) for f in msgspec.structs.fields(body) if f.required}
+    return found | ({"citizen_id": citizen(7)} if "citizen_id" in found else {})
+
+
+def every_write(desk: Desk, headers: Headers, who: str, *, creating: bool = True) -> set[int]:
+    steps = [s for s in STEPS if creating or not s.creates]
+    return {desk.post(headers, s.route.replace("{person_id}", who), sample_body(s.body)).status_code for s in steps}
+
+
+def test_a_sibling_cell_gets_404_for_every_endpoint_of_another_cells_person(desk: Desk, members: list[str]) -> None:
+    sibling = desk.who(Role.CELL_SECRETARY, SIBLING)
+    who = members[0]
+    reads = {desk.client.get(f"/people/{who}{tail}", headers=sibling).status_code for tail in ("", "/next-steps")}
+    writes = every_write(desk, sibling, who, creating=False)
+    assert reads == {404} and writes == {404}
+
+
+def test_viewers_and_auditors_never_write(desk: Desk, members: list[str]) -> None:
+    before = log_position(desk.client)
+    for role in (Role.VIEWER, Role.AUDITOR):
+        assert every_write(desk, desk.who(role, "unit-province"), members[0]) == {404}
+    assert desk.client.get(f"/people/{members[0]}", headers=desk.who(Role.VIEWER, "unit-province")).status_code == 200
+    assert log_position(desk.client) == before
+
+
+def test_next_steps_follow_the_stage_and_the_role(desk: Desk, members: list[str]) -> None:
+    who = desk.nominate(9, members[0])
+    steps = desk.client.get(f"/people/{who}/next-steps", headers=desk.cell).json()
+    names = {s["operation_id"] for s in steps}
+    assert {"recordTrainingCertificate", "withdrawCandidate", "rejectCandidate"} <= names
+    assert "decideAdmission" not in names and "approveAtCell" not in names
