@@ -16,6 +16,7 @@ from services.settings import Settings, get_settings
 
 from .auth import InvalidToken, Principal, read_token
 from .context import Ledger
+from .metrics import PROMETHEUS, MetricsController
 from .people import people_router
 from .problems import internal_error, problem_details_plugin, unauthorised
 from .read_models import ReadModelController
@@ -70,12 +71,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.ledger.close()
 
     return Litestar(
-        route_handlers=[health, ready, UnitController, ReadModelController, people_router],
+        route_handlers=[health, ready, UnitController, ReadModelController, people_router, MetricsController],
         dependencies={
             "principal": Provide(_principal, sync_to_thread=False),
             "ledger": Provide(_ledger, sync_to_thread=False),
         },
         plugins=[problem_details_plugin()],
+        middleware=[PROMETHEUS.middleware],
         exception_handlers={500: internal_error},
         on_startup=[open_ledger],
         on_shutdown=[close_ledger],

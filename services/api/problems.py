@@ -12,6 +12,8 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_
 from domain.errors import DomainError, InvalidCommand, RuleViolation
 from eventstore import IdempotencyKeyReused, InvalidAppend, WrongExpectedVersion
 
+from .metrics import RULE_REFUSALS
+
 PROBLEM_BASE = "https://partyledger.example/problems/"
 
 
@@ -22,6 +24,7 @@ def _problem(kind: str, title: str, status: int, detail: str, **extra: Any) -> P
 
 
 def rule_refused(exc: RuleViolation) -> ProblemDetailsException:
+    RULE_REFUSALS.labels(rule_id=exc.rule_id).inc()
     return _problem(
         "rule-refused",
         "A party rule refuses this step",

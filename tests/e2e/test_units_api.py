@@ -141,3 +141,19 @@ def test_an_oversized_body_is_413(client: Client, settings: Settings) -> None:
     body = register_body(name="x" * 300_000)
     response = client.post("/units", json=body, headers=bearer(settings, *ADMIN) | {"Idempotency-Key": "request-0008"})
     assert response.status_code == 413
+
+
+def test_metrics_count_requests_by_route_and_refusals_by_rule(client: Client, settings: Settings) -> None:
+    headers = bearer(settings, *ADMIN) | {"Idempotency-Key": "request-0009"}
+    client.post(
+        "/units", json=register_body(kind="grassroots_committee", parent_id="unit-school-cell-1"), headers=headers
+    )
+    client.get("/units/unit-school", headers=bearer(settings, *ADMIN))
+
+    metrics = client.get("/metrics")
+
+    assert metrics.status_code == 200
+    assert 'partyledger_rule_refusals_total{rule_id="R-UNIT-TREE"}' in metrics.text
+    assert 'path="/units/{unit_id}"' in metrics.text  # route templates, not one series per unit
+    assert 'path="/units/unit-school"' not in metrics.text
+    assert "/metrics" not in str(client.get("/schema/openapi.json").json()["paths"])
