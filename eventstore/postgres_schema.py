@@ -98,6 +98,15 @@ $$;
 SCHEMA_LOCK_ID = 7_203_411_002
 """Serialises concurrent schema creation (several workers starting at once)."""
 
+SCHEMA_VERSION = 1
+"""Bump with every change to the statements below; processes skip all DDL when the log is at this version."""
+
+VERSION_TABLE = """
+CREATE TABLE IF NOT EXISTS log_schema_version (version integer NOT NULL);
+"""
+
+CURRENT_VERSION = "SELECT max(version) FROM log_schema_version"
+
 
 def statements() -> list[str]:
-    return [TABLES, APPEND_ONLY, *TRIGGERS, POSITION_OFFSET, HORIZON]
+    return [TABLES, APPEND_ONLY, *TRIGGERS, POSITION_OFFSET, HORIZON, VERSION_TABLE]

@@ -60,8 +60,14 @@ def _units(ledger: Ledger, principal: Principal, unit_id: str, on: date | None) 
 
 
 def _read(ledger: Ledger, query: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], T]:
+    """One snapshot per answer: rows and the checkpoint position they are reported with must agree, or a
+    worker committing between the two reads makes a stale answer claim a fresh position (seen in a test).
+    SQLite's read transaction is already a snapshot (the engine begins IMMEDIATE)."""
+
     def run() -> T:
         with ledger.engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execution_options(isolation_level="REPEATABLE READ")
             return query(connection, *args, **kwargs)
 
     return run
