@@ -9,6 +9,7 @@ caller's role takes, else 404 — the same answer as for a person who does not e
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -38,6 +39,8 @@ from .people_steps import LEVEL_ROLES, STEPS, Step, to_command
 from .problems import not_found
 from .units import Caller, Context, IdempotencyKey, Recorded
 from .walls import require_role, require_within
+
+PERSON_ID = re.compile(r"person-[0-9a-f]{32}")
 
 FACTS_NOTE = (
     "Facts from other streams (the cell's roll, sponsors, helpers, the competent body, rating counts) are "
@@ -123,7 +126,7 @@ def _decide(
 
 def record_step(ledger: Ledger, principal: Principal, step: Step, person_id: str, body: Any, key: str) -> Recorded:
     """Walls → decide at `expected_version` with log-derived facts → append → ring the doorbell."""
-    records = ledger.store.read_stream(person_id)
+    records = _read_person(ledger, person_id)
     _check_walls(ledger, principal, step, _replay(records, person_id), body)
     before = _decided_on(records, person_id, body.expected_version)
     command = to_command(step, body, person_id, principal.unit_id)
@@ -181,8 +184,15 @@ def _handler(step: Step) -> HTTPRouteHandler:
     return decorator(fn)
 
 
+def _read_person(ledger: Ledger, person_id: str) -> list[RecordedEvent]:
+    """A malformed id names no one: the same empty history (hence 404) as an unknown person, not a 400."""
+    if not PERSON_ID.fullmatch(person_id):
+        return []
+    return ledger.store.read_stream(person_id)
+
+
 def _visible(ledger: Ledger, principal: Principal, person_id: str) -> PersonState:
-    state = _replay(ledger.store.read_stream(person_id), person_id)
+    state = _replay(_read_person(ledger, person_id), person_id)
     if state.version == 0 or state.cell_id is None:
         raise not_found()
     require_within(ledger.tree(), principal, state.cell_id)

@@ -278,3 +278,16 @@ def test_next_steps_follow_the_stage_and_the_role(desk: Desk, members: list[str]
     names = {s["operation_id"] for s in steps}
     assert {"recordTrainingCertificate", "withdrawCandidate", "rejectCandidate"} <= names
     assert "decideAdmission" not in names and "approveAtCell" not in names
+
+
+def test_a_malformed_person_id_is_a_missing_person(desk: Desk, members: list[str]) -> None:
+    """F6 of the fuzzing: not a 400 about events, which would tell the caller how ids are made."""
+    viewer = desk.who(Role.VIEWER, "unit-school")
+    for path in ("/people/0", "/people/0/next-steps", "/people/PERSON-x"):
+        assert desk.client.get(path, headers=viewer).status_code == 404
+    rating = desk.post(
+        desk.cell,
+        "/people/0/rating",
+        {"expected_version": 1, "occurred_on": "2022-01-03", "year": 2021, "grade": "good"},
+    )
+    assert rating.status_code == 404
