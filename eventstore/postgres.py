@@ -219,6 +219,12 @@ class PostgresEventStore:
         after, limit = after_position, limit
         return self._page_from(source, (unit_id, after, limit, unit_id, after, limit, limit), after, limit)
 
+    def unit_history(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
+        return self._select(
+            "WHERE (unit_id = %s OR also_unit_id = %s) AND position > %s ORDER BY position LIMIT %s",
+            (unit_id, unit_id, after_position, limit),
+        )
+
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage:
         return self._page("", (), after_position, limit)
 

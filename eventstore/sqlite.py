@@ -113,6 +113,12 @@ class SqliteEventStore:
     def read_unit(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> EventPage:
         return self._page("(unit_id = ? OR also_unit_id = ?) AND", (unit_id, unit_id), after_position, limit)
 
+    def unit_history(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
+        return self._select(
+            "WHERE (unit_id = ? OR also_unit_id = ?) AND position > ? ORDER BY position LIMIT ?",
+            (unit_id, unit_id, after_position, limit),
+        )
+
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage:
         return self._page("", (), after_position, limit)
 

@@ -150,6 +150,10 @@ def test_an_event_naming_a_second_unit_is_read_by_both_units(store: AnyStore) ->
 
     assert [e.data["text"] for e in store.read_unit("unit-from")] == ["before", "chuyển sinh hoạt"]
     assert [e.data["text"] for e in store.read_unit("unit-to")] == ["chuyển sinh hoạt", "after"]
+    assert [e.data["text"] for e in store.unit_history("unit-to")] == ["chuyển sinh hoạt", "after"]
+    assert [e.data["text"] for e in store.unit_history("unit-from", after_position=result.first_position)] == [
+        "chuyển sinh hoạt"
+    ]
     assert store.read_stream("file-move")[1].also_unit_id == "unit-to"
     assert store.unit_heads()["unit-from"] == result.last_position
     assert verify_store(store).ok

@@ -116,3 +116,20 @@ def test_two_writers_racing_for_one_version_leave_exactly_one_winner(postgres_ur
     assert sorted(outcomes) == ["lost at 2"] * 5 + ["won"]
     assert [e.stream_version for e in store.read_stream("file-race")] == [1, 2]
     store.close()
+
+
+def test_decisions_see_every_commit_while_projections_wait_for_the_horizon(postgres_url: str) -> None:
+    """A transaction left open (a worker's, say) holds the horizon back: projections wait, decisions do not."""
+    import psycopg
+
+    store = PostgresEventStore.from_url(postgres_url, codec=CODEC)
+    store.create_schema()
+    with psycopg.connect(postgres_url) as blocker:
+        blocker.execute("CREATE TEMP TABLE hold (x int)")  # takes a transaction id and keeps it open
+        written = store.append("file-late", [noted("just enrolled", unit="unit-cell")], expected_version=0)
+
+        assert store.read_unit("unit-cell").events == []
+        assert [e.position for e in store.unit_history("unit-cell")] == [written.last_position]
+        blocker.rollback()
+    assert [e.position for e in store.read_unit("unit-cell")] == [written.last_position]
+    store.close()
