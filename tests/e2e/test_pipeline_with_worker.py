@@ -20,7 +20,7 @@ from services.api.auth import Role
 from services.embedded import seed_minimal_province
 from services.settings import Settings
 from tests.e2e.conftest import Client
-from tests.e2e.test_person_pipeline_api import CELL, Desk, walk_to_sponsored
+from tests.e2e.desk import CELL, Desk, walk_to_sponsored
 from tests.support.processes import celery_worker
 
 

@@ -18,7 +18,7 @@ from services.api.auth import Role
 from services.api.people_steps import STEPS
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer
-from tests.e2e.test_person_pipeline_api import Desk, sample_body
+from tests.e2e.desk import Desk, sample_body
 from tests.e2e.wall_table import CREATING, POSITIONS, PUBLIC, ROLES_ALLOWED, WALL_PASSES
 
 ROLE_LETTERS = {
