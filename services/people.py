@@ -8,7 +8,7 @@ receiving unit (`also_unit_id`), so both units' read models see it (I8 walls sta
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -22,7 +22,7 @@ from domain.person.member_events import MemberTransferPresented
 from domain.person.records import PersonState
 from domain.person.state import evolve, replay
 from domain.person.values import TransferKind
-from eventstore import AppendResult, EventMetadata, EventStore, NewEvent
+from eventstore import AppendResult, EventMetadata, EventStore, NewEvent, RecordedEvent
 from services.units import Actor
 
 DOCUMENT_FIELDS: Final = (
@@ -52,8 +52,12 @@ class PersonAppended:
 
 def load_person(store: EventStore, person_id: str) -> PersonState:
     """The person's state from their stream alone, with the same `evolve` live commands use (habit 2)."""
-    recorded = store.read_stream(person_id)
-    return replay(person_id, ((EVENTS.decode(r.event_type, r.schema_version, r.data), r.occurred_on) for r in recorded))
+    return replay_records(person_id, store.read_stream(person_id))
+
+
+def replay_records(person_id: str, records: Iterable[RecordedEvent]) -> PersonState:
+    """The state after these recorded events of the person's stream (a prefix for an earlier version)."""
+    return replay(person_id, ((EVENTS.decode(r.event_type, r.schema_version, r.data), r.occurred_on) for r in records))
 
 
 def document_ref_of(command: PersonCommand) -> str | None:
@@ -111,14 +115,12 @@ def append_decided(
     events: Sequence[PersonEvent],
     metadata: EventMetadata,
     idempotency_key: str | None = None,
-) -> AppendResult:
-    """Append events decided on `before`, with its version as the expected one (I2: no lost update)."""
-    return store.append(
-        command.person_id,
-        envelopes(before, events, command, metadata),
-        expected_version=before.version,
-        idempotency_key=idempotency_key,
-    )
+) -> tuple[AppendResult, frozenset[str]]:
+    """Append events decided on `before`, with its version as the expected one (I2: no lost update); also
+    answers the units the events concern, the ones whose workers must be rung."""
+    wrapped = envelopes(before, events, command, metadata)
+    result = store.append(command.person_id, wrapped, expected_version=before.version, idempotency_key=idempotency_key)
+    return result, frozenset(u for e in wrapped for u in (e.unit_id, e.also_unit_id) if u)
 
 
 def append_person_command(
@@ -137,5 +139,5 @@ def append_person_command(
     if not events:
         return PersonAppended(after, events, None)
     metadata = metadata_for(command, events[0], actor, correlation_id)
-    result = append_decided(store, before, command, events, metadata, idempotency_key)
+    result, _ = append_decided(store, before, command, events, metadata, idempotency_key)
     return PersonAppended(after, events, result)

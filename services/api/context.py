@@ -27,6 +27,7 @@ class Ledger:
         self.store = store
         self.engine = engine
         self._tree: tuple[int, UnitTree] | None = None
+        self._calendar: tuple[int, WorkingCalendar] | None = None
         self._lock = Lock()
 
     @classmethod
@@ -48,9 +49,15 @@ class Ledger:
             return self._tree[1]
 
     def calendar(self) -> WorkingCalendar:
-        """Working days: the holiday library plus the administrator's declared days, from the log."""
-        events = self.store.read_stream(CALENDAR_STREAM_ID)
-        return calendar_from_declarations(EVENTS.decode(e.event_type, e.schema_version, e.data) for e in events)
+        """Working days: the holiday library plus the administrator's declared days, from the log; rebuilt
+        only when the calendar stream has a new version (every step asks for it)."""
+        version = self.store.stream_version(CALENDAR_STREAM_ID)
+        with self._lock:
+            if self._calendar is None or self._calendar[0] != version:
+                events = self.store.read_stream(CALENDAR_STREAM_ID)
+                declared = (EVENTS.decode(e.event_type, e.schema_version, e.data) for e in events)
+                self._calendar = (version, calendar_from_declarations(declared))
+            return self._calendar[1]
 
     def close(self) -> None:
         self.store.close()

@@ -17,7 +17,6 @@ from litestar import Router, get, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, JSONBody
 
-from domain.codec import EVENTS
 from domain.errors import DomainError
 from domain.identity import parse_citizen_id, person_stream_id
 from domain.person.commands import PersonCommand
@@ -25,11 +24,10 @@ from domain.person.events import PersonEvent
 from domain.person.facts import PersonFacts
 from domain.person.handlers import handle
 from domain.person.records import PersonState
-from domain.person.state import replay
 from domain.person.values import RejectionLevel
 from eventstore import RecordedEvent, WrongExpectedVersion
 from services.doorbell import ring
-from services.people import append_decided, envelopes, metadata_for
+from services.people import append_decided, metadata_for, replay_records
 from services.units import Actor
 
 from .auth import Principal
@@ -73,10 +71,6 @@ class NextStep(msgspec.Struct, frozen=True):
     step_vi: str
 
 
-def _replay(records: list[RecordedEvent], person_id: str) -> PersonState:
-    return replay(person_id, ((EVENTS.decode(r.event_type, r.schema_version, r.data), r.occurred_on) for r in records))
-
-
 def _wall_unit(step: Step, current: PersonState, body: Any) -> str:
     """The unit whose subtree the caller must govern: where the person is, or is going, or is to be."""
     if step.creates:
@@ -106,7 +100,7 @@ def _check_walls(ledger: Ledger, principal: Principal, step: Step, current: Pers
 
 def _decided_on(records: list[RecordedEvent], person_id: str, expected: int) -> PersonState:
     """The stream as it stood at the version the caller saw; a version it never had is a conflict."""
-    before = _replay(records[:expected], person_id)
+    before = replay_records(person_id, records[:expected])
     if before.version != expected:
         raise WrongExpectedVersion(person_id, expected, len(records))
     return before
@@ -127,7 +121,7 @@ def _decide(
 def record_step(ledger: Ledger, principal: Principal, step: Step, person_id: str, body: Any, key: str) -> Recorded:
     """Walls → decide at `expected_version` with log-derived facts → append → ring the doorbell."""
     records = _read_person(ledger, person_id)
-    _check_walls(ledger, principal, step, _replay(records, person_id), body)
+    _check_walls(ledger, principal, step, replay_records(person_id, records), body)
     before = _decided_on(records, person_id, body.expected_version)
     command = to_command(step, body, person_id, principal.unit_id)
     facts = build_facts(step.facts, FactContext(ledger.store, ledger.tree(), before, command, body))
@@ -135,9 +129,8 @@ def record_step(ledger: Ledger, principal: Principal, step: Step, person_id: str
     if not events:
         return Recorded(person_id, before.version, 0, 0, duplicate=True)
     metadata = metadata_for(command, events[0], Actor(principal.user_id, principal.unit_id, str(principal.role)))
-    result = append_decided(ledger.store, before, command, events, metadata, f"{principal.user_id}:{key}")
-    wrapped = envelopes(before, events, command, metadata)
-    ring(ledger.settings, {u for e in wrapped for u in (e.unit_id, e.also_unit_id) if u})
+    result, units = append_decided(ledger.store, before, command, events, metadata, f"{principal.user_id}:{key}")
+    ring(ledger.settings, units)
     return Recorded(
         result.stream_id, result.stream_version, result.first_position, result.last_position, result.duplicate
     )
@@ -192,7 +185,7 @@ def _read_person(ledger: Ledger, person_id: str) -> list[RecordedEvent]:
 
 
 def _visible(ledger: Ledger, principal: Principal, person_id: str) -> PersonState:
-    state = _replay(_read_person(ledger, person_id), person_id)
+    state = replay_records(person_id, _read_person(ledger, person_id))
     if state.version == 0 or state.cell_id is None:
         raise not_found()
     require_within(ledger.tree(), principal, state.cell_id)

@@ -139,7 +139,7 @@ class Desk:
         if events:
             actor = self.officer(command.acting_unit_id)
             metadata = metadata_for(command, events[0], actor, self.correlation_id())
-            append_decided(self.store, before, command, events, metadata)
+            append_decided(self.store, before, command, events, metadata)  # the seed rings nothing
             self.tally.events_by_type.update(type(e).__name__ for e in events)
         person.state = after
         self._reindex(person, before)
