@@ -2,7 +2,6 @@
 
 from .envelope import AppendResult, EventMetadata, NewEvent, RecordedEvent
 from .errors import (
-    AppendOnlyViolation,
     EventStoreError,
     IdempotencyKeyReused,
     InvalidAppend,
@@ -13,7 +12,6 @@ from .store import EventStore, Seal
 from .verify import Problem, VerifyReport, verify_events, verify_store
 
 __all__ = [
-    "AppendOnlyViolation",
     "AppendResult",
     "EventMetadata",
     "EventStore",

@@ -33,7 +33,3 @@ class IdempotencyKeyReused(EventStoreError):
     def __init__(self, key: str) -> None:
         super().__init__(f"idempotency key {key!r} was already used for a different request")
         self.key = key
-
-
-class AppendOnlyViolation(EventStoreError):
-    """I1: something tried to change or remove a row of the log, and the database refused."""

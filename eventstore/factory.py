@@ -8,7 +8,7 @@ from domain.codec import EVENTS, EventCodec
 
 from .postgres import PostgresEventStore
 from .sqlite import SqliteEventStore
-from .store import Clock, EventStore, utc_now
+from .store import Clock, utc_now
 
 
 def open_store(
@@ -25,8 +25,4 @@ def open_store(
         raise ValueError(f"unsupported database URL {text.split('://')[0]!r}: use postgresql:// or sqlite:///")
     if create:
         store.create_schema()
-    return store
-
-
-def as_event_store(store: PostgresEventStore | SqliteEventStore) -> EventStore:
     return store

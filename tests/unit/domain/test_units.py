@@ -8,7 +8,7 @@ import pytest
 
 from domain.codec import EVENTS
 from domain.errors import InvalidCommand, RuleViolation
-from domain.units.aggregate import decide, evolve
+from domain.units.aggregate import evolve
 from domain.units.commands import (
     ChangeAdmissionDelegation,
     DissolveUnit,
@@ -22,32 +22,13 @@ from domain.units.commands import (
     SplitUnit,
     UnitCommand,
 )
-from domain.units.events import TargetMetric, UnitEvent, UnitRenamed
+from domain.units.events import TargetMetric, UnitRenamed
 from domain.units.kinds import ALLOWED_PARENTS, UnitKind
 from domain.units.state import UnitStatus
-from domain.units.tree import UnitTree
+from tests.unit.domain.unit_ledger import FOUNDED, Ledger
 
 K = UnitKind
-FOUNDED = date(2015, 1, 1)
 REFORM = date(2025, 7, 1)
-
-
-class Ledger:
-    """An in-memory unit log: decide against the tree, then append what was decided."""
-
-    def __init__(self) -> None:
-        self.log: list[tuple[UnitEvent, date]] = []
-        self.tree = UnitTree.from_events([])
-
-    def run(self, command: UnitCommand, on: date = FOUNDED) -> tuple[UnitEvent, ...]:
-        events = decide(command, self.tree, on)
-        for event in events:
-            self.log.append((event, on))
-            self.tree = self.tree.with_event(event, on)
-        return events
-
-    def register(self, unit_id: str, kind: UnitKind, parent: str | None, on: date = FOUNDED) -> None:
-        self.run(RegisterUnit(unit_id, unit_id.upper(), f"Đơn vị {unit_id}", kind, parent), on)
 
 
 @pytest.fixture
