@@ -35,6 +35,8 @@ from .context import Ledger
 from .people_facts import FactContext, build_facts
 from .people_steps import LEVEL_ROLES, STEPS, Step, to_command
 from .problems import not_found
+from .responses import READ_PROBLEMS, WRITE_PROBLEMS
+from .security import SECURED
 from .units import Caller, Context, IdempotencyKey, Recorded
 from .walls import require_role, require_within
 
@@ -173,6 +175,7 @@ def _handler(step: Step) -> HTTPRouteHandler:
         sync_to_thread=True,
         summary=step.command.step_vi,
         description=_description(step),
+        responses=WRITE_PROBLEMS,
     )
     return decorator(fn)
 
@@ -192,7 +195,7 @@ def _visible(ledger: Ledger, principal: Principal, person_id: str) -> PersonStat
     return state
 
 
-@get("/people/{person_id:str}", operation_id="getPerson", sync_to_thread=True)
+@get("/people/{person_id:str}", operation_id="getPerson", sync_to_thread=True, responses=READ_PROBLEMS)
 def get_person(person_id: FromPath[str], ledger: Context, principal: Caller) -> PersonRead:
     """The person's stage (with its Vietnamese label), cell and stream version — to send as expected_version."""
     state = _visible(ledger, principal, person_id)
@@ -209,7 +212,7 @@ def get_person(person_id: FromPath[str], ledger: Context, principal: Caller) -> 
     )
 
 
-@get("/people/{person_id:str}/next-steps", operation_id="listNextSteps", sync_to_thread=True)
+@get("/people/{person_id:str}/next-steps", operation_id="listNextSteps", sync_to_thread=True, responses=READ_PROBLEMS)
 def next_steps(person_id: FromPath[str], ledger: Context, principal: Caller) -> list[NextStep]:
     """The steps the person's stage allows and the caller's role takes; the rules may still refuse one."""
     state = _visible(ledger, principal, person_id)
@@ -221,5 +224,5 @@ def next_steps(person_id: FromPath[str], ledger: Context, principal: Caller) -> 
 
 
 people_router = Router(
-    path="/", route_handlers=[get_person, next_steps, *(_handler(s) for s in STEPS)], tags=["people"]
+    path="/", route_handlers=[get_person, next_steps, *(_handler(s) for s in STEPS)], tags=["people"], **SECURED
 )

@@ -21,6 +21,8 @@ from projections.queries import Dashboard, DeadlineBoard, FilesPage, MemberRoll,
 
 from .auth import Principal
 from .context import Ledger
+from .responses import READ_PROBLEMS
+from .security import GUARDS, SECURITY
 from .walls import require_within, today
 
 Caller = NamedDependency[Principal]
@@ -75,9 +77,11 @@ def _read(ledger: Ledger, query: Callable[..., T], *args: Any, **kwargs: Any) ->
 
 class ReadModelController(Controller):
     path = "/units/{unit_id:str}"
-    tags = ["read models"]  # noqa: RUF012  # Litestar reads it as a class attribute
+    tags = ["read models"]  # noqa: RUF012  # Litestar reads these as class attributes
+    guards = GUARDS
+    security = SECURITY
 
-    @get("/dashboard", operation_id="getDashboard", sync_to_thread=True)
+    @get("/dashboard", operation_id="getDashboard", sync_to_thread=True, responses=READ_PROBLEMS)
     def dashboard(
         self,
         unit_id: FromPath[str],
@@ -93,7 +97,7 @@ class ReadModelController(Controller):
         units = _units(ledger, principal, unit_id, on)
         return _answer(ledger, _read(ledger, queries.dashboard, units, year, term), min_position, wait)
 
-    @get("/files", operation_id="listFiles", sync_to_thread=True)
+    @get("/files", operation_id="listFiles", sync_to_thread=True, responses=READ_PROBLEMS)
     def files(
         self,
         unit_id: FromPath[str],
@@ -109,7 +113,7 @@ class ReadModelController(Controller):
         units = _units(ledger, principal, unit_id, on)
         return _answer(ledger, _read(ledger, queries.files, units, stage, cursor, limit), min_position, wait)
 
-    @get("/deadlines", operation_id="listDeadlines", sync_to_thread=True)
+    @get("/deadlines", operation_id="listDeadlines", sync_to_thread=True, responses=READ_PROBLEMS)
     def deadlines(
         self,
         unit_id: FromPath[str],
@@ -124,7 +128,7 @@ class ReadModelController(Controller):
         read = _read(ledger, queries.deadlines, units, on or today(), ledger.calendar())
         return _answer(ledger, read, min_position, wait)
 
-    @get("/members", operation_id="listMembers", sync_to_thread=True)
+    @get("/members", operation_id="listMembers", sync_to_thread=True, responses=READ_PROBLEMS)
     def members(
         self,
         unit_id: FromPath[str],
@@ -140,7 +144,7 @@ class ReadModelController(Controller):
         units = _units(ledger, principal, unit_id, on)
         return _answer(ledger, _read(ledger, queries.member_roll, units, status, cursor, limit), min_position, wait)
 
-    @get("/statistics", operation_id="getStatistics", sync_to_thread=True)
+    @get("/statistics", operation_id="getStatistics", sync_to_thread=True, responses=READ_PROBLEMS)
     def statistics(
         self,
         unit_id: FromPath[str],

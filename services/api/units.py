@@ -18,6 +18,8 @@ from services.units import UNIT_TREE_STREAM, Actor, handle_unit_command
 
 from .auth import Principal, Role
 from .context import Ledger
+from .responses import READ_PROBLEMS, WRITE_PROBLEMS
+from .security import GUARDS, SECURITY
 from .walls import require_role, require_within, today
 
 IdempotencyKey = Annotated[str, HeaderParameter(name="Idempotency-Key", min_length=8, max_length=200)]
@@ -80,9 +82,11 @@ def _read(unit: Unit, path: list[str]) -> UnitRead:
 
 class UnitController(Controller):
     path = "/units"
-    tags = ["units"]  # noqa: RUF012  # Litestar reads it as a class attribute
+    tags = ["units"]  # noqa: RUF012  # Litestar reads these as class attributes
+    guards = GUARDS
+    security = SECURITY
 
-    @get("/{unit_id:str}", operation_id="getUnit", sync_to_thread=True)
+    @get("/{unit_id:str}", operation_id="getUnit", sync_to_thread=True, responses=READ_PROBLEMS)
     def get_unit(self, unit_id: FromPath[str], ledger: Context, principal: Caller) -> UnitRead:
         """One unit the caller may see, with its path from the caller's unit down (breadcrumbs)."""
         tree = ledger.tree()
@@ -93,7 +97,7 @@ class UnitController(Controller):
         visible = path[path.index(principal.unit_id) :] if principal.unit_id in path else []
         return _read(unit, visible)
 
-    @post("/", operation_id="registerUnit", status_code=201, sync_to_thread=True)
+    @post("/", operation_id="registerUnit", status_code=201, sync_to_thread=True, responses=WRITE_PROBLEMS)
     def register(
         self, data: JSONBody[RegisterUnitBody], ledger: Context, principal: Caller, idempotency_key: IdempotencyKey
     ) -> Recorded:
@@ -112,7 +116,13 @@ class UnitController(Controller):
             [data.parent_id, data.unit_id],
         )
 
-    @post("/{unit_id:str}/rename", operation_id="renameUnit", status_code=201, sync_to_thread=True)
+    @post(
+        "/{unit_id:str}/rename",
+        operation_id="renameUnit",
+        status_code=201,
+        sync_to_thread=True,
+        responses=WRITE_PROBLEMS,
+    )
     def rename(
         self,
         unit_id: FromPath[str],
