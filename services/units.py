@@ -49,12 +49,14 @@ def handle_unit_command(
     idempotency_key: str | None = None,
     document_ref: str | None = None,
     expected_version: int | None = None,
+    correlation_id: str | None = None,
 ) -> AppendResult | None:
     """Decide a unit command against the tree as the log has it; None when it changes nothing.
 
     `expected_version` is the tree version the caller decided on (I2). The command is decided against the
     tree as it stood at that version, so a retried request decides exactly as the first one did and the
     store answers with the first result (I3), while a stale new request is refused as a conflict.
+    `correlation_id` ties the events to the caller's request or run (a fresh one when not given).
     """
     tree, version = load_tree(store, expected_version)
     if expected_version is not None and version != expected_version:
@@ -67,7 +69,7 @@ def handle_unit_command(
         acting_unit=actor.unit_id,
         role=actor.role,
         rule_set=rules_in_force(occurred_on).rule_set_id,
-        correlation_id=str(uuid.uuid4()),
+        correlation_id=correlation_id or str(uuid.uuid4()),
         document_ref=document_ref,
     )
     new_events = []
