@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.codec import EVENTS
+from domain.errors import DomainError
 from domain.rules.registry import rules_in_force
 from domain.units import events as unit_events  # noqa: F401  # registers the unit event types
 from domain.units.aggregate import decide
@@ -40,6 +41,14 @@ def load_tree(store: EventStore, up_to_version: int | None = None) -> tuple[Unit
     return tree, events[-1].stream_version if events else 0
 
 
+def _refuse_if_stale(store: EventStore, expected_version: int | None) -> None:
+    """A refusal or a no-op judged on an old tree may not hold on the current one: the caller must re-read (I2)."""
+    if expected_version is not None:
+        current = store.stream_version(UNIT_TREE_STREAM)
+        if current != expected_version:
+            raise WrongExpectedVersion(UNIT_TREE_STREAM, expected_version, current)
+
+
 def handle_unit_command(
     store: EventStore,
     command: UnitCommand,
@@ -55,14 +64,20 @@ def handle_unit_command(
 
     `expected_version` is the tree version the caller decided on (I2). The command is decided against the
     tree as it stood at that version, so a retried request decides exactly as the first one did and the
-    store answers with the first result (I3), while a stale new request is refused as a conflict.
+    store answers with the first result (I3), while a stale new request is refused as a conflict — also when
+    the old tree would refuse it or find nothing to change, as the current one may not.
     `correlation_id` ties the events to the caller's request or run (a fresh one when not given).
     """
     tree, version = load_tree(store, expected_version)
     if expected_version is not None and version != expected_version:
         raise WrongExpectedVersion(UNIT_TREE_STREAM, expected_version, version)
-    decided = decide(command, tree, occurred_on)
+    try:
+        decided = decide(command, tree, occurred_on)
+    except DomainError:
+        _refuse_if_stale(store, expected_version)
+        raise
     if not decided:
+        _refuse_if_stale(store, expected_version)
         return None
     metadata = EventMetadata(
         actor=actor.user_id,

@@ -20,7 +20,9 @@ from .people import people_router
 from .problems import internal_error, problem_details_plugin
 from .read_models import ReadModelController
 from .security import BEARER_SCHEME, principal
+from .unit_changes import UnitChangeController
 from .units import UnitController
+from .working_days import CalendarController
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -60,7 +62,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.ledger.close()
 
     return Litestar(
-        route_handlers=[health, ready, UnitController, ReadModelController, people_router, MetricsController],
+        route_handlers=[
+            health,
+            ready,
+            UnitController,
+            UnitChangeController,
+            CalendarController,
+            ReadModelController,
+            people_router,
+            MetricsController,
+        ],
         dependencies={
             "principal": Provide(principal, sync_to_thread=False),
             "ledger": Provide(_ledger, sync_to_thread=False),
