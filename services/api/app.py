@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
 from services.settings import Settings, get_settings
 
+from .audit import audit_router
 from .auth import InvalidToken, Principal, read_token
 from .context import Ledger
 from .metrics import PROMETHEUS, MetricsController
@@ -71,7 +72,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.ledger.close()
 
     return Litestar(
-        route_handlers=[health, ready, UnitController, ReadModelController, people_router, MetricsController],
+        route_handlers=[
+            health,
+            ready,
+            UnitController,
+            ReadModelController,
+            people_router,
+            audit_router,
+            MetricsController,
+        ],
         dependencies={
             "principal": Provide(_principal, sync_to_thread=False),
             "ledger": Provide(_ledger, sync_to_thread=False),
