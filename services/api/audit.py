@@ -173,12 +173,9 @@ class AuditController(Controller):
         cut = Cut(bounded(on, "on") or on, Clock(clock))
         record(ledger, principal, "getDashboardAsOf", unit_id, on=on, clock=clock)
         try:
-            answer = dashboard_as_of(ledger.store, unit_id, cut, year or cut.on.year, term)
+            return dashboard_as_of(ledger.store, unit_id, cut, year or cut.on.year, term)
         except ValueError as exc:  # a term whose years run backwards
             raise ValidationException(str(exc)) from exc
-        if answer is None:
-            raise not_found()
-        return answer
 
     @get("/units/{unit_id:str}/as-of/tree", operation_id="getTreeAsOf", sync_to_thread=True)
     def tree_as_of(
@@ -188,10 +185,7 @@ class AuditController(Controller):
         require_auditor(principal)
         require_within(ledger.tree(), principal, unit_id)
         cut = Cut(bounded(on, "on") or on, Clock(clock))
-        answer = tree_as_of(ledger.store, unit_id, cut)
-        if answer is None:
-            raise not_found()
-        return answer
+        return tree_as_of(ledger.store, unit_id, cut)
 
 
 audit_router = Router(path="/", route_handlers=[AuditController, AuditLogController])

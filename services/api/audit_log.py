@@ -22,7 +22,7 @@ from services.audit.access import list_reads
 from services.audit.replay_check import check_replay
 from services.audit.verifying import KeptSeal, SealCheck, check_kept_seal, kept_form, verify_scope
 
-from .audit_support import Limit, after_position, ensure_access_table, record, require_auditor
+from .audit_support import Cursor, Limit, after_position, ensure_access_table, record, require_auditor
 from .auth import Role
 from .units import Caller, Context
 from .walls import require_role, require_within, today
@@ -131,7 +131,7 @@ class AuditLogController(Controller):
         self,
         ledger: Context,
         principal: Caller,
-        cursor: Annotated[str | None, QueryParameter(max_length=20)] = None,
+        cursor: Cursor = None,
         limit: Limit = 100,
     ) -> list[SealRead]:
         """Seals in order, each printable (hash, position, time) to keep outside the system."""
@@ -154,7 +154,10 @@ class AuditLogController(Controller):
 
     @get("/seals/check", operation_id="checkSeal", sync_to_thread=True)
     def check_seal(
-        self, ledger: Context, principal: Caller, seal: Annotated[str, QueryParameter(max_length=200)]
+        self,
+        ledger: Context,
+        principal: Caller,
+        seal: Annotated[str, QueryParameter(pattern=r"^[0-9a-fA-F]{64}@[0-9]{1,19}$", description="HASH@POSITION")],
     ) -> SealCheck:
         """Does the log still prove a seal kept earlier (`HASH@POSITION`)? holds=false names what broke."""
         require_auditor(principal)
@@ -194,7 +197,7 @@ class AuditLogController(Controller):
         ledger: Context,
         principal: Caller,
         user_id: Annotated[str | None, QueryParameter(max_length=200)] = None,
-        cursor: Annotated[str | None, QueryParameter(max_length=20)] = None,
+        cursor: Cursor = None,
         limit: Limit = 100,
     ) -> list[AccessRead]:
         """Who read which personal data through the audit endpoints, and when (provincial administrator)."""

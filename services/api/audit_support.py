@@ -26,7 +26,7 @@ AUDIT_ROLES = (Role.AUDITOR, Role.PROVINCIAL_ADMIN)
 EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
 
 ClockParam = Annotated[Clock, QueryParameter(description="occurred: true on the date; recorded: the ledger on it")]
-Cursor = Annotated[str | None, QueryParameter(max_length=20, description="next_cursor of the previous page")]
+Cursor = Annotated[str | None, QueryParameter(pattern=r"^[0-9]{1,19}$", description="next_cursor of the previous page")]
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
 
 _ready: set[int] = set()

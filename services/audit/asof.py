@@ -86,6 +86,8 @@ class FileAsOf:
 class DashboardAsOf:
     on: date
     clock: str
+    unit_known: bool
+    """False when, on this clock, the unit did not exist on the date: the dashboard is then its own rows only."""
     events_replayed: int
     dashboard: Dashboard
     differences: Difference
@@ -106,6 +108,7 @@ class TreeAsOfAnswer:
     unit_id: str
     on: date
     clock: str
+    unit_known: bool
     units: tuple[TreeUnit, ...]
     differences: Difference
 
@@ -144,30 +147,29 @@ def tree_on_clock(store: AnyStore, cut: Cut) -> tuple[UnitTree, list[RecordedEve
     return tree, [e for e in events if cut.counts(e) or cut.other.counts(e)]
 
 
-def tree_as_of(store: AnyStore, unit_id: str, cut: Cut) -> TreeAsOfAnswer | None:
+def tree_as_of(store: AnyStore, unit_id: str, cut: Cut) -> TreeAsOfAnswer:
+    """The unit and its subtree on the date (none when the unit did not exist then on this clock)."""
     tree, events = tree_on_clock(store, cut)
-    if tree.state_on(unit_id, cut.on) is None:
-        return None
+    known = tree.state_on(unit_id, cut.on) is not None
     units = []
-    for member in subtree_units(tree, unit_id, cut.on):
+    for member in subtree_units(tree, unit_id, cut.on) if known else []:
         state = tree.state_on(member, cut.on)
         if state is not None:
             units.append(
                 TreeUnit(state.unit_id, state.code, state.name, str(state.kind), state.parent_id, str(state.status))
             )
-    return TreeAsOfAnswer(unit_id, cut.on, str(cut.clock), tuple(units), Difference.among(events, cut.on))
+    return TreeAsOfAnswer(unit_id, cut.on, str(cut.clock), known, tuple(units), Difference.among(events, cut.on))
 
 
-def dashboard_as_of(store: AnyStore, unit_id: str, cut: Cut, year: int, term: str) -> DashboardAsOf | None:
+def dashboard_as_of(store: AnyStore, unit_id: str, cut: Cut, year: int, term: str) -> DashboardAsOf:
     """The unit's dashboard rolled up over its subtree on the date, replayed from that subtree's events."""
     tree, _ = tree_on_clock(store, cut)
-    if tree.state_on(unit_id, cut.on) is None:
-        return None
-    units = subtree_units(tree, unit_id, cut.on)
+    known = tree.state_on(unit_id, cut.on) is not None
+    units = subtree_units(tree, unit_id, cut.on) if known else [unit_id]
     events = read_matching(store, HistoryFilter(units=units, known_by=_known_by(cut.on)))
     projections = [by_name("unit_dashboard"), by_name("unit_plans")]
     rows = replay_partitions(store, units, events, cut.counts, projections)
     counted = [e for e in events if cut.counts(e)]
     position = counted[-1].position if counted else 0
     board = dashboard_from_rows(position, units, year, term, rows["unit_dashboard"], rows["unit_plans"])
-    return DashboardAsOf(cut.on, str(cut.clock), len(counted), board, Difference.among(events, cut.on))
+    return DashboardAsOf(cut.on, str(cut.clock), known, len(counted), board, Difference.among(events, cut.on))

@@ -59,10 +59,25 @@ READ_MODELS: tuple[str, ...] = (
     "listMembers",
 )
 
+AUDIT_READS: tuple[str, ...] = (
+    "checkSeal",
+    "getDashboardAsOf",
+    "getPersonAsOf",
+    "getPersonHistory",
+    "getTreeAsOf",
+    "listAuditReads",
+    "listSeals",
+    "listUnitHistory",
+    "verifyLog",
+)
+"""The audit reads with query parameters: a malformed one is a problem+json 400 the document does not declare."""
+AUDIT_REQUIRED_QUERY: tuple[str, ...] = ("checkSeal", "getPersonAsOf", "getTreeAsOf")
+"""Audit reads whose required query parameter, when missing, is answered 400 before authentication (F5)."""
+
 _OBSERVED: dict[tuple[str, str], tuple[str, ...]] = {
-    ("negative-content_type", PROBLEM_TYPE): WRITES + READ_MODELS,
+    ("negative-content_type", PROBLEM_TYPE): WRITES + READ_MODELS + AUDIT_READS,
     ("negative-negative_rejected", PUBLIC_DECLARED_SECURE): ("health", "ready"),
-    ("no_token-negative", MALFORMED_BEFORE_AUTH): WRITES,
+    ("no_token-negative", MALFORMED_BEFORE_AUTH): WRITES + AUDIT_REQUIRED_QUERY,
     ("positive-content_type", PROBLEM_TYPE): WRITES,
 }
 KNOWN: dict[tuple[str, str], str] = {(op, check): reason for (check, reason), ops in _OBSERVED.items() for op in ops}
