@@ -52,3 +52,38 @@ def engine(ledger_url: str, store: AnyStore) -> Iterator[sa.Engine]:
     create_projection_tables(created)
     yield created
     created.dispose()
+
+
+@pytest.fixture
+def target_url(ledger_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """An empty second database of the same kind, for a restore."""
+    if not ledger_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
+    import uuid
+
+    import psycopg
+
+    server: str = request.getfixturevalue("postgres_server_url")
+    name = f"partyledger_restore_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield server.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def school_log(store: AnyStore, clock: MovingClock) -> AnyStore:
+    """The school's 2020 with the late decision, sealed once in the middle and once at the end."""
+    from tests.integration.audit.late_papers import ENTERED_ON, append, on_time_and_late, register_units, the_year
+
+    register_units(store, clock)
+    ledger, _ = the_year()
+    on_time, late = on_time_and_late(ledger)
+    append(store, clock, on_time[:8])
+    store.seal()
+    append(store, clock, on_time[8:])
+    append(store, clock, late, entered_on=ENTERED_ON)
+    store.seal()
+    return store
