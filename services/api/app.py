@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
 from services.settings import Settings, get_settings
 
+from .audit import audit_router
 from .context import Ledger
 from .metrics import PROMETHEUS, MetricsController
 from .people import people_router
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CalendarController,
             ReadModelController,
             people_router,
+            audit_router,
             MetricsController,
         ],
         dependencies={
