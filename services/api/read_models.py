@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.types import BeforeRequestHookHandler
 
 from projections import queries
 from projections.queries import Dashboard, FilesPage, MemberRoll, Statistics
@@ -23,7 +24,7 @@ from .context import Ledger
 from .deadline_pages import DeadlinePage, page_of
 from .freshness import FRESHNESS_HEADERS, answer
 from .responses import READ_PROBLEMS
-from .security import GUARDS, SECURITY
+from .security import SECURITY, authenticate
 from .walls import require_within, today
 
 Caller = NamedDependency[Principal]
@@ -62,7 +63,7 @@ def _read(ledger: Ledger, query: Callable[..., T], *args: Any, **kwargs: Any) ->
 class ReadModelController(Controller):
     path = "/units/{unit_id:str}"
     tags = ["read models"]  # noqa: RUF012  # Litestar reads these as class attributes
-    guards = GUARDS
+    before_request: BeforeRequestHookHandler | None = authenticate
     security = SECURITY
     response_headers = FRESHNESS_HEADERS
 
