@@ -17,6 +17,7 @@ import msgspec
 from litestar import Controller, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, JSONBody
+from litestar.types import BeforeRequestHookHandler
 
 from domain.units.commands import (
     ChangeAdmissionDelegation,
@@ -35,7 +36,7 @@ from domain.units.kinds import UnitKind
 from .auth import Principal, Role
 from .context import Ledger
 from .responses import WRITE_PROBLEMS
-from .security import GUARDS, SECURITY
+from .security import SECURITY, authenticate
 from .units import Caller, Context, IdempotencyKey, Recorded, record_unit_command
 from .walls import require_role, require_within
 
@@ -139,7 +140,7 @@ def _route(path: str, operation_id: str, summary: str) -> HTTPRouteHandler:
 class UnitChangeController(Controller):
     path = "/units"
     tags = ["units"]  # noqa: RUF012  # Litestar reads these as class attributes
-    guards = GUARDS
+    before_request: BeforeRequestHookHandler | None = authenticate
     security = SECURITY
 
     @_route("move", "moveUnit", "Chuyển tổ chức đảng sang trực thuộc tổ chức khác")

@@ -9,6 +9,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.types import BeforeRequestHookHandler
 
 from domain.units.commands import RegisterUnit, RenameUnit, UnitCommand
 from domain.units.kinds import UnitKind
@@ -20,7 +21,7 @@ from services.units import UNIT_TREE_STREAM, Actor, handle_unit_command
 from .auth import Principal, Role
 from .context import Ledger
 from .responses import READ_PROBLEMS, WRITE_PROBLEMS
-from .security import GUARDS, SECURITY
+from .security import SECURITY, authenticate
 from .walls import require_role, require_within, today
 
 IdempotencyKey = Annotated[str, HeaderParameter(name="Idempotency-Key", min_length=8, max_length=200)]
@@ -87,7 +88,7 @@ def _read(unit: Unit, path: list[str], tree_version: int) -> UnitRead:
 class UnitController(Controller):
     path = "/units"
     tags = ["units"]  # noqa: RUF012  # Litestar reads these as class attributes
-    guards = GUARDS
+    before_request: BeforeRequestHookHandler | None = authenticate
     security = SECURITY
 
     @get("/{unit_id:str}", operation_id="getUnit", sync_to_thread=True, responses=READ_PROBLEMS)

@@ -17,6 +17,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import JSONBody
+from litestar.types import BeforeRequestHookHandler
 
 from domain.calendar import (
     CALENDAR_STREAM_ID,
@@ -33,7 +34,7 @@ from .auth import Principal, Role
 from .context import Ledger
 from .problems import not_found
 from .responses import READ_PROBLEMS, WRITE_PROBLEMS
-from .security import GUARDS, SECURITY
+from .security import SECURITY, authenticate
 from .units import Caller, Context, IdempotencyKey, Recorded, recorded
 from .walls import require_role
 
@@ -84,7 +85,7 @@ def _route(path: str, operation_id: str, summary: str) -> HTTPRouteHandler:
 class CalendarController(Controller):
     path = "/calendar"
     tags = ["calendar"]  # noqa: RUF012  # Litestar reads these as class attributes
-    guards = GUARDS
+    before_request: BeforeRequestHookHandler | None = authenticate
     security = SECURITY
 
     @get("/", operation_id="getCalendar", sync_to_thread=True, responses=READ_PROBLEMS)

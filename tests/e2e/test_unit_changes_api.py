@@ -175,6 +175,12 @@ def test_targets_and_plans_reach_the_dashboard(client: Client, settings: Setting
     )
     assert (target.status_code, plan.status_code, sibling.status_code) == (201, 201, 404), sibling.text
 
+    behind = client.get(
+        "/units/unit-school-cell-1/dashboard", params={"year": 2025, "wait": 0}, headers=secretary.headers
+    )  # no worker has run yet: the answer says how far behind it is, and since when
+    assert behind.headers["X-Caught-Up"] == "false" and float(behind.headers["X-Log-Age"]) > 0
+    assert int(behind.headers["X-Log-Head"]) == plan.json()["last_position"]
+
     catch_up(settings)
     board = client.get(
         "/units/unit-school-cell-1/dashboard",
@@ -182,6 +188,7 @@ def test_targets_and_plans_reach_the_dashboard(client: Client, settings: Setting
         headers=secretary.headers,
     )
     assert board.status_code == 200 and board.headers["X-Caught-Up"] == "true"
+    assert board.headers["X-Log-Age"] == "0.000"
     [admissions] = [t for t in board.json()["targets"] if t["metric"] == "admissions"]
     assert (admissions["term_target"], admissions["year_plan"]) == (2, 1), admissions
 
