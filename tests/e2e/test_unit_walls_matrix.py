@@ -36,6 +36,7 @@ UNIT_READS = {
     "listDeadlines": "/deadlines",
     "listMembers": "/members",
     "getStatistics": "/statistics?year=2022",
+    "listDenials": "/denials",
 }
 
 
