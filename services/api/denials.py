@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -38,8 +39,7 @@ def _status_and_reason(exc: Exception) -> tuple[int, str] | None:
     if isinstance(exc, WallDenied):
         return 404, f"unit wall: {exc.reason}"
     if isinstance(exc, NotAuthorizedException):
-        cause = f": {exc.__cause__}" if exc.__cause__ else ""
-        return 401, f"{exc.detail}{cause}"
+        return 401, str(exc.detail)
     if isinstance(exc, PermissionDeniedException):
         return 403, str(exc.detail)
     if isinstance(exc, TooManyRequestsException):
@@ -47,22 +47,32 @@ def _status_and_reason(exc: Exception) -> tuple[int, str] | None:
     return None
 
 
-def _identity(scope: Scope, signing_key: str) -> tuple[str | None, str | None, str | None, bool]:
-    """(user, role, unit, verified): from a valid token, else the claims a bad token makes (unverified)."""
+@dataclass(frozen=True)
+class Claimed:
+    """Who the request says it is; `problem` is why its token was not trusted (None when it was)."""
+
+    user: str | None = None
+    role: str | None = None
+    unit: str | None = None
+    problem: str | None = "no bearer token"
+
+
+def _identity(scope: Scope, signing_key: str) -> Claimed:
+    """From a valid token, else the claims a bad token makes (kept, marked unverified)."""
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
     scheme, _, token = headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return None, None, None, False
+        return Claimed()
     try:
         who: Principal = read_token(token.strip(), signing_key)
-        return who.user_id, str(who.role), who.unit_id, True
-    except InvalidToken:
-        pass
+        return Claimed(who.user_id, str(who.role), who.unit_id, None)
+    except InvalidToken as exc:
+        problem = str(exc) or "invalid token"
     try:
         claims = jwt.decode(token.strip(), options={"verify_signature": False})
     except jwt.PyJWTError:
-        return None, None, None, False
-    return _text(claims.get("sub")), _text(claims.get("role")), _text(claims.get("unit")), False
+        return Claimed(problem=problem)
+    return Claimed(_text(claims.get("sub")), _text(claims.get("role")), _text(claims.get("unit")), problem)
 
 
 def _text(value: Any) -> str | None:
@@ -89,13 +99,16 @@ async def record_refusal(exc: Exception, scope: Scope) -> None:
     if found is None or ledger is None:
         return
     status, reason = found
-    user, role, unit, verified = _identity(scope, ledger.settings.signing_key)
+    who = _identity(scope, ledger.settings.signing_key)
+    if status == 401:
+        reason = f"{reason}: {who.problem}"
     client = scope.get("client")
     address = client[0] if client else "unknown"
-    if _flooding(status, user if verified and user else address):
+    verified = who.problem is None
+    if _flooding(status, who.user if verified and who.user else address):
         return
     method = str(scope.get("method", "?"))
-    denial = Denial(status, reason, user, role, unit, verified, address, method, scope["path"])
+    denial = Denial(status, reason, who.user, who.role, who.unit, verified, address, method, scope["path"])
     try:
         await anyio.to_thread.run_sync(record_denial, ledger.engine, denial)
     except Exception as exc_record:  # the refusal stands; only its record is lost
