@@ -16,6 +16,7 @@ from domain.rules.registry import rules_in_force
 from domain.units import events as unit_events  # noqa: F401  # registers the unit event types
 from domain.units.aggregate import decide
 from domain.units.commands import UnitCommand
+from domain.units.refusals import clean_reference
 from domain.units.tree import UnitTree
 from eventstore import AppendResult, EventMetadata, EventStore, NewEvent, WrongExpectedVersion
 
@@ -56,6 +57,7 @@ def handle_unit_command(
     tree as it stood at that version, so a retried request decides exactly as the first one did and the
     store answers with the first result (I3), while a stale new request is refused as a conflict.
     """
+    document_ref = clean_reference(document_ref) if document_ref and document_ref.strip() else None
     tree, version = load_tree(store, expected_version)
     if expected_version is not None and version != expected_version:
         raise WrongExpectedVersion(UNIT_TREE_STREAM, expected_version, version)
