@@ -35,6 +35,8 @@ class Settings:
     signing_key: str = DEVELOPMENT_SIGNING_KEY
     environment: str = "development"
     token_hours: float = 12.0
+    rate_limit_per_minute: int = 0
+    max_body_bytes: int = 256 * 1024
 
     @property
     def embedded(self) -> bool:
@@ -57,6 +59,7 @@ class Settings:
             seal_seconds=_seconds("PARTYLEDGER_SEAL_SECONDS", env.get("PARTYLEDGER_SEAL_SECONDS"), 300.0),
             projection_batch=_count("PARTYLEDGER_PROJECTION_BATCH", env.get("PARTYLEDGER_PROJECTION_BATCH"), 1000),
             **_security(env),
+            **_limits(env),
         )
 
 
@@ -70,6 +73,16 @@ def _security(env: Mapping[str, str]) -> dict[str, Any]:
         raise SettingsError("PARTYLEDGER_SIGNING_KEY must be set to a secret of at least 32 characters in production")
     hours = _seconds("PARTYLEDGER_TOKEN_HOURS", env.get("PARTYLEDGER_TOKEN_HOURS"), 12.0)
     return {"signing_key": key, "environment": environment, "token_hours": hours}
+
+
+def _limits(env: Mapping[str, str]) -> dict[str, Any]:
+    """Production limits each caller (600 requests a minute) by default; the embedded demo, one user on
+    localhost, does not unless asked. 0 turns the rate limit off."""
+    production = env.get("PARTYLEDGER_ENVIRONMENT") == "production"
+    rate = _whole("PARTYLEDGER_RATE_LIMIT_PER_MINUTE", env.get("PARTYLEDGER_RATE_LIMIT_PER_MINUTE"),
+                  600 if production else 0, (0, 1_000_000))  # fmt: skip
+    body = _whole("PARTYLEDGER_MAX_BODY_BYTES", env.get("PARTYLEDGER_MAX_BODY_BYTES"), 256 * 1024, (1024, 64 << 20))
+    return {"rate_limit_per_minute": rate, "max_body_bytes": body}
 
 
 def _default_broker(database_url: str, data_dir: Path) -> str:
@@ -107,6 +120,14 @@ def _count(name: str, value: str | None, default: int) -> int:
         return default
     if not value.isdigit() or not 1 <= int(value) <= 100_000:
         raise SettingsError(f"{name} must be a whole number from 1 to 100000; got {value!r}")
+    return int(value)
+
+
+def _whole(name: str, value: str | None, default: int, bounds: tuple[int, int]) -> int:
+    if value is None or value == "":
+        return default
+    if not value.isdigit() or not bounds[0] <= int(value) <= bounds[1]:
+        raise SettingsError(f"{name} must be a whole number from {bounds[0]} to {bounds[1]}; got {value!r}")
     return int(value)
 
 

@@ -17,6 +17,7 @@ from domain.rules.registry import rules_in_force
 from domain.units import events as unit_events  # noqa: F401  # registers the unit event types
 from domain.units.aggregate import decide
 from domain.units.commands import UnitCommand
+from domain.units.refusals import clean_reference
 from domain.units.tree import UnitTree
 from eventstore import AppendResult, EventMetadata, EventStore, NewEvent, WrongExpectedVersion
 
@@ -68,6 +69,7 @@ def handle_unit_command(
     the old tree would refuse it or find nothing to change, as the current one may not.
     `correlation_id` ties the events to the caller's request or run (a fresh one when not given).
     """
+    document_ref = clean_reference(document_ref) if document_ref and document_ref.strip() else None
     tree, version = load_tree(store, expected_version)
     if expected_version is not None and version != expected_version:
         raise WrongExpectedVersion(UNIT_TREE_STREAM, expected_version, version)

@@ -50,6 +50,7 @@ UNIT_READS = {
     "listDeadlines": "/deadlines",
     "listMembers": "/members",
     "getStatistics": "/statistics?year=2022",
+    "listDenials": "/denials",
 }
 
 AUDIT_READS = {

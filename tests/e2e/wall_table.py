@@ -59,6 +59,7 @@ ROLES_ALLOWED: dict[str, str] = {
     "listDeadlines": READ,
     "listMembers": READ,
     "getStatistics": READ,
+    "listDenials": "A",
     # a person's file: reads
     "getPerson": READ,
     "listNextSteps": READ,
