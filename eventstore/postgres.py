@@ -17,9 +17,9 @@ from domain.codec import EVENTS, EventCodec
 
 from .canonical import GENESIS_HASH, seal_hash
 from .envelope import AppendResult, NewEvent, RecordedEvent
-from .errors import IdempotencyKeyReused, WrongExpectedVersion
+from .errors import IdempotencyKeyReused, SchemaNotCurrent, WrongExpectedVersion
 from .postgres_append import StreamHeads, append_parameters, append_sql
-from .postgres_schema import CURRENT_VERSION, SCHEMA_LOCK_ID, SCHEMA_VERSION, SEAL_LOCK_ID, statements
+from .postgres_schema import SCHEMA_VERSION, SEAL_LOCK_ID, install, installed_version
 from .store import Clock, EventPage, PreparedAppend, Seal, prepare_append, upcast, utc_now
 from .validation import check_stream_id
 
@@ -94,23 +94,20 @@ class PostgresEventStore:
         """Create tables, triggers and functions once; safe to run concurrently and repeatedly.
 
         A log already at `SCHEMA_VERSION` gets no DDL at all: replacing a trigger takes a lock on `event_log`
-        that deadlocked with live appends when a worker started while the API was writing.
+        that deadlocked with live appends when a worker started while the API was writing. In production the
+        application's role may not run DDL; the migration (`partyledger migrate`, as the owner) does.
         """
-        if self._schema_version() >= SCHEMA_VERSION:
-            return
-        with self._connection() as connection, connection.transaction():
-            connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_ID,))
-            for statement in statements():
-                connection.execute(statement.encode())
-            connection.execute("INSERT INTO log_schema_version VALUES (%s)", (SCHEMA_VERSION,))
-
-    def _schema_version(self) -> int:
         with self._connection() as connection:
-            exists = connection.execute("SELECT to_regclass('log_schema_version') IS NOT NULL").fetchone()
-            if not exists or not exists[0]:
-                return 0
-            row = connection.execute(CURRENT_VERSION).fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+            if installed_version(connection) >= SCHEMA_VERSION:
+                return
+        try:
+            with self._connection() as connection, connection.transaction():
+                install(connection)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise SchemaNotCurrent(
+                f"the log's schema is older than version {SCHEMA_VERSION} and this role may not change it: "
+                "run `partyledger migrate` as the database owner"
+            ) from exc
 
     def append(
         self,

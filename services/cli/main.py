@@ -16,6 +16,7 @@ from eventstore.postgres import PostgresEventStore
 from eventstore.sqlite import SqliteEventStore
 from services.api.auth import Principal, Role, issue_token
 from services.cli.demo import demo_command
+from services.cli.deploy import migrate_command, settings_command
 from services.cli.projections import projections_group, rebuild_command
 from services.cli.seed import seed_command
 from services.settings import Settings, SettingsError
@@ -118,3 +119,5 @@ cli.add_command(projections_group)
 cli.add_command(seed_command)
 cli.add_command(demo_command)
 cli.add_command(rebuild_command)
+cli.add_command(migrate_command)
+cli.add_command(settings_command)
