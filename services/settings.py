@@ -21,6 +21,8 @@ BROKER_SCHEMES = ("redis://", "rediss://", "sqla+sqlite:///", "memory://")
 ENVIRONMENTS = ("development", "production")
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 SECRET_MINIMUM = 32
+PLACEHOLDER = "change-me"
+"""How deploy/.env.example marks a value the operator must replace; production refuses to start with one."""
 
 
 class SettingsError(ValueError):
@@ -142,15 +144,16 @@ class _Reader:
         """Production must bring its own signing key: a token signed with the public development key proves
         nothing."""
         key = self._raw(name, default)
-        if environment == "production" and (key == DEVELOPMENT_SIGNING_KEY or len(key) < SECRET_MINIMUM):
+        weak = key == DEVELOPMENT_SIGNING_KEY or len(key) < SECRET_MINIMUM or key.startswith(PLACEHOLDER)
+        if environment == "production" and weak:
             self.problems.append(f"{name} must be a secret of at least {SECRET_MINIMUM} characters in production")
         return key
 
     def password(self, name: str, environment: str) -> str:
         """Optional (only `partyledger migrate` reads it, to let the app role log in); never weak in production."""
         value = self.env.get(name) or ""
-        if value and environment == "production" and len(value) < 16:
-            self.problems.append(f"{name} must be at least 16 characters in production")
+        if value and environment == "production" and (len(value) < 16 or value.startswith(PLACEHOLDER)):
+            self.problems.append(f"{name} must be a secret of at least 16 characters in production (not {PLACEHOLDER}…)")
         return value
 
 

@@ -9,11 +9,13 @@ from typing import Any
 
 import psycopg
 import pytest
+from click.testing import CliRunner
 
 from eventstore import open_store
 from eventstore.errors import SchemaNotCurrent
 from projections.engine import projection_engine
 from projections.schema import create_projection_tables
+from services.cli.main import cli
 from services.migrations.run import downgrade, upgrade
 from services.migrations.steps import ReleasedRevisionChanged, projection_tables_digest, require_unchanged
 from tests.support.events import CODEC, noted
@@ -149,3 +151,23 @@ def test_the_app_role_on_an_unmigrated_database_is_told_to_migrate(
         owner.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
     with pytest.raises(SchemaNotCurrent, match="run `partyledger migrate` as the database owner"):
         open_store(as_role(postgres_url, role, password))
+
+
+def test_partyledger_migrate_reports_the_revision_and_the_login(postgres_url: str, app_role: tuple[str, str]) -> None:
+    role, password = app_role
+    environment = {"PARTYLEDGER_APP_ROLE": role, "PARTYLEDGER_APP_PASSWORD": password}
+    result = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
+    assert (result.exit_code, result.output.strip()) == (0, f"schema at revision 0001; role {role} may log in")
+    again = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
+    assert again.exit_code == 0
+    with psycopg.connect(as_role(postgres_url, role, password)) as app:
+        assert app.execute("SELECT count(*) FROM event_log").fetchone() == (0,)
+
+
+def test_partyledger_settings_names_each_bad_value_on_its_own_line() -> None:
+    result = CliRunner().invoke(cli, ["settings"], env={"PARTYLEDGER_QUEUE": "a b", "PARTYLEDGER_APP_ROLE": "Bad-Role"})
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: PARTYLEDGER_QUEUE must be letters, digits, '-', '_' or '.'; got 'a b'",
+        "PARTYLEDGER_APP_ROLE must be a PostgreSQL role name (a-z, 0-9, _; ≤ 63); got 'Bad-Role'",
+    ]
