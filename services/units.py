@@ -49,14 +49,17 @@ def handle_unit_command(
     idempotency_key: str | None = None,
     document_ref: str | None = None,
     expected_version: int | None = None,
+    known_tree: tuple[UnitTree, int] | None = None,
 ) -> AppendResult | None:
     """Decide a unit command against the tree as the log has it; None when it changes nothing.
 
     `expected_version` is the tree version the caller decided on (I2). The command is decided against the
     tree as it stood at that version, so a retried request decides exactly as the first one did and the
     store answers with the first result (I3), while a stale new request is refused as a conflict.
+    `known_tree` is a caller's tree at a version it already holds (the seed follows the stream itself): no
+    replay of the whole stream per command, and the store still refuses the append if that version is stale.
     """
-    tree, version = load_tree(store, expected_version)
+    tree, version = known_tree if known_tree is not None else load_tree(store, expected_version)
     if expected_version is not None and version != expected_version:
         raise WrongExpectedVersion(UNIT_TREE_STREAM, expected_version, version)
     decided = decide(command, tree, occurred_on)
