@@ -119,6 +119,16 @@ CREATE TABLE IF NOT EXISTS log_schema_version (version integer NOT NULL);
 
 CURRENT_VERSION = "SELECT max(version) FROM log_schema_version"
 
+CONTINUE_POSITIONS = f"""
+UPDATE log_position_offset
+   SET xid_offset = greatest(xid_offset, (SELECT coalesce(max(position), 0) FROM event_log)
+                                         / {POSITIONS_PER_TRANSACTION} + 1
+                                         - pg_snapshot_xmin(pg_current_snapshot())::text::bigint)
+RETURNING xid_offset
+"""
+"""After restoring a log into a fresh cluster (transaction ids start low again): new positions and the horizon
+continue above the restored ones. Harmless elsewhere: the offset never goes down. Run as the owner."""
+
 APP_PRIVILEGES: Final = {
     "event_log": "SELECT, INSERT",
     "idempotency_keys": "SELECT, INSERT",
@@ -127,11 +137,6 @@ APP_PRIVILEGES: Final = {
     "log_schema_version": "SELECT",
 }
 """What the application's role may do: read and append, never UPDATE, DELETE or TRUNCATE (I1, twice over)."""
-
-
-def statements(version: int = SCHEMA_VERSION) -> list[str]:
-    """Every statement that builds the log up to `version`, in order."""
-    return [VERSION_TABLE, *(statement for step in range(1, version + 1) for statement in STEPS[step])]
 
 
 def step_digest(version: int) -> str:

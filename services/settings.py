@@ -153,7 +153,7 @@ class _Reader:
         """Optional (only `partyledger migrate` reads it, to let the app role log in); never weak in production."""
         value = self.env.get(name) or ""
         if value and environment == "production" and (len(value) < 16 or value.startswith(PLACEHOLDER)):
-            self.problems.append(f"{name} must be a secret of at least 16 characters in production (not {PLACEHOLDER}…)")
+            self.problems.append(f"{name} must be a secret of at least 16 characters in production, not {PLACEHOLDER}…")
         return value
 
 

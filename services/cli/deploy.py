@@ -20,9 +20,10 @@ def _read_settings() -> Settings:
 
 @click.command("migrate")
 @click.option("--database-url", help="The owner's URL; default: $PARTYLEDGER_DATABASE_URL.")
-def migrate_command(database_url: str | None) -> None:
+@click.option("--after-restore", is_flag=True, help="Also move new positions past a log restored into a new cluster.")
+def migrate_command(database_url: str | None, after_restore: bool) -> None:
     """Bring the PostgreSQL schema to the latest revision as its owner and let the app role log in."""
-    from services.migrations.run import upgrade
+    from services.migrations.run import continue_positions, upgrade
 
     settings = _read_settings()
     url = database_url or settings.database_url
@@ -35,6 +36,8 @@ def migrate_command(database_url: str | None) -> None:
         raise click.ClickException(f"migration failed: {first}") from exc
     login = "may log in" if settings.app_password else "exists without a password (set PARTYLEDGER_APP_PASSWORD)"
     click.echo(f"schema at revision {revision}; role {settings.app_role} {login}")
+    if after_restore:
+        click.echo(f"positions continue above the restored log (offset {continue_positions(url)})")
 
 
 @click.command("settings")

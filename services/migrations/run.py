@@ -10,6 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from psycopg import sql
 
+from eventstore.postgres_schema import CONTINUE_POSITIONS
 from projections.engine import projection_engine
 
 SCRIPT_LOCATION = "services:migrations"
@@ -53,6 +54,14 @@ def allow_login(database_url: str, role: str, password: str) -> None:
         connection.execute(
             sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(password))
         )
+
+
+def continue_positions(database_url: str) -> int:
+    """After a restore into a fresh cluster: move the position offset past the restored log (as the owner)."""
+    with psycopg.connect(_driver_url(database_url), autocommit=True) as connection:
+        row = connection.execute(CONTINUE_POSITIONS.encode()).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def _driver_url(url: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -171,3 +172,35 @@ def test_partyledger_settings_names_each_bad_value_on_its_own_line() -> None:
         "Error: PARTYLEDGER_QUEUE must be letters, digits, '-', '_' or '.'; got 'a b'",
         "PARTYLEDGER_APP_ROLE must be a PostgreSQL role name (a-z, 0-9, _; ≤ 63); got 'Bad-Role'",
     ]
+
+
+def test_after_a_restore_into_a_fresh_cluster_new_positions_continue_above_the_log(
+    postgres_url: str, app_role: tuple[str, str]
+) -> None:
+    """A restored log from a cluster whose transaction ids ran far ahead: new events must sort after it."""
+    upgrade(postgres_url, app_role[0])
+    store = open_store(postgres_url, codec=CODEC)
+    store.append("file-1", [noted("before the backup")], expected_version=0)
+    with psycopg.connect(postgres_url, autocommit=True) as owner:  # what pg_restore of that cluster leaves
+        owner.execute(
+            "INSERT INTO event_log SELECT position + 1024 * 10000000000, 'file-restored', stream_version, unit_id, "
+            "event_type, schema_version, data, metadata, occurred_on, recorded_at, prev_hash, hash, also_unit_id "
+            "FROM event_log"
+        )
+        restored = owner.execute("SELECT max(position) FROM event_log").fetchone()
+    assert restored is not None
+    stale = store.append("file-2", [noted("unseen")], expected_version=0)
+    assert stale.last_position < restored[0]  # the trap: a tailing reader past the restored log never sees it
+
+    result = CliRunner().invoke(
+        cli, ["migrate", "--database-url", postgres_url, "--after-restore"], env={"PARTYLEDGER_APP_ROLE": app_role[0]}
+    )
+    assert result.exit_code == 0 and "positions continue above the restored log" in result.output
+    fresh = store.append("file-3", [noted("after the restore")], expected_version=0)
+    assert fresh.last_position > restored[0]
+    deadline = time.monotonic() + 20  # the horizon is the whole server's: another test's transaction may hold it
+    while store.head_position() < fresh.last_position and time.monotonic() < deadline:
+        time.sleep(0.05)
+    page = store.read_all(after_position=restored[0])
+    assert [e.stream_id for e in page.events] == ["file-3"]
+    store.close()
