@@ -60,6 +60,7 @@ def handle_unit_command(
     document_ref: str | None = None,
     expected_version: int | None = None,
     correlation_id: str | None = None,
+    known_tree: tuple[UnitTree, int] | None = None,
 ) -> AppendResult | None:
     """Decide a unit command against the tree as the log has it; None when it changes nothing.
 
@@ -68,9 +69,11 @@ def handle_unit_command(
     store answers with the first result (I3), while a stale new request is refused as a conflict — also when
     the old tree would refuse it or find nothing to change, as the current one may not.
     `correlation_id` ties the events to the caller's request or run (a fresh one when not given).
+    `known_tree` is a caller's tree at a version it already holds (the seed follows the stream itself): no
+    replay of the whole stream per command, and the store still refuses the append if that version is stale.
     """
     document_ref = clean_reference(document_ref) if document_ref and document_ref.strip() else None
-    tree, version = load_tree(store, expected_version)
+    tree, version = known_tree if known_tree is not None else load_tree(store, expected_version)
     if expected_version is not None and version != expected_version:
         raise WrongExpectedVersion(UNIT_TREE_STREAM, expected_version, version)
     try:

@@ -18,6 +18,7 @@ from services.api.auth import Principal, Role, issue_token
 from services.cli.audit import check_seal, export_command, import_command
 from services.cli.demo import demo_command
 from services.cli.denials import denials_command
+from services.cli.deploy import migrate_command, settings_command
 from services.cli.projections import projections_group, rebuild_command
 from services.cli.seed import seed_command
 from services.settings import Settings, SettingsError
@@ -130,3 +131,5 @@ cli.add_command(rebuild_command)
 cli.add_command(export_command)
 cli.add_command(import_command)
 cli.add_command(denials_command)
+cli.add_command(migrate_command)
+cli.add_command(settings_command)
