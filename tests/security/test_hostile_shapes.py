@@ -23,9 +23,8 @@ from services.api.auth import Role
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer
 from tests.e2e.desk import CELL, Desk, particulars
-from tests.security.conftest import log_state
-from tests.security.openapi_bodies import example, fields_of, with_value, write_operations
-from tests.security.test_hostile_input import OPERATIONS, World, send, world  # noqa: F401  # the shared world
+from tests.security.conftest import World, log_state
+from tests.security.openapi_bodies import OPERATIONS, example, fields_of, send, with_value, write_operations
 
 ADMIN = (Role.PROVINCIAL_ADMIN, "unit-province")
 NFD_NAME = unicodedata.normalize("NFD", "Nguyễn Thị Hồng Nhung")
@@ -36,7 +35,7 @@ def _admin(settings: Settings, key: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("operation_id", OPERATIONS)
-def test_every_date_field_refuses_impossible_and_absurd_dates(world: World, operation_id: str) -> None:  # noqa: F811
+def test_every_date_field_refuses_impossible_and_absurd_dates(world: World, operation_id: str) -> None:
     client, _, member, doc = world
     operation = next(o for o in write_operations(doc) if o.operation_id == operation_id)
     base = example(doc, operation.schema, person=member)
@@ -49,7 +48,8 @@ def test_every_date_field_refuses_impossible_and_absurd_dates(world: World, oper
             assert client.app.state.ledger.store.head_position() == head, case
 
 
-def test_a_body_over_the_size_limit_is_413(client: Client, settings: Settings) -> None:
+def test_a_body_over_the_size_limit_is_413(world: World) -> None:
+    client, settings, _, _ = world
     before = log_state(settings)
     body = {"name": "Chi bộ " + "A" * settings.max_body_bytes, "occurred_on": "2022-01-03", "expected_version": 8}
     answer = client.post(f"/units/{CELL}/rename", json=body, headers=_admin(settings, "huge-body-1"))
@@ -60,7 +60,8 @@ def test_a_body_over_the_size_limit_is_413(client: Client, settings: Settings) -
 
 @pytest.mark.parametrize("depth", [64, 5_000, 100_000])
 @pytest.mark.parametrize("where", ["whole body", "known field", "unknown field", "list field"])
-def test_deeply_nested_json_is_400(client: Client, settings: Settings, depth: int, where: str) -> None:
+def test_deeply_nested_json_is_400(world: World, depth: int, where: str) -> None:
+    client, settings, _, _ = world
     before = log_state(settings)
     nested = "[" * depth + "]" * depth
     bodies = {
@@ -119,9 +120,8 @@ CONFUSABLE_UNITS = [
 
 
 @pytest.mark.parametrize(("field", "value", "status"), CONFUSABLE_UNITS)
-def test_look_alike_unit_identifiers_are_refused(
-    client: Client, settings: Settings, field: str, value: str, status: int
-) -> None:
+def test_look_alike_unit_identifiers_are_refused(world: World, field: str, value: str, status: int) -> None:
+    client, settings, _, _ = world
     before = log_state(settings)
     body = {
         "unit_id": "unit-school-cell-9",
@@ -141,7 +141,8 @@ def test_look_alike_unit_identifiers_are_refused(
 @pytest.mark.parametrize(
     "citizen_id", ["００１０８５０００１２３", "٠٠١٠٨٥٠٠٠١٢٣", "0010850001２3", "001085000123\u200b"]
 )
-def test_citizen_ids_in_other_digits_are_refused(client: Client, settings: Settings, citizen_id: str) -> None:
+def test_citizen_ids_in_other_digits_are_refused(world: World, citizen_id: str) -> None:
+    client, settings, _, _ = world
     desk = Desk(client, settings)
     helper = desk.enrol(1)
     before = log_state(settings)
@@ -164,8 +165,9 @@ def test_citizen_ids_in_other_digits_are_refused(client: Client, settings: Setti
     suffix=st.text(max_size=10),
 )
 def test_any_hidden_character_anywhere_in_a_unit_name_is_refused(
-    client: Client, settings: Settings, prefix: str, hidden: str, suffix: str
+    world: World, prefix: str, hidden: str, suffix: str
 ) -> None:
+    client, settings, _, _ = world
     head = client.app.state.ledger.store.head_position()
     body = {"name": f"Chi bộ {prefix}{hidden}{suffix}", "occurred_on": "2022-01-03", "expected_version": 8}
     answer = client.post(f"/units/{CELL}/rename", json=body, headers=_admin(settings, f"hidden-{ord(hidden)}"))
