@@ -55,6 +55,7 @@ READ_MODELS: tuple[str, ...] = (
     "getDashboard",
     "getStatistics",
     "listDeadlines",
+    "listDenials",
     "listFiles",
     "listMembers",
 )
