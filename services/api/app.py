@@ -21,6 +21,7 @@ from .people import people_router
 from .problems import internal_error, problem_details_plugin, unauthorised
 from .read_models import ReadModelController
 from .units import UnitController
+from .web import web_router, web_templates
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -71,7 +72,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.ledger.close()
 
     return Litestar(
-        route_handlers=[health, ready, UnitController, ReadModelController, people_router, MetricsController],
+        route_handlers=[
+            health,
+            ready,
+            UnitController,
+            ReadModelController,
+            people_router,
+            MetricsController,
+            web_router(chosen),
+        ],
         dependencies={
             "principal": Provide(_principal, sync_to_thread=False),
             "ledger": Provide(_ledger, sync_to_thread=False),
@@ -82,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_startup=[open_ledger],
         on_shutdown=[close_ledger],
         request_max_body_size=MAX_BODY_BYTES,
+        template_config=web_templates(),
         openapi_config=OpenAPIConfig(
             title="Party Ledger",
             version="0.1.0",
