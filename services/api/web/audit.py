@@ -13,7 +13,8 @@ from eventstore.verify import verify_store
 from ..auth import Principal, Role
 from ..context import Ledger
 from ..walls import require_role
-from .common import page
+from .common import Viewer, page
+from .session import Context
 
 SHOWN_SEALS = 50
 
@@ -26,12 +27,12 @@ def _audit(ledger: Ledger, viewer: Principal, verified: bool) -> Template:
 
 
 @get("/audit", sync_to_thread=True)
-def audit_page(viewer: Principal, ledger: Ledger) -> Template:
+def audit_page(viewer: Viewer, ledger: Context) -> Template:
     """The latest seals, to compare with the printed copies kept outside the system."""
     return _audit(ledger, viewer, verified=False)
 
 
 @post("/audit/verification", sync_to_thread=True, status_code=200)
-def audit_verify(viewer: Principal, ledger: Ledger) -> Template:
+def audit_verify(viewer: Viewer, ledger: Context) -> Template:
     """Re-read the whole log and check every hash chain and seal (it takes a while on a big log)."""
     return _audit(ledger, viewer, verified=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from litestar.di import NamedDependency
 from litestar.response import Template
 
 from domain.units.state import Unit
@@ -20,6 +21,7 @@ from ..walls import require_within, today
 from .pages import Freshness
 
 T = TypeVar("T")
+Viewer = NamedDependency[Principal]
 WAIT_SECONDS = 5.0
 
 

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from litestar import get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body, FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from domain.errors import DomainError, InvalidCommand, RuleViolation
@@ -26,10 +26,10 @@ from ..metrics import RULE_REFUSALS
 from ..people import allowed_steps, record_step, visible_person, visible_records
 from ..people_steps import STEPS
 from ..problems import not_found
-from .common import breadcrumbs, page
+from .common import Viewer, breadcrumbs, page
 from .forms import FormProblem, body_from_form, form_fields
 from .labels import event_label
-from .session import PREFIX
+from .session import PREFIX, Context
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 BY_OPERATION = {s.operation_id: s for s in STEPS}
@@ -100,7 +100,10 @@ def _person_page(
 
 @get("/people/{person_id:str}", sync_to_thread=True)
 def person(
-    person_id: str, viewer: Principal, ledger: Ledger, recorded: Annotated[int | None, Parameter(ge=0)] = None
+    person_id: FromPath[str],
+    viewer: Viewer,
+    ledger: Context,
+    recorded: Annotated[int | None, QueryParameter(ge=0)] = None,
 ) -> Template:
     return _person_page(ledger, viewer, person_id, recorded=recorded)
 
@@ -122,7 +125,9 @@ def _refusal(exc: Exception) -> Refusal:
 
 
 @post("/people/{person_id:str}/steps/{operation_id:str}", sync_to_thread=True, status_code=303)
-def take_step(person_id: str, operation_id: str, data: Form, viewer: Principal, ledger: Ledger) -> Redirect | Template:
+def take_step(
+    person_id: FromPath[str], operation_id: FromPath[str], data: Form, viewer: Viewer, ledger: Context
+) -> Redirect | Template:
     """Record one step from its form; a refusal comes back on the same page, nothing recorded."""
     step = BY_OPERATION.get(operation_id)
     state: PersonState = visible_person(ledger, viewer, person_id)

@@ -12,12 +12,15 @@ from typing import Any
 
 from litestar import Request
 from litestar.config.csrf import CSRFConfig
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 
 from services.settings import Settings
 
 from ..auth import InvalidToken, Principal, issue_token, read_token
 from ..context import Ledger
+
+Context = NamedDependency[Ledger]
 
 COOKIE = "partyledger_session"
 PREFIX = "/web"
@@ -47,7 +50,7 @@ def cookie_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
-def signed_in(request: Request[Any, Any, Any], ledger: Ledger) -> Principal:
+def signed_in(request: Request[Any, Any, Any], ledger: Context) -> Principal:
     """The principal of the session cookie; no cookie or a bad one sends the browser to the sign-in page."""
     token = request.cookies.get(COOKIE, "")
     if not token:

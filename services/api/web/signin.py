@@ -11,9 +11,8 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from ..auth import InvalidToken, read_token
-from ..context import Ledger
 from .common import page
-from .session import COOKIE, PREFIX, cookie_settings, demo_token, demo_users
+from .session import COOKIE, PREFIX, Context, cookie_settings, demo_token, demo_users
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -25,12 +24,12 @@ def home(request: Request[Any, Any, Any]) -> Redirect:
 
 
 @get("/sign-in", sync_to_thread=False)
-def sign_in_page(ledger: Ledger) -> Template:
+def sign_in_page(ledger: Context) -> Template:
     return page("sign_in.html", None, demo=demo_users(ledger.settings), problem=None)
 
 
 @post("/sign-in", sync_to_thread=False, status_code=303)
-def sign_in(data: Form, ledger: Ledger) -> Redirect | Template:
+def sign_in(data: Form, ledger: Context) -> Redirect | Template:
     """Accept a token the API would accept; the demo picker issues one for the chosen demo user."""
     settings = ledger.settings
     demo_user = data.get("demo_user", "")

@@ -8,7 +8,7 @@ from typing import Annotated, Final
 
 import sqlalchemy as sa
 from litestar import Response, get
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -18,9 +18,10 @@ from projections import queries
 from ..auth import Principal
 from ..context import Ledger
 from ..walls import today
-from .common import breadcrumbs, freshness, page, snapshot, subtree, visible_unit
+from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, visible_unit
 from .format import vi_date
 from .pages import term_of
+from .session import Context
 
 METRICS_VI: Final = {
     "admissions": "Kết nạp đảng viên",
@@ -38,7 +39,7 @@ DIMENSIONS_VI: Final = {
     "grade": "Xếp loại",
 }
 XLSX: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-Year = Annotated[int | None, Parameter(ge=1990, le=2200)]
+Year = Annotated[int | None, QueryParameter(ge=1990, le=2200)]
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _read(ledger: Ledger, viewer: Principal, unit_id: str, year: int | None) -> 
 
 @get("/units/{unit_id:str}/statistics", sync_to_thread=True)
 def statistics_page(
-    unit_id: str, viewer: Principal, ledger: Ledger, year: Year = None, print_view: bool = False
+    unit_id: FromPath[str], viewer: Viewer, ledger: Context, year: Year = None, print_view: FromQuery[bool] = False
 ) -> Template:
     unit = visible_unit(ledger, viewer, unit_id)
     data, _ = _read(ledger, viewer, unit_id, year)
@@ -99,7 +100,7 @@ def statistics_page(
 
 
 @get("/units/{unit_id:str}/statistics.xlsx", sync_to_thread=True)
-def statistics_workbook(unit_id: str, viewer: Principal, ledger: Ledger, year: Year = None) -> Response[bytes]:
+def statistics_workbook(unit_id: FromPath[str], viewer: Viewer, ledger: Context, year: Year = None) -> Response[bytes]:
     """The same figures as the page, as a workbook officers can file and add up."""
     unit = visible_unit(ledger, viewer, unit_id)
     data, _ = _read(ledger, viewer, unit_id, year)

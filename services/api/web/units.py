@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from litestar import get
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from domain.person.stages import PIPELINE, Stage
@@ -17,12 +17,12 @@ from projections import queries
 from ..auth import Principal
 from ..context import Ledger
 from ..walls import today
-from .common import breadcrumbs, freshness, page, snapshot, subtree, visible_unit
+from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, visible_unit
 from .pages import TERMS, overview, term_of
-from .session import PREFIX
+from .session import PREFIX, Context
 
-Year = Annotated[int | None, Parameter(ge=1990, le=2200)]
-MinPosition = Annotated[int, Parameter(ge=0)]
+Year = Annotated[int | None, QueryParameter(ge=1990, le=2200)]
+MinPosition = Annotated[int, QueryParameter(ge=0)]
 CLOSED = (Stage.REJECTED, Stage.WITHDRAWN, Stage.STRUCK_OFF, Stage.EXPELLED, Stage.EXITED, Stage.ANNULLED)
 
 
@@ -57,7 +57,7 @@ def _matches(root: Node, query: str) -> list[Unit]:
 
 
 @get("/units", sync_to_thread=True)
-def unit_tree(viewer: Principal, ledger: Ledger, q: str = "") -> Template:
+def unit_tree(viewer: Viewer, ledger: Context, q: FromQuery[str] = "") -> Template:
     """The tree from the caller's unit down; a search lists matching units with their paths."""
     visible_unit(ledger, viewer, viewer.unit_id)
     root = _tree(ledger, viewer)
@@ -68,11 +68,11 @@ def unit_tree(viewer: Principal, ledger: Ledger, q: str = "") -> Template:
 
 @get("/units/{unit_id:str}", sync_to_thread=True)
 def unit_dashboard(
-    unit_id: str,
-    viewer: Principal,
-    ledger: Ledger,
+    unit_id: FromPath[str],
+    viewer: Viewer,
+    ledger: Context,
     year: Year = None,
-    term: str | None = None,
+    term: FromQuery[str | None] = None,
     min_position: MinPosition = 0,
 ) -> Template | Redirect:
     """Funnel, members, targets per year against plan, deadlines by urgency, children, freshness."""
@@ -104,12 +104,12 @@ def _names(ledger: Ledger) -> dict[str, str]:
 
 @get("/units/{unit_id:str}/files", sync_to_thread=True)
 def unit_files(
-    unit_id: str,
-    viewer: Principal,
-    ledger: Ledger,
-    stage: str | None = None,
-    cursor: str | None = None,
-    q: str = "",
+    unit_id: FromPath[str],
+    viewer: Viewer,
+    ledger: Context,
+    stage: FromQuery[str | None] = None,
+    cursor: FromQuery[str | None] = None,
+    q: FromQuery[str] = "",
 ) -> Template:
     """Files of the subtree, one stage or all, a page at a time; a name filter within the page."""
     unit = visible_unit(ledger, viewer, unit_id)
