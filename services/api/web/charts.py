@@ -52,7 +52,7 @@ class YearBar:
 
 def plan_svg(years: Sequence[YearBar], title: str) -> Markup:
     """Per year: the plan (grey) and what was done (red) side by side."""
-    width, height, base, left = 640, 220, 180, 40
+    width, height, base, left = 360, 200, 165, 10
     top = max([y.actual for y in years] + [y.plan or 0 for y in years] + [1])
     slot = (width - left) / max(len(years), 1)
     parts = [

@@ -95,6 +95,42 @@ FIELD_LABELS_VI: Final[dict[str, str]] = {
     "year": "Năm",
     "yes": "Số phiếu tán thành",
     "evidence_months": "Số tháng có căn cứ",
+    "particulars": "Lý lịch (JSON)",
+    "provincial_consent_ref": "Số văn bản đồng ý của Tỉnh ủy",
+    "provincial_consent_on": "Ngày Tỉnh ủy đồng ý",
+    "conviction_cleared_on": "Ngày được xóa án tích",
+    "subjects": "Người cần thẩm tra (JSON)",
+    "sponsors": "Thư giới thiệu (JSON)",
+    "education_exemption": "Miễn tiêu chuẩn học vấn theo vùng",
+    "readmit_bar": "Lý do không được kết nạp lại",
+}
+
+CHOICE_LABELS_VI: Final[dict[str, str]] = {
+    "self": "Bản thân",
+    "father": "Cha",
+    "mother": "Mẹ",
+    "guardian": "Người nuôi dưỡng",
+    "father_in_law": "Cha vợ / cha chồng",
+    "mother_in_law": "Mẹ vợ / mẹ chồng",
+    "spouse": "Vợ / chồng",
+    "adult_child": "Con đã thành niên",
+    "mountain": "Miền núi",
+    "border": "Biên giới",
+    "island": "Hải đảo",
+    "minority_area": "Vùng đồng bào dân tộc thiểu số",
+    "cell": "Chi bộ",
+    "committee": "Đảng ủy cơ sở",
+    "decider": "Cấp có thẩm quyền quyết định",
+    "official": "Chính thức",
+    "temporary": "Tạm thời",
+    "keep": "Giữ lại",
+    "educate": "Giáo dục, giúp đỡ",
+    "propose_removal": "Đề nghị đưa ra khỏi Đảng",
+    "abandoned_activity": "Tự ý bỏ sinh hoạt đảng",
+    "voluntary_exit": "Xin ra khỏi Đảng",
+    "serious_disunity": "Gây mất đoàn kết nghiêm trọng",
+    "corruption_conviction": "Bị kết án về tham nhũng",
+    "serious_crime_conviction": "Bị kết án tội nghiêm trọng",
 }
 
 
@@ -108,4 +144,5 @@ def field_label(name: str) -> str:
 
 def choice_label(member: Enum) -> str:
     """An enum value's Vietnamese label where the domain has one."""
-    return str(getattr(member, "label_vi", member.value))
+    label = getattr(member, "label_vi", None)
+    return str(label) if label is not None else CHOICE_LABELS_VI.get(str(member.value), str(member.value))
