@@ -77,8 +77,10 @@ def _funnel(page: Page, stage: str) -> str:
 
 def _vote(page: Page, yes: str, no: str) -> None:
     form = page.locator('form[data-operation="approveAtCell"]')
-    page.locator('details:has(form[data-operation="approveAtCell"]) > summary').click()
-    form.locator('input[name="occurred_on"]').fill("2021-12-15")
+    details = page.locator('details:has(form[data-operation="approveAtCell"])')
+    if details.get_attribute("open") is None:  # a refused form comes back open, with what was typed
+        details.locator("> summary").click()
+    form.locator('input[name="occurred_on"]').fill("15/12/2021")
     form.locator('input[name="resolution_ref"]').fill("NQ 20-NQ/CB")
     form.locator('input[name="yes"]').fill(yes)
     form.locator('input[name="no"]').fill(no)
@@ -125,6 +127,9 @@ def test_an_officer_works_through_the_dashboard_in_chromium(live: Live) -> None:
     screenshot(page, "05-dong-thoi-gian")
     page.click("#to-dashboard")  # waits (bounded) for the worker to project the new position
     assert (_funnel(page, "Sponsored"), _funnel(page, "CellApproved")) == ("0", "1")
+    page.set_viewport_size({"width": 768, "height": 1024})  # a tablet held upright: nothing runs off the side
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "07-may-tinh-bang")
 
     page.click("nav.tabs a:text('Thống kê')")
     expect(page.locator("h1")).to_contain_text("Thống kê năm")

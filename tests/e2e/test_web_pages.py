@@ -79,7 +79,7 @@ def test_a_refused_step_is_shown_in_vietnamese_with_its_rule_and_records_nothing
     who, version = candidate_waiting_for_the_cell_vote(client, settings)
     sign_in(client, settings, Role.CELL_SECRETARY, CELL)
     page = f"/web/people/{who}"
-    vote = {"expected_version": version, "occurred_on": "2021-12-15", "resolution_ref": "NQ 20-NQ/CB"}
+    vote = {"expected_version": version, "occurred_on": "15/12/2021", "resolution_ref": "NQ 20-NQ/CB"}
 
     refused = post_form(client, page, f"{page}/steps/approveAtCell", {**vote, "yes": "1", "no": "3"})
 
@@ -87,6 +87,7 @@ def test_a_refused_step_is_shown_in_vietnamese_with_its_rule_and_records_nothing
     assert 'Bị từ chối (<span class="rule">R-VOTE-TWOTHIRDS</span>)' in refused.text
     assert "chỉ có 1/4 phiếu tán thành" in refused.text
     assert unicodedata.is_normalized("NFC", refused.text)
+    assert 'value="NQ 20-NQ/CB"' in refused.text  # the officer corrects the form instead of retyping it
     assert f"phiên bản hồ sơ {version}" in client.get(page).text
 
     taken = post_form(client, page, f"{page}/steps/approveAtCell", {**vote, "yes": "4", "no": "0"})
@@ -118,3 +119,19 @@ def test_the_statistics_workbook_holds_the_page_figures(client: Client, settings
     assert summary["Tổng số đảng viên"] == 0
     printable = client.get("/web/units/unit-school/statistics", params={"year": 2021, "print_view": "true"})
     assert '<body class="print">' in printable.text and "Thống kê năm 2021" in printable.text
+
+
+def test_an_auditor_verifies_the_log_and_reads_the_seals(client: Client, settings: Settings) -> None:
+    sign_in(client, settings, Role.AUDITOR, "unit-province")
+    page = client.get("/web/audit")
+    assert page.status_code == 200 and "Dấu niêm phong gần nhất" in page.text
+
+    verified = post_form(client, "/web/audit", "/web/audit/verification", {})
+
+    assert verified.status_code == 200
+    assert "Sổ nguyên vẹn: đã kiểm tra" in verified.text
+
+
+def test_the_audit_pages_are_for_auditors_only(client: Client, settings: Settings) -> None:
+    sign_in(client, settings, Role.PROVINCIAL_ADMIN, "unit-province")
+    assert client.get("/web/audit").status_code == 404

@@ -10,7 +10,7 @@ import json
 import types
 import typing
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -75,7 +75,20 @@ class FormProblem(ValueError):
     """The form does not make a body the endpoint would accept; the message is Vietnamese."""
 
 
+def _day(field: FormField, raw: str) -> str:
+    """dd/mm/yyyy as officers write it (an ISO date is taken too); the body wants ISO."""
+    text = raw.strip()
+    try:
+        if "/" in text:
+            return datetime.strptime(text, "%d/%m/%Y").date().isoformat()
+        return date.fromisoformat(text).isoformat()
+    except ValueError as exc:
+        raise FormProblem(f"Trường “{field.label}” phải là ngày dạng dd/mm/yyyy") from exc
+
+
 def _value(field: FormField, raw: str) -> Any:
+    if field.widget == "date":
+        return _day(field, raw)
     if field.widget == "list":
         return [part.strip() for part in raw.split(",") if part.strip()]
     if field.widget == "json":

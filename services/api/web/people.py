@@ -79,6 +79,8 @@ def _person_page(
     refusal: Refusal | None = None,
     recorded: int | None = None,
     status_code: int = 200,
+    open_step: str | None = None,
+    values: dict[str, str] | None = None,
 ) -> Template:
     state, records = visible_records(ledger, viewer, person_id)
     assert state.cell_id is not None
@@ -94,6 +96,8 @@ def _person_page(
         refusal=refusal,
         recorded=recorded,
         request_key=uuid.uuid4().hex,
+        open_step=open_step,
+        values=values or {},
         prefix=PREFIX,
     )
 
@@ -138,8 +142,11 @@ def take_step(
         body = body_from_form(step, data, version)
         result = record_step(ledger, viewer, step, person_id, body, data.get("request_key") or uuid.uuid4().hex)
     except (DomainError, WrongExpectedVersion, IdempotencyKeyReused) as exc:
-        return _person_page(ledger, viewer, person_id, refusal=_refusal(exc), status_code=422)
+        refusal = _refusal(exc)
     except ValueError as exc:
-        problem = str(exc) if isinstance(exc, FormProblem) else "Dữ liệu biểu mẫu không hợp lệ."
-        return _person_page(ledger, viewer, person_id, refusal=Refusal(None, problem), status_code=422)
-    return Redirect(f"{PREFIX}/people/{person_id}?recorded={result.last_position}", status_code=303)
+        refusal = Refusal(None, str(exc) if isinstance(exc, FormProblem) else "Dữ liệu biểu mẫu không hợp lệ.")
+    else:
+        return Redirect(f"{PREFIX}/people/{person_id}?recorded={result.last_position}", status_code=303)
+    return _person_page(
+        ledger, viewer, person_id, refusal=refusal, status_code=422, open_step=operation_id, values=data
+    )
