@@ -9,7 +9,7 @@ from litestar import get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from domain.person.stages import PIPELINE, Stage
+from domain.person.stages import Stage
 from domain.text import search_key
 from domain.units.state import Unit
 from projections import queries
@@ -23,7 +23,6 @@ from .session import PREFIX, Context
 
 Year = Annotated[int | None, QueryParameter(ge=1990, le=2200)]
 MinPosition = Annotated[int, QueryParameter(ge=0)]
-CLOSED = (Stage.REJECTED, Stage.WITHDRAWN, Stage.STRUCK_OFF, Stage.EXPELLED, Stage.EXITED, Stage.ANNULLED)
 
 
 @dataclass
@@ -129,7 +128,7 @@ def unit_files(
         files=rows,
         page_data=found,
         stage=chosen,
-        stages=[*PIPELINE, *CLOSED],
+        stages=[s for s in Stage if s is not Stage.NEW],
         q=q,
         names=_names(ledger),
         fresh=freshness(ledger, found.position),
