@@ -63,16 +63,14 @@ def overview(
 ) -> Overview:
     """The dashboard of `units[0]` over its subtree: this year's board, each year of the term against its
     plan, deadlines by urgency, and a line per child unit."""
-    boards = {y: queries.dashboard(connection, units, y, term) for y in sorted({year, *term_years(term)})}
-    board = boards[year]
+    board = queries.dashboard(connection, units, year, term)
     years = {
-        t.metric: [YearBar(y, b.targets[i].year_actual, b.targets[i].year_plan) for y, b in boards.items()]
-        for i, t in enumerate(board.targets)
+        metric: [YearBar(p.year, p.actual, p.plan) for p in progress]
+        for metric, progress in queries.yearly_progress(connection, units, term).items()
     }
     deadlines = queries.deadlines(connection, units, today, calendar)
     children = _children(connection, tree, units, today, deadlines)
-    position = min(b.position for b in [*boards.values()])
-    return Overview(min(position, deadlines.position), board, years, deadlines, children)
+    return Overview(min(board.position, deadlines.position), board, years, deadlines, children)
 
 
 def _children(
