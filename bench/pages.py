@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import statistics
 import time
@@ -91,6 +92,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None, help="Folder for the ledger (kept between runs)")
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request would bury the figures
     scale: Scale = "province" if args.scale == "province" else "small"
     settings = prepare(args.data or Path(mkdtemp(prefix="bench-pages-")), scale)
     token = issue_token(ADMIN, settings.signing_key, hours=1)

@@ -17,13 +17,26 @@ from .common import Viewer, page
 from .session import Context
 
 SHOWN_SEALS = 50
+PROBLEM_KINDS_VI = {
+    "changed": "một sự kiện đã bị sửa",
+    "removed": "một sự kiện đã bị xóa",
+    "inserted": "một sự kiện đã bị chèn thêm",
+    "seal": "dấu niêm phong không khớp với sổ",
+}
 
 
 def _audit(ledger: Ledger, viewer: Principal, verified: bool) -> Template:
     require_role(viewer, Role.AUDITOR)
     seals = list(reversed(ledger.store.seals()))[:SHOWN_SEALS]
     report = verify_store(ledger.store) if verified else None
-    return page("audit.html", viewer, seals=seals, report=report, head=ledger.store.head_position())
+    return page(
+        "audit.html",
+        viewer,
+        seals=seals,
+        report=report,
+        head=ledger.store.head_position(),
+        problem_kinds=PROBLEM_KINDS_VI,
+    )
 
 
 @get("/audit", sync_to_thread=True)
