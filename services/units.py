@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.codec import EVENTS
+from domain.errors import DomainError
 from domain.rules.registry import rules_in_force
 from domain.units import events as unit_events  # noqa: F401  # registers the unit event types
 from domain.units.aggregate import decide
 from domain.units.commands import UnitCommand
+from domain.units.refusals import clean_reference
 from domain.units.tree import UnitTree
 from eventstore import AppendResult, EventMetadata, EventStore, NewEvent, WrongExpectedVersion
 
@@ -40,6 +42,14 @@ def load_tree(store: EventStore, up_to_version: int | None = None) -> tuple[Unit
     return tree, events[-1].stream_version if events else 0
 
 
+def _refuse_if_stale(store: EventStore, expected_version: int | None) -> None:
+    """A refusal or a no-op judged on an old tree may not hold on the current one: the caller must re-read (I2)."""
+    if expected_version is not None:
+        current = store.stream_version(UNIT_TREE_STREAM)
+        if current != expected_version:
+            raise WrongExpectedVersion(UNIT_TREE_STREAM, expected_version, current)
+
+
 def handle_unit_command(
     store: EventStore,
     command: UnitCommand,
@@ -49,25 +59,37 @@ def handle_unit_command(
     idempotency_key: str | None = None,
     document_ref: str | None = None,
     expected_version: int | None = None,
+    correlation_id: str | None = None,
+    known_tree: tuple[UnitTree, int] | None = None,
 ) -> AppendResult | None:
     """Decide a unit command against the tree as the log has it; None when it changes nothing.
 
     `expected_version` is the tree version the caller decided on (I2). The command is decided against the
     tree as it stood at that version, so a retried request decides exactly as the first one did and the
-    store answers with the first result (I3), while a stale new request is refused as a conflict.
+    store answers with the first result (I3), while a stale new request is refused as a conflict — also when
+    the old tree would refuse it or find nothing to change, as the current one may not.
+    `correlation_id` ties the events to the caller's request or run (a fresh one when not given).
+    `known_tree` is a caller's tree at a version it already holds (the seed follows the stream itself): no
+    replay of the whole stream per command, and the store still refuses the append if that version is stale.
     """
-    tree, version = load_tree(store, expected_version)
+    document_ref = clean_reference(document_ref) if document_ref and document_ref.strip() else None
+    tree, version = known_tree if known_tree is not None else load_tree(store, expected_version)
     if expected_version is not None and version != expected_version:
         raise WrongExpectedVersion(UNIT_TREE_STREAM, expected_version, version)
-    decided = decide(command, tree, occurred_on)
+    try:
+        decided = decide(command, tree, occurred_on)
+    except DomainError:
+        _refuse_if_stale(store, expected_version)
+        raise
     if not decided:
+        _refuse_if_stale(store, expected_version)
         return None
     metadata = EventMetadata(
         actor=actor.user_id,
         acting_unit=actor.unit_id,
         role=actor.role,
         rule_set=rules_in_force(occurred_on).rule_set_id,
-        correlation_id=str(uuid.uuid4()),
+        correlation_id=correlation_id or str(uuid.uuid4()),
         document_ref=document_ref,
     )
     new_events = []

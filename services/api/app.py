@@ -4,42 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Litestar, Request, get
+from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components
 from litestar.response import Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
+from services.denials import create_denial_table
 from services.settings import Settings, get_settings
 
-from .auth import InvalidToken, Principal, read_token
+from .audit import audit_router
 from .context import Ledger
+from .denials import DenialController, record_refusal
+from .limits import rate_limit
 from .metrics import PROMETHEUS, MetricsController
+from .outages import outage_handlers
 from .people import people_router
-from .problems import internal_error, problem_details_plugin, unauthorised
+from .problems import internal_error, problem_details_plugin
 from .read_models import ReadModelController
+from .security import BEARER_SCHEME, principal
+from .unit_changes import UnitChangeController
 from .units import UnitController
 from .web import web_router, web_templates
-
-MAX_BODY_BYTES = 256 * 1024
+from .working_days import CalendarController
 
 
 def _ledger(state: State) -> Ledger:
     ledger: Ledger = state.ledger
     return ledger
-
-
-def _principal(request: Request[Any, Any, Any], state: State) -> Principal:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise unauthorised("missing bearer token")
-    try:
-        return read_token(token.strip(), _ledger(state).settings.signing_key)
-    except InvalidToken as exc:
-        raise unauthorised("invalid or expired token") from exc
 
 
 @get("/health", operation_id="health", tags=["operations"], sync_to_thread=False)
@@ -67,39 +61,44 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     def open_ledger(app: Litestar) -> None:
         app.state.ledger = Ledger.open(chosen)
+        create_denial_table(app.state.ledger.engine)
 
     def close_ledger(app: Litestar) -> None:
         app.state.ledger.close()
 
+    limiter, stores = rate_limit(chosen)
     return Litestar(
         route_handlers=[
             health,
             ready,
             UnitController,
+            UnitChangeController,
+            CalendarController,
             ReadModelController,
             people_router,
+            audit_router,
             MetricsController,
+            DenialController,
             web_router(chosen),
         ],
         dependencies={
-            "principal": Provide(_principal, sync_to_thread=False),
+            "principal": Provide(principal, sync_to_thread=False),
             "ledger": Provide(_ledger, sync_to_thread=False),
         },
         plugins=[problem_details_plugin()],
-        middleware=[PROMETHEUS.middleware],
-        exception_handlers={500: internal_error},
+        middleware=[PROMETHEUS.middleware, *limiter],
+        stores=stores,
+        exception_handlers={500: internal_error, **outage_handlers()},
+        after_exception=[record_refusal],
         on_startup=[open_ledger],
         on_shutdown=[close_ledger],
-        request_max_body_size=MAX_BODY_BYTES,
+        request_max_body_size=chosen.max_body_bytes,
         template_config=web_templates(),
         openapi_config=OpenAPIConfig(
             title="Party Ledger",
             version="0.1.0",
             path="/schema",
             description="Commands and queries of the member-development ledger. Errors are RFC 9457 problem details.",
-            components=Components(
-                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
-            ),
-            security=[{"bearer": []}],
+            components=Components(security_schemes=BEARER_SCHEME),  # required per operation: security.SECURED
         ),
     )

@@ -41,12 +41,16 @@ class Ledger:
 
     def tree(self) -> UnitTree:
         """The unit tree from the log, rebuilt only when the tree stream has a new version."""
+        return self.versioned_tree()[1]
+
+    def versioned_tree(self) -> tuple[int, UnitTree]:
+        """The tree with the version of its stream: what a unit command sends as `expected_version`."""
         version = self.store.stream_version(UNIT_TREE_STREAM)
         with self._lock:
             if self._tree is None or self._tree[0] != version:
                 tree, loaded = load_tree(self.store)
                 self._tree = (loaded, tree)
-            return self._tree[1]
+            return self._tree
 
     def calendar(self) -> WorkingCalendar:
         """Working days: the holiday library plus the administrator's declared days, from the log; rebuilt

@@ -35,6 +35,8 @@ from .context import Ledger
 from .people_facts import FactContext, build_facts
 from .people_steps import LEVEL_ROLES, STEPS, Step, to_command
 from .problems import not_found
+from .responses import READ_PROBLEMS, WRITE_PROBLEMS
+from .security import SECURED
 from .units import Caller, Context, IdempotencyKey, Recorded
 from .walls import require_role, require_within
 
@@ -173,6 +175,7 @@ def _handler(step: Step) -> HTTPRouteHandler:
         sync_to_thread=True,
         summary=step.command.step_vi,
         description=_description(step),
+        responses=WRITE_PROBLEMS,
     )
     return decorator(fn)
 
@@ -198,7 +201,7 @@ def visible_person(ledger: Ledger, principal: Principal, person_id: str) -> Pers
     return visible_records(ledger, principal, person_id)[0]
 
 
-@get("/people/{person_id:str}", operation_id="getPerson", sync_to_thread=True)
+@get("/people/{person_id:str}", operation_id="getPerson", sync_to_thread=True, responses=READ_PROBLEMS)
 def get_person(person_id: FromPath[str], ledger: Context, principal: Caller) -> PersonRead:
     """The person's stage (with its Vietnamese label), cell and stream version — to send as expected_version."""
     state = visible_person(ledger, principal, person_id)
@@ -215,7 +218,7 @@ def get_person(person_id: FromPath[str], ledger: Context, principal: Caller) -> 
     )
 
 
-@get("/people/{person_id:str}/next-steps", operation_id="listNextSteps", sync_to_thread=True)
+@get("/people/{person_id:str}/next-steps", operation_id="listNextSteps", sync_to_thread=True, responses=READ_PROBLEMS)
 def next_steps(person_id: FromPath[str], ledger: Context, principal: Caller) -> list[NextStep]:
     """The steps the person's stage allows and the caller's role takes; the rules may still refuse one."""
     state = visible_person(ledger, principal, person_id)
@@ -231,5 +234,5 @@ def allowed_steps(state: PersonState, principal: Principal) -> list[Step]:
 
 
 people_router = Router(
-    path="/", route_handlers=[get_person, next_steps, *(_handler(s) for s in STEPS)], tags=["people"]
+    path="/", route_handlers=[get_person, next_steps, *(_handler(s) for s in STEPS)], tags=["people"], **SECURED
 )

@@ -1,13 +1,12 @@
 """Queries: every read model for a unit and its subtree, as the caller may see it (DESIGN §6).
 
-Each answer says the log position it reflects; `min_position` waits (bounded) until the read models have
-applied that position, so a client reads its own writes. Headers give the log's head, so a dashboard can say
-how far behind it is.
+Each answer says the log position it reflects and how stale it is; `min_position` waits (bounded) until the
+read models have applied that position, so a client reads its own writes (see `freshness`). Every list is
+paged by an opaque cursor.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, TypeVar
@@ -15,12 +14,17 @@ from typing import Annotated, Any, TypeVar
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.types import BeforeRequestHookHandler
 
 from projections import queries
-from projections.queries import Dashboard, DeadlineBoard, FilesPage, MemberRoll, Statistics
+from projections.queries import Dashboard, FilesPage, MemberRoll, Statistics
 
 from .auth import Principal
 from .context import Ledger
+from .deadline_pages import DeadlinePage, page_of
+from .freshness import FRESHNESS_HEADERS, answer
+from .responses import READ_PROBLEMS
+from .security import SECURITY, authenticate
 from .walls import require_within, today
 
 Caller = NamedDependency[Principal]
@@ -29,27 +33,10 @@ MinPosition = Annotated[int, QueryParameter(ge=0, description="Wait until the re
 Wait = Annotated[float, QueryParameter(ge=0, le=5, description="Seconds to wait for min_position (at most 5)")]
 On = Annotated[date | None, QueryParameter(description="The unit tree as it stood on this date (default today)")]
 Cursor = Annotated[str | None, QueryParameter(max_length=500)]
+DeadlineCursor = Annotated[str | None, QueryParameter(max_length=2000)]
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
 
 T = TypeVar("T")
-
-
-def _answer(ledger: Ledger, read: Callable[[], T], min_position: int, wait: float) -> Response[T]:
-    """Read; if the answer is older than `min_position`, read again until it is or `wait` runs out."""
-    deadline = time.monotonic() + wait
-    while True:
-        result = read()
-        position: int = getattr(result, "position")  # noqa: B009  # every query answer has one
-        if position >= min_position or time.monotonic() >= deadline:
-            break
-        time.sleep(0.05)
-    head = ledger.store.head_position()
-    headers = {
-        "X-Log-Position": str(position),
-        "X-Log-Head": str(head),
-        "X-Caught-Up": "true" if position >= max(min_position, head) else "false",
-    }
-    return Response(result, headers=headers)
 
 
 def _units(ledger: Ledger, principal: Principal, unit_id: str, on: date | None) -> list[str]:
@@ -75,9 +62,12 @@ def _read(ledger: Ledger, query: Callable[..., T], *args: Any, **kwargs: Any) ->
 
 class ReadModelController(Controller):
     path = "/units/{unit_id:str}"
-    tags = ["read models"]  # noqa: RUF012  # Litestar reads it as a class attribute
+    tags = ["read models"]  # noqa: RUF012  # Litestar reads these as class attributes
+    before_request: BeforeRequestHookHandler | None = authenticate
+    security = SECURITY
+    response_headers = FRESHNESS_HEADERS
 
-    @get("/dashboard", operation_id="getDashboard", sync_to_thread=True)
+    @get("/dashboard", operation_id="getDashboard", sync_to_thread=True, responses=READ_PROBLEMS)
     def dashboard(
         self,
         unit_id: FromPath[str],
@@ -91,9 +81,9 @@ class ReadModelController(Controller):
     ) -> Response[Dashboard]:
         """Funnel, members, term targets and this year's figures, rolled up over the unit's subtree."""
         units = _units(ledger, principal, unit_id, on)
-        return _answer(ledger, _read(ledger, queries.dashboard, units, year, term), min_position, wait)
+        return answer(ledger, _read(ledger, queries.dashboard, units, year, term), min_position, wait)
 
-    @get("/files", operation_id="listFiles", sync_to_thread=True)
+    @get("/files", operation_id="listFiles", sync_to_thread=True, responses=READ_PROBLEMS)
     def files(
         self,
         unit_id: FromPath[str],
@@ -107,24 +97,26 @@ class ReadModelController(Controller):
         wait: Wait = 5.0,
     ) -> Response[FilesPage]:
         units = _units(ledger, principal, unit_id, on)
-        return _answer(ledger, _read(ledger, queries.files, units, stage, cursor, limit), min_position, wait)
+        return answer(ledger, _read(ledger, queries.files, units, stage, cursor, limit), min_position, wait)
 
-    @get("/deadlines", operation_id="listDeadlines", sync_to_thread=True)
+    @get("/deadlines", operation_id="listDeadlines", sync_to_thread=True, responses=READ_PROBLEMS)
     def deadlines(
         self,
         unit_id: FromPath[str],
         ledger: Context,
         principal: Caller,
+        cursor: DeadlineCursor = None,
+        limit: Limit = 100,
         on: On = None,
         min_position: MinPosition = 0,
         wait: Wait = 5.0,
-    ) -> Response[DeadlineBoard]:
-        """Running clocks by urgency in working days, breaches, and papers about to go stale."""
+    ) -> Response[DeadlinePage]:
+        """Running clocks by urgency in working days, breaches, and papers about to go stale; `limit` per list."""
         units = _units(ledger, principal, unit_id, on)
-        read = _read(ledger, queries.deadlines, units, on or today(), ledger.calendar())
-        return _answer(ledger, read, min_position, wait)
+        board = _read(ledger, queries.deadlines, units, on or today(), ledger.calendar())
+        return answer(ledger, lambda: page_of(board(), cursor, limit), min_position, wait)
 
-    @get("/members", operation_id="listMembers", sync_to_thread=True)
+    @get("/members", operation_id="listMembers", sync_to_thread=True, responses=READ_PROBLEMS)
     def members(
         self,
         unit_id: FromPath[str],
@@ -138,9 +130,9 @@ class ReadModelController(Controller):
         wait: Wait = 5.0,
     ) -> Response[MemberRoll]:
         units = _units(ledger, principal, unit_id, on)
-        return _answer(ledger, _read(ledger, queries.member_roll, units, status, cursor, limit), min_position, wait)
+        return answer(ledger, _read(ledger, queries.member_roll, units, status, cursor, limit), min_position, wait)
 
-    @get("/statistics", operation_id="getStatistics", sync_to_thread=True)
+    @get("/statistics", operation_id="getStatistics", sync_to_thread=True, responses=READ_PROBLEMS)
     def statistics(
         self,
         unit_id: FromPath[str],
@@ -153,4 +145,4 @@ class ReadModelController(Controller):
     ) -> Response[Statistics]:
         """Admissions, exits and ratings by the HD 11 breakdowns."""
         units = _units(ledger, principal, unit_id, on)
-        return _answer(ledger, _read(ledger, queries.statistics, units, year), min_position, wait)
+        return answer(ledger, _read(ledger, queries.statistics, units, year), min_position, wait)

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.types import BeforeRequestHookHandler
 
-from domain.units.commands import RegisterUnit, RenameUnit
+from domain.units.commands import RegisterUnit, RenameUnit, UnitCommand
 from domain.units.kinds import UnitKind
 from domain.units.state import Unit
+from eventstore import AppendResult
 from services.doorbell import ring
 from services.units import UNIT_TREE_STREAM, Actor, handle_unit_command
 
 from .auth import Principal, Role
 from .context import Ledger
+from .responses import READ_PROBLEMS, WRITE_PROBLEMS
+from .security import SECURITY, authenticate
 from .walls import require_role, require_within, today
 
 IdempotencyKey = Annotated[str, HeaderParameter(name="Idempotency-Key", min_length=8, max_length=200)]
@@ -34,6 +38,8 @@ class UnitRead(msgspec.Struct, frozen=True):
     parent_id: str | None
     admission_delegated: bool
     path: list[str]
+    tree_version: int
+    """The unit tree's version: send it as `expected_version` with a unit command."""
 
 
 class Recorded(msgspec.Struct, frozen=True):
@@ -65,7 +71,7 @@ class RenameUnitBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     document_ref: Annotated[str, msgspec.Meta(max_length=200)] | None = None
 
 
-def _read(unit: Unit, path: list[str]) -> UnitRead:
+def _read(unit: Unit, path: list[str], tree_version: int) -> UnitRead:
     return UnitRead(
         unit.unit_id,
         unit.code,
@@ -75,25 +81,28 @@ def _read(unit: Unit, path: list[str]) -> UnitRead:
         unit.parent_id,
         unit.admission_delegated,
         path,
+        tree_version,
     )
 
 
 class UnitController(Controller):
     path = "/units"
-    tags = ["units"]  # noqa: RUF012  # Litestar reads it as a class attribute
+    tags = ["units"]  # noqa: RUF012  # Litestar reads these as class attributes
+    before_request: BeforeRequestHookHandler | None = authenticate
+    security = SECURITY
 
-    @get("/{unit_id:str}", operation_id="getUnit", sync_to_thread=True)
+    @get("/{unit_id:str}", operation_id="getUnit", sync_to_thread=True, responses=READ_PROBLEMS)
     def get_unit(self, unit_id: FromPath[str], ledger: Context, principal: Caller) -> UnitRead:
         """One unit the caller may see, with its path from the caller's unit down (breadcrumbs)."""
-        tree = ledger.tree()
+        version, tree = ledger.versioned_tree()
         require_within(tree, principal, unit_id)
         unit = tree.latest(unit_id)
         assert unit is not None
         path = [u.unit_id for u in tree.ancestors(unit_id, today())]
         visible = path[path.index(principal.unit_id) :] if principal.unit_id in path else []
-        return _read(unit, visible)
+        return _read(unit, visible, version)
 
-    @post("/", operation_id="registerUnit", status_code=201, sync_to_thread=True)
+    @post("/", operation_id="registerUnit", status_code=201, sync_to_thread=True, responses=WRITE_PROBLEMS)
     def register(
         self, data: JSONBody[RegisterUnitBody], ledger: Context, principal: Caller, idempotency_key: IdempotencyKey
     ) -> Recorded:
@@ -101,7 +110,7 @@ class UnitController(Controller):
         require_role(principal, Role.PROVINCIAL_ADMIN)
         require_within(ledger.tree(), principal, data.parent_id, data.occurred_on)
         command = RegisterUnit(data.unit_id, data.code, data.name, data.kind, data.parent_id, data.admission_delegated)
-        return self._record(
+        return record_unit_command(
             ledger,
             principal,
             command,
@@ -112,7 +121,13 @@ class UnitController(Controller):
             [data.parent_id, data.unit_id],
         )
 
-    @post("/{unit_id:str}/rename", operation_id="renameUnit", status_code=201, sync_to_thread=True)
+    @post(
+        "/{unit_id:str}/rename",
+        operation_id="renameUnit",
+        status_code=201,
+        sync_to_thread=True,
+        responses=WRITE_PROBLEMS,
+    )
     def rename(
         self,
         unit_id: FromPath[str],
@@ -123,7 +138,7 @@ class UnitController(Controller):
     ) -> Recorded:
         require_role(principal, Role.PROVINCIAL_ADMIN)
         require_within(ledger.tree(), principal, unit_id, data.occurred_on)
-        return self._record(
+        return record_unit_command(
             ledger,
             principal,
             RenameUnit(unit_id, data.name),
@@ -134,30 +149,36 @@ class UnitController(Controller):
             [unit_id],
         )
 
-    @staticmethod
-    def _record(
-        ledger: Ledger,
-        principal: Principal,
-        command: Any,
-        occurred_on: date,
-        expected_version: int,
-        key: str,
-        document_ref: str | None,
-        ring_units: list[str],
-    ) -> Recorded:
-        result = handle_unit_command(
-            ledger.store,
-            command,
-            occurred_on=occurred_on,
-            actor=Actor(principal.user_id, principal.unit_id, str(principal.role)),
-            idempotency_key=f"{principal.user_id}:{key}",
-            document_ref=document_ref,
-            expected_version=expected_version,
-        )
-        if result is None:
-            version = ledger.store.stream_version(UNIT_TREE_STREAM)
-            return Recorded(UNIT_TREE_STREAM, version, 0, 0, duplicate=True)
-        ring(ledger.settings, ring_units)
-        return Recorded(
-            result.stream_id, result.stream_version, result.first_position, result.last_position, result.duplicate
-        )
+
+def record_unit_command(
+    ledger: Ledger,
+    principal: Principal,
+    command: UnitCommand,
+    occurred_on: date,
+    expected_version: int,
+    key: str,
+    document_ref: str | None,
+    ring_units: list[str],
+) -> Recorded:
+    """Decide and append through the handler the CLI and the generator use, ring the units' doorbells, and
+    answer the tree's new version and the log positions (a change that changes nothing: the current version)."""
+    result = handle_unit_command(
+        ledger.store,
+        command,
+        occurred_on=occurred_on,
+        actor=Actor(principal.user_id, principal.unit_id, str(principal.role)),
+        idempotency_key=f"{principal.user_id}:{key}",
+        document_ref=document_ref,
+        expected_version=expected_version,
+    )
+    return recorded(ledger, result, UNIT_TREE_STREAM, ring_units)
+
+
+def recorded(ledger: Ledger, result: AppendResult | None, stream_id: str, ring_units: list[str]) -> Recorded:
+    """The answer to a command; the doorbell rings only when something was written."""
+    if result is None:
+        return Recorded(stream_id, ledger.store.stream_version(stream_id), 0, 0, duplicate=True)
+    ring(ledger.settings, ring_units)
+    return Recorded(
+        result.stream_id, result.stream_version, result.first_position, result.last_position, result.duplicate
+    )

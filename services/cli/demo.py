@@ -42,7 +42,7 @@ def demo_settings(data_dir: str | None) -> Settings:
 
 def seed_if_empty(settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = open_store(settings.database_url)
+    store = open_store(settings.database_url, durable=False)  # only the seed writes here; redone if cut short
     try:
         if store.head_position() == 0:
             with click.progressbar(length=100, label="Tạo dữ liệu mẫu (generating the demo province)") as bar:

@@ -111,7 +111,15 @@ class Desk:
         """
         own = isinstance(command, SetTermTarget | SetYearlyPlan)
         actor = self.officer(command.unit_id if own else PROVINCE_ID)
-        result = handle_unit_command(self.store, command, occurred_on=on, actor=actor, document_ref=document_ref)
+        result = handle_unit_command(
+            self.store,
+            command,
+            occurred_on=on,
+            actor=actor,
+            document_ref=document_ref,
+            correlation_id=self.correlation_id(),
+            known_tree=(self.tree, self.tree_version),
+        )
         if result is None:
             return
         for recorded in self.store.read_stream(UNIT_TREE_STREAM, after_version=self.tree_version):

@@ -1,9 +1,9 @@
 """`generate_province`: a realistic, deterministic history of a province's member development, written to a log.
 
-Deterministic for a seed: every choice comes from `random.Random(seed)` and its children, never the clock or
-`uuid4` (only `recorded_at`, which the store sets, and the unit events' correlation ids, which
-`services.units` draws, differ between runs). Everything is decided by the domain, so every event obeys the
-rules in force on its date; a command the domain refuses is counted in the report and simply not recorded.
+Deterministic for a seed: every choice (correlation ids included) comes from `random.Random(seed)` and its
+children, never the clock or `uuid4`; only `recorded_at`, which the store sets, differs between runs. Everything
+is decided by the domain, so every event obeys the rules in force on its date; a command the domain refuses is
+counted in the report and simply not recorded.
 """
 
 from __future__ import annotations

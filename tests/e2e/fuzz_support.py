@@ -83,6 +83,23 @@ def openapi_document() -> dict[str, Any]:
 DOCUMENT = openapi_document()
 SCHEMA = schemathesis.openapi.from_dict(DOCUMENT)
 OPERATION_IDS: list[str] = sorted(op["operationId"] for item in DOCUMENT["paths"].values() for op in item.values())
+NOTHING_TO_NEGATE: frozenset[str] = frozenset(
+    op["operationId"]
+    for item in DOCUMENT["paths"].values()
+    for op in item.values()
+    if not (op.get("parameters") or op.get("requestBody") or op.get("security"))
+)
+"""Operations with no parameter, body or token (/health, /ready): negative mode cannot make a wrong request."""
+
+
+def fuzz_cases() -> list[tuple[GenerationMode, str]]:
+    """(mode, operation) pairs worth fuzzing: negative mode only where something can be made wrong."""
+    return [
+        (mode, op)
+        for mode in MODES
+        for op in OPERATION_IDS
+        if not (mode is GenerationMode.NEGATIVE and op in NOTHING_TO_NEGATE)
+    ]
 
 
 def fuzz(

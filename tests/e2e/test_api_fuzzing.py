@@ -1,8 +1,9 @@
 """Property-based fuzzing of every operation (schemathesis 4, in-process over a seeded embedded ledger).
 
-As the provincial admin (all units, every role's steps): no 5xx in positive or negative mode, and responses
-conform to the OpenAPI document. With no token: every protected operation answers 401 or 404, never 5xx.
-Known gaps of the document are listed below as strict xfails with their reason (see the fuzzing report).
+As the provincial admin (all units, every role's steps): no 5xx in positive or negative mode, and every
+response conforms to the OpenAPI document — its status is declared, its content type (problem+json for errors)
+and its body match. With no token: every protected operation answers 401 (the guard runs before parameters
+are validated) or 404, never 5xx. Negative mode skips the operations with nothing to make wrong.
 """
 
 from __future__ import annotations
@@ -18,9 +19,17 @@ from schemathesis.core.transport import Response
 from services.api.auth import Role
 from services.settings import Settings
 from tests.e2e.conftest import bearer
-from tests.e2e.fuzz_findings import KNOWN
-from tests.e2e.fuzz_reasons import UNDECLARED_STATUS
-from tests.e2e.fuzz_support import CHECK_KINDS, DOCUMENT, KINDS, MODES, OPERATION_IDS, Findings, fuzz, seeded_app
+from tests.e2e.fuzz_support import (
+    CHECK_KINDS,
+    DOCUMENT,
+    KINDS,
+    NOTHING_TO_NEGATE,
+    OPERATION_IDS,
+    Findings,
+    fuzz,
+    fuzz_cases,
+    seeded_app,
+)
 
 PUBLIC = frozenset({"health", "ready"})
 """Liveness and readiness answer without a token, by design."""
@@ -38,14 +47,9 @@ def findings(seeded: tuple[Settings, Litestar]) -> Findings:
 
 
 def cases() -> Iterator[object]:
-    for mode in MODES:
-        for op in OPERATION_IDS:
-            for check in CHECK_KINDS:
-                if check == "status_code":
-                    continue  # whether a run meets an undeclared 404/422 varies: see the static test below
-                reason = KNOWN.get((op, f"{mode}-{check}"))
-                marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-                yield pytest.param(op, mode, check, id=f"{op}-{mode}-{check}", marks=marks)
+    for mode, op in fuzz_cases():
+        for check in CHECK_KINDS:
+            yield pytest.param(op, mode, check, id=f"{op}-{mode}-{check}")
 
 
 @pytest.mark.parametrize(("operation_id", "mode", "check"), cases())
@@ -56,8 +60,7 @@ def test_admin_fuzzing_passes_the_check(
     assert check not in failures, failures[check]
 
 
-@pytest.mark.parametrize("mode", MODES, ids=str)
-@pytest.mark.parametrize("operation_id", OPERATION_IDS)
+@pytest.mark.parametrize(("mode", "operation_id"), fuzz_cases(), ids=str)
 def test_admin_fuzzing_finds_no_unclassified_failure(
     findings: Findings, operation_id: str, mode: GenerationMode
 ) -> None:
@@ -65,15 +68,7 @@ def test_admin_fuzzing_finds_no_unclassified_failure(
     assert not unknown, {k: findings.of(operation_id, mode)[k] for k in unknown}
 
 
-def no_token_cases() -> Iterator[object]:
-    for mode in MODES:
-        for op in OPERATION_IDS:
-            reason = KNOWN.get((op, f"no_token-{mode}"))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            yield pytest.param(op, mode, id=f"{op}-{mode}", marks=marks)
-
-
-@pytest.mark.parametrize(("operation_id", "mode"), no_token_cases())
+@pytest.mark.parametrize(("mode", "operation_id"), fuzz_cases(), ids=str)
 def test_without_a_token_every_protected_operation_is_401_or_404(
     seeded: tuple[Settings, Litestar], operation_id: str, mode: GenerationMode
 ) -> None:
@@ -89,19 +84,28 @@ def test_without_a_token_every_protected_operation_is_401_or_404(
     assert not wrong, wrong[0]
 
 
-@pytest.mark.parametrize(
-    "operation_id",
-    [
-        pytest.param(op, marks=pytest.mark.xfail(strict=True, reason=UNDECLARED_STATUS))
-        for op in OPERATION_IDS
-        if op not in PUBLIC
-    ],
-)
-def test_every_protected_operation_declares_its_401_and_404(operation_id: str) -> None:
-    (declared,) = (
-        op["responses"]
-        for item in DOCUMENT["paths"].values()
-        for op in item.values()
-        if op["operationId"] == operation_id
-    )
-    assert {"401", "404"} <= set(declared), sorted(declared)
+def _operation(operation_id: str) -> dict[str, Any]:
+    (found,) = (op for item in DOCUMENT["paths"].values() for op in item.values() if op["operationId"] == operation_id)
+    operation: dict[str, Any] = found
+    return operation
+
+
+READS = {op["operationId"] for item in DOCUMENT["paths"].values() for method, op in item.items() if method == "get"}
+
+
+@pytest.mark.parametrize("operation_id", [op for op in OPERATION_IDS if op not in PUBLIC])
+def test_every_protected_operation_declares_its_token_and_problems(operation_id: str) -> None:
+    operation = _operation(operation_id)
+    assert operation["security"] == [{"bearer": []}]
+    assert {"400", "401", "404"} <= set(operation["responses"]), sorted(operation["responses"])
+    for status in ("400", "401", "404"):
+        (media_type,) = operation["responses"][status]["content"]
+        assert media_type == "application/problem+json"
+    if operation_id in READS:
+        return
+    assert {"409", "413", "422"} <= set(operation["responses"]), sorted(operation["responses"])
+
+
+def test_only_liveness_and_readiness_are_public_and_have_nothing_to_negate() -> None:
+    assert {op for op in OPERATION_IDS if "security" not in _operation(op)} == PUBLIC == NOTHING_TO_NEGATE
+    assert "security" not in DOCUMENT

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from litestar.testing import TestClient
@@ -98,3 +99,26 @@ def test_min_position_beyond_the_log_answers_after_the_wait_and_says_it_is_behin
     )
     assert response.status_code == 200
     assert response.headers["X-Caught-Up"] == "false"
+
+
+def test_the_deadline_board_is_paged_by_a_cursor_in_its_own_order(api: Client, province: Settings) -> None:
+    viewer = bearer(province, Role.VIEWER, "unit-province")
+    params: dict[str, Any] = {"on": "2024-06-28"}
+    whole = api.get("/units/unit-province/deadlines", params=params | {"limit": 500}, headers=viewer).json()
+    lists = ("open", "stale_papers", "breaches")
+    assert whole["next_cursor"] is None and sum(len(whole[name]) for name in lists) > 3
+    paged: dict[str, list[Any]] = {name: [] for name in lists}
+    cursor, pages = None, 0
+    while pages == 0 or cursor is not None:
+        page = api.get(
+            "/units/unit-province/deadlines",
+            params=params | {"limit": 2} | ({"cursor": cursor} if cursor else {}),
+            headers=viewer,
+        ).json()
+        assert all(len(page[name]) <= 2 for name in lists)
+        for name in lists:
+            paged[name] += page[name]
+        cursor, pages = page["next_cursor"], pages + 1
+    assert pages > 1 and paged == {name: whole[name] for name in lists}
+    forged = api.get("/units/unit-province/deadlines", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=viewer)
+    assert forged.status_code == 400 and forged.headers["content-type"].startswith("application/problem+json")

@@ -157,3 +157,14 @@ def test_metrics_count_requests_by_route_and_refusals_by_rule(client: Client, se
     assert 'path="/units/{unit_id}"' in metrics.text  # route templates, not one series per unit
     assert 'path="/units/unit-school"' not in metrics.text
     assert "/metrics" not in str(client.get("/schema/openapi.json").json()["paths"])
+
+
+def test_a_stranger_is_401_before_anything_about_the_request_is_judged(client: Client) -> None:
+    for response in (
+        client.post("/units", json=register_body(kind="club")),  # no token, no key, a bad field
+        client.post("/units/unit-school/rename", content=b"{not json", headers={"Idempotency-Key": "k"}),
+        client.get("/units/unit-school/files?limit=-3"),
+        client.post("/people/not-a-person/cell-vote", json={"colour": "red"}),
+    ):
+        assert response.status_code == 401, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")

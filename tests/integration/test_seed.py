@@ -37,7 +37,7 @@ from tests.support.stores import sqlite_url
 SEED = 2021
 END_OF_2021 = date(2021, 12, 31)
 SCHOOL = "unit-school"
-LogLine = tuple[str, int, str, dict[str, Any], date]
+LogLine = tuple[str, int, str, dict[str, Any], date, str]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,11 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EventStore
 
 
 def log_of(store: EventStore) -> list[LogLine]:
-    return [(e.stream_id, e.stream_version, e.event_type, e.data, e.occurred_on) for e in store.iter_raw()]
+    """Every event's identity, content, paper date and correlation id (the generator draws those too)."""
+    return [
+        (e.stream_id, e.stream_version, e.event_type, e.data, e.occurred_on, e.metadata["correlation_id"])
+        for e in store.iter_raw()
+    ]
 
 
 def people_as_of(store: EventStore, on: date) -> dict[str, PersonState]:

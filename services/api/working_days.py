@@ -1,0 +1,117 @@
+"""The province's working calendar over HTTP: what is declared, and the administrator's declarations.
+
+Deadlines in working days (R-DECIDE-DEADLINE, R-CEREMONY-DEADLINE, …) count Monday–Friday minus the holidays
+the `holidays` library knows, changed by one-off declarations in the stream `calendar-province`. Every caller
+reads the calendar (every deadline depends on it); only a provincial administrator at the province declares
+(I8: the calendar belongs to the province, above every other unit). Declarations go through
+`services.calendar.handle_day_declaration` at the stream version the caller saw (`GET /calendar`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import JSONBody
+from litestar.types import BeforeRequestHookHandler
+
+from domain.calendar import (
+    CALENDAR_STREAM_ID,
+    DayDeclaration,
+    calendar_from_declarations,
+    declare_day_off,
+    declare_working_day,
+    withdraw_day_declaration,
+)
+from services.calendar import handle_day_declaration, load_declarations
+from services.units import Actor
+
+from .auth import Principal, Role
+from .context import Ledger
+from .problems import not_found
+from .responses import READ_PROBLEMS, WRITE_PROBLEMS
+from .security import SECURITY, authenticate
+from .units import Caller, Context, IdempotencyKey, Recorded, recorded
+from .walls import require_role
+
+
+class CalendarRead(msgspec.Struct, frozen=True):
+    """The declared days (the library's holidays are not listed) and the stream version to send back."""
+
+    version: int
+    days_off: list[date]
+    working_days: list[date]
+
+
+class DayBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    day: date
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500, description="The decree or the closure")]
+    occurred_on: date
+    expected_version: Annotated[int, msgspec.Meta(ge=0, description="The calendar's version (GET /calendar)")]
+    document_ref: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+def _declare(
+    ledger: Ledger, principal: Principal, make: Callable[[date, str], DayDeclaration], body: DayBody, key: str
+) -> Recorded:
+    """Walls (an administrator at the province, the root of the tree), then decide and append."""
+    require_role(principal, Role.PROVINCIAL_ADMIN)
+    unit = ledger.tree().latest(principal.unit_id)
+    if unit is None or unit.parent_id is not None:
+        raise not_found()
+    result = handle_day_declaration(
+        ledger.store,
+        make(body.day, body.reason),
+        province_id=unit.unit_id,
+        occurred_on=body.occurred_on,
+        actor=Actor(principal.user_id, principal.unit_id, str(principal.role)),
+        idempotency_key=f"{principal.user_id}:{key}",
+        document_ref=body.document_ref,
+        expected_version=body.expected_version,
+    )
+    return recorded(ledger, result, CALENDAR_STREAM_ID, [unit.unit_id])
+
+
+def _route(path: str, operation_id: str, summary: str) -> HTTPRouteHandler:
+    return post(
+        path, operation_id=operation_id, summary=summary, status_code=201, sync_to_thread=True, responses=WRITE_PROBLEMS
+    )
+
+
+class CalendarController(Controller):
+    path = "/calendar"
+    tags = ["calendar"]  # noqa: RUF012  # Litestar reads these as class attributes
+    before_request: BeforeRequestHookHandler | None = authenticate
+    security = SECURITY
+
+    @get("/", operation_id="getCalendar", sync_to_thread=True, responses=READ_PROBLEMS)
+    def calendar(self, ledger: Context, principal: Caller) -> CalendarRead:
+        """The days declared off or working, as every deadline counts them now."""
+        declared, version = load_declarations(ledger.store)
+        working = calendar_from_declarations(declared)
+        return CalendarRead(version, sorted(working.extra_days_off), sorted(working.extra_working_days))
+
+    @_route("/days-off", "declareDayOff", "Công bố ngày nghỉ")
+    def day_off(
+        self, data: JSONBody[DayBody], ledger: Context, principal: Caller, idempotency_key: IdempotencyKey
+    ) -> Recorded:
+        """A one-off day off (a decree moved a holiday, a provincial closure): deadlines skip it."""
+        return _declare(ledger, principal, declare_day_off, data, idempotency_key)
+
+    @_route("/working-days", "declareWorkingDay", "Công bố ngày làm việc bù")
+    def working_day(
+        self, data: JSONBody[DayBody], ledger: Context, principal: Caller, idempotency_key: IdempotencyKey
+    ) -> Recorded:
+        """A day worked (a Saturday worked in exchange for a bridge day off): deadlines count it."""
+        return _declare(ledger, principal, declare_working_day, data, idempotency_key)
+
+    @_route("/withdrawals", "withdrawDayDeclaration", "Hủy công bố ngày nghỉ hoặc ngày làm việc")
+    def withdraw(
+        self, data: JSONBody[DayBody], ledger: Context, principal: Caller, idempotency_key: IdempotencyKey
+    ) -> Recorded:
+        """A mistaken declaration withdrawn: the day is again what the holiday library says."""
+        return _declare(ledger, principal, withdraw_day_declaration, data, idempotency_key)
