@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from litestar.di import NamedDependency
@@ -16,7 +16,8 @@ from projections import queries
 
 from ..auth import Principal
 from ..context import Ledger
-from ..read_models import _answer, _read
+from ..freshness import age_seconds, answer
+from ..read_models import _read
 from ..walls import require_within, today
 from .pages import Freshness
 
@@ -63,7 +64,7 @@ def breadcrumbs(tree: UnitTree, principal: Principal, unit_id: str) -> list[Crum
 
 def snapshot(ledger: Ledger, query: Callable[..., T], *args: Any, min_position: int = 0, **kwargs: Any) -> T:
     """The API's read path: one snapshot per answer, waiting (bounded) for `min_position` after a write."""
-    content: T = _answer(ledger, _read(ledger, query, *args, **kwargs), min_position, WAIT_SECONDS).content
+    content: T = answer(ledger, _read(ledger, query, *args, **kwargs), min_position, WAIT_SECONDS).content
     return content
 
 
@@ -71,10 +72,6 @@ def freshness(ledger: Ledger, position: int) -> Freshness:
     """The position a page reflects against the log's head, with the times officers read ("5 phút trước")."""
     head = ledger.store.head_position()
     latest = ledger.store.read_all(after_position=max(head - 1, 0), limit=1).events
-    behind = ledger.store.read_all(after_position=position, limit=1).events if position < head else []
-    return Freshness(
-        position,
-        head,
-        latest[0].recorded_at if latest else None,
-        behind[0].recorded_at if behind else None,
-    )
+    now = datetime.now(UTC)
+    behind = now - timedelta(seconds=age_seconds(ledger, position, head)) if position < head else None
+    return Freshness(position, head, latest[0].recorded_at if latest else None, behind)
