@@ -224,3 +224,31 @@ def _own_or_sum(rows: dict[str, dict[str, Any]], units: list[str], key: str, fie
         return int(own[field_name])
     others = [rows[unit][key][field_name] for unit in units[1:] if key in rows[unit]]
     return sum(others) if others else None
+
+
+@dataclass(frozen=True)
+class YearProgress:
+    year: int
+    actual: int
+    plan: int | None
+
+
+def yearly_progress(connection: sa.Connection, units: list[str], term: str) -> dict[str, tuple[YearProgress, ...]]:
+    """Each target metric, year by year over the term: what was done against that year's plan (for a chart;
+    one read for all years instead of one dashboard per year)."""
+    chosen = distinct_units(units)
+    years = term_years(term)
+    version = version_of(connection, "unit_dashboard")
+    summed = _summed(keyed_rows(connection, "unit_dashboard", version, chosen, [f"year:{y}" for y in years]))
+    figures = {y: _figures(y, summed.get(f"year:{y}", {})) for y in years}
+    keys = [f"plan:{y}:{metric}" for y in years for metric in TargetMetric]
+    rows = keyed_rows(connection, "unit_plans", version_of(connection, "unit_plans"), chosen, keys)
+    return {
+        metric.value: tuple(
+            YearProgress(
+                y, getattr(figures[y], ACTUALS[metric]), _own_or_sum(rows, chosen, f"plan:{y}:{metric}", "planned")
+            )
+            for y in years
+        )
+        for metric in TargetMetric
+    }

@@ -27,6 +27,7 @@ from .read_models import ReadModelController
 from .security import BEARER_SCHEME, principal
 from .unit_changes import UnitChangeController
 from .units import UnitController
+from .web import web_router, web_templates
 from .working_days import CalendarController
 
 
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             audit_router,
             MetricsController,
             DenialController,
+            web_router(chosen),
         ],
         dependencies={
             "principal": Provide(principal, sync_to_thread=False),
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_startup=[open_ledger],
         on_shutdown=[close_ledger],
         request_max_body_size=chosen.max_body_bytes,
+        template_config=web_templates(),
         openapi_config=OpenAPIConfig(
             title="Party Ledger",
             version="0.1.0",

@@ -22,7 +22,7 @@ from services.audit.clocks import Clock, Cut, end_of_day, start_of_day
 
 from .audit_log import AuditLogController
 from .audit_support import ClockParam, Cursor, Limit, after_position, bounded, record, require_auditor
-from .people import PERSON_ID, _visible
+from .people import PERSON_ID, visible_person
 from .problems import not_found
 from .responses import READ_PROBLEMS
 from .security import SECURED
@@ -91,7 +91,7 @@ def _person(ledger: Any, principal: Any, person_id: str) -> None:
     """The person's current cell must be in the caller's subtree (as for getPerson)."""
     if not PERSON_ID.fullmatch(person_id):
         raise not_found()
-    _visible(ledger, principal, person_id)
+    visible_person(ledger, principal, person_id)
 
 
 class AuditController(Controller):
