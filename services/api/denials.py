@@ -20,7 +20,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, TooManyRequestsException
 from litestar.params import FromPath, QueryParameter
-from litestar.types import Scope
+from litestar.types import BeforeRequestHookHandler, Scope
 
 from services.denials import Denial, recent_denials, record_denial
 
@@ -150,7 +150,7 @@ def _read(d: Denial) -> DenialRead:
 class DenialController(Controller):
     path = "/units/{unit_id:str}/denials"
     tags = ["audit"]  # noqa: RUF012  # Litestar reads it as a class attribute
-    before_request = authenticate
+    before_request: BeforeRequestHookHandler | None = authenticate
     security = SECURITY
 
     @get("/", operation_id="listDenials", sync_to_thread=True, responses=READ_PROBLEMS)
