@@ -55,8 +55,8 @@ def _decode(cursor: str | None) -> dict[str, Key | None]:
         return dict.fromkeys(LISTS)
     try:
         found = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if isinstance(found, dict) and set(found) <= set(LISTS):
-            return {name: found[name] for name in found if isinstance(found[name], list | None)}
+        if isinstance(found, dict) and set(found) <= set(LISTS) and all(isinstance(k, list) for k in found.values()):
+            return dict(found)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         pass
     raise _bad_cursor()
