@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import date, timedelta
 
 import pytest
@@ -65,7 +66,10 @@ def test_an_item_gone_between_pages_shifts_nothing() -> None:
     assert page_of(gone, first.next_cursor, 2).open == board(6, 0, 0).open[2:4]
 
 
-@pytest.mark.parametrize("cursor", ["%%%", "bm90LWpzb24", "eyJvcGVuIjogMX0=", "eyJvcGVuIjogWyJ4Il19"])
+DEEP = base64.urlsafe_b64encode(b'{"open": ' + b"[" * 1400 + b"]" * 1400 + b"}").decode()
+
+
+@pytest.mark.parametrize("cursor", ["%%%", "bm90LWpzb24", "eyJvcGVuIjogMX0=", "eyJvcGVuIjogWyJ4Il19", DEEP])
 def test_a_cursor_this_api_did_not_give_is_a_validation_error(cursor: str) -> None:
     with pytest.raises(ValidationException):
         page_of(board(3, 0, 0), cursor, 2)
