@@ -33,3 +33,7 @@ class IdempotencyKeyReused(EventStoreError):
     def __init__(self, key: str) -> None:
         super().__init__(f"idempotency key {key!r} was already used for a different request")
         self.key = key
+
+
+class SchemaNotCurrent(EventStoreError):
+    """The database's schema is behind this code and the connected role may not migrate it."""

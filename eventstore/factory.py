@@ -12,15 +12,18 @@ from .store import Clock, utc_now
 
 
 def open_store(
-    url: str | Path, *, codec: EventCodec = EVENTS, clock: Clock = utc_now, create: bool = True
+    url: str | Path, *, codec: EventCodec = EVENTS, clock: Clock = utc_now, create: bool = True, durable: bool = True
 ) -> PostgresEventStore | SqliteEventStore:
-    """`postgresql://…` gives the production adapter; `sqlite:///…` or a file path the embedded one."""
+    """`postgresql://…` gives the production adapter; `sqlite:///…` or a file path the embedded one.
+
+    `durable=False` is for bulk loads that are redone if interrupted (the seed): commits stop waiting for disk.
+    """
     text = str(url)
     store: PostgresEventStore | SqliteEventStore
     if text.startswith(("postgresql", "postgres://")):
-        store = PostgresEventStore.from_url(text, codec=codec, clock=clock)
+        store = PostgresEventStore.from_url(text, codec=codec, clock=clock, durable=durable)
     elif text.startswith("sqlite") or "://" not in text:
-        store = SqliteEventStore.from_url(text, codec=codec, clock=clock)
+        store = SqliteEventStore.from_url(text, codec=codec, clock=clock, durable=durable)
     else:
         raise ValueError(f"unsupported database URL {text.split('://')[0]!r}: use postgresql:// or sqlite:///")
     if create:

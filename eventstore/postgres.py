@@ -17,9 +17,9 @@ from domain.codec import EVENTS, EventCodec
 
 from .canonical import GENESIS_HASH, seal_hash
 from .envelope import AppendResult, NewEvent, RecordedEvent
-from .errors import IdempotencyKeyReused, WrongExpectedVersion
+from .errors import IdempotencyKeyReused, SchemaNotCurrent, WrongExpectedVersion
 from .postgres_append import StreamHeads, append_parameters, append_sql
-from .postgres_schema import CURRENT_VERSION, SCHEMA_LOCK_ID, SCHEMA_VERSION, SEAL_LOCK_ID, statements
+from .postgres_schema import SCHEMA_VERSION, SEAL_LOCK_ID, install, installed_version
 from .store import Clock, EventPage, PreparedAppend, Seal, prepare_append, upcast, utc_now
 from .validation import check_stream_id
 
@@ -47,12 +47,16 @@ SELECT also_unit_id, max(position) FROM event_log
 """
 
 
-def postgres_pool(url: str, *, size: int = 10, min_size: int = 1) -> ConnectionPool:
+OPTIONS = "-c plan_cache_mode=force_generic_plan"
+
+
+def postgres_pool(url: str, *, size: int = 10, min_size: int = 1, durable: bool = True) -> ConnectionPool:
     """Autocommit connections: each store call is its own short transaction.
 
     psycopg's own pool, not SQLAlchemy's: the log's hot path is one statement, and the lighter checkout was
     measured at a tenth of an append. Generic plans: the append's plan never depends on its values, and
-    re-planning it at every bind cost more than executing it (0.1 ms of 0.15 ms server time).
+    re-planning it at every bind cost more than executing it (0.1 ms of 0.15 ms server time). Not `durable`
+    (a bulk load redone from scratch if interrupted): commits do not wait for the WAL flush.
     """
     if url.startswith("postgresql+psycopg://"):
         url = "postgresql://" + url.split("://", 1)[1]
@@ -61,7 +65,7 @@ def postgres_pool(url: str, *, size: int = 10, min_size: int = 1) -> ConnectionP
         min_size=min(min_size, size),
         max_size=size,
         max_lifetime=3600,
-        kwargs={"autocommit": True, "options": "-c plan_cache_mode=force_generic_plan"},
+        kwargs={"autocommit": True, "options": OPTIONS if durable else OPTIONS + " -c synchronous_commit=off"},
         name="partyledger-log",
         open=True,
     )
@@ -77,8 +81,8 @@ class PostgresEventStore:
         self._heads = StreamHeads()
 
     @classmethod
-    def from_url(cls, url: str, *, pool_size: int = 10, **kwargs: Any) -> PostgresEventStore:
-        return cls(postgres_pool(url, size=pool_size), **kwargs)
+    def from_url(cls, url: str, *, pool_size: int = 10, durable: bool = True, **kwargs: Any) -> PostgresEventStore:
+        return cls(postgres_pool(url, size=pool_size, durable=durable), **kwargs)
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
@@ -94,23 +98,20 @@ class PostgresEventStore:
         """Create tables, triggers and functions once; safe to run concurrently and repeatedly.
 
         A log already at `SCHEMA_VERSION` gets no DDL at all: replacing a trigger takes a lock on `event_log`
-        that deadlocked with live appends when a worker started while the API was writing.
+        that deadlocked with live appends when a worker started while the API was writing. In production the
+        application's role may not run DDL; the migration (`partyledger migrate`, as the owner) does.
         """
-        if self._schema_version() >= SCHEMA_VERSION:
-            return
-        with self._connection() as connection, connection.transaction():
-            connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_ID,))
-            for statement in statements():
-                connection.execute(statement.encode())
-            connection.execute("INSERT INTO log_schema_version VALUES (%s)", (SCHEMA_VERSION,))
-
-    def _schema_version(self) -> int:
         with self._connection() as connection:
-            exists = connection.execute("SELECT to_regclass('log_schema_version') IS NOT NULL").fetchone()
-            if not exists or not exists[0]:
-                return 0
-            row = connection.execute(CURRENT_VERSION).fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+            if installed_version(connection) >= SCHEMA_VERSION:
+                return
+        try:
+            with self._connection() as connection, connection.transaction():
+                install(connection)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise SchemaNotCurrent(
+                f"the log's schema is older than version {SCHEMA_VERSION} and this role may not change it: "
+                "run `partyledger migrate` as the database owner"
+            ) from exc
 
     def append(
         self,

@@ -13,6 +13,12 @@ positions continue above the restored ones.
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any, Final
+
+import psycopg
+from psycopg import sql
+
 POSITIONS_PER_TRANSACTION = 1024
 """Positions are `(transaction id + offset) × 1024 + n`: ordered like transaction ids, room for a batch."""
 
@@ -96,10 +102,16 @@ $$;
 """
 
 SCHEMA_LOCK_ID = 7_203_411_002
-"""Serialises concurrent schema creation (several workers starting at once)."""
+"""Serialises concurrent schema creation (several workers starting at once, or a worker and a migration)."""
 
-SCHEMA_VERSION = 1
-"""Bump with every change to the statements below; processes skip all DDL when the log is at this version."""
+STEPS: Final[dict[int, tuple[str, ...]]] = {
+    1: (TABLES, APPEND_ONLY, *TRIGGERS, POSITION_OFFSET, HORIZON),
+}
+"""The log's DDL by schema version. A released step is never edited (its Alembic revision pins its digest);
+a change is a new step, which `create_schema` and a new revision both apply."""
+
+SCHEMA_VERSION: Final = max(STEPS)
+"""Processes skip all DDL when the log is at this version."""
 
 VERSION_TABLE = """
 CREATE TABLE IF NOT EXISTS log_schema_version (version integer NOT NULL);
@@ -107,6 +119,61 @@ CREATE TABLE IF NOT EXISTS log_schema_version (version integer NOT NULL);
 
 CURRENT_VERSION = "SELECT max(version) FROM log_schema_version"
 
+CONTINUE_POSITIONS = f"""
+UPDATE log_position_offset
+   SET xid_offset = greatest(xid_offset, (SELECT coalesce(max(position), 0) FROM event_log)
+                                         / {POSITIONS_PER_TRANSACTION} + 1
+                                         - pg_snapshot_xmin(pg_current_snapshot())::text::bigint)
+RETURNING xid_offset
+"""
+"""After restoring a log into a fresh cluster (transaction ids start low again): new positions and the horizon
+continue above the restored ones. Harmless elsewhere: the offset never goes down. Run as the owner."""
 
-def statements() -> list[str]:
-    return [TABLES, APPEND_ONLY, *TRIGGERS, POSITION_OFFSET, HORIZON, VERSION_TABLE]
+APP_PRIVILEGES: Final = {
+    "event_log": "SELECT, INSERT",
+    "idempotency_keys": "SELECT, INSERT",
+    "log_seals": "SELECT, INSERT",
+    "log_position_offset": "SELECT",
+    "log_schema_version": "SELECT",
+}
+"""What the application's role may do: read and append, never UPDATE, DELETE or TRUNCATE (I1, twice over)."""
+
+
+def step_digest(version: int) -> str:
+    """The fingerprint a revision pins, so an edited released step fails the migration instead of drifting."""
+    return hashlib.sha256("\n".join(STEPS[version]).encode()).hexdigest()
+
+
+def installed_version(connection: psycopg.Connection[Any]) -> int:
+    exists = connection.execute("SELECT to_regclass('log_schema_version') IS NOT NULL").fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = connection.execute(CURRENT_VERSION).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def install(connection: psycopg.Connection[Any], up_to: int = SCHEMA_VERSION) -> list[int]:
+    """Apply the steps the log lacks up to `up_to`, in the caller's transaction; returns the versions applied.
+
+    The one code path for the log's DDL: `create_schema` (tests, the embedded default, `partyledger init`)
+    and the Alembic revisions both call it, so a migrated database and a created one are the same schema.
+    """
+    connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_ID,))
+    current = installed_version(connection)
+    applied = list(range(current + 1, up_to + 1))
+    if applied:
+        connection.execute(VERSION_TABLE.encode())
+    for version in applied:
+        for statement in STEPS[version]:
+            connection.execute(statement.encode())
+        connection.execute("INSERT INTO log_schema_version VALUES (%s)", (version,))
+    return applied
+
+
+def grant_app_role(connection: psycopg.Connection[Any], role: str) -> None:
+    """Give the application's role exactly `APP_PRIVILEGES` on the log's tables (run as their owner)."""
+    for table, privileges in APP_PRIVILEGES.items():
+        connection.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(sql.Identifier(table), sql.Identifier(role)))
+        connection.execute(
+            sql.SQL("GRANT " + privileges + " ON {} TO {}").format(sql.Identifier(table), sql.Identifier(role))
+        )

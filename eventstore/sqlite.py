@@ -27,8 +27,12 @@ COLUMNS = (
 )
 
 
-def sqlite_engine(url_or_path: str | Path) -> sa.Engine:
-    """An engine whose connections are in autocommit so that we can say `BEGIN IMMEDIATE` ourselves."""
+def sqlite_engine(url_or_path: str | Path, *, durable: bool = True) -> sa.Engine:
+    """An engine whose connections are in autocommit so that we can say `BEGIN IMMEDIATE` ourselves.
+
+    Not `durable` (a bulk load that is redone from scratch if interrupted, like the seed): commits skip the
+    fsync (WAL with synchronous=NORMAL, which syncs at each checkpoint, the last one at close).
+    """
     url = str(url_or_path)
     if not url.startswith("sqlite"):
         url = f"sqlite:///{Path(url).resolve()}"
@@ -38,7 +42,7 @@ def sqlite_engine(url_or_path: str | Path) -> sa.Engine:
     def _configure(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
-        dbapi_connection.execute("PRAGMA synchronous=FULL")
+        dbapi_connection.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
         dbapi_connection.execute("PRAGMA busy_timeout=30000")
 
     return engine
@@ -53,8 +57,8 @@ class SqliteEventStore:
         self._clock = clock
 
     @classmethod
-    def from_url(cls, url: str | Path, **kwargs: Any) -> SqliteEventStore:
-        return cls(sqlite_engine(url), **kwargs)
+    def from_url(cls, url: str | Path, *, durable: bool = True, **kwargs: Any) -> SqliteEventStore:
+        return cls(sqlite_engine(url, durable=durable), **kwargs)
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .canonical import GENESIS_HASH, content_digest
 from .envelope import RecordedEvent
@@ -45,6 +46,16 @@ class VerifyReport:
         return f"log broken at position {self.problem.position} ({self.problem.kind}): {self.problem.message}"
 
 
+class Hashed(Protocol):
+    """What a seal binds of each event: its position and its hash."""
+
+    @property
+    def position(self) -> int: ...
+
+    @property
+    def hash(self) -> bytes: ...
+
+
 @dataclass(slots=True)
 class _SealCursor:
     """Recomputes the seal that is currently open while rows stream past."""
@@ -55,7 +66,7 @@ class _SealCursor:
     count: int = 0
     checked: int = field(default=0)
 
-    def feed(self, event: RecordedEvent) -> Problem | None:
+    def feed(self, event: Hashed) -> Problem | None:
         if not self.pending:
             return None
         seal = self.pending[0]
@@ -112,6 +123,30 @@ def verify_events(events: Iterable[RecordedEvent], seals: list[Seal]) -> VerifyR
     if report.problem is None:
         report.problem = cursor.unfinished(report.head_position)
     return report
+
+
+def verify_seals(hashes: Iterable[Hashed], seals: list[Seal]) -> VerifyReport:
+    """Only the seals, over (position, hash) of every event: what a scoped verify adds to its own chains."""
+    report = VerifyReport()
+    cursor = _SealCursor(pending=_chained(seals, report))
+    if report.problem:
+        return report
+    for event in hashes:
+        problem = cursor.feed(event)
+        if problem:
+            report.problem = problem
+            break
+        report.head_position = event.position
+        report.events_checked += 1
+    report.seals_checked = cursor.checked
+    if report.problem is None:
+        report.problem = cursor.unfinished(report.head_position)
+    return report
+
+
+def check_row(event: RecordedEvent, previous_version: int, previous_hash: bytes) -> Problem | None:
+    """One event against the one before it in its stream (version and hash): its chain status."""
+    return _check_row(event, {event.stream_id: (previous_version, previous_hash)})
 
 
 def verify_store(store: EventStore) -> VerifyReport:

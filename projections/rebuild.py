@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import sqlalchemy as sa
+
+from eventstore.canonical import canonical_json
 
 from .base import Projection
 from .checkpoints import lock_checkpoints
 from .runner import Runner
 from .schema import projection_checkpoints as cp
 from .schema import projection_rows as pr
-from .storage import digest, drop_version
+from .storage import digest, drop_version, load_rows
 
 SCRATCH = 1_000_000
 """Scratch versions are `SCRATCH + version`: never a live version, so a rebuild never disturbs queries."""
+
+
+@dataclass(frozen=True)
+class RowDifference:
+    """The first row key (in key order) where live and rebuilt rows disagree; None on a side that lacks it."""
+
+    row_key: str
+    live: Any
+    rebuilt: Any
 
 
 @dataclass(frozen=True)
@@ -25,6 +37,7 @@ class Comparison:
     position: int
     live_digest: str
     rebuilt_digest: str
+    first_difference: RowDifference | None = None
 
     @property
     def equal(self) -> bool:
@@ -65,9 +78,21 @@ def compare(runner: Runner, projection: Projection, unit_id: str) -> Comparison:
                     digest(connection, projection.name, projection.version, unit_id),
                     digest(connection, projection.name, SCRATCH + projection.version, unit_id),
                 )
+                if not result.equal:
+                    result = replace(result, first_difference=_first_difference(connection, projection, unit_id))
                 _drop_scratch(connection, projection, unit_id)
                 return result
     raise RuntimeError(f"unit {unit_id} kept moving; compare again when appends pause")
+
+
+def _first_difference(connection: sa.Connection, projection: Projection, unit_id: str) -> RowDifference | None:
+    live = load_rows(connection, projection.name, projection.version, unit_id)
+    rebuilt = load_rows(connection, projection.name, SCRATCH + projection.version, unit_id)
+    keys = sorted({key for key, _ in live.items()} | {key for key, _ in rebuilt.items()})
+    for key in keys:
+        if canonical_json(live.get(key)) != canonical_json(rebuilt.get(key)):
+            return RowDifference(key, live.get(key), rebuilt.get(key))
+    return None
 
 
 def _only(runner: Runner, projection: Projection) -> Runner:

@@ -43,5 +43,17 @@ projection_versions = sa.Table(
 )
 
 
-def create_projection_tables(engine: sa.Engine) -> None:
-    metadata.create_all(engine, checkfirst=True)
+def create_projection_tables(bind: sa.Engine | sa.Connection) -> None:
+    """The one definition of the read-model tables: processes, tests and the Alembic revision all call it."""
+    metadata.create_all(bind, checkfirst=True)
+
+
+APP_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
+"""Read models are disposable and rewritten in place, unlike the log: the application's role may change rows."""
+
+
+def grant_app_role(connection: sa.Connection, role: str) -> None:
+    """Give the application's role `APP_PRIVILEGES` on every read-model table (run as their owner)."""
+    quote = connection.dialect.identifier_preparer.quote
+    for table in metadata.sorted_tables:
+        connection.exec_driver_sql(f"GRANT {APP_PRIVILEGES} ON {quote(table.name)} TO {quote(role)}")

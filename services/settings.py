@@ -1,26 +1,32 @@
 """Every setting in one place, read from the environment and checked once at start.
 
-Each bad value gets its own clear message naming the variable; `deploy/.env.example` lists them all.
+Every bad value is reported at once, one line each naming its variable; `deploy/.env.example` lists them
+all (a test holds the two together).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 DEVELOPMENT_SIGNING_KEY = "partyledger-development-signing-key-not-for-production"
 """Signs the embedded default's demo tokens; production refuses to start with it."""
 
 DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://", "postgresql+psycopg://")
 BROKER_SCHEMES = ("redis://", "rediss://", "sqla+sqlite:///", "memory://")
+ENVIRONMENTS = ("development", "production")
+ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+SECRET_MINIMUM = 32
+PLACEHOLDER = "change-me"
+"""How deploy/.env.example marks a value the operator must replace; production refuses to start with one."""
 
 
 class SettingsError(ValueError):
-    """A setting has a value the platform cannot run with; the message names the variable."""
+    """Settings the platform cannot run with; one line per bad value, each naming its variable."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,10 @@ class Settings:
     signing_key: str = DEVELOPMENT_SIGNING_KEY
     environment: str = "development"
     token_hours: float = 12.0
+    rate_limit_per_minute: int = 0
+    max_body_bytes: int = 256 * 1024
+    app_role: str = "partyledger_app"
+    app_password: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -42,72 +52,126 @@ class Settings:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
-        data_dir = Path(env.get("PARTYLEDGER_DATA_DIR") or "data").expanduser().resolve()
-        database_url = env.get("PARTYLEDGER_DATABASE_URL") or f"sqlite:///{data_dir / 'ledger.sqlite3'}"
-        _require_scheme("PARTYLEDGER_DATABASE_URL", database_url, DATABASE_SCHEMES)
-        broker_url = env.get("PARTYLEDGER_BROKER_URL") or _default_broker(database_url, data_dir)
-        _require_scheme("PARTYLEDGER_BROKER_URL", broker_url, BROKER_SCHEMES)
-        return cls(
+        read = _Reader(os.environ if environ is None else environ)
+        data_dir = read.directory("PARTYLEDGER_DATA_DIR", "data")
+        database_url = read.url(
+            "PARTYLEDGER_DATABASE_URL", f"sqlite:///{data_dir / 'ledger.sqlite3'}", DATABASE_SCHEMES
+        )
+        broker_default = f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}" if database_url.startswith("sqlite") else ""
+        environment = read.choice("PARTYLEDGER_ENVIRONMENT", "development", ENVIRONMENTS)
+        settings = cls(
             data_dir=data_dir,
             database_url=database_url,
-            broker_url=broker_url,
-            queue=_name("PARTYLEDGER_QUEUE", env.get("PARTYLEDGER_QUEUE") or "projections"),
-            sweep_seconds=_seconds("PARTYLEDGER_SWEEP_SECONDS", env.get("PARTYLEDGER_SWEEP_SECONDS"), 30.0),
-            seal_seconds=_seconds("PARTYLEDGER_SEAL_SECONDS", env.get("PARTYLEDGER_SEAL_SECONDS"), 300.0),
-            projection_batch=_count("PARTYLEDGER_PROJECTION_BATCH", env.get("PARTYLEDGER_PROJECTION_BATCH"), 1000),
-            **_security(env),
+            broker_url=read.url("PARTYLEDGER_BROKER_URL", broker_default, BROKER_SCHEMES),
+            queue=read.name("PARTYLEDGER_QUEUE", "projections"),
+            sweep_seconds=read.seconds("PARTYLEDGER_SWEEP_SECONDS", 30.0),
+            seal_seconds=read.seconds("PARTYLEDGER_SEAL_SECONDS", 300.0),
+            projection_batch=read.count("PARTYLEDGER_PROJECTION_BATCH", 1000),
+            signing_key=read.secret("PARTYLEDGER_SIGNING_KEY", DEVELOPMENT_SIGNING_KEY, environment),
+            environment=environment,
+            token_hours=read.seconds("PARTYLEDGER_TOKEN_HOURS", 12.0),
+            app_role=read.role("PARTYLEDGER_APP_ROLE", "partyledger_app"),
+            app_password=read.password("PARTYLEDGER_APP_PASSWORD", environment),
+            # Production limits each caller (600 requests a minute) by default; the embedded demo, one user on
+            # localhost, does not unless asked. 0 turns the rate limit off.
+            rate_limit_per_minute=read.whole(
+                "PARTYLEDGER_RATE_LIMIT_PER_MINUTE", 600 if environment == "production" else 0, (0, 1_000_000)
+            ),
+            max_body_bytes=read.whole("PARTYLEDGER_MAX_BODY_BYTES", 256 * 1024, (1024, 64 << 20)),
         )
+        if read.problems:
+            raise SettingsError("\n".join(read.problems))
+        return settings
 
 
-def _security(env: Mapping[str, str]) -> dict[str, Any]:
-    """Production must bring its own signing key: a token signed with the public development key proves nothing."""
-    environment = env.get("PARTYLEDGER_ENVIRONMENT") or "development"
-    if environment not in {"development", "production"}:
-        raise SettingsError(f"PARTYLEDGER_ENVIRONMENT must be development or production; got {environment!r}")
-    key = env.get("PARTYLEDGER_SIGNING_KEY") or DEVELOPMENT_SIGNING_KEY
-    if environment == "production" and (key == DEVELOPMENT_SIGNING_KEY or len(key) < 32):
-        raise SettingsError("PARTYLEDGER_SIGNING_KEY must be set to a secret of at least 32 characters in production")
-    hours = _seconds("PARTYLEDGER_TOKEN_HOURS", env.get("PARTYLEDGER_TOKEN_HOURS"), 12.0)
-    return {"signing_key": key, "environment": environment, "token_hours": hours}
+class _Reader:
+    """Reads one variable at a time, noting every problem instead of stopping at the first."""
 
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[str] = []
 
-def _default_broker(database_url: str, data_dir: Path) -> str:
-    """The embedded default needs no server: kombu's SQLAlchemy transport on a SQLite file."""
-    if database_url.startswith("sqlite"):
-        return f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"
-    raise SettingsError("PARTYLEDGER_BROKER_URL must be set (redis://host:6379/0) when the log is on PostgreSQL")
+    def _raw(self, name: str, default: str) -> str:
+        return self.env.get(name) or default
 
+    def directory(self, name: str, default: str) -> Path:
+        path = Path(self._raw(name, default)).expanduser().resolve()
+        if path.exists() and not path.is_dir():
+            self.problems.append(f"{name} must be a folder; {path} is a file")
+        return path
 
-def _require_scheme(name: str, value: str, schemes: tuple[str, ...]) -> None:
-    if not value.startswith(schemes):
-        raise SettingsError(f"{name} must start with one of {', '.join(schemes)}; got {value.split('://')[0]!r}")
+    def url(self, name: str, default: str, schemes: tuple[str, ...]) -> str:
+        value = self._raw(name, default)
+        if not value:
+            self.problems.append(f"{name} must be set (redis://host:6379/0) when the log is on PostgreSQL")
+        elif not value.startswith(schemes):
+            self.problems.append(f"{name} must start with one of {', '.join(schemes)}; got {value.split('://')[0]!r}")
+        return value
 
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        value = self._raw(name, default)
+        if value not in choices:
+            self.problems.append(f"{name} must be {' or '.join(choices)}; got {value!r}")
+        return value
 
-def _name(name: str, value: str) -> str:
-    if not value.replace("-", "").replace("_", "").replace(".", "").isalnum():
-        raise SettingsError(f"{name} must be letters, digits, '-', '_' or '.'; got {value!r}")
-    return value
+    def name(self, name: str, default: str) -> str:
+        value = self._raw(name, default)
+        if not value.replace("-", "").replace("_", "").replace(".", "").isalnum():
+            self.problems.append(f"{name} must be letters, digits, '-', '_' or '.'; got {value!r}")
+        return value
 
+    def role(self, name: str, default: str) -> str:
+        value = self._raw(name, default)
+        if not ROLE_NAME.fullmatch(value):
+            self.problems.append(f"{name} must be a PostgreSQL role name (a-z, 0-9, _; ≤ 63); got {value!r}")
+        return value
 
-def _seconds(name: str, value: str | None, default: float) -> float:
-    if value is None or value == "":
-        return default
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number of seconds; got {value!r}") from None
-    if not 0.1 <= seconds <= 86_400:
-        raise SettingsError(f"{name} must be between 0.1 and 86400 seconds; got {value}")
-    return seconds
+    def seconds(self, name: str, default: float) -> float:
+        value = self.env.get(name) or ""
+        if not value:
+            return default
+        try:
+            seconds = float(value)
+        except ValueError:
+            self.problems.append(f"{name} must be a number; got {value!r}")
+            return default
+        if not 0.1 <= seconds <= 86_400:
+            self.problems.append(f"{name} must be between 0.1 and 86400; got {value}")
+        return seconds
 
+    def count(self, name: str, default: int) -> int:
+        value = self.env.get(name) or ""
+        if not value:
+            return default
+        if not value.isdigit() or not 1 <= int(value) <= 100_000:
+            self.problems.append(f"{name} must be a whole number from 1 to 100000; got {value!r}")
+            return default
+        return int(value)
 
-def _count(name: str, value: str | None, default: int) -> int:
-    if value is None or value == "":
-        return default
-    if not value.isdigit() or not 1 <= int(value) <= 100_000:
-        raise SettingsError(f"{name} must be a whole number from 1 to 100000; got {value!r}")
-    return int(value)
+    def whole(self, name: str, default: int, bounds: tuple[int, int]) -> int:
+        value = self.env.get(name) or ""
+        if not value:
+            return default
+        if not value.isdigit() or not bounds[0] <= int(value) <= bounds[1]:
+            self.problems.append(f"{name} must be a whole number from {bounds[0]} to {bounds[1]}; got {value!r}")
+            return default
+        return int(value)
+
+    def secret(self, name: str, default: str, environment: str) -> str:
+        """Production must bring its own signing key: a token signed with the public development key proves
+        nothing."""
+        key = self._raw(name, default)
+        weak = key == DEVELOPMENT_SIGNING_KEY or len(key) < SECRET_MINIMUM or key.startswith(PLACEHOLDER)
+        if environment == "production" and weak:
+            self.problems.append(f"{name} must be a secret of at least {SECRET_MINIMUM} characters in production")
+        return key
+
+    def password(self, name: str, environment: str) -> str:
+        """Optional (only `partyledger migrate` reads it, to let the app role log in); never weak in production."""
+        value = self.env.get(name) or ""
+        if value and environment == "production" and (len(value) < 16 or value.startswith(PLACEHOLDER)):
+            self.problems.append(f"{name} must be a secret of at least 16 characters in production, not {PLACEHOLDER}…")
+        return value
 
 
 @lru_cache(maxsize=1)

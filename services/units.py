@@ -17,6 +17,7 @@ from domain.rules.registry import rules_in_force
 from domain.units import events as unit_events  # noqa: F401  # registers the unit event types
 from domain.units.aggregate import decide
 from domain.units.commands import UnitCommand
+from domain.units.refusals import clean_reference
 from domain.units.tree import UnitTree
 from eventstore import AppendResult, EventMetadata, EventStore, NewEvent, WrongExpectedVersion
 
@@ -59,6 +60,7 @@ def handle_unit_command(
     document_ref: str | None = None,
     expected_version: int | None = None,
     correlation_id: str | None = None,
+    known_tree: tuple[UnitTree, int] | None = None,
 ) -> AppendResult | None:
     """Decide a unit command against the tree as the log has it; None when it changes nothing.
 
@@ -67,8 +69,11 @@ def handle_unit_command(
     store answers with the first result (I3), while a stale new request is refused as a conflict — also when
     the old tree would refuse it or find nothing to change, as the current one may not.
     `correlation_id` ties the events to the caller's request or run (a fresh one when not given).
+    `known_tree` is a caller's tree at a version it already holds (the seed follows the stream itself): no
+    replay of the whole stream per command, and the store still refuses the append if that version is stale.
     """
-    tree, version = load_tree(store, expected_version)
+    document_ref = clean_reference(document_ref) if document_ref and document_ref.strip() else None
+    tree, version = known_tree if known_tree is not None else load_tree(store, expected_version)
     if expected_version is not None and version != expected_version:
         raise WrongExpectedVersion(UNIT_TREE_STREAM, expected_version, version)
     try:

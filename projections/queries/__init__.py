@@ -1,7 +1,17 @@
 """Read functions for the API and the dashboard: each reads one kind of row, returns plain dataclasses, and
 says which log position it reflects. Pass the units of the caller's subtree (`subtree_units`)."""
 
-from .dashboard import Dashboard, MemberCounts, StageCount, StageTime, TargetProgress, YearFigures, dashboard
+from .dashboard import (
+    Dashboard,
+    MemberCounts,
+    StageCount,
+    StageTime,
+    TargetProgress,
+    YearFigures,
+    YearProgress,
+    dashboard,
+    yearly_progress,
+)
 from .deadlines import Breach, DeadlineBoard, OpenDeadline, StalePaper, deadlines
 from .files import FileEntry, FilesPage, files
 from .member_roll import MemberEntry, MemberExit, MemberExits, MemberRoll, member_exits, member_roll
@@ -26,6 +36,7 @@ __all__ = [
     "Statistics",
     "TargetProgress",
     "YearFigures",
+    "YearProgress",
     "dashboard",
     "deadlines",
     "files",
@@ -34,4 +45,5 @@ __all__ = [
     "member_roll",
     "statistics",
     "subtree_units",
+    "yearly_progress",
 ]

@@ -122,17 +122,44 @@ def term_years(term: str) -> range:
 
 def dashboard(connection: sa.Connection, units: list[str], year: int, term: str) -> Dashboard:
     chosen = distinct_units(units)
-    years = sorted({year, *term_years(term)})
     version = version_of(connection, "unit_dashboard")
-    keys = ["funnel", "members", "closed", "dropouts", "stage_days", *(f"year:{y}" for y in years)]
-    summed = _summed(keyed_rows(connection, "unit_dashboard", version, chosen, keys))
-    by_year = {y: _figures(y, summed.get(f"year:{y}", {})) for y in years}
     plans_version = version_of(connection, "unit_plans")
-    targets = _targets(connection, plans_version, chosen, term, year, by_year)
     position = min(
         reflected_position(connection, "unit_dashboard", version, chosen),
         reflected_position(connection, "unit_plans", plans_version, chosen),
     )
+    rows = keyed_rows(connection, "unit_dashboard", version, chosen, dashboard_keys(year, term))
+    plans = keyed_rows(connection, "unit_plans", plans_version, chosen, plan_keys(year, term))
+    return dashboard_from_rows(position, chosen, year, term, rows, plans)
+
+
+def dashboard_keys(year: int, term: str) -> list[str]:
+    """The unit_dashboard row keys a dashboard for `year` and `term` reads."""
+    years = sorted({year, *term_years(term)})
+    return ["funnel", "members", "closed", "dropouts", "stage_days", *(f"year:{y}" for y in years)]
+
+
+def plan_keys(year: int, term: str) -> list[str]:
+    """The unit_plans row keys: the term's targets and the year's plans."""
+    return [
+        f"{kind}:{period}:{metric}" for metric in TargetMetric for kind, period in (("target", term), ("plan", year))
+    ]
+
+
+def dashboard_from_rows(
+    position: int,
+    units: list[str],
+    year: int,
+    term: str,
+    rows: dict[str, dict[str, Any]],
+    plans: dict[str, dict[str, Any]],
+) -> Dashboard:
+    """The dashboard from rows however they were obtained: the live tables, or a replay "as of" a date (I9)."""
+    chosen = distinct_units(units)
+    years = sorted({year, *term_years(term)})
+    summed = _summed({unit: rows.get(unit, {}) for unit in chosen})
+    by_year = {y: _figures(y, summed.get(f"year:{y}", {})) for y in years}
+    targets = _targets({unit: plans.get(unit, {}) for unit in chosen}, chosen, term, year, by_year)
     members = summed.get("members", {})
     return Dashboard(
         position=position,
@@ -177,12 +204,8 @@ def _figures(year: int, row: dict[str, Any]) -> YearFigures:
 
 
 def _targets(
-    connection: sa.Connection, version: int, units: list[str], term: str, year: int, by_year: dict[int, YearFigures]
+    rows: dict[str, dict[str, Any]], units: list[str], term: str, year: int, by_year: dict[int, YearFigures]
 ) -> tuple[TargetProgress, ...]:
-    keys = [
-        f"{kind}:{period}:{metric}" for metric in TargetMetric for kind, period in (("target", term), ("plan", year))
-    ]
-    rows = keyed_rows(connection, "unit_plans", version, units, keys)
     progress = []
     for metric in TargetMetric:
         actual = ACTUALS[metric]
@@ -201,3 +224,31 @@ def _own_or_sum(rows: dict[str, dict[str, Any]], units: list[str], key: str, fie
         return int(own[field_name])
     others = [rows[unit][key][field_name] for unit in units[1:] if key in rows[unit]]
     return sum(others) if others else None
+
+
+@dataclass(frozen=True)
+class YearProgress:
+    year: int
+    actual: int
+    plan: int | None
+
+
+def yearly_progress(connection: sa.Connection, units: list[str], term: str) -> dict[str, tuple[YearProgress, ...]]:
+    """Each target metric, year by year over the term: what was done against that year's plan (for a chart;
+    one read for all years instead of one dashboard per year)."""
+    chosen = distinct_units(units)
+    years = term_years(term)
+    version = version_of(connection, "unit_dashboard")
+    summed = _summed(keyed_rows(connection, "unit_dashboard", version, chosen, [f"year:{y}" for y in years]))
+    figures = {y: _figures(y, summed.get(f"year:{y}", {})) for y in years}
+    keys = [f"plan:{y}:{metric}" for y in years for metric in TargetMetric]
+    rows = keyed_rows(connection, "unit_plans", version_of(connection, "unit_plans"), chosen, keys)
+    return {
+        metric.value: tuple(
+            YearProgress(
+                y, getattr(figures[y], ACTUALS[metric]), _own_or_sum(rows, chosen, f"plan:{y}:{metric}", "planned")
+            )
+            for y in years
+        )
+        for metric in TargetMetric
+    }

@@ -12,19 +12,23 @@ from litestar.openapi.spec import Components
 from litestar.response import Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
+from services.denials import create_denial_table
 from services.settings import Settings, get_settings
 
+from .audit import audit_router
 from .context import Ledger
+from .denials import DenialController, record_refusal
+from .limits import rate_limit, too_deep
 from .metrics import PROMETHEUS, MetricsController
+from .outages import outage_handlers
 from .people import people_router
 from .problems import internal_error, problem_details_plugin
 from .read_models import ReadModelController
 from .security import BEARER_SCHEME, principal
 from .unit_changes import UnitChangeController
 from .units import UnitController
+from .web import web_router, web_templates
 from .working_days import CalendarController
-
-MAX_BODY_BYTES = 256 * 1024
 
 
 def _ledger(state: State) -> Ledger:
@@ -57,10 +61,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     def open_ledger(app: Litestar) -> None:
         app.state.ledger = Ledger.open(chosen)
+        create_denial_table(app.state.ledger.engine)
 
     def close_ledger(app: Litestar) -> None:
         app.state.ledger.close()
 
+    limiter, stores = rate_limit(chosen)
     return Litestar(
         route_handlers=[
             health,
@@ -70,18 +76,24 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CalendarController,
             ReadModelController,
             people_router,
+            audit_router,
             MetricsController,
+            DenialController,
+            web_router(chosen),
         ],
         dependencies={
             "principal": Provide(principal, sync_to_thread=False),
             "ledger": Provide(_ledger, sync_to_thread=False),
         },
         plugins=[problem_details_plugin()],
-        middleware=[PROMETHEUS.middleware],
-        exception_handlers={500: internal_error},
+        middleware=[PROMETHEUS.middleware, *limiter],
+        stores=stores,
+        exception_handlers={500: internal_error, RecursionError: too_deep, **outage_handlers()},
+        after_exception=[record_refusal],
         on_startup=[open_ledger],
         on_shutdown=[close_ledger],
-        request_max_body_size=MAX_BODY_BYTES,
+        request_max_body_size=chosen.max_body_bytes,
+        template_config=web_templates(),
         openapi_config=OpenAPIConfig(
             title="Party Ledger",
             version="0.1.0",

@@ -187,18 +187,24 @@ def _read_person(ledger: Ledger, person_id: str) -> list[RecordedEvent]:
     return ledger.store.read_stream(person_id)
 
 
-def _visible(ledger: Ledger, principal: Principal, person_id: str) -> PersonState:
-    state = replay_records(person_id, _read_person(ledger, person_id))
+def visible_records(ledger: Ledger, principal: Principal, person_id: str) -> tuple[PersonState, list[RecordedEvent]]:
+    """The person and the stream it was replayed from, if the person's cell is within the caller's walls."""
+    records = _read_person(ledger, person_id)
+    state = replay_records(person_id, records)
     if state.version == 0 or state.cell_id is None:
         raise not_found()
     require_within(ledger.tree(), principal, state.cell_id)
-    return state
+    return state, records
+
+
+def visible_person(ledger: Ledger, principal: Principal, person_id: str) -> PersonState:
+    return visible_records(ledger, principal, person_id)[0]
 
 
 @get("/people/{person_id:str}", operation_id="getPerson", sync_to_thread=True, responses=READ_PROBLEMS)
 def get_person(person_id: FromPath[str], ledger: Context, principal: Caller) -> PersonRead:
     """The person's stage (with its Vietnamese label), cell and stream version — to send as expected_version."""
-    state = _visible(ledger, principal, person_id)
+    state = visible_person(ledger, principal, person_id)
     m = state.membership
     return PersonRead(
         person_id=state.person_id,
@@ -215,12 +221,16 @@ def get_person(person_id: FromPath[str], ledger: Context, principal: Caller) -> 
 @get("/people/{person_id:str}/next-steps", operation_id="listNextSteps", sync_to_thread=True, responses=READ_PROBLEMS)
 def next_steps(person_id: FromPath[str], ledger: Context, principal: Caller) -> list[NextStep]:
     """The steps the person's stage allows and the caller's role takes; the rules may still refuse one."""
-    state = _visible(ledger, principal, person_id)
+    state = visible_person(ledger, principal, person_id)
     return [
         NextStep(s.operation_id, "POST", s.route.replace("{person_id}", person_id), s.command.step_vi)
-        for s in STEPS
-        if state.stage in s.stages and principal.role in s.roles
+        for s in allowed_steps(state, principal)
     ]
+
+
+def allowed_steps(state: PersonState, principal: Principal) -> list[Step]:
+    """The steps the person's stage allows and the caller's role takes (the dashboard offers the same)."""
+    return [s for s in STEPS if state.stage in s.stages and principal.role in s.roles]
 
 
 people_router = Router(

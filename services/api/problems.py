@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_
 from domain.errors import DomainError, InvalidCommand, RuleViolation
 from eventstore import IdempotencyKeyReused, InvalidAppend, WrongExpectedVersion
 
+from .denied import NOT_FOUND_DETAIL
 from .metrics import RULE_REFUSALS
 
 PROBLEM_BASE = "https://partyledger.example/problems/"
@@ -114,7 +115,7 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
 
 def not_found() -> NotFoundException:
     """The one answer for a thing outside the caller's walls and a thing that does not exist (I8)."""
-    return NotFoundException("No such resource in your units")
+    return NotFoundException(NOT_FOUND_DETAIL)
 
 
 def unauthorised(reason: str) -> NotAuthorizedException:

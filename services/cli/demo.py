@@ -42,7 +42,7 @@ def demo_settings(data_dir: str | None) -> Settings:
 
 def seed_if_empty(settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = open_store(settings.database_url)
+    store = open_store(settings.database_url, durable=False)  # only the seed writes here; redone if cut short
     try:
         if store.head_position() == 0:
             with click.progressbar(length=100, label="Tạo dữ liệu mẫu (generating the demo province)") as bar:
@@ -99,7 +99,8 @@ def stop_worker(worker: subprocess.Popen[bytes]) -> None:
 
 def print_users(settings: Settings, port: int) -> None:
     base = f"http://127.0.0.1:{port}"
-    click.echo(f"\nParty Ledger — {base}   (API: {base}/schema/swagger)\nDemo users (bearer tokens):")
+    click.echo(f"\nParty Ledger — {base}   (API: {base}/schema/swagger)")
+    click.echo(f"Dashboard (Vietnamese; pick a demo user): {base}/web\nDemo users (bearer tokens):")
     for user in DEMO_USERS:
         token = issue_token(user, settings.signing_key, hours=settings.token_hours)
         click.echo(f"  {user.role.label_vi:<26} {user.user_id:<22} {user.unit_id:<20} {token}")

@@ -15,7 +15,10 @@ from eventstore import EventStoreError, open_store, verify_store
 from eventstore.postgres import PostgresEventStore
 from eventstore.sqlite import SqliteEventStore
 from services.api.auth import Principal, Role, issue_token
+from services.cli.audit import check_seal, export_command, import_command
 from services.cli.demo import demo_command
+from services.cli.denials import denials_command
+from services.cli.deploy import migrate_command, settings_command
 from services.cli.projections import projections_group, rebuild_command
 from services.cli.seed import seed_command
 from services.settings import Settings, SettingsError
@@ -52,9 +55,16 @@ def init(database_url: str | None) -> None:
 
 @cli.command()
 @click.option("--database-url", help=URL_HELP)
-def verify(database_url: str | None) -> None:
+@click.option("--seal", "kept", help="Check a seal kept earlier, written HASH@POSITION, instead.")
+def verify(database_url: str | None, kept: str | None) -> None:
     """Recompute every hash, chain and seal; exit 1 and name the first bad position if any."""
     store = _open(_settings(database_url).database_url, create=False)
+    if kept is not None:
+        try:
+            check_seal(store, kept)
+        finally:
+            store.close()
+        return
     try:
         report = verify_store(store)
     except Exception as exc:
@@ -118,3 +128,8 @@ cli.add_command(projections_group)
 cli.add_command(seed_command)
 cli.add_command(demo_command)
 cli.add_command(rebuild_command)
+cli.add_command(export_command)
+cli.add_command(import_command)
+cli.add_command(denials_command)
+cli.add_command(migrate_command)
+cli.add_command(settings_command)

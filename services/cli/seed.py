@@ -42,7 +42,7 @@ def seed_command(scale: Scale, seed: int, database_url: str | None) -> None:
     province: ~100 grassroots units, ~500 cells, ~20,000 members (minutes). The log must be empty.
     """
     try:
-        store = open_store(_database_url(database_url))
+        store = open_store(_database_url(database_url), durable=False)  # an interrupted seed is redone
     except (EventStoreError, ValueError, OSError) as exc:
         raise click.ClickException(f"cannot open the log: {exc}") from exc
     try:

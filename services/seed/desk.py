@@ -118,6 +118,7 @@ class Desk:
             actor=actor,
             document_ref=document_ref,
             correlation_id=self.correlation_id(),
+            known_tree=(self.tree, self.tree_version),
         )
         if result is None:
             return

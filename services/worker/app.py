@@ -11,6 +11,8 @@ from kombu.entity import Queue
 
 from services.settings import Settings, get_settings
 
+from .redis_transport import TRANSPORT
+
 
 def create_app(settings: Settings) -> Celery:
     app = Celery("partyledger", broker=settings.broker_url, include=["services.worker.tasks"])
@@ -30,6 +32,8 @@ def create_app(settings: Settings) -> Celery:
         beat_schedule_filename=str(settings.data_dir / "beat-schedule"),
         timezone="UTC",
     )
+    if settings.broker_url.startswith("redis://"):
+        app.conf.broker_transport = TRANSPORT  # survives Redis going away mid-task (see redis_transport)
     return app
 
 

@@ -34,6 +34,7 @@ COMMITTEE = "GA"
 DECIDERS = "GUA"
 UPPER = "UA"
 ANY_OFFICER = "SGUA"
+AUDIT = "KA"
 
 ROLES_ALLOWED: dict[str, str] = {
     # units and read models
@@ -58,6 +59,7 @@ ROLES_ALLOWED: dict[str, str] = {
     "listDeadlines": READ,
     "listMembers": READ,
     "getStatistics": READ,
+    "listDenials": "A",
     # a person's file: reads
     "getPerson": READ,
     "listNextSteps": READ,
@@ -104,11 +106,25 @@ ROLES_ALLOWED: dict[str, str] = {
     "dismissViolation": ANY_OFFICER,
     "disciplineMember": ANY_OFFICER,
     "appealExpulsion": ANY_OFFICER,
+    # auditors (inspection) read, replay and verify; the administrator sees who read what
+    "getPersonHistory": AUDIT,
+    "getPersonAsOf": AUDIT,
+    "listUnitHistory": AUDIT,
+    "getDashboardAsOf": AUDIT,
+    "getTreeAsOf": AUDIT,
+    "checkReplay": AUDIT,
+    "verifyLog": AUDIT,
+    "listSeals": AUDIT,
+    "checkSeal": AUDIT,
+    "listAuditReads": "A",
 }
 """Every operation except /health, /ready and the two that create a person (their target is the caller's own
 cell: tested in test_person_pipeline_api.py)."""
 
 CREATING = {"nominateCandidate", "enrollMember"}
+UNSCOPED = {"listSeals", "checkSeal", "listAuditReads"}
+"""Operations about the whole log, not a unit (seals bind every event; the read record is the province's):
+the role alone is the wall."""
 PUBLIC = {"health", "ready"}
 
 POSITIONS: dict[str, tuple[str, str]] = {

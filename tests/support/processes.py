@@ -97,10 +97,11 @@ def private_redis(folder: Path) -> Iterator[PrivateRedis]:
 class Worker:
     """`celery worker` as its own process group, so SIGKILL takes its pool children with it."""
 
-    def __init__(self, env: Mapping[str, str], log: Path, concurrency: int = 2) -> None:
+    def __init__(self, env: Mapping[str, str], log: Path, concurrency: int = 2, *, beat: bool = False) -> None:
         self.env = {**os.environ, **env}
         self.log = log
         self.concurrency = concurrency
+        self.beat = beat  # embed the beat (-B): the sweep then rings for units whose doorbells were lost
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -120,6 +121,7 @@ class Worker:
                     "--without-heartbeat",
                     "-n",
                     f"test-{os.getpid()}-{offset}@%h",
+                    *(["-B"] if self.beat else []),
                 ],
                 env=self.env,
                 stdout=sink,
@@ -153,10 +155,66 @@ class Worker:
 
 
 @contextmanager
-def celery_worker(env: Mapping[str, str], log: Path, concurrency: int = 2) -> Iterator[Worker]:
-    worker = Worker(env, log, concurrency)
+def celery_worker(env: Mapping[str, str], log: Path, concurrency: int = 2, *, beat: bool = False) -> Iterator[Worker]:
+    worker = Worker(env, log, concurrency, beat=beat)
     worker.start()
     try:
         yield worker
     finally:
         worker.stop()
+
+
+class ApiServer:
+    """The API as production runs it: `uvicorn --factory services.api.app:create_app` in its own process."""
+
+    def __init__(self, env: Mapping[str, str], log: Path) -> None:
+        self.env = {**os.environ, **env}
+        self.log = log
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as sink:
+            self.process = subprocess.Popen(
+                [str(BIN / "uvicorn"), "--factory", "services.api.app:create_app", "--host", "127.0.0.1",
+                 "--port", str(self.port), "--log-level", "warning", "--no-access-log"],
+                env=self.env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        wait_for(lambda: self._ready() or self.process is None or self.process.poll() is not None, 60, "the API")
+        if self.process is None or self.process.poll() is not None:
+            raise AssertionError(f"the API exited at start:\n{self.log.read_text()[-3000:]}")
+
+    def _ready(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as connection:
+                connection.sendall(b"GET /ready HTTP/1.0\r\n\r\n")
+                return b" 200 " in connection.recv(64)
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        """SIGTERM: uvicorn stops accepting, finishes what is in flight, and exits."""
+        if self.process is None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@contextmanager
+def api_server(env: Mapping[str, str], log: Path) -> Iterator[ApiServer]:
+    server = ApiServer(env, log)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

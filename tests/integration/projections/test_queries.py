@@ -29,6 +29,7 @@ from projections.queries import (
     member_roll,
     statistics,
     subtree_units,
+    yearly_progress,
 )
 from projections.rebuild import compare
 from projections.registry import PROJECTIONS
@@ -86,6 +87,21 @@ def test_the_bloc_committee_sees_the_same_school_in_its_roll_up(
     assert bloc.members.total == 32 and bloc.figures.sent_up == 1
     admissions = next(t for t in bloc.targets if t.metric == "admissions")
     assert admissions.term_target == 5  # the bloc set none itself: the school's, summed from below
+
+
+def test_the_yearly_progress_chart_agrees_with_each_year_s_dashboard(
+    engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Person]
+) -> None:
+    units = subtree_units(the_tree(), SCHOOL, DECEMBER)
+    with engine.connect() as connection:
+        progress = yearly_progress(connection, units, "2020-2025")
+        boards = {y: dashboard(connection, units, y, "2020-2025") for y in range(2020, 2026)}
+
+    for board in boards.values():
+        for target in board.targets:
+            [year] = [p for p in progress[target.metric] if p.year == board.year]
+            assert (year.actual, year.plan) == (target.year_actual, target.year_plan), (board.year, target.metric)
+    assert sum(p.actual for p in progress["official_recognitions"]) >= 1
 
 
 def test_files_are_paged_in_a_stable_order_and_filtered_by_stage(

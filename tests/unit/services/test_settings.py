@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,70 @@ def test_a_bad_value_is_refused_with_its_variable_named(variable: str, value: st
 def test_postgres_without_a_broker_is_refused() -> None:
     with pytest.raises(SettingsError, match="PARTYLEDGER_BROKER_URL must be set"):
         Settings.from_environment({"PARTYLEDGER_DATABASE_URL": "postgresql://ledger@db/ledger"})
+
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_every_setting_read_is_listed_in_the_env_example() -> None:
+    read = set(re.findall(r'"(PARTYLEDGER_[A-Z_]+)"', (ROOT / "services" / "settings.py").read_text()))
+    listed = {
+        line.split("=", 1)[0]
+        for line in (ROOT / "deploy" / ".env.example").read_text().splitlines()
+        if line.startswith("PARTYLEDGER_")
+    }
+    assert len(read) >= 12
+    assert read == listed
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("PARTYLEDGER_ENVIRONMENT", "staging", "PARTYLEDGER_ENVIRONMENT must be development or production"),
+        ("PARTYLEDGER_TOKEN_HOURS", "forever", "PARTYLEDGER_TOKEN_HOURS must be a number"),
+        ("PARTYLEDGER_TOKEN_HOURS", "100000", "PARTYLEDGER_TOKEN_HOURS must be between"),
+        ("PARTYLEDGER_PROJECTION_BATCH", "1000000", "PARTYLEDGER_PROJECTION_BATCH must be a whole number"),
+        ("PARTYLEDGER_APP_ROLE", "App Role", "PARTYLEDGER_APP_ROLE must be a PostgreSQL role name"),
+        ("PARTYLEDGER_APP_ROLE", "x" * 64, "PARTYLEDGER_APP_ROLE must be a PostgreSQL role name"),
+    ],
+)
+def test_more_bad_values_are_refused(variable: str, value: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_environment({variable: value})
+
+
+def test_a_data_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    with pytest.raises(SettingsError, match="PARTYLEDGER_DATA_DIR must be a folder"):
+        Settings.from_environment({"PARTYLEDGER_DATA_DIR": str(tmp_path / "file")})
+
+
+def test_production_refuses_the_placeholders_of_the_env_example() -> None:
+    example = dict(
+        line.split("=", 1)
+        for line in (ROOT / "deploy" / ".env.example").read_text().splitlines()
+        if line.startswith("PARTYLEDGER_")
+    )
+    example["PARTYLEDGER_DATABASE_URL"] = "postgresql://partyledger_app:x@postgres/partyledger"
+    example["PARTYLEDGER_BROKER_URL"] = "redis://redis:6379/0"
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_environment(example)
+    assert [line.split(" ", 1)[0] for line in str(refused.value).splitlines()] == [
+        "PARTYLEDGER_SIGNING_KEY",
+        "PARTYLEDGER_APP_PASSWORD",
+    ]
+    example |= {"PARTYLEDGER_SIGNING_KEY": "k" * 40, "PARTYLEDGER_APP_PASSWORD": "p" * 20}
+    assert Settings.from_environment(example).app_role == "partyledger_app"
+
+
+def test_every_bad_value_is_reported_at_once_one_line_each() -> None:
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_environment(
+            {"PARTYLEDGER_QUEUE": "a b", "PARTYLEDGER_SWEEP_SECONDS": "-1", "PARTYLEDGER_BROKER_URL": "amqp://x"}
+        )
+    lines = str(refused.value).splitlines()
+    assert [line.split(" ", 1)[0] for line in lines] == [
+        "PARTYLEDGER_BROKER_URL",
+        "PARTYLEDGER_QUEUE",
+        "PARTYLEDGER_SWEEP_SECONDS",
+    ]

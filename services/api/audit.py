@@ -1,0 +1,200 @@
+"""Auditors' reads of people and units: history with each event's hash and chain status, and "as of" a date on
+either clock (I9). Walls as everywhere (I8): outside the caller's subtree is the same 404 as a missing thing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Router, get
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath, FromQuery, QueryParameter
+
+from eventstore import RecordedEvent
+from eventstore.canonical import GENESIS_HASH
+from eventstore.history import HistoryFilter, previous_links, read_history
+from eventstore.verify import check_row
+from projections.queries import subtree_units
+from services.audit.asof import DashboardAsOf, FileAsOf, TreeAsOfAnswer, dashboard_as_of, file_as_of, tree_as_of
+from services.audit.clocks import Clock, Cut, end_of_day, start_of_day
+
+from .audit_log import AuditLogController
+from .audit_support import ClockParam, Cursor, Limit, after_position, bounded, record, require_auditor
+from .people import PERSON_ID, visible_person
+from .problems import not_found
+from .responses import READ_PROBLEMS
+from .security import SECURED
+from .units import Caller, Context
+from .walls import require_within, today
+
+Day = Annotated[date | None, QueryParameter(description="Inclusive (dates in Vietnam for the recorded clock)")]
+
+
+class HistoryEvent(msgspec.Struct, frozen=True):
+    """An event exactly as the log holds it, its hashes, and whether it still fits its stream's chain."""
+
+    position: int
+    stream_id: str
+    stream_version: int
+    unit_id: str
+    also_unit_id: str | None
+    event_type: str
+    schema_version: int
+    data: dict[str, Any]
+    metadata: dict[str, Any]
+    occurred_on: date
+    recorded_at: datetime
+    prev_hash: str
+    hash: str
+    chain: str
+    """ok | changed | removed | inserted (see `partyledger verify`)."""
+
+
+class HistoryPage(msgspec.Struct, frozen=True):
+    events: list[HistoryEvent]
+    next_cursor: str | None
+
+
+def _page(ledger: Any, events: list[RecordedEvent], limit: int) -> HistoryPage:
+    links = previous_links(ledger.store, events)
+    shown = []
+    for event in events:
+        previous = (event.stream_id, event.stream_version - 1)
+        prev_hash = GENESIS_HASH if event.stream_version == 1 else links.get(previous)
+        problem = check_row(event, event.stream_version - 1, prev_hash) if prev_hash is not None else None
+        chain = "removed" if prev_hash is None else (problem.kind if problem else "ok")
+        shown.append(
+            HistoryEvent(
+                event.position,
+                event.stream_id,
+                event.stream_version,
+                event.unit_id,
+                event.also_unit_id,
+                event.event_type,
+                event.schema_version,
+                event.data,
+                event.metadata,
+                event.occurred_on,
+                event.recorded_at,
+                event.prev_hash.hex(),
+                event.hash.hex(),
+                chain,
+            )
+        )
+    following = str(events[-1].position) if len(events) == limit else None
+    return HistoryPage(shown, following)
+
+
+def _person(ledger: Any, principal: Any, person_id: str) -> None:
+    """The person's current cell must be in the caller's subtree (as for getPerson)."""
+    if not PERSON_ID.fullmatch(person_id):
+        raise not_found()
+    visible_person(ledger, principal, person_id)
+
+
+class AuditController(Controller):
+    path = "/audit"
+    tags = ["audit"]  # noqa: RUF012  # Litestar reads it as a class attribute
+
+    @get(
+        "/people/{person_id:str}/history", operation_id="getPersonHistory", sync_to_thread=True, responses=READ_PROBLEMS
+    )
+    def person_history(
+        self, person_id: FromPath[str], ledger: Context, principal: Caller, cursor: Cursor = None, limit: Limit = 100
+    ) -> HistoryPage:
+        """Every event of the person's file with its hash and chain status, in log order."""
+        require_auditor(principal)
+        _person(ledger, principal, person_id)
+        after = after_position(cursor)
+        record(ledger, principal, "getPersonHistory", person_id, cursor=cursor)
+        chosen = HistoryFilter(stream_id=person_id)
+        return _page(ledger, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
+
+    @get("/units/{unit_id:str}/history", operation_id="listUnitHistory", sync_to_thread=True, responses=READ_PROBLEMS)
+    def unit_history(
+        self,
+        unit_id: FromPath[str],
+        ledger: Context,
+        principal: Caller,
+        subtree: FromQuery[bool] = False,
+        event_type: FromQuery[list[str] | None] = None,
+        actor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        occurred_from: Day = None,
+        occurred_to: Day = None,
+        recorded_from: Day = None,
+        recorded_to: Day = None,
+        cursor: Cursor = None,
+        limit: Limit = 100,
+    ) -> HistoryPage:
+        """The unit's events (or its subtree's), filtered by type, actor and dates on either clock."""
+        require_auditor(principal)
+        tree = ledger.tree()
+        require_within(tree, principal, unit_id)
+        after = after_position(cursor)
+        recorded = (bounded(recorded_from, "recorded_from"), bounded(recorded_to, "recorded_to"))
+        chosen = HistoryFilter(
+            units=subtree_units(tree, unit_id, today()) if subtree else [unit_id],
+            event_types=event_type,
+            actor=actor,
+            occurred_from=bounded(occurred_from, "occurred_from"),
+            occurred_to=bounded(occurred_to, "occurred_to"),
+            recorded_from=start_of_day(recorded[0]) if recorded[0] else None,
+            recorded_before=end_of_day(recorded[1]) if recorded[1] else None,
+        )
+        record(ledger, principal, "listUnitHistory", unit_id, subtree=subtree, cursor=cursor, actor=actor)
+        return _page(ledger, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
+
+    @get("/people/{person_id:str}/as-of", operation_id="getPersonAsOf", sync_to_thread=True, responses=READ_PROBLEMS)
+    def person_as_of(
+        self, person_id: FromPath[str], ledger: Context, principal: Caller, on: FromQuery[date], clock: ClockParam
+    ) -> FileAsOf:
+        """The person's file as true on the date, or as the ledger stood on it, and the events that differ."""
+        require_auditor(principal)
+        _person(ledger, principal, person_id)
+        cut = Cut(bounded(on, "on") or on, Clock(clock))
+        record(ledger, principal, "getPersonAsOf", person_id, on=on, clock=clock)
+        answer = file_as_of(ledger.store, person_id, cut)
+        if answer is None:
+            raise not_found()
+        return answer
+
+    @get(
+        "/units/{unit_id:str}/as-of/dashboard",
+        operation_id="getDashboardAsOf",
+        sync_to_thread=True,
+        responses=READ_PROBLEMS,
+    )
+    def dashboard_as_of(
+        self,
+        unit_id: FromPath[str],
+        ledger: Context,
+        principal: Caller,
+        on: FromQuery[date],
+        clock: ClockParam,
+        year: Annotated[int | None, QueryParameter(ge=1900, le=2200)] = None,
+        term: Annotated[str, QueryParameter(pattern=r"^(19|20|21)\d\d-(19|20|21)\d\d$")] = "2020-2025",
+    ) -> DashboardAsOf:
+        """The unit's dashboard replayed from the log as of the date on the chosen clock."""
+        require_auditor(principal)
+        require_within(ledger.tree(), principal, unit_id)
+        cut = Cut(bounded(on, "on") or on, Clock(clock))
+        record(ledger, principal, "getDashboardAsOf", unit_id, on=on, clock=clock)
+        try:
+            return dashboard_as_of(ledger.store, unit_id, cut, year or cut.on.year, term)
+        except ValueError as exc:  # a term whose years run backwards
+            raise ValidationException(str(exc)) from exc
+
+    @get("/units/{unit_id:str}/as-of/tree", operation_id="getTreeAsOf", sync_to_thread=True, responses=READ_PROBLEMS)
+    def tree_as_of(
+        self, unit_id: FromPath[str], ledger: Context, principal: Caller, on: FromQuery[date], clock: ClockParam
+    ) -> TreeAsOfAnswer:
+        """The unit and its subtree as they stood on the date, on the chosen clock."""
+        require_auditor(principal)
+        require_within(ledger.tree(), principal, unit_id)
+        cut = Cut(bounded(on, "on") or on, Clock(clock))
+        return tree_as_of(ledger.store, unit_id, cut)
+
+
+audit_router = Router(path="/", route_handlers=[AuditController, AuditLogController], **SECURED)

@@ -1,0 +1,208 @@
+"""Auditors' checks of the log itself: verify (I7) in their subtree, seals to print and to check later, replay
+verification of read models (I6), and — for the provincial administrator — the record of auditors' reads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath, QueryParameter
+
+from domain.codec import EVENTS
+from eventstore import VerifyReport
+from projections.person_states import PersonStates
+from projections.queries import subtree_units
+from projections.registry import PROJECTIONS
+from projections.runner import Runner
+from services.audit.access import list_reads
+from services.audit.replay_check import check_replay
+from services.audit.verifying import KeptSeal, SealCheck, check_kept_seal, kept_form, verify_scope
+
+from .audit_support import Cursor, Limit, after_position, ensure_access_table, record, require_auditor
+from .auth import Role
+from .responses import READ_PROBLEMS
+from .units import Caller, Context
+from .walls import require_role, require_within, today
+
+UnitParam = Annotated[str | None, QueryParameter(max_length=100, description="Default: the caller's own unit")]
+
+
+class ProblemRead(msgspec.Struct, frozen=True):
+    position: int
+    kind: str
+    message: str
+
+
+class VerifyRead(msgspec.Struct, frozen=True):
+    """The verify report: `ok`, or the first broken position and what is wrong there."""
+
+    unit_id: str
+    ok: bool
+    summary: str
+    events_checked: int
+    streams: int
+    seals_checked: int
+    head_position: int
+    problem: ProblemRead | None
+
+
+class SealRead(msgspec.Struct, frozen=True):
+    """A seal to print and keep outside the system; `kept` is what `partyledger verify --seal` takes."""
+
+    seal_number: int
+    up_to_position: int
+    event_count: int
+    seal_hash: str
+    prev_seal_hash: str
+    sealed_at: datetime
+    kept: str
+    printable: str
+
+
+class DifferenceRead(msgspec.Struct, frozen=True):
+    row_key: str
+    live: object
+    rebuilt: object
+
+
+class ComparisonRead(msgspec.Struct, frozen=True):
+    projection: str
+    unit_id: str
+    position: int
+    live_digest: str
+    rebuilt_digest: str
+    first_difference: DifferenceRead | None
+
+
+class ReplayRead(msgspec.Struct, frozen=True):
+    equal: bool
+    summary: str
+    checked: int
+    units: list[str]
+    differing: list[ComparisonRead]
+
+
+class AccessRead(msgspec.Struct, frozen=True):
+    read_id: int
+    read_at: datetime
+    user_id: str
+    role: str
+    acting_unit: str
+    operation: str
+    subject: str
+    detail: str
+
+
+def _verify_read(unit_id: str, report: VerifyReport) -> VerifyRead:
+    problem = report.problem
+    return VerifyRead(
+        unit_id,
+        report.ok,
+        report.summary(),
+        report.events_checked,
+        report.streams,
+        report.seals_checked,
+        report.head_position,
+        ProblemRead(problem.position, problem.kind, problem.message) if problem else None,
+    )
+
+
+class AuditLogController(Controller):
+    path = "/audit"
+    tags = ["audit"]  # noqa: RUF012  # Litestar reads it as a class attribute
+
+    @get("/verify", operation_id="verifyLog", sync_to_thread=True, responses=READ_PROBLEMS)
+    def verify(self, ledger: Context, principal: Caller, unit_id: UnitParam = None) -> VerifyRead:
+        """Every hash chain with an event in the unit's subtree, and every seal; names the first broken position."""
+        require_auditor(principal)
+        chosen = unit_id or principal.unit_id
+        tree = ledger.tree()
+        require_within(tree, principal, chosen)
+        unit = tree.state_on(chosen, today())
+        whole = unit is not None and unit.parent_id is None
+        scope = None if whole else subtree_units(tree, chosen, today())
+        return _verify_read(chosen, verify_scope(ledger.store, scope))
+
+    @get("/seals", operation_id="listSeals", sync_to_thread=True, responses=READ_PROBLEMS)
+    def seals(
+        self,
+        ledger: Context,
+        principal: Caller,
+        cursor: Cursor = None,
+        limit: Limit = 100,
+    ) -> list[SealRead]:
+        """Seals in order, each printable (hash, position, time) to keep outside the system."""
+        require_auditor(principal)
+        after = after_position(cursor)
+        chosen = [s for s in ledger.store.seals() if s.seal_number > after][:limit]
+        return [
+            SealRead(
+                s.seal_number,
+                s.up_to_position,
+                s.event_count,
+                s.seal_hash.hex(),
+                s.prev_seal_hash.hex(),
+                s.sealed_at,
+                kept_form(s),
+                s.printable(),
+            )
+            for s in chosen
+        ]
+
+    @get("/seals/check", operation_id="checkSeal", sync_to_thread=True, responses=READ_PROBLEMS)
+    def check_seal(
+        self,
+        ledger: Context,
+        principal: Caller,
+        seal: Annotated[str, QueryParameter(pattern=r"^[0-9a-fA-F]{64}@[0-9]{1,19}$", description="HASH@POSITION")],
+    ) -> SealCheck:
+        """Does the log still prove a seal kept earlier (`HASH@POSITION`)? holds=false names what broke."""
+        require_auditor(principal)
+        try:
+            kept = KeptSeal.parse(seal)
+        except ValueError as exc:
+            raise ValidationException(str(exc)) from exc
+        return check_kept_seal(ledger.store, kept)
+
+    @get("/units/{unit_id:str}/replay-check", operation_id="checkReplay", sync_to_thread=True, responses=READ_PROBLEMS)
+    def replay_check(self, unit_id: FromPath[str], ledger: Context, principal: Caller) -> ReplayRead:
+        """Rebuild the subtree's read models beside the live ones from the log; equal, or the first differing row."""
+        require_auditor(principal)
+        tree = ledger.tree()
+        require_within(tree, principal, unit_id)
+        runner = Runner(ledger.engine, ledger.store, EVENTS, PROJECTIONS, enrich=PersonStates(ledger.store, EVENTS))
+        report = check_replay(runner, subtree_units(tree, unit_id, today()))
+        record(ledger, principal, "checkReplay", unit_id)
+        differing = [
+            ComparisonRead(
+                c.projection,
+                c.unit_id,
+                c.position,
+                c.live_digest,
+                c.rebuilt_digest,
+                DifferenceRead(c.first_difference.row_key, c.first_difference.live, c.first_difference.rebuilt)
+                if c.first_difference
+                else None,
+            )
+            for c in report.differing
+        ]
+        return ReplayRead(report.equal, report.summary(), report.checked, list(report.units), differing)
+
+    @get("/reads", operation_id="listAuditReads", sync_to_thread=True, responses=READ_PROBLEMS)
+    def reads(
+        self,
+        ledger: Context,
+        principal: Caller,
+        user_id: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        cursor: Cursor = None,
+        limit: Limit = 100,
+    ) -> list[AccessRead]:
+        """Who read which personal data through the audit endpoints, and when (provincial administrator)."""
+        require_role(principal, Role.PROVINCIAL_ADMIN)
+        ensure_access_table(ledger.engine)
+        found = list_reads(ledger.engine, after=after_position(cursor), limit=limit, user_id=user_id)
+        return [AccessRead(**{f: getattr(r, f) for f in AccessRead.__struct_fields__}) for r in found]

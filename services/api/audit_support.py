@@ -1,0 +1,75 @@
+"""What the audit endpoints share: who may call them, bounded dates, cursors, and recording every read.
+
+Auditors (inspection committees) and the provincial administrator read; nobody writes here. Every other
+role is answered like a missing thing (I8). A read of personal data is recorded before it is answered
+(see services.audit.access); the record is the price of the answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from threading import Lock
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from litestar.exceptions import ValidationException
+from litestar.params import QueryParameter
+
+from services.audit.access import create_access_table, record_read
+from services.audit.clocks import Clock
+
+from .auth import Principal, Role
+from .context import Ledger
+from .walls import require_role
+
+AUDIT_ROLES = (Role.AUDITOR, Role.PROVINCIAL_ADMIN)
+EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
+
+ClockParam = Annotated[Clock, QueryParameter(description="occurred: true on the date; recorded: the ledger on it")]
+Cursor = Annotated[str | None, QueryParameter(pattern=r"^[0-9]{1,19}$", description="next_cursor of the previous page")]
+Limit = Annotated[int, QueryParameter(ge=1, le=500)]
+
+_ready: set[int] = set()
+_ready_lock = Lock()
+
+
+def require_auditor(principal: Principal) -> None:
+    require_role(principal, *AUDIT_ROLES)
+
+
+def bounded(value: date | None, name: str) -> date | None:
+    """Dates the log can hold (1900–2200): anything else is a malformed request, not a server error."""
+    if value is not None and not EARLIEST <= value <= LATEST:
+        raise ValidationException(f"{name} must be a date between 1900-01-01 and 2200-12-31")
+    return value
+
+
+def after_position(cursor: str | None) -> int:
+    """A cursor is the last position of the previous page, as the answer gave it."""
+    if cursor is None:
+        return 0
+    if not cursor.isdigit() or len(cursor) > 19:
+        raise ValidationException("cursor must be the next_cursor of a previous page")
+    return int(cursor)
+
+
+def ensure_access_table(engine: sa.Engine) -> None:
+    with _ready_lock:
+        if id(engine) not in _ready:
+            create_access_table(engine)
+            _ready.add(id(engine))
+
+
+def record(ledger: Ledger, principal: Principal, operation: str, subject: str, **detail: Any) -> None:
+    """Who read what, when: written before the answer leaves (auditing the auditors)."""
+    ensure_access_table(ledger.engine)
+    shown = ", ".join(f"{k}={v}" for k, v in sorted(detail.items()) if v not in (None, "", [], False))
+    record_read(
+        ledger.engine,
+        user_id=principal.user_id,
+        role=str(principal.role),
+        acting_unit=principal.unit_id,
+        operation=operation,
+        subject=subject,
+        detail=shown,
+    )

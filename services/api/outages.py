@@ -1,0 +1,46 @@
+"""A database that dropped the connection or is down answers 503 with Retry-After, never a bare 500.
+
+The outcome of an interrupted command is unknown to the server too; the caller retries with the same
+Idempotency-Key and gets the first result if it was recorded, or a fresh decision if it was not (I3).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import sqlalchemy.exc
+from litestar import Request, Response
+from litestar.types import ExceptionHandlersMap
+from psycopg_pool import PoolTimeout
+
+from .problems import PROBLEM_BASE
+
+RETRY_AFTER_SECONDS = 1
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    PoolTimeout,
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+)
+
+
+def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    request.logger.warning("database unavailable on %s: %s", request.url.path, str(exc).splitlines()[0:1])
+    return Response(
+        {
+            "type": PROBLEM_BASE + "database-unavailable",
+            "title": "The database is unavailable",
+            "status": 503,
+            "detail": "The ledger lost its database connection. Retry with the same Idempotency-Key: a command "
+            "that was recorded answers with its first result, one that was not is decided afresh.",
+        },
+        status_code=503,
+        media_type="application/problem+json",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def outage_handlers() -> ExceptionHandlersMap:
+    return dict.fromkeys(UNAVAILABLE, database_unavailable)

@@ -1,0 +1,85 @@
+"""The Vietnamese web dashboard: server-rendered pages under /web on the API's own app, the API's walls and
+read path, no script and nothing fetched from the internet (DESIGN §8, issue 7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from litestar import Request, Router
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.middleware.base import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from services.settings import Settings
+
+from .audit import audit_page, audit_verify
+from .charts import funnel_svg, plan_svg
+from .common import page
+from .format import FILTERS
+from .people import person, take_step
+from .session import PREFIX, csrf_config, signed_in
+from .signin import home, sign_in, sign_in_page, sign_out
+from .statistics import statistics_page, statistics_workbook
+from .units import unit_dashboard, unit_files, unit_tree
+
+HERE = Path(__file__).parent
+
+
+def _engine(engine: JinjaTemplateEngine) -> None:
+    engine.engine.filters.update(FILTERS)
+    engine.engine.globals.update(prefix=PREFIX, funnel_svg=funnel_svg, plan_svg=plan_svg)
+
+
+def web_templates() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=_engine)
+
+
+def _sign_in_again(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Redirect:
+    return Redirect(f"{PREFIX}/sign-in")
+
+
+def _missing(request: Request[Any, Any, Any], exc: NotFoundException) -> Template:
+    """Outside the walls and nonexistent read the same, as in the API (I8)."""
+    return page("message.html", None, status_code=404, title="Không tìm thấy",
+                message="Không có trang này trong phạm vi đơn vị của bạn.")  # fmt: skip
+
+
+def _forbidden(request: Request[Any, Any, Any], exc: PermissionDeniedException) -> Template:
+    return page("message.html", None, status_code=403, title="Yêu cầu bị từ chối",
+                message="Phiên làm việc của biểu mẫu không hợp lệ; hãy tải lại trang rồi gửi lại.")  # fmt: skip
+
+
+def web_router(settings: Settings) -> Router:
+    """Every page under /web, out of the OpenAPI document; forms guarded by CSRF tokens."""
+    pages = Router(
+        path="/",
+        route_handlers=[
+            unit_tree, unit_dashboard, unit_files, person, take_step, statistics_page, statistics_workbook, audit_page,
+            audit_verify,
+        ],
+        dependencies={"viewer": Provide(signed_in, sync_to_thread=False)},
+    )  # fmt: skip
+    return Router(
+        path=PREFIX,
+        route_handlers=[
+            home,
+            sign_in_page,
+            sign_in,
+            sign_out,
+            pages,
+            create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
+        ],
+        include_in_schema=False,
+        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))],
+        exception_handlers={
+            NotAuthorizedException: _sign_in_again,
+            NotFoundException: _missing,
+            PermissionDeniedException: _forbidden,
+        },
+    )

@@ -1,0 +1,77 @@
+"""What every page shares: the signed-in principal, the walls, breadcrumbs, freshness and one-snapshot reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
+
+from litestar.di import NamedDependency
+from litestar.response import Template
+
+from domain.units.state import Unit
+from domain.units.tree import UnitTree
+from projections import queries
+
+from ..auth import Principal
+from ..context import Ledger
+from ..freshness import age_seconds, answer
+from ..read_models import _read
+from ..walls import require_within, today
+from .pages import Freshness
+
+T = TypeVar("T")
+Viewer = NamedDependency[Principal]
+WAIT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Crumb:
+    unit_id: str
+    name: str
+
+
+def page(template: str, principal: Principal | None, status_code: int = 200, **context: Any) -> Template:
+    return Template(template_name=template, context={"me": principal, **context}, status_code=status_code)
+
+
+def visible_unit(ledger: Ledger, principal: Principal, unit_id: str, on: date | None = None) -> Unit:
+    """The unit if it is in the caller's subtree; otherwise the same 'not found' as a unit that never was."""
+    tree = ledger.tree()
+    require_within(tree, principal, unit_id, on)
+    unit = tree.state_on(unit_id, on or today())
+    assert unit is not None
+    return unit
+
+
+def subtree(ledger: Ledger, principal: Principal, unit_id: str) -> list[str]:
+    visible_unit(ledger, principal, unit_id)
+    return queries.subtree_units(ledger.tree(), unit_id, today())
+
+
+def breadcrumbs(tree: UnitTree, principal: Principal, unit_id: str) -> list[Crumb]:
+    """From the caller's own unit down to this one; nothing above the caller's unit is named."""
+    view = tree.as_of(today())
+    path = list(view.path(unit_id)) if unit_id in view else [unit_id]
+    start = path.index(principal.unit_id) if principal.unit_id in path else len(path) - 1
+    crumbs = []
+    for uid in path[start:]:
+        unit = view.get(uid)
+        crumbs.append(Crumb(uid, unit.name if unit else uid))
+    return crumbs
+
+
+def snapshot(ledger: Ledger, query: Callable[..., T], *args: Any, min_position: int = 0, **kwargs: Any) -> T:
+    """The API's read path: one snapshot per answer, waiting (bounded) for `min_position` after a write."""
+    content: T = answer(ledger, _read(ledger, query, *args, **kwargs), min_position, WAIT_SECONDS).content
+    return content
+
+
+def freshness(ledger: Ledger, position: int) -> Freshness:
+    """The position a page reflects against the log's head, with the times officers read ("5 phút trước")."""
+    head = ledger.store.head_position()
+    latest = ledger.store.read_all(after_position=max(head - 1, 0), limit=1).events
+    now = datetime.now(UTC)
+    behind = now - timedelta(seconds=age_seconds(ledger, position, head)) if position < head else None
+    return Freshness(position, head, latest[0].recorded_at if latest else None, behind)

@@ -1,0 +1,119 @@
+"""What a unit's pages show, each read in ONE snapshot (through `read_models._read`, as the API reads), so
+the position an answer reports is the position its rows reflect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from domain.calendar import WorkingCalendar
+from domain.units.tree import UnitTree
+from projections import queries
+from projections.queries.dashboard import term_years
+from projections.queries.reading import keyed_rows, version_of
+
+from .charts import Bar, YearBar
+
+TERMS = ("2020-2025", "2025-2030")
+
+
+def term_of(year: int) -> str:
+    """The congress term a year is read against: the one it begins or lies in (2025 opens 2025-2030)."""
+    for term in reversed(TERMS):
+        first, last = term_years(term)[0], term_years(term)[-1]
+        if first <= year <= last:
+            return term
+    return TERMS[-1] if year > 2025 else TERMS[0]
+
+
+@dataclass(frozen=True)
+class ChildFigures:
+    unit_id: str
+    name: str
+    code: str
+    in_pipeline: int
+    probationary: int
+    official: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    position: int
+    board: queries.Dashboard
+    years: dict[str, list[YearBar]]
+    deadlines: queries.DeadlineBoard
+    children: tuple[ChildFigures, ...]
+
+    @property
+    def funnel(self) -> list[Bar]:
+        return [Bar(s.stage, s.label_vi, s.count) for s in self.board.funnel]
+
+
+def overview(
+    connection: sa.Connection,
+    tree: UnitTree,
+    units: list[str],
+    year: int,
+    term: str,
+    today: date,
+    calendar: WorkingCalendar,
+) -> Overview:
+    """The dashboard of `units[0]` over its subtree: this year's board, each year of the term against its
+    plan, deadlines by urgency, and a line per child unit."""
+    board = queries.dashboard(connection, units, year, term)
+    years = {
+        metric: [YearBar(p.year, p.actual, p.plan) for p in progress]
+        for metric, progress in queries.yearly_progress(connection, units, term).items()
+    }
+    deadlines = queries.deadlines(connection, units, today, calendar)
+    children = _children(connection, tree, units, today, deadlines)
+    return Overview(min(board.position, deadlines.position), board, years, deadlines, children)
+
+
+def _children(
+    connection: sa.Connection, tree: UnitTree, units: list[str], today: date, board: queries.DeadlineBoard
+) -> tuple[ChildFigures, ...]:
+    """Each child's roll-up from the same rows the board summed (one read, summed per child's subtree)."""
+    view = tree.as_of(today)
+    kids = view.children(units[0])
+    if not kids:
+        return ()
+    rows = keyed_rows(
+        connection, "unit_dashboard", version_of(connection, "unit_dashboard"), units, ["funnel", "members"]
+    )
+    owner = {unit_id: kid for kid in kids for unit_id in queries.subtree_units(tree, kid, today)}
+    sums: dict[str, list[int]] = {kid: [0, 0, 0, 0] for kid in kids}
+    for unit_id, found in rows.items():
+        kid = owner.get(unit_id)
+        if kid is None:
+            continue
+        sums[kid][0] += sum(found.get("funnel", {}).values())
+        sums[kid][1] += found.get("members", {}).get("probationary", 0)
+        sums[kid][2] += found.get("members", {}).get("official", 0)
+    for item in board.open:
+        if item.overdue and item.unit_id in owner:
+            sums[owner[item.unit_id]][3] += 1
+    result = []
+    for kid in kids:
+        unit = view.get(kid)
+        assert unit is not None
+        result.append(ChildFigures(kid, unit.name, unit.code, *sums[kid]))
+    return tuple(result)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How current a page is: the position it reflects, the log's head and when the newest event was
+    recorded; when behind, since when (the first event the page does not reflect yet)."""
+
+    position: int
+    head: int
+    latest_at: datetime | None
+    behind_since: datetime | None
+
+    @property
+    def caught_up(self) -> bool:
+        return self.position >= self.head

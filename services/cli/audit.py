@@ -1,0 +1,79 @@
+"""`partyledger export`, `partyledger import` and the kept-seal check of `partyledger verify --seal`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from eventstore import EventStoreError
+from eventstore.history import AnyStore
+from projections.queries import subtree_units
+from services.audit.clocks import VIETNAM
+from services.audit.transfer import ImportRefused, export_log, import_log
+from services.audit.verifying import KeptSeal, check_kept_seal
+from services.units import load_tree
+
+URL_HELP = "Database URL (postgresql://… or sqlite:///…); default: $PARTYLEDGER_DATABASE_URL or the data folder."
+
+
+def check_seal(store: AnyStore, kept: str) -> None:
+    """Exit 0 when the log still proves the kept seal, 1 (with the reason) when it does not."""
+    try:
+        parsed = KeptSeal.parse(kept)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    result = check_kept_seal(store, parsed)
+    if not result.holds:
+        click.echo(f"seal {result.kept} does not hold: {result.reason}", err=True)
+        sys.exit(1)
+    click.echo(f"seal {result.seal_number} ({result.kept}) holds: {result.reason}")
+
+
+@click.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--unit", "unit_id", help="Only the streams touching this unit's subtree (no seals).")
+@click.option("--database-url", help=URL_HELP)
+def export_command(file: Path, unit_id: str | None, database_url: str | None) -> None:
+    """Write the log as JSON Lines with every hash and seal, for an auditor or a restore."""
+    from services.cli.main import _open, _settings
+
+    store = _open(_settings(database_url).database_url, create=False)
+    try:
+        units = None
+        if unit_id is not None:
+            tree, _ = load_tree(store)
+            on = datetime.now(VIETNAM).date()
+            if tree.state_on(unit_id, on) is None:
+                raise click.ClickException(f"no unit {unit_id!r} in the tree today")
+            units = subtree_units(tree, unit_id, on)
+        with file.open("wb") as out:
+            done = export_log(store, out, units)
+    finally:
+        store.close()
+    scope = f"the streams of {unit_id}'s subtree" if unit_id else "the log"
+    click.echo(f"exported {scope}: {done.events} events, {done.seals} seals to {file}")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--database-url", help=URL_HELP)
+def import_command(file: Path, database_url: str | None) -> None:
+    """Verify every hash of an export and write it into an EMPTY log; a tampered file is refused, naming its line."""
+    from services.cli.main import _open, _settings
+
+    settings = _settings(database_url)
+    if settings.database_url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = _open(settings.database_url)
+    try:
+        done = import_log(store, file)
+    except ImportRefused as exc:
+        raise click.ClickException(f"refused, nothing imported: {file}:{exc.line}: {exc.reason}") from exc
+    except EventStoreError as exc:
+        raise click.ClickException(f"refused, nothing imported: {exc}") from exc
+    finally:
+        store.close()
+    click.echo(f"imported {done.events} events and {done.seals} seals from {file}; every hash verified")

@@ -1,0 +1,36 @@
+"""`partyledger denials`: the refused requests (401, 403, 404 at a wall, 429), one line each, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import click
+
+from projections.engine import projection_engine
+from services.denials import create_denial_table, recent_denials
+from services.settings import Settings, SettingsError
+
+
+@click.command("denials")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option("--unit", "unit_id", help="Only callers whose token names this unit.")
+@click.option("--database-url", help="Database URL; default: $PARTYLEDGER_DATABASE_URL or the data folder.")
+def denials_command(limit: int, unit_id: str | None, database_url: str | None) -> None:
+    """Who was refused what, when and why (the API records every refusal)."""
+    try:
+        settings = Settings.from_environment()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if database_url:
+        settings = replace(settings, database_url=database_url)
+    engine = projection_engine(settings.database_url)
+    try:
+        create_denial_table(engine)
+        found = recent_denials(engine, units=[unit_id] if unit_id else None, anonymous=False, limit=limit)
+    except Exception as exc:
+        raise click.ClickException(f"cannot read the denials: {str(exc).strip().splitlines()[0]}") from exc
+    finally:
+        engine.dispose()
+    for denial in found:
+        click.echo(denial.line())
+    click.echo(f"{len(found)} denial(s) shown", err=True)

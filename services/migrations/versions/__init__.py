@@ -1,0 +1,1 @@
+"""Alembic revisions, oldest first; a released revision is never edited."""

@@ -1,0 +1,137 @@
+"""The web dashboard in-process: sign-in and CSRF, search without diacritics, walls, step forms and refusals.
+
+The same pages run in a real Chromium against PostgreSQL, Redis and a worker in `test_web_browser.py`; here
+the embedded ledger answers fast enough to check each behaviour on its own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from io import BytesIO
+
+from openpyxl import load_workbook
+
+from services.api.auth import Role
+from services.settings import Settings
+from tests.e2e.conftest import Client
+from tests.e2e.desk import SIBLING
+from tests.e2e.web_support import CELL, candidate_waiting_for_the_cell_vote, csrf_of, post_form, sign_in
+
+
+def test_a_demo_user_signs_in_with_an_httponly_strict_cookie(client: Client) -> None:
+    form = client.get("/web/sign-in")
+    assert "Người dùng mẫu" in form.text and "canbo.truongchinhtri" in form.text
+
+    answer = client.post(
+        "/web/sign-in", data={"_csrf_token": csrf_of(form.text), "demo_user": "canbo.truongchinhtri"},
+        follow_redirects=False,
+    )  # fmt: skip
+
+    assert answer.status_code == 303
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/web" in cookie
+    assert "Đảng bộ Trường Chính trị tỉnh" in client.get("/web/units").text
+
+
+def test_a_form_without_its_csrf_token_is_refused(client: Client, settings: Settings) -> None:
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+
+    answer = client.post("/web/sign-out", data={}, follow_redirects=False)
+
+    assert answer.status_code == 403
+    assert "Yêu cầu bị từ chối" in answer.text
+
+
+def test_a_bad_token_is_refused_in_vietnamese(client: Client) -> None:
+    form = client.get("/web/sign-in")
+    answer = client.post("/web/sign-in", data={"_csrf_token": csrf_of(form.text), "token": "not-a-token"})
+    assert answer.status_code == 401
+    assert "Mã đăng nhập không hợp lệ" in answer.text
+    assert client.get("/web/units", follow_redirects=False).headers["location"] == "/web/sign-in"
+
+
+def test_search_finds_units_with_or_without_diacritics_and_shows_their_path(client: Client, settings: Settings) -> None:
+    sign_in(client, settings, Role.UPPER_OFFICER, "unit-bloc")
+    for query in ("chinh tri", "CHÍNH TRỊ", "tct-cb2"):
+        found = client.get("/web/units", params={"q": query}).text
+        assert "Đảng bộ Trường Chính trị tỉnh" in found or "Chi bộ Khoa Xây dựng Đảng" in found, query
+    cell = client.get(f"/web/units/{CELL}").text
+    crumbs = re.search(r'<nav class="crumbs".*?</nav>', cell, re.S)
+    assert crumbs is not None
+    assert re.findall(r">([^<>]+)</(?:a|span)>", crumbs.group(0)) == [
+        "Đảng ủy Khối các cơ quan tỉnh", "Đảng bộ Trường Chính trị tỉnh", "Chi bộ Khoa Lý luận cơ sở",
+    ]  # fmt: skip  # from the caller's own unit down, nothing above it
+
+
+def test_a_sibling_unit_reads_exactly_like_a_missing_one(client: Client, settings: Settings) -> None:
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    sibling = client.get(f"/web/units/{SIBLING}")
+    missing = client.get("/web/units/unit-never-was")
+    assert sibling.status_code == missing.status_code == 404
+    assert sibling.text == missing.text
+    assert client.get(f"/web/units/{SIBLING}/statistics.xlsx").status_code == 404
+
+
+def test_a_refused_step_is_shown_in_vietnamese_with_its_rule_and_records_nothing(
+    client: Client, settings: Settings
+) -> None:
+    who, version = candidate_waiting_for_the_cell_vote(client, settings)
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    page = f"/web/people/{who}"
+    vote = {"expected_version": version, "occurred_on": "15/12/2021", "resolution_ref": "NQ 20-NQ/CB"}
+
+    refused = post_form(client, page, f"{page}/steps/approveAtCell", {**vote, "yes": "1", "no": "3"})
+
+    assert refused.status_code == 422
+    assert 'Bị từ chối (<span class="rule">R-VOTE-TWOTHIRDS</span>)' in refused.text
+    assert "chỉ có 1/4 phiếu tán thành" in refused.text
+    assert unicodedata.is_normalized("NFC", refused.text)
+    assert 'value="NQ 20-NQ/CB"' in refused.text  # the officer corrects the form instead of retyping it
+    assert f"phiên bản hồ sơ {version}" in client.get(page).text
+
+    taken = post_form(client, page, f"{page}/steps/approveAtCell", {**vote, "yes": "4", "no": "0"})
+
+    assert taken.status_code == 303, taken.text
+    after = client.get(taken.headers["location"]).text
+    assert "Đã ghi vào sổ tại vị trí" in after
+    assert "Chi bộ đã đề nghị kết nạp" in after  # the new stage
+    assert "Chi bộ xét, đề nghị kết nạp</td><td>15/12/2021</td>" in after and "NQ 20-NQ/CB" in after
+
+
+def test_a_viewer_gets_no_step_forms_and_cannot_post_one(client: Client, settings: Settings) -> None:
+    who, version = candidate_waiting_for_the_cell_vote(client, settings)
+    sign_in(client, settings, Role.VIEWER, "unit-school")
+    page = f"/web/people/{who}"
+    assert "Các bước tiếp theo" not in client.get(page).text
+    body = {"expected_version": version, "occurred_on": "2021-12-15", "resolution_ref": "NQ", "yes": "4", "no": "0"}
+    assert post_form(client, page, f"{page}/steps/approveAtCell", body).status_code == 404
+
+
+def test_the_statistics_workbook_holds_the_page_figures(client: Client, settings: Settings) -> None:
+    sign_in(client, settings, Role.GRASSROOTS_OFFICER, "unit-school")
+    answer = client.get("/web/units/unit-school/statistics.xlsx", params={"year": 2021})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(BytesIO(answer.content))
+    assert book.sheetnames[:2] == ["Tổng hợp", "Kết nạp đảng viên"]
+    summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(values_only=True) if row and row[0]}
+    assert summary["Tổng số đảng viên"] == 0
+    printable = client.get("/web/units/unit-school/statistics", params={"year": 2021, "print_view": "true"})
+    assert '<body class="print">' in printable.text and "Thống kê năm 2021" in printable.text
+
+
+def test_an_auditor_verifies_the_log_and_reads_the_seals(client: Client, settings: Settings) -> None:
+    sign_in(client, settings, Role.AUDITOR, "unit-province")
+    page = client.get("/web/audit")
+    assert page.status_code == 200 and "Dấu niêm phong gần nhất" in page.text
+
+    verified = post_form(client, "/web/audit", "/web/audit/verification", {})
+
+    assert verified.status_code == 200
+    assert "Sổ nguyên vẹn: đã kiểm tra" in verified.text
+
+
+def test_the_audit_pages_are_for_auditors_only(client: Client, settings: Settings) -> None:
+    sign_in(client, settings, Role.PROVINCIAL_ADMIN, "unit-province")
+    assert client.get("/web/audit").status_code == 404

@@ -1,0 +1,89 @@
+"""A log on each database with a clock the test moves, so papers can be entered late (I9)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from domain.codec import EVENTS
+from eventstore import open_store
+from projections.engine import projection_engine
+from projections.schema import create_projection_tables
+from tests.support.stores import AnyStore, sqlite_url
+
+
+class MovingClock:
+    """The server clock as the test sets it: `recorded_at` of the next append."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2020, 1, 1, 2, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return sqlite_url(tmp_path)
+
+
+@pytest.fixture
+def clock() -> MovingClock:
+    return MovingClock()
+
+
+@pytest.fixture
+def store(ledger_url: str, clock: MovingClock) -> Iterator[AnyStore]:
+    opened = open_store(ledger_url, codec=EVENTS, clock=clock)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def engine(ledger_url: str, store: AnyStore) -> Iterator[sa.Engine]:
+    created = projection_engine(ledger_url)
+    create_projection_tables(created)
+    yield created
+    created.dispose()
+
+
+@pytest.fixture
+def target_url(ledger_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """An empty second database of the same kind, for a restore."""
+    if not ledger_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
+    import uuid
+
+    import psycopg
+
+    server: str = request.getfixturevalue("postgres_server_url")
+    name = f"partyledger_restore_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield server.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def school_log(store: AnyStore, clock: MovingClock) -> AnyStore:
+    """The school's 2020 with the late decision, sealed once in the middle and once at the end."""
+    from tests.integration.audit.late_papers import ENTERED_ON, append, on_time_and_late, register_units, the_year
+
+    register_units(store, clock)
+    ledger, _ = the_year()
+    on_time, late = on_time_and_late(ledger)
+    append(store, clock, on_time[:8])
+    store.seal()
+    append(store, clock, on_time[8:])
+    append(store, clock, late, entered_on=ENTERED_ON)
+    store.seal()
+    return store

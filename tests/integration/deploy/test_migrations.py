@@ -1,0 +1,206 @@
+"""Alembic takes an empty PostgreSQL to the schema the tests use, and the app role cannot change the log."""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from eventstore import open_store
+from eventstore.errors import SchemaNotCurrent
+from projections.engine import projection_engine
+from projections.schema import create_projection_tables
+from services.cli.main import cli
+from services.migrations.run import downgrade, upgrade
+from services.migrations.steps import ReleasedRevisionChanged, projection_tables_digest, require_unchanged
+from tests.support.events import CODEC, noted
+
+CATALOG = {
+    "columns": """SELECT table_name, column_name, ordinal_position, data_type, is_nullable, column_default
+                    FROM information_schema.columns WHERE table_schema = 'public'""",
+    "constraints": """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+                       WHERE connamespace = 'public'::regnamespace""",
+    "indexes": "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
+    "triggers": "SELECT tgrelid::regclass::text, tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal",
+    "functions": """SELECT proname, pg_get_functiondef(oid) FROM pg_proc
+                     WHERE pronamespace = 'public'::regnamespace""",
+    "log_schema_version": "SELECT version FROM log_schema_version",
+    "log_position_offset": "SELECT singleton, xid_offset FROM log_position_offset",
+}
+
+
+def schema_of(url: str) -> dict[str, set[tuple[Any, ...]]]:
+    """Everything the app depends on, from the catalog; Alembic's own bookkeeping table left out."""
+    with psycopg.connect(url) as connection:
+        found = {name: {tuple(row) for row in connection.execute(query)} for name, query in CATALOG.items()}
+    return {name: {row for row in rows if "alembic_version" not in row} for name, rows in found.items()}
+
+
+@pytest.fixture
+def other_database(postgres_server_url: str) -> Iterator[str]:
+    name = f"partyledger_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield postgres_server_url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(postgres_server_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def app_role(postgres_url: str, postgres_server_url: str) -> Iterator[tuple[str, str]]:
+    """A role of its own per test (roles belong to the whole cluster), dropped with its grants afterwards."""
+    role, password = f"partyledger_app_{uuid.uuid4().hex[:8]}", secrets.token_hex(12)
+    yield role, password
+    with psycopg.connect(postgres_url, autocommit=True) as owner:
+        owner.execute(f"DROP OWNED BY {role}")
+    with psycopg.connect(postgres_server_url, autocommit=True) as admin:
+        admin.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def as_role(url: str, role: str, password: str) -> str:
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{role}:{password}@{rest.split('@', 1)[1]}"
+
+
+def test_upgrade_from_empty_gives_the_schema_the_tests_create(
+    postgres_url: str, other_database: str, app_role: tuple[str, str]
+) -> None:
+    assert upgrade(postgres_url, app_role[0]) == "0001"
+
+    store = open_store(other_database)
+    engine = projection_engine(other_database)
+    create_projection_tables(engine)
+    store.close()
+    engine.dispose()
+
+    migrated, created = schema_of(postgres_url), schema_of(other_database)
+    assert migrated == created
+    assert len(migrated["triggers"]) == 6
+    assert {"partyledger_horizon", "partyledger_refuse_change"} <= {f[0] for f in migrated["functions"]}
+    assert {"event_log", "projection_rows", "log_seals"} <= {c[0] for c in migrated["columns"]}
+
+
+def test_the_app_role_appends_but_cannot_change_the_log(postgres_url: str, app_role: tuple[str, str]) -> None:
+    role, password = app_role
+    upgrade(postgres_url, role, password)
+    app_url = as_role(postgres_url, role, password)
+
+    store = open_store(app_url, codec=CODEC)
+    store.append("file-1", [noted("kept")], expected_version=0, idempotency_key="k-1")
+    store.seal()
+    assert [e.data["text"] for e in store.read_stream("file-1")] == ["kept"]
+    store.close()
+
+    with psycopg.connect(app_url, autocommit=True) as app:
+        assert app.execute("SELECT current_user").fetchone() == (role,)
+        for statement in (
+            "UPDATE event_log SET unit_id = 'x'",
+            "DELETE FROM event_log",
+            "TRUNCATE event_log",
+            "UPDATE idempotency_keys SET stream_version = 9",
+            "DELETE FROM log_seals",
+            "UPDATE log_position_offset SET xid_offset = 1",
+            "ALTER TABLE event_log DISABLE TRIGGER USER",
+            "CREATE TABLE sneaky (x int)",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                app.execute(statement)
+        app.execute("INSERT INTO projection_versions VALUES ('p', 1, now())")
+        app.execute("UPDATE projection_versions SET active_version = 2")
+        app.execute("DELETE FROM projection_versions")
+
+
+def test_a_log_created_by_init_is_adopted_without_ddl(postgres_url: str, app_role: tuple[str, str]) -> None:
+    open_store(postgres_url).close()
+    upgrade(postgres_url, app_role[0])
+    with psycopg.connect(postgres_url) as connection:
+        assert connection.execute("SELECT version FROM log_schema_version").fetchall() == [(1,)]
+
+
+def test_downgrade_undoes_only_an_empty_log(postgres_url: str, app_role: tuple[str, str]) -> None:
+    upgrade(postgres_url, app_role[0])
+    assert downgrade(postgres_url, app_role[0]) is None
+    with psycopg.connect(postgres_url) as connection:
+        left = connection.execute(CATALOG["columns"] + " AND table_name <> 'alembic_version'").fetchall()
+        assert (left, connection.execute(CATALOG["functions"]).fetchall()) == ([], [])
+
+    upgrade(postgres_url, app_role[0])
+    store = open_store(postgres_url, codec=CODEC)
+    store.append("file-1", [noted()], expected_version=0)
+    store.close()
+    with pytest.raises(RuntimeError, match="the log holds 1 events"):
+        downgrade(postgres_url, app_role[0])
+    assert schema_of(postgres_url)["triggers"]
+
+
+def test_an_edited_released_step_is_refused() -> None:
+    with pytest.raises(ReleasedRevisionChanged, match="keep released DDL"):
+        require_unchanged(1, "0" * 64, projection_tables_digest())
+
+
+def test_the_app_role_on_an_unmigrated_database_is_told_to_migrate(
+    postgres_url: str, app_role: tuple[str, str]
+) -> None:
+    role, password = app_role
+    with psycopg.connect(postgres_url, autocommit=True) as owner:
+        owner.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+    with pytest.raises(SchemaNotCurrent, match="run `partyledger migrate` as the database owner"):
+        open_store(as_role(postgres_url, role, password))
+
+
+def test_partyledger_migrate_reports_the_revision_and_the_login(postgres_url: str, app_role: tuple[str, str]) -> None:
+    role, password = app_role
+    environment = {"PARTYLEDGER_APP_ROLE": role, "PARTYLEDGER_APP_PASSWORD": password}
+    result = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
+    assert (result.exit_code, result.output.strip()) == (0, f"schema at revision 0001; role {role} may log in")
+    again = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
+    assert again.exit_code == 0
+    with psycopg.connect(as_role(postgres_url, role, password)) as app:
+        assert app.execute("SELECT count(*) FROM event_log").fetchone() == (0,)
+
+
+def test_partyledger_settings_names_each_bad_value_on_its_own_line() -> None:
+    result = CliRunner().invoke(cli, ["settings"], env={"PARTYLEDGER_QUEUE": "a b", "PARTYLEDGER_APP_ROLE": "Bad-Role"})
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: PARTYLEDGER_QUEUE must be letters, digits, '-', '_' or '.'; got 'a b'",
+        "PARTYLEDGER_APP_ROLE must be a PostgreSQL role name (a-z, 0-9, _; ≤ 63); got 'Bad-Role'",
+    ]
+
+
+def test_after_a_restore_into_a_fresh_cluster_new_positions_continue_above_the_log(
+    postgres_url: str, app_role: tuple[str, str]
+) -> None:
+    """A restored log from a cluster whose transaction ids ran far ahead: new events must sort after it."""
+    upgrade(postgres_url, app_role[0])
+    store = open_store(postgres_url, codec=CODEC)
+    store.append("file-1", [noted("before the backup")], expected_version=0)
+    with psycopg.connect(postgres_url, autocommit=True) as owner:  # what pg_restore of that cluster leaves
+        owner.execute(
+            "INSERT INTO event_log SELECT position + 1024 * 10000000000, 'file-restored', stream_version, unit_id, "
+            "event_type, schema_version, data, metadata, occurred_on, recorded_at, prev_hash, hash, also_unit_id "
+            "FROM event_log"
+        )
+        restored = owner.execute("SELECT max(position) FROM event_log").fetchone()
+    assert restored is not None
+    stale = store.append("file-2", [noted("unseen")], expected_version=0)
+    assert stale.last_position < restored[0]  # the trap: a tailing reader past the restored log never sees it
+
+    result = CliRunner().invoke(
+        cli, ["migrate", "--database-url", postgres_url, "--after-restore"], env={"PARTYLEDGER_APP_ROLE": app_role[0]}
+    )
+    assert result.exit_code == 0 and "positions continue above the restored log" in result.output
+    fresh = store.append("file-3", [noted("after the restore")], expected_version=0)
+    assert fresh.last_position > restored[0]
+    deadline = time.monotonic() + 20  # the horizon is the whole server's: another test's transaction may hold it
+    while store.head_position() < fresh.last_position and time.monotonic() < deadline:
+        time.sleep(0.05)
+    page = store.read_all(after_position=restored[0])
+    assert [e.stream_id for e in page.events] == ["file-3"]
+    store.close()
