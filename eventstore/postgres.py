@@ -19,6 +19,7 @@ from .canonical import GENESIS_HASH, seal_hash
 from .envelope import AppendResult, NewEvent, RecordedEvent
 from .errors import IdempotencyKeyReused, WrongExpectedVersion
 from .postgres_append import StreamHeads, append_parameters, append_sql
+from .postgres_retry import keyed_on_broken_connection, on_broken_connection
 from .postgres_schema import CURRENT_VERSION, SCHEMA_LOCK_ID, SCHEMA_VERSION, SEAL_LOCK_ID, statements
 from .store import Clock, EventPage, PreparedAppend, Seal, prepare_append, upcast, utc_now
 from .validation import check_stream_id
@@ -112,6 +113,7 @@ class PostgresEventStore:
             row = connection.execute(CURRENT_VERSION).fetchone()
         return int(row[0]) if row and row[0] is not None else 0
 
+    @keyed_on_broken_connection
     def append(
         self,
         stream_id: str,
@@ -188,6 +190,7 @@ class PostgresEventStore:
             raise WrongExpectedVersion(batch.stream_id, batch.expected_version, current)
         return None  # our remembered head hash was stale; the caller retries with the one just read
 
+    @on_broken_connection
     def stream_version(self, stream_id: str) -> int:
         check_stream_id(stream_id)
         with self._connection() as connection:
@@ -228,6 +231,7 @@ class PostgresEventStore:
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage:
         return self._page("", (), after_position, limit)
 
+    @on_broken_connection
     def head_position(self) -> int:
         """The last position every reader can already see in full (below the horizon)."""
         with self._connection() as connection:
@@ -236,6 +240,7 @@ class PostgresEventStore:
             ).fetchone()
         return int(row[0]) if row else 0
 
+    @on_broken_connection
     def unit_heads(self) -> dict[str, int]:
         """Each unit's last readable position: one index descent per unit, not a scan of the log."""
         with self._connection() as connection:
@@ -264,6 +269,7 @@ class PostgresEventStore:
         )
         return self._page_from(source, (*parameters, after, limit), after, limit, raw=raw)
 
+    @on_broken_connection
     def _page_from(
         self, source: str, parameters: tuple[Any, ...], after: int, limit: int, *, raw: bool = False
     ) -> EventPage:
@@ -315,6 +321,7 @@ class PostgresEventStore:
     def _select(self, where: str, parameters: tuple[Any, ...]) -> list[RecordedEvent]:
         return [upcast(self.codec, event) for event in self._select_raw(where, parameters)]
 
+    @on_broken_connection
     def _select_raw(self, where: str, parameters: tuple[Any, ...]) -> list[RecordedEvent]:
         with self._connection() as connection:
             rows = connection.execute(f"SELECT {COLUMNS} FROM event_log {where}", parameters).fetchall()
