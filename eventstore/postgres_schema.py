@@ -2,7 +2,8 @@
 
 An append is one INSERT statement (see postgres_append) without a global lock. An event's position is
 derived from its transaction id, so positions are ordered like transaction ids; a reader reads only below
-the horizon `xmin(current snapshot)` (`partyledger_horizon()`): every transaction below it has ended and
+the horizon `xmin(current snapshot)` (`partyledger_horizon()`, leaving out other databases' transactions
+since step 2): every transaction of this database below it has ended and
 every transaction still running (or not yet begun) will get positions above it, so a reader tailing by
 position never skips an event that commits later (I4, DESIGN's "read below the oldest in-flight
 transaction"). Positions are therefore sparse: holes mean nothing; chains and seals detect removals.
@@ -101,11 +102,36 @@ CREATE OR REPLACE FUNCTION partyledger_horizon() RETURNS bigint LANGUAGE sql STA
 $$;
 """
 
+LOCAL_HORIZON = f"""
+CREATE OR REPLACE FUNCTION partyledger_horizon() RETURNS bigint LANGUAGE sql STABLE AS $$
+    WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+    elsewhere AS (
+        SELECT a.backend_xid::text::bigint AS xid
+          FROM pg_stat_activity a
+         WHERE a.backend_xid IS NOT NULL
+           AND a.datid IS DISTINCT FROM (SELECT oid FROM pg_database WHERE datname = current_database())
+    )
+    SELECT (coalesce(
+                (SELECT min(x::text::bigint) FROM snapshot, pg_snapshot_xip(snapshot.s) AS x
+                  WHERE x::text::bigint % 4294967296 NOT IN (SELECT xid FROM elsewhere)),
+                (SELECT pg_snapshot_xmax(s)::text::bigint FROM snapshot))
+            + partyledger_xid_offset()) * {POSITIONS_PER_TRANSACTION}
+$$;
+"""
+"""Step 2: the horizon ignores transactions of other databases of the cluster. Transaction ids are
+cluster-wide, so with step 1 a transaction held open in any database (a report, a backup's snapshot, another
+application) stalled every reader of the log. A transaction is left out only when a backend connected to
+another database owns it at the moment we look — one row of pg_stat_activity gives both, so the judgement is
+never wrong: a transaction of another database can never write to this log. Anything unknown (a prepared
+transaction, a role that may not see other sessions' `backend_xid`) still holds the horizon back, as before.
+Grant the application's role `pg_read_all_stats` on a cluster it shares, or others' ids stay hidden from it."""
+
 SCHEMA_LOCK_ID = 7_203_411_002
 """Serialises concurrent schema creation (several workers starting at once, or a worker and a migration)."""
 
 STEPS: Final[dict[int, tuple[str, ...]]] = {
     1: (TABLES, APPEND_ONLY, *TRIGGERS, POSITION_OFFSET, HORIZON),
+    2: (LOCAL_HORIZON,),
 }
 """The log's DDL by schema version. A released step is never edited (its Alembic revision pins its digest);
 a change is a new step, which `create_schema` and a new revision both apply."""

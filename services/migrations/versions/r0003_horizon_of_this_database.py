@@ -1,0 +1,39 @@
+"""The log's step 2: readers' horizon leaves out transactions of the cluster's other databases.
+
+Applies `install(up_to=2)` (the same function `create_schema` runs): `partyledger_horizon()` is replaced so a
+transaction held open in another database of a shared cluster no longer stalls this log's readers. A log
+created earlier by `partyledger init` at step 2 gets no DDL.
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from eventstore.postgres_schema import HORIZON, install, step_digest
+from services.migrations.run import driver_connection
+from services.migrations.steps import ReleasedRevisionChanged
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+LOG_STEP = 2
+LOG_STEP_SHA256 = "ccf093fc990287dd3a59b9de0237f1dc9f544fb7d12c26351209d018ea41da56"
+
+
+def upgrade() -> None:
+    found = step_digest(LOG_STEP)
+    if found != LOG_STEP_SHA256:
+        raise ReleasedRevisionChanged(f"log step {LOG_STEP} changed ({found}); add a new step and revision instead")
+    install(driver_connection(op.get_bind()), up_to=LOG_STEP)
+
+
+def downgrade() -> None:
+    """Back to step 1's cluster-wide horizon (always safe: it only ever waits longer)."""
+    connection = driver_connection(op.get_bind())
+    connection.execute(HORIZON.encode())
+    connection.execute(b"DELETE FROM log_schema_version WHERE version = 2")

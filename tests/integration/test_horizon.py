@@ -1,0 +1,61 @@
+"""Readers' horizon on a shared cluster: other databases' transactions never stall the log, this one's do (I4)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from eventstore import open_store
+from tests.support.events import CODEC, noted
+
+
+@pytest.fixture
+def other_database(postgres_server_url: str) -> Iterator[str]:
+    name = f"partyledger_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield postgres_server_url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(postgres_server_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _hold_a_transaction_open(url: str) -> psycopg.Connection[tuple[object, ...]]:
+    """A writer that has taken a transaction id and neither commits nor rolls back."""
+    connection = psycopg.connect(url)
+    connection.execute("CREATE TABLE IF NOT EXISTS elsewhere (x int)")
+    connection.commit()
+    connection.execute("INSERT INTO elsewhere VALUES (1)")
+    return connection
+
+
+def test_a_transaction_open_in_another_database_does_not_hold_the_readers_back(
+    postgres_url: str, other_database: str
+) -> None:
+    store = open_store(postgres_url, codec=CODEC)
+    stalled = _hold_a_transaction_open(other_database)
+    try:
+        store.append("file-a", [noted("a", unit="unit-x")], expected_version=0)
+        assert [e.data["text"] for e in store.read_unit("unit-x")] == ["a"]
+        assert store.head_position() == store.read_stream("file-a")[0].position
+    finally:
+        stalled.rollback()
+        stalled.close()
+        store.close()
+
+
+def test_a_transaction_open_in_this_database_still_holds_them_back(postgres_url: str) -> None:
+    store = open_store(postgres_url, codec=CODEC)
+    stalled = _hold_a_transaction_open(postgres_url)
+    try:
+        store.append("file-a", [noted("a", unit="unit-x")], expected_version=0)
+        page = store.read_unit("unit-x")
+        assert page.events == []  # it might commit an event below this one later: never read past it
+        assert store.read_stream("file-a")[0].data["text"] == "a"  # streams are read whole, as ever
+    finally:
+        stalled.rollback()
+        stalled.close()
+    assert [e.data["text"] for e in store.read_unit("unit-x")] == ["a"]
+    store.close()
