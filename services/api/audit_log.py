@@ -23,7 +23,8 @@ from services.audit.replay_check import check_replay
 from services.audit.verifying import KeptSeal, SealCheck, check_kept_seal, kept_form, verify_scope
 
 from .audit_support import Cursor, Limit, after_position, ensure_access_table, record, require_auditor
-from .auth import Role
+from .auth import Principal, Role
+from .context import Ledger
 from .responses import READ_PROBLEMS
 from .units import Caller, Context
 from .walls import require_role, require_within, today
@@ -111,6 +112,16 @@ def _verify_read(unit_id: str, report: VerifyReport) -> VerifyRead:
     )
 
 
+def verify_unit(ledger: Ledger, principal: Principal, unit_id: str) -> VerifyReport:
+    """An auditor's verify of the unit's subtree (the whole log for the root), walls first."""
+    require_auditor(principal)
+    tree = ledger.tree()
+    require_within(tree, principal, unit_id)
+    unit = tree.state_on(unit_id, today())
+    whole = unit is not None and unit.parent_id is None
+    return verify_scope(ledger.store, None if whole else subtree_units(tree, unit_id, today()))
+
+
 class AuditLogController(Controller):
     path = "/audit"
     tags = ["audit"]  # noqa: RUF012  # Litestar reads it as a class attribute
@@ -118,14 +129,8 @@ class AuditLogController(Controller):
     @get("/verify", operation_id="verifyLog", sync_to_thread=True, responses=READ_PROBLEMS)
     def verify(self, ledger: Context, principal: Caller, unit_id: UnitParam = None) -> VerifyRead:
         """Every hash chain with an event in the unit's subtree, and every seal; names the first broken position."""
-        require_auditor(principal)
         chosen = unit_id or principal.unit_id
-        tree = ledger.tree()
-        require_within(tree, principal, chosen)
-        unit = tree.state_on(chosen, today())
-        whole = unit is not None and unit.parent_id is None
-        scope = None if whole else subtree_units(tree, chosen, today())
-        return _verify_read(chosen, verify_scope(ledger.store, scope))
+        return _verify_read(chosen, verify_unit(ledger, principal, chosen))
 
     @get("/seals", operation_id="listSeals", sync_to_thread=True, responses=READ_PROBLEMS)
     def seals(
