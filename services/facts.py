@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.codec import EVENTS
+from domain.errors import InvalidCommand
 from domain.person.facts import CellFacts, DeciderFacts, MemberFacts, RatingFacts, SponsorFacts
 from domain.person.member_events import MemberRated
 from domain.person.records import PersonState
@@ -163,8 +164,12 @@ def body_facts(
 ) -> DeciderFacts:
     """A body as the tree has it on the date; its committee's size is a fact of the resolution, not a stream."""
     unit = tree.state_on(unit_id, on)
-    if unit is None:
-        raise LookupError(f"unit {unit_id} does not exist on {on.isoformat()}")
+    if unit is None:  # a paper dated before the body existed (found by the security probes: was a 500)
+        raise InvalidCommand(
+            "occurred_on",
+            f"the acting unit {unit_id} did not exist on {on.isoformat()}",
+            f"tổ chức {unit_id} chưa tồn tại vào ngày {on.strftime('%d/%m/%Y')}",
+        )
     return DeciderFacts(
         unit_id=unit.unit_id,
         kind=unit.kind,

@@ -18,7 +18,7 @@ from services.settings import Settings, get_settings
 from .audit import audit_router
 from .context import Ledger
 from .denials import DenialController, record_refusal
-from .limits import rate_limit
+from .limits import rate_limit, too_deep
 from .metrics import PROMETHEUS, MetricsController
 from .outages import outage_handlers
 from .people import people_router
@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[problem_details_plugin()],
         middleware=[PROMETHEUS.middleware, *limiter],
         stores=stores,
-        exception_handlers={500: internal_error, **outage_handlers()},
+        exception_handlers={500: internal_error, RecursionError: too_deep, **outage_handlers()},
         after_exception=[record_refusal],
         on_startup=[open_ledger],
         on_shutdown=[close_ledger],

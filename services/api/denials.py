@@ -20,13 +20,15 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, TooManyRequestsException
 from litestar.params import FromPath, QueryParameter
-from litestar.types import Scope
+from litestar.types import BeforeRequestHookHandler, Scope
 
 from services.denials import Denial, recent_denials, record_denial
 
 from .auth import InvalidToken, Principal, Role, read_token
 from .context import Ledger
 from .denied import WallDenied
+from .responses import READ_PROBLEMS
+from .security import SECURITY, authenticate
 from .walls import require_role, require_within, today
 
 log = logging.getLogger(__name__)
@@ -148,8 +150,10 @@ def _read(d: Denial) -> DenialRead:
 class DenialController(Controller):
     path = "/units/{unit_id:str}/denials"
     tags = ["audit"]  # noqa: RUF012  # Litestar reads it as a class attribute
+    before_request: BeforeRequestHookHandler | None = authenticate
+    security = SECURITY
 
-    @get("/", operation_id="listDenials", sync_to_thread=True)
+    @get("/", operation_id="listDenials", sync_to_thread=True, responses=READ_PROBLEMS)
     def list_denials(
         self,
         unit_id: FromPath[str],

@@ -3,11 +3,17 @@ enrolled in unit-school-cell-1 to aim at, and the log's fingerprint to prove a r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
+from litestar.testing import TestClient
 
 from eventstore import open_store, verify_store
+from services.api.app import create_app
+from services.embedded import seed_minimal_province
 from services.settings import Settings
 from tests.e2e.conftest import Client, client, settings  # noqa: F401  # the e2e fixtures, shared
 from tests.e2e.desk import Desk
@@ -34,3 +40,19 @@ def log_state(config: Settings) -> LogState:
 def member(client: Client, settings: Settings) -> str:  # noqa: F811
     """A member of unit-school-cell-1."""
     return Desk(client, settings).enrol(1)
+
+
+World = tuple[Client, Settings, str, dict[str, Any]]
+"""One API for a module's many probes: client, settings, a member of unit-school-cell-1, the OpenAPI document."""
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    folder: Path = tmp_path_factory.mktemp("probes")
+    config = Settings.from_environment({"PARTYLEDGER_DATA_DIR": str(folder), "PARTYLEDGER_BROKER_URL": "memory://"})
+    store = open_store(config.database_url)
+    seed_minimal_province(store)
+    store.close()
+    with TestClient(app=create_app(config)) as test_client:
+        member = Desk(test_client, config).enrol(1)
+        yield test_client, config, member, test_client.get("/schema/openapi.json").json()

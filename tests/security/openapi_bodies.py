@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from services.api.app import create_app
+from services.api.auth import Role
+from services.settings import Settings
+from services.units import UNIT_TREE_STREAM
+from tests.e2e.conftest import bearer
+
+if TYPE_CHECKING:
+    from tests.security.conftest import World
 
 Path = tuple[str | int, ...]
 
@@ -99,3 +108,26 @@ def with_value(body: Any, path: Path, value: Any) -> Any:
         target = target[step]
     target[path[-1]] = value
     return changed
+
+
+def _operation_ids() -> list[str]:
+    """Read from the app's document without starting it (nothing is opened)."""
+    app = create_app(
+        Settings.from_environment({"PARTYLEDGER_DATA_DIR": "/nonexistent", "PARTYLEDGER_BROKER_URL": "memory://"})
+    )
+    return [o.operation_id for o in write_operations(app.openapi_schema.to_schema())]
+
+
+OPERATIONS = _operation_ids()
+
+
+def send(world: World, operation: Operation, body: dict[str, Any], key: str) -> Any:
+    """POST as the provincial administrator at the top, on the world's member or unit-school-cell-1."""
+    client, settings, member, _ = world
+    store = client.app.state.ledger.store
+    url = operation.path.replace("{person_id}", member).replace("{unit_id}", "unit-school-cell-1")
+    if "expected_version" in body:  # decided on the stream as it is now, so only the probed field can refuse
+        stream = member if "{person_id}" in operation.path else UNIT_TREE_STREAM
+        body = body | {"expected_version": store.stream_version(stream)}
+    headers = bearer(settings, Role.PROVINCIAL_ADMIN, "unit-province", user="probe.admin") | {"Idempotency-Key": key}
+    return client.post(url, json=body, headers=headers)

@@ -13,22 +13,14 @@ through to the command's own checks (the walls are probed in test_unit_walls_mat
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from litestar.testing import TestClient
 
-from eventstore import open_store
-from services.api.app import create_app
 from services.api.auth import Role
-from services.embedded import seed_minimal_province
-from services.settings import Settings
-from services.units import UNIT_TREE_STREAM
-from tests.e2e.conftest import Client, bearer
-from tests.e2e.desk import Desk
-from tests.security.conftest import log_state
-from tests.security.openapi_bodies import Operation, example, fields_of, with_value, write_operations
+from tests.e2e.conftest import bearer
+from tests.security.conftest import World, log_state
+from tests.security.openapi_bodies import OPERATIONS, example, fields_of, send, with_value, write_operations
 
 CONTROL = ["Tên\x00ẩn", "Tên\x1b[31mđỏ", "Chuông\x07", "Tên\u200bẩn", "Tên\u202eđảo", "Tên\x7fxoá", "Tên\x85"]
 INJECTION = [
@@ -40,39 +32,6 @@ INJECTION = [
     "..\\..\\windows\\system32",
     "${jndi:ldap://x}{{7*7}}%00",
 ]
-
-World = tuple[Client, Settings, str, dict[str, Any]]
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    folder: Path = tmp_path_factory.mktemp("hostile")
-    settings = Settings.from_environment({"PARTYLEDGER_DATA_DIR": str(folder), "PARTYLEDGER_BROKER_URL": "memory://"})
-    store = open_store(settings.database_url)
-    seed_minimal_province(store)
-    store.close()
-    with TestClient(app=create_app(settings)) as client:
-        member = Desk(client, settings).enrol(1)
-        yield client, settings, member, client.get("/schema/openapi.json").json()
-
-
-def _operations() -> list[str]:
-    with TestClient(app=create_app(Settings.from_environment({"PARTYLEDGER_BROKER_URL": "memory://"}))) as client:
-        return [o.operation_id for o in write_operations(client.app.openapi_schema.to_schema())]
-
-
-OPERATIONS = _operations()
-
-
-def send(world: World, operation: Operation, body: dict[str, Any], key: str) -> Any:
-    client, settings, member, _ = world
-    store = client.app.state.ledger.store
-    url = operation.path.replace("{person_id}", member).replace("{unit_id}", "unit-school-cell-1")
-    if "expected_version" in body:  # decided on the stream as it is now, so only the probed field can refuse
-        stream = member if "{person_id}" in operation.path else UNIT_TREE_STREAM
-        body = body | {"expected_version": store.stream_version(stream)}
-    headers = bearer(settings, Role.PROVINCIAL_ADMIN, "unit-province", user="probe.admin") | {"Idempotency-Key": key}
-    return client.post(url, json=body, headers=headers)
 
 
 def _stored(world: World, text: str) -> bool:

@@ -14,9 +14,8 @@ import pytest
 from services.api.auth import Principal, Role, issue_token
 from services.denials import recent_denials
 from services.settings import Settings
-from tests.e2e.conftest import Client
 from tests.e2e.desk import CELL, particulars
-from tests.security.conftest import log_state
+from tests.security.conftest import World, log_state
 
 CALLER = Principal("thu.nguyen", Role.CELL_SECRETARY, CELL)
 
@@ -68,9 +67,8 @@ def _enrolment() -> dict[str, object]:
 
 
 @pytest.mark.parametrize("kind", sorted(TOKENS))
-def test_a_write_with_a_token_that_proves_nothing_is_401_and_changes_nothing(
-    client: Client, settings: Settings, kind: str
-) -> None:
+def test_a_write_with_a_token_that_proves_nothing_is_401_and_changes_nothing(world: World, kind: str) -> None:
+    client, settings, _, _ = world
     before = log_state(settings)
     headers = _headers(TOKENS[kind](settings)) | {"Idempotency-Key": f"forged-{kind}"}
 
@@ -85,16 +83,16 @@ def test_a_write_with_a_token_that_proves_nothing_is_401_and_changes_nothing(
 
 
 @pytest.mark.parametrize("kind", sorted(TOKENS))
-def test_a_read_with_a_token_that_proves_nothing_is_401(client: Client, settings: Settings, kind: str) -> None:
+def test_a_read_with_a_token_that_proves_nothing_is_401(world: World, kind: str) -> None:
+    client, settings, _, _ = world
     answer = client.get(f"/units/{CELL}/members", headers=_headers(TOKENS[kind](settings)))
 
     assert answer.status_code == 401, answer.text
     assert "unit-school" not in answer.text  # nothing about the unit leaks to a stranger
 
 
-def test_an_edited_token_is_recorded_with_the_claims_it_made_marked_unverified(
-    client: Client, settings: Settings
-) -> None:
+def test_an_edited_token_is_recorded_with_the_claims_it_made_marked_unverified(world: World) -> None:
+    client, settings, _, _ = world
     client.get(f"/units/{CELL}", headers=_headers(TOKENS["role-edited"](settings)))
 
     denial = recent_denials(client.app.state.ledger.engine, limit=1)[0]
