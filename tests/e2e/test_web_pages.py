@@ -151,3 +151,14 @@ def test_an_auditor_reads_the_history_and_the_two_clocks(client: Client, setting
     assert official == [("occurred", "4"), ("recorded", "0")]  # true then, but not yet in the ledger then
     late = re.search(r"Văn bản đề ngày trước, ghi sổ sau ngày 31/12/2020 \((\d+)\)", as_of)
     assert late is not None and late.group(1) == "11", late  # 6 units registered, 4 enrolments, 1 nomination
+
+
+def test_an_auditor_reads_a_file_as_of_a_day_on_both_clocks(client: Client, settings: Settings) -> None:
+    who, _ = candidate_waiting_for_the_cell_vote(client, settings)
+    sign_in(client, settings, Role.AUDITOR, "unit-province")
+    assert f"/web/audit/people/{who}/as-of" in client.get(f"/web/people/{who}").text
+
+    page = client.get(f"/web/audit/people/{who}/as-of", params={"on": "31/03/2021"}).text
+
+    stages = re.findall(r'data-clock="(\w*)".*?class="stage">([^<]+)<', page, re.S)
+    assert stages == [("occurred", "Đã thẩm tra lý lịch"), ("recorded", "Chưa có hồ sơ vào ngày này.")]

@@ -18,7 +18,7 @@ from litestar.template.config import TemplateConfig
 
 from services.settings import Settings
 
-from .audit import audit_page, audit_verify, unit_as_of, unit_history
+from .audit import audit_page, audit_verify, person_as_of, unit_as_of, unit_history
 from .charts import funnel_svg, plan_svg
 from .common import page
 from .format import FILTERS
@@ -64,6 +64,7 @@ def web_router(settings: Settings) -> Router:
             audit_verify,
             unit_history,
             unit_as_of,
+            person_as_of,
         ],
         dependencies={"viewer": Provide(signed_in, sync_to_thread=False)},
     )  # fmt: skip

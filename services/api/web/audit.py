@@ -13,7 +13,7 @@ from litestar.response import Template
 
 from eventstore.history import HistoryFilter, read_history
 from projections.queries import subtree_units
-from services.audit.asof import dashboard_as_of
+from services.audit.asof import dashboard_as_of, file_as_of
 from services.audit.clocks import Clock, Cut, end_of_day, start_of_day
 from services.audit.verifying import kept_form
 
@@ -21,6 +21,7 @@ from ..audit import history_page
 from ..audit_log import verify_unit
 from ..audit_support import after_position, bounded, record, require_auditor
 from ..context import Ledger
+from ..people import visible_person
 from ..walls import today
 from .common import Viewer, breadcrumbs, page, visible_unit
 from .format import parse_day
@@ -136,5 +137,27 @@ def unit_as_of(unit_id: FromPath[str], viewer: Viewer, ledger: Context, on: Text
         day=day,
         true_on=clocks[Clock.OCCURRED],
         ledger_on=clocks[Clock.RECORDED],
+        label=event_label,
+    )
+
+
+@get("/audit/people/{person_id:str}/as-of", sync_to_thread=True)
+def person_as_of(person_id: FromPath[str], viewer: Viewer, ledger: Context, on: Text = "") -> Template:
+    """A person's file as of a day on both clocks: the stage it had by the papers, and the stage the ledger
+    showed that day."""
+    require_auditor(viewer)
+    state = visible_person(ledger, viewer, person_id)
+    day = _days(on)[0] or today()
+    record(ledger, viewer, "web:getPersonAsOf", person_id, on=day.isoformat())
+    true_on, ledger_on = (file_as_of(ledger.store, person_id, Cut(day, c)) for c in (Clock.OCCURRED, Clock.RECORDED))
+    return page(
+        "audit_person.html",
+        viewer,
+        name=state.particulars.full_name if state.particulars else person_id,
+        person_id=person_id,
+        crumbs=breadcrumbs(ledger.tree(), viewer, state.cell_id or viewer.unit_id),
+        day=day,
+        true_on=true_on,
+        ledger_on=ledger_on,
         label=event_label,
     )
