@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 import msgspec
@@ -20,11 +21,12 @@ GENESIS_HASH = bytes(32)
 
 def format_recorded_at(moment: datetime) -> str:
     """One textual form of the server clock for hashing and for SQLite: UTC, microseconds, `Z`."""
-    if moment.tzinfo is None:
+    offset = moment.utcoffset()
+    if offset is None:
         raise ValueError("recorded_at must be timezone-aware")
-    m = moment.astimezone(UTC)
-    clock = f"{m.hour:02d}:{m.minute:02d}:{m.second:02d}.{m.microsecond:06d}"
-    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{clock}Z"
+    if offset:
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_recorded_at(text: str) -> datetime:
@@ -90,30 +92,38 @@ def envelope_digest(
     The writer encodes data once and sends those bytes to the database too; keys below are in sorted order.
     `also_unit_id` is in the envelope only when set, so events without it hash as they always did.
     """
-    digest = hashlib.sha256(b"{")
-    if also_unit_id is not None:
-        digest.update(b'"also_unit_id":' + canonical_json(also_unit_id) + b",")
-    digest.update(b'"data":')
-    digest.update(data_json)
-    digest.update(b',"event_type":' + canonical_json(event_type))
-    digest.update(b',"metadata":')
-    digest.update(metadata_json)
-    digest.update(
-        b',"occurred_on":"'
-        + occurred_on.isoformat().encode()
-        + b'","recorded_at":"'
-        + (recorded_at if isinstance(recorded_at, str) else format_recorded_at(recorded_at)).encode()
-        + b'","schema_version":'
-        + str(schema_version).encode()
-        + b',"stream_id":'
-        + canonical_json(stream_id)
-        + b',"stream_version":'
-        + str(stream_version).encode()
-        + b',"unit_id":'
-        + canonical_json(unit_id)
-        + b"}"
-    )
-    return digest.digest()
+    recorded = recorded_at if isinstance(recorded_at, str) else format_recorded_at(recorded_at)
+    return hashlib.sha256(
+        b"".join(
+            (
+                b'{"also_unit_id":' + _quoted(also_unit_id) + b',"data":' if also_unit_id is not None else b'{"data":',
+                data_json,
+                b',"event_type":',
+                _quoted(event_type),
+                b',"metadata":',
+                metadata_json,
+                b',"occurred_on":"',
+                occurred_on.isoformat().encode(),
+                b'","recorded_at":"',
+                recorded.encode(),
+                b'","schema_version":',
+                b"%d" % schema_version,
+                b',"stream_id":',
+                _quoted(stream_id),
+                b',"stream_version":',
+                b"%d" % stream_version,
+                b',"unit_id":',
+                _quoted(unit_id),
+                b"}",
+            )
+        )
+    ).digest()
+
+
+@lru_cache(maxsize=1 << 17)
+def _quoted(text: str) -> bytes:
+    """A JSON string of an id or a type: few distinct values, met again and again (verify, appends)."""
+    return _ENCODER.encode(text)
 
 
 def chain_hash(prev_hash: bytes, digest: bytes) -> bytes:

@@ -19,6 +19,7 @@ from .canonical import GENESIS_HASH, seal_hash
 from .envelope import AppendResult, NewEvent, RecordedEvent
 from .errors import IdempotencyKeyReused, SchemaNotCurrent, WrongExpectedVersion
 from .postgres_append import StreamHeads, append_parameters, append_sql
+from .postgres_retry import keyed_on_broken_connection, on_broken_connection
 from .postgres_schema import SCHEMA_VERSION, SEAL_LOCK_ID, install, installed_version
 from .store import Clock, EventPage, PreparedAppend, Seal, prepare_append, upcast, utc_now
 from .validation import check_stream_id
@@ -48,6 +49,9 @@ SELECT also_unit_id, max(position) FROM event_log
 
 
 OPTIONS = "-c plan_cache_mode=force_generic_plan"
+CONNECTION_WAIT_SECONDS = 5.0
+"""How long a call waits for a pooled connection: with the database down, a request fails (the API answers 503)
+after this instead of psycopg_pool's 30 s default (found by tests/reliability/test_database_outage.py)."""
 
 
 def postgres_pool(url: str, *, size: int = 10, min_size: int = 1, durable: bool = True) -> ConnectionPool:
@@ -65,6 +69,7 @@ def postgres_pool(url: str, *, size: int = 10, min_size: int = 1, durable: bool 
         min_size=min(min_size, size),
         max_size=size,
         max_lifetime=3600,
+        timeout=CONNECTION_WAIT_SECONDS,
         kwargs={"autocommit": True, "options": OPTIONS if durable else OPTIONS + " -c synchronous_commit=off"},
         name="partyledger-log",
         open=True,
@@ -113,6 +118,7 @@ class PostgresEventStore:
                 "run `partyledger migrate` as the database owner"
             ) from exc
 
+    @keyed_on_broken_connection
     def append(
         self,
         stream_id: str,
@@ -189,6 +195,7 @@ class PostgresEventStore:
             raise WrongExpectedVersion(batch.stream_id, batch.expected_version, current)
         return None  # our remembered head hash was stale; the caller retries with the one just read
 
+    @on_broken_connection
     def stream_version(self, stream_id: str) -> int:
         check_stream_id(stream_id)
         with self._connection() as connection:
@@ -229,6 +236,7 @@ class PostgresEventStore:
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage:
         return self._page("", (), after_position, limit)
 
+    @on_broken_connection
     def head_position(self) -> int:
         """The last position every reader can already see in full (below the horizon)."""
         with self._connection() as connection:
@@ -237,6 +245,7 @@ class PostgresEventStore:
             ).fetchone()
         return int(row[0]) if row else 0
 
+    @on_broken_connection
     def unit_heads(self) -> dict[str, int]:
         """Each unit's last readable position: one index descent per unit, not a scan of the log."""
         with self._connection() as connection:
@@ -265,6 +274,7 @@ class PostgresEventStore:
         )
         return self._page_from(source, (*parameters, after, limit), after, limit, raw=raw)
 
+    @on_broken_connection
     def _page_from(
         self, source: str, parameters: tuple[Any, ...], after: int, limit: int, *, raw: bool = False
     ) -> EventPage:
@@ -316,6 +326,7 @@ class PostgresEventStore:
     def _select(self, where: str, parameters: tuple[Any, ...]) -> list[RecordedEvent]:
         return [upcast(self.codec, event) for event in self._select_raw(where, parameters)]
 
+    @on_broken_connection
     def _select_raw(self, where: str, parameters: tuple[Any, ...]) -> list[RecordedEvent]:
         with self._connection() as connection:
             rows = connection.execute(f"SELECT {COLUMNS} FROM event_log {where}", parameters).fetchall()

@@ -8,6 +8,7 @@ Only for a log with no events (a restore, never a merge). On PostgreSQL, positio
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from typing import Any
 
 import psycopg
@@ -50,13 +51,20 @@ def _row(event: RecordedEvent, lite: bool) -> tuple[object, ...]:
     )
 
 
-def restore(store: AnyStore, events: Iterable[RecordedEvent], seals: list[Seal], batch: int = 2000) -> int:
-    """Insert every event and seal in one transaction; returns the number of events written."""
+def restore(
+    store: AnyStore, events: Iterable[RecordedEvent], seals: list[Seal], batch: int = 2000, *, atomic: bool = True
+) -> int:
+    """Insert every event and seal in one transaction; returns the number of events written.
+
+    `atomic=False` (PostgreSQL) commits every batch instead: for generated logs on a shared server, where one
+    transaction of minutes would hold back every database's horizon (I4) for as long; a failure then leaves
+    a partial log behind, so an import of a file an auditor hands over always stays atomic.
+    """
     if _has_rows(store):
         raise NotEmpty("the log already holds events or seals: import only into an empty database")
     if isinstance(store, SqliteEventStore):
         return _restore_sqlite(store, events, seals, batch)
-    return _restore_postgres(store, events, seals, batch)
+    return _restore_postgres(store, events, seals, batch, atomic)
 
 
 def _has_rows(store: AnyStore) -> bool:
@@ -97,14 +105,17 @@ def _restore_sqlite(store: SqliteEventStore, events: Iterable[RecordedEvent], se
     return written
 
 
-def _restore_postgres(store: PostgresEventStore, events: Iterable[RecordedEvent], seals: list[Seal], batch: int) -> int:
+def _restore_postgres(
+    store: PostgresEventStore, events: Iterable[RecordedEvent], seals: list[Seal], batch: int, atomic: bool
+) -> int:
     written, highest = 0, 0
-    with store._connection() as connection, connection.transaction():
-        with connection.cursor() as cursor:
-            for chunk in _chunks(events, batch, lite=False):
+    with store._connection() as connection, connection.transaction() if atomic else nullcontext():
+        for chunk in _chunks(events, batch, lite=False):
+            with connection.transaction(), connection.cursor() as cursor:
                 cursor.executemany(INSERT_PG, chunk)
-                written += len(chunk)
-                highest = max(highest, int(chunk[-1][0]))  # type: ignore[call-overload]
+            written += len(chunk)
+            highest = max(highest, int(chunk[-1][0]))  # type: ignore[call-overload]
+        with connection.transaction(), connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO log_seals VALUES (%s, %s, %s, %s, %s, %s)",
                 [
@@ -112,7 +123,7 @@ def _restore_postgres(store: PostgresEventStore, events: Iterable[RecordedEvent]
                     for s in seals
                 ],
             )
-        _raise_offset(connection, highest)
+            _raise_offset(connection, highest)
     return written
 
 

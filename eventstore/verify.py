@@ -13,6 +13,7 @@ from typing import Protocol
 
 from .canonical import GENESIS_HASH, content_digest
 from .envelope import RecordedEvent
+from .scan import scan
 from .store import EventStore, Seal
 
 
@@ -150,7 +151,7 @@ def check_row(event: RecordedEvent, previous_version: int, previous_hash: bytes)
 
 
 def verify_store(store: EventStore) -> VerifyReport:
-    return verify_events(store.iter_raw(), store.seals())
+    return verify_events(scan(store), store.seals())
 
 
 def _chained(seals: list[Seal], report: VerifyReport) -> list[Seal]:

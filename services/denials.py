@@ -62,10 +62,6 @@ class Denial:
         return f"{when} {self.status} {who}{seat} from {self.client}: {self.method} {self.path} — {self.reason}"
 
 
-def create_denial_table(engine: sa.Engine) -> None:
-    metadata.create_all(engine, checkfirst=True)
-
-
 def record_denial(engine: sa.Engine, denial: Denial) -> None:
     values = {
         "at": denial.at or datetime.now(UTC),

@@ -63,6 +63,7 @@ LAST_YEAR: Final = 2200
 
 def decide(command: UnitCommand, tree: UnitTree, occurred_on: date) -> tuple[UnitEvent, ...]:
     """Route a command to its decision; `occurred_on` is the date of the decision on paper."""
+    check_paper(command, occurred_on)
     match command:
         case RegisterUnit():
             return decide_register_unit(command, tree, occurred_on)
@@ -85,6 +86,21 @@ def decide(command: UnitCommand, tree: UnitTree, occurred_on: date) -> tuple[Uni
         case SetYearlyPlan():
             return decide_set_yearly_plan(command, tree, occurred_on)
     raise TypeError(f"not a unit command: {command!r}")
+
+
+def check_paper(command: UnitCommand, occurred_on: date) -> None:
+    """A malformed paper is refused before anything else, so a decision that changes nothing cannot accept it."""
+    effective_on: date | None = getattr(command, "effective_on", None)
+    for field, day in (("occurred_on", occurred_on), ("effective_on", effective_on)):
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise InvalidCommand(
+                field,
+                f"must be a date between {FIRST_YEAR} and {LAST_YEAR}",
+                f"phải là ngày trong khoảng năm {FIRST_YEAR} đến {LAST_YEAR}",
+            )
+    reference: str | None = getattr(command, "reference", None)
+    if reference is not None:
+        clean_reference(reference)
 
 
 def decide_register_unit(command: RegisterUnit, tree: UnitTree, occurred_on: date) -> tuple[UnitEvent, ...]:

@@ -12,7 +12,7 @@ from litestar.openapi.spec import Components
 from litestar.response import Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
-from services.denials import create_denial_table
+from services.records import ensure_record_tables
 from services.settings import Settings, get_settings
 
 from .audit import audit_router
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     def open_ledger(app: Litestar) -> None:
         app.state.ledger = Ledger.open(chosen)
-        create_denial_table(app.state.ledger.engine)
+        ensure_record_tables(app.state.ledger.engine)
 
     def close_ledger(app: Litestar) -> None:
         app.state.ledger.close()

@@ -22,6 +22,8 @@ from services.audit.clocks import Clock, Cut, end_of_day, start_of_day
 
 from .audit_log import AuditLogController
 from .audit_support import ClockParam, Cursor, Limit, after_position, bounded, record, require_auditor
+from .auth import Principal
+from .context import Ledger
 from .people import PERSON_ID, visible_person
 from .problems import not_found
 from .responses import READ_PROBLEMS
@@ -57,7 +59,7 @@ class HistoryPage(msgspec.Struct, frozen=True):
     next_cursor: str | None
 
 
-def history_page(ledger: Any, events: list[RecordedEvent], limit: int) -> HistoryPage:
+def history_page(ledger: Ledger, events: list[RecordedEvent], limit: int) -> HistoryPage:
     """A page of events with each one's chain status (the API's answer and the dashboard's table)."""
     links = previous_links(ledger.store, events)
     shown = []
@@ -88,7 +90,7 @@ def history_page(ledger: Any, events: list[RecordedEvent], limit: int) -> Histor
     return HistoryPage(shown, following)
 
 
-def _person(ledger: Any, principal: Any, person_id: str) -> None:
+def _person(ledger: Ledger, principal: Principal, person_id: str) -> None:
     """The person's current cell must be in the caller's subtree (as for getPerson)."""
     if not PERSON_ID.fullmatch(person_id):
         raise not_found()

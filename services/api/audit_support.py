@@ -8,15 +8,14 @@ role is answered like a missing thing (I8). A read of personal data is recorded 
 from __future__ import annotations
 
 from datetime import date
-from threading import Lock
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 
-from services.audit.access import create_access_table, record_read
+from services.audit.access import record_read
 from services.audit.clocks import Clock
+from services.records import ensure_record_tables
 
 from .auth import Principal, Role
 from .context import Ledger
@@ -28,9 +27,6 @@ EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
 ClockParam = Annotated[Clock, QueryParameter(description="occurred: true on the date; recorded: the ledger on it")]
 Cursor = Annotated[str | None, QueryParameter(pattern=r"^[0-9]{1,19}$", description="next_cursor of the previous page")]
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
-
-_ready: set[int] = set()
-_ready_lock = Lock()
 
 
 def require_auditor(principal: Principal) -> None:
@@ -53,16 +49,9 @@ def after_position(cursor: str | None) -> int:
     return int(cursor)
 
 
-def ensure_access_table(engine: sa.Engine) -> None:
-    with _ready_lock:
-        if id(engine) not in _ready:
-            create_access_table(engine)
-            _ready.add(id(engine))
-
-
 def record(ledger: Ledger, principal: Principal, operation: str, subject: str, **detail: Any) -> None:
     """Who read what, when: written before the answer leaves (auditing the auditors)."""
-    ensure_access_table(ledger.engine)
+    ensure_record_tables(ledger.engine)
     shown = ", ".join(f"{k}={v}" for k, v in sorted(detail.items()) if v not in (None, "", [], False))
     record_read(
         ledger.engine,

@@ -13,11 +13,13 @@ from typing import Annotated, Any, TypeVar
 
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
+from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import BeforeRequestHookHandler
 
 from projections import queries
 from projections.queries import Dashboard, FilesPage, MemberRoll, Statistics
+from projections.queries.reading import decode_cursor
 
 from .auth import Principal
 from .context import Ledger
@@ -37,6 +39,16 @@ DeadlineCursor = Annotated[str | None, QueryParameter(max_length=2000)]
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
 
 T = TypeVar("T")
+
+
+def _cursor(cursor: str | None) -> str | None:
+    """A cursor this API did not give is the caller's mistake (400 naming it), never a failed query (500)."""
+    if cursor is not None:
+        try:
+            decode_cursor(cursor)
+        except ValueError as exc:
+            raise ValidationException("cursor must be the next_cursor of a previous page") from exc
+    return cursor
 
 
 def _units(ledger: Ledger, principal: Principal, unit_id: str, on: date | None) -> list[str]:
@@ -97,7 +109,7 @@ class ReadModelController(Controller):
         wait: Wait = 5.0,
     ) -> Response[FilesPage]:
         units = _units(ledger, principal, unit_id, on)
-        return answer(ledger, _read(ledger, queries.files, units, stage, cursor, limit), min_position, wait)
+        return answer(ledger, _read(ledger, queries.files, units, stage, _cursor(cursor), limit), min_position, wait)
 
     @get("/deadlines", operation_id="listDeadlines", sync_to_thread=True, responses=READ_PROBLEMS)
     def deadlines(
@@ -130,7 +142,9 @@ class ReadModelController(Controller):
         wait: Wait = 5.0,
     ) -> Response[MemberRoll]:
         units = _units(ledger, principal, unit_id, on)
-        return answer(ledger, _read(ledger, queries.member_roll, units, status, cursor, limit), min_position, wait)
+        return answer(
+            ledger, _read(ledger, queries.member_roll, units, status, _cursor(cursor), limit), min_position, wait
+        )
 
     @get("/statistics", operation_id="getStatistics", sync_to_thread=True, responses=READ_PROBLEMS)
     def statistics(

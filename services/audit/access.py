@@ -1,7 +1,7 @@
 """Auditing the auditors: every read of personal data through the audit endpoints is recorded (who, what,
 when) and the provincial administrator can list the records.
 
-Where: an append-only table of its own (`audit_reads`, UPDATE/DELETE refused by triggers like the log's),
+Where: an append-only table of its own (`audit_reads`, append-only like the log: services/records.py),
 on the log's database — not events in the log. A read is not a party fact: putting it in the log would make
 every audit read a write to the legal record, move log positions an auditor is trying to pin down, wake the
 projection workers, and travel with the members' data in every export. The table still shares the log's
@@ -31,18 +31,6 @@ audit_reads = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),
 )
 
-POSTGRES_GUARD = """
-CREATE OR REPLACE TRIGGER audit_reads_append_only BEFORE UPDATE OR DELETE ON audit_reads
-    FOR EACH ROW EXECUTE FUNCTION partyledger_refuse_change();
-CREATE OR REPLACE TRIGGER audit_reads_no_truncate BEFORE TRUNCATE ON audit_reads
-    FOR EACH STATEMENT EXECUTE FUNCTION partyledger_refuse_change();
-"""
-SQLITE_GUARD = [
-    f"CREATE TRIGGER IF NOT EXISTS audit_reads_no_{op.lower()} BEFORE {op} ON audit_reads "
-    f"BEGIN SELECT RAISE(ABORT, 'the audit_reads table is append-only: {op} refused'); END"
-    for op in ("UPDATE", "DELETE")
-]
-
 
 @dataclass(frozen=True)
 class AuditRead:
@@ -54,19 +42,6 @@ class AuditRead:
     operation: str
     subject: str
     detail: str
-
-
-def create_access_table(engine: sa.Engine) -> None:
-    """Create the table and its append-only guard once (the log's schema provides the refusal function)."""
-    with engine.begin() as connection:
-        if sa.inspect(connection).has_table("audit_reads"):
-            return
-        metadata.create_all(connection)
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql(POSTGRES_GUARD)
-        else:
-            for statement in SQLITE_GUARD:
-                connection.exec_driver_sql(statement)
 
 
 def record_read(

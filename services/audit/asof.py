@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from threading import Lock
+from weakref import WeakKeyDictionary
 
 from domain.units.tree import UnitTree
 from eventstore import RecordedEvent
@@ -138,13 +140,31 @@ def file_as_of(store: AnyStore, person_id: str, cut: Cut) -> FileAsOf | None:
     )
 
 
+TreeKey = tuple[int, datetime | None]
+_TREES: WeakKeyDictionary[AnyStore, dict[TreeKey, tuple[UnitTree, list[RecordedEvent]]]] = WeakKeyDictionary()
+_TREES_LOCK = Lock()
+
+
 def tree_on_clock(store: AnyStore, cut: Cut) -> tuple[UnitTree, list[RecordedEvent]]:
     """The unit tree from the tree events this clock counts (dates inside the tree still apply: a unit's
-    state on D is read with `state_on`), and every tree event either clock counts."""
-    events = read_matching(store, HistoryFilter(stream_id=UNIT_TREE_STREAM))
-    counted = events if cut.clock is Clock.OCCURRED else [e for e in events if cut.counts(e)]
-    tree = UnitTree.from_events((decode(e), e.occurred_on) for e in counted)
-    return tree, [e for e in events if cut.counts(e) or cut.other.counts(e)]
+    state on D is read with `state_on`), and every tree event either clock counts. Trees are kept per
+    (store, tree stream version, ledger cutoff): the province's tree is rebuilt only when it changes."""
+    version = store.stream_version(UNIT_TREE_STREAM)
+    key = (version, cut.cutoff if cut.clock is Clock.RECORDED else None)
+    with _TREES_LOCK:
+        cached = _TREES.setdefault(store, {})
+        known = cached.get(key)
+    if known is None:
+        events = read_matching(store, HistoryFilter(stream_id=UNIT_TREE_STREAM))
+        counted = events if cut.clock is Clock.OCCURRED else [e for e in events if cut.counts(e)]
+        known = (UnitTree.from_events((decode(e), e.occurred_on) for e in counted), events)
+        with _TREES_LOCK:
+            if len(cached) > 64:
+                cached.clear()
+            cached[key] = known
+    tree, events = known
+    other = cut.other
+    return tree, [e for e in events if cut.counts(e) or other.counts(e)]
 
 
 def tree_as_of(store: AnyStore, unit_id: str, cut: Cut) -> TreeAsOfAnswer:

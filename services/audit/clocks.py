@@ -6,7 +6,7 @@ those the ledger had recorded by the end of D in Vietnam (`recorded_at`), where 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -38,11 +38,15 @@ class Cut:
 
     on: date
     clock: Clock
+    cutoff: datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cutoff", end_of_day(self.on))
 
     def counts(self, event: RecordedEvent) -> bool:
         if self.clock is Clock.OCCURRED:
             return event.occurred_on <= self.on
-        return event.recorded_at < end_of_day(self.on)
+        return event.recorded_at < self.cutoff
 
     @property
     def other(self) -> Cut:

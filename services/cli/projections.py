@@ -83,17 +83,22 @@ def rebuild_command(projection_name: str | None, unit_id: str | None, check: boo
         raise click.ClickException(str(exc.args[0])) from exc
     runtime = runtime_for(database_url)
     units = [unit_id] if unit_id else sorted(runtime.store.unit_heads())
-    differing = 0
+    differing, first = 0, ""
     for projection in chosen:
         with click.progressbar(units, label=f"{projection.name:<16}", show_pos=True) as bar:
             for unit in bar:
                 if check:
-                    differing += not compare(runtime.runner, projection, unit).equal
+                    comparison = compare(runtime.runner, projection, unit)
+                    differing += not comparison.equal
+                    if comparison.first_difference is not None and differing == 1:
+                        first = f"first: {projection.name} of {unit}, row {comparison.first_difference.row_key!r}"
                 else:
                     rebuild(runtime.runner, projection, [unit])
     runtime.close()
     if check:
         click.echo(
-            f"{differing} (projection, unit) pairs differ from a rebuild" if differing else "rebuild equals live"
+            f"{differing} (projection, unit) pairs differ from a rebuild; {first}"
+            if differing
+            else "rebuild equals live"
         )
         sys.exit(1 if differing else 0)

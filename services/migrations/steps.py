@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 import psycopg
@@ -20,10 +21,13 @@ class ReleasedRevisionChanged(RuntimeError):
 
 
 def projection_tables_digest() -> str:
-    """The read-model tables' shape (names, types, keys, defaults), fingerprinted like a log step.
+    """The read-model tables' shape, fingerprinted like a log step."""
+    return tables_digest(metadata.sorted_tables)
 
-    The shape, not SQLAlchemy's DDL text, so a library upgrade that re-spaces its output changes nothing.
-    """
+
+def tables_digest(tables: Iterable[sa.Table]) -> str:
+    """A shape (names, types, keys, defaults), not SQLAlchemy's DDL text, so a library upgrade that re-spaces its
+    output changes nothing."""
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     shape = [
         (
@@ -34,7 +38,7 @@ def projection_tables_digest() -> str:
             column.primary_key,
             str(column.server_default.arg) if isinstance(column.server_default, sa.DefaultClause) else None,
         )
-        for table in metadata.sorted_tables
+        for table in tables
         for column in table.columns
     ]
     return hashlib.sha256(repr(shape).encode()).hexdigest()

@@ -109,6 +109,18 @@ def test_verify_over_http_names_the_broken_position(client: Client, settings: Se
     assert str(expected) in report["summary"]
 
 
+def test_verify_still_answers_when_the_unit_tree_itself_was_rewritten(client: Client, settings: Settings) -> None:
+    """The walls come from the tree stream; an auditor must still learn where the log was broken."""
+    backdoor = Backdoor(settings.database_url)
+    backdoor.disable_append_only()
+    backdoor.execute("UPDATE event_log SET data = %s WHERE position = 1", ('{"forged":1}',))
+
+    report = client.get("/audit/verify", headers=auditor(settings))
+
+    assert report.status_code == 200
+    assert (report.json()["problem"]["position"], report.json()["problem"]["kind"]) == (1, "changed")
+
+
 def test_a_seal_is_printable_and_checkable_later(client: Client, settings: Settings) -> None:
     from eventstore import open_store
 

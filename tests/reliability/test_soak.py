@@ -28,8 +28,6 @@ def test_a_minute_of_commands_through_every_fault_loses_nothing_and_doubles_noth
     assert report.events_lost == 0
     assert report.duplicates == 0
     assert report.unexpected_events == 0
-    assert not any(status.startswith("5") and status != "503" for status in report.status_counts), (
-        f"server errors other than 503 (database unavailable, retry): {report.status_counts}"
-    )
+    assert not any(status.startswith("5") for status in report.status_counts), report.status_counts
     assert report.verify.startswith("ok"), report.verify
     assert report.rebuild == "ok: rebuild equals live", report.rebuild

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.servers import in_ci
+
 BIN = Path(sys.executable).parent
 
 
@@ -48,7 +50,10 @@ class PrivateRedis:
     def start(self) -> None:
         server = shutil.which("redis-server")
         if server is None:
-            pytest.fail("redis-server is not installed (.ci/run installs it)")
+            message = "redis-server is not installed (.ci/run installs it)"
+            if in_ci():
+                pytest.fail(f"CI must not skip: {message}")
+            pytest.skip(message)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             [

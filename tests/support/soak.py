@@ -23,7 +23,7 @@ from services.embedded import seed_minimal_province
 from services.settings import DEVELOPMENT_SIGNING_KEY
 from tests.support.private_postgres import private_postgres
 from tests.support.processes import BIN, api_server, celery_worker, private_redis, wait_for
-from tests.support.soak_faults import FaultScript
+from tests.support.soak_faults import API_APP, FaultScript
 from tests.support.soak_load import Command, Officer
 from tests.support.soak_monitor import LagMonitor, caught_up
 
@@ -82,7 +82,10 @@ def run_soak(folder: Path, seconds: float = 60.0, clients: int = 16) -> SoakRepo
         store = open_store(postgres.url)
         seed_minimal_province(store)
         store.close()
-        with celery_worker(env, folder / "worker.log", beat=True) as worker, api_server(env, folder / "api.log") as api:
+        with (
+            celery_worker(env, folder / "worker.log", beat=True) as worker,
+            api_server(env | {"PGAPPNAME": API_APP}, folder / "api.log") as api,
+        ):
             start = time.monotonic()
             until = start + seconds
             officers = [Officer(n, api.url, DEVELOPMENT_SIGNING_KEY, until, until + 30) for n in range(clients)]

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from domain.codec import EVENTS
 from eventstore import open_store
+from eventstore.postgres import PostgresEventStore
 from projections.engine import projection_engine
 from projections.schema import create_projection_tables
 from tests.support.stores import AnyStore, sqlite_url
@@ -24,6 +25,21 @@ class MovingClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+def settle(store: AnyStore, timeout: float = 20.0) -> None:
+    """Wait until readers see every committed event: on a shared PostgreSQL cluster any open transaction
+    (another database's test, a worker) holds the horizon back for a moment (I4: readers never skip)."""
+    import time
+
+    if not isinstance(store, PostgresEventStore):
+        return
+    with store._connection() as connection:
+        row = connection.execute("SELECT coalesce(max(position), 0) FROM event_log").fetchone()
+    newest = int(row[0]) if row else 0
+    deadline = time.monotonic() + timeout
+    while store.head_position() < newest and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -82,8 +98,10 @@ def school_log(store: AnyStore, clock: MovingClock) -> AnyStore:
     ledger, _ = the_year()
     on_time, late = on_time_and_late(ledger)
     append(store, clock, on_time[:8])
+    settle(store)
     store.seal()
     append(store, clock, on_time[8:])
     append(store, clock, late, entered_on=ENTERED_ON)
+    settle(store)
     store.seal()
     return store

@@ -20,7 +20,7 @@ from projections.runner import Runner
 from services.audit.asof import dashboard_as_of, file_as_of, tree_as_of
 from services.audit.clocks import Clock, Cut
 from services.units import load_tree
-from tests.integration.audit.conftest import MovingClock
+from tests.integration.audit.conftest import MovingClock, settle
 from tests.integration.audit.late_papers import (
     DECIDED_ON,
     ENTERED_ON,
@@ -37,6 +37,7 @@ TERM = "2020-2025"
 
 
 def live_dashboard(engine: sa.Engine, store: AnyStore) -> queries.Dashboard:
+    settle(store)
     runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS))
     for unit_id in sorted(store.unit_heads()):
         runner.catch_up(unit_id)

@@ -19,6 +19,7 @@ from projections.schema import create_projection_tables
 from projections.storage import digest
 from services.audit.transfer import ImportRefused, export_log, import_log
 from services.cli.main import cli
+from tests.integration.audit.conftest import settle
 from tests.integration.audit.late_papers import CELLS
 from tests.support.appending import set_target
 from tests.support.stores import AnyStore
@@ -26,6 +27,7 @@ from tests.support.stores import AnyStore
 
 def digests(url: str, store: AnyStore) -> dict[tuple[str, str], str]:
     """Every (projection, unit) digest after catching up from zero."""
+    settle(store)
     engine = projection_engine(url)
     create_projection_tables(engine)
     runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS))

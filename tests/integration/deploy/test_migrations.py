@@ -19,6 +19,7 @@ from projections.schema import create_projection_tables
 from services.cli.main import cli
 from services.migrations.run import downgrade, upgrade
 from services.migrations.steps import ReleasedRevisionChanged, projection_tables_digest, require_unchanged
+from services.records import create_record_tables
 from tests.support.events import CODEC, noted
 
 CATALOG = {
@@ -71,19 +72,22 @@ def as_role(url: str, role: str, password: str) -> str:
 def test_upgrade_from_empty_gives_the_schema_the_tests_create(
     postgres_url: str, other_database: str, app_role: tuple[str, str]
 ) -> None:
-    assert upgrade(postgres_url, app_role[0]) == "0001"
+    assert upgrade(postgres_url, app_role[0]) == "0002"
 
     store = open_store(other_database)
     engine = projection_engine(other_database)
     create_projection_tables(engine)
+    create_record_tables(engine)
     store.close()
     engine.dispose()
 
     migrated, created = schema_of(postgres_url), schema_of(other_database)
     assert migrated == created
-    assert len(migrated["triggers"]) == 6
+    assert len(migrated["triggers"]) == 10  # the log's three tables and the two records, two triggers each
     assert {"partyledger_horizon", "partyledger_refuse_change"} <= {f[0] for f in migrated["functions"]}
-    assert {"event_log", "projection_rows", "log_seals"} <= {c[0] for c in migrated["columns"]}
+    assert {"event_log", "projection_rows", "log_seals", "audit_reads", "access_denials"} <= {
+        c[0] for c in migrated["columns"]
+    }
 
 
 def test_the_app_role_appends_but_cannot_change_the_log(postgres_url: str, app_role: tuple[str, str]) -> None:
@@ -111,9 +115,27 @@ def test_the_app_role_appends_but_cannot_change_the_log(postgres_url: str, app_r
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 app.execute(statement)
+        app.execute("INSERT INTO audit_reads (read_at, user_id, role, acting_unit, operation, subject, detail) "
+                    "VALUES (now(), 'u', 'auditor', 'unit-x', 'getPersonHistory', 'person-1', '')")  # fmt: skip
+        for statement in ("UPDATE audit_reads SET user_id = 'x'", "DELETE FROM access_denials"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                app.execute(statement)
         app.execute("INSERT INTO projection_versions VALUES ('p', 1, now())")
         app.execute("UPDATE projection_versions SET active_version = 2")
         app.execute("DELETE FROM projection_versions")
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_reads SET user_id = 'x'", "DELETE FROM audit_reads",
+                                       "TRUNCATE access_denials", "DELETE FROM access_denials"])  # fmt: skip
+def test_even_the_owner_cannot_edit_the_records_of_reads_and_refusals(
+    postgres_url: str, app_role: tuple[str, str], statement: str
+) -> None:
+    upgrade(postgres_url, app_role[0])
+    with psycopg.connect(postgres_url, autocommit=True) as owner:
+        owner.execute("INSERT INTO audit_reads (read_at, user_id, role, acting_unit, operation, subject, detail) "
+                      "VALUES (now(), 'u', 'auditor', 'unit-x', 'getPersonHistory', 'person-1', '')")  # fmt: skip
+        with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+            owner.execute(statement)
 
 
 def test_a_log_created_by_init_is_adopted_without_ddl(postgres_url: str, app_role: tuple[str, str]) -> None:
@@ -158,7 +180,7 @@ def test_partyledger_migrate_reports_the_revision_and_the_login(postgres_url: st
     role, password = app_role
     environment = {"PARTYLEDGER_APP_ROLE": role, "PARTYLEDGER_APP_PASSWORD": password}
     result = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
-    assert (result.exit_code, result.output.strip()) == (0, f"schema at revision 0001; role {role} may log in")
+    assert (result.exit_code, result.output.strip()) == (0, f"schema at revision 0002; role {role} may log in")
     again = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
     assert again.exit_code == 0
     with psycopg.connect(as_role(postgres_url, role, password)) as app:

@@ -139,6 +139,23 @@ def test_renaming_to_the_same_name_records_nothing(ledger: Ledger) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("command", "on", "field"),
+    [
+        (MoveUnit("cell-a", "school", REFORM, "QĐ\x00 44"), REFORM, "reference"),
+        (MoveUnit("cell-a", "school", date(9999, 12, 31), "QĐ 44"), REFORM, "effective_on"),
+        (MoveUnit("cell-a", "school", REFORM, "QĐ 44"), date(9999, 12, 31), "occurred_on"),
+        (RenameUnit("school", "Đơn vị school"), date(1, 1, 1), "occurred_on"),
+    ],
+)
+def test_a_malformed_paper_is_refused_even_when_nothing_would_change(
+    ledger: Ledger, command: UnitCommand, on: date, field: str
+) -> None:
+    with pytest.raises(InvalidCommand) as refused:
+        ledger.run(command, on)
+    assert refused.value.field == field
+
+
 def test_r_unit_reorg_a_dissolved_unit_accepts_nothing_from_its_end(ledger: Ledger) -> None:
     ledger.run(DissolveUnit("cell-a", "cell-b", REFORM, "QĐ 45"), date(2025, 6, 20))
     refusal = _refused(ledger, RenameUnit("cell-a", "Chi bộ A"), REFORM)

@@ -1,0 +1,256 @@
+"""Audit figures on PostgreSQL: verify throughput and an "as of" grassroots dashboard on a 1,000,000-event log.
+
+    .venv/bin/python -m bench.audit [--grassroots 400] [--cells 5] [--rounds 3]
+
+1. Generates the log fast: two journeys are decided once through the domain (a candidate admitted and
+   recognised, 16 events; a member enrolled from the roll and screened yearly, 5 events), then copied to
+   every person of every cell with shifted dates, hashed by the store's own hash code and written with the
+   restore path (`eventstore.restore`, the import's writer). One admission decision in ten is entered four
+   months late, so the two clocks differ. Then one seal over everything.
+2. Verify: `verify_store` over the whole log (every content hash, chain and the seal); events/s.
+3. As of: one grassroots committee's dashboard (its subtree) on 31/12/2022 on each clock, replayed from its
+   events with the projections' own code; the median and worst of several runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+from typing import Any
+
+import msgspec
+
+from bench.append import scratch_database
+from domain.particulars import Sex
+from domain.person import member_commands as mc
+from domain.rules.removal import ScreeningOutcome
+from domain.units.events import UnitRegistered
+from domain.units.kinds import UnitKind
+from eventstore import RecordedEvent, open_store, verify_store
+from eventstore.canonical import GENESIS_HASH, canonical_json, chain_hash, envelope_digest, format_recorded_at
+from eventstore.postgres import PostgresEventStore
+from eventstore.restore import restore
+from services.audit.asof import dashboard_as_of
+from services.audit.clocks import Clock, Cut
+from services.units import UNIT_TREE_STREAM
+from tests.support.appending import envelope
+from tests.unit.projections.people import Ledger, Person
+
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+TEMPLATE_CELL = "cell-template"
+ADMITTED_PER_CELL, ENROLLED_PER_CELL = 25, 20
+ON = date(2022, 12, 31)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One event of a template journey: its offset in days from the journey's start, and its encoded body."""
+
+    days: int
+    event_type: str
+    schema_version: int
+    data_json: bytes
+    metadata_json: bytes
+
+
+def journeys() -> tuple[list[Step], list[Step]]:
+    """An admitted-and-recognised candidate and an enrolled, screened member, decided by the domain."""
+    ledger = Ledger()
+    start = date(2020, 1, 6)
+    candidate = Person(ledger, 1, "Lê Văn Hùng", Sex.MALE, date(1990, 2, 14), TEMPLATE_CELL)
+    candidate.to_ceremony(start)
+    candidate.recognise(start + timedelta(days=480), start + timedelta(days=495), start + timedelta(days=505))
+    member = Person(ledger, 2, "Phạm Thị Hoa", Sex.FEMALE, date(1980, 9, 2), TEMPLATE_CELL)
+    member.run(
+        mc.EnrollMember(
+            **member.at(start),
+            citizen_id=member.citizen_id,
+            particulars=member.particulars,
+            cell_id=TEMPLATE_CELL,
+            admitted_on=date(2005, 5, 19),
+            ceremony_on=date(2005, 6, 1),
+            official_from=date(2006, 6, 1),
+            roll_ref="Sổ đảng viên",
+        )
+    )
+    for year in range(2020, 2024):
+        outcome = mc.RecordScreeningOutcome(**member.at(date(year, 12, 28)), year=year, outcome=ScreeningOutcome.KEEP)
+        member.run(outcome)
+    return _steps(ledger, candidate.stream_id, start), _steps(ledger, member.stream_id, start)
+
+
+def _steps(ledger: Ledger, stream_id: str, start: date) -> list[Step]:
+    steps = []
+    for item in ledger.log:
+        if item.envelope.stream_id != stream_id:
+            continue
+        new = envelope(item.event, TEMPLATE_CELL, item.envelope.occurred_on)
+        metadata = new.metadata.as_json(None)
+        steps.append(
+            Step(
+                (item.envelope.occurred_on - start).days,
+                new.event_type,
+                new.schema_version or 1,
+                canonical_json(new.data),
+                canonical_json(metadata),
+            )
+        )
+    return steps
+
+
+def unit_ids(grassroots: int, cells: int) -> tuple[list[tuple[str, UnitKind, str | None]], list[str]]:
+    """Province → 10 upper committees → grassroots committees → cells; returns (registrations, cells)."""
+    units: list[tuple[str, UnitKind, str | None]] = [("unit-p", UnitKind.PROVINCIAL_COMMITTEE, None)]
+    units += [(f"unit-u{u}", UnitKind.UPPER_COMMITTEE, "unit-p") for u in range(10)]
+    all_cells = []
+    for g in range(grassroots):
+        units.append((f"unit-g{g}", UnitKind.GRASSROOTS_COMMITTEE, f"unit-u{g % 10}"))
+        for c in range(cells):
+            all_cells.append(f"unit-g{g}-c{c}")
+            units.append((all_cells[-1], UnitKind.CELL, f"unit-g{g}"))
+    return units, all_cells
+
+
+def tree_events(units: list[tuple[str, UnitKind, str | None]]) -> Iterator[RecordedEvent]:
+    recorded = datetime(2020, 1, 2, 2, tzinfo=UTC)
+    prev = GENESIS_HASH
+    for version, (unit_id, kind, parent) in enumerate(units, start=1):
+        new = envelope(
+            UnitRegistered(unit_id, unit_id.upper(), unit_id, kind, parent, False), unit_id, date(2020, 1, 1)
+        )
+        data, metadata = new.data, new.metadata.as_json(None)
+        digest = envelope_digest(
+            canonical_json(data),
+            canonical_json(metadata),
+            stream_id=UNIT_TREE_STREAM,
+            stream_version=version,
+            unit_id=unit_id,
+            event_type=new.event_type,
+            schema_version=new.schema_version or 1,
+            occurred_on=new.occurred_on,
+            recorded_at=recorded,
+        )
+        hashed = chain_hash(prev, digest)
+        yield RecordedEvent(
+            version, UNIT_TREE_STREAM, version, unit_id, new.event_type, new.schema_version or 1, data, metadata,
+            new.occurred_on, recorded, prev, hashed,
+        )  # fmt: skip
+        prev = hashed
+
+
+def person_events(cells: list[str], first_position: int) -> Iterator[RecordedEvent]:
+    """Every person of every cell, in the order the ledger recorded them (stream order kept)."""
+    admitted, enrolled = journeys()
+    planned: list[tuple[datetime, int, int, int, int, date]] = []  # recorded, person, version, kind, cell, start
+    person = 0
+    for cell_index in range(len(cells)):
+        for n in range(ADMITTED_PER_CELL + ENROLLED_PER_CELL):
+            kind = 0 if n < ADMITTED_PER_CELL else 1
+            start = date(2020, 1, 6) + timedelta(days=(person * 37) % 1000)
+            late = kind == 0 and person % 10 == 0
+            recorded = datetime(1900, 1, 1, tzinfo=UTC)
+            for version, step in enumerate(admitted if kind == 0 else enrolled, start=1):
+                on = start + timedelta(days=step.days)
+                entered = on + timedelta(days=120 if late and step.event_type == "AdmissionDecided" else 2)
+                recorded = max(datetime.combine(entered, clock_time(2), UTC), recorded + timedelta(minutes=1))
+                planned.append((recorded, person, version, kind, cell_index, start))
+            person += 1
+    planned.sort()
+    heads: dict[int, bytes] = {}
+    for position, (recorded, who, version, kind, cell_index, start) in enumerate(planned, start=first_position):
+        step = (admitted if kind == 0 else enrolled)[version - 1]
+        cell = cells[cell_index].encode()
+        data_json = step.data_json.replace(TEMPLATE_CELL.encode(), cell)
+        metadata_json = step.metadata_json.replace(TEMPLATE_CELL.encode(), cell)
+        stream_id, on = f"person-{who:032x}", start + timedelta(days=step.days)
+        digest = envelope_digest(
+            data_json, metadata_json, stream_id=stream_id, stream_version=version, unit_id=cells[cell_index],
+            event_type=step.event_type, schema_version=step.schema_version, occurred_on=on,
+            recorded_at=format_recorded_at(recorded),
+        )  # fmt: skip
+        prev = heads.get(who, GENESIS_HASH)
+        heads[who] = hashed = chain_hash(prev, digest)
+        yield RecordedEvent(
+            position, stream_id, version, cells[cell_index], step.event_type, step.schema_version,
+            msgspec.json.decode(data_json), msgspec.json.decode(metadata_json), on, recorded, prev, hashed,
+        )  # fmt: skip
+
+
+def generate(store: PostgresEventStore, grassroots: int, cells: int) -> int:
+    units, all_cells = unit_ids(grassroots, cells)
+    started = time.perf_counter()
+
+    def everything() -> Iterator[RecordedEvent]:
+        yield from tree_events(units)
+        yield from person_events(all_cells, len(units) + 1)
+
+    written = restore(store, everything(), [], batch=5000, atomic=False)
+    store.seal()
+    print(f"generated {written:,} events in {time.perf_counter() - started:.0f} s (restore path, one seal)")
+    return written
+
+
+def measure(url: str, rounds: int) -> None:
+    store = open_store(url)
+    assert isinstance(store, PostgresEventStore)
+    rates, cpu_rates = [], []
+    for _ in range(rounds):
+        started, cpu = time.perf_counter(), time.process_time()
+        report = verify_store(store)
+        rates.append(report.events_checked / (time.perf_counter() - started))
+        cpu_rates.append(report.events_checked / (time.process_time() - cpu))
+        assert report.ok, report.summary()
+    print(f"verify: {report.summary()}")
+    print(
+        f"verify: median {statistics.median(rates):,.0f} events/s, best {max(rates):,.0f} (target ≥ 100,000); "
+        f"per second of this process's CPU: {statistics.median(cpu_rates):,.0f} events"
+    )
+    for clock in Clock:
+        times: list[float] = []
+        cpu_times: list[float] = []
+        answer: Any = None
+        for _ in range(max(7, rounds)):
+            started, cpu = time.perf_counter(), time.process_time()
+            answer = dashboard_as_of(store, "unit-g7", Cut(ON, clock), ON.year, "2020-2025")
+            times.append((time.perf_counter() - started) * 1000)
+            cpu_times.append((time.process_time() - cpu) * 1000)
+        print(
+            f"as of {ON:%d/%m/%Y} ({clock}): unit-g7 over {len(answer.dashboard.units)} units, "
+            f"{answer.events_replayed} events replayed, {len(answer.differences.entered_late)} entered late; "
+            f"median {statistics.median(times):.0f} ms, worst {max(times):.0f} ms (target ≤ 200 ms); "
+            f"CPU {statistics.median(cpu_times):.0f} ms"
+        )
+    store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--grassroots", type=int, default=400)
+    parser.add_argument("--cells", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--url", help="Keep the log in this database (generated there when empty) and reuse it.")
+    args = parser.parse_args()
+    if args.url:
+        store = open_store(args.url)
+        assert isinstance(store, PostgresEventStore)
+        if next(store.iter_raw(batch_size=1), None) is None:
+            generate(store, args.grassroots, args.cells)
+        store.close()
+        measure(args.url, args.rounds)
+        return
+    with scratch_database(os.environ.get("PARTYLEDGER_BENCH_POSTGRES_URL", DEFAULT_PG)) as url:
+        store = open_store(url)
+        assert isinstance(store, PostgresEventStore)
+        generate(store, args.grassroots, args.cells)
+        store.close()
+        measure(url, args.rounds)
+
+
+if __name__ == "__main__":
+    main()
