@@ -59,7 +59,8 @@ class HistoryPage(msgspec.Struct, frozen=True):
     next_cursor: str | None
 
 
-def _page(ledger: Ledger, events: list[RecordedEvent], limit: int) -> HistoryPage:
+def history_page(ledger: Ledger, events: list[RecordedEvent], limit: int) -> HistoryPage:
+    """A page of events with each one's chain status (the API's answer and the dashboard's table)."""
     links = previous_links(ledger.store, events)
     shown = []
     for event in events:
@@ -112,7 +113,7 @@ class AuditController(Controller):
         after = after_position(cursor)
         record(ledger, principal, "getPersonHistory", person_id, cursor=cursor)
         chosen = HistoryFilter(stream_id=person_id)
-        return _page(ledger, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
+        return history_page(ledger, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
 
     @get("/units/{unit_id:str}/history", operation_id="listUnitHistory", sync_to_thread=True, responses=READ_PROBLEMS)
     def unit_history(
@@ -146,7 +147,7 @@ class AuditController(Controller):
             recorded_before=end_of_day(recorded[1]) if recorded[1] else None,
         )
         record(ledger, principal, "listUnitHistory", unit_id, subtree=subtree, cursor=cursor, actor=actor)
-        return _page(ledger, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
+        return history_page(ledger, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
 
     @get("/people/{person_id:str}/as-of", operation_id="getPersonAsOf", sync_to_thread=True, responses=READ_PROBLEMS)
     def person_as_of(

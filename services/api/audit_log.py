@@ -25,7 +25,8 @@ from services.audit.verifying import KeptSeal, SealCheck, check_kept_seal, kept_
 from services.records import ensure_record_tables
 
 from .audit_support import Cursor, Limit, after_position, record, require_auditor
-from .auth import Role
+from .auth import Principal, Role
+from .context import Ledger
 from .responses import READ_PROBLEMS
 from .units import Caller, Context
 from .walls import require_role, require_within, today
@@ -115,6 +116,20 @@ def _verify_read(unit_id: str, report: VerifyReport) -> VerifyRead:
     )
 
 
+def verify_unit(ledger: Ledger, principal: Principal, unit_id: str) -> VerifyReport:
+    """An auditor's verify of the unit's subtree (the whole log for the root), walls first."""
+    require_auditor(principal)
+    try:
+        tree = ledger.tree()
+    except Exception:  # the tree stream itself was rewritten: walls cannot be drawn, the log must be checked
+        log.exception("the unit tree cannot be read; verifying the whole log for %s", principal.user_id)
+        return verify_scope(ledger.store, None)
+    require_within(tree, principal, unit_id)
+    unit = tree.state_on(unit_id, today())
+    whole = unit is not None and unit.parent_id is None
+    return verify_scope(ledger.store, None if whole else subtree_units(tree, unit_id, today()))
+
+
 class AuditLogController(Controller):
     path = "/audit"
     tags = ["audit"]  # noqa: RUF012  # Litestar reads it as a class attribute
@@ -122,18 +137,8 @@ class AuditLogController(Controller):
     @get("/verify", operation_id="verifyLog", sync_to_thread=True, responses=READ_PROBLEMS)
     def verify(self, ledger: Context, principal: Caller, unit_id: UnitParam = None) -> VerifyRead:
         """Every hash chain with an event in the unit's subtree, and every seal; names the first broken position."""
-        require_auditor(principal)
         chosen = unit_id or principal.unit_id
-        try:
-            tree = ledger.tree()
-        except Exception:  # the tree stream itself was rewritten: walls cannot be drawn, the log must be checked
-            log.exception("the unit tree cannot be read; verifying the whole log for %s", principal.user_id)
-            return _verify_read(chosen, verify_scope(ledger.store, None))
-        require_within(tree, principal, chosen)
-        unit = tree.state_on(chosen, today())
-        whole = unit is not None and unit.parent_id is None
-        scope = None if whole else subtree_units(tree, chosen, today())
-        return _verify_read(chosen, verify_scope(ledger.store, scope))
+        return _verify_read(chosen, verify_unit(ledger, principal, chosen))
 
     @get("/seals", operation_id="listSeals", sync_to_thread=True, responses=READ_PROBLEMS)
     def seals(

@@ -91,6 +91,7 @@ def _vote(page: Page, yes: str, no: str) -> None:
 def test_an_officer_works_through_the_dashboard_in_chromium(live: Live) -> None:
     who, _ = candidate_waiting_for_the_cell_vote(live.client, live.settings)
     _caught_up(live)
+    _auditor_reads_both_clocks(live)
     context = live.browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -147,4 +148,19 @@ def test_an_officer_works_through_the_dashboard_in_chromium(live: Live) -> None:
     assert refused is not None and refused.status == 404
     expect(page.locator("h1")).to_have_text("Không tìm thấy")
     assert who not in page.content()
+    context.close()
+
+
+def _auditor_reads_both_clocks(live: Live) -> None:
+    """An auditor opens the school's figures on 31/12/2020: true then, but not yet in the ledger then."""
+    context = live.browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{live.base}/web/sign-in")
+    page.fill("#token", token(live.settings, Role.AUDITOR, "unit-province"))
+    page.click("form.card button[type=submit]")
+    page.goto(f"{live.base}/web/audit/units/unit-school/as-of?on=31/12/2020")
+    expect(page.locator('[data-clock="occurred"] .official')).to_have_text("4")
+    expect(page.locator('[data-clock="recorded"] .official')).to_have_text("0")
+    screenshot(page, "08-kiem-tra-hai-dong-ho")
     context.close()

@@ -133,5 +133,32 @@ def test_an_auditor_verifies_the_log_and_reads_the_seals(client: Client, setting
 
 
 def test_the_audit_pages_are_for_auditors_only(client: Client, settings: Settings) -> None:
-    sign_in(client, settings, Role.PROVINCIAL_ADMIN, "unit-province")
+    sign_in(client, settings, Role.GRASSROOTS_OFFICER, "unit-school")
     assert client.get("/web/audit").status_code == 404
+    assert client.get("/web/audit/units/unit-school/history").status_code == 404
+
+
+def test_an_auditor_reads_the_history_and_the_two_clocks(client: Client, settings: Settings) -> None:
+    candidate_waiting_for_the_cell_vote(client, settings)  # papers dated 2020-2021, recorded today
+    sign_in(client, settings, Role.AUDITOR, "unit-province")
+
+    history = client.get("/web/audit/units/unit-school/history", params={"occurred_from": "01/12/2021"}).text
+    assert "Ghi người giới thiệu" in history and "khớp" in history
+    assert "Nhập đảng viên vào sổ" not in history  # dated 02/11/2020: filtered out on the paper's clock
+
+    as_of = client.get("/web/audit/units/unit-school/as-of", params={"on": "31/12/2020"}).text
+    official = re.findall(r'data-clock="(\w+)".*?class="num official">(\d+)<', as_of, re.S)
+    assert official == [("occurred", "4"), ("recorded", "0")]  # true then, but not yet in the ledger then
+    late = re.search(r"Văn bản đề ngày trước, ghi sổ sau ngày 31/12/2020 \((\d+)\)", as_of)
+    assert late is not None and late.group(1) == "11", late  # 6 units registered, 4 enrolments, 1 nomination
+
+
+def test_an_auditor_reads_a_file_as_of_a_day_on_both_clocks(client: Client, settings: Settings) -> None:
+    who, _ = candidate_waiting_for_the_cell_vote(client, settings)
+    sign_in(client, settings, Role.AUDITOR, "unit-province")
+    assert f"/web/audit/people/{who}/as-of" in client.get(f"/web/people/{who}").text
+
+    page = client.get(f"/web/audit/people/{who}/as-of", params={"on": "31/03/2021"}).text
+
+    stages = re.findall(r'data-clock="(\w*)".*?class="stage">([^<]+)<', page, re.S)
+    assert stages == [("occurred", "Đã thẩm tra lý lịch"), ("recorded", "Chưa có hồ sơ vào ngày này.")]

@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.codec import EVENTS
 from services.api.web.format import vi_ago, vi_date, vi_number, vi_percent
+from services.api.web.labels import EVENT_LABELS_VI
 
 
 @given(st.integers(min_value=0, max_value=10**12))
@@ -37,3 +39,8 @@ def test_time_ago_in_words() -> None:
     assert vi_ago(now - timedelta(hours=3), now) == "3 giờ trước"
     assert vi_ago(now - timedelta(days=1200), now) == "1.200 ngày trước"
     assert vi_ago(None, now) == "chưa có dữ liệu"
+
+
+def test_every_event_the_log_can_hold_has_a_vietnamese_name() -> None:
+    registered = set(EVENTS._classes)  # the codec's registry: every type the log may hold
+    assert registered and registered <= set(EVENT_LABELS_VI), registered - set(EVENT_LABELS_VI)

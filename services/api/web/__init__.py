@@ -18,7 +18,7 @@ from litestar.template.config import TemplateConfig
 
 from services.settings import Settings
 
-from .audit import audit_page, audit_verify
+from .audit import audit_page, audit_verify, person_as_of, unit_as_of, unit_history
 from .charts import funnel_svg, plan_svg
 from .common import page
 from .format import FILTERS
@@ -62,6 +62,9 @@ def web_router(settings: Settings) -> Router:
         route_handlers=[
             unit_tree, unit_dashboard, unit_files, person, take_step, statistics_page, statistics_workbook, audit_page,
             audit_verify,
+            unit_history,
+            unit_as_of,
+            person_as_of,
         ],
         dependencies={"viewer": Provide(signed_in, sync_to_thread=False)},
     )  # fmt: skip

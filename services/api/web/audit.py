@@ -1,38 +1,56 @@
-"""The auditor's page on what the event store already offers: the seals and a verification of the hash chains.
-
-History and "as of" pages wait for the audit backend (issue 6); this page uses only `eventstore.verify`.
-"""
+"""Auditors' pages on the audit backend (issue 6): verification and seals, a unit's history with each event's
+chain status, and the unit's figures "as of" a date on both clocks side by side. Every read is recorded, as
+the API records auditors' reads."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Annotated, Final
+
 from litestar import get, post
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
-from eventstore.verify import verify_store
+from eventstore.history import HistoryFilter, read_history
+from projections.queries import subtree_units
+from services.audit.asof import dashboard_as_of, file_as_of
+from services.audit.clocks import Clock, Cut, end_of_day, start_of_day
+from services.audit.verifying import kept_form
 
-from ..auth import Principal, Role
+from ..audit import history_page
+from ..audit_log import verify_unit
+from ..audit_support import after_position, bounded, record, require_auditor
 from ..context import Ledger
-from ..walls import require_role
-from .common import Viewer, page
+from ..people import visible_person
+from ..walls import today
+from .common import Viewer, breadcrumbs, page, visible_unit
+from .format import parse_day
+from .labels import event_label
+from .pages import term_of
 from .session import Context
 
-SHOWN_SEALS = 50
-PROBLEM_KINDS_VI = {
+SHOWN_SEALS: Final = 50
+PAGE: Final = 100
+PROBLEM_KINDS_VI: Final = {
     "changed": "một sự kiện đã bị sửa",
     "removed": "một sự kiện đã bị xóa",
     "inserted": "một sự kiện đã bị chèn thêm",
     "seal": "dấu niêm phong không khớp với sổ",
 }
+CHAIN_VI: Final = {"ok": "khớp", **PROBLEM_KINDS_VI}
+Text = Annotated[str, QueryParameter(max_length=20)]
 
 
-def _audit(ledger: Ledger, viewer: Principal, verified: bool) -> Template:
-    require_role(viewer, Role.AUDITOR)
+def _audit(ledger: Ledger, viewer: Viewer, verify: bool) -> Template:
+    require_auditor(viewer)
+    report = verify_unit(ledger, viewer, viewer.unit_id) if verify else None
+    if verify:
+        record(ledger, viewer, "web:verifyLog", viewer.unit_id)
     seals = list(reversed(ledger.store.seals()))[:SHOWN_SEALS]
-    report = verify_store(ledger.store) if verified else None
     return page(
         "audit.html",
         viewer,
-        seals=seals,
+        seals=[(s, kept_form(s)) for s in seals],
         report=report,
         head=ledger.store.head_position(),
         problem_kinds=PROBLEM_KINDS_VI,
@@ -42,10 +60,104 @@ def _audit(ledger: Ledger, viewer: Principal, verified: bool) -> Template:
 @get("/audit", sync_to_thread=True)
 def audit_page(viewer: Viewer, ledger: Context) -> Template:
     """The latest seals, to compare with the printed copies kept outside the system."""
-    return _audit(ledger, viewer, verified=False)
+    return _audit(ledger, viewer, verify=False)
 
 
 @post("/audit/verification", sync_to_thread=True, status_code=200)
 def audit_verify(viewer: Viewer, ledger: Context) -> Template:
-    """Re-read the whole log and check every hash chain and seal (it takes a while on a big log)."""
-    return _audit(ledger, viewer, verified=True)
+    """Re-read the caller's part of the log and check every hash chain and seal (slow on a big log)."""
+    return _audit(ledger, viewer, verify=True)
+
+
+def _days(*texts: str) -> list[date | None]:
+    """The page's dates, dd/mm/yyyy; a date that is not one is simply not applied."""
+    days = []
+    for text in texts:
+        try:
+            days.append(bounded(parse_day(text), "date"))
+        except ValueError:
+            days.append(None)
+    return days
+
+
+@get("/audit/units/{unit_id:str}/history", sync_to_thread=True)
+def unit_history(
+    unit_id: FromPath[str],
+    viewer: Viewer,
+    ledger: Context,
+    occurred_from: Text = "",
+    occurred_to: Text = "",
+    recorded_from: Text = "",
+    recorded_to: Text = "",
+    cursor: FromQuery[str | None] = None,
+) -> Template:
+    """The subtree's events in log order, filtered by dates on either clock, with each one's chain status."""
+    require_auditor(viewer)
+    unit = visible_unit(ledger, viewer, unit_id)
+    o_from, o_to, r_from, r_to = _days(occurred_from, occurred_to, recorded_from, recorded_to)
+    chosen = HistoryFilter(
+        units=subtree_units(ledger.tree(), unit_id, today()),
+        occurred_from=o_from,
+        occurred_to=o_to,
+        recorded_from=start_of_day(r_from) if r_from else None,
+        recorded_before=end_of_day(r_to) if r_to else None,
+    )
+    record(ledger, viewer, "web:listUnitHistory", unit_id, cursor=cursor)
+    events = read_history(ledger.store, chosen, after_position=after_position(cursor), limit=PAGE)
+    return page(
+        "audit_history.html",
+        viewer,
+        unit=unit,
+        crumbs=breadcrumbs(ledger.tree(), viewer, unit_id),
+        history=history_page(ledger, events, PAGE),
+        label=event_label,
+        chain_vi=CHAIN_VI,
+        filters={"occurred_from": occurred_from, "occurred_to": occurred_to,
+                 "recorded_from": recorded_from, "recorded_to": recorded_to},
+    )  # fmt: skip
+
+
+@get("/audit/units/{unit_id:str}/as-of", sync_to_thread=True)
+def unit_as_of(unit_id: FromPath[str], viewer: Viewer, ledger: Context, on: Text = "") -> Template:
+    """The unit's figures replayed from the log as of a day: true on that day (date on the paper) beside what
+    the ledger said that day (date recorded), and the papers that make them differ."""
+    require_auditor(viewer)
+    unit = visible_unit(ledger, viewer, unit_id)
+    day = _days(on)[0] or today()
+    record(ledger, viewer, "web:getDashboardAsOf", unit_id, on=day.isoformat())
+    clocks = {
+        clock: dashboard_as_of(ledger.store, unit_id, Cut(day, clock), day.year, term_of(day.year))
+        for clock in (Clock.OCCURRED, Clock.RECORDED)
+    }
+    return page(
+        "audit_as_of.html",
+        viewer,
+        unit=unit,
+        crumbs=breadcrumbs(ledger.tree(), viewer, unit_id),
+        day=day,
+        true_on=clocks[Clock.OCCURRED],
+        ledger_on=clocks[Clock.RECORDED],
+        label=event_label,
+    )
+
+
+@get("/audit/people/{person_id:str}/as-of", sync_to_thread=True)
+def person_as_of(person_id: FromPath[str], viewer: Viewer, ledger: Context, on: Text = "") -> Template:
+    """A person's file as of a day on both clocks: the stage it had by the papers, and the stage the ledger
+    showed that day."""
+    require_auditor(viewer)
+    state = visible_person(ledger, viewer, person_id)
+    day = _days(on)[0] or today()
+    record(ledger, viewer, "web:getPersonAsOf", person_id, on=day.isoformat())
+    true_on, ledger_on = (file_as_of(ledger.store, person_id, Cut(day, c)) for c in (Clock.OCCURRED, Clock.RECORDED))
+    return page(
+        "audit_person.html",
+        viewer,
+        name=state.particulars.full_name if state.particulars else person_id,
+        person_id=person_id,
+        crumbs=breadcrumbs(ledger.tree(), viewer, state.cell_id or viewer.unit_id),
+        day=day,
+        true_on=true_on,
+        ledger_on=ledger_on,
+        label=event_label,
+    )

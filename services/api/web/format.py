@@ -29,6 +29,16 @@ def vi_date(value: date | datetime | None) -> str:
     return f"{value:%d/%m/%Y}"
 
 
+def parse_day(text: str) -> date | None:
+    """dd/mm/yyyy as officers write it, or ISO; empty is None; anything else a ValueError."""
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    if "/" in cleaned:
+        return datetime.strptime(cleaned, "%d/%m/%Y").date()
+    return date.fromisoformat(cleaned)
+
+
 def vi_ago(moment: datetime | None, now: datetime | None = None) -> str:
     """How long ago, in words an officer reads at a glance."""
     if moment is None:

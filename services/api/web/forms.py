@@ -10,13 +10,14 @@ import json
 import types
 import typing
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 from typing import Any
 
 import msgspec
 
 from ..people_steps import Step
+from .format import parse_day
 from .labels import choice_label, field_label
 
 HIDDEN_FIELDS = frozenset({"expected_version"})
@@ -77,13 +78,11 @@ class FormProblem(ValueError):
 
 def _day(field: FormField, raw: str) -> str:
     """dd/mm/yyyy as officers write it (an ISO date is taken too); the body wants ISO."""
-    text = raw.strip()
     try:
-        if "/" in text:
-            return datetime.strptime(text, "%d/%m/%Y").date().isoformat()
-        return date.fromisoformat(text).isoformat()
+        day = parse_day(raw)
     except ValueError as exc:
         raise FormProblem(f"Trường “{field.label}” phải là ngày dạng dd/mm/yyyy") from exc
+    return day.isoformat() if day else ""
 
 
 def _value(field: FormField, raw: str) -> Any:

@@ -48,6 +48,19 @@ EVENT_LABELS_VI: Final[dict[str, str]] = {
     "MemberRated": "Xếp loại chất lượng",
     "ScreeningOutcomeRecorded": "Kết quả rà soát, sàng lọc",
     "AdmissionAnnulled": "Hủy quyết định kết nạp",
+    "UnitRegistered": "Thành lập tổ chức đảng",
+    "UnitRenamed": "Đổi tên tổ chức đảng",
+    "AdmissionDelegationChanged": "Thay đổi ủy quyền kết nạp",
+    "UnitReclassified": "Thay đổi loại hình tổ chức",
+    "UnitMoved": "Chuyển trực thuộc",
+    "UnitMerged": "Hợp nhất",
+    "UnitSplit": "Chia tách",
+    "UnitDissolved": "Giải thể",
+    "TermTargetSet": "Giao chỉ tiêu nhiệm kỳ",
+    "YearlyPlanSet": "Giao kế hoạch năm",
+    "DayOffDeclared": "Công bố ngày nghỉ",
+    "WorkingDayDeclared": "Công bố ngày làm việc bù",
+    "DayDeclarationWithdrawn": "Hủy công bố ngày nghỉ / làm bù",
 }
 
 FIELD_LABELS_VI: Final[dict[str, str]] = {

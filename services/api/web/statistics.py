@@ -76,9 +76,8 @@ def report(connection: sa.Connection, units: list[str], year: int) -> Report:
     return Report(min(stats.position, board.position), year, board.members, tuple(tables))
 
 
-def _read(ledger: Ledger, viewer: Principal, unit_id: str, year: int | None) -> tuple[Report, list[str]]:
-    units = subtree(ledger, viewer, unit_id)
-    return snapshot(ledger, report, units, year or today().year), units
+def _read(ledger: Ledger, viewer: Principal, unit_id: str, year: int | None) -> Report:
+    return snapshot(ledger, report, subtree(ledger, viewer, unit_id), year or today().year)
 
 
 @get("/units/{unit_id:str}/statistics", sync_to_thread=True)
@@ -86,7 +85,7 @@ def statistics_page(
     unit_id: FromPath[str], viewer: Viewer, ledger: Context, year: Year = None, print_view: FromQuery[bool] = False
 ) -> Template:
     unit = visible_unit(ledger, viewer, unit_id)
-    data, _ = _read(ledger, viewer, unit_id, year)
+    data = _read(ledger, viewer, unit_id, year)
     return page(
         "statistics.html",
         viewer,
@@ -103,7 +102,7 @@ def statistics_page(
 def statistics_workbook(unit_id: FromPath[str], viewer: Viewer, ledger: Context, year: Year = None) -> Response[bytes]:
     """The same figures as the page, as a workbook officers can file and add up."""
     unit = visible_unit(ledger, viewer, unit_id)
-    data, _ = _read(ledger, viewer, unit_id, year)
+    data = _read(ledger, viewer, unit_id, year)
     content = workbook(unit.name, data)
     name = f"thong-ke-{unit.code}-{data.year}.xlsx"
     return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from litestar import get
 from litestar.params import FromPath, FromQuery, QueryParameter
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from domain.person.stages import Stage
 from domain.text import search_key
@@ -73,7 +73,7 @@ def unit_dashboard(
     year: Year = None,
     term: FromQuery[str | None] = None,
     min_position: MinPosition = 0,
-) -> Template | Redirect:
+) -> Template:
     """Funnel, members, targets per year against plan, deadlines by urgency, children, freshness."""
     unit = visible_unit(ledger, viewer, unit_id)
     chosen_year = year or today().year
