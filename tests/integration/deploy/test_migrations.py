@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from eventstore import open_store
-from eventstore.postgres_schema import SCHEMA_VERSION
 from eventstore.errors import SchemaNotCurrent
+from eventstore.postgres_schema import SCHEMA_VERSION
 from projections.engine import projection_engine
 from projections.schema import create_projection_tables
 from services.cli.main import cli
