@@ -22,9 +22,8 @@ def format_recorded_at(moment: datetime) -> str:
     """One textual form of the server clock for hashing and for SQLite: UTC, microseconds, `Z`."""
     if moment.tzinfo is None:
         raise ValueError("recorded_at must be timezone-aware")
-    m = moment.astimezone(UTC)
-    clock = f"{m.hour:02d}:{m.minute:02d}:{m.second:02d}.{m.microsecond:06d}"
-    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{clock}Z"
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"  # one C call: this runs on every append
 
 
 def parse_recorded_at(text: str) -> datetime:

@@ -129,9 +129,9 @@ class PostgresEventStore:
                     return refused
                 continue
             links = batch.chained(head)
-            sql = append_sql(len(batch.events), batch.idempotency_key is not None)
+            statement = append_sql(len(batch.events), batch.idempotency_key is not None)
             try:
-                rows = self._execute_append(sql, append_parameters(batch, head, links))
+                rows = self._execute_append(statement.sql, append_parameters(statement, batch, head, links))
             except psycopg.errors.UniqueViolation:
                 rows = []  # a concurrent writer took this version or this key first; find out which below
             if rows:
@@ -141,10 +141,16 @@ class PostgresEventStore:
                 return refused
         raise WrongExpectedVersion(batch.stream_id, batch.expected_version, self.stream_version(batch.stream_id))
 
-    def _execute_append(self, sql: str, parameters: dict[str, object]) -> list[tuple[Any, ...]]:
-        """One statement, one transaction (autocommit); the stress test widens this window on purpose."""
-        with self._connection() as connection:
+    def _execute_append(self, sql: str, parameters: list[object]) -> list[tuple[Any, ...]]:
+        """One statement, one transaction (autocommit); the stress test widens this window on purpose.
+
+        The pool's own get/put without its context managers: the hot path's checkout was a fifth of the
+        client's time per append (measured)."""
+        connection = self.pool.getconn()
+        try:
             return connection.execute(sql, parameters).fetchall()
+        finally:
+            self.pool.putconn(connection)
 
     def _head_hash(self, batch: PreparedAppend) -> bytes | None:
         """The hash the new events chain onto, or None if the stream is not at the expected version."""
