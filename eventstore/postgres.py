@@ -202,6 +202,17 @@ class PostgresEventStore:
             ).fetchone()
         return int(row[0]) if row and row[0] is not None else 0
 
+    def stream_versions(self, stream_ids: Sequence[str]) -> dict[str, int]:
+        """Several streams' versions in one round trip (one index descent each)."""
+        ids = [check_stream_id(stream_id) for stream_id in stream_ids]
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT s.id, (SELECT max(stream_version) FROM event_log WHERE stream_id = s.id) "
+                "FROM unnest(%s::text[]) AS s(id)",
+                (ids,),
+            ).fetchall()
+        return {stream_id: int(version or 0) for stream_id, version in rows}
+
     def read_stream(self, stream_id: str, *, after_version: int = 0) -> list[RecordedEvent]:
         check_stream_id(stream_id)
         events = self._select(
