@@ -10,7 +10,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import msgspec
 import psycopg
+from psycopg.types.json import set_json_loads
 from psycopg_pool import ConnectionPool
 
 from domain.codec import EVENTS, EventCodec
@@ -62,9 +64,16 @@ def postgres_pool(url: str, *, size: int = 10, min_size: int = 1) -> ConnectionP
         max_size=size,
         max_lifetime=3600,
         kwargs={"autocommit": True, "options": "-c plan_cache_mode=force_generic_plan"},
+        configure=_decode_json_with_msgspec,
         name="partyledger-log",
         open=True,
     )
+
+
+def _decode_json_with_msgspec(connection: psycopg.Connection[Any]) -> None:
+    """`data` and `metadata` of every row read: msgspec parses them several times faster than `json.loads`
+    (the same values for the JSON the log accepts), a large share of a projection rebuild's reading."""
+    set_json_loads(msgspec.json.decode, connection)
 
 
 class PostgresEventStore:
