@@ -106,12 +106,19 @@ def main() -> None:
     )
     parser.add_argument("--events", type=int, default=6_000, help="events per round and path")
     parser.add_argument("--rounds", type=int, default=3, help="alternating raw/store rounds; medians are shown")
+    parser.add_argument(
+        "--async-commit",
+        action="store_true",
+        help="diagnostic: synchronous_commit off for both paths, to compare their CPU cost on a busy shared disk",
+    )
     args = parser.parse_args()
     print(f"{'writers':>7} {'store ev/s':>11} {'raw ev/s':>10} {'ratio':>6} {'target':>6}")
     with scratch_database(args.url) as url:
         PostgresEventStore(postgres_pool(url), codec=BENCH_CODEC).create_schema()
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute("CREATE TABLE raw_events (id bigserial PRIMARY KEY, data jsonb NOT NULL)")
+            if args.async_commit:  # every later connection to the scratch database, store and raw alike
+                connection.execute(f'ALTER DATABASE "{url.rsplit("/", 1)[1]}" SET synchronous_commit = off')
         for writers, target in ((1, 0.6), (8, 0.5)):
             raw_rate(url, writers, args.events // 10)  # warm up: connections, prepared statements, caches
             store_rate(url, writers, args.events // 10)

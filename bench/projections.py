@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import threading
 import time
@@ -37,7 +38,7 @@ from projections.registry import PROJECTIONS
 from projections.runner import Runner
 from projections.schema import create_projection_tables
 from projections.schema import projection_checkpoints as cp
-from services.doorbell import ring
+from services.doorbell import Doorbell
 from services.seed import generate_province
 from services.settings import Settings
 from tests.support.processes import celery_worker
@@ -61,29 +62,54 @@ def raw_read_rate(url: str) -> tuple[int, float]:
         return count, count / (time.perf_counter() - started)
 
 
-def rebuild_rate(url: str) -> tuple[int, float]:
-    """Events/s applied into every projection, every unit, from zero (scratch versions, as `rebuild` does)."""
-    store = open_store(url)
+def rebuild_rate(url: str, jobs: int = 1) -> tuple[int, float]:
+    """Events/s applied into every projection, every unit, from zero (scratch versions, as `rebuild` does),
+    by `jobs` processes sharing the units as the worker pool's processes share doorbells."""
     engine = projection_engine(url)
     create_projection_tables(engine)
-    runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS), batch_size=5000)
-    scratch = {p.name: SCRATCH + p.version + int(time.time()) % 1000 for p in PROJECTIONS}
-    units = sorted(store.unit_heads())
-    with psycopg.connect(url) as connection:
-        row = connection.execute(
-            "SELECT count(*) + count(also_unit_id) FROM event_log"  # a move is applied in two partitions
-        ).fetchone()
-    events = int(row[0]) if row else 0
-    started = time.perf_counter()
-    for unit in units:
-        runner.catch_up(unit, versions=scratch)
-    elapsed = time.perf_counter() - started
-    store.close()
     engine.dispose()
+    scratch = {p.name: SCRATCH + p.version + int(time.time()) % 1000 for p in PROJECTIONS}
+    with psycopg.connect(url) as connection:
+        sizes = connection.execute(
+            "SELECT u, count(*) FROM (SELECT unit_id AS u FROM event_log UNION ALL "
+            "SELECT also_unit_id FROM event_log WHERE also_unit_id IS NOT NULL) e GROUP BY u"
+        ).fetchall()  # a move is applied in two partitions
+    events = sum(int(n) for _, n in sizes)
+    shares: list[list[str]] = [[] for _ in range(jobs)]
+    loads = [0] * jobs
+    for unit, n in sorted(sizes, key=lambda row: -int(row[1])):  # largest first onto the lightest share
+        lightest = loads.index(min(loads))
+        shares[lightest].append(unit)
+        loads[lightest] += int(n)
+    context = multiprocessing.get_context("spawn")
+    start, spans = context.Barrier(jobs), context.Queue()
+    processes = [context.Process(target=_rebuild_share, args=(url, share, scratch, start, spans)) for share in shares]
+    for process in processes:
+        process.start()
+    spans_seen = [spans.get(timeout=3600) for _ in processes]
+    for process in processes:
+        process.join()
+    elapsed = max(end for _, end in spans_seen) - min(begin for begin, _ in spans_seen)
     return events, events / elapsed
 
 
-def lag_under_load(url: str, redis_url: str, rate: float, seconds: float) -> list[float]:
+def _rebuild_share(url: str, units: list[str], scratch: dict[str, int], start: Any, spans: Any) -> None:
+    """One process's units, timed from a barrier all processes pass once connected (start-up not counted)."""
+    store = open_store(url)
+    engine = projection_engine(url)
+    runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS), batch_size=5000)
+    store.head_position()
+    start.wait()
+    began = time.perf_counter()
+    for unit in units:
+        runner.catch_up(unit, versions=scratch)
+    ended = time.perf_counter()
+    store.close()
+    engine.dispose()
+    spans.put((began, ended))
+
+
+def lag_under_load(url: str, redis_url: str, rate: float, seconds: float, appenders: int = 4) -> list[float]:
     """Seconds from commit to visible in every projection, for each event appended at `rate` per second."""
     with TemporaryDirectory() as folder:
         env = {
@@ -92,44 +118,72 @@ def lag_under_load(url: str, redis_url: str, rate: float, seconds: float) -> lis
             "PARTYLEDGER_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
             "PARTYLEDGER_DATA_DIR": folder,
         }
-        settings = Settings.from_environment(env)
         with celery_worker(env, Path(folder) / "worker.log", concurrency=2):
-            return _measure_lag(url, settings, rate, seconds)
+            return _measure_lag(url, env, rate, seconds, appenders)
 
 
-def _measure_lag(url: str, settings: Settings, rate: float, seconds: float, threads: int = 8) -> list[float]:
-    """`threads` appenders, each on its own units at rate/threads, ringing after every commit as the API does."""
-    store = open_store(url)
+def _measure_lag(url: str, env: dict[str, str], rate: float, seconds: float, appenders: int) -> list[float]:
+    """`appenders` processes of four threads, each thread on its own units at an equal share of `rate`,
+    ringing after every commit as the API does (its Doorbell); commits are timed on the system-wide
+    monotonic clock and reported to this process, which watches the checkpoints."""
     engine = projection_engine(url)
+    commits: Any = multiprocessing.get_context("spawn").Queue()
     pending: dict[int, tuple[str, float]] = {}
     lags: list[float] = []
     done = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(engine, pending, lags, done))
+    watcher = threading.Thread(target=_watch, args=(engine, commits, pending, lags, done))
     watcher.start()
-    deadline = time.perf_counter() + seconds
-    appenders = [
-        threading.Thread(target=_append_steadily, args=(store, settings, n, rate / threads, deadline, pending))
-        for n in range(threads)
+    context = multiprocessing.get_context("spawn")
+    lanes, start = appenders * APPEND_THREADS, context.Barrier(appenders * APPEND_THREADS)
+    processes = [
+        context.Process(target=_append_process, args=(env, p, rate / lanes, seconds, start, commits))
+        for p in range(appenders)
     ]
-    for appender in appenders:
-        appender.start()
-    for appender in appenders:
-        appender.join()
-    while pending and time.perf_counter() < deadline + 30:
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    deadline = time.perf_counter()
+    time.sleep(0.5)
+    while (pending or not commits.empty()) and time.perf_counter() < deadline + 30:
         time.sleep(0.05)
     done.set()
     watcher.join()
-    store.close()
     engine.dispose()
     return lags
 
 
+APPEND_THREADS = 4
+
+
+def _append_process(env: dict[str, str], process: int, rate: float, seconds: float, start: Any, commits: Any) -> None:
+    settings = Settings.from_environment(env)
+    store = open_store(settings.database_url)
+    doorbell = Doorbell(settings)
+    threads = [
+        threading.Thread(
+            target=_append_steadily,
+            args=(store, doorbell, f"{settings.queue}-{process}-{n}", rate, seconds, start, commits),
+        )
+        for n in range(APPEND_THREADS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    doorbell.close()
+    store.close()
+
+
 def _append_steadily(
-    store: Any, settings: Settings, lane: int, rate: float, deadline: float, pending: dict[int, tuple[str, float]]
+    store: Any, doorbell: Doorbell, lane: str, rate: float, seconds: float, start: Any, commits: Any
 ) -> None:
     meta = EventMetadata("bench", "unit-bench", "provincial_admin", "qd294-2025", "bench")
     units = [f"unit-load-{lane}-{n}" for n in range(5)]
     versions = dict.fromkeys(units, 0)
+    store.stream_version(f"load-{units[0]}")  # connected before the clock starts
+    start.wait()  # every lane of every process starts together
+    deadline = time.perf_counter() + seconds
     interval, next_at, n = 1.0 / rate, time.perf_counter(), 0
     while time.perf_counter() < deadline:
         unit = units[n % len(units)]
@@ -137,16 +191,21 @@ def _append_steadily(
         event = NewEvent(kind, data, date(2025, 7, 1), unit, meta, version)
         result = store.append(f"load-{unit}", [event], expected_version=versions[unit])
         versions[unit] += 1
-        pending[result.last_position] = (unit, time.perf_counter())
-        ring(settings, [unit])
+        commits.put((result.last_position, unit, time.perf_counter()))
+        doorbell.ring([unit])
         n += 1
         next_at += interval
         time.sleep(max(0.0, next_at - time.perf_counter()))
 
 
-def _watch(engine: sa.Engine, pending: dict[int, tuple[str, float]], lags: list[float], done: threading.Event) -> None:
+def _watch(
+    engine: sa.Engine, commits: Any, pending: dict[int, tuple[str, float]], lags: list[float], done: threading.Event
+) -> None:
     names = [p.name for p in PROJECTIONS]
     while not done.is_set():
+        while not commits.empty():
+            position, unit, committed = commits.get()
+            pending[position] = (unit, committed)
         with engine.connect() as connection:
             reached = dict(
                 connection.execute(
@@ -185,16 +244,18 @@ def main() -> None:
     parser.add_argument("--scale", default="small", choices=["small", "province"])
     parser.add_argument("--rate", type=float, default=1000.0, help="appends per second for the lag test")
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--jobs", type=int, default=2, help="rebuild processes (the lag test's worker runs two)")
+    parser.add_argument("--appenders", type=int, default=4, help="appending processes (four threads each)")
     args = parser.parse_args()
     with seeded(args.url, args.scale) as url:
         events, raw = raw_read_rate(url)
-        rebuilt, rate = rebuild_rate(url)
+        rebuilt, rate = rebuild_rate(url, args.jobs)
         print(f"raw sequential read : {raw:>10,.0f} events/s ({events} events)")
         print(
             f"rebuild, all models : {rate:>10,.0f} events/s ({rebuilt} events, {len(PROJECTIONS)} projections)"
             f"   ratio {rate / raw:.2f}   target ≥ 50,000 events/s"
         )
-        lags = lag_under_load(url, args.redis, args.rate, args.seconds)
+        lags = lag_under_load(url, args.redis, args.rate, args.seconds, args.appenders)
         achieved = len(lags) / args.seconds
         print(
             f"lag at {achieved:.0f} appends/s over {args.seconds:.0f} s: p50 {percentile(lags, 0.5) * 1000:.0f} ms, "

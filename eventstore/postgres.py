@@ -10,7 +10,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import msgspec
 import psycopg
+from psycopg.types.json import set_json_loads
 from psycopg_pool import ConnectionPool
 
 from domain.codec import EVENTS, EventCodec
@@ -71,9 +73,16 @@ def postgres_pool(url: str, *, size: int = 10, min_size: int = 1, durable: bool 
         max_lifetime=3600,
         timeout=CONNECTION_WAIT_SECONDS,
         kwargs={"autocommit": True, "options": OPTIONS if durable else OPTIONS + " -c synchronous_commit=off"},
+        configure=_decode_json_with_msgspec,
         name="partyledger-log",
         open=True,
     )
+
+
+def _decode_json_with_msgspec(connection: psycopg.Connection[Any]) -> None:
+    """`data` and `metadata` of every row read: msgspec parses them several times faster than `json.loads`
+    (the same values for the JSON the log accepts), a large share of a projection rebuild's reading."""
+    set_json_loads(msgspec.json.decode, connection)
 
 
 class PostgresEventStore:
@@ -136,9 +145,9 @@ class PostgresEventStore:
                     return refused
                 continue
             links = batch.chained(head)
-            sql = append_sql(len(batch.events), batch.idempotency_key is not None)
+            statement = append_sql(len(batch.events), batch.idempotency_key is not None)
             try:
-                rows = self._execute_append(sql, append_parameters(batch, head, links))
+                rows = self._execute_append(statement.sql, append_parameters(statement, batch, head, links))
             except psycopg.errors.UniqueViolation:
                 rows = []  # a concurrent writer took this version or this key first; find out which below
             if rows:
@@ -148,10 +157,16 @@ class PostgresEventStore:
                 return refused
         raise WrongExpectedVersion(batch.stream_id, batch.expected_version, self.stream_version(batch.stream_id))
 
-    def _execute_append(self, sql: str, parameters: dict[str, object]) -> list[tuple[Any, ...]]:
-        """One statement, one transaction (autocommit); the stress test widens this window on purpose."""
-        with self._connection() as connection:
+    def _execute_append(self, sql: str, parameters: list[object]) -> list[tuple[Any, ...]]:
+        """One statement, one transaction (autocommit); the stress test widens this window on purpose.
+
+        The pool's own get/put without its context managers: the hot path's checkout was a fifth of the
+        client's time per append (measured)."""
+        connection = self.pool.getconn()
+        try:
             return connection.execute(sql, parameters).fetchall()
+        finally:
+            self.pool.putconn(connection)
 
     def _head_hash(self, batch: PreparedAppend) -> bytes | None:
         """The hash the new events chain onto, or None if the stream is not at the expected version."""
@@ -203,6 +218,17 @@ class PostgresEventStore:
                 "SELECT max(stream_version) FROM event_log WHERE stream_id = %s", (stream_id,)
             ).fetchone()
         return int(row[0]) if row and row[0] is not None else 0
+
+    def stream_versions(self, stream_ids: Sequence[str]) -> dict[str, int]:
+        """Several streams' versions in one round trip (one index descent each)."""
+        ids = [check_stream_id(stream_id) for stream_id in stream_ids]
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT s.id, (SELECT max(stream_version) FROM event_log WHERE stream_id = s.id) "
+                "FROM unnest(%s::text[]) AS s(id)",
+                (ids,),
+            ).fetchall()
+        return {stream_id: int(version or 0) for stream_id, version in rows}
 
     def read_stream(self, stream_id: str, *, after_version: int = 0) -> list[RecordedEvent]:
         check_stream_id(stream_id)

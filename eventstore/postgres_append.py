@@ -9,9 +9,11 @@ idempotency key is claimed in the same statement (I3), so key and events commit 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from functools import lru_cache
+from typing import NamedTuple
 
 from .postgres_schema import POSITIONS_PER_TRANSACTION
 from .store import PreparedAppend
@@ -45,19 +47,31 @@ KEY_CLAIM = f"""WITH new_key AS (
     RETURNING key
 )
 """
+_NAMED = re.compile(r"%\((\w+)\)s")
 
 
 def _row(index: int) -> str:
     return "(" + ", ".join(f"%(e{index}_{name})s::{kind}" for name, kind in EVENT_FIELDS) + ")"
 
 
+class AppendStatement(NamedTuple):
+    """The SQL with positional `%s`, and the batch-level parameter names before and after the event rows."""
+
+    sql: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+
 @lru_cache(maxsize=128)
-def append_sql(batch_size: int, keyed: bool) -> str:
+def append_sql(batch_size: int, keyed: bool) -> AppendStatement:
     """One INSERT for a batch of this size, claiming the key first when there is one (measured: a plain
-    INSERT … SELECT … WHERE costs the server about half of what CTEs over a JSON record set did)."""
+    INSERT … SELECT … WHERE costs the server about half of what CTEs over a JSON record set did).
+
+    Written with names for reading, sent with positional `%s`: psycopg's named parameters cost ~25 µs more
+    per append (measured), a sixth of the client's share. The event rows' parameters are one block."""
     rows = ", ".join(_row(index) for index in range(batch_size))
     columns = ", ".join(name for name, _ in EVENT_FIELDS)
-    return f"""{KEY_CLAIM if keyed else ""}INSERT INTO event_log (position, stream_id, stream_version, unit_id,
+    named = f"""{KEY_CLAIM if keyed else ""}INSERT INTO event_log (position, stream_id, stream_version, unit_id,
     event_type, schema_version, data, metadata, occurred_on, recorded_at, prev_hash, hash, also_unit_id)
 SELECT {POSITION} + v.n, %(stream)s::text, v.stream_version, v.unit_id, v.event_type, v.schema_version,
        v.data, v.metadata, v.occurred_on, %(recorded_at)s::timestamptz, v.prev_hash, v.hash, v.also_unit_id
@@ -65,26 +79,31 @@ SELECT {POSITION} + v.n, %(stream)s::text, v.stream_version, v.unit_id, v.event_
  WHERE {HEAD_OK}{" AND EXISTS (SELECT 1 FROM new_key)" if keyed else ""}
 RETURNING position
 """
+    names = _NAMED.findall(named)
+    first = names.index("e0_n")
+    last = first + batch_size * len(EVENT_FIELDS)
+    return AppendStatement(_NAMED.sub("%s", named), tuple(names[:first]), tuple(names[last:]))
 
 
-def append_parameters(batch: PreparedAppend, head_hash: bytes, links: list[tuple[bytes, bytes]]) -> dict[str, object]:
-    """Named parameters for `append_sql`: the batch's own, then each event's as `e<index>_<field>`."""
-    parameters: dict[str, object] = {
+def append_parameters(
+    statement: AppendStatement, batch: PreparedAppend, head_hash: bytes, links: list[tuple[bytes, bytes]]
+) -> list[object]:
+    """The values of `statement`'s parameters in order: the batch's own around each event's fields."""
+    batch_values: dict[str, object] = {
         "expected": batch.expected_version,
         "stream": batch.stream_id,
         "head": head_hash,
         "recorded_at": batch.recorded_at,
     }
     if batch.idempotency_key is not None:
-        parameters |= {
-            "key": batch.idempotency_key,
-            "digest": batch.request_digest,
-            "version": batch.expected_version + len(batch.events),
-            "count": len(batch.events),
-        }
-    for index, (event, (prev, digest)) in enumerate(zip(batch.events, links, strict=True)):
-        values = (
-            index + 1,
+        batch_values["key"] = batch.idempotency_key
+        batch_values["digest"] = batch.request_digest
+        batch_values["version"] = batch.expected_version + len(batch.events)
+        batch_values["count"] = len(batch.events)
+    parameters = [batch_values[name] for name in statement.before]
+    for index, (event, (prev, digest)) in enumerate(zip(batch.events, links, strict=True), start=1):
+        parameters += (
+            index,
             event.stream_version,
             event.unit_id,
             event.event_type,
@@ -96,8 +115,7 @@ def append_parameters(batch: PreparedAppend, head_hash: bytes, links: list[tuple
             digest,
             event.also_unit_id,
         )
-        for (name, _), value in zip(EVENT_FIELDS, values, strict=True):
-            parameters[f"e{index}_{name}"] = value
+    parameters += [batch_values[name] for name in statement.after]
     return parameters
 
 

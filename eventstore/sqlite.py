@@ -108,6 +108,9 @@ class SqliteEventStore:
             ).fetchone()
         return int(row[0]) if row and row[0] is not None else 0
 
+    def stream_versions(self, stream_ids: Sequence[str]) -> dict[str, int]:
+        return {stream_id: self.stream_version(stream_id) for stream_id in stream_ids}
+
     def read_stream(self, stream_id: str, *, after_version: int = 0) -> list[RecordedEvent]:
         check_stream_id(stream_id)
         return self._select(

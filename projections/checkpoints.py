@@ -47,29 +47,52 @@ def lock_checkpoints(connection: sa.Connection, unit_id: str, versions: dict[str
     return {row.projection: Checkpoint(**row._asdict()) for row in connection.execute(query)}
 
 
-def advance(
-    connection: sa.Connection,
-    checkpoint: Checkpoint,
-    position: int,
-    applied: int,
-    *,
-    parked_position: int | None = None,
-    parked_error: str | None = None,
-) -> None:
-    connection.execute(
+@dataclass(frozen=True, slots=True)
+class Move:
+    """Where one checkpoint goes after a batch: its new position, events applied, and a park if any."""
+
+    checkpoint: Checkpoint
+    position: int
+    applied: int
+    parked_position: int | None = None
+    parked_error: str | None = None
+
+
+def advance(connection: sa.Connection, moves: list[Move]) -> None:
+    """Move every checkpoint of a batch in one executemany (the rows were written in the same transaction)."""
+    if not moves:
+        return
+    now = datetime.now(UTC)
+    statement = (
         sa.update(cp)
         .where(
-            cp.c.projection == checkpoint.projection,
-            cp.c.version == checkpoint.version,
-            cp.c.unit_id == checkpoint.unit_id,
+            cp.c.projection == sa.bindparam("k_projection"),
+            cp.c.version == sa.bindparam("k_version"),
+            cp.c.unit_id == sa.bindparam("k_unit_id"),
         )
         .values(
-            position=position,
-            events_applied=checkpoint.events_applied + applied,
-            parked_position=parked_position,
-            parked_error=parked_error,
-            updated_at=datetime.now(UTC),
+            position=sa.bindparam("position"),
+            events_applied=sa.bindparam("events_applied"),
+            parked_position=sa.bindparam("parked_position"),
+            parked_error=sa.bindparam("parked_error"),
+            updated_at=sa.bindparam("updated_at"),
         )
+    )
+    connection.execute(
+        statement,
+        [
+            {
+                "k_projection": m.checkpoint.projection,
+                "k_version": m.checkpoint.version,
+                "k_unit_id": m.checkpoint.unit_id,
+                "position": m.position,
+                "events_applied": m.checkpoint.events_applied + m.applied,
+                "parked_position": m.parked_position,
+                "parked_error": m.parked_error,
+                "updated_at": now,
+            }
+            for m in moves
+        ],
     )
 
 

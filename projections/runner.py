@@ -19,7 +19,7 @@ from domain.codec import EventCodec
 from eventstore import EventStore, RecordedEvent
 
 from .base import Applied, PoisonEvent, Projection
-from .checkpoints import Checkpoint, advance, lock_checkpoints
+from .checkpoints import Checkpoint, Move, advance, lock_checkpoints
 from .rows import UnitRows
 from .storage import load_rows, save_rows
 
@@ -79,15 +79,18 @@ class Runner:
         decoded = self._decode(unit_id, page.events, live, stop_at)
         truncated = len(decoded) < len(page.events)
         reached = decoded[-1].envelope.position if truncated and decoded else (start if truncated else page.reached)
-        applied_any = False
-        for projection in self.projections:
-            checkpoint = live.get(projection.name)
-            if checkpoint is None:
-                continue
-            applied_any |= self._advance_one(
-                connection, projection, checkpoint, decoded, reached, stop_at.get(projection.name), result
+        versions = {name: cp.version for name, cp in live.items()}
+        rows = load_rows(connection, unit_id, versions)
+        moves = [
+            self._advance_one(
+                projection, live[projection.name], rows[projection.name], decoded, reached, stop_at, result
             )
-        return applied_any, truncated or len(page.events) == self.batch_size
+            for projection in self.projections
+            if projection.name in live
+        ]
+        save_rows(connection, unit_id, versions, rows)
+        advance(connection, moves)
+        return any(m.position != m.checkpoint.position for m in moves), truncated or len(page.events) == self.batch_size
 
     def _decode(
         self, unit_id: str, events: list[RecordedEvent], live: dict[str, Checkpoint], stop_at: dict[str, PoisonEvent]
@@ -108,15 +111,16 @@ class Runner:
 
     def _advance_one(
         self,
-        connection: sa.Connection,
         projection: Projection,
         checkpoint: Checkpoint,
+        rows: UnitRows,
         decoded: list[Applied],
         reached: int,
-        poison: PoisonEvent | None,
+        stop_at: dict[str, PoisonEvent],
         result: CatchUp,
-    ) -> bool:
-        rows = load_rows(connection, projection.name, checkpoint.version, checkpoint.unit_id)
+    ) -> Move:
+        """Apply the batch to one projection's rows in memory; the caller writes rows and checkpoints."""
+        poison = stop_at.get(projection.name)
         applied, position = 0, checkpoint.position
         for item in decoded:
             if item.envelope.position <= checkpoint.position:
@@ -127,14 +131,12 @@ class Runner:
             applied, position = applied + 1, item.envelope.position
         else:
             position = max(position, reached)
-        save_rows(connection, projection.name, checkpoint.version, checkpoint.unit_id, rows)
-        park = (poison.position, str(poison)) if poison else (None, None)
-        advance(connection, checkpoint, position, applied, parked_position=park[0], parked_error=park[1])
         result.applied[projection.name] = result.applied.get(projection.name, 0) + applied
-        if poison:
-            log.error("projection %s parked for unit %s: %s", projection.name, checkpoint.unit_id, poison)
-            result.parked.append(projection.name)
-        return position != checkpoint.position
+        if poison is None:
+            return Move(checkpoint, position, applied)
+        log.error("projection %s parked for unit %s: %s", projection.name, checkpoint.unit_id, poison)
+        result.parked.append(projection.name)
+        return Move(checkpoint, position, applied, poison.position, str(poison))
 
     def _apply(self, projection: Projection, rows: UnitRows, item: Applied) -> None:
         if projection.event_types is not None and item.envelope.event_type not in projection.event_types:

@@ -13,40 +13,47 @@ from .rows import Row, UnitRows
 from .schema import projection_rows as pr
 
 
-def load_rows(connection: sa.Connection, projection: str, version: int, unit_id: str) -> UnitRows:
+def load_rows(connection: sa.Connection, unit_id: str, versions: dict[str, int]) -> dict[str, UnitRows]:
+    """One unit's rows of several projections (name → version) in one query: a batch's reads are one trip."""
+    found: dict[str, dict[str, Row]] = {name: {} for name in versions}
     result = connection.execute(
-        sa.select(pr.c.row_key, pr.c.data).where(
-            pr.c.projection == projection, pr.c.version == version, pr.c.unit_id == unit_id
+        sa.select(pr.c.projection, pr.c.row_key, pr.c.data).where(
+            pr.c.unit_id == unit_id, sa.tuple_(pr.c.projection, pr.c.version).in_(list(versions.items()))
         )
     )
-    return UnitRows(dict(result.all()))
+    for name, key, data in result:
+        found[name][key] = data
+    return {name: UnitRows(rows) for name, rows in found.items()}
 
 
-def save_rows(connection: sa.Connection, projection: str, version: int, unit_id: str, rows: UnitRows) -> None:
-    """Upsert what changed, delete what was removed; nothing else is touched."""
-    changed, deleted = rows.changes()
-    if changed:
-        insert = postgresql.insert(pr) if connection.dialect.name == "postgresql" else sqlite.insert(pr)
-        values = [
-            {"projection": projection, "version": version, "unit_id": unit_id, "row_key": key, "data": data}
+def save_rows(connection: sa.Connection, unit_id: str, versions: dict[str, int], rows: dict[str, UnitRows]) -> None:
+    """Upsert what changed and delete what was removed, for every projection at once (one multi-row upsert);
+    nothing else is touched."""
+    values = []
+    for name, unit_rows in rows.items():
+        changed, deleted = unit_rows.changes()
+        values += [
+            {"projection": name, "version": versions[name], "unit_id": unit_id, "row_key": key, "data": data}
             for key, data in changed.items()
         ]
+        if deleted:
+            connection.execute(
+                sa.delete(pr).where(
+                    pr.c.projection == name,
+                    pr.c.version == versions[name],
+                    pr.c.unit_id == unit_id,
+                    pr.c.row_key.in_(sorted(deleted)),
+                )
+            )
+        unit_rows.committed()
+    if values:
+        insert = postgresql.insert(pr) if connection.dialect.name == "postgresql" else sqlite.insert(pr)
         connection.execute(
             insert.on_conflict_do_update(
                 index_elements=list(pr.primary_key.columns), set_={"data": insert.excluded.data}
             ),
             values,
         )
-    if deleted:
-        connection.execute(
-            sa.delete(pr).where(
-                pr.c.projection == projection,
-                pr.c.version == version,
-                pr.c.unit_id == unit_id,
-                pr.c.row_key.in_(sorted(deleted)),
-            )
-        )
-    rows.committed()
 
 
 def read_rows(

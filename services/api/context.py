@@ -14,6 +14,8 @@ from eventstore.postgres import PostgresEventStore
 from eventstore.sqlite import SqliteEventStore
 from projections.engine import projection_engine
 from projections.schema import create_projection_tables
+from services.doorbell import Doorbell
+from services.people import PersonCache
 from services.settings import Settings
 from services.units import UNIT_TREE_STREAM, load_tree
 
@@ -29,6 +31,8 @@ class Ledger:
         self._tree: tuple[int, UnitTree] | None = None
         self._calendar: tuple[int, WorkingCalendar] | None = None
         self._lock = Lock()
+        self.people = PersonCache()
+        self.doorbell = Doorbell(settings)
 
     @classmethod
     def open(cls, settings: Settings) -> Ledger:
@@ -45,7 +49,15 @@ class Ledger:
 
     def versioned_tree(self) -> tuple[int, UnitTree]:
         """The tree with the version of its stream: what a unit command sends as `expected_version`."""
-        version = self.store.stream_version(UNIT_TREE_STREAM)
+        return self._tree_at(self.store.stream_version(UNIT_TREE_STREAM))
+
+    def tree_and_calendar(self) -> tuple[UnitTree, WorkingCalendar]:
+        """Both, checked against the log in one round trip (every command needs both)."""
+        versions = self.store.stream_versions([UNIT_TREE_STREAM, CALENDAR_STREAM_ID])
+        return self._tree_at(versions[UNIT_TREE_STREAM])[1], self._calendar_at(versions[CALENDAR_STREAM_ID])
+
+    def _tree_at(self, version: int) -> tuple[int, UnitTree]:
+        """The cached tree, rebuilt when the stream is past `version`'s; with the version it was loaded at."""
         with self._lock:
             if self._tree is None or self._tree[0] != version:
                 tree, loaded = load_tree(self.store)
@@ -55,7 +67,9 @@ class Ledger:
     def calendar(self) -> WorkingCalendar:
         """Working days: the holiday library plus the administrator's declared days, from the log; rebuilt
         only when the calendar stream has a new version (every step asks for it)."""
-        version = self.store.stream_version(CALENDAR_STREAM_ID)
+        return self._calendar_at(self.store.stream_version(CALENDAR_STREAM_ID))
+
+    def _calendar_at(self, version: int) -> WorkingCalendar:
         with self._lock:
             if self._calendar is None or self._calendar[0] != version:
                 events = self.store.read_stream(CALENDAR_STREAM_ID)
@@ -64,5 +78,6 @@ class Ledger:
             return self._calendar[1]
 
     def close(self) -> None:
+        self.doorbell.close()
         self.store.close()
         self.engine.dispose()

@@ -17,6 +17,7 @@ from litestar import Router, get, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, JSONBody
 
+from domain.calendar import WorkingCalendar
 from domain.errors import DomainError
 from domain.identity import parse_citizen_id, person_stream_id
 from domain.person.commands import PersonCommand
@@ -24,9 +25,10 @@ from domain.person.events import PersonEvent
 from domain.person.facts import PersonFacts
 from domain.person.handlers import handle
 from domain.person.records import PersonState
+from domain.person.state import initial_state
 from domain.person.values import RejectionLevel
+from domain.units.tree import UnitTree
 from eventstore import RecordedEvent, WrongExpectedVersion
-from services.doorbell import ring
 from services.people import append_decided, metadata_for, replay_records
 from services.units import Actor
 
@@ -83,7 +85,7 @@ def _wall_unit(step: Step, current: PersonState, body: Any) -> str:
     return current.cell_id or ""
 
 
-def _check_walls(ledger: Ledger, principal: Principal, step: Step, current: PersonState, body: Any) -> None:
+def _check_walls(tree: UnitTree, principal: Principal, step: Step, current: PersonState, body: Any) -> None:
     """I8: role, then the person's unit (and a candidate's new cell), each refused as 404."""
     require_role(principal, *step.roles)
     level = getattr(body, "level", None)
@@ -91,7 +93,6 @@ def _check_walls(ledger: Ledger, principal: Principal, step: Step, current: Pers
         require_role(principal, *LEVEL_ROLES[level])
     if current.version == 0 and not step.creates:
         raise not_found()
-    tree = ledger.tree()
     unit_id = _wall_unit(step, current, body)
     if unit_id:
         require_within(tree, principal, unit_id)
@@ -109,11 +110,11 @@ def _decided_on(records: list[RecordedEvent], person_id: str, expected: int) -> 
 
 
 def _decide(
-    before: PersonState, command: PersonCommand, facts: PersonFacts, ledger: Ledger, current_version: int
+    before: PersonState, command: PersonCommand, facts: PersonFacts, calendar: WorkingCalendar, current_version: int
 ) -> list[PersonEvent]:
     """Decide; a refusal judged on a stale version is a conflict (I2): the caller must read the person again."""
     try:
-        return handle(before, command, ledger.calendar(), facts)[1]
+        return handle(before, command, calendar, facts)[1]
     except DomainError:
         if before.version != current_version:
             raise WrongExpectedVersion(command.person_id, before.version, current_version) from None
@@ -122,17 +123,22 @@ def _decide(
 
 def record_step(ledger: Ledger, principal: Principal, step: Step, person_id: str, body: Any, key: str) -> Recorded:
     """Walls → decide at `expected_version` with log-derived facts → append → ring the doorbell."""
-    records = _read_person(ledger, person_id)
-    _check_walls(ledger, principal, step, replay_records(person_id, records), body)
-    before = _decided_on(records, person_id, body.expected_version)
+    tree, calendar = ledger.tree_and_calendar()
+    current = _current(ledger, person_id)
+    _check_walls(tree, principal, step, current, body)
+    before = (
+        current
+        if body.expected_version == current.version
+        else _decided_on(_read_person(ledger, person_id), person_id, body.expected_version)
+    )
     command = to_command(step, body, person_id, principal.unit_id)
-    facts = build_facts(step.facts, FactContext(ledger.store, ledger.tree(), before, command, body))
-    events = _decide(before, command, facts, ledger, current_version=len(records))
+    facts = build_facts(step.facts, FactContext(ledger.store, tree, before, command, body))
+    events = _decide(before, command, facts, calendar, current_version=current.version)
     if not events:
         return Recorded(person_id, before.version, 0, 0, duplicate=True)
     metadata = metadata_for(command, events[0], Actor(principal.user_id, principal.unit_id, str(principal.role)))
     result, units = append_decided(ledger.store, before, command, events, metadata, f"{principal.user_id}:{key}")
-    ring(ledger.settings, units)
+    ledger.doorbell.ring(units)
     return Recorded(
         result.stream_id, result.stream_version, result.first_position, result.last_position, result.duplicate
     )
@@ -180,6 +186,13 @@ def _handler(step: Step) -> HTTPRouteHandler:
     return decorator(fn)
 
 
+def _current(ledger: Ledger, person_id: str) -> PersonState:
+    """The person's state now (cached by stream version); a malformed id names no one, as in `_read_person`."""
+    if not PERSON_ID.fullmatch(person_id):
+        return initial_state(person_id)
+    return ledger.people.load(ledger.store, person_id)
+
+
 def _read_person(ledger: Ledger, person_id: str) -> list[RecordedEvent]:
     """A malformed id names no one: the same empty history (hence 404) as an unknown person, not a 400."""
     if not PERSON_ID.fullmatch(person_id):
@@ -190,15 +203,20 @@ def _read_person(ledger: Ledger, person_id: str) -> list[RecordedEvent]:
 def visible_records(ledger: Ledger, principal: Principal, person_id: str) -> tuple[PersonState, list[RecordedEvent]]:
     """The person and the stream it was replayed from, if the person's cell is within the caller's walls."""
     records = _read_person(ledger, person_id)
-    state = replay_records(person_id, records)
-    if state.version == 0 or state.cell_id is None:
-        raise not_found()
-    require_within(ledger.tree(), principal, state.cell_id)
-    return state, records
+    return _within(ledger, principal, replay_records(person_id, records)), records
 
 
 def visible_person(ledger: Ledger, principal: Principal, person_id: str) -> PersonState:
-    return visible_records(ledger, principal, person_id)[0]
+    """The person (from the state cache), if the person's cell is within the caller's walls."""
+    return _within(ledger, principal, _current(ledger, person_id))
+
+
+def _within(ledger: Ledger, principal: Principal, state: PersonState) -> PersonState:
+    """No such person, or one outside the caller's walls: the same 404 (I8)."""
+    if state.version == 0 or state.cell_id is None:
+        raise not_found()
+    require_within(ledger.tree(), principal, state.cell_id)
+    return state
 
 
 @get("/people/{person_id:str}", operation_id="getPerson", sync_to_thread=True, responses=READ_PROBLEMS)

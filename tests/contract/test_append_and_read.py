@@ -88,6 +88,13 @@ def test_creating_a_stream_that_exists_is_a_conflict(store: AnyStore) -> None:
     assert store.stream_version("file-d") == 1
 
 
+def test_stream_versions_answers_several_streams_at_once(store: AnyStore) -> None:
+    store.append("file-a", [noted("1"), noted("2")], expected_version=0)
+    store.append("file-b", [noted("3")], expected_version=0)
+
+    assert store.stream_versions(["file-a", "file-b", "file-none"]) == {"file-a": 2, "file-b": 1, "file-none": 0}
+
+
 def test_read_unit_returns_only_that_units_events_after_the_checkpoint(store: AnyStore) -> None:
     store.append("file-e", [noted("a", unit="unit-x"), noted("b", unit="unit-y")], expected_version=0)
     store.append("file-f", [noted("c", unit="unit-x")], expected_version=0)

@@ -25,7 +25,7 @@ SHARED_STREAMS = 4
 class SlowCommitStore(PostgresEventStore):
     """Holds each append's transaction open for a random time after the insert, before the commit."""
 
-    def _execute_append(self, sql: str, parameters: dict[str, object]) -> list[tuple[Any, ...]]:
+    def _execute_append(self, sql: str, parameters: list[object]) -> list[tuple[Any, ...]]:
         with self._connection() as connection, connection.transaction():
             rows = connection.execute(sql, parameters).fetchall()
             time.sleep(random.uniform(0, 0.02))
