@@ -86,8 +86,8 @@ def compare(runner: Runner, projection: Projection, unit_id: str) -> Comparison:
 
 
 def _first_difference(connection: sa.Connection, projection: Projection, unit_id: str) -> RowDifference | None:
-    live = load_rows(connection, projection.name, projection.version, unit_id)
-    rebuilt = load_rows(connection, projection.name, SCRATCH + projection.version, unit_id)
+    live = load_rows(connection, unit_id, {projection.name: projection.version})[projection.name]
+    rebuilt = load_rows(connection, unit_id, {projection.name: SCRATCH + projection.version})[projection.name]
     keys = sorted({key for key, _ in live.items()} | {key for key, _ in rebuilt.items()})
     for key in keys:
         if canonical_json(live.get(key)) != canonical_json(rebuilt.get(key)):
