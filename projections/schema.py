@@ -43,9 +43,24 @@ projection_versions = sa.Table(
 )
 
 
+SCHEMA_LOCK_ID = 7_203_411_003
+"""Serialises creating the read-model tables: an API and a worker starting together on a fresh PostgreSQL
+database both found the tables missing and the second CREATE TABLE failed in the catalog (found by the soak)."""
+
+
 def create_projection_tables(bind: sa.Engine | sa.Connection) -> None:
     """The one definition of the read-model tables: processes, tests and the Alembic revision all call it."""
-    metadata.create_all(bind, checkfirst=True)
+    if isinstance(bind, sa.Connection):
+        _create(bind)
+        return
+    with bind.begin() as connection:
+        _create(connection)
+
+
+def _create(connection: sa.Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(SCHEMA_LOCK_ID)))
+    metadata.create_all(connection, checkfirst=True)
 
 
 APP_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"

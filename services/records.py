@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
+from projections.schema import SCHEMA_LOCK_ID
 from services.audit.access import audit_reads
 from services.denials import access_denials
 
@@ -44,6 +45,8 @@ def guard_statements(table: str, dialect: str) -> list[str]:
 def create_record_tables(bind: sa.Engine | sa.Connection) -> None:
     """Create what is missing; a table that exists is left alone (no DDL on a current schema, as for the log)."""
     with _transaction(bind) as connection:
+        if connection.dialect.name == "postgresql":  # two processes starting at once take turns
+            connection.execute(sa.select(sa.func.pg_advisory_xact_lock(SCHEMA_LOCK_ID)))
         inspector = sa.inspect(connection)
         for table in TABLES:
             if inspector.has_table(table.name):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -49,15 +50,29 @@ def postgres_server_url() -> Iterator[str]:
         yield url
 
 
+@contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    """A database of its own, dropped afterwards, so runs and tests never collide."""
+    name = f"partyledger_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield server_url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def postgres_url(postgres_server_url: str) -> Iterator[str]:
-    """A fresh database for one test, dropped afterwards, so runs and tests never collide."""
-    name = f"partyledger_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield postgres_server_url.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(postgres_server_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """A fresh database for one test."""
+    with fresh_database(postgres_server_url) as url:
+        yield url
+
+
+@pytest.fixture
+def other_database(postgres_server_url: str) -> Iterator[str]:
+    """A second fresh database on the same server (a migrated twin, or a neighbour sharing the cluster)."""
+    with fresh_database(postgres_server_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

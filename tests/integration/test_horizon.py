@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
 import psycopg
-import pytest
 
 from eventstore import open_store
 from tests.support.events import CODEC, noted
-
-
-@pytest.fixture
-def other_database(postgres_server_url: str) -> Iterator[str]:
-    name = f"partyledger_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield postgres_server_url.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(postgres_server_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _hold_a_transaction_open(url: str) -> psycopg.Connection[tuple[object, ...]]:

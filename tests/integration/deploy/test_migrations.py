@@ -45,16 +45,6 @@ def schema_of(url: str) -> dict[str, set[tuple[Any, ...]]]:
 
 
 @pytest.fixture
-def other_database(postgres_server_url: str) -> Iterator[str]:
-    name = f"partyledger_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield postgres_server_url.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(postgres_server_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
 def app_role(postgres_url: str, postgres_server_url: str) -> Iterator[tuple[str, str]]:
     """A role of its own per test (roles belong to the whole cluster), dropped with its grants afterwards."""
     role, password = f"partyledger_app_{uuid.uuid4().hex[:8]}", secrets.token_hex(12)
