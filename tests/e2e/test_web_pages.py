@@ -16,7 +16,7 @@ from services.api.auth import Role
 from services.settings import Settings
 from tests.e2e.conftest import Client
 from tests.e2e.desk import SIBLING, Desk, citizen, person
-from tests.e2e.web_support import CELL, candidate_waiting_for_the_cell_vote, csrf_of, post_form, sign_in
+from tests.e2e.web_support import CELL, candidate_waiting_for_the_cell_vote, catch_up, csrf_of, post_form, sign_in
 
 
 def test_a_demo_user_signs_in_with_an_httponly_strict_cookie(client: Client) -> None:
@@ -231,3 +231,30 @@ def test_a_viewer_cannot_open_a_file_and_a_sibling_cell_is_not_found(client: Cli
     assert client.get(sibling).status_code == 404
     assert post_form(client, files, f"{sibling}/enrollMember", nomination(helper)).status_code == 404
     assert client.get(f"/web/people/{person(9)}").status_code == 404
+
+
+def test_the_receiving_cell_sees_an_incoming_transfer_and_records_the_presentation(
+    client: Client, settings: Settings
+) -> None:
+    desk = Desk(client, settings)
+    member, stays = desk.enrol(1), desk.enrol(2)
+    body = {"kind": "official", "to_unit_id": SIBLING, "cause_on": "2020-11-20"}
+    desk.step(desk.cell, member, "/member-transfer", 1, "2020-12-01", **body)
+    incoming = f"/web/units/{SIBLING}/transfers"
+    sign_in(client, settings, Role.VIEWER, SIBLING)
+    catch_up(settings)
+    listed = client.get(incoming).text
+    assert "Đảng Viên B" in listed and "Chính thức" in listed and 'data-operation="presentTransfer"' not in listed
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    assert client.get(incoming).status_code == 404  # the home cell does not read the receiving cell's page
+    sign_in(client, settings, Role.CELL_SECRETARY, SIBLING)
+    assert client.get(f"/web/people/{member}").status_code == 404  # still the home cell's member
+    form = {"expected_version": "2", "occurred_on": "05/12/2020"}
+    assert post_form(client, incoming, f"{incoming}/{stays}", form).status_code == 404  # not on its way here
+
+    taken = post_form(client, incoming, f"{incoming}/{member}", form)
+
+    assert taken.status_code == 303, taken.text
+    after = client.get(taken.headers["location"]).text
+    assert "Đã ghi vào sổ tại vị trí" in after and "Nhận sinh hoạt đảng</td><td>05/12/2020</td>" in after
+    assert "Đảng Viên B" not in client.get(incoming).text
