@@ -178,6 +178,7 @@ def test_a_cell_secretary_nominates_a_candidate_from_the_cells_files(client: Cli
     helper = Desk(client, settings).enrol(1)
     sign_in(client, settings, Role.CELL_SECRETARY, CELL)
     files = f"/web/units/{CELL}/files"
+    assert f'href="{files}#open-file"' in client.get(f"/web/units/{CELL}").text
     assert "Mở hồ sơ mới" in client.get(files).text and "Giới tính" in client.get(files).text
 
     taken = post_form(client, files, f"{files}/nominateCandidate", nomination(helper))
@@ -224,7 +225,7 @@ def test_a_viewer_cannot_open_a_file_and_a_sibling_cell_is_not_found(client: Cli
     helper = Desk(client, settings).enrol(1)
     sign_in(client, settings, Role.VIEWER, CELL)
     files = f"/web/units/{CELL}/files"
-    assert "Mở hồ sơ mới" not in client.get(files).text
+    assert "Mở hồ sơ mới" not in client.get(files).text + client.get(f"/web/units/{CELL}").text
     assert post_form(client, files, f"{files}/nominateCandidate", nomination(helper)).status_code == 404
     sign_in(client, settings, Role.CELL_SECRETARY, CELL)
     sibling = f"/web/units/{SIBLING}/files"

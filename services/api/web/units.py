@@ -102,6 +102,7 @@ def unit_dashboard(
         terms=TERMS,
         fresh=freshness(ledger, data.position),
         names=_names(ledger),
+        may_open=bool(opening_steps(unit, viewer)),
     )
 
 
