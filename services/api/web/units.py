@@ -165,7 +165,8 @@ def open_file(
 
     def record() -> Recorded:
         person_id = person_stream_id(parse_citizen_id(form.get("citizen_id", "")))
-        body = body_from_form(step, form, ledger.people.load(ledger.store, person_id).version)
+        seen = ledger.people.load(ledger.store, person_id).version  # 0, or a former member's closed stream
+        body = body_from_form(step, form, seen)
         return record_step(ledger, viewer, step, person_id, body, form.get("request_key") or uuid.uuid4().hex)
 
     outcome = attempt(record)
