@@ -80,6 +80,7 @@ def pages(client: TestClient[Litestar]) -> dict[str, str]:
         "hồ sơ (100 dòng)": "/web/units/unit-province/files",
         "thống kê HD 11": "/web/units/unit-province/statistics?year=2025",
         "tệp Excel": "/web/units/unit-province/statistics.xlsx?year=2025",
+        "chuyển sinh hoạt đến": "/web/units/unit-province/transfers",
     }
     if person:
         chosen["hồ sơ một người"] = person.group(1)

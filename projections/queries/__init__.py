@@ -14,7 +14,16 @@ from .dashboard import (
 )
 from .deadlines import Breach, DeadlineBoard, OpenDeadline, StalePaper, deadlines
 from .files import FileEntry, FilesPage, files
-from .member_roll import MemberEntry, MemberExit, MemberExits, MemberRoll, member_exits, member_roll
+from .member_roll import (
+    IncomingTransfers,
+    MemberEntry,
+    MemberExit,
+    MemberExits,
+    MemberRoll,
+    incoming_transfers,
+    member_exits,
+    member_roll,
+)
 from .statistics import Statistics, label_vi, statistics
 from .units import subtree_units
 
@@ -24,6 +33,7 @@ __all__ = [
     "DeadlineBoard",
     "FileEntry",
     "FilesPage",
+    "IncomingTransfers",
     "MemberCounts",
     "MemberEntry",
     "MemberExit",
@@ -40,6 +50,7 @@ __all__ = [
     "dashboard",
     "deadlines",
     "files",
+    "incoming_transfers",
     "label_vi",
     "member_exits",
     "member_roll",

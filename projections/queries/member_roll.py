@@ -9,7 +9,17 @@ from typing import Final
 import sqlalchemy as sa
 
 from ..rows import Row
-from .reading import day, distinct_units, json_text, keyed_rows, page_of_rows, reflected_position, version_of
+from ..schema import projection_rows as pr
+from .reading import (
+    MAX_PAGE,
+    day,
+    distinct_units,
+    json_text,
+    keyed_rows,
+    page_of_rows,
+    reflected_position,
+    version_of,
+)
 
 STATUS_LABELS_VI: Final = {"probationary": "Đảng viên dự bị", "official": "Đảng viên chính thức"}
 
@@ -94,6 +104,31 @@ def member_exits(connection: sa.Connection, units: list[str], year: int) -> Memb
     ]
     exits.sort(key=lambda e: (e.left_on, e.unit_id, e.stream_id))
     return MemberExits(reflected_position(connection, "member_roll", version, chosen), year, tuple(exits))
+
+
+@dataclass(frozen=True)
+class IncomingTransfers:
+    """Members whose home unit (`unit_id` of each entry, anywhere) introduced a transfer to one of the units."""
+
+    position: int
+    members: tuple[MemberEntry, ...]
+
+
+def incoming_transfers(connection: sa.Connection, units: list[str]) -> IncomingTransfers:
+    """Transfers introduced to `units` and not yet presented there: the receiving side of R-TRANSFER."""
+    chosen = distinct_units(units)
+    version = version_of(connection, "member_roll")
+    to_unit = pr.c.data[("pending_transfer", "to_unit_id")].as_string()
+    query = sa.select(pr.c.unit_id, pr.c.data).where(
+        pr.c.projection == "member_roll",
+        pr.c.version == version,
+        pr.c.row_key.startswith("m:", autoescape=True),
+        to_unit.in_(chosen),
+    )
+    found = connection.execute(query.order_by(pr.c.unit_id, pr.c.row_key).limit(MAX_PAGE)).all()
+    homes = sorted({unit_id for unit_id, _ in found})
+    position = reflected_position(connection, "member_roll", version, [*chosen, *homes])
+    return IncomingTransfers(position, tuple(_entry(unit_id, row) for unit_id, row in found))
 
 
 def _entry(unit_id: str, row: Row) -> MemberEntry:

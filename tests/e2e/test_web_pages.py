@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from services.api.auth import Role
 from services.settings import Settings
 from tests.e2e.conftest import Client
-from tests.e2e.desk import SIBLING
-from tests.e2e.web_support import CELL, candidate_waiting_for_the_cell_vote, csrf_of, post_form, sign_in
+from tests.e2e.desk import SIBLING, Desk, citizen, person
+from tests.e2e.web_support import CELL, candidate_waiting_for_the_cell_vote, catch_up, csrf_of, post_form, sign_in
 
 
 def test_a_demo_user_signs_in_with_an_httponly_strict_cookie(client: Client) -> None:
@@ -162,3 +162,100 @@ def test_an_auditor_reads_a_file_as_of_a_day_on_both_clocks(client: Client, sett
 
     stages = re.findall(r'data-clock="(\w*)".*?class="stage">([^<]+)<', page, re.S)
     assert stages == [("occurred", "Đã thẩm tra lý lịch"), ("recorded", "Chưa có hồ sơ vào ngày này.")]
+
+
+def nomination(helper: str, n: int = 9) -> dict[str, str]:
+    """The nomination form as an officer fills it: dates dd/mm/yyyy, the particulars one input each."""
+    return {
+        "occurred_on": "01/12/2020", "citizen_id": citizen(n), "particulars.full_name": "Quần Chúng Ưu Tú",
+        "particulars.sex": "male", "particulars.date_of_birth": "01/04/1985", "particulars.ethnicity": "kinh",
+        "particulars.religion": "none", "particulars.education": "university",
+        "particulars.occupation": "public_employee", "helper_id": helper, "resolution_ref": "NQ 05-NQ/CB",
+    }  # fmt: skip
+
+
+def test_a_cell_secretary_nominates_a_candidate_from_the_cells_files(client: Client, settings: Settings) -> None:
+    helper = Desk(client, settings).enrol(1)
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    files = f"/web/units/{CELL}/files"
+    assert f'href="{files}#open-file"' in client.get(f"/web/units/{CELL}").text
+    assert "Mở hồ sơ mới" in client.get(files).text and "Giới tính" in client.get(files).text
+
+    taken = post_form(client, files, f"{files}/nominateCandidate", nomination(helper))
+
+    assert taken.status_code == 303, taken.text
+    assert taken.headers["location"].startswith(f"/web/people/{person(9)}?recorded=")
+    after = client.get(taken.headers["location"]).text
+    assert "Đã ghi vào sổ tại vị trí" in after and "<h1>Quần Chúng Ưu Tú</h1>" in after
+    assert "Đưa vào nguồn phát triển đảng viên</td><td>01/12/2020</td>" in after and "NQ 05-NQ/CB" in after
+
+
+def test_a_refused_nomination_comes_back_in_vietnamese_with_the_form_filled(client: Client, settings: Settings) -> None:
+    probationer = Desk(client, settings).enrol(2, official=False)
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    files = f"/web/units/{CELL}/files"
+
+    refused = post_form(client, files, f"{files}/nominateCandidate", nomination(probationer))
+
+    assert refused.status_code == 422
+    assert 'Bị từ chối (<span class="rule">R-HELPER-OFFICIAL</span>)' in refused.text
+    assert "không phải đảng viên chính thức" in refused.text and unicodedata.is_normalized("NFC", refused.text)
+    assert 'value="NQ 05-NQ/CB"' in refused.text and '<option value="kinh" selected>' in refused.text
+    assert client.get(f"/web/people/{person(9)}").status_code == 404  # nothing recorded
+
+
+def test_an_admin_enrols_a_member_into_the_cell_whose_page_it_is(client: Client, settings: Settings) -> None:
+    sign_in(client, settings, Role.PROVINCIAL_ADMIN, "unit-province")
+    files = f"/web/units/{CELL}/files"
+    page = client.get(files).text
+    assert 'data-operation="enrollMember"' in page
+    assert 'data-operation="nominateCandidate"' not in page  # a nomination lands in the caller's own unit
+    form = {k: v for k, v in nomination("", 3).items() if k.startswith(("particulars", "citizen"))}
+    enrolment = {**form, "occurred_on": "02/11/2020", "admitted_on": "01/05/2010", "ceremony_on": "19/05/2010",
+                 "official_from": "19/05/2011", "roll_ref": "Sổ đảng viên 3", "cell_id": SIBLING}  # fmt: skip
+
+    taken = post_form(client, files, f"{files}/enrollMember", enrolment)
+
+    assert taken.status_code == 303, taken.text
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)  # the page fixed the cell, whatever was posted
+    assert "Nhập đảng viên vào sổ</td><td>02/11/2020</td>" in client.get(f"/web/people/{person(3)}").text
+
+
+def test_a_viewer_cannot_open_a_file_and_a_sibling_cell_is_not_found(client: Client, settings: Settings) -> None:
+    helper = Desk(client, settings).enrol(1)
+    sign_in(client, settings, Role.VIEWER, CELL)
+    files = f"/web/units/{CELL}/files"
+    assert "Mở hồ sơ mới" not in client.get(files).text + client.get(f"/web/units/{CELL}").text
+    assert post_form(client, files, f"{files}/nominateCandidate", nomination(helper)).status_code == 404
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    sibling = f"/web/units/{SIBLING}/files"
+    assert client.get(sibling).status_code == 404
+    assert post_form(client, files, f"{sibling}/enrollMember", nomination(helper)).status_code == 404
+    assert client.get(f"/web/people/{person(9)}").status_code == 404
+
+
+def test_the_receiving_cell_sees_an_incoming_transfer_and_records_the_presentation(
+    client: Client, settings: Settings
+) -> None:
+    desk = Desk(client, settings)
+    member, stays = desk.enrol(1), desk.enrol(2)
+    body = {"kind": "official", "to_unit_id": SIBLING, "cause_on": "2020-11-20"}
+    desk.step(desk.cell, member, "/member-transfer", 1, "2020-12-01", **body)
+    incoming = f"/web/units/{SIBLING}/transfers"
+    sign_in(client, settings, Role.VIEWER, SIBLING)
+    catch_up(settings)
+    listed = client.get(incoming).text
+    assert "Đảng Viên B" in listed and "Chính thức" in listed and 'data-operation="presentTransfer"' not in listed
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    assert client.get(incoming).status_code == 404  # the home cell does not read the receiving cell's page
+    sign_in(client, settings, Role.CELL_SECRETARY, SIBLING)
+    assert client.get(f"/web/people/{member}").status_code == 404  # still the home cell's member
+    form = {"expected_version": "2", "occurred_on": "05/12/2020"}
+    assert post_form(client, incoming, f"{incoming}/{stays}", form).status_code == 404  # not on its way here
+
+    taken = post_form(client, incoming, f"{incoming}/{member}", form)
+
+    assert taken.status_code == 303, taken.text
+    after = client.get(taken.headers["location"]).text
+    assert "Đã ghi vào sổ tại vị trí" in after and "Nhận sinh hoạt đảng</td><td>05/12/2020</td>" in after
+    assert "Đảng Viên B" not in client.get(incoming).text

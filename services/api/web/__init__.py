@@ -26,7 +26,8 @@ from .people import person, take_step
 from .session import PREFIX, csrf_config, signed_in
 from .signin import home, sign_in, sign_in_page, sign_out
 from .statistics import statistics_page, statistics_workbook
-from .units import unit_dashboard, unit_files, unit_tree
+from .transfers import incoming_transfers, present_transfer
+from .units import open_file, unit_dashboard, unit_files, unit_tree
 
 HERE = Path(__file__).parent
 
@@ -60,8 +61,8 @@ def web_router(settings: Settings) -> Router:
     pages = Router(
         path="/",
         route_handlers=[
-            unit_tree, unit_dashboard, unit_files, person, take_step, statistics_page, statistics_workbook, audit_page,
-            audit_verify,
+            unit_tree, unit_dashboard, unit_files, open_file, person, take_step, statistics_page, statistics_workbook,
+            audit_page, audit_verify, incoming_transfers, present_transfer,
             unit_history,
             unit_as_of,
             person_as_of,

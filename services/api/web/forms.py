@@ -6,6 +6,7 @@ and nothing the domain would not check anyway.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import types
 import typing
@@ -59,6 +60,20 @@ def _widget(kind: Any) -> tuple[str, tuple[tuple[str, str], ...]]:
     return "json", ()
 
 
+def _inputs(name: str, kind: Any, required: bool) -> list[FormField]:
+    """One input per field; a record such as the particulars gets one input per part ("particulars.sex")."""
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        parts = []
+        for part in dataclasses.fields(kind):
+            inner, optional = _unwrap(hints[part.name])
+            needed = required and not optional and part.default is dataclasses.MISSING
+            parts += _inputs(f"{name}.{part.name}", inner, needed)
+        return parts
+    widget, choices = _widget(kind)
+    return [FormField(name, field_label(name.rpartition(".")[2]), widget, required, choices)]
+
+
 def form_fields(step: Step) -> list[FormField]:
     """The inputs of a step's form, in the body's order (the date on the paper first)."""
     chosen = []
@@ -66,10 +81,17 @@ def form_fields(step: Step) -> list[FormField]:
         if f.name in HIDDEN_FIELDS:
             continue
         kind, optional = _unwrap(f.type)
-        widget, choices = _widget(kind)
-        chosen.append(FormField(f.name, field_label(f.name), widget, f.required and not optional, choices))
+        chosen += _inputs(f.name, kind, f.required and not optional)
     chosen.sort(key=lambda field: field.name != "occurred_on")
     return chosen
+
+
+def _put(data: dict[str, Any], name: str, value: Any) -> None:
+    """A dotted input name lands in its record: "particulars.sex" → data["particulars"]["sex"]."""
+    *records, last = name.split(".")
+    for record in records:
+        data = data.setdefault(record, {})
+    data[last] = value
 
 
 class FormProblem(ValueError):
@@ -104,9 +126,9 @@ def body_from_form(step: Step, form: dict[str, str], expected_version: int) -> A
     for field in form_fields(step):
         raw = form.get(field.name, "")
         if field.widget == "checkbox":
-            data[field.name] = raw in {"on", "true", "1"}
+            _put(data, field.name, raw in {"on", "true", "1"})
         elif raw.strip():
-            data[field.name] = _value(field, raw)
+            _put(data, field.name, _value(field, raw))
         elif field.required:
             raise FormProblem(f"Chưa nhập “{field.label}”")
     try:

@@ -7,6 +7,7 @@ the page is another face of the same command, never a second implementation of i
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
@@ -26,6 +27,7 @@ from ..metrics import RULE_REFUSALS
 from ..people import allowed_steps, record_step, visible_person, visible_records
 from ..people_steps import STEPS
 from ..problems import not_found
+from ..units import Recorded
 from .common import Viewer, breadcrumbs, page
 from .forms import FormProblem, body_from_form, form_fields
 from .labels import event_label
@@ -128,6 +130,16 @@ def _refusal(exc: Exception) -> Refusal:
     return Refusal(None, str(exc))
 
 
+def attempt(record: Callable[[], Recorded]) -> Recorded | Refusal:
+    """Run one step; what the rules, the record or the form refuse comes back as what the officer reads."""
+    try:
+        return record()
+    except (DomainError, WrongExpectedVersion, IdempotencyKeyReused) as exc:
+        return _refusal(exc)
+    except ValueError as exc:
+        return Refusal(None, str(exc) if isinstance(exc, FormProblem) else "Dữ liệu biểu mẫu không hợp lệ.")
+
+
 @post("/people/{person_id:str}/steps/{operation_id:str}", sync_to_thread=True, status_code=303)
 def take_step(
     person_id: FromPath[str], operation_id: FromPath[str], data: Form, viewer: Viewer, ledger: Context
@@ -137,16 +149,14 @@ def take_step(
     state: PersonState = visible_person(ledger, viewer, person_id)
     if step is None or step.creates or step not in allowed_steps(state, viewer):
         raise not_found()
-    try:
-        version = int(data.get("expected_version", ""))
-        body = body_from_form(step, data, version)
-        result = record_step(ledger, viewer, step, person_id, body, data.get("request_key") or uuid.uuid4().hex)
-    except (DomainError, WrongExpectedVersion, IdempotencyKeyReused) as exc:
-        refusal = _refusal(exc)
-    except ValueError as exc:
-        refusal = Refusal(None, str(exc) if isinstance(exc, FormProblem) else "Dữ liệu biểu mẫu không hợp lệ.")
-    else:
-        return Redirect(f"{PREFIX}/people/{person_id}?recorded={result.last_position}", status_code=303)
+
+    def record() -> Recorded:
+        body = body_from_form(step, data, int(data.get("expected_version", "")))
+        return record_step(ledger, viewer, step, person_id, body, data.get("request_key") or uuid.uuid4().hex)
+
+    outcome = attempt(record)
+    if isinstance(outcome, Recorded):
+        return Redirect(f"{PREFIX}/people/{person_id}?recorded={outcome.last_position}", status_code=303)
     return _person_page(
-        ledger, viewer, person_id, refusal=refusal, status_code=422, open_step=operation_id, values=data
+        ledger, viewer, person_id, refusal=outcome, status_code=422, open_step=operation_id, values=data
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import get
+from litestar import get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
+from domain.identity import parse_citizen_id, person_stream_id
 from domain.person.stages import Stage
 from domain.text import search_key
 from domain.units.state import Unit
@@ -16,9 +18,15 @@ from projections import queries
 
 from ..auth import Principal
 from ..context import Ledger
+from ..people import record_step
+from ..problems import not_found
+from ..units import Recorded
 from ..walls import today
 from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, visible_unit
+from .forms import body_from_form
+from .opening import FIXED, fixed_values, opening_forms, opening_steps
 from .pages import TERMS, overview, term_of
+from .people import Form, attempt
 from .session import PREFIX, Context
 
 Year = Annotated[int | None, QueryParameter(ge=1990, le=2200)]
@@ -94,6 +102,7 @@ def unit_dashboard(
         terms=TERMS,
         fresh=freshness(ledger, data.position),
         names=_names(ledger),
+        may_open=bool(opening_steps(unit, viewer)),
     )
 
 
@@ -111,9 +120,15 @@ def unit_files(
     q: FromQuery[str] = "",
 ) -> Template:
     """Files of the subtree, one stage or all, a page at a time; a name filter within the page."""
-    unit = visible_unit(ledger, viewer, unit_id)
+    return _files_page(ledger, viewer, visible_unit(ledger, viewer, unit_id), stage, cursor, q)
+
+
+def _files_page(
+    ledger: Ledger, viewer: Principal, unit: Unit, stage: str | None, cursor: str | None, q: str, **extra: Any
+) -> Template:
+    """The files table, and the forms that open a new file for those who may (`extra` refills a refused one)."""
     chosen = stage if stage in {s.value for s in Stage} else None
-    units = subtree(ledger, viewer, unit_id)
+    units = subtree(ledger, viewer, unit.unit_id)
     try:
         found = snapshot(ledger, queries.files, units, chosen, cursor or None, 100)
     except ValueError:
@@ -124,7 +139,7 @@ def unit_files(
         "files.html",
         viewer,
         unit=unit,
-        crumbs=breadcrumbs(ledger.tree(), viewer, unit_id),
+        crumbs=breadcrumbs(ledger.tree(), viewer, unit.unit_id),
         files=rows,
         page_data=found,
         stage=chosen,
@@ -133,4 +148,29 @@ def unit_files(
         names=_names(ledger),
         fresh=freshness(ledger, found.position),
         prefix=PREFIX,
+        **({"openings": opening_forms(unit, viewer), "fixed": FIXED, "request_key": uuid.uuid4().hex} | extra),
     )
+
+
+@post("/units/{unit_id:str}/files/{operation_id:str}", sync_to_thread=True, status_code=303)
+def open_file(
+    unit_id: FromPath[str], operation_id: FromPath[str], data: Form, viewer: Viewer, ledger: Context
+) -> Redirect | Template:
+    """Nominate or enrol through the API's own command; a refusal brings the form back filled, nothing recorded."""
+    unit = visible_unit(ledger, viewer, unit_id)
+    step = next((s for s in opening_steps(unit, viewer) if s.operation_id == operation_id), None)
+    if step is None:
+        raise not_found()
+    form = {**data, **fixed_values(step, unit)}
+
+    def record() -> Recorded:
+        person_id = person_stream_id(parse_citizen_id(form.get("citizen_id", "")))
+        seen = ledger.people.load(ledger.store, person_id).version  # 0, or a former member's closed stream
+        body = body_from_form(step, form, seen)
+        return record_step(ledger, viewer, step, person_id, body, form.get("request_key") or uuid.uuid4().hex)
+
+    outcome = attempt(record)
+    if isinstance(outcome, Recorded):
+        return Redirect(f"{PREFIX}/people/{outcome.stream_id}?recorded={outcome.last_position}", status_code=303)
+    extra = {"refusal": outcome, "open_step": operation_id, "values": form, "status_code": 422}
+    return _files_page(ledger, viewer, unit, None, None, "", **extra)
