@@ -52,7 +52,7 @@ def cases() -> Iterator[object]:
             yield pytest.param(op, mode, check, id=f"{op}-{mode}-{check}")
 
 
-@pytest.mark.parametrize(("operation_id", "mode", "check"), cases())
+@pytest.mark.parametrize(("operation_id", "mode", "check"), list(cases()))
 def test_admin_fuzzing_passes_the_check(
     findings: Findings, operation_id: str, mode: GenerationMode, check: str
 ) -> None:
