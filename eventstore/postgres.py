@@ -6,7 +6,7 @@ is one round trip and one commit; everything else is plain indexed reads below t
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -219,16 +219,20 @@ class PostgresEventStore:
             ).fetchone()
         return int(row[0]) if row and row[0] is not None else 0
 
-    def stream_versions(self, stream_ids: Sequence[str]) -> dict[str, int]:
-        """Several streams' versions in one round trip (one index descent each)."""
-        ids = [check_stream_id(stream_id) for stream_id in stream_ids]
-        with self._connection() as connection:
-            rows = connection.execute(
-                "SELECT s.id, (SELECT max(stream_version) FROM event_log WHERE stream_id = s.id) "
-                "FROM unnest(%s::text[]) AS s(id)",
-                (ids,),
-            ).fetchall()
-        return {stream_id: int(version or 0) for stream_id, version in rows}
+    def read_streams(self, after: Mapping[str, int]) -> dict[str, list[RecordedEvent]]:
+        """Several streams' events after the given versions, in one round trip (a command's whole read)."""
+        ids = [check_stream_id(stream_id) for stream_id in after]
+        where = " OR ".join(["(stream_id = %s AND stream_version > %s)"] * len(ids))
+        events = self._select(
+            f"WHERE {where} ORDER BY stream_id, stream_version", tuple(v for i in ids for v in (i, after[i]))
+        )
+        found: dict[str, list[RecordedEvent]] = {stream_id: [] for stream_id in ids}
+        for event in events:
+            found[event.stream_id].append(event)
+        for stream_id, newer in found.items():
+            if newer:
+                self._heads.remember(stream_id, newer[-1].stream_version, newer[-1].hash)
+        return found
 
     def read_stream(self, stream_id: str, *, after_version: int = 0) -> list[RecordedEvent]:
         check_stream_id(stream_id)

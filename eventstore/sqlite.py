@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -108,8 +108,8 @@ class SqliteEventStore:
             ).fetchone()
         return int(row[0]) if row and row[0] is not None else 0
 
-    def stream_versions(self, stream_ids: Sequence[str]) -> dict[str, int]:
-        return {stream_id: self.stream_version(stream_id) for stream_id in stream_ids}
+    def read_streams(self, after: Mapping[str, int]) -> dict[str, list[RecordedEvent]]:
+        return {stream_id: self.read_stream(stream_id, after_version=version) for stream_id, version in after.items()}
 
     def read_stream(self, stream_id: str, *, after_version: int = 0) -> list[RecordedEvent]:
         check_stream_id(stream_id)

@@ -6,7 +6,7 @@ that the contract suite proves one behaviour for both (STYLE: one abstract test 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -113,8 +113,8 @@ class EventStore(Protocol):
 
     def stream_version(self, stream_id: str) -> int: ...
 
-    def stream_versions(self, stream_ids: Sequence[str]) -> dict[str, int]:
-        """Each stream's version (0 for none), in one round trip where the database allows."""
+    def read_streams(self, after: Mapping[str, int]) -> dict[str, list[RecordedEvent]]:
+        """Each stream's events after its given version, in one round trip where the database allows."""
         ...
 
     def read_stream(self, stream_id: str, *, after_version: int = 0) -> list[RecordedEvent]: ...

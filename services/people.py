@@ -76,15 +76,22 @@ class PersonCache:
         self._lock = threading.Lock()
 
     def load(self, store: EventStore, person_id: str) -> PersonState:
+        known = self.known(person_id)
+        return self.advance(known, store.read_stream(person_id, after_version=known.version))
+
+    def known(self, person_id: str) -> PersonState:
+        """The latest state this process has seen (the empty one if none): read the events after its version."""
         with self._lock:
             known = self._states.get(person_id)
-        state = known or initial_state(person_id)
-        newer = store.read_stream(person_id, after_version=state.version)
+        return known or initial_state(person_id)
+
+    def advance(self, state: PersonState, newer: Iterable[RecordedEvent]) -> PersonState:
+        """`state` with the stream's events after its version applied, remembered for the next command."""
+        before = state.version
         for record in newer:
-            state = evolve(
-                state, EVENTS.decode(record.event_type, record.schema_version, record.data), record.occurred_on
-            )
-        if newer:
+            event = EVENTS.decode(record.event_type, record.schema_version, record.data)
+            state = evolve(state, event, record.occurred_on)
+        if state.version != before:
             self._remember(state)
         return state
 

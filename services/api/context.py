@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from domain.calendar import CALENDAR_STREAM_ID, WorkingCalendar, calendar_from_declarations
 from domain.codec import EVENTS
+from domain.person.records import PersonState
 from domain.units.tree import UnitTree
 from eventstore import open_store
 from eventstore.postgres import PostgresEventStore
@@ -51,10 +52,20 @@ class Ledger:
         """The tree with the version of its stream: what a unit command sends as `expected_version`."""
         return self._tree_at(self.store.stream_version(UNIT_TREE_STREAM))
 
-    def tree_and_calendar(self) -> tuple[UnitTree, WorkingCalendar]:
-        """Both, checked against the log in one round trip (every command needs both)."""
-        versions = self.store.stream_versions([UNIT_TREE_STREAM, CALENDAR_STREAM_ID])
-        return self._tree_at(versions[UNIT_TREE_STREAM])[1], self._calendar_at(versions[CALENDAR_STREAM_ID])
+    def for_command(self, person_id: str | None) -> tuple[UnitTree, WorkingCalendar, PersonState | None]:
+        """The tree, the calendar and the person now: the events after what this process holds of each, in
+        one round trip (the streams only grow, I1, so what it holds plus the newer events is the whole)."""
+        with self._lock:
+            tree_version = self._tree[0] if self._tree else 0
+            calendar_version = self._calendar[0] if self._calendar else 0
+        person = self.people.known(person_id) if person_id else None
+        after = {UNIT_TREE_STREAM: tree_version, CALENDAR_STREAM_ID: calendar_version}
+        if person is not None:
+            after[person.person_id] = person.version
+        found = self.store.read_streams(after)
+        tree = self._tree_at(tree_version + len(found[UNIT_TREE_STREAM]))[1]
+        calendar = self._calendar_at(calendar_version + len(found[CALENDAR_STREAM_ID]))
+        return tree, calendar, self.people.advance(person, found[person.person_id]) if person else None
 
     def _tree_at(self, version: int) -> tuple[int, UnitTree]:
         """The cached tree, rebuilt when the stream is past `version`'s; with the version it was loaded at."""

@@ -123,8 +123,8 @@ def _decide(
 
 def record_step(ledger: Ledger, principal: Principal, step: Step, person_id: str, body: Any, key: str) -> Recorded:
     """Walls → decide at `expected_version` with log-derived facts → append → ring the doorbell."""
-    tree, calendar = ledger.tree_and_calendar()
-    current = _current(ledger, person_id)
+    tree, calendar, known = ledger.for_command(person_id if PERSON_ID.fullmatch(person_id) else None)
+    current = known or initial_state(person_id)  # a malformed id names no one, as in `_read_person`
     _check_walls(tree, principal, step, current, body)
     before = (
         current

@@ -88,11 +88,17 @@ def test_creating_a_stream_that_exists_is_a_conflict(store: AnyStore) -> None:
     assert store.stream_version("file-d") == 1
 
 
-def test_stream_versions_answers_several_streams_at_once(store: AnyStore) -> None:
-    store.append("file-a", [noted("1"), noted("2")], expected_version=0)
-    store.append("file-b", [noted("3")], expected_version=0)
+def test_read_streams_answers_several_streams_after_their_versions_at_once(store: AnyStore) -> None:
+    store.append("file-a", [noted("1"), noted("2"), noted("3")], expected_version=0)
+    store.append("file-b", [noted("4")], expected_version=0)
 
-    assert store.stream_versions(["file-a", "file-b", "file-none"]) == {"file-a": 2, "file-b": 1, "file-none": 0}
+    found = store.read_streams({"file-a": 1, "file-b": 1, "file-none": 0})
+
+    assert {stream: [e.data["text"] for e in events] for stream, events in found.items()} == {
+        "file-a": ["2", "3"],
+        "file-b": [],
+        "file-none": [],
+    }
 
 
 def test_read_unit_returns_only_that_units_events_after_the_checkpoint(store: AnyStore) -> None:
