@@ -148,15 +148,20 @@ class Worker:
             self.process = None
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        terminate_group(self.process)
         self.process = None
+
+
+def terminate_group(process: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM the process group for a warm shutdown; SIGKILL what is still there after 20 s."""
+    if process is None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 @contextmanager
@@ -204,14 +209,7 @@ class ApiServer:
 
     def stop(self) -> None:
         """SIGTERM: uvicorn stops accepting, finishes what is in flight, and exits."""
-        if self.process is None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        terminate_group(self.process)
         self.process = None
 
 
