@@ -7,7 +7,6 @@ command-line or generator caller, like `services.units.handle_unit_command`.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Final
 
@@ -21,9 +20,8 @@ from domain.calendar import (
     calendar_from_declarations,
 )
 from domain.codec import EVENTS
-from domain.rules.registry import rules_in_force
-from eventstore import AppendResult, EventMetadata, EventStore, NewEvent, WrongExpectedVersion
-from services.units import Actor
+from eventstore import AppendResult, EventStore, NewEvent, WrongExpectedVersion
+from services.units import Actor, command_metadata, refuse_if_stale
 
 DECLARATION_TYPES: Final = (DayOffDeclared, WorkingDayDeclared, DayDeclarationWithdrawn)
 
@@ -64,18 +62,9 @@ def handle_day_declaration(
     if expected_version is not None and version != expected_version:
         raise WrongExpectedVersion(CALENDAR_STREAM_ID, expected_version, version)
     if changes_nothing(calendar_from_declarations(declared), declaration):
-        current = store.stream_version(CALENDAR_STREAM_ID)
-        if expected_version is not None and current != expected_version:
-            raise WrongExpectedVersion(CALENDAR_STREAM_ID, expected_version, current)  # it may change it now
+        refuse_if_stale(store, CALENDAR_STREAM_ID, expected_version)  # the current calendar may change it
         return None
-    metadata = EventMetadata(
-        actor=actor.user_id,
-        acting_unit=actor.unit_id,
-        role=actor.role,
-        rule_set=rules_in_force(occurred_on).rule_set_id,
-        correlation_id=correlation_id or str(uuid.uuid4()),
-        document_ref=document_ref,
-    )
+    metadata = command_metadata(actor, occurred_on, correlation_id, document_ref)
     event_type, schema_version, data = EVENTS.encode(declaration)
     event = NewEvent(event_type, data, occurred_on, province_id, metadata, schema_version)
     return store.append(CALENDAR_STREAM_ID, [event], expected_version=version, idempotency_key=idempotency_key)

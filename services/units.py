@@ -42,12 +42,27 @@ def load_tree(store: EventStore, up_to_version: int | None = None) -> tuple[Unit
     return tree, events[-1].stream_version if events else 0
 
 
-def _refuse_if_stale(store: EventStore, expected_version: int | None) -> None:
-    """A refusal or a no-op judged on an old tree may not hold on the current one: the caller must re-read (I2)."""
+def refuse_if_stale(store: EventStore, stream_id: str, expected_version: int | None) -> None:
+    """A refusal or a no-op judged on an old version may not hold on the current one: the caller must re-read
+    (I2). Appends check their version in the store; this is for the answers that append nothing."""
     if expected_version is not None:
-        current = store.stream_version(UNIT_TREE_STREAM)
+        current = store.stream_version(stream_id)
         if current != expected_version:
-            raise WrongExpectedVersion(UNIT_TREE_STREAM, expected_version, current)
+            raise WrongExpectedVersion(stream_id, expected_version, current)
+
+
+def command_metadata(
+    actor: Actor, occurred_on: date, correlation_id: str | None, document_ref: str | None
+) -> EventMetadata:
+    """Who decided, under which rule set (by the paper's date, I11), in which request."""
+    return EventMetadata(
+        actor=actor.user_id,
+        acting_unit=actor.unit_id,
+        role=actor.role,
+        rule_set=rules_in_force(occurred_on).rule_set_id,
+        correlation_id=correlation_id or str(uuid.uuid4()),
+        document_ref=document_ref,
+    )
 
 
 def handle_unit_command(
@@ -79,19 +94,12 @@ def handle_unit_command(
     try:
         decided = decide(command, tree, occurred_on)
     except DomainError:
-        _refuse_if_stale(store, expected_version)
+        refuse_if_stale(store, UNIT_TREE_STREAM, expected_version)
         raise
     if not decided:
-        _refuse_if_stale(store, expected_version)
+        refuse_if_stale(store, UNIT_TREE_STREAM, expected_version)
         return None
-    metadata = EventMetadata(
-        actor=actor.user_id,
-        acting_unit=actor.unit_id,
-        role=actor.role,
-        rule_set=rules_in_force(occurred_on).rule_set_id,
-        correlation_id=correlation_id or str(uuid.uuid4()),
-        document_ref=document_ref,
-    )
+    metadata = command_metadata(actor, occurred_on, correlation_id, document_ref)
     new_events = []
     for event in decided:
         event_type, schema_version, data = EVENTS.encode(event)

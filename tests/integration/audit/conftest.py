@@ -71,22 +71,12 @@ def engine(ledger_url: str, store: AnyStore) -> Iterator[sa.Engine]:
 
 
 @pytest.fixture
-def target_url(ledger_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+def target_url(ledger_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     """An empty second database of the same kind, for a restore."""
-    if not ledger_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-        return
-    import uuid
-
-    import psycopg
-
-    server: str = request.getfixturevalue("postgres_server_url")
-    name = f"partyledger_restore_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield server.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if ledger_url.startswith("postgresql"):
+        url: str = request.getfixturevalue("other_database")
+        return url
+    return f"sqlite:///{tmp_path / 'restored.sqlite3'}"
 
 
 @pytest.fixture
