@@ -109,6 +109,8 @@ def read_history(
     clauses, values = _where(store, chosen)
     clauses.append("position > %s")
     values.append(after_position)
+    if isinstance(store, PostgresEventStore):  # a cursor never moves past an event that commits later (I4)
+        clauses.append("position < (SELECT partyledger_horizon())")
     return _select(store, f"WHERE {' AND '.join(clauses)} ORDER BY position LIMIT %s", [*values, limit])
 
 

@@ -46,7 +46,7 @@ SELECT u.unit_id,
 
 ALSO_UNIT_HEADS_SQL = """
 SELECT also_unit_id, max(position) FROM event_log
- WHERE also_unit_id IS NOT NULL AND position < partyledger_horizon() GROUP BY also_unit_id
+ WHERE also_unit_id IS NOT NULL AND position < (SELECT partyledger_horizon()) GROUP BY also_unit_id
 """
 
 
@@ -271,7 +271,7 @@ class PostgresEventStore:
         """The last position every reader can already see in full (below the horizon)."""
         with self._connection() as connection:
             row = connection.execute(
-                "SELECT coalesce(max(position), 0) FROM event_log WHERE position < partyledger_horizon()"
+                "SELECT coalesce(max(position), 0) FROM event_log WHERE position < (SELECT partyledger_horizon())"
             ).fetchone()
         return int(row[0]) if row else 0
 
@@ -329,7 +329,7 @@ class PostgresEventStore:
             start = last.up_to_position if last else 0
             cursor = connection.execute(
                 "SELECT position, hash FROM event_log "
-                "WHERE position > %s AND position < partyledger_horizon() ORDER BY position",
+                "WHERE position > %s AND position < (SELECT partyledger_horizon()) ORDER BY position",
                 (start,),
             )
             rows = cursor.fetchall()

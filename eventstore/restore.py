@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import nullcontext
-from typing import Any
-
-import psycopg
 
 from .canonical import canonical_json, format_recorded_at
 from .envelope import RecordedEvent
 from .errors import EventStoreError
 from .postgres import PostgresEventStore
-from .postgres_schema import POSITIONS_PER_TRANSACTION
+from .postgres_schema import CONTINUE_POSITIONS
 from .sqlite import COLUMNS, SqliteEventStore
 from .store import Seal
 
@@ -108,13 +105,12 @@ def _restore_sqlite(store: SqliteEventStore, events: Iterable[RecordedEvent], se
 def _restore_postgres(
     store: PostgresEventStore, events: Iterable[RecordedEvent], seals: list[Seal], batch: int, atomic: bool
 ) -> int:
-    written, highest = 0, 0
+    written = 0
     with store._connection() as connection, connection.transaction() if atomic else nullcontext():
         for chunk in _chunks(events, batch, lite=False):
             with connection.transaction(), connection.cursor() as cursor:
                 cursor.executemany(INSERT_PG, chunk)
             written += len(chunk)
-            highest = max(highest, int(chunk[-1][0]))  # type: ignore[call-overload]
         with connection.transaction(), connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO log_seals VALUES (%s, %s, %s, %s, %s, %s)",
@@ -123,17 +119,5 @@ def _restore_postgres(
                     for s in seals
                 ],
             )
-            _raise_offset(connection, highest)
+            connection.execute(CONTINUE_POSITIONS.encode())  # the same rule as `partyledger migrate --after-restore`
     return written
-
-
-def _raise_offset(connection: psycopg.Connection[Any], highest: int) -> None:
-    """New positions `(xid + offset) × 1024 + n` must exceed the highest restored one."""
-    row = connection.execute(
-        "SELECT pg_current_xact_id()::text::bigint, xid_offset FROM log_position_offset"
-    ).fetchone()
-    assert row is not None
-    xid, offset = int(row[0]), int(row[1])
-    needed = highest // POSITIONS_PER_TRANSACTION + 1 - xid
-    if needed > offset:
-        connection.execute("UPDATE log_position_offset SET xid_offset = %s", (needed,))

@@ -23,7 +23,7 @@ from .postgres import COLUMNS, PostgresEventStore, _event_from_row
 from .store import EventStore
 
 SCAN_SQL = (
-    f"SELECT {COLUMNS} FROM event_log WHERE position > %s AND position < partyledger_horizon() "
+    f"SELECT {COLUMNS} FROM event_log WHERE position > %s AND position < (SELECT partyledger_horizon()) "
     "ORDER BY position LIMIT %s"
 )
 _DONE = object()

@@ -8,7 +8,6 @@ application's role what it needs, for every caller: the API at start, the CLI, a
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -21,9 +20,6 @@ from services.denials import access_denials
 TABLES = (audit_reads, access_denials)
 APP_PRIVILEGES = "SELECT, INSERT"
 """Like the log: the application adds records and reads them, never changes or removes one."""
-
-_created: set[int] = set()
-_created_lock = threading.Lock()
 
 
 def guard_statements(table: str, dialect: str) -> list[str]:
@@ -54,15 +50,6 @@ def create_record_tables(bind: sa.Engine | sa.Connection) -> None:
             table.create(connection)
             for statement in guard_statements(table.name, connection.dialect.name):
                 connection.exec_driver_sql(statement)
-
-
-def ensure_record_tables(engine: sa.Engine) -> None:
-    """Once per engine and process: the catalog is asked once, not on every recorded request."""
-    with _created_lock:
-        if id(engine) in _created:
-            return
-        create_record_tables(engine)
-        _created.add(id(engine))
 
 
 def grant_app_role(connection: sa.Connection, role: str) -> None:

@@ -12,7 +12,6 @@ from litestar.openapi.spec import Components
 from litestar.response import Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
-from services.records import ensure_record_tables
 from services.settings import Settings, get_settings
 
 from .audit import audit_router
@@ -61,7 +60,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     def open_ledger(app: Litestar) -> None:
         app.state.ledger = Ledger.open(chosen)
-        ensure_record_tables(app.state.ledger.engine)
 
     def close_ledger(app: Litestar) -> None:
         app.state.ledger.close()

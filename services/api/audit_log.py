@@ -22,7 +22,6 @@ from projections.runner import Runner
 from services.audit.access import list_reads
 from services.audit.replay_check import check_replay
 from services.audit.verifying import KeptSeal, SealCheck, check_kept_seal, kept_form, verify_scope
-from services.records import ensure_record_tables
 
 from .audit_support import Cursor, Limit, after_position, record, require_auditor
 from .auth import Principal, Role
@@ -216,6 +215,5 @@ class AuditLogController(Controller):
     ) -> list[AccessRead]:
         """Who read which personal data through the audit endpoints, and when (provincial administrator)."""
         require_role(principal, Role.PROVINCIAL_ADMIN)
-        ensure_record_tables(ledger.engine)
         found = list_reads(ledger.engine, after=after_position(cursor), limit=limit, user_id=user_id)
         return [AccessRead(**{f: getattr(r, f) for f in AccessRead.__struct_fields__}) for r in found]

@@ -15,7 +15,6 @@ from litestar.params import QueryParameter
 
 from services.audit.access import record_read
 from services.audit.clocks import Clock
-from services.records import ensure_record_tables
 
 from .auth import Principal, Role
 from .context import Ledger
@@ -51,7 +50,6 @@ def after_position(cursor: str | None) -> int:
 
 def record(ledger: Ledger, principal: Principal, operation: str, subject: str, **detail: Any) -> None:
     """Who read what, when: written before the answer leaves (auditing the auditors)."""
-    ensure_record_tables(ledger.engine)
     shown = ", ".join(f"{k}={v}" for k, v in sorted(detail.items()) if v not in (None, "", [], False))
     record_read(
         ledger.engine,

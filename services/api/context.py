@@ -17,6 +17,7 @@ from projections.engine import projection_engine
 from projections.schema import create_projection_tables
 from services.doorbell import Doorbell
 from services.people import PersonCache
+from services.records import create_record_tables
 from services.settings import Settings
 from services.units import UNIT_TREE_STREAM, load_tree
 
@@ -42,6 +43,7 @@ class Ledger:
         store = open_store(settings.database_url)
         engine = projection_engine(settings.database_url)
         create_projection_tables(engine)
+        create_record_tables(engine)
         return cls(settings, store, engine)
 
     def tree(self) -> UnitTree:

@@ -15,7 +15,6 @@ from domain.units.commands import RegisterUnit, RenameUnit, UnitCommand
 from domain.units.kinds import UnitKind
 from domain.units.state import Unit
 from eventstore import AppendResult
-from services.doorbell import ring
 from services.units import UNIT_TREE_STREAM, Actor, handle_unit_command
 
 from .auth import Principal, Role
@@ -178,7 +177,7 @@ def recorded(ledger: Ledger, result: AppendResult | None, stream_id: str, ring_u
     """The answer to a command; the doorbell rings only when something was written."""
     if result is None:
         return Recorded(stream_id, ledger.store.stream_version(stream_id), 0, 0, duplicate=True)
-    ring(ledger.settings, ring_units)
+    ledger.doorbell.ring(ring_units)
     return Recorded(
         result.stream_id, result.stream_version, result.first_position, result.last_position, result.duplicate
     )

@@ -8,7 +8,7 @@ import click
 
 from projections.engine import projection_engine
 from services.denials import recent_denials
-from services.records import ensure_record_tables
+from services.records import create_record_tables
 from services.settings import Settings, SettingsError
 
 
@@ -26,7 +26,7 @@ def denials_command(limit: int, unit_id: str | None, database_url: str | None) -
         settings = replace(settings, database_url=database_url)
     engine = projection_engine(settings.database_url)
     try:
-        ensure_record_tables(engine)
+        create_record_tables(engine)
         found = recent_denials(engine, units=[unit_id] if unit_id else None, anonymous=False, limit=limit)
     except Exception as exc:
         raise click.ClickException(f"cannot read the denials: {str(exc).strip().splitlines()[0]}") from exc

@@ -69,7 +69,8 @@ def unit_tree(viewer: Viewer, ledger: Context, q: FromQuery[str] = "") -> Templa
     visible_unit(ledger, viewer, viewer.unit_id)
     root = _tree(ledger, viewer)
     found = _matches(root, q) if q.strip() else None
-    paths = {u.unit_id: breadcrumbs(ledger.tree(), viewer, u.unit_id) for u in found or []}
+    tree = ledger.tree()
+    paths = {u.unit_id: breadcrumbs(tree, viewer, u.unit_id) for u in found or []}
     return page("tree.html", viewer, root=root, q=q, found=found, paths=paths)
 
 
