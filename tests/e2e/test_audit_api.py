@@ -73,8 +73,13 @@ def test_history_carries_hashes_and_chain_status(client: Client, settings: Setti
         headers=auditor(settings),
     ).json()
 
+    whole = client.get(f"/audit/units/{SCHOOL}/history?subtree=true", headers=auditor(settings)).json()
+
     events = page["events"] + rest["events"]
-    assert [e["position"] for e in events] == sorted(e["position"] for e in events)
+    assert len(page["events"]) == 3 and rest["events"]
+    assert events == whole["events"]  # two pages are the whole history: nothing missed, nothing twice
+    positions = [e["position"] for e in events]
+    assert positions == sorted(set(positions))
     assert all(e["chain"] == "ok" and len(e["hash"]) == 64 for e in events)
     assert [e["stream_id"] for e in enrolled["events"]] == [member]
 
