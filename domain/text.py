@@ -24,13 +24,7 @@ _FOLDED_LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
 def normalise_text(s: str, *, field: str = "text", required: bool = True, max_length: int | None = None) -> str:
     """NFC, trimmed, inner whitespace collapsed; hidden characters refused, so what is seen is stored."""
     composed = unicodedata.normalize("NFC", s)
-    for char in composed:
-        if char not in _WHITESPACE_CONTROLS and unicodedata.category(char) in _REFUSED_CATEGORIES:
-            raise InvalidCommand(
-                field,
-                f"contains an invisible or control character (U+{ord(char):04X})",
-                f"chứa ký tự điều khiển hoặc ký tự ẩn (U+{ord(char):04X})",
-            )
+    refuse_hidden_characters(composed, field)
     result = " ".join(composed.split())
     if required and not result:
         raise InvalidCommand(field, "must not be empty", "không được để trống")
@@ -41,6 +35,17 @@ def normalise_text(s: str, *, field: str = "text", required: bool = True, max_le
             f"dài quá {max_length} ký tự",
         )
     return result
+
+
+def refuse_hidden_characters(s: str, field: str) -> None:
+    """What is seen is what is stored: controls and invisible characters are refused, layout whitespace kept."""
+    for char in s:
+        if char not in _WHITESPACE_CONTROLS and unicodedata.category(char) in _REFUSED_CATEGORIES:
+            raise InvalidCommand(
+                field,
+                f"contains an invisible or control character (U+{ord(char):04X})",
+                f"chứa ký tự điều khiển hoặc ký tự ẩn (U+{ord(char):04X})",
+            )
 
 
 def fold_diacritics(s: str) -> str:

@@ -20,6 +20,8 @@ from domain.calendar import (
     calendar_from_declarations,
 )
 from domain.codec import EVENTS
+from domain.paper import check_date, check_paper
+from domain.units.refusals import clean_reference
 from eventstore import AppendResult, EventStore, NewEvent, WrongExpectedVersion
 from services.units import Actor, command_metadata, refuse_if_stale
 
@@ -58,6 +60,9 @@ def handle_day_declaration(
     correlation_id: str | None = None,
 ) -> AppendResult | None:
     """Decide against the calendar as it stood at `expected_version` (I2, I3, as for units); None: no change."""
+    check_date(occurred_on, "occurred_on")
+    check_paper(declaration)  # before "changes nothing", which must not accept what a change would refuse
+    document_ref = clean_reference(document_ref) if document_ref and document_ref.strip() else None
     declared, version = load_declarations(store, expected_version)
     if expected_version is not None and version != expected_version:
         raise WrongExpectedVersion(CALENDAR_STREAM_ID, expected_version, version)

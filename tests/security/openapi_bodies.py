@@ -11,6 +11,9 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from domain.calendar import CALENDAR_STREAM_ID
+from domain.errors import DomainError
+from domain.identity import parse_citizen_id, person_stream_id
 from services.api.app import create_app
 from services.api.auth import Role
 from services.settings import Settings
@@ -121,13 +124,26 @@ def _operation_ids() -> list[str]:
 OPERATIONS = _operation_ids()
 
 
+def _stream_of(operation: Operation, body: dict[str, Any], member: str) -> str:
+    """The stream a command is decided on: the person's (named in the path, or a new file's), the working
+    calendar's, or the unit tree's."""
+    if "{person_id}" in operation.path:
+        return member
+    if "citizen_id" in body:  # a new file: its stream is named after the identity number, as the API names it
+        try:
+            return person_stream_id(parse_citizen_id(body["citizen_id"]))
+        except (DomainError, TypeError):
+            return UNIT_TREE_STREAM  # the number itself is the probe: refused before any version matters
+    return CALENDAR_STREAM_ID if operation.path.startswith("/calendar") else UNIT_TREE_STREAM
+
+
 def send(world: World, operation: Operation, body: dict[str, Any], key: str) -> Any:
     """POST as the provincial administrator at the top, on the world's member or unit-school-cell-1."""
     client, settings, member, _ = world
     store = client.app.state.ledger.store
     url = operation.path.replace("{person_id}", member).replace("{unit_id}", "unit-school-cell-1")
     if "expected_version" in body:  # decided on the stream as it is now, so only the probed field can refuse
-        stream = member if "{person_id}" in operation.path else UNIT_TREE_STREAM
+        stream = _stream_of(operation, body, member)
         body = body | {"expected_version": store.stream_version(stream)}
     headers = bearer(settings, Role.PROVINCIAL_ADMIN, "unit-province", user="probe.admin") | {"Idempotency-Key": key}
     return client.post(url, json=body, headers=headers)

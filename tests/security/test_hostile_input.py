@@ -41,6 +41,24 @@ def _stored(world: World, text: str) -> bool:
     return any(text in value for value in _strings([newest.data, newest.metadata]))
 
 
+CONTENT_REFUSALS = {"invalid-field", "invalid-request", "invalid-event"}
+"""Problem types that say the body itself is wrong (422 naming the field, 400 naming the pointer)."""
+
+
+NAMES_A_SUCCESSOR = {"mergeUnit", "splitUnit", "dissolveUnit"}
+"""Their example names successor units the shared world does not have (a real one would reorganise it for
+every later probe), so the walls answer 404 before the paper is read. The unit router's paper check they go
+through is proven in tests/unit/domain/test_units.py (a malformed paper refused even when nothing changes)."""
+
+
+def refused_for_content(answer: Any, *, names_a_thing: bool) -> bool:
+    """Refused because of the probed value, not a rule the example broke anyway. A malformed id, or a date on
+    which the unit did not exist, names nothing: the walls' 404 is the right answer for those."""
+    if names_a_thing and answer.status_code == 404:
+        return True
+    return answer.status_code in (400, 422) and answer.json().get("type", "").rsplit("/", 1)[-1] in CONTENT_REFUSALS
+
+
 def _strings(data: Any) -> Iterator[str]:
     if isinstance(data, str):
         yield data
@@ -66,7 +84,11 @@ def test_every_text_field_refuses_hidden_characters_and_keeps_injections_as_text
             answer = send(world, operation, with_value(base, field, value), f"probe-{operation_id}-{field}-{n}")
             case = f"{operation_id} {'/'.join(map(str, field))}={value!r}: {answer.status_code} {answer.text[:300]}"
             assert answer.status_code < 500, case
-            if value in CONTROL or answer.status_code >= 400:
+            if value in CONTROL:  # refused for its content, not by a rule the example broke anyway
+                names = str(field[-1]).endswith(("_id", "_ids")) or operation_id in NAMES_A_SUCCESSOR
+                assert refused_for_content(answer, names_a_thing=names), case
+                assert client.app.state.ledger.store.head_position() == head, case
+            elif answer.status_code >= 400:
                 assert 400 <= answer.status_code < 500, case
                 assert client.app.state.ledger.store.head_position() == head, case
             elif client.app.state.ledger.store.head_position() != head:

@@ -1,0 +1,50 @@
+"""A command's paper, checked before any rule: every text without hidden characters, every date plausible.
+
+A rule that refuses a step for another reason (the stage, a quorum, a missing unit) must not be what stops a
+malformed paper, or a step that happened to pass its rules would be the first to meet the check; and a step
+that changes nothing must not accept what a real change would refuse. So both routers — a person's and the
+unit tree's — run this first, over every field of the command, nested particulars included.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, Final
+
+from domain.errors import InvalidCommand
+from domain.text import refuse_hidden_characters
+
+EARLIEST: Final = date(1890, 1, 1)
+"""Before any party member now living was born (birth dates are papers too)."""
+LATEST: Final = date(2200, 12, 31)
+
+
+def check_paper(command: object) -> None:
+    for field, value in _leaves(command, ""):
+        if isinstance(value, str):
+            refuse_hidden_characters(value, field)
+        elif isinstance(value, date):
+            check_date(value, field)
+
+
+def check_date(value: date, field: str) -> None:
+    if not EARLIEST <= value <= LATEST:
+        raise InvalidCommand(
+            field,
+            f"must be a date between {EARLIEST.year} and {LATEST.year}",
+            f"phải là ngày trong khoảng năm {EARLIEST.year} đến {LATEST.year}",
+        )
+
+
+def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """(dotted field name, value) for every leaf of a dataclass, through nested dataclasses and sequences."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from _leaves(getattr(value, field.name), f"{path}.{field.name}" if path else field.name)
+    elif isinstance(value, tuple | list | frozenset | set):
+        for item in value:
+            yield from _leaves(item, path)
+    else:
+        yield path, value

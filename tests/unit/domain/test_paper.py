@@ -1,0 +1,55 @@
+"""A command's paper is checked before any rule: hidden characters anywhere, dates outside any plausible year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from domain.errors import InvalidCommand
+from domain.paper import check_paper
+
+
+@dataclass(frozen=True)
+class Particulars:
+    full_name: str
+    born_on: date
+
+
+@dataclass(frozen=True)
+class Step:
+    reason: str
+    occurred_on: date
+    particulars: Particulars
+    witnesses: tuple[str, ...] = ()
+
+
+GOOD = Step("Chuyển công tác", date(2022, 1, 3), Particulars("Nguyễn Thị Hồng", date(1995, 4, 30)), ("Lê Văn A",))
+
+
+def test_a_clean_paper_passes() -> None:
+    check_paper(GOOD)
+
+
+@pytest.mark.parametrize(
+    ("paper", "field"),
+    [
+        (Step("Lý\x00 do", GOOD.occurred_on, GOOD.particulars), "reason"),
+        (Step(GOOD.reason, date(9999, 12, 31), GOOD.particulars), "occurred_on"),
+        (
+            Step(GOOD.reason, GOOD.occurred_on, Particulars("Nguyễn\u200bThị", date(1995, 4, 30))),
+            "particulars.full_name",
+        ),
+        (Step(GOOD.reason, GOOD.occurred_on, Particulars("Nguyễn Thị", date(1, 1, 1))), "particulars.born_on"),
+        (Step(GOOD.reason, GOOD.occurred_on, GOOD.particulars, ("Lê\u202eVăn",)), "witnesses"),
+    ],
+)
+def test_hidden_characters_and_absurd_dates_are_refused_naming_the_field(paper: Step, field: str) -> None:
+    with pytest.raises(InvalidCommand) as refused:
+        check_paper(paper)
+    assert refused.value.field == field
+
+
+def test_layout_whitespace_is_not_a_hidden_character() -> None:
+    check_paper(Step("Dòng một\nDòng hai\tcột", GOOD.occurred_on, GOOD.particulars))
