@@ -66,7 +66,7 @@ class Settings:
             queue=read.name("PARTYLEDGER_QUEUE", "projections"),
             sweep_seconds=read.seconds("PARTYLEDGER_SWEEP_SECONDS", 30.0),
             seal_seconds=read.seconds("PARTYLEDGER_SEAL_SECONDS", 300.0),
-            projection_batch=read.count("PARTYLEDGER_PROJECTION_BATCH", 1000),
+            projection_batch=read.whole("PARTYLEDGER_PROJECTION_BATCH", 1000, (1, 100_000)),
             signing_key=read.secret("PARTYLEDGER_SIGNING_KEY", DEVELOPMENT_SIGNING_KEY, environment),
             environment=environment,
             token_hours=read.seconds("PARTYLEDGER_TOKEN_HOURS", 12.0),
@@ -138,15 +138,6 @@ class _Reader:
         if not 0.1 <= seconds <= 86_400:
             self.problems.append(f"{name} must be between 0.1 and 86400; got {value}")
         return seconds
-
-    def count(self, name: str, default: int) -> int:
-        value = self.env.get(name) or ""
-        if not value:
-            return default
-        if not value.isdigit() or not 1 <= int(value) <= 100_000:
-            self.problems.append(f"{name} must be a whole number from 1 to 100000; got {value!r}")
-            return default
-        return int(value)
 
     def whole(self, name: str, default: int, bounds: tuple[int, int]) -> int:
         value = self.env.get(name) or ""

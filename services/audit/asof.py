@@ -155,7 +155,7 @@ def tree_on_clock(store: AnyStore, cut: Cut) -> tuple[UnitTree, list[RecordedEve
         cached = _TREES.setdefault(store, {})
         known = cached.get(key)
     if known is None:
-        events = read_matching(store, HistoryFilter(stream_id=UNIT_TREE_STREAM))
+        events = read_matching(store, HistoryFilter(stream_id=UNIT_TREE_STREAM))[:version]  # the version keyed
         counted = events if cut.clock is Clock.OCCURRED else [e for e in events if cut.counts(e)]
         known = (UnitTree.from_events((decode(e), e.occurred_on) for e in counted), events)
         with _TREES_LOCK:
