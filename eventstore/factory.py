@@ -27,5 +27,9 @@ def open_store(
     else:
         raise ValueError(f"unsupported database URL {text.split('://')[0]!r}: use postgresql:// or sqlite:///")
     if create:
-        store.create_schema()
+        try:
+            store.create_schema()
+        except BaseException:
+            store.close()  # an unreferenced open pool is reaped by the GC, possibly on its own worker thread
+            raise
     return store

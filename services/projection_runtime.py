@@ -34,7 +34,12 @@ class ProjectionRuntime:
 def build_runtime(settings: Settings) -> ProjectionRuntime:
     store = open_store(settings.database_url)
     engine = projection_engine(settings.database_url)
-    create_projection_tables(engine)
+    try:
+        create_projection_tables(engine)
+    except BaseException:
+        store.close()  # not left to the GC: a pool reaped on its own worker thread cannot join itself
+        engine.dispose()
+        raise
     runner = Runner(
         engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS), batch_size=settings.projection_batch
     )

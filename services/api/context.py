@@ -42,8 +42,13 @@ class Ledger:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         store = open_store(settings.database_url)
         engine = projection_engine(settings.database_url)
-        create_projection_tables(engine)
-        create_record_tables(engine)
+        try:
+            create_projection_tables(engine)
+            create_record_tables(engine)
+        except BaseException:
+            store.close()  # not left to the GC: a pool reaped on its own worker thread cannot join itself
+            engine.dispose()
+            raise
         return cls(settings, store, engine)
 
     def tree(self) -> UnitTree:

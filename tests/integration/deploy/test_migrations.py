@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 from click.testing import CliRunner
+from psycopg_pool import ConnectionPool
 
 from eventstore import open_store
 from eventstore.errors import SchemaNotCurrent
@@ -161,13 +162,23 @@ def test_an_edited_released_step_is_refused() -> None:
 
 
 def test_the_app_role_on_an_unmigrated_database_is_told_to_migrate(
-    postgres_url: str, app_role: tuple[str, str]
+    postgres_url: str, app_role: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     role, password = app_role
     with psycopg.connect(postgres_url, autocommit=True) as owner:
         owner.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+    opened: list[ConnectionPool] = []
+
+    class WatchedPool(ConnectionPool):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            opened.append(self)
+
+    monkeypatch.setattr("eventstore.postgres.ConnectionPool", WatchedPool)
     with pytest.raises(SchemaNotCurrent, match="run `partyledger migrate` as the database owner"):
         open_store(as_role(postgres_url, role, password))
+    # Closed by the refusal, not left to the GC: reaped on its own worker thread, a pool cannot join itself.
+    assert [pool.closed for pool in opened] == [True]
 
 
 def test_partyledger_migrate_reports_the_revision_and_the_login(postgres_url: str, app_role: tuple[str, str]) -> None:
