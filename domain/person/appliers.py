@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -10,6 +9,7 @@ from domain.person import events as ev
 from domain.person.member_appliers import MEMBER_APPLIERS, UNORDERED
 from domain.person.records import Applier, CandidateFile, CorruptStreamError, Membership, PersonState
 from domain.person.stages import Stage
+from domain.records import replaced
 
 
 def open_file(state: PersonState) -> CandidateFile:
@@ -20,11 +20,11 @@ def open_file(state: PersonState) -> CandidateFile:
 
 
 def _with_file(state: PersonState, stage: Stage | None = None, **changes: Any) -> PersonState:
-    return replace(state, file=replace(open_file(state), **changes), stage=stage or state.stage)
+    return replaced(state, file=replaced(open_file(state), **changes), stage=stage or state.stage)
 
 
 def _nominated(state: PersonState, e: ev.CandidateNominated, on: date) -> PersonState:
-    return replace(
+    return replaced(
         state,
         stage=Stage.SOURCE_POOL,
         citizen_id=e.citizen_id,
@@ -87,14 +87,14 @@ def _committee_approved(state: PersonState, e: ev.CommitteeApproved, on: date) -
 
 def _extended(state: PersonState, e: ev.DecisionDeadlineExtended, on: date) -> PersonState:
     if state.membership is not None:
-        return replace(state, membership=replace(state.membership, decision_deadline=e.deadline))
+        return replaced(state, membership=replaced(state.membership, decision_deadline=e.deadline))
     return _with_file(state, decision_deadline=e.deadline)
 
 
 def _decided(state: PersonState, e: ev.AdmissionDecided, on: date) -> PersonState:
     readmissions = state.readmissions + (1 if open_file(state).readmission else 0)
     new = _with_file(state, Stage.ADMITTED, decided_on=on, ceremony_deadline=e.ceremony_deadline)
-    return replace(new, readmissions=readmissions)
+    return replaced(new, readmissions=readmissions)
 
 
 def _received(state: PersonState, e: ev.AdmissionDecisionReceived, on: date) -> PersonState:
@@ -104,7 +104,7 @@ def _received(state: PersonState, e: ev.AdmissionDecisionReceived, on: date) -> 
 def _closed(stage: Stage) -> Applier:
     def close(state: PersonState, e: Any, on: date) -> PersonState:
         open_file(state)
-        return replace(state, stage=stage, file=None, helper_id=None)
+        return replaced(state, stage=stage, file=None, helper_id=None)
 
     return close
 
@@ -136,7 +136,7 @@ def _returned(state: PersonState, e: ev.DossierReturned, on: date) -> PersonStat
 
 def _transferred(state: PersonState, e: ev.CandidateTransferred, on: date) -> PersonState:
     moved = _with_file(state, cowork_waived=True)
-    return replace(moved, cell_id=e.to_cell_id, helper_id=e.helper_id)
+    return replaced(moved, cell_id=e.to_cell_id, helper_id=e.helper_id)
 
 
 def _consented(state: PersonState, e: ev.LateCeremonyConsented, on: date) -> PersonState:
@@ -154,7 +154,7 @@ def _ceremony(state: PersonState, e: ev.AdmissionCeremonyHeld, on: date) -> Pers
         mentor_id=e.mentor_id,
         recognition_vote_deadline=e.recognition_vote_deadline,
     )
-    return replace(state, stage=Stage.PROBATIONARY, file=None, helper_id=None, membership=membership)
+    return replaced(state, stage=Stage.PROBATIONARY, file=None, helper_id=None, membership=membership)
 
 
 def _unchanged(state: PersonState, e: Any, on: date) -> PersonState:
@@ -162,7 +162,7 @@ def _unchanged(state: PersonState, e: Any, on: date) -> PersonState:
 
 
 def _particulars(state: PersonState, e: ev.ParticularsUpdated, on: date) -> PersonState:
-    return replace(state, particulars=e.particulars)
+    return replaced(state, particulars=e.particulars)
 
 
 APPLIERS: dict[type, Applier] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -18,6 +17,7 @@ from domain.person.records import (
 )
 from domain.person.stages import Stage
 from domain.person.values import TransferKind
+from domain.records import replaced
 from domain.rules.authority import Penalty
 from domain.rules.readmission import ReadmitBar
 from domain.rules.votes import VoteOutcome
@@ -31,7 +31,7 @@ def membership_of(state: PersonState) -> Membership:
 
 
 def _with_membership(state: PersonState, **changes: Any) -> PersonState:
-    return replace(state, membership=replace(membership_of(state), **changes))
+    return replaced(state, membership=replaced(membership_of(state), **changes))
 
 
 def _depart(
@@ -46,7 +46,7 @@ def _depart(
         appeal_by=appeal_by,
         membership=membership if appeal_by is not None else None,
     )
-    return replace(state, stage=stage, membership=None, departures=(*state.departures, departure))
+    return replaced(state, stage=stage, membership=None, departures=(*state.departures, departure))
 
 
 def _enrolled(state: PersonState, e: mev.MemberEnrolled, on: date) -> PersonState:
@@ -60,7 +60,7 @@ def _enrolled(state: PersonState, e: mev.MemberEnrolled, on: date) -> PersonStat
         course_completed=e.official_from is not None,
         official_from=e.official_from,
     )
-    return replace(
+    return replaced(
         state,
         stage=Stage.PROBATIONARY if e.official_from is None else Stage.OFFICIAL,
         citizen_id=e.citizen_id,
@@ -90,7 +90,7 @@ def _escalated(state: PersonState, e: mev.RecognitionEscalated, on: date) -> Per
 
 def _official(state: PersonState, e: mev.OfficialRecognised, on: date) -> PersonState:
     recognised = _with_membership(state, official_from=e.official_from, decision_deadline=None)
-    return replace(recognised, stage=Stage.OFFICIAL)
+    return replaced(recognised, stage=Stage.OFFICIAL)
 
 
 def _probation_struck_off(state: PersonState, e: mev.ProbationaryMemberStruckOff, on: date) -> PersonState:
@@ -105,7 +105,7 @@ def _introduced(state: PersonState, e: mev.MemberTransferIntroduced, on: date) -
 def _presented(state: PersonState, e: mev.MemberTransferPresented, on: date) -> PersonState:
     if e.kind is TransferKind.TEMPORARY:
         return _with_membership(state, pending_transfer=None, temporary_unit_id=e.to_unit_id)
-    return replace(_with_membership(state, pending_transfer=None), cell_id=e.to_unit_id)
+    return replaced(_with_membership(state, pending_transfer=None), cell_id=e.to_unit_id)
 
 
 def _temporary_ended(state: PersonState, e: mev.TemporaryTransferEnded, on: date) -> PersonState:
@@ -134,19 +134,19 @@ def _last_departure(state: PersonState) -> Departure:
 
 
 def _appealed(state: PersonState, e: mev.ExpulsionAppealed, on: date) -> PersonState:
-    last = replace(_last_departure(state), appealed=True)
-    return replace(state, departures=(*state.departures[:-1], last))
+    last = replaced(_last_departure(state), appealed=True)
+    return replaced(state, departures=(*state.departures[:-1], last))
 
 
 def _appeal_resolved(state: PersonState, e: mev.ExpulsionAppealResolved, on: date) -> PersonState:
     last = _last_departure(state)
     if e.upheld:
-        return replace(state, departures=(*state.departures[:-1], replace(last, appeal_resolved=True)))
+        return replaced(state, departures=(*state.departures[:-1], replaced(last, appeal_resolved=True)))
     if last.membership is None:
         raise CorruptStreamError("an overturned expulsion without the membership it ended")
     stage = Stage.OFFICIAL if last.was_official else Stage.PROBATIONARY
-    restored = replace(last.membership, penalties=last.membership.penalties[:-1])
-    return replace(state, stage=stage, membership=restored, departures=state.departures[:-1])
+    restored = replaced(last.membership, penalties=last.membership.penalties[:-1])
+    return replaced(state, stage=stage, membership=restored, departures=state.departures[:-1])
 
 
 def _proposed(state: PersonState, e: mev.StrikeOffProposed, on: date) -> PersonState:
@@ -162,15 +162,15 @@ def _exited(state: PersonState, e: mev.VoluntaryExitGranted, on: date) -> Person
 
 
 def _rated(state: PersonState, e: mev.MemberRated, on: date) -> PersonState:
-    return replace(state, ratings=(*state.ratings, YearRating(year=e.year, grade=e.grade)))
+    return replaced(state, ratings=(*state.ratings, YearRating(year=e.year, grade=e.grade)))
 
 
 def _screened(state: PersonState, e: mev.ScreeningOutcomeRecorded, on: date) -> PersonState:
-    return replace(state, screenings=(*state.screenings, (e.year, e.outcome)))
+    return replaced(state, screenings=(*state.screenings, (e.year, e.outcome)))
 
 
 def _annulled(state: PersonState, e: mev.AdmissionAnnulled, on: date) -> PersonState:
-    return replace(state, stage=Stage.ANNULLED, file=None, membership=None, helper_id=None)
+    return replaced(state, stage=Stage.ANNULLED, file=None, membership=None, helper_id=None)
 
 
 MEMBER_APPLIERS: dict[type, Applier] = {

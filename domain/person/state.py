@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date
 
 from domain.person.appliers import APPLIERS, UNORDERED
@@ -16,6 +15,7 @@ from domain.person.records import (
     PersonState,
     YearRating,
 )
+from domain.records import replaced
 
 __all__ = [
     "CandidateFile",
@@ -45,7 +45,7 @@ def evolve(state: PersonState, event: object, occurred_on: date) -> PersonState:
     last = state.last_step_on
     if type(event) not in UNORDERED:
         last = occurred_on if last is None else max(last, occurred_on)
-    return replace(new, version=state.version + 1, last_step_on=last)
+    return replaced(new, version=state.version + 1, last_step_on=last)
 
 
 def replay(person_id: str, events: Iterable[tuple[object, date]]) -> PersonState:

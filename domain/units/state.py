@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Final
 
+from domain.records import replaced
 from domain.units.events import (
     AdmissionDelegationChanged,
     TargetMetric,
@@ -94,13 +95,13 @@ def evolve(state: Unit | None, event: UnitEvent, occurred_on: date) -> Unit:
 def _apply(state: Unit, event: UnitEvent) -> Unit:
     match event:
         case UnitRenamed(name=name):
-            return replace(state, name=name)
+            return replaced(state, name=name)
         case AdmissionDelegationChanged(admission_delegated=delegated):
-            return replace(state, admission_delegated=delegated)
+            return replaced(state, admission_delegated=delegated)
         case UnitReclassified(kind=kind):
-            return replace(state, kind=kind)
+            return replaced(state, kind=kind)
         case UnitMoved(parent_id=parent_id):
-            return replace(state, parent_id=parent_id)
+            return replaced(state, parent_id=parent_id)
         case UnitMerged(successor_id=successor, effective_on=on):
             return _ceased(state, UnitStatus.MERGED, on, (successor,), successor)
         case UnitSplit(successor_ids=successors, files_successor_id=files_to, effective_on=on):
@@ -109,12 +110,12 @@ def _apply(state: Unit, event: UnitEvent) -> Unit:
             return _ceased(state, UnitStatus.DISSOLVED, on, (successor,), successor)
         case TermTargetSet():
             kept = tuple(t for t in state.term_targets if (t.term, t.metric) != (event.term, event.metric))
-            return replace(state, term_targets=(*kept, event))
+            return replaced(state, term_targets=(*kept, event))
         case YearlyPlanSet():
             kept_plans = tuple(p for p in state.yearly_plans if (p.year, p.metric) != (event.year, event.metric))
-            return replace(state, yearly_plans=(*kept_plans, event))
+            return replaced(state, yearly_plans=(*kept_plans, event))
     raise TypeError(f"not a unit event: {event!r}")
 
 
 def _ceased(state: Unit, status: UnitStatus, on: date, successors: tuple[str, ...], files_to: str) -> Unit:
-    return replace(state, status=status, ceased_on=on, successor_ids=successors, files_successor_id=files_to)
+    return replaced(state, status=status, ceased_on=on, successor_ids=successors, files_successor_id=files_to)

@@ -155,13 +155,13 @@ def tree_on_clock(store: AnyStore, cut: Cut) -> tuple[UnitTree, list[RecordedEve
         cached = _TREES.setdefault(store, {})
         known = cached.get(key)
     if known is None:
-        events = read_matching(store, HistoryFilter(stream_id=UNIT_TREE_STREAM))[:version]  # the version keyed
+        events = read_matching(store, HistoryFilter(stream_id=UNIT_TREE_STREAM))[:version]
         counted = events if cut.clock is Clock.OCCURRED else [e for e in events if cut.counts(e)]
         known = (UnitTree.from_events((decode(e), e.occurred_on) for e in counted), events)
         with _TREES_LOCK:
             if len(cached) > 64:
                 cached.clear()
-            cached[key] = known
+            cached[(len(events), key[1])] = known  # below a lagging horizon, fewer than `version`: not that tree
     tree, events = known
     other = cut.other
     return tree, [e for e in events if cut.counts(e) or other.counts(e)]

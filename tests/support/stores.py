@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,11 +12,24 @@ from typing import Any
 import psycopg
 
 from domain.codec import EventCodec
-from eventstore import open_store
+from eventstore import EventStore, open_store
 from eventstore.postgres import PostgresEventStore
 from eventstore.sqlite import SqliteEventStore
 
 AnyStore = PostgresEventStore | SqliteEventStore
+
+
+def settle(store: EventStore, timeout: float = 20.0) -> None:
+    """Wait until readers see every committed event: on a shared PostgreSQL cluster any open transaction
+    (another database's test, a worker) holds the horizon back for a moment (I4: readers never skip)."""
+    if not isinstance(store, PostgresEventStore):
+        return
+    with store._connection() as connection:
+        row = connection.execute("SELECT coalesce(max(position), 0) FROM event_log").fetchone()
+    newest = int(row[0]) if row else 0
+    deadline = time.monotonic() + timeout
+    while store.head_position() < newest and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 class Backdoor:

@@ -11,10 +11,9 @@ import sqlalchemy as sa
 
 from domain.codec import EVENTS
 from eventstore import open_store
-from eventstore.postgres import PostgresEventStore
 from projections.engine import projection_engine
 from projections.schema import create_projection_tables
-from tests.support.stores import AnyStore, sqlite_url
+from tests.support.stores import AnyStore, settle, sqlite_url
 
 
 class MovingClock:
@@ -25,21 +24,6 @@ class MovingClock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-def settle(store: AnyStore, timeout: float = 20.0) -> None:
-    """Wait until readers see every committed event: on a shared PostgreSQL cluster any open transaction
-    (another database's test, a worker) holds the horizon back for a moment (I4: readers never skip)."""
-    import time
-
-    if not isinstance(store, PostgresEventStore):
-        return
-    with store._connection() as connection:
-        row = connection.execute("SELECT coalesce(max(position), 0) FROM event_log").fetchone()
-    newest = int(row[0]) if row else 0
-    deadline = time.monotonic() + timeout
-    while store.head_position() < newest and time.monotonic() < deadline:
-        time.sleep(0.05)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

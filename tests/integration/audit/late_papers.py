@@ -16,6 +16,7 @@ from eventstore import EventStore
 from services.units import UNIT_TREE_STREAM
 from tests.integration.audit.conftest import MovingClock
 from tests.support.appending import envelope
+from tests.support.stores import settle
 from tests.unit.projections.people import Delivered, Ledger, Person
 
 SCHOOL, BLOC, PROVINCE = "du-truong-chinh-tri", "du-khoi-co-quan-tinh", "tinh-uy"
@@ -40,6 +41,7 @@ def register_units(store: EventStore, clock: MovingClock) -> None:
     for version, (unit_id, kind, parent) in enumerate(units):
         event = UnitRegistered(unit_id, unit_id.upper(), unit_id, kind, parent, False)
         store.append(UNIT_TREE_STREAM, [envelope(event, unit_id, date(2020, 1, 1))], expected_version=version)
+    settle(store)  # what an auditor reads next is read below the horizon
 
 
 def the_year() -> tuple[Ledger, Person]:
@@ -68,6 +70,7 @@ def append(store: EventStore, clock: MovingClock, items: list[Delivered], entere
             [replace(new, also_unit_id=item.envelope.also_unit_id)],
             expected_version=item.envelope.stream_version - 1,
         )
+    settle(store)
 
 
 def on_time_and_late(ledger: Ledger) -> tuple[list[Delivered], list[Delivered]]:

@@ -20,7 +20,7 @@ from projections.runner import Runner
 from services.audit.asof import dashboard_as_of, file_as_of, tree_as_of
 from services.audit.clocks import Clock, Cut
 from services.units import load_tree
-from tests.integration.audit.conftest import MovingClock, settle
+from tests.integration.audit.conftest import MovingClock
 from tests.integration.audit.late_papers import (
     DECIDED_ON,
     ENTERED_ON,
@@ -31,7 +31,7 @@ from tests.integration.audit.late_papers import (
     register_units,
     the_year,
 )
-from tests.support.stores import AnyStore
+from tests.support.stores import AnyStore, settle
 
 TERM = "2020-2025"
 
@@ -100,3 +100,30 @@ def test_the_tree_as_of_each_clock(store: AnyStore, engine: sa.Engine, clock: Mo
     assert [u.unit_id for u in by_truth.units] == [SCHOOL, "cb-dao-tao", "cb-ly-luan"]
     assert not by_ledger.unit_known and by_ledger.units == ()
     assert len(by_ledger.differences.entered_late) == 5
+
+
+def test_a_tree_read_below_a_lagging_horizon_is_not_kept_as_the_whole_tree(postgres_url: str) -> None:
+    """An open transaction hides a new unit from readers; once it ends, the next answer must show the unit
+    (the tree read while it was hidden must not be cached under the stream's newer version)."""
+    import psycopg
+
+    from domain.units.events import UnitRegistered
+    from domain.units.kinds import UnitKind
+    from eventstore.postgres import PostgresEventStore
+    from services.units import UNIT_TREE_STREAM
+    from tests.support.appending import envelope
+
+    store = PostgresEventStore.from_url(postgres_url, codec=EVENTS)
+    store.create_schema()
+    clock_now = Cut(date(2030, 1, 1), Clock.OCCURRED)
+    province = UnitRegistered("p", "P", "Tỉnh ủy", UnitKind.PROVINCIAL_COMMITTEE, None, False)
+    store.append(UNIT_TREE_STREAM, [envelope(province, "p", date(2020, 1, 1))], expected_version=0)
+    with psycopg.connect(postgres_url) as blocker:
+        blocker.execute("CREATE TEMP TABLE hold (x int)")  # an open transaction with an id below the next append
+        school = UnitRegistered("s", "S", "Trường", UnitKind.GRASSROOTS_COMMITTEE, "p", False)
+        store.append(UNIT_TREE_STREAM, [envelope(school, "s", date(2020, 1, 1))], expected_version=1)
+        assert not tree_as_of(store, "s", clock_now).unit_known  # not yet visible to readers
+        blocker.rollback()
+    settle(store)
+    assert tree_as_of(store, "s", clock_now).unit_known
+    store.close()

@@ -19,10 +19,9 @@ from projections.schema import create_projection_tables
 from projections.storage import digest
 from services.audit.transfer import ImportRefused, export_log, import_log
 from services.cli.main import cli
-from tests.integration.audit.conftest import settle
 from tests.integration.audit.late_papers import CELLS
 from tests.support.appending import set_target
-from tests.support.stores import AnyStore
+from tests.support.stores import AnyStore, settle
 
 
 def digests(url: str, store: AnyStore) -> dict[tuple[str, str], str]:

@@ -13,9 +13,8 @@ from projections.runner import Runner
 from projections.schema import projection_rows as pr
 from services.audit.replay_check import check_replay
 from services.audit.verifying import KeptSeal, check_kept_seal, kept_form, verify_scope
-from tests.integration.audit.conftest import settle
 from tests.integration.audit.late_papers import CELLS, SCHOOL
-from tests.support.stores import AnyStore, Backdoor
+from tests.support.stores import AnyStore, Backdoor, settle
 
 SUBTREE = [SCHOOL, *CELLS]
 
