@@ -9,7 +9,8 @@ from .errors import (
 )
 from .factory import open_store
 from .store import EventStore, Seal
-from .verify import Problem, VerifyReport, verify_events, verify_store
+from .verify import Problem, VerifyReport, verify_events
+from .verify_ranges import verify_store
 
 __all__ = [
     "AppendResult",

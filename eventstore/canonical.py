@@ -83,7 +83,7 @@ def envelope_digest(
     unit_id: str,
     event_type: str,
     schema_version: int,
-    occurred_on: date,
+    occurred_on: date | str,
     recorded_at: datetime | str,
     also_unit_id: str | None = None,
 ) -> bytes:
@@ -93,6 +93,7 @@ def envelope_digest(
     `also_unit_id` is in the envelope only when set, so events without it hash as they always did.
     """
     recorded = recorded_at if isinstance(recorded_at, str) else format_recorded_at(recorded_at)
+    occurred = occurred_on if isinstance(occurred_on, str) else occurred_on.isoformat()
     return hashlib.sha256(
         b"".join(
             (
@@ -103,7 +104,7 @@ def envelope_digest(
                 b',"metadata":',
                 metadata_json,
                 b',"occurred_on":"',
-                occurred_on.isoformat().encode(),
+                occurred.encode(),
                 b'","recorded_at":"',
                 recorded.encode(),
                 b'","schema_version":',

@@ -13,8 +13,7 @@ from typing import Protocol
 
 from .canonical import GENESIS_HASH, content_digest
 from .envelope import RecordedEvent
-from .scan import scan
-from .store import EventStore, Seal
+from .store import Seal
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,30 +84,33 @@ class _SealCursor:
         self.pending.pop(0)
         self.digest, self.count, self.prev_hash = None, 0, seal.seal_hash
         self.checked += 1
-        if actual != seal.seal_hash:
-            return Problem(
-                seal.up_to_position,
-                "seal",
-                f"seal {seal.seal_number} no longer matches the events up to position {seal.up_to_position}",
-            )
-        return None
+        return seal_mismatch(seal) if actual != seal.seal_hash else None
 
     def unfinished(self, head: int) -> Problem | None:
-        if not self.pending:
-            return None
-        seal = self.pending[0]
-        return Problem(
-            head + 1,
-            "removed",
-            f"seal {seal.seal_number} covers events up to position {seal.up_to_position}, but the log ends at {head}",
-        )
+        return unfinished_seal(self.pending[0], head) if self.pending else None
+
+
+def seal_mismatch(seal: Seal) -> Problem:
+    return Problem(
+        seal.up_to_position,
+        "seal",
+        f"seal {seal.seal_number} no longer matches the events up to position {seal.up_to_position}",
+    )
+
+
+def unfinished_seal(seal: Seal, head: int) -> Problem:
+    return Problem(
+        head + 1,
+        "removed",
+        f"seal {seal.seal_number} covers events up to position {seal.up_to_position}, but the log ends at {head}",
+    )
 
 
 def verify_events(events: Iterable[RecordedEvent], seals: list[Seal]) -> VerifyReport:
     """Walk the rows in position order, checking density, stream chains, content hashes and seals."""
     report = VerifyReport()
     heads: dict[str, tuple[int, bytes]] = {}
-    cursor = _SealCursor(pending=_chained(seals, report))
+    cursor = _SealCursor(pending=chained_seals(seals, report))
     if report.problem:
         return report
     for event in events:
@@ -129,7 +131,7 @@ def verify_events(events: Iterable[RecordedEvent], seals: list[Seal]) -> VerifyR
 def verify_seals(hashes: Iterable[Hashed], seals: list[Seal]) -> VerifyReport:
     """Only the seals, over (position, hash) of every event: what a scoped verify adds to its own chains."""
     report = VerifyReport()
-    cursor = _SealCursor(pending=_chained(seals, report))
+    cursor = _SealCursor(pending=chained_seals(seals, report))
     if report.problem:
         return report
     for event in hashes:
@@ -150,11 +152,8 @@ def check_row(event: RecordedEvent, previous_version: int, previous_hash: bytes)
     return _check_row(event, {event.stream_id: (previous_version, previous_hash)})
 
 
-def verify_store(store: EventStore) -> VerifyReport:
-    return verify_events(scan(store), store.seals())
-
-
-def _chained(seals: list[Seal], report: VerifyReport) -> list[Seal]:
+def chained_seals(seals: list[Seal], report: VerifyReport) -> list[Seal]:
+    """The seals, once each is found chained onto the one before it (else `report.problem` is set)."""
     previous = GENESIS_HASH
     for number, seal in enumerate(seals, start=1):
         if seal.seal_number != number or seal.prev_seal_hash != previous:
@@ -165,23 +164,10 @@ def _chained(seals: list[Seal], report: VerifyReport) -> list[Seal]:
 
 
 def _check_row(event: RecordedEvent, heads: dict[str, tuple[int, bytes]]) -> Problem | None:
-    """Positions may have holes (PostgreSQL derives them from transaction ids), so removals show up as a
-    stream that skips a version, or a seal that no longer matches."""
     version, prev = heads.get(event.stream_id, (0, GENESIS_HASH))
-    if event.stream_version != version + 1:
-        kind = "removed" if event.stream_version > version + 1 else "inserted"
-        return Problem(
-            event.position,
-            kind,
-            f"stream {event.stream_id} jumps from version {version} to {event.stream_version}",
-        )
-    if event.prev_hash != prev:
-        return Problem(
-            event.position,
-            "inserted",
-            f"event does not chain onto version {version} of stream {event.stream_id} "
-            "(a row was inserted, or the one before it rewritten)",
-        )
+    problem = link_problem(event.position, event.stream_id, event.stream_version, event.prev_hash, version, prev)
+    if problem:
+        return problem
     digest = content_digest(
         stream_id=event.stream_id,
         stream_version=event.stream_version,
@@ -195,5 +181,27 @@ def _check_row(event: RecordedEvent, heads: dict[str, tuple[int, bytes]]) -> Pro
         also_unit_id=event.also_unit_id,
     )
     if hashlib.sha256(prev + digest).digest() != event.hash:
-        return Problem(event.position, "changed", f"event {event.stream_id}@{event.stream_version} was altered")
+        return altered(event.position, event.stream_id, event.stream_version)
     return None
+
+
+def link_problem(
+    position: int, stream_id: str, stream_version: int, prev_hash: bytes, head_version: int, head_hash: bytes
+) -> Problem | None:
+    """A row against the stream's head before it. Positions may have holes (PostgreSQL derives them from
+    transaction ids), so removals show up as a stream that skips a version, or a seal that no longer matches."""
+    if stream_version != head_version + 1:
+        kind = "removed" if stream_version > head_version + 1 else "inserted"
+        return Problem(position, kind, f"stream {stream_id} jumps from version {head_version} to {stream_version}")
+    if prev_hash != head_hash:
+        return Problem(
+            position,
+            "inserted",
+            f"event does not chain onto version {head_version} of stream {stream_id} "
+            "(a row was inserted, or the one before it rewritten)",
+        )
+    return None
+
+
+def altered(position: int, stream_id: str, stream_version: int) -> Problem:
+    return Problem(position, "changed", f"event {stream_id}@{stream_version} was altered")
