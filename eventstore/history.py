@@ -89,29 +89,37 @@ def _param(lite: bool, value: date | datetime) -> Any:
     return format_recorded_at(value) if isinstance(value, datetime) else value.isoformat()
 
 
-def _select(store: AnyStore, where: str, values: Sequence[Any]) -> list[RecordedEvent]:
+def _select(
+    store: AnyStore, where: str, values: Sequence[Any], *, below_horizon: bool = False, tail: str = ""
+) -> list[RecordedEvent]:
+    """Rows `WHERE where` (and, on PostgreSQL with `below_horizon`, below the readers' horizon) `tail`."""
     if isinstance(store, SqliteEventStore):
-        return store._select_raw(where.replace("%s", "?"), tuple(values))
+        return store._select_raw(f"{where} {tail}".replace("%s", "?"), tuple(values))
     with store._connection() as connection, connection.transaction():
         # The pool plans generically (right for the append); a filter over a few units must be planned
-        # with its values, or it walks the whole log in position order.
+        # with its values, or it walks the whole log in position order. The horizon is one of them: as a
+        # sub-select its value is unknown to the planner, which then scanned the whole position index
+        # beside a one-stream index (50 ms instead of 3 for the unit tree's stream).
         connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        if below_horizon:
+            horizon = connection.execute("SELECT partyledger_horizon()").fetchone()
+            where, values = f"{where} AND position < %s", [*values, horizon[0] if horizon else 0]
         cursor = connection.cursor(binary=True)
         set_json_loads(msgspec.json.decode, cursor)  # several times faster than the standard library
-        rows = cursor.execute(f"SELECT {COLUMNS} FROM event_log {where}", tuple(values)).fetchall()
+        rows = cursor.execute(f"SELECT {COLUMNS} FROM event_log {where} {tail}", tuple(values)).fetchall()
     return [_event_from_row(row) for row in rows]
 
 
 def read_history(
     store: AnyStore, chosen: HistoryFilter, *, after_position: int = 0, limit: int = 100
 ) -> list[RecordedEvent]:
-    """One page of matching events after `after_position`, in log order, exactly as stored."""
+    """One page of matching events after `after_position`, in log order, exactly as stored; on PostgreSQL
+    below the horizon, so that a cursor never moves past an event that commits later (I4)."""
     clauses, values = _where(store, chosen)
     clauses.append("position > %s")
     values.append(after_position)
-    if isinstance(store, PostgresEventStore):  # a cursor never moves past an event that commits later (I4)
-        clauses.append("position < (SELECT partyledger_horizon())")
-    return _select(store, f"WHERE {' AND '.join(clauses)} ORDER BY position LIMIT %s", [*values, limit])
+    where = f"WHERE {' AND '.join(clauses)}"
+    return _select(store, where, values, below_horizon=True, tail=f"ORDER BY position LIMIT {int(limit)}")
 
 
 def read_matching(store: AnyStore, chosen: HistoryFilter, batch: int = 20_000) -> list[RecordedEvent]:

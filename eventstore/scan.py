@@ -12,8 +12,8 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import msgspec
 from psycopg.types.json import set_json_loads
@@ -27,6 +27,7 @@ SCAN_SQL = (
     "ORDER BY position LIMIT %s"
 )
 _DONE = object()
+T = TypeVar("T")
 
 
 def scan(store: EventStore, *, batch: int = 10_000) -> Iterator[RecordedEvent]:
@@ -34,32 +35,47 @@ def scan(store: EventStore, *, batch: int = 10_000) -> Iterator[RecordedEvent]:
     if not isinstance(store, PostgresEventStore):
         yield from store.iter_raw()
         return
-    batches: queue.Queue[Any] = queue.Queue(maxsize=4)
+    for rows in read_ahead(lambda: _pages(store, batch)):
+        for row in rows:
+            yield _event_from_row(row)
+
+
+def _pages(store: PostgresEventStore, batch: int) -> Iterator[list[Any]]:
+    after = 0
+    with store._connection() as connection:
+        cursor = connection.cursor(binary=True)
+        set_json_loads(msgspec.json.decode, cursor)
+        while rows := cursor.execute(SCAN_SQL, (after, batch)).fetchall():
+            yield rows
+            after = int(rows[-1][0])
+
+
+def read_ahead(pages: Callable[[], Iterator[T]], depth: int = 4) -> Iterator[T]:
+    """What `pages()` yields, produced on a reader thread up to `depth` ahead of the consumer: the database
+    prepares the next page while the caller checks this one. The generator runs wholly on the reader
+    thread (its connection too); a consumer that stops early stops it; its errors are raised here."""
+    queued: queue.Queue[Any] = queue.Queue(maxsize=depth)
     stop = threading.Event()
-    reader = threading.Thread(target=_read, args=(store, batch, batches, stop), daemon=True)
+
+    def produce() -> None:
+        try:
+            for page in pages():
+                if stop.is_set():
+                    return
+                queued.put(page)
+            queued.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, which raises it in its own thread
+            queued.put(exc)
+
+    reader = threading.Thread(target=produce, daemon=True)
     reader.start()
     try:
-        while (rows := batches.get()) is not _DONE:
-            if isinstance(rows, BaseException):
-                raise rows
-            for row in rows:
-                yield _event_from_row(row)
+        while (page := queued.get()) is not _DONE:
+            if isinstance(page, BaseException):
+                raise page
+            yield page
     finally:
         stop.set()
-        while reader.is_alive():  # let a blocked reader put its batch and see the stop
+        while reader.is_alive():  # let a blocked reader put its page and see the stop
             with contextlib.suppress(queue.Empty):
-                batches.get(timeout=0.1)
-
-
-def _read(store: PostgresEventStore, batch: int, batches: queue.Queue[Any], stop: threading.Event) -> None:
-    try:
-        after = 0
-        with store._connection() as connection:
-            cursor = connection.cursor(binary=True)
-            set_json_loads(msgspec.json.decode, cursor)
-            while not stop.is_set() and (rows := cursor.execute(SCAN_SQL, (after, batch)).fetchall()):
-                batches.put(rows)
-                after = int(rows[-1][0])
-        batches.put(_DONE)
-    except BaseException as exc:  # handed to the consumer, which raises it in its own thread
-        batches.put(exc)
+                queued.get(timeout=0.1)

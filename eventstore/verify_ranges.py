@@ -1,11 +1,11 @@
 """Verify a large PostgreSQL log in several processes, each walking one range of positions (I7).
 
-One process recomputes about 45,000 events/s and spends nearly all of it in Python (decoding each row's
-JSON, re-encoding it canonically, two SHA-256), so a large log is cut into position ranges walked in
-parallel. A range cannot check the first event of each stream in it (its predecessor lies in an earlier
-range) nor close a seal that spans ranges; each walk hands those back (`RangeWalk`) and `verify_ranges`
-stitches them in position order. The answer is the same report, naming the same first problem, as the
-sequential `verify_events` — tests hold the two together on tampered logs.
+A walk spends nearly all its time in Python (decoding each row's JSON, re-encoding it canonically, two
+SHA-256) while the server prepares the next page (`read_ahead`), so a large log is cut into position
+ranges walked in parallel, one process per CPU. A range cannot check the first event of each stream in it
+(its predecessor lies in an earlier range) nor close a seal that spans ranges; each walk hands those back
+(`RangeWalk`) and `verify_ranges` stitches them in position order. The answer is the same report, naming
+the same first problem, as the sequential `verify_events` — tests hold the two together on tampered logs.
 
 Every range is read below one horizon taken at the start, so all processes see the same log.
 """
@@ -17,6 +17,7 @@ import multiprocessing
 import os
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -24,11 +25,10 @@ from typing import Any
 
 import msgspec
 import psycopg
-from psycopg.types.json import set_json_loads
 
 from .canonical import GENESIS_HASH, envelope_digest
 from .postgres import PostgresEventStore
-from .scan import scan
+from .scan import read_ahead, scan
 from .store import EventStore, Seal
 from .verify import (
     Problem,
@@ -45,11 +45,12 @@ PARALLEL_FROM = 200_000
 """Below this many events one process is quicker than starting others (each costs ~0.3 s to import)."""
 
 RANGE_SQL = (
-    "SELECT position, stream_id, stream_version, unit_id, event_type, schema_version, data, metadata, "
+    "SELECT position, stream_id, stream_version, unit_id, event_type, schema_version, data::text, metadata::text, "
     "to_char(occurred_on, 'YYYY-MM-DD'), to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
     "prev_hash, hash, also_unit_id FROM event_log WHERE position > %s AND position <= %s ORDER BY position LIMIT %s"
 )
-"""The dates as the canonical envelope spells them, formatted by the server (cheaper than in Python)."""
+"""The dates as the canonical envelope spells them, formatted by the server (cheaper than in Python); JSON
+as text, decoded by msgspec in the loop (psycopg's per-value loader call cost as much as the decoding)."""
 
 GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan"
 """The range query's plan is an index scan whatever the bounds; a custom plan on statistics not yet updated
@@ -57,14 +58,13 @@ after a bulk load (an import) sorted the whole range for each page (ten times sl
 
 
 def verify_store(store: EventStore, *, processes: int | None = None) -> VerifyReport:
-    """Every hash, chain and seal of the log. A large PostgreSQL log is walked in ranges by `processes`
-    processes (default: one per CPU when the log has `PARALLEL_FROM` events); anything else in this one."""
-    if isinstance(store, PostgresEventStore):
-        wanted = processes or _processes_available()
-        if wanted > 1 and (processes or _estimated_events(store) >= PARALLEL_FROM):
-            conninfo = store.pool.conninfo
-            return verify_ranges(conninfo() if callable(conninfo) else conninfo, store.seals(), wanted)
-    return verify_events(scan(store), store.seals())
+    """Every hash, chain and seal of the log. PostgreSQL's is walked in ranges by `processes` processes
+    (default: one per CPU once the log has `PARALLEL_FROM` events, else this one); SQLite's in one walk."""
+    if not isinstance(store, PostgresEventStore):
+        return verify_events(scan(store), store.seals())
+    wanted = processes or (_processes_available() if _estimated_events(store) >= PARALLEL_FROM else 1)
+    conninfo = store.pool.conninfo
+    return verify_ranges(conninfo() if callable(conninfo) else conninfo, store.seals(), wanted)
 
 
 def _processes_available() -> int:
@@ -101,32 +101,39 @@ def walk_range(url: str, after: int, up_to: int, seal_ends: list[int], page: int
     encode, sha256 = msgspec.json.Encoder(order="sorted").encode, hashlib.sha256
     seal = bisect_left(seal_ends, after + 1)
     seal_end, sealed = _seal_piece(walk, seal_ends, seal)
+    decode = msgspec.json.decode
+    for rows in read_ahead(lambda: range_pages(url, after, up_to, page)):
+        for position, stream_id, version, unit_id, kind, schema, data, meta, on, at, prev, hashed, also in rows:
+            head = heads.get(stream_id)
+            if head is None:
+                firsts[stream_id] = (position, version, prev)
+            elif version != head[0] + 1 or prev != head[1]:
+                walk.problem = link_problem(position, stream_id, version, prev, *head)
+                return walk
+            digest = envelope_digest(
+                encode(decode(data)), encode(decode(meta)), stream_id=stream_id, stream_version=version,
+                unit_id=unit_id, event_type=kind, schema_version=schema, occurred_on=on, recorded_at=at,
+                also_unit_id=also,
+            )  # fmt: skip
+            if sha256(prev + digest).digest() != hashed:
+                walk.problem = altered(position, stream_id, version)
+                return walk
+            heads[stream_id] = (version, hashed)
+            positions.append(position)
+            while position > seal_end:
+                seal += 1
+                seal_end, sealed = _seal_piece(walk, seal_ends, seal)
+            sealed.extend(hashed)
+    return walk
+
+
+def range_pages(url: str, after: int, up_to: int, page: int) -> Iterator[list[Any]]:
+    """The rows of `after < position <= up_to`, a page at a time, on a connection of their own."""
     with psycopg.connect(url, autocommit=True, prepare_threshold=0, options=GENERIC_PLANS) as connection:
         cursor = connection.cursor(binary=True)
-        set_json_loads(msgspec.json.decode, cursor)
         while rows := cursor.execute(RANGE_SQL, (after, up_to, page)).fetchall():
-            for position, stream_id, version, unit_id, kind, schema, data, meta, on, at, prev, hashed, also in rows:
-                head = heads.get(stream_id)
-                if head is None:
-                    firsts[stream_id] = (position, version, prev)
-                elif version != head[0] + 1 or prev != head[1]:
-                    walk.problem = link_problem(position, stream_id, version, prev, *head)
-                    return walk
-                digest = envelope_digest(
-                    encode(data), encode(meta), stream_id=stream_id, stream_version=version, unit_id=unit_id,
-                    event_type=kind, schema_version=schema, occurred_on=on, recorded_at=at, also_unit_id=also,
-                )  # fmt: skip
-                if sha256(prev + digest).digest() != hashed:
-                    walk.problem = altered(position, stream_id, version)
-                    return walk
-                heads[stream_id] = (version, hashed)
-                positions.append(position)
-                while position > seal_end:
-                    seal += 1
-                    seal_end, sealed = _seal_piece(walk, seal_ends, seal)
-                sealed.extend(hashed)
+            yield rows
             after = rows[-1][0]
-    return walk
 
 
 def _seal_piece(walk: RangeWalk, seal_ends: list[int], seal: int) -> tuple[float, bytearray]:
@@ -146,6 +153,8 @@ def verify_ranges(url: str, seals: list[Seal], processes: int, *, executor: Exec
         return report
     bounds = split(url, processes)
     ends = [seal.up_to_position for seal in chained]
+    if len(bounds) == 2 and executor is None:
+        return _stitched([walk_range(url, bounds[0], bounds[1], ends)], chained, report)
     # spawn: never fork a process whose connection pool runs threads
     with executor or ProcessPoolExecutor(len(bounds) - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
         started = [pool.submit(walk_range, url, after, up_to, ends) for after, up_to in pairwise(bounds)]
@@ -165,7 +174,8 @@ def split(url: str, parts: int) -> list[int]:
         ).fetchone()
     assert row is not None
     inner: list[Any] = [p for p in row[0] or [] if p is not None]
-    return sorted({0, *(int(p) for p in inner), int(row[1])})
+    bounds = sorted({0, *(int(p) for p in inner), int(row[1])})
+    return bounds if len(bounds) > 1 else [0, 0]  # an empty log: one empty range
 
 
 def _stitched(walks: list[RangeWalk], seals: list[Seal], report: VerifyReport) -> VerifyReport:

@@ -140,29 +140,56 @@ def file_as_of(store: AnyStore, person_id: str, cut: Cut) -> FileAsOf | None:
     )
 
 
-TreeKey = tuple[int, datetime | None]
-_TREES: WeakKeyDictionary[AnyStore, dict[TreeKey, tuple[UnitTree, list[RecordedEvent]]]] = WeakKeyDictionary()
-_TREES_LOCK = Lock()
+class _TreeCache:
+    """One store's tree stream events per version, and trees per the events they were built from."""
+
+    LIMIT = 64
+
+    def __init__(self) -> None:
+        self.events: dict[int, list[RecordedEvent]] = {}
+        self.trees: dict[tuple[int, datetime | None], UnitTree] = {}
+        self.lock = Lock()
+
+    def events_at(self, store: AnyStore, version: int) -> list[RecordedEvent]:
+        with self.lock:
+            known = self.events.get(version)
+        if known is not None:
+            return known
+        events = read_matching(store, HistoryFilter(stream_id=UNIT_TREE_STREAM))[:version]
+        if len(events) == version:  # below a lagging horizon it holds fewer: not that version's events
+            with self.lock:
+                self.events = {version: events}
+        return events
+
+    def tree(self, key: tuple[int, datetime | None], counted: list[RecordedEvent]) -> UnitTree:
+        with self.lock:
+            known = self.trees.get(key)
+        if known is None:
+            known = UnitTree.from_events((decode(e), e.occurred_on) for e in counted)
+            with self.lock:
+                if len(self.trees) >= self.LIMIT:
+                    self.trees.clear()
+                self.trees[key] = known
+        return known
+
+
+_CACHES: WeakKeyDictionary[AnyStore, _TreeCache] = WeakKeyDictionary()
+_CACHES_LOCK = Lock()
 
 
 def tree_on_clock(store: AnyStore, cut: Cut) -> tuple[UnitTree, list[RecordedEvent]]:
     """The unit tree from the tree events this clock counts (dates inside the tree still apply: a unit's
-    state on D is read with `state_on`), and every tree event either clock counts. Trees are kept per
-    (store, tree stream version, ledger cutoff): the province's tree is rebuilt only when it changes."""
-    version = store.stream_version(UNIT_TREE_STREAM)
-    key = (version, cut.cutoff if cut.clock is Clock.RECORDED else None)
-    with _TREES_LOCK:
-        cached = _TREES.setdefault(store, {})
-        known = cached.get(key)
-    if known is None:
-        events = read_matching(store, HistoryFilter(stream_id=UNIT_TREE_STREAM))[:version]
-        counted = events if cut.clock is Clock.OCCURRED else [e for e in events if cut.counts(e)]
-        known = (UnitTree.from_events((decode(e), e.occurred_on) for e in counted), events)
-        with _TREES_LOCK:
-            if len(cached) > 64:
-                cached.clear()
-            cached[(len(events), key[1])] = known  # below a lagging horizon, fewer than `version`: not that tree
-    tree, events = known
+    state on D is read with `state_on`), and every tree event either clock counts.
+
+    Trees are kept per store and per the events they were built from. The ledger's clock counts a prefix of
+    the stream (events are recorded in stream order), so every date after the last reorganisation shares
+    one tree with "true today" instead of rebuilding the province's for each date asked."""
+    with _CACHES_LOCK:
+        cache = _CACHES.setdefault(store, _TreeCache())
+    events = cache.events_at(store, store.stream_version(UNIT_TREE_STREAM))
+    counted = events if cut.clock is Clock.OCCURRED else [e for e in events if cut.counts(e)]
+    prefix = not counted or counted[-1].stream_version == len(counted)
+    tree = cache.tree((len(counted), None) if prefix else (len(events), cut.cutoff), counted)
     other = cut.other
     return tree, [e for e in events if cut.counts(e) or other.counts(e)]
 
