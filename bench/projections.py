@@ -3,8 +3,9 @@
     .venv/bin/python -m bench.projections [--scale small|province] [--rate 1000] [--seconds 20]
 
 1. Generates a province (deterministic seed) into a scratch database.
-2. Rebuild: every projection of every unit from zero into scratch rows; events/s into all projections,
-   beside a raw sequential read of the whole log with psycopg in the same run (the baseline).
+2. Rebuild: every projection of every unit from zero into scratch rows, by one process and by one per CPU;
+   events/s into all projections (each event counted once), beside a raw read of the whole log with psycopg
+   by as many processes in the same run (the baseline).
 3. Lag: a real `celery worker` (Redis broker) keeps the projections up while this process appends at a
    sustained rate and rings after each commit; lag = commit → the unit's slowest checkpoint covers the event.
 """
@@ -20,17 +21,21 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
+import msgspec
 import psycopg
 import sqlalchemy as sa
+from psycopg.types.json import set_json_loads
 
 from bench.append import scratch_database
 from domain.codec import EVENTS
 from domain.units.events import TargetMetric, YearlyPlanSet
 from eventstore import EventMetadata, NewEvent, open_store
+from eventstore.verify_ranges import split
 from projections.engine import projection_engine
 from projections.person_states import PersonStates
 from projections.rebuild import SCRATCH
@@ -46,20 +51,34 @@ from tests.support.processes import celery_worker
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
-def raw_read_rate(url: str) -> tuple[int, float]:
-    """Events/s of a plain sequential read of the log with psycopg, rows and JSON decoded (the baseline)."""
+def raw_read_rate(url: str, jobs: int = 1) -> tuple[int, float]:
+    """Events/s of a plain read of the whole log with psycopg by `jobs` processes, each on its share of the
+    positions, rows and JSON decoded with msgspec as the store does (the baseline)."""
+    bounds = split(url, jobs)
+    context = multiprocessing.get_context("spawn")
+    start, spans = context.Barrier(len(bounds) - 1), context.Queue()
+    processes = [
+        context.Process(target=_read_range, args=(url, after, up_to, start, spans)) for after, up_to in pairwise(bounds)
+    ]
+    for process in processes:
+        process.start()
+    seen = [spans.get(timeout=3600) for _ in processes]
+    for process in processes:
+        process.join()
+    count = sum(n for n, _, _ in seen)
+    return count, count / (max(end for _, _, end in seen) - min(begin for _, begin, _ in seen))
+
+
+def _read_range(url: str, after: int, up_to: int, start: Any, spans: Any) -> None:
     with psycopg.connect(url) as connection:
-        connection.execute("SELECT 1")
-        started = time.perf_counter()
-        count, position = 0, -1
-        while True:
-            rows = connection.execute(
-                "SELECT * FROM event_log WHERE position > %s ORDER BY position LIMIT 5000", (position,)
-            ).fetchall()
-            if not rows:
-                break
-            count, position = count + len(rows), rows[-1][0]
-        return count, count / (time.perf_counter() - started)
+        cursor = connection.cursor(binary=True)
+        set_json_loads(msgspec.json.decode, cursor)
+        start.wait()
+        began, count = time.perf_counter(), 0
+        page = "SELECT * FROM event_log WHERE position > %s AND position <= %s ORDER BY position LIMIT 5000"
+        while rows := cursor.execute(page, (after, up_to)).fetchall():
+            count, after = count + len(rows), rows[-1][0]
+        spans.put((count, began, time.perf_counter()))
 
 
 def rebuild_rate(url: str, jobs: int = 1) -> tuple[int, float]:
@@ -73,8 +92,9 @@ def rebuild_rate(url: str, jobs: int = 1) -> tuple[int, float]:
         sizes = connection.execute(
             "SELECT u, count(*) FROM (SELECT unit_id AS u FROM event_log UNION ALL "
             "SELECT also_unit_id FROM event_log WHERE also_unit_id IS NOT NULL) e GROUP BY u"
-        ).fetchall()  # a move is applied in two partitions
-    events = sum(int(n) for _, n in sizes)
+        ).fetchall()  # a move is applied in both partitions: it weighs on both shares
+        row = connection.execute("SELECT count(*) FROM event_log").fetchone()
+    events = int(row[0]) if row else 0  # each event once, as the raw read counts it
     shares: list[list[str]] = [[] for _ in range(jobs)]
     loads = [0] * jobs
     for unit, n in sorted(sizes, key=lambda row: -int(row[1])):  # largest first onto the lightest share
@@ -228,11 +248,16 @@ def percentile(values: list[float], q: float) -> float:
 
 
 @contextmanager
-def seeded(url: str, scale: str) -> Iterator[str]:
+def seeded(url: str, scale: str, log: str | None) -> Iterator[str]:
+    if log:  # a province seeded earlier (python -m bench.projections --scale province --keep prints it)
+        yield log
+        return
     with scratch_database(url) as database:
         store = open_store(database)
         report = generate_province(store, scale=scale, seed=2025)  # type: ignore[arg-type]
         store.close()
+        with psycopg.connect(database, autocommit=True) as connection:
+            connection.execute("ANALYZE event_log")  # as autovacuum would soon after a bulk load
         print(f"generated {report.events} events ({scale})")
         yield database
 
@@ -242,19 +267,22 @@ def main() -> None:
     parser.add_argument("--url", default=os.environ.get("PARTYLEDGER_BENCH_POSTGRES_URL", DEFAULT_PG))
     parser.add_argument("--redis", default=os.environ.get("PARTYLEDGER_BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"))
     parser.add_argument("--scale", default="small", choices=["small", "province"])
+    parser.add_argument("--log", help="an already seeded database to use instead of generating one")
     parser.add_argument("--rate", type=float, default=1000.0, help="appends per second for the lag test")
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--jobs", type=int, default=2, help="rebuild processes (the lag test's worker runs two)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="rebuild processes (one per CPU)")
     parser.add_argument("--appenders", type=int, default=4, help="appending processes (four threads each)")
     args = parser.parse_args()
-    with seeded(args.url, args.scale) as url:
-        events, raw = raw_read_rate(url)
-        rebuilt, rate = rebuild_rate(url, args.jobs)
-        print(f"raw sequential read : {raw:>10,.0f} events/s ({events} events)")
-        print(
-            f"rebuild, all models : {rate:>10,.0f} events/s ({rebuilt} events, {len(PROJECTIONS)} projections)"
-            f"   ratio {rate / raw:.2f}   target ≥ 50,000 events/s"
-        )
+    with seeded(args.url, args.scale, args.log) as url:
+        for jobs in sorted({1, args.jobs}):
+            events, raw = raw_read_rate(url, jobs)
+            rebuilt, rate = rebuild_rate(url, jobs)
+            assert rebuilt == events, (rebuilt, events)
+            print(f"{jobs} process{'es' if jobs > 1 else ''}: raw read {raw:>9,.0f} events/s ({events} events)")
+            print(
+                f"{jobs} process{'es' if jobs > 1 else ''}: rebuild  {rate:>9,.0f} events/s into all "
+                f"{len(PROJECTIONS)} projections   rebuild/raw {rate / raw:.2f}   target ≥ 50,000 events/s"
+            )
         lags = lag_under_load(url, args.redis, args.rate, args.seconds, args.appenders)
         achieved = len(lags) / args.seconds
         print(

@@ -38,7 +38,7 @@ WITH RECURSIVE units(unit_id) AS (
     UNION ALL
     SELECT (SELECT e.unit_id FROM event_log e WHERE e.unit_id > u.unit_id ORDER BY e.unit_id LIMIT 1)
       FROM units u WHERE u.unit_id IS NOT NULL
-), horizon AS (SELECT partyledger_horizon() AS h)
+), horizon AS MATERIALIZED (SELECT partyledger_horizon() AS h)  -- once, not once per unit
 SELECT u.unit_id,
        (SELECT max(e.position) FROM event_log e, horizon WHERE e.unit_id = u.unit_id AND e.position < horizon.h)
   FROM units u WHERE u.unit_id IS NOT NULL
@@ -310,8 +310,8 @@ class PostgresEventStore:
     ) -> EventPage:
         query = (
             f"SELECT h.horizon, {', '.join('e.' + c.strip() for c in COLUMNS.split(','))} "
-            f"FROM (SELECT partyledger_horizon() AS horizon) h LEFT JOIN LATERAL ({source}) e ON true"
-        )
+            f"FROM (SELECT partyledger_horizon() AS horizon OFFSET 0) h LEFT JOIN LATERAL ({source}) e ON true"
+        )  # OFFSET 0 keeps the sub-select a value: inlined, the horizon was computed again for every row returned
         with self._connection() as connection:
             rows = connection.execute(query, parameters).fetchall()
         events = [_event_from_row(row[1:]) for row in rows if row[1] is not None]

@@ -166,7 +166,7 @@ def split(url: str, parts: int) -> list[int]:
     """Range bounds with about as many events in each range, all below one horizon."""
     with psycopg.connect(url, autocommit=True) as connection:
         row = connection.execute(
-            "WITH h AS (SELECT partyledger_horizon() AS h) "
+            "WITH h AS MATERIALIZED (SELECT partyledger_horizon() AS h) "
             "SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY position), "
             "       (SELECT coalesce(max(position), 0) FROM event_log, h WHERE position < h.h) "
             "  FROM event_log, h WHERE position < h.h",

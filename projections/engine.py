@@ -10,7 +10,17 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
+
+
+def _json_text(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
+
+
+JSON_CODEC: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": msgspec.json.decode}
+"""Rows are JSON: msgspec writes and reads them several times faster than the standard library, which was
+a tenth of a projection rebuild (the same JSON values either way)."""
 
 
 def projection_engine(url: str | Path, *, pool_size: int = 5) -> sa.Engine:
@@ -18,10 +28,10 @@ def projection_engine(url: str | Path, *, pool_size: int = 5) -> sa.Engine:
     if text.startswith(("postgresql://", "postgres://")):
         text = "postgresql+psycopg://" + text.split("://", 1)[1]
     if text.startswith("postgresql"):
-        return sa.create_engine(text, pool_size=pool_size, pool_pre_ping=True)
+        return sa.create_engine(text, pool_size=pool_size, pool_pre_ping=True, **JSON_CODEC)
     if not text.startswith("sqlite"):
         text = f"sqlite:///{Path(text).resolve()}"
-    engine = sa.create_engine(text, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = sa.create_engine(text, connect_args={"check_same_thread": False, "timeout": 30}, **JSON_CODEC)
 
     @sa.event.listens_for(engine, "connect")
     def _autocommit_driver(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

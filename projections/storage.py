@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
+import msgspec
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
 from eventstore.canonical import canonical_json
 
@@ -26,16 +27,22 @@ def load_rows(connection: sa.Connection, unit_id: str, versions: dict[str, int])
     return {name: UnitRows(rows) for name, rows in found.items()}
 
 
+UPSERT_ARRAYS = """
+INSERT INTO projection_rows (projection, version, unit_id, row_key, data)
+SELECT p, v, u, k, d::json FROM unnest(%b::text[], %b::int[], %b::text[], %b::text[], %b::text[]) AS t(p, v, u, k, d)
+ON CONFLICT (projection, version, unit_id, row_key) DO UPDATE SET data = excluded.data
+"""
+"""PostgreSQL: a batch's changed rows as five arrays in one statement. An executemany sent one INSERT per
+row (tens of thousands in a rebuild's batch), and the client's per-row work was a fifth of the rebuild."""
+
+
 def save_rows(connection: sa.Connection, unit_id: str, versions: dict[str, int], rows: dict[str, UnitRows]) -> None:
-    """Upsert what changed and delete what was removed, for every projection at once (one multi-row upsert);
+    """Upsert what changed and delete what was removed, for every projection at once (one statement);
     nothing else is touched."""
-    values = []
+    changed_rows: list[tuple[str, str, Row]] = []
     for name, unit_rows in rows.items():
         changed, deleted = unit_rows.changes()
-        values += [
-            {"projection": name, "version": versions[name], "unit_id": unit_id, "row_key": key, "data": data}
-            for key, data in changed.items()
-        ]
+        changed_rows += [(name, key, data) for key, data in changed.items()]
         if deleted:
             connection.execute(
                 sa.delete(pr).where(
@@ -46,14 +53,27 @@ def save_rows(connection: sa.Connection, unit_id: str, versions: dict[str, int],
                 )
             )
         unit_rows.committed()
-    if values:
-        insert = postgresql.insert(pr) if connection.dialect.name == "postgresql" else sqlite.insert(pr)
-        connection.execute(
-            insert.on_conflict_do_update(
-                index_elements=list(pr.primary_key.columns), set_={"data": insert.excluded.data}
-            ),
-            values,
+    if not changed_rows:
+        return
+    if connection.dialect.name == "postgresql":
+        names, keys, data = zip(*changed_rows, strict=True)
+        arrays = (
+            list(names),
+            [versions[name] for name in names],
+            [unit_id] * len(names),
+            list(keys),
+            [msgspec.json.encode(row).decode() for row in data],
         )
+        connection.exec_driver_sql(UPSERT_ARRAYS, arrays)
+        return
+    insert = sqlite.insert(pr)
+    connection.execute(
+        insert.on_conflict_do_update(index_elements=list(pr.primary_key.columns), set_={"data": insert.excluded.data}),
+        [
+            {"projection": name, "version": versions[name], "unit_id": unit_id, "row_key": key, "data": data}
+            for name, key, data in changed_rows
+        ],
+    )
 
 
 def read_rows(
