@@ -272,9 +272,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="rebuild processes (one per CPU)")
     parser.add_argument("--appenders", type=int, default=4, help="appending processes (four threads each)")
+    parser.add_argument("--lag-only", action="store_true", help="skip the rebuild figures")
     args = parser.parse_args()
     with seeded(args.url, args.scale, args.log) as url:
-        for jobs in sorted({1, args.jobs}):
+        for jobs in [] if args.lag_only else sorted({1, args.jobs}):
             events, raw = raw_read_rate(url, jobs)
             rebuilt, rate = rebuild_rate(url, jobs)
             assert rebuilt == events, (rebuilt, events)

@@ -49,6 +49,10 @@ SELECT also_unit_id, max(position) FROM event_log
  WHERE also_unit_id IS NOT NULL AND position < (SELECT partyledger_horizon()) GROUP BY also_unit_id
 """
 
+COMMITTED_AFTER_SQL = """
+SELECT EXISTS (SELECT 1 FROM event_log WHERE unit_id = %s AND position > %s)
+    OR EXISTS (SELECT 1 FROM event_log WHERE also_unit_id = %s AND position > %s)
+"""
 
 OPTIONS = "-c plan_cache_mode=force_generic_plan"
 CONNECTION_WAIT_SECONDS = 5.0
@@ -285,6 +289,14 @@ class PostgresEventStore:
         for unit, position in moves:
             heads[unit] = max(heads.get(unit, 0), int(position))
         return heads
+
+    @on_broken_connection
+    def committed_after(self, unit_id: str, position: int) -> bool:
+        """Whether the unit has a committed event after `position`, horizon or not: a catch-up that stopped
+        below a lagging horizon left it behind and must come back for it."""
+        with self._connection() as connection:
+            row = connection.execute(COMMITTED_AFTER_SQL, (unit_id, position, unit_id, position)).fetchone()
+        return bool(row and row[0])
 
     def iter_raw(self, *, after_position: int = 0, batch_size: int = 5000) -> Iterator[RecordedEvent]:
         """Every final row as stored (no upcasting), in position order: what verify and export read."""

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from celery import Celery
+from redis import Redis
+from redis.exceptions import RedisError
 
 from services.settings import Settings
 
@@ -28,14 +30,61 @@ def _client(broker_url: str) -> Celery:
     return client
 
 
-def ring(settings: Settings, unit_ids: Iterable[str]) -> bool:
-    """True when every doorbell was handed to the broker."""
+PENDING_SECONDS = 60
+"""How long a unit's doorbell counts as waiting in the queue at most, should its message be lost with Redis."""
+
+
+def _pending_key(settings: Settings, unit_id: str) -> str:
+    return f"partyledger:doorbell:{settings.queue}:{unit_id}"
+
+
+@lru_cache(maxsize=4)
+def _redis(broker_url: str) -> Redis | None:
+    if not broker_url.startswith(("redis://", "rediss://")):
+        return None  # the embedded broker: every ring is sent
+    return Redis.from_url(broker_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+
+
+def _claim(settings: Settings, unit_ids: list[str]) -> list[str]:
+    """The units whose doorbell is not already waiting in the queue, now marked as waiting.
+
+    A waiting doorbell will start its catch-up after this commit, so a second one would only repeat it: at
+    1,000 commits a second into a few dozen units, the repeats were most of the worker's work and the lag
+    grew without bound. When Redis cannot tell, every unit is rung."""
+    client = _redis(settings.broker_url)
+    if client is None or not unit_ids:
+        return unit_ids
+    try:
+        pipe = client.pipeline(transaction=False)
+        for unit_id in unit_ids:
+            pipe.set(_pending_key(settings, unit_id), 1, nx=True, ex=PENDING_SECONDS)
+        return [unit_id for unit_id, claimed in zip(unit_ids, pipe.execute(), strict=True) if claimed]
+    except RedisError:
+        return unit_ids
+
+
+def answered(settings: Settings, unit_id: str) -> None:
+    """The worker starts this unit's catch-up: commits from now on need a doorbell of their own."""
+    client = _redis(settings.broker_url)
+    if client is None:
+        return
+    try:
+        client.delete(_pending_key(settings, unit_id))
+    except RedisError:  # the key expires on its own; until then the sweep covers the unit (I10)
+        log.warning("doorbell of unit %s not marked answered", unit_id)
+
+
+def ring(settings: Settings, unit_ids: Iterable[str], *, countdown: float | None = None) -> bool:
+    """True when every doorbell was handed to the broker (or one is already waiting for that unit)."""
     delivered = True
-    for unit_id in sorted(set(unit_ids)):
+    for unit_id in _claim(settings, sorted(set(unit_ids))):
         try:
-            _client(settings.broker_url).send_task(CATCH_UP_TASK, args=[unit_id], queue=settings.queue, retry=False)
+            _client(settings.broker_url).send_task(
+                CATCH_UP_TASK, args=[unit_id], queue=settings.queue, retry=False, countdown=countdown
+            )
         except Exception as exc:  # the broker is down or unreachable: the sweep will catch up
             log.warning("doorbell for unit %s not delivered (%s); the sweep will catch up", unit_id, exc)
+            answered(settings, unit_id)
             delivered = False
     return delivered
 

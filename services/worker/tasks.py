@@ -11,7 +11,7 @@ import sqlalchemy.exc
 from projections.registry import PROJECTIONS
 from projections.sweep import units_behind
 from projections.versions import switch_when_caught_up
-from services.doorbell import CATCH_UP_TASK
+from services.doorbell import CATCH_UP_TASK, answered, ring
 from services.projection_runtime import process_runtime
 
 from .app import app
@@ -23,9 +23,18 @@ TRANSIENT = (psycopg.OperationalError, sqlalchemy.exc.OperationalError, sqlalche
 
 @app.task(name=CATCH_UP_TASK, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=60, max_retries=20)
 def catch_up_unit(unit_id: str) -> dict[str, Any]:
-    """Bring every projection of one unit up to the log."""
-    result = process_runtime().runner.catch_up(unit_id)
+    """Bring every projection of one unit up to the log; come back soon for events committed below a
+    horizon that was still held back (their own doorbells were folded into this one)."""
+    runtime = process_runtime()
+    answered(runtime.settings, unit_id)
+    result = runtime.runner.catch_up(unit_id)
+    if result.reached is not None and runtime.store.committed_after(unit_id, result.reached):
+        ring(runtime.settings, [unit_id], countdown=HELD_BACK_RETRY_SECONDS)
     return {"unit_id": unit_id, "applied": result.applied, "parked": result.parked}
+
+
+HELD_BACK_RETRY_SECONDS = 0.25
+"""How soon a unit is caught up again when a transaction still open held the horizon below its new events."""
 
 
 @app.task(name="partyledger.sweep", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
