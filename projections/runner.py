@@ -80,7 +80,7 @@ class Runner:
         truncated = len(decoded) < len(page.events)
         reached = decoded[-1].envelope.position if truncated and decoded else (start if truncated else page.reached)
         versions = {name: cp.version for name, cp in live.items()}
-        rows = load_rows(connection, unit_id, versions)
+        rows = load_rows(connection, unit_id, versions) if decoded else {name: UnitRows() for name in versions}
         moves = [
             self._advance_one(
                 projection, live[projection.name], rows[projection.name], decoded, reached, stop_at, result
