@@ -138,8 +138,11 @@ def lag_under_load(url: str, redis_url: str, rate: float, seconds: float, append
             "PARTYLEDGER_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
             "PARTYLEDGER_DATA_DIR": folder,
         }
-        with celery_worker(env, Path(folder) / "worker.log", concurrency=2):
-            return _measure_lag(url, env, rate, seconds, appenders)
+        with celery_worker(env, Path(folder) / "worker.log", concurrency=WORKER_PROCESSES):
+            lags = _measure_lag(url, env, rate, seconds, appenders)
+        if os.environ.get("PARTYLEDGER_BENCH_KEEP_WORKER_LOG"):
+            Path(os.environ["PARTYLEDGER_BENCH_KEEP_WORKER_LOG"]).write_text((Path(folder) / "worker.log").read_text())
+        return lags
 
 
 def _measure_lag(url: str, env: dict[str, str], rate: float, seconds: float, appenders: int) -> list[float]:
@@ -174,6 +177,7 @@ def _measure_lag(url: str, env: dict[str, str], rate: float, seconds: float, app
 
 
 APPEND_THREADS = 4
+WORKER_PROCESSES = int(os.environ.get("PARTYLEDGER_BENCH_WORKER_PROCESSES", "2"))
 
 
 def _append_process(env: dict[str, str], process: int, rate: float, seconds: float, start: Any, commits: Any) -> None:
@@ -226,11 +230,15 @@ def _watch(
         while not commits.empty():
             position, unit, committed = commits.get()
             pending[position] = (unit, committed)
-        with engine.connect() as connection:
+        waiting = sorted({unit for unit, _ in pending.values()})
+        if not waiting:
+            time.sleep(0.01)
+            continue
+        with engine.connect() as connection:  # only the units still waiting: the watcher must not load the server
             reached = dict(
                 connection.execute(
                     sa.select(cp.c.unit_id, sa.func.min(cp.c.position))
-                    .where(cp.c.projection.in_(names), cp.c.version < SCRATCH)
+                    .where(cp.c.unit_id.in_(waiting), cp.c.projection.in_(names), cp.c.version < SCRATCH)
                     .group_by(cp.c.unit_id)
                 ).all()
             )
