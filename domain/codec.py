@@ -110,9 +110,10 @@ class EventCodec:
     def decode(self, event_type: str, schema_version: int, data: Mapping[str, Any]) -> Any:
         """Stored data as an event object of today's class (upcast first)."""
         cls = self.event_class(event_type)
-        _, upcast = self.upcast(event_type, schema_version, data)
+        if schema_version != cls.schema_version:  # today's data is converted as it is, not copied first
+            _, data = self.upcast(event_type, schema_version, data)
         try:
-            return msgspec.convert(upcast, cls, strict=False)
+            return msgspec.convert(data, cls, strict=False)
         except msgspec.ValidationError as exc:
             raise InvalidEventData(event_type, str(exc)) from exc
 

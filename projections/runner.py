@@ -122,14 +122,21 @@ class Runner:
     ) -> Move:
         """Apply the batch to one projection's rows in memory; the caller writes rows and checkpoints."""
         poison = stop_at.get(projection.name)
+        stop = poison.position if poison is not None else None
         applied, position = 0, checkpoint.position
-        for item in decoded:
-            if item.envelope.position <= checkpoint.position:
+        apply, reads = projection.apply, projection.event_types
+        for item in decoded:  # the rebuild's innermost loop: one pass, no call for an event it does not read
+            at = item.envelope.position
+            if at <= checkpoint.position:
                 continue
-            if poison is not None and item.envelope.position >= poison.position:
+            if stop is not None and at >= stop:
                 break
-            self._apply(projection, rows, item)
-            applied, position = applied + 1, item.envelope.position
+            if reads is None or item.envelope.event_type in reads:
+                try:
+                    apply(rows, item)
+                except Exception as exc:
+                    raise _Poisoned({projection.name: PoisonEvent(at, exc)}) from exc
+            applied, position = applied + 1, at
         else:
             position = max(position, reached)
         result.applied[projection.name] = result.applied.get(projection.name, 0) + applied
@@ -138,14 +145,6 @@ class Runner:
         log.error("projection %s parked for unit %s: %s", projection.name, checkpoint.unit_id, poison)
         result.parked.append(projection.name)
         return Move(checkpoint, position, applied, poison.position, str(poison))
-
-    def _apply(self, projection: Projection, rows: UnitRows, item: Applied) -> None:
-        if projection.event_types is not None and item.envelope.event_type not in projection.event_types:
-            return
-        try:
-            projection.apply(rows, item)
-        except Exception as exc:
-            raise _Poisoned({projection.name: PoisonEvent(item.envelope.position, exc)}) from exc
 
 
 @dataclass
