@@ -44,6 +44,7 @@ from projections.runner import Runner
 from projections.schema import create_projection_tables
 from projections.schema import projection_checkpoints as cp
 from services.doorbell import Doorbell
+from services.projection_runtime import collect_garbage_rarely
 from services.seed import generate_province
 from services.settings import Settings
 from tests.support.processes import celery_worker
@@ -114,7 +115,9 @@ def rebuild_rate(url: str, jobs: int = 1) -> tuple[int, float]:
 
 
 def _rebuild_share(url: str, units: list[str], scratch: dict[str, int], start: Any, spans: Any) -> None:
-    """One process's units, timed from a barrier all processes pass once connected (start-up not counted)."""
+    """One process's units, timed from a barrier all processes pass once connected (start-up not counted),
+    with the garbage collector set as in the worker and `partyledger rebuild`."""
+    collect_garbage_rarely()
     store = open_store(url)
     engine = projection_engine(url)
     runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS), batch_size=5000)

@@ -11,7 +11,7 @@ from projections.checkpoints import parked, unpark
 from projections.rebuild import compare, rebuild
 from projections.registry import PROJECTIONS, by_name
 from projections.sweep import lag
-from services.projection_runtime import ProjectionRuntime, build_runtime
+from services.projection_runtime import ProjectionRuntime, build_runtime, collect_garbage_rarely
 from services.settings import Settings, SettingsError
 
 URL_HELP = "Database URL; default: $PARTYLEDGER_DATABASE_URL or the data folder."
@@ -82,6 +82,7 @@ def rebuild_command(projection_name: str | None, unit_id: str | None, check: boo
     except KeyError as exc:
         raise click.ClickException(str(exc.args[0])) from exc
     runtime = runtime_for(database_url)
+    collect_garbage_rarely()
     units = [unit_id] if unit_id else sorted(runtime.store.unit_heads())
     differing, first = 0, ""
     for projection in chosen:
