@@ -228,7 +228,7 @@ def main() -> None:
         for _ in range(args.rounds):  # alternate, so drift in the shared machine hits both paths alike
             with server("bench.bare_app:app", env, args.workers, factory=False) as base:
                 bare_runs.append(run_bare(base, args.clients, args.seconds))
-            with server("services.api.app:create_app", env, args.workers, factory=True) as base:
+            with server("services.api.app:create_server_app", env, args.workers, factory=True) as base:
                 full_runs.append(run_full(base, people, args.clients, args.seconds, versions))
             bare_rates.append(report("bare insert", *bare_runs[-1], args.seconds))
             full_rates.append(report("full command", *full_runs[-1], args.seconds))

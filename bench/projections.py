@@ -43,8 +43,8 @@ from projections.registry import PROJECTIONS
 from projections.runner import Runner
 from projections.schema import create_projection_tables
 from projections.schema import projection_checkpoints as cp
+from services.collector import collect_garbage_rarely
 from services.doorbell import Doorbell
-from services.projection_runtime import collect_garbage_rarely
 from services.seed import generate_province
 from services.settings import Settings
 from tests.support.processes import celery_worker

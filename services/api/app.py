@@ -12,6 +12,7 @@ from litestar.openapi.spec import Components
 from litestar.response import Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
+from services.collector import collect_garbage_rarely, freeze_what_started
 from services.settings import Settings, get_settings
 
 from .audit import audit_router
@@ -55,11 +56,19 @@ def ready(state: State) -> Response[dict[str, Any]]:
     return Response({"status": "ready", "database": "ok", "log_position": position})
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_server_app() -> Litestar:
+    """What uvicorn runs (`--factory`): the app, with the garbage collector set for a server process."""
+    return create_app(long_running=True)
+
+
+def create_app(settings: Settings | None = None, *, long_running: bool = False) -> Litestar:
     chosen = settings or get_settings()
 
     def open_ledger(app: Litestar) -> None:
         app.state.ledger = Ledger.open(chosen)
+        if long_running:  # not in a test process, which makes an app per test
+            collect_garbage_rarely()
+            freeze_what_started()
 
     def close_ledger(app: Litestar) -> None:
         app.state.ledger.close()

@@ -118,6 +118,6 @@ def demo_command(port: int, data_dir: str | None) -> None:
     worker = start_worker(settings)
     try:
         print_users(settings, port)
-        uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.run(create_app(settings, long_running=True), host="127.0.0.1", port=port, log_level="warning")
     finally:
         stop_worker(worker)

@@ -11,7 +11,8 @@ from projections.checkpoints import parked, unpark
 from projections.rebuild import compare, rebuild
 from projections.registry import PROJECTIONS, by_name
 from projections.sweep import lag
-from services.projection_runtime import ProjectionRuntime, build_runtime, collect_garbage_rarely
+from services.collector import collect_garbage_rarely
+from services.projection_runtime import ProjectionRuntime, build_runtime
 from services.settings import Settings, SettingsError
 
 URL_HELP = "Database URL; default: $PARTYLEDGER_DATABASE_URL or the data folder."

@@ -175,7 +175,7 @@ def celery_worker(env: Mapping[str, str], log: Path, concurrency: int = 2, *, be
 
 
 class ApiServer:
-    """The API as production runs it: `uvicorn --factory services.api.app:create_app` in its own process."""
+    """The API as production runs it: `uvicorn --factory services.api.app:create_server_app` in its own process."""
 
     def __init__(self, env: Mapping[str, str], log: Path) -> None:
         self.env = {**os.environ, **env}
@@ -191,7 +191,7 @@ class ApiServer:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as sink:
             self.process = subprocess.Popen(
-                [str(BIN / "uvicorn"), "--factory", "services.api.app:create_app", "--host", "127.0.0.1",
+                [str(BIN / "uvicorn"), "--factory", "services.api.app:create_server_app", "--host", "127.0.0.1",
                  "--port", str(self.port), "--log-level", "warning", "--no-access-log"],
                 env=self.env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
