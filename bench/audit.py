@@ -11,7 +11,8 @@
    process and with one per CPU (ranges of positions walked in parallel), each beside a raw read of the
    same rows by as many processes, fetched and decoded by psycopg and nothing checked (the baseline).
 3. As of: one grassroots committee's dashboard (its subtree) on 31/12/2022 on each clock, replayed from its
-   events with the projections' own code; the median and worst of several runs.
+   events with the projections' own code; the median and worst of several runs, the garbage collector set
+   as in the API's processes.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from eventstore.restore import restore
 from eventstore.verify_ranges import GENERIC_PLANS, RANGE_SQL, split
 from services.audit.asof import dashboard_as_of
 from services.audit.clocks import Clock, Cut
+from services.collector import collect_garbage_rarely, freeze_what_started
 from services.units import UNIT_TREE_STREAM
 from tests.support.appending import envelope
 from tests.unit.projections.people import Ledger, Person
@@ -243,6 +245,8 @@ def measure(url: str, rounds: int, processes: int) -> None:
             f"(verify/raw {rate / raw:.2f})"
         )
     print(f"verify: {report.summary()}")
+    collect_garbage_rarely()  # as the API process that answers "as of" runs (services/collector.py)
+    freeze_what_started()
     for clock in Clock:
         times: list[float] = []
         cpu_times: list[float] = []
