@@ -64,6 +64,13 @@ def issue_token(principal: Principal, key: str, *, hours: float, now: datetime |
     return jwt.encode(claims, key, algorithm=ALGORITHM)
 
 
+def bearer_token(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer …` header; None for another scheme or no token."""
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
 def read_token(token: str, key: str) -> Principal:
     """Verify signature, issuer and expiry (exactly HS256: 'none' and other algorithms are refused)."""
     try:

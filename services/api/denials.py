@@ -17,6 +17,7 @@ import anyio.to_thread
 import jwt
 import msgspec
 from litestar import Controller, get
+from litestar.datastructures import Headers
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, TooManyRequestsException
 from litestar.params import FromPath, QueryParameter
@@ -24,11 +25,11 @@ from litestar.types import BeforeRequestHookHandler, Scope
 
 from services.denials import Denial, recent_denials, record_denial
 
-from .auth import InvalidToken, Principal, Role, read_token
+from .auth import Principal, Role, bearer_token
 from .context import Ledger
 from .denied import WallDenied
 from .responses import READ_PROBLEMS
-from .security import SECURITY, authenticate
+from .security import SECURITY, authenticate, read_bearer
 from .walls import require_role, require_within, today
 
 log = logging.getLogger(__name__)
@@ -61,17 +62,15 @@ class Claimed:
 
 def _identity(scope: Scope, signing_key: str) -> Claimed:
     """From a valid token, else the claims a bad token makes (kept, marked unverified)."""
-    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-    scheme, _, token = headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    headers = Headers.from_scope(scope)
+    found = read_bearer(scope, headers, signing_key)
+    if found is None:
         return Claimed()
+    if isinstance(found, Principal):
+        return Claimed(found.user_id, str(found.role), found.unit_id, None)
+    problem = str(found) or "invalid token"
     try:
-        who: Principal = read_token(token.strip(), signing_key)
-        return Claimed(who.user_id, str(who.role), who.unit_id, None)
-    except InvalidToken as exc:
-        problem = str(exc) or "invalid token"
-    try:
-        claims = jwt.decode(token.strip(), options={"verify_signature": False})
+        claims = jwt.decode(bearer_token(headers.get("authorization", "")) or "", options={"verify_signature": False})
     except jwt.PyJWTError:
         return Claimed(problem=problem)
     return Claimed(_text(claims.get("sub")), _text(claims.get("role")), _text(claims.get("unit")), problem)

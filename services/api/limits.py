@@ -25,8 +25,9 @@ from redis.exceptions import RedisError
 
 from services.settings import Settings
 
-from .auth import InvalidToken, read_token
+from .auth import Principal
 from .problems import PROBLEM_BASE
+from .security import read_bearer
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +97,9 @@ def caller_key(signing_key: str) -> Any:
     """Count per verified user (a forged token cannot spend someone else's budget), else per address."""
 
     def identify(request: Request[Any, Any, Any]) -> str:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and token:
-            try:
-                return "user:" + read_token(token.strip(), signing_key).user_id
-            except InvalidToken:
-                pass
+        found = read_bearer(request.scope, request.headers, signing_key)
+        if isinstance(found, Principal):
+            return "user:" + found.user_id
         return "address:" + get_remote_address(request)
 
     return identify

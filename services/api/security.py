@@ -18,7 +18,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.openapi.spec import Reference, SecurityScheme
 
-from .auth import InvalidToken, Principal, read_token
+from .auth import InvalidToken, Principal, bearer_token, read_token
 from .problems import unauthorised
 
 SCOPE_KEY: Final = "partyledger.principal"
@@ -27,15 +27,34 @@ BEARER_SCHEME: Final[dict[str, SecurityScheme | Reference]] = {
 }
 
 
+TOKEN_KEY: Final = "partyledger.token"
+
+
+def read_bearer(scope: Any, headers: Any, signing_key: str) -> Principal | InvalidToken | None:
+    """The request's bearer token verified once, whoever asks first (the rate limiter counts per verified
+    user, the guard answers 401, the denial record names the caller): the caller, why the token was
+    refused, or None when there is none."""
+    if TOKEN_KEY in scope:
+        known: Principal | InvalidToken | None = scope[TOKEN_KEY]
+        return known
+    token = bearer_token(headers.get("authorization", ""))
+    found: Principal | InvalidToken | None = None
+    if token is not None:
+        try:
+            found = read_token(token, signing_key)
+        except InvalidToken as exc:
+            found = exc
+    scope[TOKEN_KEY] = found
+    return found
+
+
 def _read_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
-    header = connection.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    found = read_bearer(connection.scope, connection.headers, connection.app.state.ledger.settings.signing_key)
+    if found is None:
         raise unauthorised("missing bearer token")
-    try:
-        return read_token(token.strip(), connection.app.state.ledger.settings.signing_key)
-    except InvalidToken as exc:
-        raise unauthorised("invalid or expired token") from exc
+    if isinstance(found, InvalidToken):
+        raise unauthorised("invalid or expired token") from found
+    return found
 
 
 async def authenticate(request: Request[Any, Any, Any]) -> None:

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from litestar.testing import TestClient
@@ -96,3 +97,24 @@ def test_with_redis_down_the_api_keeps_answering_and_counts_in_process(settings:
     with TestClient(app=create_app(chosen)) as client:
         statuses = [client.get(f"/units/{CELL}", headers=headers).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_a_token_is_verified_once_per_request(
+    limited: tuple[Client, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rate limiter, the guard and the record of a refusal all need the caller: one signature check."""
+    import jwt
+
+    client, settings = limited
+    checks: list[str] = []
+    real = jwt.decode
+
+    def counted(token: str, *args: Any, **kwargs: Any) -> Any:
+        checks.append(token)
+        return real(token, *args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counted)
+    headers = bearer(settings, Role.VIEWER, CELL, user="counted.viewer")
+    assert client.get(f"/units/{CELL}", headers=headers).status_code == 200
+    assert client.get("/units/unit-elsewhere", headers=headers).status_code == 404  # refused and recorded
+    assert len(checks) == 2
