@@ -15,9 +15,6 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-import msgspec
-from psycopg.types.json import set_json_loads
-
 from .envelope import RecordedEvent
 from .postgres import COLUMNS, PostgresEventStore, _event_from_row
 from .store import EventStore
@@ -44,7 +41,6 @@ def _pages(store: PostgresEventStore, batch: int) -> Iterator[list[Any]]:
     after = 0
     with store._connection() as connection:
         cursor = connection.cursor(binary=True)
-        set_json_loads(msgspec.json.decode, cursor)
         while rows := cursor.execute(SCAN_SQL, (after, batch)).fetchall():
             yield rows
             after = int(rows[-1][0])
