@@ -7,7 +7,7 @@ auditor and an operator can never disagree about what "rebuild equals live" mean
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from projections.base import Projection
@@ -37,12 +37,19 @@ class ReplayReport:
         )
 
 
-def check_replay(runner: Runner, units: Sequence[str], projections: Sequence[Projection] = PROJECTIONS) -> ReplayReport:
-    """Every (projection, unit): rebuild beside, compare digests, keep the differing ones with their row."""
+def check_replay(
+    runner: Runner,
+    units: Sequence[str],
+    projections: Sequence[Projection] = PROJECTIONS,
+    on_pair: Callable[[], None] = lambda: None,
+) -> ReplayReport:
+    """Every (projection, unit): rebuild beside, compare digests, keep the differing ones with their row;
+    `on_pair` is called after each (a progress bar)."""
     differing = []
     for projection in projections:
         for unit in units:
             comparison = compare(runner, projection, unit)
             if not comparison.equal:
                 differing.append(comparison)
+            on_pair()
     return ReplayReport(tuple(units), len(units) * len(projections), tuple(differing))

@@ -8,9 +8,10 @@ from dataclasses import replace
 import click
 
 from projections.checkpoints import parked, unpark
-from projections.rebuild import compare, rebuild
+from projections.rebuild import rebuild
 from projections.registry import PROJECTIONS, by_name
 from projections.sweep import lag
+from services.audit.replay_check import check_replay
 from services.collector import collect_garbage_rarely
 from services.projection_runtime import ProjectionRuntime, build_runtime
 from services.settings import Settings, SettingsError
@@ -85,22 +86,14 @@ def rebuild_command(projection_name: str | None, unit_id: str | None, check: boo
     runtime = runtime_for(database_url)
     collect_garbage_rarely()
     units = [unit_id] if unit_id else sorted(runtime.store.unit_heads())
-    differing, first = 0, ""
+    if check:
+        with click.progressbar(length=len(units) * len(chosen), label="comparing", show_pos=True) as bar:
+            report = check_replay(runtime.runner, units, chosen, on_pair=lambda: bar.update(1))
+        runtime.close()
+        click.echo(report.summary())
+        sys.exit(0 if report.equal else 1)
     for projection in chosen:
         with click.progressbar(units, label=f"{projection.name:<16}", show_pos=True) as bar:
             for unit in bar:
-                if check:
-                    comparison = compare(runtime.runner, projection, unit)
-                    differing += not comparison.equal
-                    if comparison.first_difference is not None and differing == 1:
-                        first = f"first: {projection.name} of {unit}, row {comparison.first_difference.row_key!r}"
-                else:
-                    rebuild(runtime.runner, projection, [unit])
+                rebuild(runtime.runner, projection, [unit])
     runtime.close()
-    if check:
-        click.echo(
-            f"{differing} (projection, unit) pairs differ from a rebuild; {first}"
-            if differing
-            else "rebuild equals live"
-        )
-        sys.exit(1 if differing else 0)
