@@ -49,6 +49,12 @@ SELECT also_unit_id, max(position) FROM event_log
  WHERE also_unit_id IS NOT NULL AND position < (SELECT partyledger_horizon()) GROUP BY also_unit_id
 """
 
+UNIT_HEAD_SQL = """
+WITH h AS MATERIALIZED (SELECT partyledger_horizon() AS h)
+SELECT greatest((SELECT max(position) FROM event_log, h WHERE unit_id = %s AND position < h.h),
+                (SELECT max(position) FROM event_log, h WHERE also_unit_id = %s AND position < h.h))
+"""
+
 COMMITTED_AFTER_SQL = """
 SELECT EXISTS (SELECT 1 FROM event_log WHERE unit_id = %s AND position > %s)
     OR EXISTS (SELECT 1 FROM event_log WHERE also_unit_id = %s AND position > %s)
@@ -289,6 +295,13 @@ class PostgresEventStore:
         for unit, position in moves:
             heads[unit] = max(heads.get(unit, 0), int(position))
         return heads
+
+    @on_broken_connection
+    def unit_head(self, unit_id: str) -> int:
+        """One unit's last readable position (its own events and those naming it as `also_unit_id`)."""
+        with self._connection() as connection:
+            row = connection.execute(UNIT_HEAD_SQL, (unit_id, unit_id)).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
 
     @on_broken_connection
     def committed_after(self, unit_id: str, position: int) -> bool:

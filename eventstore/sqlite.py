@@ -161,6 +161,13 @@ class SqliteEventStore:
             heads[unit] = max(heads.get(unit, 0), int(position))
         return heads
 
+    def unit_head(self, unit_id: str) -> int:
+        with self._connection() as connection:
+            row = connection.execute(
+                "SELECT max(position) FROM event_log WHERE unit_id = ? OR also_unit_id = ?", (unit_id, unit_id)
+            ).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
     def committed_after(self, unit_id: str, position: int) -> bool:
         with self._connection() as connection:
             row = connection.execute(

@@ -65,12 +65,12 @@ def compare(runner: Runner, projection: Projection, unit_id: str) -> Comparison:
     _build_scratch(runner, projection, unit_id)
     scratch = _only(runner, projection)
     for _ in range(5):
-        head = runner.store.unit_heads().get(unit_id, 0)
+        head = runner.store.unit_head(unit_id)
         runner.catch_up(unit_id)
         scratch.catch_up(unit_id, versions={projection.name: SCRATCH + projection.version})
         with runner.engine.begin() as connection:
             live_cp, scratch_cp = _positions(connection, projection, unit_id)
-            if min(live_cp, scratch_cp) >= head == runner.store.unit_heads().get(unit_id, 0):
+            if min(live_cp, scratch_cp) >= head == runner.store.unit_head(unit_id):
                 result = Comparison(
                     projection.name,
                     unit_id,
