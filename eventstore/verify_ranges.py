@@ -26,7 +26,7 @@ from typing import Any
 import msgspec
 import psycopg
 
-from .canonical import GENESIS_HASH, envelope_digest
+from .canonical import GENESIS_HASH, canonical_json, envelope_digest
 from .postgres import PostgresEventStore
 from .scan import read_ahead, scan
 from .store import EventStore, Seal
@@ -98,10 +98,9 @@ def walk_range(url: str, after: int, up_to: int, seal_ends: list[int], page: int
     The loop is the hot path of a verify (a million rows): hence locals for everything it calls per row."""
     walk = RangeWalk()
     heads, firsts, positions = walk.lasts, walk.firsts, walk.positions
-    encode, sha256 = msgspec.json.Encoder(order="sorted").encode, hashlib.sha256
+    encode, decode, sha256 = canonical_json, msgspec.json.decode, hashlib.sha256
     seal = bisect_left(seal_ends, after + 1)
     seal_end, sealed = _seal_piece(walk, seal_ends, seal)
-    decode = msgspec.json.decode
     for rows in read_ahead(lambda: range_pages(url, after, up_to, page)):
         for position, stream_id, version, unit_id, kind, schema, data, meta, on, at, prev, hashed, also in rows:
             head = heads.get(stream_id)
