@@ -92,8 +92,7 @@ def rebuild_command(projection_name: str | None, unit_id: str | None, check: boo
         runtime.close()
         click.echo(report.summary())
         sys.exit(0 if report.equal else 1)
-    for projection in chosen:
-        with click.progressbar(units, label=f"{projection.name:<16}", show_pos=True) as bar:
-            for unit in bar:
-                rebuild(runtime.runner, projection, [unit])
+    with click.progressbar(units, label="rebuilding", show_pos=True) as bar:
+        for unit in bar:
+            rebuild(runtime.runner, chosen, [unit])
     runtime.close()

@@ -69,7 +69,28 @@ def test_rebuild_replaces_rows_altered_behind_the_applications_back(engine: sa.E
         connection.execute(sa.text("UPDATE projection_rows SET data = '{\"planned\": 99}' WHERE unit_id = 'unit-a'"))
     assert not compare(runner, projection, "unit-a").equal
 
-    assert rebuild(runner, projection, ["unit-a"]) == 1
+    assert rebuild(runner, [projection], ["unit-a"]) == 1
 
     assert compare(runner, projection, "unit-a").equal
     assert total(engine, "unit-a", projection) == {"planned": 2}
+
+
+def test_rebuilding_several_projections_at_once_repairs_each(engine: sa.Engine, store: AnyStore) -> None:
+    """`partyledger rebuild` reads a unit's events once for all projections; each is swapped in whole."""
+
+    class PlanCount(PlanTotal):
+        name = "plan_count"
+
+    set_plan(store, "unit-a", 2021, 2)
+    set_plan(store, "unit-a", 2022, 5)
+    both = [PlanTotal(1), PlanCount(1)]
+    runner = Runner(engine, store, EVENTS, both)
+    runner.catch_up("unit-a")
+    with engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM projection_rows WHERE unit_id = 'unit-a'"))
+    assert [compare(runner, p, "unit-a").equal for p in both] == [False, False]
+
+    assert rebuild(runner, both, ["unit-a"]) == 4  # two events into each of two projections
+
+    assert [compare(runner, p, "unit-a").equal for p in both] == [True, True]
+    assert total(engine, "unit-a", both[1]) == {"planned": 7}
