@@ -74,14 +74,12 @@ def answered(settings: Settings, unit_id: str) -> None:
         log.warning("doorbell of unit %s not marked answered", unit_id)
 
 
-def ring(settings: Settings, unit_ids: Iterable[str], *, countdown: float | None = None) -> bool:
+def ring(settings: Settings, unit_ids: Iterable[str]) -> bool:
     """True when every doorbell was handed to the broker (or one is already waiting for that unit)."""
     delivered = True
     for unit_id in _claim(settings, sorted(set(unit_ids))):
         try:
-            _client(settings.broker_url).send_task(
-                CATCH_UP_TASK, args=[unit_id], queue=settings.queue, retry=False, countdown=countdown
-            )
+            _client(settings.broker_url).send_task(CATCH_UP_TASK, args=[unit_id], queue=settings.queue, retry=False)
         except Exception as exc:  # the broker is down or unreachable: the sweep will catch up
             log.warning("doorbell for unit %s not delivered (%s); the sweep will catch up", unit_id, exc)
             answered(settings, unit_id)

@@ -11,7 +11,7 @@ import sqlalchemy.exc
 from projections.registry import PROJECTIONS
 from projections.sweep import units_behind
 from projections.versions import switch_when_caught_up
-from services.doorbell import CATCH_UP_TASK, answered, ring
+from services.doorbell import CATCH_UP_TASK, answered
 from services.projection_runtime import process_runtime
 
 from .app import app
@@ -22,19 +22,26 @@ TRANSIENT = (psycopg.OperationalError, sqlalchemy.exc.OperationalError, sqlalche
 
 
 @app.task(name=CATCH_UP_TASK, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=60, max_retries=20)
-def catch_up_unit(unit_id: str) -> dict[str, Any]:
-    """Bring every projection of one unit up to the log; come back soon for events committed below a
-    horizon that was still held back (their own doorbells were folded into this one)."""
+def catch_up_unit(unit_id: str, held: int = 0) -> dict[str, Any]:
+    """Bring every projection of one unit up to the log. Events committed above a horizon still held back by
+    an older transaction were not read, and their own doorbells were folded into this one: come back for
+    them, sooner first, then less and less often, and leave a horizon held for long to the sweep."""
     runtime = process_runtime()
     answered(runtime.settings, unit_id)
     result = runtime.runner.catch_up(unit_id)
-    if result.reached is not None and runtime.store.committed_after(unit_id, result.reached):
-        ring(runtime.settings, [unit_id], countdown=HELD_BACK_RETRY_SECONDS)
+    behind = result.reached is not None and runtime.store.committed_after(unit_id, result.reached)
+    if behind and held < HELD_BACK_TRIES:
+        catch_up_unit.apply_async(
+            args=[unit_id], kwargs={"held": held + 1}, countdown=HELD_BACK_FIRST_SECONDS * 2**held,
+            queue=runtime.settings.queue,
+        )  # fmt: skip
     return {"unit_id": unit_id, "applied": result.applied, "parked": result.parked}
 
 
-HELD_BACK_RETRY_SECONDS = 0.25
-"""How soon a unit is caught up again when a transaction still open held the horizon below its new events."""
+HELD_BACK_FIRST_SECONDS = 0.25
+HELD_BACK_TRIES = 6
+"""Back again after 0.25, 0.5, 1, 2, 4 and 8 s; a horizon held longer than that is the sweep's (I10): a
+transaction left open for minutes must not turn every unit written meanwhile into a loop of catch-ups."""
 
 
 @app.task(name="partyledger.sweep", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
