@@ -153,6 +153,7 @@ def _measure_lag(url: str, env: dict[str, str], rate: float, seconds: float, app
     ringing after every commit as the API does (its Doorbell); commits are timed on the system-wide
     monotonic clock and reported to this process, which watches the checkpoints."""
     engine = projection_engine(url)
+    create_projection_tables(engine)  # the watcher may ask before the worker has made them (--lag-only)
     commits: Any = multiprocessing.get_context("spawn").Queue()
     pending: dict[int, tuple[str, float]] = {}
     lags: list[float] = []

@@ -55,11 +55,6 @@ SELECT greatest((SELECT max(position) FROM event_log, h WHERE unit_id = %s AND p
                 (SELECT max(position) FROM event_log, h WHERE also_unit_id = %s AND position < h.h))
 """
 
-COMMITTED_AFTER_SQL = """
-SELECT EXISTS (SELECT 1 FROM event_log WHERE unit_id = %s AND position > %s)
-    OR EXISTS (SELECT 1 FROM event_log WHERE also_unit_id = %s AND position > %s)
-"""
-
 OPTIONS = "-c plan_cache_mode=force_generic_plan"
 CONNECTION_WAIT_SECONDS = 5.0
 """How long a call waits for a pooled connection: with the database down, a request fails (the API answers 503)
@@ -302,14 +297,6 @@ class PostgresEventStore:
         with self._connection() as connection:
             row = connection.execute(UNIT_HEAD_SQL, (unit_id, unit_id)).fetchone()
         return int(row[0]) if row and row[0] is not None else 0
-
-    @on_broken_connection
-    def committed_after(self, unit_id: str, position: int) -> bool:
-        """Whether the unit has a committed event after `position`, horizon or not: a catch-up that stopped
-        below a lagging horizon left it behind and must come back for it."""
-        with self._connection() as connection:
-            row = connection.execute(COMMITTED_AFTER_SQL, (unit_id, position, unit_id, position)).fetchone()
-        return bool(row and row[0])
 
     def iter_raw(self, *, after_position: int = 0, batch_size: int = 5000) -> Iterator[RecordedEvent]:
         """Every final row as stored (no upcasting), in position order: what verify and export read."""

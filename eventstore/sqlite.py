@@ -168,14 +168,6 @@ class SqliteEventStore:
             ).fetchone()
         return int(row[0]) if row and row[0] is not None else 0
 
-    def committed_after(self, unit_id: str, position: int) -> bool:
-        with self._connection() as connection:
-            row = connection.execute(
-                "SELECT EXISTS (SELECT 1 FROM event_log WHERE (unit_id = ? OR also_unit_id = ?) AND position > ?)",
-                (unit_id, unit_id, position),
-            ).fetchone()
-        return bool(row and row[0])
-
     def iter_raw(self, *, after_position: int = 0, batch_size: int = 5000) -> Iterator[RecordedEvent]:
         position = after_position
         while True:

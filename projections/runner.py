@@ -90,7 +90,6 @@ class Runner:
         ]
         save_rows(connection, unit_id, versions, rows)
         advance(connection, moves)
-        result.reached = min((m.position for m in moves if m.parked_position is None), default=result.reached)
         return any(m.position != m.checkpoint.position for m in moves), truncated or len(page.events) == self.batch_size
 
     def _decode(
@@ -154,8 +153,6 @@ class CatchUp:
     unit_id: str
     applied: dict[str, int] = field(default_factory=dict)
     parked: list[str] = field(default_factory=list)
-    reached: int | None = None
-    """The lowest position the unit's live projections now reflect (None: none moved or all are parked)."""
 
     @property
     def total(self) -> int:

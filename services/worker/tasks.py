@@ -22,26 +22,13 @@ TRANSIENT = (psycopg.OperationalError, sqlalchemy.exc.OperationalError, sqlalche
 
 
 @app.task(name=CATCH_UP_TASK, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=60, max_retries=20)
-def catch_up_unit(unit_id: str, held: int = 0) -> dict[str, Any]:
-    """Bring every projection of one unit up to the log. Events committed above a horizon still held back by
-    an older transaction were not read, and their own doorbells were folded into this one: come back for
-    them, sooner first, then less and less often, and leave a horizon held for long to the sweep."""
+def catch_up_unit(unit_id: str) -> dict[str, Any]:
+    """Bring every projection of one unit up to the log. The unit's doorbell is marked answered first, so
+    every commit from now on rings again; an event a held-back horizon hides now is the sweep's (I10)."""
     runtime = process_runtime()
     answered(runtime.settings, unit_id)
     result = runtime.runner.catch_up(unit_id)
-    behind = result.reached is not None and runtime.store.committed_after(unit_id, result.reached)
-    if behind and held < HELD_BACK_TRIES:
-        catch_up_unit.apply_async(
-            args=[unit_id], kwargs={"held": held + 1}, countdown=HELD_BACK_FIRST_SECONDS * 2**held,
-            queue=runtime.settings.queue,
-        )  # fmt: skip
     return {"unit_id": unit_id, "applied": result.applied, "parked": result.parked}
-
-
-HELD_BACK_FIRST_SECONDS = 0.25
-HELD_BACK_TRIES = 6
-"""Back again after 0.25, 0.5, 1, 2, 4 and 8 s; a horizon held longer than that is the sweep's (I10): a
-transaction left open for minutes must not turn every unit written meanwhile into a loop of catch-ups."""
 
 
 @app.task(name="partyledger.sweep", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)

@@ -158,18 +158,6 @@ def test_unit_heads_name_each_units_last_position(store: AnyStore) -> None:
     ]
 
 
-def test_a_unit_with_events_after_a_position_is_told_so(store: AnyStore) -> None:
-    """What a catch-up asks when it stopped: is anything of this unit (its own or moved in) left behind?"""
-    move = NewEvent("Noted", {"text": "chuyển đến"}, date(2023, 3, 1), "unit-from", metadata(), also_unit_id="unit-to")
-    before = store.append("file-c1", [noted(unit="unit-to")], expected_version=0)
-    moved = store.append("file-c2", [move], expected_version=0)
-
-    assert store.committed_after("unit-to", before.last_position)  # the move names it second
-    assert not store.committed_after("unit-to", moved.last_position)
-    assert not store.committed_after("unit-elsewhere", 0)
-    assert store.unit_head("unit-to") == moved.last_position
-
-
 def test_an_event_naming_a_second_unit_is_read_by_both_units(store: AnyStore) -> None:
     """A person moving from one cell to another: both cells' read models must see the move."""
     move = NewEvent(

@@ -66,25 +66,6 @@ def test_a_doorbell_brings_the_units_projections_up_to_date(
     assert activity(engine, "unit-school") == 2
 
 
-def test_events_above_a_held_back_horizon_are_fetched_without_another_doorbell(
-    postgres_url: str, redis_url: str, store: PostgresEventStore, engine: sa.Engine, tmp_path: Path
-) -> None:
-    """An older transaction left open hides the new event from the catch-up its doorbell started; once the
-    transaction ends the worker comes back for it by itself (no second ring, no sweep: no beat runs)."""
-    import psycopg
-
-    env = worker_env(postgres_url, redis_url, tmp_path)
-    with celery_worker(env, tmp_path / "worker.log"):
-        with psycopg.connect(postgres_url) as blocker:
-            blocker.execute("CREATE TEMP TABLE hold (x int)")  # a transaction id below the next append's
-            set_plan(store, "unit-late", 2021, 4)
-            assert ring(settings_of(env), ["unit-late"])
-            time.sleep(1.0)  # the doorbell's catch-up runs while the horizon is held
-            assert activity(engine, "unit-late") == 0
-            blocker.rollback()
-        wait_for(lambda: activity(engine, "unit-late") == 1, 20, "the worker to come back for the held event")
-
-
 @pytest.mark.slow
 def test_a_worker_killed_mid_batch_loses_nothing_and_counts_nothing_twice(
     postgres_url: str, redis_url: str, store: PostgresEventStore, engine: sa.Engine, tmp_path: Path
