@@ -22,15 +22,10 @@ from tempfile import mkdtemp
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from domain.codec import EVENTS
 from eventstore import open_store
-from projections.engine import projection_engine
-from projections.person_states import PersonStates
-from projections.registry import PROJECTIONS
-from projections.runner import Runner
-from projections.schema import create_projection_tables
 from services.api.app import create_app
 from services.api.auth import Principal, Role, issue_token
+from services.projection_runtime import catch_up_every_unit
 from services.seed import generate_province
 from services.seed.plan import Scale
 from services.settings import Settings
@@ -48,13 +43,8 @@ def prepare(folder: Path, scale: Scale) -> Settings:
         started = time.perf_counter()
         generate_province(store, scale=scale, seed=2025)
         print(f"generated {scale} province: {store.head_position():,} events in {time.perf_counter() - started:.0f} s")
-    engine = projection_engine(settings.database_url)
-    create_projection_tables(engine)
-    runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS))
-    for unit in store.unit_heads():
-        runner.catch_up(unit)
     store.close()
-    engine.dispose()
+    catch_up_every_unit(settings)
     return settings
 
 

@@ -47,6 +47,17 @@ def build_runtime(settings: Settings) -> ProjectionRuntime:
     return ProjectionRuntime(settings, store, engine, runner)
 
 
+def catch_up_every_unit(settings: Settings) -> None:
+    """Every unit's read models brought up to the log in this process, as the worker would after the
+    doorbells (tests and benchmarks that run no worker)."""
+    runtime = build_runtime(settings)
+    try:
+        for unit_id in runtime.store.unit_heads():
+            runtime.runner.catch_up(unit_id)
+    finally:
+        runtime.close()
+
+
 @lru_cache(maxsize=1)
 def process_runtime() -> ProjectionRuntime:
     """One per worker process, built on first use (never at import: the worker forks first)."""

@@ -6,14 +6,9 @@ from typing import Any
 
 import pytest
 
-from domain.codec import EVENTS
-from eventstore import open_store
-from projections.engine import projection_engine
-from projections.person_states import PersonStates
-from projections.registry import PROJECTIONS
-from projections.runner import Runner
 from services.api.auth import Role
 from services.api.people_steps import STEPS
+from services.projection_runtime import catch_up_every_unit
 from services.settings import Settings
 from tests.e2e.conftest import Client
 from tests.e2e.desk import (
@@ -66,12 +61,7 @@ def test_a_candidate_goes_from_nomination_to_official_membership(desk: Desk, mem
 
 def official_on_dashboard(desk: Desk) -> int:
     """Run the projections in-process (the worker's part is the lead's test), then read the cell's dashboard."""
-    store, engine = open_store(desk.settings.database_url), projection_engine(desk.settings.database_url)
-    runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS))
-    for unit in store.unit_heads():
-        runner.catch_up(unit)
-    store.close()
-    engine.dispose()
+    catch_up_every_unit(desk.settings)
     board = desk.client.get(f"/units/{CELL}/dashboard", params={"year": 2023}, headers=desk.cell)
     assert board.status_code == 200, board.text
     official: int = board.json()["members"]["official"]

@@ -9,15 +9,10 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from domain.codec import EVENTS
 from eventstore import open_store
-from projections.engine import projection_engine
-from projections.person_states import PersonStates
-from projections.registry import PROJECTIONS
-from projections.runner import Runner
-from projections.schema import create_projection_tables
 from services.api.app import create_app
 from services.api.auth import Role
+from services.projection_runtime import catch_up_every_unit
 from services.seed import generate_province
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer
@@ -29,13 +24,8 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings.from_environment({"PARTYLEDGER_DATA_DIR": str(folder), "PARTYLEDGER_BROKER_URL": "memory://"})
     store = open_store(settings.database_url)
     generate_province(store, scale="small", seed=2021)
-    engine = projection_engine(settings.database_url)
-    create_projection_tables(engine)
-    runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS))
-    for unit in store.unit_heads():
-        runner.catch_up(unit)
     store.close()
-    engine.dispose()
+    catch_up_every_unit(settings)
     return settings
 
 

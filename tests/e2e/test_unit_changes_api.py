@@ -8,14 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.codec import EVENTS
-from eventstore import open_store
-from projections.engine import projection_engine
-from projections.person_states import PersonStates
-from projections.registry import PROJECTIONS
-from projections.runner import Runner
-from projections.schema import create_projection_tables
 from services.api.auth import Role
+from services.projection_runtime import catch_up_every_unit
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer
 
@@ -195,12 +189,4 @@ def test_targets_and_plans_reach_the_dashboard(client: Client, settings: Setting
 
 def catch_up(settings: Settings) -> None:
     """What the worker does after the doorbell, in-process."""
-    store, engine = open_store(settings.database_url), projection_engine(settings.database_url)
-    try:
-        create_projection_tables(engine)
-        runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS))
-        for unit in store.unit_heads():
-            runner.catch_up(unit)
-    finally:
-        store.close()
-        engine.dispose()
+    catch_up_every_unit(settings)

@@ -6,14 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from domain.codec import EVENTS
-from eventstore import open_store
-from projections.engine import projection_engine
-from projections.person_states import PersonStates
-from projections.registry import PROJECTIONS
-from projections.runner import Runner
-from projections.schema import create_projection_tables
 from services.api.auth import Principal, Role, issue_token
+from services.projection_runtime import catch_up_every_unit
 from services.settings import Settings
 from tests.e2e.conftest import Client
 from tests.e2e.desk import CELL, Desk, walk_to_sponsored
@@ -60,14 +54,7 @@ def candidate_waiting_for_the_cell_vote(client: Client, settings: Settings) -> t
 
 def catch_up(settings: Settings) -> None:
     """Run the read models over the log, as the worker would (no worker runs in-process)."""
-    store = open_store(settings.database_url)
-    engine = projection_engine(settings.database_url)
-    create_projection_tables(engine)
-    runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS))
-    for unit in store.unit_heads():
-        runner.catch_up(unit)
-    store.close()
-    engine.dispose()
+    catch_up_every_unit(settings)
 
 
 __all__ = ["CELL", "candidate_waiting_for_the_cell_vote", "catch_up", "csrf_of", "post_form", "sign_in", "token"]

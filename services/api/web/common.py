@@ -50,6 +50,11 @@ def subtree(ledger: Ledger, principal: Principal, unit_id: str) -> list[str]:
     return queries.subtree_units(ledger.tree(), unit_id, today())
 
 
+def unit_names(tree: UnitTree) -> dict[str, str]:
+    """Every unit's current name by id, for pages that name units other than the one shown."""
+    return {u.unit_id: u.name for u in tree.all_latest()}
+
+
 def breadcrumbs(tree: UnitTree, principal: Principal, unit_id: str) -> list[Crumb]:
     """From the caller's own unit down to this one; nothing above the caller's unit is named."""
     view = tree.as_of(today())

@@ -25,7 +25,7 @@ from ..people import PERSON_ID, record_step
 from ..people_steps import STEPS
 from ..problems import not_found
 from ..units import Recorded
-from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, visible_unit
+from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, unit_names, visible_unit
 from .forms import FormField, body_from_form, form_fields
 from .labels import choice_label
 from .people import Form, Refusal, attempt
@@ -79,16 +79,17 @@ def _page(
     units = subtree(ledger, viewer, unit_id)
     found = snapshot(ledger, queries.incoming_transfers, units, min_position=min_position)
     fields: list[FormField] = form_fields(PRESENT) if viewer.role in PRESENT.roles else []
+    tree = ledger.tree()
     return page(
         "transfers.html",
         viewer,
         status_code=422 if refusal else 200,
         unit=unit,
-        crumbs=breadcrumbs(ledger.tree(), viewer, unit_id),
+        crumbs=breadcrumbs(tree, viewer, unit_id),
         rows=_rows(ledger, units, found.members),
         may_present=viewer.role in PRESENT.roles,
         fields=fields,
-        names={u.unit_id: u.name for u in ledger.tree().all_latest()},
+        names=unit_names(tree),
         fresh=freshness(ledger, found.position),
         request_key=uuid.uuid4().hex,
         prefix=PREFIX,

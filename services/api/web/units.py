@@ -22,7 +22,7 @@ from ..people import record_step
 from ..problems import not_found
 from ..units import Recorded
 from ..walls import today
-from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, visible_unit
+from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, unit_names, visible_unit
 from .forms import body_from_form
 from .opening import FIXED, fixed_values, opening_forms, opening_steps
 from .pages import TERMS, overview, term_of
@@ -102,13 +102,9 @@ def unit_dashboard(
         term=chosen_term,
         terms=TERMS,
         fresh=freshness(ledger, data.position),
-        names=_names(ledger),
+        names=unit_names(ledger.tree()),
         may_open=bool(opening_steps(unit, viewer)),
     )
-
-
-def _names(ledger: Ledger) -> dict[str, str]:
-    return {u.unit_id: u.name for u in ledger.tree().all_latest()}
 
 
 @get("/units/{unit_id:str}/files", sync_to_thread=True)
@@ -146,7 +142,7 @@ def _files_page(
         stage=chosen,
         stages=[s for s in Stage if s is not Stage.NEW],
         q=q,
-        names=_names(ledger),
+        names=unit_names(ledger.tree()),
         fresh=freshness(ledger, found.position),
         prefix=PREFIX,
         **({"openings": opening_forms(unit, viewer), "fixed": FIXED, "request_key": uuid.uuid4().hex} | extra),
