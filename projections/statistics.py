@@ -11,7 +11,6 @@ event counts in the unit holding the person's file or membership when it happene
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from domain.particulars import Particulars, age_band
@@ -34,14 +33,14 @@ def apply(rows: UnitRows, applied: Applied) -> None:
     on, event_type = applied.envelope.occurred_on, applied.envelope.event_type
     values = breakdown(person.particulars, on)
     if event_type == "AdmissionDecided":
-        rows.update(f"s:{on.year}:admissions", _counter(values))
+        _count(rows.edit(f"s:{on.year}:admissions"), values)
     elif event_type == "MemberRated":
         grade, year = str(applied.event.grade), applied.event.year
-        rows.update(f"s:{year}:ratings", _counter(values | {"grade": grade}))
-        rows.update(f"s:{year}:ratings:{grade}", _counter(values))
+        _count(rows.edit(f"s:{year}:ratings"), values, ("grade", grade))
+        _count(rows.edit(f"s:{year}:ratings:{grade}"), values)
     elif (kind := exit_type(applied)) is not None:
-        rows.update(f"s:{on.year}:exits", _counter(values | {"type": kind}))
-        rows.update(f"s:{on.year}:exits:{kind}", _counter(values))
+        _count(rows.edit(f"s:{on.year}:exits"), values, ("type", kind))
+        _count(rows.edit(f"s:{on.year}:exits:{kind}"), values)
 
 
 def breakdown(particulars: Particulars, on: date) -> dict[str, str]:
@@ -56,10 +55,10 @@ def breakdown(particulars: Particulars, on: date) -> dict[str, str]:
     }
 
 
-def _counter(values: dict[str, str]) -> Callable[[Row], None]:
-    def change(row: Row) -> None:
-        for dimension, value in values.items():
-            counts = row.setdefault(dimension, {})
-            counts[value] = counts.get(value, 0) + 1
-
-    return change
+def _count(row: Row, values: dict[str, str], extra: tuple[str, str] | None = None) -> None:
+    """One more person in each dimension's value (and in the extra dimension's, if any)."""
+    for dimension, value in (*values.items(), extra) if extra else values.items():
+        counts = row.get(dimension)
+        if counts is None:
+            counts = row[dimension] = {}
+        counts[value] = counts.get(value, 0) + 1

@@ -6,6 +6,8 @@ recorded_at}. Counting rows make any double application visible, which the exact
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .base import Applied
 from .rows import UnitRows
 
@@ -18,8 +20,14 @@ def apply(rows: UnitRows, applied: Applied) -> None:
     envelope = applied.envelope
     recorded = envelope.recorded_at
     kind = envelope.event_type
-    month = rows.edit(f"month:{recorded.year:04d}-{recorded.month:02d}")
+    month = rows.edit(_month_key(recorded.year, recorded.month))
     month[kind] = month.get(kind, 0) + 1
     last = rows.edit("last")
     last["position"], last["event_type"] = envelope.position, kind
     last["occurred_on"], last["recorded_at"] = envelope.occurred_on.isoformat(), recorded.isoformat()
+
+
+@lru_cache(maxsize=1024)
+def _month_key(year: int, month: int) -> str:
+    """Every event of a unit names its month: formatted once per month, not once per event."""
+    return f"month:{year:04d}-{month:02d}"

@@ -19,7 +19,6 @@ review is *for* (`ScreeningOutcomeRecorded.year`), which may be recorded early t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any, Final
 
@@ -132,41 +131,30 @@ def _count(rows: UnitRows, applied: Applied, left_from: str) -> None:
     dropout = DROPOUTS.get(event_type)
     if dropout is not None:
         _add(rows, year, "dropouts", dropout)
-        rows.update("dropouts", _incrementer(dropout, left_from))
+        dropouts = rows.edit("dropouts").setdefault(dropout, {})
+        dropouts[left_from] = dropouts.get(left_from, 0) + 1
 
 
 def _add(rows: UnitRows, year: int, field: str, kind: str | None = None) -> None:
-    rows.update(f"year:{year}", _incrementer(field, kind))
-
-
-def _incrementer(field: str, kind: str | None) -> Callable[[Row], None]:
-    def change(row: Row) -> None:
-        if kind is None:
-            row[field] = row.get(field, 0) + 1
-        else:
-            inner: dict[str, Any] = row.setdefault(field, {})
-            inner[kind] = inner.get(kind, 0) + 1
-
-    return change
+    row = rows.edit(f"year:{year}")
+    if kind is None:
+        row[field] = row.get(field, 0) + 1
+    else:
+        inner: dict[str, Any] = row.setdefault(field, {})
+        inner[kind] = inner.get(kind, 0) + 1
 
 
 def _bump(rows: UnitRows, row_key: str, field: str, delta: int) -> None:
     """Change a bucket's count; a count that falls to zero is dropped, so rows hold only what is there."""
-
-    def change(row: Row) -> None:
-        count = row.get(field, 0) + delta
-        if count:
-            row[field] = count
-        else:
-            row.pop(field, None)
-
-    rows.update(row_key, change)
+    row = rows.edit(row_key)
+    count = row.get(field, 0) + delta
+    if count:
+        row[field] = count
+    else:
+        row.pop(field, None)
 
 
 def _stage_time(rows: UnitRows, stage: str, since: date, until: date) -> None:
-    def change(row: Row) -> None:
-        spent = row.setdefault(stage, {"count": 0, "days": 0})
-        spent["count"] += 1
-        spent["days"] += (until - since).days
-
-    rows.update("stage_days", change)
+    spent = rows.edit("stage_days").setdefault(stage, {"count": 0, "days": 0})
+    spent["count"] += 1
+    spent["days"] += (until - since).days

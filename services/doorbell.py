@@ -87,20 +87,30 @@ def ring(settings: Settings, unit_ids: Iterable[str]) -> bool:
     return delivered
 
 
+GATHER_SECONDS = 0.02
+"""After each send the sender waits this long, so the rings of the next 20 ms go to Redis in one trip.
+
+A trip (claim the units in Redis, hand the new ones to the broker) cost 1.2 ms of CPU, four times the append
+it followed: at 750 commits a second the rings alone took most of a core from the worker they ring. Gathered,
+a process makes at most 50 trips a second whatever its rate; a doorbell is late by 20 ms at most."""
+
+
 class Doorbell:
     """Rings off the request path: a sender thread hands the units rung since its last send to the broker.
 
-    Rings of one unit that arrive while a send is under way coalesce into one message (a doorbell only says
-    "this unit has new events", so one ring after the last commit covers every commit before it). A ring is
-    never dropped before it is tried; one that fails, or one still pending if the process dies, is found by the
-    beat sweep (I10), exactly as a failed synchronous ring was.
+    Rings of one unit that arrive while a send is under way or within `gather_seconds` after it coalesce into
+    one message (a doorbell only says "this unit has new events", so one ring after the last commit covers
+    every commit before it). A ring is never dropped before it is tried; one that fails, or one still pending
+    if the process dies, is found by the beat sweep (I10), exactly as a failed synchronous ring was.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, gather_seconds: float = GATHER_SECONDS) -> None:
         self._settings = settings
+        self._gather_seconds = gather_seconds
         self._pending: set[str] = set()
         self._wake = threading.Condition()
         self._closing = False
+        self._closed = threading.Event()
         self._thread = threading.Thread(target=self._send_forever, name="partyledger-doorbell", daemon=True)
         self._thread.start()
 
@@ -114,6 +124,7 @@ class Doorbell:
         with self._wake:
             self._closing = True
             self._wake.notify()
+        self._closed.set()
         self._thread.join(timeout)
 
     def _send_forever(self) -> None:
@@ -130,3 +141,4 @@ class Doorbell:
                     log.exception("doorbells for units %s not delivered", sorted(units))
             if closing:
                 return
+            self._closed.wait(self._gather_seconds)  # rings meanwhile only join the set: no wake-up, no trip

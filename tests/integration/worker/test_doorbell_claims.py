@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from redis import Redis
 
-from services.doorbell import answered, ring
+from services.doorbell import Doorbell, answered, ring
 from tests.integration.worker.conftest import settings_of, worker_env
 
 
@@ -48,3 +49,33 @@ def test_queues_of_different_deployments_do_not_absorb_each_others_rings(
     ring(second, ["unit-shared-name"])
 
     assert (queued(redis_url, first.queue), queued(redis_url, second.queue)) == (1, 1)
+
+
+def wait_for_queued(redis_url: str, queue: str, count: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if queued(redis_url, queue) >= count:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_rings_gather_for_a_moment_after_a_send_and_none_is_lost(
+    postgres_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    """The API's sender makes at most one trip to Redis per gathering window (a trip per commit cost more
+    CPU than the commit), so a ring may wait that long, never longer, and closing sends what is pending."""
+    settings = settings_of(worker_env(postgres_url, redis_url, tmp_path))
+    doorbell = Doorbell(settings, gather_seconds=1.0)
+    try:
+        doorbell.ring(["unit-first"])
+        assert wait_for_queued(redis_url, settings.queue, 1, 5.0)
+        doorbell.ring(["unit-second"])
+        doorbell.ring(["unit-third"])
+        time.sleep(0.2)
+        assert queued(redis_url, settings.queue) == 1  # still gathering after the first trip
+        assert wait_for_queued(redis_url, settings.queue, 3, 3.0)  # both in the next trip
+        doorbell.ring(["unit-last"])
+    finally:
+        doorbell.close()
+    assert queued(redis_url, settings.queue) == 4  # closing did not wait out the window: sent at once
