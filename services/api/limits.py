@@ -26,7 +26,7 @@ from redis.exceptions import RedisError
 from services.settings import Settings
 
 from .auth import Principal
-from .problems import PROBLEM_BASE
+from .problems import problem_response
 from .security import read_bearer
 
 log = logging.getLogger(__name__)
@@ -131,13 +131,4 @@ def too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[d
     """JSON nested thousands deep exhausts the decoder's recursion (found by the security probes: was a 500).
     No command body is nested more than three levels, so this is a malformed request, not a bug."""
     log.warning("request body on %s nested too deeply to decode", request.url.path)
-    return Response(
-        {
-            "type": PROBLEM_BASE + "invalid-request",
-            "title": "The request is malformed",
-            "status": 400,
-            "detail": "The JSON body is nested too deeply.",
-        },
-        status_code=400,
-        media_type="application/problem+json",
-    )
+    return problem_response("invalid-request", "The request is malformed", 400, "The JSON body is nested too deeply.")

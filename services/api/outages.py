@@ -14,7 +14,7 @@ from litestar import Request, Response
 from litestar.types import ExceptionHandlersMap
 from psycopg_pool import PoolTimeout
 
-from .problems import PROBLEM_BASE
+from .problems import problem_response
 
 RETRY_AFTER_SECONDS = 1
 UNAVAILABLE: tuple[type[Exception], ...] = (
@@ -28,16 +28,12 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
 
 def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     request.logger.warning("database unavailable on %s: %s", request.url.path, str(exc).splitlines()[0:1])
-    return Response(
-        {
-            "type": PROBLEM_BASE + "database-unavailable",
-            "title": "The database is unavailable",
-            "status": 503,
-            "detail": "The ledger lost its database connection. Retry with the same Idempotency-Key: a command "
-            "that was recorded answers with its first result, one that was not is decided afresh.",
-        },
-        status_code=503,
-        media_type="application/problem+json",
+    return problem_response(
+        "database-unavailable",
+        "The database is unavailable",
+        503,
+        "The ledger lost its database connection. Retry with the same Idempotency-Key: a command that was "
+        "recorded answers with its first result, one that was not is decided afresh.",
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
