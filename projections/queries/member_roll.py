@@ -9,7 +9,6 @@ from typing import Final
 import sqlalchemy as sa
 
 from ..rows import Row
-from ..schema import TransferDestination
 from ..schema import projection_rows as pr
 from .reading import (
     MAX_PAGE,
@@ -119,25 +118,17 @@ def incoming_transfers(connection: sa.Connection, units: list[str]) -> IncomingT
     """Transfers introduced to `units` and not yet presented there: the receiving side of R-TRANSFER."""
     chosen = distinct_units(units)
     version = version_of(connection, "member_roll")
-    found = connection.execute(incoming_query(version, chosen)).all()
+    to_unit = pr.c.data[("pending_transfer", "to_unit_id")].as_string()
+    query = sa.select(pr.c.unit_id, pr.c.data).where(
+        pr.c.projection == "member_roll",
+        pr.c.version == version,
+        pr.c.row_key.startswith("m:", autoescape=True),
+        to_unit.in_(chosen),
+    )
+    found = connection.execute(query.order_by(pr.c.unit_id, pr.c.row_key).limit(MAX_PAGE)).all()
     homes = sorted({unit_id for unit_id, _ in found})
     position = reflected_position(connection, "member_roll", version, [*chosen, *homes])
     return IncomingTransfers(position, tuple(_entry(unit_id, row) for unit_id, row in found))
-
-
-def incoming_query(version: int, units: list[str]) -> sa.Select[str, Row]:
-    """Member rows of any unit whose pending transfer goes to one of `units`, through TRANSFERS_INDEX."""
-    return (
-        sa.select(pr.c.unit_id, pr.c.data)
-        .where(
-            pr.c.projection == "member_roll",
-            pr.c.version == version,
-            TransferDestination().in_(units),
-            pr.c.row_key.startswith("m:", autoescape=True),
-        )
-        .order_by(pr.c.unit_id, pr.c.row_key)
-        .limit(MAX_PAGE)
-    )
 
 
 def _entry(unit_id: str, row: Row) -> MemberEntry:
