@@ -9,6 +9,10 @@ A member is on the roll of the unit holding their membership; one on a temporary
 roll with `temporary_unit_id` set (R-TRANSFER). The row leaves when the member moves to another unit or
 leaves the party, and `exits:<yyyy>` → {entries: [{stream_id, full_name, left_on, kind, to_unit_id}]} keeps
 who left that year and how, in log order. An expulsion overturned on appeal puts the member back.
+
+`outgoing` → {stream id: receiving unit id} lists the unit's members with a transfer introduced and not yet
+presented (version 2): the receiving unit never sees the introduction in its own partition, so its page of
+incoming transfers reads these small rows instead of every member row of every unit.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from .person_view import exit_type, identity, own
 from .rows import Row, UnitRows
 
 name = "member_roll"
-version = 1
+version = 2
 event_types: frozenset[str] | None = frozenset(
     {
         "AdmissionCeremonyHeld",
@@ -52,12 +56,15 @@ def apply(rows: UnitRows, applied: Applied) -> None:
     key = f"m:{applied.envelope.stream_id}"
     mine = own(applied) is not None
     if mine and person.membership is not None and person.stage in MEMBER_STAGES:
-        rows.put(key, _row(person, applied))
+        row = _row(person, applied)
+        rows.put(key, row)
+        _outgoing(rows, applied.envelope.stream_id, row["pending_transfer"])
         return
     before = rows.get(key)
     if before is None:
         return
     rows.delete(key)
+    _outgoing(rows, applied.envelope.stream_id, None)
     envelope = applied.envelope
     entry = {
         "stream_id": envelope.stream_id,
@@ -67,6 +74,24 @@ def apply(rows: UnitRows, applied: Applied) -> None:
         "to_unit_id": None if mine else person.cell_id,
     }
     rows.update(f"exits:{envelope.occurred_on.year}", lambda row: row.setdefault("entries", []).append(entry))
+
+
+def _outgoing(rows: UnitRows, stream_id: str, pending: dict[str, Any] | None) -> None:
+    """Keep the member in (or out of) the unit's `outgoing` row; unchanged, it is not rewritten."""
+    to_unit = pending["to_unit_id"] if pending is not None else None
+    listed = rows.get(OUTGOING)
+    if (listed or {}).get(stream_id) == to_unit:
+        return
+    row = rows.edit(OUTGOING)
+    if to_unit is not None:
+        row[stream_id] = to_unit
+        return
+    row.pop(stream_id, None)
+    if not row:
+        rows.delete(OUTGOING)
+
+
+OUTGOING = "outgoing"
 
 
 def _row(person: PersonState, applied: Applied) -> Row:

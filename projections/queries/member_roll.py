@@ -8,6 +8,7 @@ from typing import Final
 
 import sqlalchemy as sa
 
+from ..member_roll import OUTGOING
 from ..rows import Row
 from ..schema import projection_rows as pr
 from .reading import (
@@ -115,9 +116,42 @@ class IncomingTransfers:
 
 
 def incoming_transfers(connection: sa.Connection, units: list[str]) -> IncomingTransfers:
-    """Transfers introduced to `units` and not yet presented there: the receiving side of R-TRANSFER."""
+    """Transfers introduced to `units` and not yet presented there: the receiving side of R-TRANSFER.
+
+    Members on their way are found in each unit's small `outgoing` row (version 2 on); a version 1 still
+    active while version 2 is built beside it is searched member row by member row, as it was."""
     chosen = distinct_units(units)
     version = version_of(connection, "member_roll")
+    found = _incoming(connection, version, chosen) if version >= 2 else _incoming_by_scan(connection, version, chosen)
+    homes = sorted({unit_id for unit_id, _ in found})
+    position = reflected_position(connection, "member_roll", version, [*chosen, *homes])
+    return IncomingTransfers(position, tuple(_entry(unit_id, row) for unit_id, row in found))
+
+
+def _incoming(connection: sa.Connection, version: int, chosen: list[str]) -> list[tuple[str, Row]]:
+    wanted = set(chosen)
+    outgoing = connection.execute(
+        sa.select(pr.c.unit_id, pr.c.data).where(
+            pr.c.projection == "member_roll", pr.c.version == version, pr.c.row_key == OUTGOING
+        )
+    )
+    keys = sorted(
+        (unit_id, f"m:{stream_id}")
+        for unit_id, listed in outgoing
+        for stream_id, to_unit in listed.items()
+        if to_unit in wanted
+    )[:MAX_PAGE]
+    if not keys:
+        return []
+    rows = connection.execute(
+        sa.select(pr.c.unit_id, pr.c.row_key, pr.c.data).where(
+            pr.c.projection == "member_roll", pr.c.version == version, sa.tuple_(pr.c.unit_id, pr.c.row_key).in_(keys)
+        )
+    )
+    return [(unit_id, data) for unit_id, _, data in sorted(rows, key=lambda row: (row[0], row[1]))]
+
+
+def _incoming_by_scan(connection: sa.Connection, version: int, chosen: list[str]) -> list[tuple[str, Row]]:
     to_unit = pr.c.data[("pending_transfer", "to_unit_id")].as_string()
     query = sa.select(pr.c.unit_id, pr.c.data).where(
         pr.c.projection == "member_roll",
@@ -125,10 +159,10 @@ def incoming_transfers(connection: sa.Connection, units: list[str]) -> IncomingT
         pr.c.row_key.startswith("m:", autoescape=True),
         to_unit.in_(chosen),
     )
-    found = connection.execute(query.order_by(pr.c.unit_id, pr.c.row_key).limit(MAX_PAGE)).all()
-    homes = sorted({unit_id for unit_id, _ in found})
-    position = reflected_position(connection, "member_roll", version, [*chosen, *homes])
-    return IncomingTransfers(position, tuple(_entry(unit_id, row) for unit_id, row in found))
+    return [
+        (unit_id, data)
+        for unit_id, data in connection.execute(query.order_by(pr.c.unit_id, pr.c.row_key).limit(MAX_PAGE))
+    ]
 
 
 def _entry(unit_id: str, row: Row) -> MemberEntry:

@@ -70,6 +70,7 @@ def test_a_temporary_transfer_keeps_the_member_on_the_home_roll() -> None:
     home = rows["cb-a"].get(f"m:{hung.stream_id}")
     assert home is not None and home["temporary_unit_id"] == "cb-x"
     assert rows["cb-x"].get(f"m:{hung.stream_id}") is None
+    assert rows["cb-a"].get("outgoing") is None  # presented: no longer on its way
 
 
 def test_an_official_transfer_moves_the_row_and_the_old_unit_keeps_who_left() -> None:
@@ -81,11 +82,14 @@ def test_an_official_transfer_moves_the_row_and_the_old_unit_keeps_who_left() ->
         )
     )
     introduced = ledger.build(member_roll)["cb-a"].get(f"m:{hung.stream_id}")
+    on_the_way = ledger.build(member_roll)["cb-a"].get("outgoing")
     hung.run(mc.PresentTransfer(**hung.at(date(2021, 8, 9), "cb-b")))
 
     rows = ledger.build(member_roll)
 
     assert introduced is not None and introduced["pending_transfer"] == {"kind": "official", "to_unit_id": "cb-b"}
+    assert on_the_way == {hung.stream_id: "cb-b"}  # what the receiving unit's page of incoming transfers reads
+    assert rows["cb-a"].get("outgoing") is None and rows["cb-b"].get("outgoing") is None
     assert rows["cb-a"].get(f"m:{hung.stream_id}") is None
     moved = rows["cb-b"].get(f"m:{hung.stream_id}")
     assert moved is not None and (moved["cell_id"], moved["pending_transfer"]) == ("cb-b", None)
