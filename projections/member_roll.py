@@ -28,6 +28,7 @@ from .rows import Row, UnitRows
 
 name = "member_roll"
 version = 2
+OUTGOING = "outgoing"
 event_types: frozenset[str] | None = frozenset(
     {
         "AdmissionCeremonyHeld",
@@ -89,9 +90,6 @@ def _outgoing(rows: UnitRows, stream_id: str, pending: dict[str, Any] | None) ->
     row.pop(stream_id, None)
     if not row:
         rows.delete(OUTGOING)
-
-
-OUTGOING = "outgoing"
 
 
 def _row(person: PersonState, applied: Applied) -> Row:

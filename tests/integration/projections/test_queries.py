@@ -190,11 +190,8 @@ def test_statistics_count_the_admission_in_its_year(
     assert in_2021.metrics == {}
 
 
-def test_a_member_moving_between_cells_leaves_the_school_total_unchanged(
-    engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Person]
-) -> None:
-    ledger, mover = school
-    appended = len(ledger.log)
+def introduce_transfer_to_theory_cell(mover: Person) -> None:
+    """Hùng's cell introduces his official transfer to the theory cell (February 2022)."""
     mover.run(
         mc.IntroduceTransfer(
             **mover.at(date(2022, 2, 1)),
@@ -203,6 +200,14 @@ def test_a_member_moving_between_cells_leaves_the_school_total_unchanged(
             cause_on=date(2022, 1, 20),
         )
     )
+
+
+def test_a_member_moving_between_cells_leaves_the_school_total_unchanged(
+    engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Person]
+) -> None:
+    ledger, mover = school
+    appended = len(ledger.log)
+    introduce_transfer_to_theory_cell(mover)
     mover.run(mc.PresentTransfer(**mover.at(date(2022, 2, 8), "cb-ly-luan")))
     append(store, ledger, since=appended)
     units = subtree_units(the_tree(), SCHOOL, date(2022, 3, 1))
@@ -229,14 +234,7 @@ def hung_on_his_way(engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Pe
     """Hùng's official transfer to the theory cell introduced by his cell, not yet presented there."""
     ledger, mover = school
     appended = len(ledger.log)
-    mover.run(
-        mc.IntroduceTransfer(
-            **mover.at(date(2022, 2, 1)),
-            kind=TransferKind.OFFICIAL,
-            to_unit_id="cb-ly-luan",
-            cause_on=date(2022, 1, 20),
-        )
-    )
+    introduce_transfer_to_theory_cell(mover)
     append(store, ledger, since=appended)
     catch_up(engine, store)
     return mover
