@@ -26,12 +26,20 @@ def test_status_rebuild_and_check_on_a_fresh_demo_log(tmp_path: Path) -> None:
     behind = partyledger("projections", "status", data=tmp_path)
     rebuilt = partyledger("rebuild", data=tmp_path)
     status = partyledger("projections", "status", data=tmp_path)
+    in_two = partyledger("rebuild", "--jobs", "2", data=tmp_path)
     check = partyledger("rebuild", "--check", data=tmp_path)
 
     assert behind.returncode == 0 and "units behind: " in behind.stdout and "units behind: 0" not in behind.stdout
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "units behind: 0" in status.stdout and "parked: 0" in status.stdout
+    assert in_two.returncode == 0 and "rebuilding (2 processes)" in in_two.stdout + in_two.stderr, in_two.stderr
     assert check.returncode == 0 and "rebuild equals live" in check.stdout
+
+
+def test_jobs_must_be_a_positive_count(tmp_path: Path) -> None:
+    result = partyledger("rebuild", "--jobs", "0", data=tmp_path)
+    assert result.returncode == 2 and "Invalid value for '--jobs'" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_an_unknown_projection_is_a_one_line_error(tmp_path: Path) -> None:
