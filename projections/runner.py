@@ -54,6 +54,7 @@ class Runner:
         while True:
             try:
                 with self.engine.begin() as connection:
+                    relax_commit(connection)
                     return self._apply_batch(connection, unit_id, wanted, result, stops)
             except _Poisoned as poisoned:
                 if poisoned.stops.keys() <= stops.keys():
@@ -149,6 +150,15 @@ class Runner:
         log.error("projection %s parked for unit %s: %s", projection.name, checkpoint.unit_id, poison)
         result.parked.append(projection.name)
         return Move(checkpoint, position, applied, poison.position, str(poison))
+
+
+def relax_commit(connection: sa.Connection) -> None:
+    """A batch's commit does not wait for the disk (PostgreSQL). Safe for read models alone: rows and
+    checkpoints still commit together, so a server crash can only lose the last moments' batches whole, and
+    the next catch-up applies those events again from the older checkpoint: nothing lost, nothing counted
+    twice. The log's own appends keep waiting for the disk. Saves the fsync of every catch-up (0.7 ms)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL synchronous_commit TO off")
 
 
 def _apply_all(projection: Projection, rows: UnitRows, decoded: list[Applied]) -> int:

@@ -9,11 +9,14 @@ import pytest
 import sqlalchemy as sa
 
 from domain.codec import EVENTS
+from eventstore import open_store
 from projections import unit_plans
 from projections.base import Applied, Projection
 from projections.checkpoints import parked, unpark
+from projections.engine import projection_engine
 from projections.rows import UnitRows
 from projections.runner import Runner
+from projections.schema import create_projection_tables
 from projections.storage import digest, read_rows
 from tests.support.appending import set_plan, set_target
 from tests.support.stores import AnyStore
@@ -176,3 +179,24 @@ def test_an_event_this_code_cannot_read_parks_the_unit_and_spares_the_others(
         stuck = parked(connection)
     assert {(c.unit_id, c.parked_position) for c in stuck} == {("unit-new", unknown.last_position)}
     assert all("unknown event type 'Noted'" in (c.parked_error or "") for c in stuck)
+
+
+def test_catch_ups_commit_without_waiting_for_the_disk_and_nothing_else_does(postgres_url: str) -> None:
+    """A read model's batch can be lost whole in a server crash and is applied again from its checkpoint; the
+    API's records share the engine's pooled connections and must keep waiting for the disk."""
+    engine = projection_engine(postgres_url, pool_size=1)
+    create_projection_tables(engine)
+    store = open_store(postgres_url, codec=EVENTS)
+    set_plan(store, "unit-quick", 2026, 3)
+    sent: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    try:
+        runner(engine, store).catch_up("unit-quick")
+        with engine.begin() as connection:
+            afterwards = connection.exec_driver_sql("SHOW synchronous_commit").scalar()
+    finally:
+        store.close()
+        engine.dispose()
+
+    assert sent[0] == "SET LOCAL synchronous_commit TO off"  # first in the catch-up's transaction
+    assert afterwards == "on"  # the next transaction on the same connection waits for the disk again
