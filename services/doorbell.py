@@ -109,8 +109,7 @@ class Doorbell:
         self._gather_seconds = gather_seconds
         self._pending: set[str] = set()
         self._wake = threading.Condition()
-        self._closing = False
-        self._closed = threading.Event()
+        self._closing = threading.Event()
         self._thread = threading.Thread(target=self._send_forever, name="partyledger-doorbell", daemon=True)
         self._thread.start()
 
@@ -122,18 +121,17 @@ class Doorbell:
     def close(self, timeout: float = 10.0) -> None:
         """Send what is pending, then stop the thread."""
         with self._wake:
-            self._closing = True
+            self._closing.set()  # also ends a gathering wait at once
             self._wake.notify()
-        self._closed.set()
         self._thread.join(timeout)
 
     def _send_forever(self) -> None:
         while True:
             with self._wake:
-                while not self._pending and not self._closing:
+                while not self._pending and not self._closing.is_set():
                     self._wake.wait()
                 units, self._pending = self._pending, set()
-                closing = self._closing
+                closing = self._closing.is_set()
             if units:
                 try:
                     ring(self._settings, units)
@@ -141,4 +139,4 @@ class Doorbell:
                     log.exception("doorbells for units %s not delivered", sorted(units))
             if closing:
                 return
-            self._closed.wait(self._gather_seconds)  # rings meanwhile only join the set: no wake-up, no trip
+            self._closing.wait(self._gather_seconds)  # rings meanwhile only join the set: no wake-up, no trip
