@@ -12,7 +12,7 @@ from alembic import context
 from psycopg import sql
 from sqlalchemy.dialects import postgresql
 
-from eventstore.postgres_schema import step_digest
+from eventstore.postgres_schema import install, step_digest
 from projections.schema import metadata
 
 
@@ -71,3 +71,19 @@ def refuse_to_drop_a_log_with_events(bind: sa.Connection) -> None:
     count = bind.exec_driver_sql("SELECT count(*) FROM event_log").scalar_one()
     if count:
         raise RuntimeError(f"the log holds {count} events: refusing to drop it (back it up and restore instead)")
+
+
+def upgrade_log_to(bind: Any, step: int, pinned_sha256: str) -> None:
+    """A log step's revision: refuse an edited released step, then apply the steps the log lacks up to it (a
+    log that `partyledger init` created at this step already gets no DDL)."""
+    found = step_digest(step)
+    if found != pinned_sha256:
+        raise ReleasedRevisionChanged(f"log step {step} changed ({found}); add a new step and revision instead")
+    install(bind.connection.driver_connection, up_to=step)
+
+
+def downgrade_log_from(bind: Any, step: int, horizon_before: str) -> None:
+    """Undo a step that only replaced the horizon function: the previous one back, the step unrecorded."""
+    connection: psycopg.Connection[Any] = bind.connection.driver_connection
+    connection.execute(horizon_before.encode())
+    connection.execute("DELETE FROM log_schema_version WHERE version = %s", (step,))

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from alembic import op
 
-from eventstore.postgres_schema import HORIZON, install, step_digest
-from services.migrations.run import driver_connection
-from services.migrations.steps import ReleasedRevisionChanged
+from eventstore.postgres_schema import HORIZON
+from services.migrations.steps import downgrade_log_from, upgrade_log_to
 
 revision = "0003"
 down_revision = "0002"
@@ -26,14 +25,9 @@ LOG_STEP_SHA256 = "ccf093fc990287dd3a59b9de0237f1dc9f544fb7d12c26351209d018ea41d
 
 
 def upgrade() -> None:
-    found = step_digest(LOG_STEP)
-    if found != LOG_STEP_SHA256:
-        raise ReleasedRevisionChanged(f"log step {LOG_STEP} changed ({found}); add a new step and revision instead")
-    install(driver_connection(op.get_bind()), up_to=LOG_STEP)
+    upgrade_log_to(op.get_bind(), LOG_STEP, LOG_STEP_SHA256)
 
 
 def downgrade() -> None:
     """Back to step 1's cluster-wide horizon (always safe: it only ever waits longer)."""
-    connection = driver_connection(op.get_bind())
-    connection.execute(HORIZON.encode())
-    connection.execute(b"DELETE FROM log_schema_version WHERE version = 2")
+    downgrade_log_from(op.get_bind(), LOG_STEP, HORIZON)

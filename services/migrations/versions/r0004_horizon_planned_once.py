@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from alembic import op
 
-from eventstore.postgres_schema import LOCAL_HORIZON, install, step_digest
-from services.migrations.run import driver_connection
-from services.migrations.steps import ReleasedRevisionChanged
+from eventstore.postgres_schema import LOCAL_HORIZON
+from services.migrations.steps import downgrade_log_from, upgrade_log_to
 
 revision = "0004"
 down_revision = "0003"
@@ -26,14 +25,9 @@ LOG_STEP_SHA256 = "82a33f3d32bcac39d50dc23b45cabd690fbabb507478928238ea064445dcc
 
 
 def upgrade() -> None:
-    found = step_digest(LOG_STEP)
-    if found != LOG_STEP_SHA256:
-        raise ReleasedRevisionChanged(f"log step {LOG_STEP} changed ({found}); add a new step and revision instead")
-    install(driver_connection(op.get_bind()), up_to=LOG_STEP)
+    upgrade_log_to(op.get_bind(), LOG_STEP, LOG_STEP_SHA256)
 
 
 def downgrade() -> None:
     """Back to step 2's SQL function (the same answer, planned on every call)."""
-    connection = driver_connection(op.get_bind())
-    connection.execute(LOCAL_HORIZON.encode())
-    connection.execute(b"DELETE FROM log_schema_version WHERE version = 3")
+    downgrade_log_from(op.get_bind(), LOG_STEP, LOCAL_HORIZON)
