@@ -124,32 +124,43 @@ class Runner:
         poison = stop_at.get(projection.name)
         if poison is None and (not decoded or decoded[0].envelope.position > checkpoint.position):
             applied = _apply_all(projection, rows, decoded)
-            position = max(decoded[-1].envelope.position, reached) if decoded else max(checkpoint.position, reached)
-            result.applied[projection.name] = result.applied.get(projection.name, 0) + applied
-            return Move(checkpoint, position, applied)
-        stop = poison.position if poison is not None else None
-        applied, position = 0, checkpoint.position
-        apply, reads = projection.apply, projection.event_types
-        for item in decoded:  # a projection behind the others, or one stopping at a poison event
-            at = item.envelope.position
-            if at <= checkpoint.position:
-                continue
-            if stop is not None and at >= stop:
-                break
-            if reads is None or item.envelope.event_type in reads:
-                try:
-                    apply(rows, item)
-                except Exception as exc:
-                    raise _Poisoned({projection.name: PoisonEvent(at, exc)}) from exc
-            applied, position = applied + 1, at
+            position = max(checkpoint.position, reached, decoded[-1].envelope.position if decoded else 0)
         else:
-            position = max(position, reached)
+            applied, position = _apply_after(projection, rows, decoded, checkpoint.position, poison, reached)
         result.applied[projection.name] = result.applied.get(projection.name, 0) + applied
         if poison is None:
             return Move(checkpoint, position, applied)
         log.error("projection %s parked for unit %s: %s", projection.name, checkpoint.unit_id, poison)
         result.parked.append(projection.name)
         return Move(checkpoint, position, applied, poison.position, str(poison))
+
+
+def _apply_after(
+    projection: Projection,
+    rows: UnitRows,
+    decoded: list[Applied],
+    after: int,
+    poison: PoisonEvent | None,
+    reached: int,
+) -> tuple[int, int]:
+    """A projection behind the others, or one stopping at a poison event: the batch's events after its own
+    checkpoint and before the stop. Returns (events passed, the position it reached)."""
+    stop = poison.position if poison is not None else None
+    applied, position = 0, after
+    apply, reads = projection.apply, projection.event_types
+    for item in decoded:
+        at = item.envelope.position
+        if at <= after:
+            continue
+        if stop is not None and at >= stop:
+            return applied, position
+        if reads is None or item.envelope.event_type in reads:
+            try:
+                apply(rows, item)
+            except Exception as exc:
+                raise _Poisoned({projection.name: PoisonEvent(at, exc)}) from exc
+        applied, position = applied + 1, at
+    return applied, max(position, reached)
 
 
 def relax_commit(connection: sa.Connection) -> None:
