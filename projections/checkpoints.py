@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from .schema import pair_parameters, version_pairs
 from .schema import projection_checkpoints as cp
 
 
@@ -27,28 +28,32 @@ class Checkpoint:
         return self.parked_position is not None
 
 
-def _insert(connection: sa.Connection) -> type[postgresql.Insert] | type[sqlite.Insert]:
-    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert  # type: ignore[return-value]
+@lru_cache(maxsize=16)
+def _lock_statement(count: int, for_update: bool) -> sa.TextualSelect:
+    columns = ", ".join(column.name for column in cp.c)  # in Checkpoint's field order
+    where = f"unit_id = :unit_id AND {version_pairs(count)}"
+    lock = " ORDER BY projection FOR UPDATE" if for_update else ""
+    return sa.text(f"SELECT {columns} FROM projection_checkpoints WHERE {where}{lock}").columns(*cp.c)
+
+
+@lru_cache(maxsize=16)
+def _create_statement(count: int) -> sa.TextClause:
+    values = ", ".join(f"(:p{i}, :v{i}, :unit_id)" for i in range(count))
+    return sa.text(
+        f"INSERT INTO projection_checkpoints (projection, version, unit_id) VALUES {values} ON CONFLICT DO NOTHING"
+    )
 
 
 def lock_checkpoints(connection: sa.Connection, unit_id: str, versions: dict[str, int]) -> dict[str, Checkpoint]:
     """Lock all of this unit's checkpoints, so a racing worker waits and then finds no work; the missing
     ones are created first (only then: a catch-up is one statement shorter once a unit has them all)."""
-    query = sa.select(cp).where(
-        cp.c.unit_id == unit_id, sa.tuple_(cp.c.projection, cp.c.version).in_(list(versions.items()))
-    )
-    if connection.dialect.name == "postgresql":
-        query = query.order_by(cp.c.projection).with_for_update()
-    found = {row.projection: Checkpoint(**row._asdict()) for row in connection.execute(query)}
-    if len(found) == len(versions):
-        return found
-    insert = _insert(connection)
-    connection.execute(
-        insert(cp)
-        .values([{"projection": name, "version": version, "unit_id": unit_id} for name, version in versions.items()])
-        .on_conflict_do_nothing()
-    )
-    return {row.projection: Checkpoint(**row._asdict()) for row in connection.execute(query)}
+    lock = _lock_statement(len(versions), connection.dialect.name == "postgresql")
+    parameters = {"unit_id": unit_id, **pair_parameters(versions)}
+    found = {row[0]: Checkpoint(*row) for row in connection.execute(lock, parameters)}
+    if len(found) < len(versions):
+        connection.execute(_create_statement(len(versions)), parameters)
+        found = {row[0]: Checkpoint(*row) for row in connection.execute(lock, parameters)}
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,41 +66,64 @@ class Move:
     parked_position: int | None = None
     parked_error: str | None = None
 
+    @property
+    def changes(self) -> bool:
+        return (
+            self.position != self.checkpoint.position
+            or self.applied > 0
+            or self.parked_position != self.checkpoint.parked_position
+        )
+
+
+ADVANCE_ARRAYS = """
+UPDATE projection_checkpoints c
+   SET position = t.position, events_applied = c.events_applied + t.applied, parked_position = t.parked_position,
+       parked_error = t.parked_error, updated_at = now()
+  FROM unnest(%b::text[], %b::int[], %b::bigint[], %b::bigint[], %b::bigint[], %b::text[])
+       AS t(projection, version, position, applied, parked_position, parked_error)
+ WHERE c.projection = t.projection AND c.version = t.version AND c.unit_id = %b
+"""
+"""PostgreSQL: a batch's checkpoints in one statement (an executemany of seven was a millisecond a catch-up)."""
+
+_ADVANCE_ONE = sa.text(
+    "UPDATE projection_checkpoints SET position = :position, events_applied = events_applied + :applied, "
+    "parked_position = :parked_position, parked_error = :parked_error, updated_at = :updated_at "
+    "WHERE projection = :projection AND version = :version AND unit_id = :unit_id"
+)
+
 
 def advance(connection: sa.Connection, moves: list[Move]) -> None:
-    """Move every checkpoint of a batch in one executemany (the rows were written in the same transaction)."""
-    if not moves:
+    """Move one unit's checkpoints that a batch changed (its rows were written in the same transaction). One
+    that stayed is not written: a catch-up that found nothing new writes nothing."""
+    changed = [m for m in moves if m.changes]
+    if not changed:
+        return
+    if connection.dialect.name == "postgresql":
+        columns = (
+            [m.checkpoint.projection for m in changed],
+            [m.checkpoint.version for m in changed],
+            [m.position for m in changed],
+            [m.applied for m in changed],
+            [m.parked_position for m in changed],
+            [m.parked_error for m in changed],
+        )
+        connection.exec_driver_sql(ADVANCE_ARRAYS, (*columns, changed[0].checkpoint.unit_id))
         return
     now = datetime.now(UTC)
-    statement = (
-        sa.update(cp)
-        .where(
-            cp.c.projection == sa.bindparam("k_projection"),
-            cp.c.version == sa.bindparam("k_version"),
-            cp.c.unit_id == sa.bindparam("k_unit_id"),
-        )
-        .values(
-            position=sa.bindparam("position"),
-            events_applied=sa.bindparam("events_applied"),
-            parked_position=sa.bindparam("parked_position"),
-            parked_error=sa.bindparam("parked_error"),
-            updated_at=sa.bindparam("updated_at"),
-        )
-    )
     connection.execute(
-        statement,
+        _ADVANCE_ONE,
         [
             {
-                "k_projection": m.checkpoint.projection,
-                "k_version": m.checkpoint.version,
-                "k_unit_id": m.checkpoint.unit_id,
+                "projection": m.checkpoint.projection,
+                "version": m.checkpoint.version,
+                "unit_id": m.checkpoint.unit_id,
                 "position": m.position,
-                "events_applied": m.checkpoint.events_applied + m.applied,
+                "applied": m.applied,
                 "parked_position": m.parked_position,
                 "parked_error": m.parked_error,
                 "updated_at": now,
             }
-            for m in moves
+            for m in changed
         ],
     )
 

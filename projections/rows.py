@@ -9,10 +9,15 @@ Row = dict[str, Any]
 
 
 class UnitRows:
-    """A dict of row key → row, remembering which keys changed so only those are written back."""
+    """A dict of row key → row, remembering which keys changed so only those are written back.
+
+    `rows` are the ones stored; a row made and removed again before the next write (a deadline met within
+    the batch, a person who came and went) is never written nor deleted: in a rebuild most deletes were those.
+    """
 
     def __init__(self, rows: dict[str, Row] | None = None) -> None:
         self._rows: dict[str, Row] = rows or {}
+        self._stored: set[str] = set(self._rows)
         self._changed: set[str] = set()
         self._deleted: set[str] = set()
 
@@ -46,8 +51,9 @@ class UnitRows:
 
     def delete(self, key: str) -> None:
         if self._rows.pop(key, None) is not None:
-            self._deleted.add(key)
             self._changed.discard(key)
+            if key in self._stored:
+                self._deleted.add(key)
 
     def items(self, prefix: str = "") -> Iterator[tuple[str, Row]]:
         return ((k, v) for k, v in self._rows.items() if k.startswith(prefix))
@@ -57,5 +63,8 @@ class UnitRows:
         return {k: self._rows[k] for k in self._changed}, set(self._deleted)
 
     def committed(self) -> None:
+        """The changes were written: what is stored now is what is held."""
+        self._stored -= self._deleted
+        self._stored |= self._changed
         self._changed.clear()
         self._deleted.clear()

@@ -54,7 +54,6 @@ class Runner:
         while True:
             try:
                 with self.engine.begin() as connection:
-                    relax_commit(connection)
                     return self._apply_batch(connection, unit_id, wanted, result, stops)
             except _Poisoned as poisoned:
                 if poisoned.stops.keys() <= stops.keys():
@@ -89,8 +88,10 @@ class Runner:
             for projection in self.projections
             if projection.name in live
         ]
-        save_rows(connection, unit_id, versions, rows)
-        advance(connection, moves)
+        if decoded or any(m.changes for m in moves):  # a catch-up that found nothing new writes nothing
+            relax_commit(connection)
+            save_rows(connection, unit_id, versions, rows)
+            advance(connection, moves)
         return any(m.position != m.checkpoint.position for m in moves), truncated or len(page.events) == self.batch_size
 
     def _decode(

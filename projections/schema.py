@@ -43,6 +43,20 @@ projection_versions = sa.Table(
 )
 
 
+def version_pairs(count: int) -> str:
+    """`(projection, version) IN (...)` for `count` pairs, bound as :p0, :v0, …: the statements of a catch-up
+    are written once per number of projections, because building them anew (a tuple IN) each time cost several
+    times the trip to the server (see `pair_parameters`)."""
+    return "(projection, version) IN (" + ", ".join(f"(:p{i}, :v{i})" for i in range(count)) + ")"
+
+
+def pair_parameters(versions: dict[str, int]) -> dict[str, object]:
+    parameters: dict[str, object] = {}
+    for i, (name, version) in enumerate(versions.items()):
+        parameters[f"p{i}"], parameters[f"v{i}"] = name, version
+    return parameters
+
+
 SCHEMA_LOCK_ID = 7_203_411_003
 """Serialises creating the read-model tables: an API and a worker starting together on a fresh PostgreSQL
 database both found the tables missing and the second CREATE TABLE failed in the catalog (found by the soak)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import msgspec
 import sqlalchemy as sa
@@ -11,17 +12,21 @@ from sqlalchemy.dialects import sqlite
 from eventstore.canonical import canonical_json
 
 from .rows import Row, UnitRows
+from .schema import pair_parameters, version_pairs
 from .schema import projection_rows as pr
+
+
+@lru_cache(maxsize=16)
+def _load_statement(count: int) -> sa.TextualSelect:
+    return sa.text(
+        f"SELECT projection, row_key, data FROM projection_rows WHERE unit_id = :unit_id AND {version_pairs(count)}"
+    ).columns(pr.c.projection, pr.c.row_key, pr.c.data)
 
 
 def load_rows(connection: sa.Connection, unit_id: str, versions: dict[str, int]) -> dict[str, UnitRows]:
     """One unit's rows of several projections (name → version) in one query: a batch's reads are one trip."""
     found: dict[str, dict[str, Row]] = {name: {} for name in versions}
-    result = connection.execute(
-        sa.select(pr.c.projection, pr.c.row_key, pr.c.data).where(
-            pr.c.unit_id == unit_id, sa.tuple_(pr.c.projection, pr.c.version).in_(list(versions.items()))
-        )
-    )
+    result = connection.execute(_load_statement(len(versions)), {"unit_id": unit_id, **pair_parameters(versions)})
     for name, key, data in result:
         found[name][key] = data
     return {name: UnitRows(rows) for name, rows in found.items()}
@@ -35,28 +40,47 @@ ON CONFLICT (projection, version, unit_id, row_key) DO UPDATE SET data = exclude
 """PostgreSQL: a batch's changed rows as five arrays in one statement. An executemany sent one INSERT per
 row (tens of thousands in a rebuild's batch), and the client's per-row work was a fifth of the rebuild."""
 
+DELETE_ARRAYS = """
+DELETE FROM projection_rows r USING unnest(%b::text[], %b::int[], %b::text[]) AS t(p, v, k)
+WHERE r.projection = t.p AND r.version = t.v AND r.unit_id = %b AND r.row_key = t.k
+"""
+"""PostgreSQL: a batch's removed rows, every projection's, in one statement."""
+
+_DELETE_ONE = sa.delete(pr).where(
+    pr.c.projection == sa.bindparam("p"),
+    pr.c.version == sa.bindparam("v"),
+    pr.c.unit_id == sa.bindparam("u"),
+    pr.c.row_key == sa.bindparam("k"),
+)
+
+Changes = list[tuple[str, str, Row]]
+Deletes = list[tuple[str, str]]
+
 
 def save_rows(connection: sa.Connection, unit_id: str, versions: dict[str, int], rows: dict[str, UnitRows]) -> None:
-    """Upsert what changed and delete what was removed, for every projection at once (one statement);
-    nothing else is touched."""
-    changed_rows: list[tuple[str, str, Row]] = []
+    """Upsert what changed and delete what was removed, for every projection at once; nothing else is
+    touched."""
+    changed: Changes = []
+    deleted: Deletes = []
     for name, unit_rows in rows.items():
-        changed, deleted = unit_rows.changes()
-        changed_rows += [(name, key, data) for key, data in changed.items()]
-        if deleted:
-            connection.execute(
-                sa.delete(pr).where(
-                    pr.c.projection == name,
-                    pr.c.version == versions[name],
-                    pr.c.unit_id == unit_id,
-                    pr.c.row_key.in_(sorted(deleted)),
-                )
-            )
+        upserts, deletes = unit_rows.changes()
+        changed += [(name, key, data) for key, data in upserts.items()]
+        deleted += [(name, key) for key in sorted(deletes)]
         unit_rows.committed()
-    if not changed_rows:
-        return
     if connection.dialect.name == "postgresql":
-        names, keys, data = zip(*changed_rows, strict=True)
+        _save_arrays(connection, unit_id, versions, changed, deleted)
+    else:
+        _save_statements(connection, unit_id, versions, changed, deleted)
+
+
+def _save_arrays(
+    connection: sa.Connection, unit_id: str, versions: dict[str, int], changed: Changes, deleted: Deletes
+) -> None:
+    if deleted:
+        names, keys = zip(*deleted, strict=True)
+        connection.exec_driver_sql(DELETE_ARRAYS, (list(names), [versions[n] for n in names], list(keys), unit_id))
+    if changed:
+        names, keys, data = zip(*changed, strict=True)
         arrays = (
             list(names),
             [versions[name] for name in names],
@@ -65,13 +89,24 @@ def save_rows(connection: sa.Connection, unit_id: str, versions: dict[str, int],
             [msgspec.json.encode(row).decode() for row in data],
         )
         connection.exec_driver_sql(UPSERT_ARRAYS, arrays)
+
+
+def _save_statements(
+    connection: sa.Connection, unit_id: str, versions: dict[str, int], changed: Changes, deleted: Deletes
+) -> None:
+    if deleted:
+        connection.execute(
+            _DELETE_ONE,
+            [{"p": name, "v": versions[name], "u": unit_id, "k": key} for name, key in deleted],
+        )
+    if not changed:
         return
     insert = sqlite.insert(pr)
     connection.execute(
         insert.on_conflict_do_update(index_elements=list(pr.primary_key.columns), set_={"data": insert.excluded.data}),
         [
             {"projection": name, "version": versions[name], "unit_id": unit_id, "row_key": key, "data": data}
-            for name, key, data in changed_rows
+            for name, key, data in changed
         ],
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -198,5 +199,31 @@ def test_catch_ups_commit_without_waiting_for_the_disk_and_nothing_else_does(pos
         store.close()
         engine.dispose()
 
-    assert sent[0] == "SET LOCAL synchronous_commit TO off"  # first in the catch-up's transaction
+    relaxed = sent.index("SET LOCAL synchronous_commit TO off")
+    writes = [n for n, sql in enumerate(sent) if sql.lstrip().startswith(("INSERT INTO projection_rows", "UPDATE"))]
+    assert writes and relaxed < min(writes)  # set in the catch-up's transaction before its rows are written
     assert afterwards == "on"  # the next transaction on the same connection waits for the disk again
+
+
+def test_a_catch_up_that_finds_nothing_new_writes_nothing(postgres_url: str) -> None:
+    """A unit rung again with nothing new (no event, and the horizon where it was) costs a lock and a read,
+    not a rewrite of every checkpoint. The horizon is held still by a transaction left open elsewhere: any
+    write in the cluster, the catch-up's own included, moves it and rightly moves the checkpoints with it."""
+    engine = projection_engine(postgres_url, pool_size=1)
+    create_projection_tables(engine)
+    store = open_store(postgres_url, codec=EVENTS)
+    set_plan(store, "unit-still", 2026, 3)
+    sent: list[str] = []
+    with psycopg.connect(postgres_url) as holder:
+        holder.execute("SELECT pg_current_xact_id()")  # in flight until the block ends: the horizon stops here
+        try:
+            first = runner(engine, store).catch_up("unit-still")
+            sa.event.listen(engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+            again = runner(engine, store).catch_up("unit-still")
+        finally:
+            store.close()
+            engine.dispose()
+
+    assert first.applied == {"unit_plans": 1, "event_counter": 1} and again.total == 0
+    assert any(sql.lstrip().startswith("SELECT") for sql in sent)
+    assert not [sql for sql in sent if sql.lstrip().startswith(("INSERT", "UPDATE", "DELETE", "SET"))]
