@@ -7,9 +7,11 @@ that the contract suite proves one behaviour for both (STYLE: one abstract test 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
+
+import msgspec
 
 from domain.codec import EventCodec
 
@@ -217,4 +219,4 @@ def upcast(codec: EventCodec, event: RecordedEvent) -> RecordedEvent:
     if not codec.knows(event.event_type) or event.schema_version == codec.current_version(event.event_type):
         return event  # an unknown type is the reader's to judge (a newer writer may know it)
     version, data = codec.upcast(event.event_type, event.schema_version, event.data)
-    return replace(event, schema_version=version, data=data)
+    return msgspec.structs.replace(event, schema_version=version, data=data)

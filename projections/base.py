@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
+
+import msgspec
 
 from eventstore import RecordedEvent
 
 from .rows import UnitRows
 
 
-@dataclass(frozen=True, slots=True)
-class Applied:
+class Applied(msgspec.Struct, frozen=True):
     """An event as a projection sees it: the envelope from the log and the decoded domain event.
 
     `person` is the person's file state right after this event (domain `evolve` over the stream up to it),
     so read models never re-implement the domain's stage logic. `partition` is the unit whose rows are being
     built: an event that moves a person between units (its envelope names both `unit_id` and
     `also_unit_id`) is applied in both partitions, and each decides from `person` whether the person is
-    still its own.
+    still its own. A frozen Struct, as the envelope is: one is made for every event a rebuild reads.
     """
 
     envelope: RecordedEvent
