@@ -57,6 +57,11 @@ def apply(rows: UnitRows, applied: Applied) -> None:
     key = f"m:{applied.envelope.stream_id}"
     mine = own(applied) is not None
     if mine and person.membership is not None and person.stage in MEMBER_STAGES:
+        before = rows.get(key)
+        if before is not None and applied.envelope.event_type == "MemberRated":
+            before["rating"] = _latest_rating(person)  # a rating changes nothing else on the row
+            rows.put(key, before)
+            return
         row = _row(person, applied)
         rows.put(key, row)
         _outgoing(rows, applied.envelope.stream_id, row["pending_transfer"])
@@ -92,13 +97,20 @@ def _outgoing(rows: UnitRows, stream_id: str, pending: dict[str, Any] | None) ->
         rows.delete(OUTGOING)
 
 
+def _latest_rating(person: PersonState) -> dict[str, Any] | None:
+    """The rating of the latest year rated (years may be rated out of order)."""
+    if not person.ratings:
+        return None
+    latest = max(person.ratings, key=lambda r: r.year)
+    return {"year": latest.year, "grade": latest.grade.value}
+
+
 def _row(person: PersonState, applied: Applied) -> Row:
     m = person.membership
     assert m is not None
     pending: dict[str, Any] | None = None
     if m.pending_transfer is not None:
         pending = {"kind": m.pending_transfer.kind.value, "to_unit_id": m.pending_transfer.to_unit_id}
-    latest = max(person.ratings, key=lambda r: r.year) if person.ratings else None
     return {
         "stream_id": applied.envelope.stream_id,
         **identity(person),
@@ -112,7 +124,7 @@ def _row(person: PersonState, applied: Applied) -> Row:
         "course_completed": m.course_completed,
         "temporary_unit_id": m.temporary_unit_id,
         "pending_transfer": pending,
-        "rating": {"year": latest.year, "grade": latest.grade.value} if latest else None,
+        "rating": _latest_rating(person),
         "penalties": [penalty.value for penalty in m.penalties],
         "readmitted": person.readmissions > 0,
     }

@@ -11,6 +11,7 @@ from domain.person.values import TransferKind
 from domain.rules.authority import Penalty
 from domain.rules.ratings import Grade
 from projections import member_roll
+from projections.base import Applied
 from tests.unit.projections.people import BLOC, NAMES, Ledger, Person
 
 
@@ -53,6 +54,31 @@ def test_recognition_ratings_and_penalties_show_on_the_row() -> None:
     assert (row["status"], row["official_from"]) == ("official", "2022-06-29")
     assert row["rating"] == {"year": 2022, "grade": "good"}
     assert row["penalties"] == ["reprimand"]
+
+
+def test_a_rating_rewrites_only_the_rating_and_leaves_the_row_a_full_rewrite_would_write() -> None:
+    """Ratings are most of a province's log: the row is edited, not rebuilt, and must not drift from the
+    row the member's whole state gives (penalty, transfer and vote in between, years rated out of order)."""
+    ledger = Ledger()
+    hung = member(ledger)
+    hung.recognise(date(2021, 9, 1), date(2022, 7, 5), date(2022, 7, 20))
+    rating = PersonFacts(rating=RatingFacts(rated_good=10, rated_excellent=0))
+    hung.run(mc.RateMember(**hung.at(date(2022, 12, 20)), year=2022, grade=Grade.GOOD), rating)
+    hung.run(
+        mc.DisciplineMember(
+            **hung.at(date(2023, 1, 5), BLOC.unit_id), penalty=Penalty.REPRIMAND, reason="Vắng họp", decision_ref="QĐ"
+        ),
+        PersonFacts(decider=BLOC),
+    )
+    hung.run(mc.RateMember(**hung.at(date(2023, 12, 20)), year=2021, grade=Grade.COMPLETED), rating)
+    last = ledger.log[-1]
+
+    rows = ledger.build(member_roll, reload_each_event=True)["cb-a"]
+
+    assert last.envelope.event_type == "MemberRated"
+    full = member_roll._row(last.person, Applied(last.envelope, last.event, last.person, "cb-a"))
+    assert rows.get(f"m:{hung.stream_id}") == full
+    assert full["rating"] == {"year": 2022, "grade": "good"} and full["penalties"] == ["reprimand"]
 
 
 def test_a_temporary_transfer_keeps_the_member_on_the_home_roll() -> None:
