@@ -126,8 +126,7 @@ def _rebuild_share(url: str, units: list[str], scratch: dict[str, int], start: A
     store.head_position()
     start.wait()
     began = time.perf_counter()
-    for unit in units:
-        runner.catch_up(unit, versions=scratch)
+    runner.catch_up_many(units, versions=scratch)
     ended = time.perf_counter()
     store.close()
     engine.dispose()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .schema import pair_parameters, version_pairs
 from .schema import projection_checkpoints as cp
@@ -31,28 +34,51 @@ class Checkpoint:
 @lru_cache(maxsize=16)
 def _lock_statement(count: int, for_update: bool) -> sa.TextualSelect:
     columns = ", ".join(column.name for column in cp.c)  # in Checkpoint's field order
-    where = f"unit_id = :unit_id AND {version_pairs(count)}"
-    lock = " ORDER BY projection FOR UPDATE" if for_update else ""
-    return sa.text(f"SELECT {columns} FROM projection_checkpoints WHERE {where}{lock}").columns(*cp.c)
-
-
-@lru_cache(maxsize=16)
-def _create_statement(count: int) -> sa.TextClause:
-    values = ", ".join(f"(:p{i}, :v{i}, :unit_id)" for i in range(count))
-    return sa.text(
-        f"INSERT INTO projection_checkpoints (projection, version, unit_id) VALUES {values} ON CONFLICT DO NOTHING"
+    where = f"unit_id IN :units AND {version_pairs(count)}"
+    lock = " ORDER BY unit_id, projection FOR UPDATE" if for_update else ""
+    return (
+        sa.text(f"SELECT {columns} FROM projection_checkpoints WHERE {where}{lock}")
+        .bindparams(sa.bindparam("units", expanding=True))
+        .columns(*cp.c)
     )
+
+
+_CREATE = {
+    "postgresql": postgresql.insert(cp).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(cp).on_conflict_do_nothing(),
+}
 
 
 def lock_checkpoints(connection: sa.Connection, unit_id: str, versions: dict[str, int]) -> dict[str, Checkpoint]:
     """Lock all of this unit's checkpoints, so a racing worker waits and then finds no work; the missing
     ones are created first (only then: a catch-up is one statement shorter once a unit has them all)."""
+    return lock_units(connection, [unit_id], versions)[unit_id]
+
+
+def lock_units(
+    connection: sa.Connection, unit_ids: list[str], versions: dict[str, int]
+) -> dict[str, dict[str, Checkpoint]]:
+    """`lock_checkpoints` for several units in one statement, in one order (unit, projection) for all."""
     lock = _lock_statement(len(versions), connection.dialect.name == "postgresql")
-    parameters = {"unit_id": unit_id, **pair_parameters(versions)}
-    found = {row[0]: Checkpoint(*row) for row in connection.execute(lock, parameters)}
-    if len(found) < len(versions):
-        connection.execute(_create_statement(len(versions)), parameters)
-        found = {row[0]: Checkpoint(*row) for row in connection.execute(lock, parameters)}
+    parameters = {"units": unit_ids, **pair_parameters(versions)}
+    found = _by_unit(connection.execute(lock, parameters), unit_ids)
+    if any(len(found[unit]) < len(versions) for unit in unit_ids):
+        missing = [
+            {"projection": name, "version": version, "unit_id": unit}
+            for unit in unit_ids
+            for name, version in versions.items()
+            if name not in found[unit]
+        ]
+        connection.execute(_CREATE[connection.dialect.name], missing)
+        found = _by_unit(connection.execute(lock, parameters), unit_ids)
+    return found
+
+
+def _by_unit(rows: Iterable[Any], unit_ids: list[str]) -> dict[str, dict[str, Checkpoint]]:
+    found: dict[str, dict[str, Checkpoint]] = {unit: {} for unit in unit_ids}
+    for row in rows:
+        checkpoint = Checkpoint(*row)
+        found[checkpoint.unit_id][checkpoint.projection] = checkpoint
     return found
 
 
@@ -79,9 +105,9 @@ ADVANCE_ARRAYS = """
 UPDATE projection_checkpoints c
    SET position = t.position, events_applied = c.events_applied + t.applied, parked_position = t.parked_position,
        parked_error = t.parked_error, updated_at = now()
-  FROM unnest(%b::text[], %b::int[], %b::bigint[], %b::bigint[], %b::bigint[], %b::text[])
-       AS t(projection, version, position, applied, parked_position, parked_error)
- WHERE c.projection = t.projection AND c.version = t.version AND c.unit_id = %b
+  FROM unnest(%b::text[], %b::int[], %b::text[], %b::bigint[], %b::bigint[], %b::bigint[], %b::text[])
+       AS t(projection, version, unit_id, position, applied, parked_position, parked_error)
+ WHERE c.projection = t.projection AND c.version = t.version AND c.unit_id = t.unit_id
 """
 """PostgreSQL: a batch's checkpoints in one statement (an executemany of seven was a millisecond a catch-up)."""
 
@@ -93,7 +119,7 @@ _ADVANCE_ONE = sa.text(
 
 
 def advance(connection: sa.Connection, moves: list[Move]) -> None:
-    """Move one unit's checkpoints that a batch changed (its rows were written in the same transaction). One
+    """Move the checkpoints that a batch changed (its rows were written in the same transaction). One
     that stayed is not written: a catch-up that found nothing new writes nothing."""
     changed = [m for m in moves if m.changes]
     if not changed:
@@ -102,12 +128,13 @@ def advance(connection: sa.Connection, moves: list[Move]) -> None:
         columns = (
             [m.checkpoint.projection for m in changed],
             [m.checkpoint.version for m in changed],
+            [m.checkpoint.unit_id for m in changed],
             [m.position for m in changed],
             [m.applied for m in changed],
             [m.parked_position for m in changed],
             [m.parked_error for m in changed],
         )
-        connection.exec_driver_sql(ADVANCE_ARRAYS, (*columns, changed[0].checkpoint.unit_id))
+        connection.exec_driver_sql(ADVANCE_ARRAYS, columns)
         return
     now = datetime.now(UTC)
     connection.execute(

@@ -19,9 +19,9 @@ from domain.codec import EventCodec
 from eventstore import EventStore, RecordedEvent
 
 from .base import Applied, PoisonEvent, Projection
-from .checkpoints import Checkpoint, Move, advance, lock_checkpoints
+from .checkpoints import Checkpoint, Move, advance, lock_units
 from .rows import UnitRows
-from .storage import load_rows, save_rows
+from .storage import load_units, save_units
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,29 @@ class Runner:
             if not moved or not batch_full:
                 return result
 
+    def catch_up_many(self, unit_ids: Sequence[str], *, versions: dict[str, int] | None = None) -> list[CatchUp]:
+        """`catch_up` for many units, taking `UNITS_TOGETHER` at a time in one transaction for their first
+        batch: a rebuild's units are mostly small, and each alone paid ~6 ms of statements (lock, rows,
+        checkpoints, commit) for a few dozen events. A unit with more than a batch goes on alone, and a poison
+        event anywhere in a group sends its units alone, where it parks only its own (projection, unit)."""
+        wanted = versions or {p.name: p.version for p in self.projections}
+        results: list[CatchUp] = []
+        for start in range(0, len(unit_ids), UNITS_TOGETHER):
+            group = list(dict.fromkeys(unit_ids[start : start + UNITS_TOGETHER]))
+            together = {unit: CatchUp(unit) for unit in group}
+            try:
+                with self.engine.begin() as connection:
+                    more = self._apply_batch(connection, group, wanted, together, {})
+            except _Poisoned:
+                results += [self.catch_up(unit, versions=wanted) for unit in group]
+                continue
+            for unit in group:
+                moved, batch_full = more[unit]
+                if moved and batch_full:
+                    together[unit].add(self.catch_up(unit, versions=wanted))
+            results += together.values()
+        return results
+
     def _one_batch(self, unit_id: str, wanted: dict[str, int], result: CatchUp) -> tuple[bool, bool]:
         """One transaction; if a projection fails on an event, roll back and redo the batch stopping that
         projection just before the event (parking it there), so the others still move on."""
@@ -54,7 +77,7 @@ class Runner:
         while True:
             try:
                 with self.engine.begin() as connection:
-                    return self._apply_batch(connection, unit_id, wanted, result, stops)
+                    return self._apply_batch(connection, [unit_id], wanted, {unit_id: result}, stops)[unit_id]
             except _Poisoned as poisoned:
                 if poisoned.stops.keys() <= stops.keys():
                     raise  # the same projection failed again before its stop: a bug in the runner itself
@@ -63,36 +86,55 @@ class Runner:
     def _apply_batch(
         self,
         connection: sa.Connection,
-        unit_id: str,
+        unit_ids: list[str],
         wanted: dict[str, int],
-        result: CatchUp,
+        results: dict[str, CatchUp],
         stop_at: dict[str, PoisonEvent],
-    ) -> tuple[bool, bool]:
-        """Returns (anything moved, the page was full so there may be more)."""
-        checkpoints = lock_checkpoints(connection, unit_id, wanted)
+    ) -> dict[str, tuple[bool, bool]]:
+        """One batch of each unit in this transaction: returns per unit (anything moved or parked, the page
+        was full so there may be more). `stop_at` (projection → poison) is only ever given for a single unit.
+        A projection parked at the batch's first event moves nothing, but the others can then go on."""
+        checkpoints = lock_units(connection, unit_ids, wanted)
+        read = [self._read_batch(unit, checkpoints[unit], results[unit], stop_at) for unit in unit_ids]
+        batches = [batch for batch in read if batch is not None]
+        reading = [batch.unit_id for batch in batches if batch.decoded]
+        rows = load_units(connection, reading, wanted) if reading else {}
+        moves: list[Move] = []
+        for batch in batches:
+            unit_rows = rows.get(batch.unit_id) or {name: UnitRows() for name in wanted}
+            batch.moves = [
+                self._advance_one(projection, batch.live[projection.name], unit_rows[projection.name], batch, stop_at)
+                for projection in self.projections
+                if projection.name in batch.live
+            ]
+            for move in batch.moves:
+                results[batch.unit_id].count(move)
+            moves += batch.moves
+        if reading or any(m.changes for m in moves):  # a catch-up that found nothing new writes nothing
+            relax_commit(connection)
+            save_units(connection, wanted, rows)
+            advance(connection, moves)
+        flags = dict.fromkeys(unit_ids, (False, False))
+        for batch in batches:
+            moved = any(m.position != m.checkpoint.position or m.parked_position is not None for m in batch.moves)
+            flags[batch.unit_id] = moved, batch.truncated or batch.read == self.batch_size
+        return flags
+
+    def _read_batch(
+        self, unit_id: str, checkpoints: dict[str, Checkpoint], result: CatchUp, stop_at: dict[str, PoisonEvent]
+    ) -> _Batch | None:
+        """The unit's events after its lowest live checkpoint, decoded up to the first stop; None if every
+        projection of the unit is parked."""
         live = {name: cp for name, cp in checkpoints.items() if not cp.parked}
         result.parked = sorted(name for name, cp in checkpoints.items() if cp.parked)
         if not live:
-            return False, False
+            return None
         start = min(cp.position for cp in live.values())
         page = self.store.read_unit(unit_id, after_position=start, limit=self.batch_size)
         decoded = self._decode(unit_id, page.events, live, stop_at)
         truncated = len(decoded) < len(page.events)
         reached = decoded[-1].envelope.position if truncated and decoded else (start if truncated else page.reached)
-        versions = {name: cp.version for name, cp in live.items()}
-        rows = load_rows(connection, unit_id, versions) if decoded else {name: UnitRows() for name in versions}
-        moves = [
-            self._advance_one(
-                projection, live[projection.name], rows[projection.name], decoded, reached, stop_at, result
-            )
-            for projection in self.projections
-            if projection.name in live
-        ]
-        if decoded or any(m.changes for m in moves):  # a catch-up that found nothing new writes nothing
-            relax_commit(connection)
-            save_rows(connection, unit_id, versions, rows)
-            advance(connection, moves)
-        return any(m.position != m.checkpoint.position for m in moves), truncated or len(page.events) == self.batch_size
+        return _Batch(unit_id, live, decoded, reached, truncated, len(page.events))
 
     def _decode(
         self, unit_id: str, events: list[RecordedEvent], live: dict[str, Checkpoint], stop_at: dict[str, PoisonEvent]
@@ -116,23 +158,20 @@ class Runner:
         projection: Projection,
         checkpoint: Checkpoint,
         rows: UnitRows,
-        decoded: list[Applied],
-        reached: int,
+        batch: _Batch,
         stop_at: dict[str, PoisonEvent],
-        result: CatchUp,
     ) -> Move:
         """Apply the batch to one projection's rows in memory; the caller writes rows and checkpoints."""
         poison = stop_at.get(projection.name)
+        decoded = batch.decoded
         if poison is None and (not decoded or decoded[0].envelope.position > checkpoint.position):
             applied = _apply_all(projection, rows, decoded)
-            position = max(checkpoint.position, reached, decoded[-1].envelope.position if decoded else 0)
+            position = max(checkpoint.position, batch.reached, decoded[-1].envelope.position if decoded else 0)
         else:
-            applied, position = _apply_after(projection, rows, decoded, checkpoint.position, poison, reached)
-        result.applied[projection.name] = result.applied.get(projection.name, 0) + applied
+            applied, position = _apply_after(projection, rows, decoded, checkpoint.position, poison, batch.reached)
         if poison is None:
             return Move(checkpoint, position, applied)
         log.error("projection %s parked for unit %s: %s", projection.name, checkpoint.unit_id, poison)
-        result.parked.append(projection.name)
         return Move(checkpoint, position, applied, poison.position, str(poison))
 
 
@@ -189,6 +228,23 @@ def _apply_all(projection: Projection, rows: UnitRows, decoded: list[Applied]) -
     return len(decoded)
 
 
+UNITS_TOGETHER = 16
+"""How many units `catch_up_many` takes in one transaction (their first batches: up to 16 × batch_size)."""
+
+
+@dataclass
+class _Batch:
+    """One unit's part of a transaction: its live checkpoints, events decoded, how far the read reached."""
+
+    unit_id: str
+    live: dict[str, Checkpoint]
+    decoded: list[Applied]
+    reached: int
+    truncated: bool
+    read: int
+    moves: list[Move] = field(default_factory=list)
+
+
 @dataclass
 class CatchUp:
     """What one catch-up did: events applied per projection, and projections parked for the unit."""
@@ -196,6 +252,18 @@ class CatchUp:
     unit_id: str
     applied: dict[str, int] = field(default_factory=dict)
     parked: list[str] = field(default_factory=list)
+
+    def count(self, move: Move) -> None:
+        name = move.checkpoint.projection
+        self.applied[name] = self.applied.get(name, 0) + move.applied
+        if move.parked_position is not None:
+            self.parked.append(name)
+
+    def add(self, later: CatchUp) -> None:
+        """What a later catch-up of the same unit did, added to this one."""
+        for name, applied in later.applied.items():
+            self.applied[name] = self.applied.get(name, 0) + applied
+        self.parked = later.parked
 
     @property
     def total(self) -> int:

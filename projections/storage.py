@@ -1,4 +1,4 @@
-"""Reading and writing one unit's rows of one projection version."""
+"""Reading and writing units' rows of projection versions: one statement for a batch, whatever it spans."""
 
 from __future__ import annotations
 
@@ -18,18 +18,32 @@ from .schema import projection_rows as pr
 
 @lru_cache(maxsize=16)
 def _load_statement(count: int) -> sa.TextualSelect:
-    return sa.text(
-        f"SELECT projection, row_key, data FROM projection_rows WHERE unit_id = :unit_id AND {version_pairs(count)}"
-    ).columns(pr.c.projection, pr.c.row_key, pr.c.data)
+    return (
+        sa.text(
+            "SELECT unit_id, projection, row_key, data FROM projection_rows "
+            f"WHERE unit_id IN :units AND {version_pairs(count)}"
+        )
+        .bindparams(sa.bindparam("units", expanding=True))
+        .columns(pr.c.unit_id, pr.c.projection, pr.c.row_key, pr.c.data)
+    )
+
+
+UnitsRows = dict[str, dict[str, UnitRows]]
+"""unit → projection name → that unit's rows of it."""
 
 
 def load_rows(connection: sa.Connection, unit_id: str, versions: dict[str, int]) -> dict[str, UnitRows]:
     """One unit's rows of several projections (name → version) in one query: a batch's reads are one trip."""
-    found: dict[str, dict[str, Row]] = {name: {} for name in versions}
-    result = connection.execute(_load_statement(len(versions)), {"unit_id": unit_id, **pair_parameters(versions)})
-    for name, key, data in result:
-        found[name][key] = data
-    return {name: UnitRows(rows) for name, rows in found.items()}
+    return load_units(connection, [unit_id], versions)[unit_id]
+
+
+def load_units(connection: sa.Connection, unit_ids: list[str], versions: dict[str, int]) -> UnitsRows:
+    """Several units' rows of several projections in one query (a rebuild takes small units together)."""
+    found: dict[str, dict[str, dict[str, Row]]] = {unit: {name: {} for name in versions} for unit in unit_ids}
+    parameters = {"units": unit_ids, **pair_parameters(versions)}
+    for unit_id, name, key, data in connection.execute(_load_statement(len(versions)), parameters):
+        found[unit_id][name][key] = data
+    return {unit: {name: UnitRows(rows) for name, rows in by_name.items()} for unit, by_name in found.items()}
 
 
 UPSERT_ARRAYS = """
@@ -41,8 +55,8 @@ ON CONFLICT (projection, version, unit_id, row_key) DO UPDATE SET data = exclude
 row (tens of thousands in a rebuild's batch), and the client's per-row work was a fifth of the rebuild."""
 
 DELETE_ARRAYS = """
-DELETE FROM projection_rows r USING unnest(%b::text[], %b::int[], %b::text[]) AS t(p, v, k)
-WHERE r.projection = t.p AND r.version = t.v AND r.unit_id = %b AND r.row_key = t.k
+DELETE FROM projection_rows r USING unnest(%b::text[], %b::int[], %b::text[], %b::text[]) AS t(p, v, u, k)
+WHERE r.projection = t.p AND r.version = t.v AND r.unit_id = t.u AND r.row_key = t.k
 """
 """PostgreSQL: a batch's removed rows, every projection's, in one statement."""
 
@@ -53,51 +67,53 @@ _DELETE_ONE = sa.delete(pr).where(
     pr.c.row_key == sa.bindparam("k"),
 )
 
-Changes = list[tuple[str, str, Row]]
-Deletes = list[tuple[str, str]]
+Changes = list[tuple[str, str, str, Row]]
+"""(unit, projection, row key, row) to upsert."""
+Deletes = list[tuple[str, str, str]]
+"""(unit, projection, row key) to delete."""
 
 
 def save_rows(connection: sa.Connection, unit_id: str, versions: dict[str, int], rows: dict[str, UnitRows]) -> None:
-    """Upsert what changed and delete what was removed, for every projection at once; nothing else is
-    touched."""
+    save_units(connection, versions, {unit_id: rows})
+
+
+def save_units(connection: sa.Connection, versions: dict[str, int], rows: UnitsRows) -> None:
+    """Upsert what changed and delete what was removed, for every unit and projection at once; nothing else
+    is touched."""
     changed: Changes = []
     deleted: Deletes = []
-    for name, unit_rows in rows.items():
-        upserts, deletes = unit_rows.changes()
-        changed += [(name, key, data) for key, data in upserts.items()]
-        deleted += [(name, key) for key in sorted(deletes)]
-        unit_rows.committed()
+    for unit_id, by_name in rows.items():
+        for name, unit_rows in by_name.items():
+            upserts, deletes = unit_rows.changes()
+            changed += [(unit_id, name, key, data) for key, data in upserts.items()]
+            deleted += [(unit_id, name, key) for key in sorted(deletes)]
+            unit_rows.committed()
     if connection.dialect.name == "postgresql":
-        _save_arrays(connection, unit_id, versions, changed, deleted)
+        _save_arrays(connection, versions, changed, deleted)
     else:
-        _save_statements(connection, unit_id, versions, changed, deleted)
+        _save_statements(connection, versions, changed, deleted)
 
 
-def _save_arrays(
-    connection: sa.Connection, unit_id: str, versions: dict[str, int], changed: Changes, deleted: Deletes
-) -> None:
+def _save_arrays(connection: sa.Connection, versions: dict[str, int], changed: Changes, deleted: Deletes) -> None:
     if deleted:
-        names, keys = zip(*deleted, strict=True)
-        connection.exec_driver_sql(DELETE_ARRAYS, (list(names), [versions[n] for n in names], list(keys), unit_id))
+        units, names, keys = zip(*deleted, strict=True)
+        connection.exec_driver_sql(DELETE_ARRAYS, (list(names), [versions[n] for n in names], list(units), list(keys)))
     if changed:
-        names, keys, data = zip(*changed, strict=True)
-        arrays = (
+        units, names, keys, data = zip(*changed, strict=True)
+        columns = (
             list(names),
             [versions[name] for name in names],
-            [unit_id] * len(names),
+            list(units),
             list(keys),
             [msgspec.json.encode(row).decode() for row in data],
         )
-        connection.exec_driver_sql(UPSERT_ARRAYS, arrays)
+        connection.exec_driver_sql(UPSERT_ARRAYS, columns)
 
 
-def _save_statements(
-    connection: sa.Connection, unit_id: str, versions: dict[str, int], changed: Changes, deleted: Deletes
-) -> None:
+def _save_statements(connection: sa.Connection, versions: dict[str, int], changed: Changes, deleted: Deletes) -> None:
     if deleted:
         connection.execute(
-            _DELETE_ONE,
-            [{"p": name, "v": versions[name], "u": unit_id, "k": key} for name, key in deleted],
+            _DELETE_ONE, [{"p": name, "v": versions[name], "u": unit, "k": key} for unit, name, key in deleted]
         )
     if not changed:
         return
@@ -105,8 +121,8 @@ def _save_statements(
     connection.execute(
         insert.on_conflict_do_update(index_elements=list(pr.primary_key.columns), set_={"data": insert.excluded.data}),
         [
-            {"projection": name, "version": versions[name], "unit_id": unit_id, "row_key": key, "data": data}
-            for name, key, data in changed
+            {"projection": name, "version": versions[name], "unit_id": unit, "row_key": key, "data": data}
+            for unit, name, key, data in changed
         ],
     )
 

@@ -1,9 +1,9 @@
-"""`partyledger rebuild --jobs N`: the units handed out one at a time to N processes, each with its own runtime.
+"""`partyledger rebuild --jobs N`: the units handed out a few at a time to N processes, each with its own runtime.
 
 A rebuild is Python per event (decode, the person's state, seven `apply`s), so one process uses one core
 while the database waits; with a process per core a province rebuilds about twice as fast on two cores.
-Units go out one at a time from a queue rather than in fixed shares, so a large committee does not leave
-the other processes idle at the end. Each unit is still swapped in by its own transaction (`rebuild`).
+Units go out from a queue, `UNITS_TOGETHER` at a time (as `rebuild` takes them into one transaction), rather
+than in fixed shares, so a large committee does not leave the other processes idle at the end.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from projections.rebuild import rebuild
 from projections.registry import by_name
+from projections.runner import UNITS_TOGETHER
 from services.collector import collect_garbage_rarely
 from services.projection_runtime import build_runtime
 from services.settings import Settings
@@ -37,8 +38,8 @@ def rebuild_in_processes(
     context = multiprocessing.get_context("spawn")  # never fork a process holding pools and threads
     todo: Any = context.Queue()
     done: Any = context.Queue()
-    for unit in units:
-        todo.put(unit)
+    for start in range(0, len(units), UNITS_TOGETHER):
+        todo.put(list(units[start : start + UNITS_TOGETHER]))
     for _ in range(jobs):
         todo.put(None)
     workers = [
@@ -52,7 +53,7 @@ def rebuild_in_processes(
         for _ in units:
             unit, error = _next_result(done, workers)
             if error is not None:
-                raise RebuildFailed(f"unit {unit}: {error}")
+                raise RebuildFailed(f"{unit}: {error}")
             on_unit(unit)
         finished = True
     finally:
@@ -85,12 +86,11 @@ def _work(settings: Settings, projection_names: list[str], todo: Any, done: Any)
     runtime = build_runtime(settings)
     chosen = [by_name(name) for name in projection_names]
     try:
-        while (unit := todo.get()) is not None:
+        while (group := todo.get()) is not None:
             try:
-                rebuild(runtime.runner, chosen, [unit])
-            except Exception as exc:
-                done.put((unit, f"{type(exc).__name__}: {exc}"))
+                rebuild(runtime.runner, chosen, group, progress=lambda unit, _applied: done.put((unit, None)))
+            except Exception as exc:  # none of the group was swapped in: name every unit it held
+                done.put((f"units {', '.join(group)}", f"{type(exc).__name__}: {exc}"))
                 return
-            done.put((unit, None))
     finally:
         runtime.close()

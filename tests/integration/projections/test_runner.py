@@ -16,7 +16,7 @@ from projections.base import Applied, Projection
 from projections.checkpoints import parked, unpark
 from projections.engine import projection_engine
 from projections.rows import UnitRows
-from projections.runner import Runner
+from projections.runner import UNITS_TOGETHER, Runner
 from projections.schema import create_projection_tables
 from projections.storage import digest, read_rows
 from tests.support.appending import set_plan, set_target
@@ -227,3 +227,48 @@ def test_a_catch_up_that_finds_nothing_new_writes_nothing(postgres_url: str) -> 
     assert first.applied == {"unit_plans": 1, "event_counter": 1} and again.total == 0
     assert any(sql.lstrip().startswith("SELECT") for sql in sent)
     assert not [sql for sql in sent if sql.lstrip().startswith(("INSERT", "UPDATE", "DELETE", "SET"))]
+
+
+def test_units_caught_up_together_end_as_each_caught_up_alone(engine: sa.Engine, store: AnyStore) -> None:
+    """`catch_up_many` (a rebuild's many small units, several to a transaction) applies every event once:
+    more units than one group holds, a unit with more events than a batch (it goes on alone), a unit named
+    twice, and a unit with nothing at all."""
+    units = [f"unit-{n:02d}" for n in range(UNITS_TOGETHER + 3)]
+    for n, unit in enumerate(units):
+        for year in range(2000, 2000 + n % 4 + 1):
+            set_plan(store, unit, year, n)
+    for year in range(2010, 2017):
+        set_plan(store, "unit-big", year, 1)
+
+    results = runner(engine, store, batch_size=3).catch_up_many([*units, "unit-big", "unit-big", "unit-empty"])
+    again = runner(engine, store, batch_size=3).catch_up_many(units)
+
+    assert {r.unit_id: r.applied["event_counter"] for r in results} == {
+        **{unit: n % 4 + 1 for n, unit in enumerate(units)},
+        "unit-big": 7,
+        "unit-empty": 0,
+    }
+    assert all(r.total == 0 for r in again)
+    for n, unit in enumerate(units):
+        assert counts(engine, unit) == {"YearlyPlanSet": n % 4 + 1}
+    assert counts(engine, "unit-big") == {"YearlyPlanSet": 7}
+    with engine.connect() as connection:
+        plans = read_rows(connection, "unit_plans", unit_plans.version, ["unit-big"])["unit-big"]
+    assert sorted(plans) == [f"plan:{year}:admissions" for year in range(2010, 2017)]
+
+
+def test_a_poison_event_in_a_group_parks_its_own_unit_and_spares_the_group(engine: sa.Engine, store: AnyStore) -> None:
+    set_plan(store, "unit-a", 2021, 1)
+    poison = set_plan(store, "unit-bad", 2022, 999)
+    set_plan(store, "unit-bad", 2023, 2)
+    set_plan(store, "unit-z", 2022, 3)
+
+    results = runner(engine, store, EventCounter(), Exploding()).catch_up_many(["unit-a", "unit-bad", "unit-z"])
+
+    assert [(r.unit_id, r.parked) for r in results] == [("unit-a", []), ("unit-bad", ["exploding"]), ("unit-z", [])]
+    assert counts(engine, "unit-bad", "exploding") == {}  # stopped before the poison, the first event
+    assert counts(engine, "unit-bad", "event_counter") == {"YearlyPlanSet": 2}
+    assert counts(engine, "unit-a", "exploding") == counts(engine, "unit-z", "exploding") == {"YearlyPlanSet": 1}
+    with engine.connect() as connection:
+        [stuck] = parked(connection)
+    assert (stuck.unit_id, stuck.projection, stuck.parked_position) == ("unit-bad", "exploding", poison.last_position)
