@@ -23,12 +23,24 @@ JSON_CODEC: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer"
 a tenth of a projection rebuild (the same JSON values either way)."""
 
 
-def projection_engine(url: str | Path, *, pool_size: int = 5) -> sa.Engine:
+RELAXED = "partyledger_commits_relaxed"
+"""Set in a connection's `info` when its sessions commit without waiting for the disk (see `relaxed`)."""
+
+
+def projection_engine(url: str | Path, *, pool_size: int = 5, relaxed: bool = False) -> sa.Engine:
+    """`relaxed`: every session commits without waiting for the disk (PostgreSQL `synchronous_commit` off),
+    for a process that writes nothing but read models, which a crash can only set back to an older
+    checkpoint (see `runner.relax_commit`); its catch-ups then skip the `SET LOCAL` trip. The worker's
+    engine is relaxed; the API's and the CLI's are not (their records, an operator's retry, must last)."""
     text = str(url)
     if text.startswith(("postgresql://", "postgres://")):
         text = "postgresql+psycopg://" + text.split("://", 1)[1]
     if text.startswith("postgresql"):
-        return sa.create_engine(text, pool_size=pool_size, pool_pre_ping=True, **JSON_CODEC)
+        options = {"connect_args": {"options": "-c synchronous_commit=off"}} if relaxed else {}
+        engine = sa.create_engine(text, pool_size=pool_size, pool_pre_ping=True, **options, **JSON_CODEC)
+        if relaxed:
+            sa.event.listen(engine, "connect", lambda _dbapi, record: record.info.__setitem__(RELAXED, True))
+        return engine
     if not text.startswith("sqlite"):
         text = f"sqlite:///{Path(text).resolve()}"
     engine = sa.create_engine(text, connect_args={"check_same_thread": False, "timeout": 30}, **JSON_CODEC)

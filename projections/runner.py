@@ -20,6 +20,7 @@ from eventstore import EventStore, RecordedEvent
 
 from .base import Applied, PoisonEvent, Projection
 from .checkpoints import Checkpoint, Move, advance, lock_units
+from .engine import RELAXED
 from .rows import UnitRows
 from .storage import load_units, save_units
 
@@ -208,7 +209,7 @@ def relax_commit(connection: sa.Connection) -> None:
     checkpoints still commit together, so a server crash can only lose the last moments' batches whole, and
     the next catch-up applies those events again from the older checkpoint: nothing lost, nothing counted
     twice. The log's own appends keep waiting for the disk. Saves the fsync of every catch-up (0.7 ms)."""
-    if connection.dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql" and not connection.info.get(RELAXED):
         connection.exec_driver_sql("SET LOCAL synchronous_commit TO off")
 
 

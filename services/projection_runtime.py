@@ -32,9 +32,10 @@ class ProjectionRuntime:
         self.engine.dispose()
 
 
-def build_runtime(settings: Settings) -> ProjectionRuntime:
+def build_runtime(settings: Settings, *, relaxed: bool = False) -> ProjectionRuntime:
+    """`relaxed` only for a process that writes read models and nothing else (see `projection_engine`)."""
     store = open_store(settings.database_url)
-    engine = projection_engine(settings.database_url)
+    engine = projection_engine(settings.database_url, relaxed=relaxed)
     try:
         create_projection_tables(engine)
     except BaseException:
@@ -60,6 +61,7 @@ def catch_up_every_unit(settings: Settings) -> None:
 
 @lru_cache(maxsize=1)
 def process_runtime() -> ProjectionRuntime:
-    """One per worker process, built on first use (never at import: the worker forks first)."""
+    """One per worker process, built on first use (never at import: the worker forks first). The worker
+    writes read models only: its commits need not wait for the disk."""
     collect_garbage_rarely()
-    return build_runtime(get_settings())
+    return build_runtime(get_settings(), relaxed=True)

@@ -205,6 +205,33 @@ def test_catch_ups_commit_without_waiting_for_the_disk_and_nothing_else_does(pos
     assert afterwards == "on"  # the next transaction on the same connection waits for the disk again
 
 
+def test_a_relaxed_engine_commits_without_waiting_for_the_disk_and_skips_the_set_local(postgres_url: str) -> None:
+    """The worker's engine (read models only): every session has synchronous_commit off, so its catch-ups
+    save the SET LOCAL trip; an engine made without `relaxed` (the API's, the CLI's) is untouched."""
+    relaxed = projection_engine(postgres_url, pool_size=1, relaxed=True)
+    durable = projection_engine(postgres_url, pool_size=1)
+    create_projection_tables(relaxed)
+    store = open_store(postgres_url, codec=EVENTS)
+    set_plan(store, "unit-relaxed", 2026, 3)
+    sent: list[str] = []
+    sa.event.listen(relaxed, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    try:
+        result = runner(relaxed, store).catch_up("unit-relaxed")
+        with relaxed.connect() as connection, durable.connect() as other:
+            settings = (
+                connection.exec_driver_sql("SHOW synchronous_commit").scalar(),
+                other.exec_driver_sql("SHOW synchronous_commit").scalar(),
+            )
+    finally:
+        store.close()
+        relaxed.dispose()
+        durable.dispose()
+
+    assert result.applied == {"unit_plans": 1, "event_counter": 1}
+    assert settings == ("off", "on")
+    assert not [sql for sql in sent if sql.startswith("SET")]
+
+
 def test_a_catch_up_that_finds_nothing_new_writes_nothing(postgres_url: str) -> None:
     """A unit rung again with nothing new (no event, and the horizon where it was) costs a lock and a read,
     not a rewrite of every checkpoint. The horizon is held still by a transaction left open elsewhere: any
