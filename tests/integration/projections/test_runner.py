@@ -182,15 +182,21 @@ def test_an_event_this_code_cannot_read_parks_the_unit_and_spares_the_others(
     assert all("unknown event type 'Noted'" in (c.parked_error or "") for c in stuck)
 
 
+def planned_and_listened(postgres_url: str, engine: sa.Engine, unit_id: str) -> tuple[AnyStore, list[str]]:
+    """A store whose log holds one yearly plan of `unit_id`, and the list of every statement `engine` sends."""
+    create_projection_tables(engine)
+    store = open_store(postgres_url, codec=EVENTS)
+    set_plan(store, unit_id, 2026, 3)
+    sent: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    return store, sent
+
+
 def test_catch_ups_commit_without_waiting_for_the_disk_and_nothing_else_does(postgres_url: str) -> None:
     """A read model's batch can be lost whole in a server crash and is applied again from its checkpoint; the
     API's records share the engine's pooled connections and must keep waiting for the disk."""
     engine = projection_engine(postgres_url, pool_size=1)
-    create_projection_tables(engine)
-    store = open_store(postgres_url, codec=EVENTS)
-    set_plan(store, "unit-quick", 2026, 3)
-    sent: list[str] = []
-    sa.event.listen(engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    store, sent = planned_and_listened(postgres_url, engine, "unit-quick")
     try:
         runner(engine, store).catch_up("unit-quick")
         with engine.begin() as connection:
@@ -210,11 +216,7 @@ def test_a_relaxed_engine_commits_without_waiting_for_the_disk_and_skips_the_set
     save the SET LOCAL trip; an engine made without `relaxed` (the API's, the CLI's) is untouched."""
     relaxed = projection_engine(postgres_url, pool_size=1, relaxed=True)
     durable = projection_engine(postgres_url, pool_size=1)
-    create_projection_tables(relaxed)
-    store = open_store(postgres_url, codec=EVENTS)
-    set_plan(store, "unit-relaxed", 2026, 3)
-    sent: list[str] = []
-    sa.event.listen(relaxed, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    store, sent = planned_and_listened(postgres_url, relaxed, "unit-relaxed")
     try:
         result = runner(relaxed, store).catch_up("unit-relaxed")
         with relaxed.connect() as connection, durable.connect() as other:
