@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .schema import pair_parameters, version_pairs
+from .schema import for_units, pair_parameters
 from .schema import projection_checkpoints as cp
 
 
@@ -34,13 +34,8 @@ class Checkpoint:
 @lru_cache(maxsize=16)
 def _lock_statement(count: int, for_update: bool) -> sa.TextualSelect:
     columns = ", ".join(column.name for column in cp.c)  # in Checkpoint's field order
-    where = f"unit_id IN :units AND {version_pairs(count)}"
     lock = " ORDER BY unit_id, projection FOR UPDATE" if for_update else ""
-    return (
-        sa.text(f"SELECT {columns} FROM projection_checkpoints WHERE {where}{lock}")
-        .bindparams(sa.bindparam("units", expanding=True))
-        .columns(*cp.c)
-    )
+    return for_units(f"SELECT {columns} FROM projection_checkpoints", count, lock).columns(*cp.c)
 
 
 _CREATE = {
@@ -49,16 +44,12 @@ _CREATE = {
 }
 
 
-def lock_checkpoints(connection: sa.Connection, unit_id: str, versions: dict[str, int]) -> dict[str, Checkpoint]:
-    """Lock all of this unit's checkpoints, so a racing worker waits and then finds no work; the missing
-    ones are created first (only then: a catch-up is one statement shorter once a unit has them all)."""
-    return lock_units(connection, [unit_id], versions)[unit_id]
-
-
 def lock_units(
     connection: sa.Connection, unit_ids: list[str], versions: dict[str, int]
 ) -> dict[str, dict[str, Checkpoint]]:
-    """`lock_checkpoints` for several units in one statement, in one order (unit, projection) for all."""
+    """Lock all of these units' checkpoints (in one order, unit then projection), so a racing worker waits
+    and then finds no work; the missing ones are created first (only then: a catch-up is one statement
+    shorter once a unit has them all)."""
     lock = _lock_statement(len(versions), connection.dialect.name == "postgresql")
     parameters = {"units": unit_ids, **pair_parameters(versions)}
     found = _by_unit(connection.execute(lock, parameters), unit_ids)
@@ -101,17 +92,7 @@ class Move:
         )
 
 
-ADVANCE_ARRAYS = """
-UPDATE projection_checkpoints c
-   SET position = t.position, events_applied = c.events_applied + t.applied, parked_position = t.parked_position,
-       parked_error = t.parked_error, updated_at = now()
-  FROM unnest(%b::text[], %b::int[], %b::text[], %b::bigint[], %b::bigint[], %b::bigint[], %b::text[])
-       AS t(projection, version, unit_id, position, applied, parked_position, parked_error)
- WHERE c.projection = t.projection AND c.version = t.version AND c.unit_id = t.unit_id
-"""
-"""PostgreSQL: a batch's checkpoints in one statement (an executemany of seven was a millisecond a catch-up)."""
-
-_ADVANCE_ONE = sa.text(
+_ADVANCE = sa.text(
     "UPDATE projection_checkpoints SET position = :position, events_applied = events_applied + :applied, "
     "parked_position = :parked_position, parked_error = :parked_error, updated_at = :updated_at "
     "WHERE projection = :projection AND version = :version AND unit_id = :unit_id"
@@ -119,26 +100,14 @@ _ADVANCE_ONE = sa.text(
 
 
 def advance(connection: sa.Connection, moves: list[Move]) -> None:
-    """Move the checkpoints that a batch changed (its rows were written in the same transaction). One
-    that stayed is not written: a catch-up that found nothing new writes nothing."""
+    """Move the checkpoints that a batch changed, in one executemany (its rows were written in the same
+    transaction). One that stayed is not written: a catch-up that found nothing new writes nothing."""
     changed = [m for m in moves if m.changes]
     if not changed:
         return
-    if connection.dialect.name == "postgresql":
-        columns = (
-            [m.checkpoint.projection for m in changed],
-            [m.checkpoint.version for m in changed],
-            [m.checkpoint.unit_id for m in changed],
-            [m.position for m in changed],
-            [m.applied for m in changed],
-            [m.parked_position for m in changed],
-            [m.parked_error for m in changed],
-        )
-        connection.exec_driver_sql(ADVANCE_ARRAYS, columns)
-        return
     now = datetime.now(UTC)
     connection.execute(
-        _ADVANCE_ONE,
+        _ADVANCE,
         [
             {
                 "projection": m.checkpoint.projection,

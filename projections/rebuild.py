@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +13,7 @@ from eventstore.canonical import canonical_json
 from .base import Projection
 from .checkpoints import lock_units
 from .runner import UNITS_TOGETHER, Runner
-from .schema import pair_parameters, version_pairs
+from .schema import for_units, pair_parameters
 from .schema import projection_checkpoints as cp
 from .storage import digest, load_rows
 
@@ -126,18 +125,11 @@ def _drop_scratch(connection: sa.Connection, projection: Projection, unit_id: st
     _drop(connection, [unit_id], {projection.name: SCRATCH + projection.version})
 
 
-@lru_cache(maxsize=32)
-def _for_units(statement: str, pairs: int) -> sa.TextClause:
-    """`statement` limited to `:units` and the (projection, version) pairs, written once per shape."""
-    where = f" WHERE unit_id IN :units AND {version_pairs(pairs)}"
-    return sa.text(statement + where).bindparams(sa.bindparam("units", expanding=True))
-
-
 def _drop(connection: sa.Connection, unit_ids: list[str], versions: dict[str, int]) -> None:
     """The units' rows and checkpoints of these projection versions, gone."""
     parameters = {"units": unit_ids, **pair_parameters(versions)}
-    connection.execute(_for_units("DELETE FROM projection_rows", len(versions)), parameters)
-    connection.execute(_for_units("DELETE FROM projection_checkpoints", len(versions)), parameters)
+    connection.execute(for_units("DELETE FROM projection_rows", len(versions)), parameters)
+    connection.execute(for_units("DELETE FROM projection_checkpoints", len(versions)), parameters)
 
 
 def _swap_in(connection: sa.Connection, unit_ids: list[str], live: dict[str, int]) -> None:
@@ -147,7 +139,7 @@ def _swap_in(connection: sa.Connection, unit_ids: list[str], live: dict[str, int
     scratch = {name: SCRATCH + version for name, version in live.items()}
     parameters = {"units": unit_ids, "scratch": SCRATCH, **pair_parameters(scratch)}
     for table in ("projection_rows", "projection_checkpoints"):
-        connection.execute(_for_units(f"UPDATE {table} SET version = version - :scratch", len(scratch)), parameters)
+        connection.execute(for_units(f"UPDATE {table} SET version = version - :scratch", len(scratch)), parameters)
 
 
 def _positions(connection: sa.Connection, projection: Projection, unit_id: str) -> tuple[int, int]:

@@ -7,6 +7,8 @@ is one module with a pure `apply`.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
@@ -43,11 +45,18 @@ projection_versions = sa.Table(
 )
 
 
-def version_pairs(count: int) -> str:
-    """`(projection, version) IN (...)` for `count` pairs, bound as :p0, :v0, …: the statements of a catch-up
-    are written once per number of projections, because building them anew (a tuple IN) each time cost several
-    times the trip to the server (see `pair_parameters`)."""
+def _version_pairs(count: int) -> str:
+    """`(projection, version) IN (...)` for `count` pairs, bound as :p0, :v0, … (see `pair_parameters`)."""
     return "(projection, version) IN (" + ", ".join(f"(:p{i}, :v{i})" for i in range(count)) + ")"
+
+
+@lru_cache(maxsize=64)
+def for_units(statement: str, pairs: int, tail: str = "") -> sa.TextClause:
+    """`statement` limited to the units bound as `:units` and `pairs` (projection, version) pairs, then
+    `tail`. Written once per shape: a catch-up's statements built anew each time (a tuple IN) cost several
+    times the trip to the server."""
+    where = f" WHERE unit_id IN :units AND {_version_pairs(pairs)}"
+    return sa.text(statement + where + tail).bindparams(sa.bindparam("units", expanding=True))
 
 
 def pair_parameters(versions: dict[str, int]) -> dict[str, object]:

@@ -12,20 +12,14 @@ from sqlalchemy.dialects import sqlite
 from eventstore.canonical import canonical_json
 
 from .rows import Row, UnitRows
-from .schema import pair_parameters, version_pairs
+from .schema import for_units, pair_parameters
 from .schema import projection_rows as pr
 
 
 @lru_cache(maxsize=16)
 def _load_statement(count: int) -> sa.TextualSelect:
-    return (
-        sa.text(
-            "SELECT unit_id, projection, row_key, data FROM projection_rows "
-            f"WHERE unit_id IN :units AND {version_pairs(count)}"
-        )
-        .bindparams(sa.bindparam("units", expanding=True))
-        .columns(pr.c.unit_id, pr.c.projection, pr.c.row_key, pr.c.data)
-    )
+    statement = for_units("SELECT unit_id, projection, row_key, data FROM projection_rows", count)
+    return statement.columns(pr.c.unit_id, pr.c.projection, pr.c.row_key, pr.c.data)
 
 
 UnitsRows = dict[str, dict[str, UnitRows]]
@@ -54,12 +48,6 @@ ON CONFLICT (projection, version, unit_id, row_key) DO UPDATE SET data = exclude
 """PostgreSQL: a batch's changed rows as five arrays in one statement. An executemany sent one INSERT per
 row (tens of thousands in a rebuild's batch), and the client's per-row work was a fifth of the rebuild."""
 
-DELETE_ARRAYS = """
-DELETE FROM projection_rows r USING unnest(%b::text[], %b::int[], %b::text[], %b::text[]) AS t(p, v, u, k)
-WHERE r.projection = t.p AND r.version = t.v AND r.unit_id = t.u AND r.row_key = t.k
-"""
-"""PostgreSQL: a batch's removed rows, every projection's, in one statement."""
-
 _DELETE_ONE = sa.delete(pr).where(
     pr.c.projection == sa.bindparam("p"),
     pr.c.version == sa.bindparam("v"),
@@ -73,10 +61,6 @@ Deletes = list[tuple[str, str, str]]
 """(unit, projection, row key) to delete."""
 
 
-def save_rows(connection: sa.Connection, unit_id: str, versions: dict[str, int], rows: dict[str, UnitRows]) -> None:
-    save_units(connection, versions, {unit_id: rows})
-
-
 def save_units(connection: sa.Connection, versions: dict[str, int], rows: UnitsRows) -> None:
     """Upsert what changed and delete what was removed, for every unit and projection at once; nothing else
     is touched."""
@@ -88,17 +72,16 @@ def save_units(connection: sa.Connection, versions: dict[str, int], rows: UnitsR
             changed += [(unit_id, name, key, data) for key, data in upserts.items()]
             deleted += [(unit_id, name, key) for key in sorted(deletes)]
             unit_rows.committed()
-    if connection.dialect.name == "postgresql":
-        _save_arrays(connection, versions, changed, deleted)
-    else:
-        _save_statements(connection, versions, changed, deleted)
-
-
-def _save_arrays(connection: sa.Connection, versions: dict[str, int], changed: Changes, deleted: Deletes) -> None:
     if deleted:
-        units, names, keys = zip(*deleted, strict=True)
-        connection.exec_driver_sql(DELETE_ARRAYS, (list(names), [versions[n] for n in names], list(units), list(keys)))
+        connection.execute(
+            _DELETE_ONE, [{"p": name, "v": versions[name], "u": unit, "k": key} for unit, name, key in deleted]
+        )
     if changed:
+        _upsert(connection, versions, changed)
+
+
+def _upsert(connection: sa.Connection, versions: dict[str, int], changed: Changes) -> None:
+    if connection.dialect.name == "postgresql":
         units, names, keys, data = zip(*changed, strict=True)
         columns = (
             list(names),
@@ -108,14 +91,6 @@ def _save_arrays(connection: sa.Connection, versions: dict[str, int], changed: C
             [msgspec.json.encode(row).decode() for row in data],
         )
         connection.exec_driver_sql(UPSERT_ARRAYS, columns)
-
-
-def _save_statements(connection: sa.Connection, versions: dict[str, int], changed: Changes, deleted: Deletes) -> None:
-    if deleted:
-        connection.execute(
-            _DELETE_ONE, [{"p": name, "v": versions[name], "u": unit, "k": key} for unit, name, key in deleted]
-        )
-    if not changed:
         return
     insert = sqlite.insert(pr)
     connection.execute(
