@@ -50,6 +50,7 @@ class EventCodec:
 
     _classes: dict[str, type[Any]] = field(default_factory=dict)
     _upcasters: dict[tuple[str, int], Upcaster] = field(default_factory=dict)
+    _json_decoders: dict[type[Any], msgspec.json.Decoder[Any]] = field(default_factory=dict)
 
     def register(self, cls: E) -> E:
         """Class decorator: make an event type known; its name must be unique forever."""
@@ -114,6 +115,20 @@ class EventCodec:
             _, data = self.upcast(event_type, schema_version, data)
         try:
             return msgspec.convert(data, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            raise InvalidEventData(event_type, str(exc)) from exc
+
+    def decode_json(self, event_type: str, schema_version: int, data_json: bytes | str) -> Any:
+        """Stored JSON as an event object of today's class, parsed straight into it: the same result as
+        `decode` of the parsed dictionary (a property test holds them equal), at a third of its cost."""
+        cls = self.event_class(event_type)
+        if schema_version != cls.schema_version:  # old data goes through the upcasters, as dictionaries
+            return self.decode(event_type, schema_version, msgspec.json.decode(data_json))
+        decoder = self._json_decoders.get(cls)
+        if decoder is None:
+            decoder = self._json_decoders[cls] = msgspec.json.Decoder(cls, strict=False)
+        try:
+            return decoder.decode(data_json)
         except msgspec.ValidationError as exc:
             raise InvalidEventData(event_type, str(exc)) from exc
 

@@ -1,6 +1,6 @@
 """The append-only log: one interface (`EventStore`), a PostgreSQL and a SQLite adapter."""
 
-from .envelope import AppendResult, EventMetadata, NewEvent, RecordedEvent
+from .envelope import AppendResult, Envelope, EventMetadata, LeanEvent, NewEvent, RecordedEvent
 from .errors import (
     EventStoreError,
     IdempotencyKeyReused,
@@ -14,11 +14,13 @@ from .verify_ranges import verify_store
 
 __all__ = [
     "AppendResult",
+    "Envelope",
     "EventMetadata",
     "EventStore",
     "EventStoreError",
     "IdempotencyKeyReused",
     "InvalidAppend",
+    "LeanEvent",
     "NewEvent",
     "Problem",
     "RecordedEvent",

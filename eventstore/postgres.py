@@ -12,24 +12,30 @@ from typing import Any
 
 import msgspec
 import psycopg
+from psycopg.abc import Buffer
+from psycopg.adapt import Loader
 from psycopg.types.json import set_json_loads
 from psycopg_pool import ConnectionPool
 
 from domain.codec import EVENTS, EventCodec
 
 from .canonical import GENESIS_HASH, seal_hash
-from .envelope import AppendResult, NewEvent, RecordedEvent
+from .envelope import AppendResult, LeanEvent, NewEvent, RecordedEvent
 from .errors import IdempotencyKeyReused, SchemaNotCurrent, WrongExpectedVersion
 from .postgres_append import StreamHeads, append_parameters, append_sql
 from .postgres_retry import keyed_on_broken_connection, on_broken_connection
 from .postgres_schema import SCHEMA_VERSION, SEAL_LOCK_ID, install, installed_version
-from .store import Clock, EventPage, PreparedAppend, Seal, prepare_append, upcast, utc_now
+from .store import Clock, EventPage, PreparedAppend, Seal, page_of, prepare_append, upcast, utc_now
 from .validation import check_stream_id
 
 COLUMNS = (
     "position, stream_id, stream_version, unit_id, event_type, schema_version, data, metadata, "
     "occurred_on, recorded_at, prev_hash, hash, also_unit_id"
 )
+LEAN_COLUMNS = (
+    "position, stream_id, stream_version, unit_id, event_type, schema_version, data, occurred_on, recorded_at, "
+    "also_unit_id"
+)  # LeanEvent's fields, in order
 
 
 UNIT_HEADS_SQL = """
@@ -248,19 +254,21 @@ class PostgresEventStore:
             self._heads.remember(stream_id, events[-1].stream_version, events[-1].hash)
         return events
 
-    def read_unit(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> EventPage:
+    def read_unit(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> EventPage[LeanEvent]:
         """The unit's own events and those that name it as `also_unit_id` (a person moving in): two index
         range scans merged, so a small unit in a large log never costs a scan of the log."""
         one = (
-            "SELECT * FROM event_log WHERE {c} = %s AND position > %s AND position < h.horizon "
+            f"SELECT {LEAN_COLUMNS} FROM event_log WHERE {{c}} = %s AND position > %s AND position < h.horizon "
             "ORDER BY position LIMIT %s"
-        )
+        )  # only the columns read: the metadata is never fetched from its table
         source = (
             f"SELECT * FROM (({one.format(c='unit_id')}) UNION ALL ({one.format(c='also_unit_id')})) u "
             "ORDER BY position LIMIT %s"
         )
-        after, limit = after_position, limit
-        return self._page_from(source, (unit_id, after, limit, unit_id, after, limit, limit), after, limit)
+        after = after_position
+        parameters = (unit_id, after, limit, unit_id, after, limit, limit)
+        horizon, rows = self._below_horizon(source, parameters, LEAN_COLUMNS, json_as_stored=True)
+        return page_of([LeanEvent(*row) for row in rows], limit=limit, after=after, complete_to=horizon - 1)
 
     def unit_history(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         return self._select(
@@ -268,7 +276,7 @@ class PostgresEventStore:
             (unit_id, unit_id, after_position, limit),
         )
 
-    def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage:
+    def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage[RecordedEvent]:
         return self._page("", (), after_position, limit)
 
     @on_broken_connection
@@ -308,30 +316,36 @@ class PostgresEventStore:
                 return
             position = page.reached
 
-    def _page(self, where: str, parameters: tuple[Any, ...], after: int, limit: int, *, raw: bool = False) -> EventPage:
+    def _page(
+        self, where: str, parameters: tuple[Any, ...], after: int, limit: int, *, raw: bool = False
+    ) -> EventPage[RecordedEvent]:
         """Events after `after` below the horizon, and the horizon, from one snapshot (I4)."""
         source = (
             f"SELECT * FROM event_log e WHERE {where} e.position > %s AND e.position < h.horizon "
             "ORDER BY e.position LIMIT %s"
         )
-        return self._page_from(source, (*parameters, after, limit), after, limit, raw=raw)
+        horizon, rows = self._below_horizon(source, (*parameters, after, limit), COLUMNS)
+        events = [_event_from_row(row) for row in rows]
+        if not raw:
+            events = [upcast(self.codec, event) for event in events]
+        return page_of(events, limit=limit, after=after, complete_to=horizon - 1)
 
     @on_broken_connection
-    def _page_from(
-        self, source: str, parameters: tuple[Any, ...], after: int, limit: int, *, raw: bool = False
-    ) -> EventPage:
+    def _below_horizon(
+        self, source: str, parameters: tuple[Any, ...], columns: str, *, json_as_stored: bool = False
+    ) -> tuple[int, list[tuple[Any, ...]]]:
+        """The horizon and `columns` of the rows `source` selects below it (alias `h.horizon`), in one
+        snapshot (I4)."""
         query = (
-            f"SELECT h.horizon, {', '.join('e.' + c.strip() for c in COLUMNS.split(','))} "
+            f"SELECT h.horizon, {', '.join('e.' + c.strip() for c in columns.split(','))} "
             f"FROM (SELECT partyledger_horizon() AS horizon OFFSET 0) h LEFT JOIN LATERAL ({source}) e ON true"
         )  # OFFSET 0 keeps the sub-select a value: inlined, the horizon was computed again for every row returned
         with self._connection() as connection:
-            rows = connection.execute(query, parameters).fetchall()
-        events = [_event_from_row(row[1:]) for row in rows if row[1] is not None]
-        if not raw:
-            events = [upcast(self.codec, event) for event in events]
-        horizon = int(rows[0][0])
-        reached = events[-1].position if len(events) == limit else max(after, horizon - 1)
-        return EventPage(events, reached)
+            cursor = connection.cursor()
+            if json_as_stored:
+                cursor.adapters.register_loader("jsonb", _JsonAsStored)
+            rows = cursor.execute(query, parameters).fetchall()
+        return int(rows[0][0]), [row[1:] for row in rows if row[1] is not None]
 
     def seal(self) -> Seal | None:
         """Seal every committed event after the last seal; None when there is nothing new."""
@@ -373,6 +387,13 @@ class PostgresEventStore:
         with self._connection() as connection:
             rows = connection.execute(f"SELECT {COLUMNS} FROM event_log {where}", parameters).fetchall()
         return [_event_from_row(row) for row in rows]
+
+
+class _JsonAsStored(Loader):
+    """`jsonb` as the server sends it, for `LeanEvent.data_json`: the reader decodes it into its class."""
+
+    def load(self, data: Buffer) -> bytes:
+        return bytes(data)
 
 
 def _event_from_row(row: tuple[Any, ...]) -> RecordedEvent:

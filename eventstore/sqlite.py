@@ -15,15 +15,19 @@ import sqlalchemy as sa
 from domain.codec import EVENTS, EventCodec
 
 from .canonical import GENESIS_HASH, format_recorded_at, parse_recorded_at, seal_hash
-from .envelope import AppendResult, NewEvent, RecordedEvent
+from .envelope import AppendResult, LeanEvent, NewEvent, RecordedEvent
 from .errors import IdempotencyKeyReused, WrongExpectedVersion
 from .sqlite_schema import statements
-from .store import Clock, EventPage, PreparedAppend, Seal, prepare_append, upcast, utc_now
+from .store import Clock, EventPage, PreparedAppend, Seal, page_of, prepare_append, upcast, utc_now
 from .validation import check_stream_id
 
 COLUMNS = (
     "position, stream_id, stream_version, unit_id, event_type, schema_version, data, metadata, "
     "occurred_on, recorded_at, prev_hash, hash, also_unit_id"
+)
+LEAN_COLUMNS = (
+    "position, stream_id, stream_version, unit_id, event_type, schema_version, data, occurred_on, recorded_at, "
+    "also_unit_id"
 )
 
 
@@ -117,8 +121,12 @@ class SqliteEventStore:
             "WHERE stream_id = ? AND stream_version > ? ORDER BY stream_version", (stream_id, after_version)
         )
 
-    def read_unit(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> EventPage:
-        return self._page("(unit_id = ? OR also_unit_id = ?) AND", (unit_id, unit_id), after_position, limit)
+    def read_unit(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> EventPage[LeanEvent]:
+        head, rows = self._rows_to_head(
+            LEAN_COLUMNS, "(unit_id = ? OR also_unit_id = ?) AND", (unit_id, unit_id), after_position, limit
+        )
+        events = [_lean_event_from_row(row) for row in rows]
+        return page_of(events, limit=limit, after=after_position, complete_to=head)
 
     def unit_history(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         return self._select(
@@ -126,24 +134,29 @@ class SqliteEventStore:
             (unit_id, unit_id, after_position, limit),
         )
 
-    def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage:
+    def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage[RecordedEvent]:
         return self._page("", (), after_position, limit)
 
-    def _page(self, where: str, parameters: tuple[Any, ...], after: int, limit: int) -> EventPage:
-        """One read transaction gives the events and the head they are complete up to (one writer: I4)."""
+    def _page(self, where: str, parameters: tuple[Any, ...], after: int, limit: int) -> EventPage[RecordedEvent]:
+        head, rows = self._rows_to_head(COLUMNS, where, parameters, after, limit)
+        events = [upcast(self.codec, _event_from_row(row)) for row in rows]
+        return page_of(events, limit=limit, after=after, complete_to=head)
+
+    def _rows_to_head(
+        self, columns: str, where: str, parameters: tuple[Any, ...], after: int, limit: int
+    ) -> tuple[int, list[tuple[Any, ...]]]:
+        """One read transaction gives the rows and the head they are complete up to (one writer: I4)."""
         with self._connection() as connection:
             connection.execute("BEGIN")
             try:
                 head = int(connection.execute("SELECT coalesce(max(position), 0) FROM event_log").fetchone()[0])
                 rows = connection.execute(
-                    f"SELECT {COLUMNS} FROM event_log WHERE {where} position > ? ORDER BY position LIMIT ?",
+                    f"SELECT {columns} FROM event_log WHERE {where} position > ? ORDER BY position LIMIT ?",
                     (*parameters, after, limit),
                 ).fetchall()
             finally:
                 connection.execute("COMMIT")
-        events = [upcast(self.codec, _event_from_row(row)) for row in rows]
-        reached = events[-1].position if len(events) == limit else max(after, head)
-        return EventPage(events, reached)
+        return head, rows
 
     def head_position(self) -> int:
         with self._connection() as connection:
@@ -287,6 +300,14 @@ def _insert(connection: sqlite3.Connection, batch: PreparedAppend) -> AppendResu
             ),
         )
     return AppendResult(batch.stream_id, version, first, position)
+
+
+def _lean_event_from_row(row: tuple[Any, ...]) -> LeanEvent:
+    position, stream_id, version, unit_id, event_type, schema, data, occurred, recorded, also_unit_id = row
+    occurred_on, recorded_at = date.fromisoformat(occurred), parse_recorded_at(recorded)
+    return LeanEvent(
+        position, stream_id, version, unit_id, event_type, schema, data, occurred_on, recorded_at, also_unit_id
+    )
 
 
 def _event_from_row(row: tuple[Any, ...]) -> RecordedEvent:

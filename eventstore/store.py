@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import msgspec
 
 from domain.codec import EventCodec
 
 from .canonical import canonical_json, chain_hash, envelope_digest, format_recorded_at, request_digest
-from .envelope import AppendResult, NewEvent, RecordedEvent
+from .envelope import AppendResult, LeanEvent, NewEvent, RecordedEvent
 from .validation import check_batch, check_expected_version, check_idempotency_key, check_json, check_stream_id
 
 Clock = Callable[[], datetime]
@@ -44,8 +44,11 @@ class Seal:
         )
 
 
+EventT = TypeVar("EventT", RecordedEvent, LeanEvent)
+
+
 @dataclass(frozen=True, slots=True)
-class EventPage:
+class EventPage(Generic[EventT]):
     """Events read after a checkpoint, and how far the reader may move its checkpoint (I4).
 
     `reached` is the position up to which this selection is complete: every event of it at or below
@@ -53,14 +56,19 @@ class EventPage:
     still move forward, so an idle unit's projection can say it reflects the log up to now.
     """
 
-    events: list[RecordedEvent]
+    events: list[EventT]
     reached: int
 
-    def __iter__(self) -> Iterator[RecordedEvent]:
+    def __iter__(self) -> Iterator[EventT]:
         return iter(self.events)
 
     def __len__(self) -> int:
         return len(self.events)
+
+
+def page_of(events: list[EventT], *, limit: int, after: int, complete_to: int) -> EventPage[EventT]:
+    """A full page reaches its last event (more may follow); a short one everything up to `complete_to`."""
+    return EventPage(events, events[-1].position if len(events) == limit else max(after, complete_to))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +129,12 @@ class EventStore(Protocol):
 
     def read_stream(self, stream_id: str, *, after_version: int = 0) -> list[RecordedEvent]: ...
 
-    def read_unit(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> EventPage: ...
+    def read_unit(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> EventPage[LeanEvent]:
+        """The read models' read: the unit's events and those naming it as `also_unit_id`, below the horizon
+        (I4), lean (data as stored, to be decoded by `EventCodec.decode_json`, which also upcasts)."""
+        ...
 
-    def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage: ...
+    def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage[RecordedEvent]: ...
 
     def unit_history(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         """Every committed event of the unit now, horizon or not: the facts a decision reads (a projection

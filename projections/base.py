@@ -6,13 +6,13 @@ from typing import Any, Protocol
 
 import msgspec
 
-from eventstore import RecordedEvent
+from eventstore import Envelope
 
 from .rows import UnitRows
 
 
 class Applied(msgspec.Struct, frozen=True):
-    """An event as a projection sees it: the envelope from the log and the decoded domain event.
+    """An event as a projection sees it: its envelope (metadata and hashes left out) and the domain event.
 
     `person` is the person's file state right after this event (domain `evolve` over the stream up to it),
     so read models never re-implement the domain's stage logic. `partition` is the unit whose rows are being
@@ -21,7 +21,7 @@ class Applied(msgspec.Struct, frozen=True):
     still its own. A frozen Struct, as the envelope is: one is made for every event a rebuild reads.
     """
 
-    envelope: RecordedEvent
+    envelope: Envelope
     event: Any
     person: Any | None = None
     partition: str = ""

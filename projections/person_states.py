@@ -12,7 +12,7 @@ from typing import Any
 
 from domain.codec import EventCodec
 from domain.person.state import PersonState, evolve, initial_state, replay
-from eventstore import EventStore, RecordedEvent
+from eventstore import Envelope, EventStore
 
 PERSON_STREAM_PREFIX = "person-"
 
@@ -26,7 +26,7 @@ class PersonStates:
         self._capacity = capacity
         self._states: OrderedDict[str, PersonState] = OrderedDict()
 
-    def __call__(self, envelope: RecordedEvent, event: Any) -> PersonState | None:
+    def __call__(self, envelope: Envelope, event: Any) -> PersonState | None:
         if not envelope.stream_id.startswith(PERSON_STREAM_PREFIX):
             return None
         known = self._states.get(envelope.stream_id)
@@ -41,7 +41,7 @@ class PersonStates:
         self._remember(envelope.stream_id, state)
         return state
 
-    def _replay(self, envelope: RecordedEvent) -> PersonState:
+    def _replay(self, envelope: Envelope) -> PersonState:
         """The person's earlier events lie in other partitions (a move) or fell out of the cache."""
         events = self._store.read_stream(envelope.stream_id)[: envelope.stream_version]
         return replay(

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from domain.codec import EventCodec
-from eventstore import EventStore, RecordedEvent
+from eventstore import Envelope, EventStore, LeanEvent
 
 from .base import Applied, PoisonEvent, Projection
 from .checkpoints import Checkpoint, Move, advance, lock_units
@@ -26,7 +26,7 @@ from .storage import load_units, save_units
 
 log = logging.getLogger(__name__)
 
-Enrich = Callable[[RecordedEvent, Any], Any]
+Enrich = Callable[[Envelope, Any], Any]
 """Gives the `person` state after an event (see Applied); the default gives None."""
 
 
@@ -138,7 +138,7 @@ class Runner:
         return _Batch(unit_id, live, decoded, reached, truncated, len(page.events))
 
     def _decode(
-        self, unit_id: str, events: list[RecordedEvent], live: dict[str, Checkpoint], stop_at: dict[str, PoisonEvent]
+        self, unit_id: str, events: list[LeanEvent], live: dict[str, Checkpoint], stop_at: dict[str, PoisonEvent]
     ) -> list[Applied]:
         """Decode up to the first stop. An event this code cannot read (say, a newer type written during a
         rolling deploy) poisons every projection of the unit at that event."""
@@ -148,7 +148,7 @@ class Runner:
             if first_stop is not None and envelope.position >= first_stop:
                 break
             try:
-                event = self.codec.decode(envelope.event_type, envelope.schema_version, envelope.data)
+                event = self.codec.decode_json(envelope.event_type, envelope.schema_version, envelope.data_json)
                 decoded.append(Applied(envelope, event, self.enrich(envelope, event), unit_id))
             except Exception as exc:
                 raise _Poisoned({name: PoisonEvent(envelope.position, exc) for name in live}) from exc

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from eventstore import EventMetadata, InvalidAppend, NewEvent, WrongExpectedVersion, verify_store
-from tests.support.events import metadata, noted
+from tests.support.events import metadata, noted, texts
 from tests.support.stores import AnyStore
 
 
@@ -106,9 +106,9 @@ def test_read_unit_returns_only_that_units_events_after_the_checkpoint(store: An
     store.append("file-f", [noted("c", unit="unit-x")], expected_version=0)
 
     page = store.read_unit("unit-x")
-    assert [e.data["text"] for e in page] == ["a", "c"]
+    assert texts(page) == ["a", "c"]
     later = store.read_unit("unit-x", after_position=page.events[0].position)
-    assert [e.data["text"] for e in later] == ["c"]
+    assert texts(later) == ["c"]
     assert store.read_unit("unit-x", after_position=page.reached).events == []
 
 
@@ -166,8 +166,8 @@ def test_an_event_naming_a_second_unit_is_read_by_both_units(store: AnyStore) ->
     result = store.append("file-move", [noted("before", unit="unit-from"), move], expected_version=0)
     store.append("file-move", [noted("after", unit="unit-to")], expected_version=2)
 
-    assert [e.data["text"] for e in store.read_unit("unit-from")] == ["before", "chuyển sinh hoạt"]
-    assert [e.data["text"] for e in store.read_unit("unit-to")] == ["chuyển sinh hoạt", "after"]
+    assert texts(store.read_unit("unit-from")) == ["before", "chuyển sinh hoạt"]
+    assert texts(store.read_unit("unit-to")) == ["chuyển sinh hoạt", "after"]
     assert [e.data["text"] for e in store.unit_history("unit-to")] == ["chuyển sinh hoạt", "after"]
     assert [e.data["text"] for e in store.unit_history("unit-from", after_position=result.first_position)] == [
         "chuyển sinh hoạt"

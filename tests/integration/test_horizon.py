@@ -6,7 +6,7 @@ import psycopg
 
 from eventstore import open_store
 from eventstore.postgres_schema import LOCAL_HORIZON
-from tests.support.events import CODEC, noted
+from tests.support.events import CODEC, noted, texts
 
 
 def _hold_a_transaction_open(url: str) -> psycopg.Connection[tuple[object, ...]]:
@@ -25,7 +25,7 @@ def test_a_transaction_open_in_another_database_does_not_hold_the_readers_back(
     stalled = _hold_a_transaction_open(other_database)
     try:
         store.append("file-a", [noted("a", unit="unit-x")], expected_version=0)
-        assert [e.data["text"] for e in store.read_unit("unit-x")] == ["a"]
+        assert texts(store.read_unit("unit-x")) == ["a"]
         assert store.head_position() == store.read_stream("file-a")[0].position
     finally:
         stalled.rollback()
@@ -44,7 +44,7 @@ def test_a_transaction_open_in_this_database_still_holds_them_back(postgres_url:
     finally:
         stalled.rollback()
         stalled.close()
-    assert [e.data["text"] for e in store.read_unit("unit-x")] == ["a"]
+    assert texts(store.read_unit("unit-x")) == ["a"]
     store.close()
 
 

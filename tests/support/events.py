@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
 from domain.codec import EventCodec
-from eventstore import EventMetadata, NewEvent
+from eventstore import EventMetadata, LeanEvent, NewEvent
 
 CODEC = EventCodec()
 
@@ -43,3 +44,8 @@ def metadata(**overrides: str) -> EventMetadata:
 
 def noted(text: str = "Chi bộ họp xét", unit: str = "unit-cell-1", on: date = date(2021, 12, 15)) -> NewEvent:
     return NewEvent("Noted", {"text": text}, on, unit, metadata(acting_unit=unit))
+
+
+def texts(events: Iterable[LeanEvent]) -> list[str]:
+    """The `text` of each `Noted` a unit read returned, decoded as the runner decodes it."""
+    return [CODEC.decode_json(e.event_type, e.schema_version, e.data_json).text for e in events]
