@@ -38,6 +38,23 @@ LEAN_COLUMNS = (
 )  # LeanEvent's fields, in order
 
 
+_ONE_SIDE = (
+    f"SELECT {LEAN_COLUMNS} FROM event_log WHERE {{side}} = w.unit AND position > w.after AND position < h.horizon "
+    "ORDER BY position LIMIT %s"
+)  # only the columns read: the metadata is never fetched from its table
+READ_UNITS_SQL = f"""
+SELECT h.horizon, w.unit, {", ".join("e." + c.strip() for c in LEAN_COLUMNS.split(","))}
+  FROM (SELECT partyledger_horizon() AS horizon OFFSET 0) h
+ CROSS JOIN unnest(%s::text[], %s::bigint[]) AS w(unit, after)
+  LEFT JOIN LATERAL (
+       SELECT * FROM (({_ONE_SIDE.format(side="unit_id")}) UNION ALL ({_ONE_SIDE.format(side="also_unit_id")})) u
+        ORDER BY position LIMIT %s
+  ) e ON true
+ ORDER BY w.unit, e.position
+"""
+"""Each unit's events after its own position below one horizon, from one snapshot (I4). OFFSET 0 keeps the
+horizon a value: inlined, it was computed again for every row returned."""
+
 UNIT_HEADS_SQL = """
 WITH RECURSIVE units(unit_id) AS (
     (SELECT unit_id FROM event_log ORDER BY unit_id LIMIT 1)
@@ -255,20 +272,26 @@ class PostgresEventStore:
         return events
 
     def read_unit(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> EventPage[LeanEvent]:
-        """The unit's own events and those that name it as `also_unit_id` (a person moving in): two index
+        return self.read_units({unit_id: after_position}, limit=limit)[unit_id]
+
+    @on_broken_connection
+    def read_units(self, after: Mapping[str, int], *, limit: int = 1000) -> dict[str, EventPage[LeanEvent]]:
+        """Per unit, its own events and those that name it as `also_unit_id` (a person moving in): two index
         range scans merged, so a small unit in a large log never costs a scan of the log."""
-        one = (
-            f"SELECT {LEAN_COLUMNS} FROM event_log WHERE {{c}} = %s AND position > %s AND position < h.horizon "
-            "ORDER BY position LIMIT %s"
-        )  # only the columns read: the metadata is never fetched from its table
-        source = (
-            f"SELECT * FROM (({one.format(c='unit_id')}) UNION ALL ({one.format(c='also_unit_id')})) u "
-            "ORDER BY position LIMIT %s"
-        )
-        after = after_position
-        parameters = (unit_id, after, limit, unit_id, after, limit, limit)
-        horizon, rows = self._below_horizon(source, parameters, LEAN_COLUMNS, json_as_stored=True)
-        return page_of([LeanEvent(*row) for row in rows], limit=limit, after=after, complete_to=horizon - 1)
+        units, positions = list(after), list(after.values())
+        with self._connection() as connection:
+            cursor = connection.cursor()
+            cursor.adapters.register_loader("jsonb", _JsonAsStored)
+            rows = cursor.execute(READ_UNITS_SQL, (units, positions, limit, limit, limit)).fetchall()
+        complete_to = int(rows[0][0]) - 1 if rows else 0
+        found: dict[str, list[LeanEvent]] = {unit: [] for unit in units}
+        for row in rows:
+            if row[2] is not None:
+                found[row[1]].append(LeanEvent(*row[2:]))
+        return {
+            unit: page_of(events, limit=limit, after=after[unit], complete_to=complete_to)
+            for unit, events in found.items()
+        }
 
     def unit_history(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         return self._select(
@@ -316,36 +339,23 @@ class PostgresEventStore:
                 return
             position = page.reached
 
+    @on_broken_connection
     def _page(
         self, where: str, parameters: tuple[Any, ...], after: int, limit: int, *, raw: bool = False
     ) -> EventPage[RecordedEvent]:
         """Events after `after` below the horizon, and the horizon, from one snapshot (I4)."""
-        source = (
-            f"SELECT * FROM event_log e WHERE {where} e.position > %s AND e.position < h.horizon "
-            "ORDER BY e.position LIMIT %s"
-        )
-        horizon, rows = self._below_horizon(source, (*parameters, after, limit), COLUMNS)
-        events = [_event_from_row(row) for row in rows]
-        if not raw:
-            events = [upcast(self.codec, event) for event in events]
-        return page_of(events, limit=limit, after=after, complete_to=horizon - 1)
-
-    @on_broken_connection
-    def _below_horizon(
-        self, source: str, parameters: tuple[Any, ...], columns: str, *, json_as_stored: bool = False
-    ) -> tuple[int, list[tuple[Any, ...]]]:
-        """The horizon and `columns` of the rows `source` selects below it (alias `h.horizon`), in one
-        snapshot (I4)."""
         query = (
-            f"SELECT h.horizon, {', '.join('e.' + c.strip() for c in columns.split(','))} "
-            f"FROM (SELECT partyledger_horizon() AS horizon OFFSET 0) h LEFT JOIN LATERAL ({source}) e ON true"
+            f"SELECT h.horizon, {', '.join('e.' + c.strip() for c in COLUMNS.split(','))} "
+            "FROM (SELECT partyledger_horizon() AS horizon OFFSET 0) h LEFT JOIN LATERAL ("
+            f"SELECT * FROM event_log e WHERE {where} e.position > %s AND e.position < h.horizon "
+            "ORDER BY e.position LIMIT %s) e ON true"
         )  # OFFSET 0 keeps the sub-select a value: inlined, the horizon was computed again for every row returned
         with self._connection() as connection:
-            cursor = connection.cursor()
-            if json_as_stored:
-                cursor.adapters.register_loader("jsonb", _JsonAsStored)
-            rows = cursor.execute(query, parameters).fetchall()
-        return int(rows[0][0]), [row[1:] for row in rows if row[1] is not None]
+            rows = connection.execute(query, (*parameters, after, limit)).fetchall()
+        events = [_event_from_row(row[1:]) for row in rows if row[1] is not None]
+        if not raw:
+            events = [upcast(self.codec, event) for event in events]
+        return page_of(events, limit=limit, after=after, complete_to=int(rows[0][0]) - 1)
 
     def seal(self) -> Seal | None:
         """Seal every committed event after the last seal; None when there is nothing new."""

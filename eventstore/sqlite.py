@@ -122,11 +122,21 @@ class SqliteEventStore:
         )
 
     def read_unit(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> EventPage[LeanEvent]:
-        head, rows = self._rows_to_head(
-            LEAN_COLUMNS, "(unit_id = ? OR also_unit_id = ?) AND", (unit_id, unit_id), after_position, limit
-        )
-        events = [_lean_event_from_row(row) for row in rows]
-        return page_of(events, limit=limit, after=after_position, complete_to=head)
+        return self.read_units({unit_id: after_position}, limit=limit)[unit_id]
+
+    def read_units(self, after: Mapping[str, int], *, limit: int = 1000) -> dict[str, EventPage[LeanEvent]]:
+        """One read transaction for every unit: the same head bounds them all (one writer: I4)."""
+        query = f"SELECT {LEAN_COLUMNS} FROM event_log WHERE (unit_id = ? OR also_unit_id = ?) AND position > ? "
+        with self._read_transaction() as connection:
+            head = int(connection.execute("SELECT coalesce(max(position), 0) FROM event_log").fetchone()[0])
+            found = {
+                unit: connection.execute(query + "ORDER BY position LIMIT ?", (unit, unit, position, limit)).fetchall()
+                for unit, position in after.items()
+            }
+        return {
+            unit: page_of([_lean_event_from_row(row) for row in rows], limit=limit, after=after[unit], complete_to=head)
+            for unit, rows in found.items()
+        }
 
     def unit_history(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         return self._select(
@@ -138,25 +148,24 @@ class SqliteEventStore:
         return self._page("", (), after_position, limit)
 
     def _page(self, where: str, parameters: tuple[Any, ...], after: int, limit: int) -> EventPage[RecordedEvent]:
-        head, rows = self._rows_to_head(COLUMNS, where, parameters, after, limit)
+        """One read transaction gives the events and the head they are complete up to (one writer: I4)."""
+        with self._read_transaction() as connection:
+            head = int(connection.execute("SELECT coalesce(max(position), 0) FROM event_log").fetchone()[0])
+            rows = connection.execute(
+                f"SELECT {COLUMNS} FROM event_log WHERE {where} position > ? ORDER BY position LIMIT ?",
+                (*parameters, after, limit),
+            ).fetchall()
         events = [upcast(self.codec, _event_from_row(row)) for row in rows]
         return page_of(events, limit=limit, after=after, complete_to=head)
 
-    def _rows_to_head(
-        self, columns: str, where: str, parameters: tuple[Any, ...], after: int, limit: int
-    ) -> tuple[int, list[tuple[Any, ...]]]:
-        """One read transaction gives the rows and the head they are complete up to (one writer: I4)."""
+    @contextmanager
+    def _read_transaction(self) -> Iterator[sqlite3.Connection]:
         with self._connection() as connection:
             connection.execute("BEGIN")
             try:
-                head = int(connection.execute("SELECT coalesce(max(position), 0) FROM event_log").fetchone()[0])
-                rows = connection.execute(
-                    f"SELECT {columns} FROM event_log WHERE {where} position > ? ORDER BY position LIMIT ?",
-                    (*parameters, after, limit),
-                ).fetchall()
+                yield connection
             finally:
                 connection.execute("COMMIT")
-        return head, rows
 
     def head_position(self) -> int:
         with self._connection() as connection:

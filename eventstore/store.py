@@ -134,6 +134,11 @@ class EventStore(Protocol):
         (I4), lean (data as stored, to be decoded by `EventCodec.decode_json`, which also upcasts)."""
         ...
 
+    def read_units(self, after: Mapping[str, int], *, limit: int = 1000) -> dict[str, EventPage[LeanEvent]]:
+        """`read_unit` of each unit after its own position, in one round trip and one snapshot (a catch-up
+        of a group of units asked once per unit before)."""
+        ...
+
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage[RecordedEvent]: ...
 
     def unit_history(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:

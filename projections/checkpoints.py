@@ -99,13 +99,37 @@ _ADVANCE = sa.text(
 )
 
 
+_ADVANCE_ARRAYS = """
+UPDATE projection_checkpoints c
+   SET position = x.position, events_applied = c.events_applied + x.applied, parked_position = x.parked_position,
+       parked_error = x.parked_error, updated_at = %s
+  FROM unnest(%s::text[], %s::int[], %s::text[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[])
+       AS x(projection, version, unit_id, position, applied, parked_position, parked_error)
+ WHERE c.projection = x.projection AND c.version = x.version AND c.unit_id = x.unit_id
+"""
+
+
 def advance(connection: sa.Connection, moves: list[Move]) -> None:
-    """Move the checkpoints that a batch changed, in one executemany (its rows were written in the same
-    transaction). One that stayed is not written: a catch-up that found nothing new writes nothing."""
+    """Move the checkpoints that a batch changed (its rows were written in the same transaction). One that
+    stayed is not written: a catch-up that found nothing new writes nothing. On PostgreSQL one statement
+    over arrays: a worker's catch-up of a unit or two is mostly fixed costs, and one UPDATE per checkpoint
+    (seven a unit) was several of them."""
     changed = [m for m in moves if m.changes]
     if not changed:
         return
     now = datetime.now(UTC)
+    if connection.dialect.name == "postgresql":
+        columns = (
+            [m.checkpoint.projection for m in changed],
+            [m.checkpoint.version for m in changed],
+            [m.checkpoint.unit_id for m in changed],
+            [m.position for m in changed],
+            [m.applied for m in changed],
+            [m.parked_position for m in changed],
+            [m.parked_error for m in changed],
+        )
+        connection.exec_driver_sql(_ADVANCE_ARRAYS, (now, *columns))
+        return
     connection.execute(
         _ADVANCE,
         [

@@ -30,14 +30,17 @@ RELAXED = "partyledger_commits_relaxed"
 def projection_engine(url: str | Path, *, pool_size: int = 5, relaxed: bool = False) -> sa.Engine:
     """`relaxed`: every session commits without waiting for the disk (PostgreSQL `synchronous_commit` off),
     for a process that writes nothing but read models, which a crash can only set back to an older
-    checkpoint (see `runner.relax_commit`); its catch-ups then skip the `SET LOCAL` trip. The worker's
-    engine is relaxed; the API's and the CLI's are not (their records, an operator's retry, must last)."""
+    checkpoint (see `runner.relax_commit`); its catch-ups then skip the `SET LOCAL` trip. A relaxed engine
+    does not ping a pooled connection before handing it out either: that was a round trip per catch-up, and
+    a task on a connection the server has closed fails with an OperationalError, which invalidates the pool
+    and is retried (the worker's TRANSIENT). The worker's engine is relaxed; the API's and the CLI's are not
+    (their records, an operator's retry, must last, and a request is not retried)."""
     text = str(url)
     if text.startswith(("postgresql://", "postgres://")):
         text = "postgresql+psycopg://" + text.split("://", 1)[1]
     if text.startswith("postgresql"):
         options = {"connect_args": {"options": "-c synchronous_commit=off"}} if relaxed else {}
-        engine = sa.create_engine(text, pool_size=pool_size, pool_pre_ping=True, **options, **JSON_CODEC)
+        engine = sa.create_engine(text, pool_size=pool_size, pool_pre_ping=not relaxed, **options, **JSON_CODEC)
         if relaxed:
             sa.event.listen(engine, "connect", lambda _dbapi, record: record.info.__setitem__(RELAXED, True))
         return engine

@@ -96,8 +96,7 @@ class Runner:
         was full so there may be more). `stop_at` (projection → poison) is only ever given for a single unit.
         A projection parked at the batch's first event moves nothing, but the others can then go on."""
         checkpoints = lock_units(connection, unit_ids, wanted)
-        read = [self._read_batch(unit, checkpoints[unit], results[unit], stop_at) for unit in unit_ids]
-        batches = [batch for batch in read if batch is not None]
+        batches = self._read_batches(checkpoints, results, stop_at)
         reading = [batch.unit_id for batch in batches if batch.decoded]
         rows = load_units(connection, reading, wanted) if reading else {}
         moves: list[Move] = []
@@ -121,21 +120,30 @@ class Runner:
             flags[batch.unit_id] = moved, batch.truncated or batch.read == self.batch_size
         return flags
 
-    def _read_batch(
-        self, unit_id: str, checkpoints: dict[str, Checkpoint], result: CatchUp, stop_at: dict[str, PoisonEvent]
-    ) -> _Batch | None:
-        """The unit's events after its lowest live checkpoint, decoded up to the first stop; None if every
-        projection of the unit is parked."""
-        live = {name: cp for name, cp in checkpoints.items() if not cp.parked}
-        result.parked = sorted(name for name, cp in checkpoints.items() if cp.parked)
-        if not live:
-            return None
-        start = min(cp.position for cp in live.values())
-        page = self.store.read_unit(unit_id, after_position=start, limit=self.batch_size)
-        decoded = self._decode(unit_id, page.events, live, stop_at)
-        truncated = len(decoded) < len(page.events)
-        reached = decoded[-1].envelope.position if truncated and decoded else (start if truncated else page.reached)
-        return _Batch(unit_id, live, decoded, reached, truncated, len(page.events))
+    def _read_batches(
+        self,
+        checkpoints: dict[str, dict[str, Checkpoint]],
+        results: dict[str, CatchUp],
+        stop_at: dict[str, PoisonEvent],
+    ) -> list[_Batch]:
+        """Each unit's events after its lowest live checkpoint (one read for them all), decoded up to the
+        first stop; a unit whose every projection is parked reads nothing."""
+        live: dict[str, dict[str, Checkpoint]] = {}
+        for unit_id, by_name in checkpoints.items():
+            results[unit_id].parked = sorted(name for name, cp in by_name.items() if cp.parked)
+            unparked = {name: cp for name, cp in by_name.items() if not cp.parked}
+            if unparked:
+                live[unit_id] = unparked
+        starts = {unit_id: min(cp.position for cp in by_name.values()) for unit_id, by_name in live.items()}
+        pages = self.store.read_units(starts, limit=self.batch_size) if starts else {}
+        batches = []
+        for unit_id, page in pages.items():
+            decoded = self._decode(unit_id, page.events, live[unit_id], stop_at)
+            truncated = len(decoded) < len(page.events)
+            start = starts[unit_id]
+            reached = decoded[-1].envelope.position if truncated and decoded else (start if truncated else page.reached)
+            batches.append(_Batch(unit_id, live[unit_id], decoded, reached, truncated, len(page.events)))
+        return batches
 
     def _decode(
         self, unit_id: str, events: list[LeanEvent], live: dict[str, Checkpoint], stop_at: dict[str, PoisonEvent]

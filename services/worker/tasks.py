@@ -1,4 +1,4 @@
-"""Thin tasks over the runner: each is safe to run twice, and each carries only a unit id (if anything)."""
+"""Thin tasks over the runner: each is safe to run twice, and each carries only unit ids (if anything)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sqlalchemy.exc
 from projections.registry import PROJECTIONS
 from projections.sweep import units_behind
 from projections.versions import switch_when_caught_up
-from services.doorbell import CATCH_UP_TASK, answered
+from services.doorbell import CATCH_UP_TASK, CATCH_UP_UNITS_TASK, UNITS_PER_DOORBELL, answered
 from services.projection_runtime import process_runtime
 
 from .app import app
@@ -21,12 +21,23 @@ log = logging.getLogger(__name__)
 TRANSIENT = (psycopg.OperationalError, sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
 
 
+@app.task(name=CATCH_UP_UNITS_TASK, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=60, max_retries=20)
+def catch_up_units(unit_ids: list[str]) -> dict[str, Any]:
+    """Bring every projection of these units up to the log, together (`Runner.catch_up_many`). Their
+    doorbells are marked answered first, so every commit from now on rings again; an event a held-back
+    horizon hides now is the sweep's (I10)."""
+    runtime = process_runtime()
+    answered(runtime.settings, unit_ids)
+    results = runtime.runner.catch_up_many(unit_ids)
+    return {"units": {r.unit_id: {"applied": r.applied, "parked": r.parked} for r in results}}
+
+
 @app.task(name=CATCH_UP_TASK, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=60, max_retries=20)
 def catch_up_unit(unit_id: str) -> dict[str, Any]:
-    """Bring every projection of one unit up to the log. The unit's doorbell is marked answered first, so
-    every commit from now on rings again; an event a held-back horizon hides now is the sweep's (I10)."""
+    """One unit's doorbell, as releases before `catch_up_units` rang: kept so their queued messages are
+    still answered during a rolling deploy."""
     runtime = process_runtime()
-    answered(runtime.settings, unit_id)
+    answered(runtime.settings, [unit_id])
     result = runtime.runner.catch_up(unit_id)
     return {"unit_id": unit_id, "applied": result.applied, "parked": result.parked}
 
@@ -36,8 +47,8 @@ def sweep() -> int:
     """Ring for every unit whose projections are behind: lost doorbells and a dead broker lose nothing."""
     runtime = process_runtime()
     behind = units_behind(runtime.engine, runtime.store, PROJECTIONS)
-    for unit_id in behind:
-        catch_up_unit.apply_async(args=[unit_id], queue=runtime.settings.queue)
+    for start in range(0, len(behind), UNITS_PER_DOORBELL):
+        catch_up_units.apply_async(args=[behind[start : start + UNITS_PER_DOORBELL]], queue=runtime.settings.queue)
     if behind:
         log.info("sweep: %d units behind", len(behind))
     switched = switch_when_caught_up(runtime.engine, runtime.store, PROJECTIONS)

@@ -112,6 +112,25 @@ def test_read_unit_returns_only_that_units_events_after_the_checkpoint(store: An
     assert store.read_unit("unit-x", after_position=page.reached).events == []
 
 
+def test_read_units_gives_each_unit_its_own_page_after_its_own_position(store: AnyStore) -> None:
+    """What a worker catching up a group of units reads in one round trip: the same pages as one read each."""
+    first = store.append("file-m", [noted("a", unit="unit-x"), noted("b", unit="unit-y")], expected_version=0)
+    later = [noted("c", unit="unit-x"), noted("d", unit="unit-y"), noted("e", unit="unit-x")]
+    store.append("file-n", later, expected_version=0)
+    after = {"unit-x": first.first_position, "unit-y": 0, "unit-none": 0}
+
+    pages = store.read_units(after, limit=2)
+
+    assert {unit: texts(page) for unit, page in pages.items()} == {
+        "unit-x": ["c", "e"],
+        "unit-y": ["b", "d"],
+        "unit-none": [],
+    }
+    assert pages == {unit: store.read_unit(unit, after_position=at, limit=2) for unit, at in after.items()}
+    assert pages["unit-none"].reached >= store.head_position()  # an idle unit still moves on
+    assert store.read_units({}) == {}
+
+
 def test_read_all_pages_through_the_log_in_position_order(store: AnyStore) -> None:
     for number in range(7):
         store.append(f"file-{number}", [noted(str(number))], expected_version=0)

@@ -1,13 +1,16 @@
-"""A unit's doorbell waiting in the queue absorbs further rings until a worker starts on that unit."""
+"""A unit's doorbell waiting in the queue absorbs further rings until a worker starts on that unit; the
+units rung together share one message."""
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from pathlib import Path
 
 from redis import Redis
 
-from services.doorbell import Doorbell, answered, ring
+from services.doorbell import UNITS_PER_DOORBELL, Doorbell, answered, ring
 from tests.integration.worker.conftest import settings_of, worker_env
 
 
@@ -20,13 +23,34 @@ def queued(redis_url: str, queue: str) -> int:
         client.close()
 
 
+def queued_units(redis_url: str, queue: str) -> list[str]:
+    """The unit ids the waiting messages carry, oldest message first (the body is Celery's [args, kwargs, embed])."""
+    client = Redis.from_url(redis_url)
+    try:
+        messages = [json.loads(raw) for raw in reversed(client.lrange(queue, 0, -1))]
+    finally:
+        client.close()
+    return [unit for message in messages for unit in json.loads(base64.b64decode(message["body"]))[0][0]]
+
+
 def test_rings_of_a_unit_already_waiting_send_nothing_more(postgres_url: str, redis_url: str, tmp_path: Path) -> None:
     settings = settings_of(worker_env(postgres_url, redis_url, tmp_path))
     for _ in range(50):
         assert ring(settings, ["unit-busy"])
     assert ring(settings, ["unit-busy", "unit-quiet"])
 
-    assert queued(redis_url, settings.queue) == 2  # one doorbell per unit
+    assert queued_units(redis_url, settings.queue) == ["unit-busy", "unit-quiet"]  # one doorbell per unit
+
+
+def test_units_rung_together_share_messages_of_at_most_sixteen(
+    postgres_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    settings = settings_of(worker_env(postgres_url, redis_url, tmp_path))
+    units = [f"unit-{n:02d}" for n in range(UNITS_PER_DOORBELL + 4)]
+    assert ring(settings, reversed(units))
+
+    assert queued(redis_url, settings.queue) == 2
+    assert queued_units(redis_url, settings.queue) == units
 
 
 def test_once_a_worker_starts_on_the_unit_the_next_commit_rings_again(
@@ -34,10 +58,10 @@ def test_once_a_worker_starts_on_the_unit_the_next_commit_rings_again(
 ) -> None:
     settings = settings_of(worker_env(postgres_url, redis_url, tmp_path))
     ring(settings, ["unit-busy"])
-    answered(settings, "unit-busy")  # what the catch-up task does before it reads the log
+    answered(settings, ["unit-busy"])  # what the catch-up task does before it reads the log
     ring(settings, ["unit-busy"])
 
-    assert queued(redis_url, settings.queue) == 2
+    assert queued_units(redis_url, settings.queue) == ["unit-busy", "unit-busy"]
 
 
 def test_queues_of_different_deployments_do_not_absorb_each_others_rings(
@@ -74,8 +98,8 @@ def test_rings_gather_for_a_moment_after_a_send_and_none_is_lost(
         doorbell.ring(["unit-third"])
         time.sleep(0.2)
         assert queued(redis_url, settings.queue) == 1  # still gathering after the first trip
-        assert wait_for_queued(redis_url, settings.queue, 3, 3.0)  # both in the next trip
+        assert wait_for_queued(redis_url, settings.queue, 2, 3.0)  # both in the next trip, one message
         doorbell.ring(["unit-last"])
     finally:
         doorbell.close()
-    assert queued(redis_url, settings.queue) == 4  # closing did not wait out the window: sent at once
+    assert queued_units(redis_url, settings.queue) == ["unit-first", "unit-second", "unit-third", "unit-last"]

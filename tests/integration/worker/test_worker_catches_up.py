@@ -7,6 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -102,6 +103,30 @@ def test_with_the_broker_down_commands_are_kept_and_projections_catch_up_later(
             wait_for(lambda: caught_up(engine, store), 60, "the worker to reconnect and catch up")
 
     assert activity(engine, "unit-offline") == 30
+
+
+def test_a_worker_whose_database_connections_were_cut_catches_up_on_the_next_doorbell(
+    postgres_url: str, redis_url: str, store: PostgresEventStore, engine: sa.Engine, tmp_path: Path
+) -> None:
+    """A failover or an administrator ends every session: the worker's next task fails on its dead pooled
+    connection (it does not ping first) and is retried on a new one."""
+    env = worker_env(postgres_url, redis_url, tmp_path)
+    with celery_worker(env, tmp_path / "worker.log"):
+        set_plan(store, "unit-cut", 2021, 1)
+        assert ring(settings_of(env), ["unit-cut"])
+        wait_for(lambda: caught_up(engine, store), 30, "the worker to catch up")
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            cut = admin.execute(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()
+        assert cut is not None and cut[0] > 0
+        set_plan(store, "unit-cut", 2022, 2)
+        assert ring(settings_of(env), ["unit-cut"])
+        wait_for(lambda: caught_up(engine, store), 60, "the worker to reconnect and catch up")
+
+    assert activity(engine, "unit-cut") == 2
+    assert "Retry in" in (tmp_path / "worker.log").read_text()  # the task did meet the dead connection
 
 
 def test_the_beat_sweep_catches_up_without_any_doorbell(
