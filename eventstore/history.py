@@ -13,7 +13,8 @@ from typing import Any
 
 from .canonical import format_recorded_at
 from .envelope import RecordedEvent
-from .postgres import COLUMNS, PostgresEventStore, _event_from_row
+from .postgres import PostgresEventStore
+from .postgres_rows import COLUMNS, event_from_row
 from .sqlite import SqliteEventStore
 
 AnyStore = PostgresEventStore | SqliteEventStore
@@ -103,7 +104,7 @@ def _select(
             where, values = f"{where} AND position < %s", [*values, horizon[0] if horizon else 0]
         cursor = connection.cursor(binary=True)
         rows = cursor.execute(f"SELECT {COLUMNS} FROM event_log {where} {tail}", tuple(values)).fetchall()
-    return [_event_from_row(row) for row in rows]
+    return [event_from_row(row) for row in rows]
 
 
 def read_history(

@@ -12,8 +12,6 @@ from typing import Any
 
 import msgspec
 import psycopg
-from psycopg.abc import Buffer
-from psycopg.adapt import Loader
 from psycopg.types.json import set_json_loads
 from psycopg_pool import ConnectionPool
 
@@ -24,59 +22,18 @@ from .envelope import AppendResult, LeanEvent, NewEvent, RecordedEvent
 from .errors import IdempotencyKeyReused, SchemaNotCurrent, WrongExpectedVersion
 from .postgres_append import StreamHeads, append_parameters, append_sql
 from .postgres_retry import keyed_on_broken_connection, on_broken_connection
+from .postgres_rows import (
+    ALSO_UNIT_HEADS_SQL,
+    COLUMNS,
+    READ_UNITS_SQL,
+    UNIT_HEAD_SQL,
+    UNIT_HEADS_SQL,
+    JsonAsStored,
+    event_from_row,
+)
 from .postgres_schema import SCHEMA_VERSION, SEAL_LOCK_ID, install, installed_version
 from .store import Clock, EventPage, PreparedAppend, Seal, page_of, prepare_append, upcast, utc_now
 from .validation import check_stream_id
-
-COLUMNS = (
-    "position, stream_id, stream_version, unit_id, event_type, schema_version, data, metadata, "
-    "occurred_on, recorded_at, prev_hash, hash, also_unit_id"
-)
-LEAN_COLUMNS = (
-    "position, stream_id, stream_version, unit_id, event_type, schema_version, data, occurred_on, recorded_at, "
-    "also_unit_id"
-)  # LeanEvent's fields, in order
-
-
-_ONE_SIDE = (
-    f"SELECT {LEAN_COLUMNS} FROM event_log WHERE {{side}} = w.unit AND position > w.after AND position < h.horizon "
-    "ORDER BY position LIMIT %s"
-)  # only the columns read: the metadata is never fetched from its table
-READ_UNITS_SQL = f"""
-SELECT h.horizon, w.unit, {", ".join("e." + c.strip() for c in LEAN_COLUMNS.split(","))}
-  FROM (SELECT partyledger_horizon() AS horizon OFFSET 0) h
- CROSS JOIN unnest(%s::text[], %s::bigint[]) AS w(unit, after)
-  LEFT JOIN LATERAL (
-       SELECT * FROM (({_ONE_SIDE.format(side="unit_id")}) UNION ALL ({_ONE_SIDE.format(side="also_unit_id")})) u
-        ORDER BY position LIMIT %s
-  ) e ON true
- ORDER BY w.unit, e.position
-"""
-"""Each unit's events after its own position below one horizon, from one snapshot (I4). OFFSET 0 keeps the
-horizon a value: inlined, it was computed again for every row returned."""
-
-UNIT_HEADS_SQL = """
-WITH RECURSIVE units(unit_id) AS (
-    (SELECT unit_id FROM event_log ORDER BY unit_id LIMIT 1)
-    UNION ALL
-    SELECT (SELECT e.unit_id FROM event_log e WHERE e.unit_id > u.unit_id ORDER BY e.unit_id LIMIT 1)
-      FROM units u WHERE u.unit_id IS NOT NULL
-), horizon AS MATERIALIZED (SELECT partyledger_horizon() AS h)  -- once, not once per unit
-SELECT u.unit_id,
-       (SELECT max(e.position) FROM event_log e, horizon WHERE e.unit_id = u.unit_id AND e.position < horizon.h)
-  FROM units u WHERE u.unit_id IS NOT NULL
-"""
-
-ALSO_UNIT_HEADS_SQL = """
-SELECT also_unit_id, max(position) FROM event_log
- WHERE also_unit_id IS NOT NULL AND position < (SELECT partyledger_horizon()) GROUP BY also_unit_id
-"""
-
-UNIT_HEAD_SQL = """
-WITH h AS MATERIALIZED (SELECT partyledger_horizon() AS h)
-SELECT greatest((SELECT max(position) FROM event_log, h WHERE unit_id = %s AND position < h.h),
-                (SELECT max(position) FROM event_log, h WHERE also_unit_id = %s AND position < h.h))
-"""
 
 OPTIONS = "-c plan_cache_mode=force_generic_plan"
 CONNECTION_WAIT_SECONDS = 5.0
@@ -281,7 +238,7 @@ class PostgresEventStore:
         units, positions = list(after), list(after.values())
         with self._connection() as connection:
             cursor = connection.cursor()
-            cursor.adapters.register_loader("jsonb", _JsonAsStored)
+            cursor.adapters.register_loader("jsonb", JsonAsStored)
             rows = cursor.execute(READ_UNITS_SQL, (units, positions, limit, limit, limit)).fetchall()
         complete_to = int(rows[0][0]) - 1 if rows else 0
         found: dict[str, list[LeanEvent]] = {unit: [] for unit in units}
@@ -352,7 +309,7 @@ class PostgresEventStore:
         )  # OFFSET 0 keeps the sub-select a value: inlined, the horizon was computed again for every row returned
         with self._connection() as connection:
             rows = connection.execute(query, (*parameters, after, limit)).fetchall()
-        events = [_event_from_row(row[1:]) for row in rows if row[1] is not None]
+        events = [event_from_row(row[1:]) for row in rows if row[1] is not None]
         if not raw:
             events = [upcast(self.codec, event) for event in events]
         return page_of(events, limit=limit, after=after, complete_to=int(rows[0][0]) - 1)
@@ -396,34 +353,7 @@ class PostgresEventStore:
     def _select_raw(self, where: str, parameters: tuple[Any, ...]) -> list[RecordedEvent]:
         with self._connection() as connection:
             rows = connection.execute(f"SELECT {COLUMNS} FROM event_log {where}", parameters).fetchall()
-        return [_event_from_row(row) for row in rows]
-
-
-class _JsonAsStored(Loader):
-    """`jsonb` as the server sends it, for `LeanEvent.data_json`: the reader decodes it into its class."""
-
-    def load(self, data: Buffer) -> bytes:
-        return bytes(data)
-
-
-def _event_from_row(row: tuple[Any, ...]) -> RecordedEvent:
-    position, stream_id, version, unit_id, event_type, schema, data, metadata, occurred, recorded, *rest = row
-    prev, hsh, also_unit_id = rest
-    return RecordedEvent(
-        position,
-        stream_id,
-        version,
-        unit_id,
-        event_type,
-        schema,
-        data,
-        metadata,
-        occurred,
-        recorded,
-        bytes(prev),
-        bytes(hsh),
-        also_unit_id,
-    )
+        return [event_from_row(row) for row in rows]
 
 
 def _seal_from_row(row: Any) -> Seal:

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from .envelope import RecordedEvent
-from .postgres import COLUMNS, PostgresEventStore, _event_from_row
+from .postgres import PostgresEventStore
+from .postgres_rows import COLUMNS, event_from_row
 from .store import EventStore
 
 SCAN_SQL = (
@@ -34,7 +35,7 @@ def scan(store: EventStore, *, batch: int = 10_000) -> Iterator[RecordedEvent]:
         return
     for rows in read_ahead(lambda: _pages(store, batch)):
         for row in rows:
-            yield _event_from_row(row)
+            yield event_from_row(row)
 
 
 def _pages(store: PostgresEventStore, batch: int) -> Iterator[list[Any]]:
