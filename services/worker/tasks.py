@@ -6,6 +6,7 @@ import logging
 
 import psycopg
 import sqlalchemy.exc
+from celery.signals import worker_process_init
 
 from projections.registry import PROJECTIONS
 from projections.runner import CatchUp
@@ -17,6 +18,20 @@ from services.projection_runtime import process_runtime
 from .app import app
 
 log = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def open_runtime_at_start(**_: object) -> None:
+    """Each task process opens its runtime (database pools, read-model tables checked) as it starts, not on
+    its first doorbell: after a start or a restart the first catch-ups waited for that set-up, and under
+    load the worker never caught up the second they lost. A database that is down then is only a warning
+    (refused at once; Celery kills a process whose start takes over 4 s): the first task builds the
+    runtime and retries (TRANSIENT)."""
+    try:
+        process_runtime()
+    except Exception as exc:
+        log.warning("projection runtime not opened at start (%s); the first task will open it", exc)
+
 
 TRANSIENT = (psycopg.OperationalError, sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
 

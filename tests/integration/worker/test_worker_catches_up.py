@@ -50,6 +50,26 @@ def assert_rebuild_equals_live(engine: sa.Engine, store: PostgresEventStore, uni
             assert result.equal, f"{projection.name} of {unit_id} differs from a rebuild"
 
 
+def sessions(url: str) -> int:
+    """Other sessions connected to this test's database."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_a_starting_worker_connects_before_its_first_doorbell(
+    postgres_url: str, redis_url: str, store: PostgresEventStore, engine: sa.Engine, tmp_path: Path
+) -> None:
+    """Each task process opens its database pools as it starts: the first catch-ups after a start or a
+    restart do not wait for that set-up (the first second of the lag bench did)."""
+    before = sessions(postgres_url)
+    with celery_worker(worker_env(postgres_url, redis_url, tmp_path), tmp_path / "worker.log", concurrency=2):
+        wait_for(lambda: sessions(postgres_url) >= before + 4, 30, "both task processes to open their pools")
+    assert "runtime not opened" not in (tmp_path / "worker.log").read_text()
+
+
 def test_a_doorbell_brings_the_units_projections_up_to_date(
     postgres_url: str, redis_url: str, store: PostgresEventStore, engine: sa.Engine, tmp_path: Path
 ) -> None:
