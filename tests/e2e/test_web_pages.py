@@ -10,10 +10,13 @@ import re
 import unicodedata
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 
+from eventstore import EventStore
 from services.api.auth import Role
 from services.settings import Settings
+from services.units import UNIT_TREE_STREAM
 from tests.e2e.conftest import Client
 from tests.e2e.desk import SIBLING, Desk, citizen, person
 from tests.e2e.web_support import CELL, candidate_waiting_for_the_cell_vote, catch_up, csrf_of, post_form, sign_in
@@ -261,3 +264,23 @@ def test_the_receiving_cell_sees_an_incoming_transfer_and_records_the_presentati
     after = client.get(taken.headers["location"]).text
     assert "Đã ghi vào sổ tại vị trí" in after and "Nhận sinh hoạt đảng</td><td>05/12/2020</td>" in after
     assert "Đảng Viên B" not in client.get(incoming).text
+
+
+def test_a_page_reads_the_unit_tree_once(client: Client, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Everything a page shows comes from one read of the tree: each read is a round trip to the log, and a
+    reorganisation committed between two of them gave a page whose crumbs and figures disagreed."""
+    sign_in(client, settings, Role.UPPER_OFFICER, "unit-bloc")
+    store: EventStore = client.app.state.ledger.store
+    asked: list[str] = []
+    real = store.stream_version
+
+    def counted(stream_id: str) -> int:
+        asked.append(stream_id)
+        return real(stream_id)
+
+    monkeypatch.setattr(store, "stream_version", counted)
+
+    for path in ("/web/units", f"/web/units/{CELL}", f"/web/units/{CELL}/files", f"/web/units/{CELL}/statistics"):
+        asked.clear()
+        assert client.get(path).status_code == 200, path
+        assert asked.count(UNIT_TREE_STREAM) == 1, (path, asked)

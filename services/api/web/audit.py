@@ -92,11 +92,12 @@ def unit_history(
     cursor: FromQuery[str | None] = None,
 ) -> Template:
     """The subtree's events in log order, filtered by dates on either clock, with each one's chain status."""
+    tree = ledger.tree()
     require_auditor(viewer)
-    unit = visible_unit(ledger, viewer, unit_id)
+    unit = visible_unit(tree, viewer, unit_id)
     o_from, o_to, r_from, r_to = _days(occurred_from, occurred_to, recorded_from, recorded_to)
     chosen = HistoryFilter(
-        units=subtree_units(ledger.tree(), unit_id, today()),
+        units=subtree_units(tree, unit_id, today()),
         occurred_from=o_from,
         occurred_to=o_to,
         recorded_from=start_of_day(r_from) if r_from else None,
@@ -108,7 +109,7 @@ def unit_history(
         "audit_history.html",
         viewer,
         unit=unit,
-        crumbs=breadcrumbs(ledger.tree(), viewer, unit_id),
+        crumbs=breadcrumbs(tree, viewer, unit_id),
         history=history_page(ledger, events, PAGE),
         label=event_label,
         chain_vi=CHAIN_VI,
@@ -121,8 +122,9 @@ def unit_history(
 def unit_as_of(unit_id: FromPath[str], viewer: Viewer, ledger: Context, on: Text = "") -> Template:
     """The unit's figures replayed from the log as of a day: true on that day (date on the paper) beside what
     the ledger said that day (date recorded), and the papers that make them differ."""
+    tree = ledger.tree()
     require_auditor(viewer)
-    unit = visible_unit(ledger, viewer, unit_id)
+    unit = visible_unit(tree, viewer, unit_id)
     day = _days(on)[0] or today()
     record(ledger, viewer, "web:getDashboardAsOf", unit_id, on=day.isoformat())
     clocks = {
@@ -133,7 +135,7 @@ def unit_as_of(unit_id: FromPath[str], viewer: Viewer, ledger: Context, on: Text
         "audit_as_of.html",
         viewer,
         unit=unit,
-        crumbs=breadcrumbs(ledger.tree(), viewer, unit_id),
+        crumbs=breadcrumbs(tree, viewer, unit_id),
         day=day,
         true_on=clocks[Clock.OCCURRED],
         ledger_on=clocks[Clock.RECORDED],
@@ -145,6 +147,7 @@ def unit_as_of(unit_id: FromPath[str], viewer: Viewer, ledger: Context, on: Text
 def person_as_of(person_id: FromPath[str], viewer: Viewer, ledger: Context, on: Text = "") -> Template:
     """A person's file as of a day on both clocks: the stage it had by the papers, and the stage the ledger
     showed that day."""
+    tree = ledger.tree()
     require_auditor(viewer)
     state = visible_person(ledger, viewer, person_id)
     day = _days(on)[0] or today()
@@ -155,7 +158,7 @@ def person_as_of(person_id: FromPath[str], viewer: Viewer, ledger: Context, on: 
         viewer,
         name=state.particulars.full_name if state.particulars else person_id,
         person_id=person_id,
-        crumbs=breadcrumbs(ledger.tree(), viewer, state.cell_id or viewer.unit_id),
+        crumbs=breadcrumbs(tree, viewer, state.cell_id or viewer.unit_id),
         day=day,
         true_on=true_on,
         ledger_on=ledger_on,

@@ -36,18 +36,20 @@ def page(template: str, principal: Principal | None, status_code: int = 200, **c
     return Template(template_name=template, context={"me": principal, **context}, status_code=status_code)
 
 
-def visible_unit(ledger: Ledger, principal: Principal, unit_id: str, on: date | None = None) -> Unit:
-    """The unit if it is in the caller's subtree; otherwise the same 'not found' as a unit that never was."""
-    tree = ledger.tree()
+def visible_unit(tree: UnitTree, principal: Principal, unit_id: str, on: date | None = None) -> Unit:
+    """The unit if it is in the caller's subtree; otherwise the same 'not found' as a unit that never was.
+
+    A page reads the tree once (`ledger.tree()`) and hands it to everything it shows: each read is a round
+    trip, and a reorganisation committed between two of them gave a page that disagreed with itself."""
     require_within(tree, principal, unit_id, on)
     unit = tree.state_on(unit_id, on or today())
     assert unit is not None
     return unit
 
 
-def subtree(ledger: Ledger, principal: Principal, unit_id: str) -> list[str]:
-    visible_unit(ledger, principal, unit_id)
-    return queries.subtree_units(ledger.tree(), unit_id, today())
+def subtree(tree: UnitTree, principal: Principal, unit_id: str) -> list[str]:
+    visible_unit(tree, principal, unit_id)
+    return queries.subtree_units(tree, unit_id, today())
 
 
 def unit_names(tree: UnitTree) -> dict[str, str]:

@@ -84,6 +84,7 @@ def _person_page(
     open_step: str | None = None,
     values: dict[str, str] | None = None,
 ) -> Template:
+    tree = ledger.tree()
     state, records = visible_records(ledger, viewer, person_id)
     assert state.cell_id is not None
     return page(
@@ -92,7 +93,7 @@ def _person_page(
         status_code=status_code,
         state=state,
         name=state.particulars.full_name if state.particulars else person_id,
-        crumbs=breadcrumbs(ledger.tree(), viewer, state.cell_id),
+        crumbs=breadcrumbs(tree, viewer, state.cell_id),
         timeline=[_entry(e) for e in reversed(records)],
         steps=[(s, form_fields(s)) for s in allowed_steps(state, viewer)],
         refusal=refusal,

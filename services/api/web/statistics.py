@@ -13,6 +13,7 @@ from litestar.response import Template
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from domain.units.tree import UnitTree
 from projections import queries
 
 from ..auth import Principal
@@ -76,21 +77,22 @@ def report(connection: sa.Connection, units: list[str], year: int) -> Report:
     return Report(min(stats.position, board.position), year, board.members, tuple(tables))
 
 
-def _read(ledger: Ledger, viewer: Principal, unit_id: str, year: int | None) -> Report:
-    return snapshot(ledger, report, subtree(ledger, viewer, unit_id), year or today().year)
+def _read(ledger: Ledger, tree: UnitTree, viewer: Principal, unit_id: str, year: int | None) -> Report:
+    return snapshot(ledger, report, subtree(tree, viewer, unit_id), year or today().year)
 
 
 @get("/units/{unit_id:str}/statistics", sync_to_thread=True)
 def statistics_page(
     unit_id: FromPath[str], viewer: Viewer, ledger: Context, year: Year = None, print_view: FromQuery[bool] = False
 ) -> Template:
-    unit = visible_unit(ledger, viewer, unit_id)
-    data = _read(ledger, viewer, unit_id, year)
+    tree = ledger.tree()
+    unit = visible_unit(tree, viewer, unit_id)
+    data = _read(ledger, tree, viewer, unit_id, year)
     return page(
         "statistics.html",
         viewer,
         unit=unit,
-        crumbs=breadcrumbs(ledger.tree(), viewer, unit_id),
+        crumbs=breadcrumbs(tree, viewer, unit_id),
         data=data,
         print_view=print_view,
         fresh=freshness(ledger, data.position),
@@ -101,8 +103,9 @@ def statistics_page(
 @get("/units/{unit_id:str}/statistics.xlsx", sync_to_thread=True)
 def statistics_workbook(unit_id: FromPath[str], viewer: Viewer, ledger: Context, year: Year = None) -> Response[bytes]:
     """The same figures as the page, as a workbook officers can file and add up."""
-    unit = visible_unit(ledger, viewer, unit_id)
-    data = _read(ledger, viewer, unit_id, year)
+    tree = ledger.tree()
+    unit = visible_unit(tree, viewer, unit_id)
+    data = _read(ledger, tree, viewer, unit_id, year)
     content = workbook(unit.name, data)
     name = f"thong-ke-{unit.code}-{data.year}.xlsx"
     return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

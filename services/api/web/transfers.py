@@ -75,11 +75,11 @@ def _page(
     values: dict[str, str] | None = None,
 ) -> Template:
     """The list, with one presentation form per member for the roles that take the step."""
-    unit = visible_unit(ledger, viewer, unit_id)
-    units = subtree(ledger, viewer, unit_id)
+    tree = ledger.tree()
+    unit = visible_unit(tree, viewer, unit_id)
+    units = subtree(tree, viewer, unit_id)
     found = snapshot(ledger, queries.incoming_transfers, units, min_position=min_position)
     fields: list[FormField] = form_fields(PRESENT) if viewer.role in PRESENT.roles else []
-    tree = ledger.tree()
     return page(
         "transfers.html",
         viewer,
@@ -117,7 +117,8 @@ def present_transfer(
     unit_id: FromPath[str], person_id: FromPath[str], data: Form, viewer: Viewer, ledger: Context
 ) -> Redirect | Template:
     """Record the presentation; then the page of a member now on this cell's roll, or this list again."""
-    units = subtree(ledger, viewer, unit_id)
+    tree = ledger.tree()
+    units = subtree(tree, viewer, unit_id)
     if viewer.role not in PRESENT.roles or _incoming_to(ledger, units, person_id) is None:
         raise not_found()
 

@@ -14,6 +14,7 @@ from domain.identity import parse_citizen_id, person_stream_id
 from domain.person.stages import Stage
 from domain.text import search_key
 from domain.units.state import Unit
+from domain.units.tree import UnitTree
 from projections import queries
 
 from ..auth import Principal
@@ -39,9 +40,9 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
 
-def _tree(ledger: Ledger, principal: Principal) -> Node:
+def _tree(tree: UnitTree, principal: Principal) -> Node:
     """The caller's subtree today, children in code order."""
-    view = ledger.tree().as_of(today())
+    view = tree.as_of(today())
 
     def grow(unit_id: str) -> Node:
         unit = view.get(unit_id)
@@ -66,10 +67,10 @@ def _matches(root: Node, query: str) -> list[Unit]:
 @get("/units", sync_to_thread=True)
 def unit_tree(viewer: Viewer, ledger: Context, q: FromQuery[str] = "") -> Template:
     """The tree from the caller's unit down; a search lists matching units with their paths."""
-    visible_unit(ledger, viewer, viewer.unit_id)
-    root = _tree(ledger, viewer)
-    found = _matches(root, q) if q.strip() else None
     tree = ledger.tree()
+    visible_unit(tree, viewer, viewer.unit_id)
+    root = _tree(tree, viewer)
+    found = _matches(root, q) if q.strip() else None
     paths = {u.unit_id: breadcrumbs(tree, viewer, u.unit_id) for u in found or []}
     return page("tree.html", viewer, root=root, q=q, found=found, paths=paths)
 
@@ -84,25 +85,26 @@ def unit_dashboard(
     min_position: MinPosition = 0,
 ) -> Template:
     """Funnel, members, targets per year against plan, deadlines by urgency, children, freshness."""
-    unit = visible_unit(ledger, viewer, unit_id)
+    tree = ledger.tree()
+    unit = visible_unit(tree, viewer, unit_id)
     chosen_year = year or today().year
     chosen_term = term if term in TERMS else term_of(chosen_year)
-    units = subtree(ledger, viewer, unit_id)
+    units = subtree(tree, viewer, unit_id)
     data = snapshot(
-        ledger, overview, ledger.tree(), units, chosen_year, chosen_term, today(), ledger.calendar(),
+        ledger, overview, tree, units, chosen_year, chosen_term, today(), ledger.calendar(),
         min_position=min_position,
     )  # fmt: skip
     return page(
         "dashboard.html",
         viewer,
         unit=unit,
-        crumbs=breadcrumbs(ledger.tree(), viewer, unit_id),
+        crumbs=breadcrumbs(tree, viewer, unit_id),
         data=data,
         year=chosen_year,
         term=chosen_term,
         terms=TERMS,
         fresh=freshness(ledger, data.position),
-        names=unit_names(ledger.tree()),
+        names=unit_names(tree),
         may_open=bool(opening_steps(unit, viewer)),
     )
 
@@ -117,15 +119,23 @@ def unit_files(
     q: FromQuery[str] = "",
 ) -> Template:
     """Files of the subtree, one stage or all, a page at a time; a name filter within the page."""
-    return _files_page(ledger, viewer, visible_unit(ledger, viewer, unit_id), stage, cursor, q)
+    tree = ledger.tree()
+    return _files_page(ledger, tree, viewer, visible_unit(tree, viewer, unit_id), stage, cursor, q)
 
 
 def _files_page(
-    ledger: Ledger, viewer: Principal, unit: Unit, stage: str | None, cursor: str | None, q: str, **extra: Any
+    ledger: Ledger,
+    tree: UnitTree,
+    viewer: Principal,
+    unit: Unit,
+    stage: str | None,
+    cursor: str | None,
+    q: str,
+    **extra: Any,
 ) -> Template:
     """The files table, and the forms that open a new file for those who may (`extra` refills a refused one)."""
     chosen = stage if stage in {s.value for s in Stage} else None
-    units = subtree(ledger, viewer, unit.unit_id)
+    units = subtree(tree, viewer, unit.unit_id)
     try:
         found = snapshot(ledger, queries.files, units, chosen, cursor or None, 100)
     except ValueError:
@@ -136,13 +146,13 @@ def _files_page(
         "files.html",
         viewer,
         unit=unit,
-        crumbs=breadcrumbs(ledger.tree(), viewer, unit.unit_id),
+        crumbs=breadcrumbs(tree, viewer, unit.unit_id),
         files=rows,
         page_data=found,
         stage=chosen,
         stages=[s for s in Stage if s is not Stage.NEW],
         q=q,
-        names=unit_names(ledger.tree()),
+        names=unit_names(tree),
         fresh=freshness(ledger, found.position),
         prefix=PREFIX,
         **({"openings": opening_forms(unit, viewer), "fixed": FIXED, "request_key": uuid.uuid4().hex} | extra),
@@ -154,7 +164,8 @@ def open_file(
     unit_id: FromPath[str], operation_id: FromPath[str], data: Form, viewer: Viewer, ledger: Context
 ) -> Redirect | Template:
     """Nominate or enrol through the API's own command; a refusal brings the form back filled, nothing recorded."""
-    unit = visible_unit(ledger, viewer, unit_id)
+    tree = ledger.tree()
+    unit = visible_unit(tree, viewer, unit_id)
     step = next((s for s in opening_steps(unit, viewer) if s.operation_id == operation_id), None)
     if step is None:
         raise not_found()
@@ -170,4 +181,4 @@ def open_file(
     if isinstance(outcome, Recorded):
         return Redirect(f"{PREFIX}/people/{outcome.stream_id}?recorded={outcome.last_position}", status_code=303)
     extra = {"refusal": outcome, "open_step": operation_id, "values": form, "status_code": 422}
-    return _files_page(ledger, viewer, unit, None, None, "", **extra)
+    return _files_page(ledger, tree, viewer, unit, None, None, "", **extra)
