@@ -69,20 +69,5 @@ class JsonAsStored(Loader):
 
 
 def event_from_row(row: tuple[Any, ...]) -> RecordedEvent:
-    position, stream_id, version, unit_id, event_type, schema, data, metadata, occurred, recorded, *rest = row
-    prev, hsh, also_unit_id = rest
-    return RecordedEvent(
-        position,
-        stream_id,
-        version,
-        unit_id,
-        event_type,
-        schema,
-        data,
-        metadata,
-        occurred,
-        recorded,
-        bytes(prev),
-        bytes(hsh),
-        also_unit_id,
-    )
+    """A row of `COLUMNS` as its event: psycopg already gives each column its Python type (bytea as bytes)."""
+    return RecordedEvent(*row)
