@@ -133,8 +133,9 @@ def _rebuild_share(url: str, units: list[str], scratch: dict[str, int], start: A
     spans.put((began, ended))
 
 
-def lag_under_load(url: str, redis_url: str, rate: float, seconds: float, appenders: int = 4) -> list[float]:
-    """Seconds from commit to visible in every projection, for each event appended at `rate` per second."""
+def lag_under_load(url: str, redis_url: str, rate: float, seconds: float, appenders: int = 4) -> list[Lag]:
+    """(commit time, seconds from commit to visible in every projection) of each event appended at `rate`
+    per second."""
     with TemporaryDirectory() as folder:
         env = {
             "PARTYLEDGER_DATABASE_URL": url,
@@ -149,7 +150,7 @@ def lag_under_load(url: str, redis_url: str, rate: float, seconds: float, append
         return lags
 
 
-def _measure_lag(url: str, env: dict[str, str], rate: float, seconds: float, appenders: int) -> list[float]:
+def _measure_lag(url: str, env: dict[str, str], rate: float, seconds: float, appenders: int) -> list[Lag]:
     """`appenders` processes of four threads, each thread on its own units at an equal share of `rate`,
     ringing after every commit as the API does (its Doorbell); commits are timed on the system-wide
     monotonic clock and reported to this process, which watches the checkpoints."""
@@ -157,7 +158,7 @@ def _measure_lag(url: str, env: dict[str, str], rate: float, seconds: float, app
     create_projection_tables(engine)  # the watcher may ask before the worker has made them (--lag-only)
     commits: Any = multiprocessing.get_context("spawn").Queue()
     pending: dict[int, tuple[str, float]] = {}
-    lags: list[float] = []
+    lags: list[Lag] = []
     done = threading.Event()
     watcher = threading.Thread(target=_watch, args=(engine, commits, pending, lags, done))
     watcher.start()
@@ -264,7 +265,7 @@ def _append_steadily(
 
 
 def _watch(
-    engine: sa.Engine, commits: Any, pending: dict[int, tuple[str, float]], lags: list[float], done: threading.Event
+    engine: sa.Engine, commits: Any, pending: dict[int, tuple[str, float]], lags: list[Lag], done: threading.Event
 ) -> None:
     names = [p.name for p in PROJECTIONS]
     while not done.is_set():
@@ -286,9 +287,17 @@ def _watch(
         now = time.perf_counter()
         for position, (unit, committed) in list(pending.items()):
             if reached.get(unit, 0) >= position:
-                lags.append(now - committed)
+                lags.append((committed, now - committed))
                 del pending[position]
         time.sleep(0.01)
+
+
+Lag = tuple[float, float]
+"""When an event was committed (monotonic clock) and how long until every projection of its unit showed it."""
+
+WARM_UP_SECONDS = 2.0
+"""The lag of events committed this long after the first is also reported on its own: the first second or
+two start 80 new units at once (their checkpoints created, every statement planned for the first time)."""
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -336,9 +345,14 @@ def main() -> None:
             )
         lags = lag_under_load(url, args.redis, args.rate, args.seconds, args.appenders)
         achieved = len(lags) / args.seconds
+        first = min((committed for committed, _ in lags), default=0.0)
+        steady = [lag for committed, lag in lags if committed >= first + WARM_UP_SECONDS]
+        every = [lag for _, lag in lags]
         print(
-            f"lag at {achieved:.0f} appends/s over {args.seconds:.0f} s: p50 {percentile(lags, 0.5) * 1000:.0f} ms, "
-            f"p99 {percentile(lags, 0.99) * 1000:.0f} ms ({len(lags)} events)   target p99 ≤ 1000 ms"
+            f"lag at {achieved:.0f} appends/s over {args.seconds:.0f} s: p50 {percentile(every, 0.5) * 1000:.0f} ms, "
+            f"p99 {percentile(every, 0.99) * 1000:.0f} ms ({len(lags)} events)   target p99 ≤ 1000 ms\n"
+            f"  after the first {WARM_UP_SECONDS:.0f} s: p50 {percentile(steady, 0.5) * 1000:.0f} ms, "
+            f"p99 {percentile(steady, 0.99) * 1000:.0f} ms ({len(steady)} events)"
         )
 
 
