@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import psycopg
 import pytest
 
+from tests.support.queues import remove_run_keys
 from tests.support.servers import in_ci, postgres_server, redis_server
 
 SERVER_MARKERS = {"postgres_url": "postgres", "postgres_server_url": "postgres", "redis_url": "redis"}
@@ -79,3 +80,4 @@ def other_database(postgres_server_url: str) -> Iterator[str]:
 def redis_url() -> Iterator[str]:
     with redis_server() as url:
         yield url
+        remove_run_keys(url)  # the queues this run named, and what they left behind

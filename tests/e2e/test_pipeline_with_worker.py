@@ -7,7 +7,6 @@ catch-up.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from services.settings import Settings
 from tests.e2e.conftest import Client
 from tests.e2e.desk import CELL, Desk, walk_to_sponsored
 from tests.support.processes import celery_worker
+from tests.support.queues import queue_name
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def live(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[tuple[Cl
     env = {
         "PARTYLEDGER_DATABASE_URL": postgres_url,
         "PARTYLEDGER_BROKER_URL": redis_url,
-        "PARTYLEDGER_QUEUE": f"e2e-{uuid.uuid4().hex[:10]}",
+        "PARTYLEDGER_QUEUE": queue_name("e2e"),
         "PARTYLEDGER_DATA_DIR": str(tmp_path),
     }
     settings = Settings.from_environment(env)

@@ -5,7 +5,6 @@ through the form, see the worker's projection move the funnel, export Excel, and
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from tests.e2e.conftest import Client
 from tests.e2e.desk import SIBLING, Desk, log_position
 from tests.e2e.web_support import CELL, candidate_waiting_for_the_cell_vote, token
 from tests.support.processes import celery_worker, wait_for
+from tests.support.queues import queue_name
 
 TIMEOUT_MS = 15_000
 
@@ -42,7 +42,7 @@ def live(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[Live]:
     env = {
         "PARTYLEDGER_DATABASE_URL": postgres_url,
         "PARTYLEDGER_BROKER_URL": redis_url,
-        "PARTYLEDGER_QUEUE": f"web-{uuid.uuid4().hex[:10]}",
+        "PARTYLEDGER_QUEUE": queue_name("web"),
         "PARTYLEDGER_DATA_DIR": str(tmp_path),
     }
     settings = Settings.from_environment(env)

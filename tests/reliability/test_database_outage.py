@@ -4,7 +4,6 @@ again as soon as it is back, without a restart (its own private cluster: stoppin
 from __future__ import annotations
 
 import time
-import uuid
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from services.embedded import seed_minimal_province
 from services.settings import Settings
 from tests.e2e.conftest import bearer
 from tests.support.private_postgres import private_postgres
+from tests.support.queues import queue_name
 
 
 def test_the_api_answers_503_while_the_database_is_down_and_recovers(tmp_path: Path) -> None:
@@ -25,7 +25,7 @@ def test_the_api_answers_503_while_the_database_is_down_and_recovers(tmp_path: P
         seed_minimal_province(store)
         store.close()
         env = {"PARTYLEDGER_DATA_DIR": str(tmp_path), "PARTYLEDGER_BROKER_URL": "memory://"}
-        settings = replace(Settings.from_environment(env), database_url=postgres.url, queue=uuid.uuid4().hex[:8])
+        settings = replace(Settings.from_environment(env), database_url=postgres.url, queue=queue_name("outage"))
         viewer = bearer(settings, Role.VIEWER, "unit-school")
         with TestClient(app=create_app(settings)) as client:
             assert client.get("/units/unit-school", headers=viewer).status_code == 200

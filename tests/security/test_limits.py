@@ -20,6 +20,7 @@ from tests.e2e.conftest import Client, bearer
 from tests.e2e.desk import CELL
 from tests.security.conftest import log_state
 from tests.support.processes import free_port
+from tests.support.queues import queue_name
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_a_body_over_the_limit_is_413_and_changes_nothing(limited: tuple[Client,
 
 
 def _redis_settings(settings: Settings, broker_url: str) -> Settings:
-    return replace(settings, broker_url=broker_url, rate_limit_per_minute=3, queue=f"limits-{uuid.uuid4().hex[:8]}")
+    return replace(settings, broker_url=broker_url, rate_limit_per_minute=3, queue=queue_name("limits"))
 
 
 def test_api_processes_share_their_counts_through_redis(settings: Settings, redis_url: str) -> None:

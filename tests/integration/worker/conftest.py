@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from eventstore.postgres import PostgresEventStore
 from projections.engine import projection_engine
 from projections.schema import create_projection_tables
 from services.settings import Settings
+from tests.support.queues import queue_name
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def worker_env(postgres_url: str, broker_url: str, data_dir: Path, **extra: str)
     return {
         "PARTYLEDGER_DATABASE_URL": postgres_url,
         "PARTYLEDGER_BROKER_URL": broker_url,
-        "PARTYLEDGER_QUEUE": f"test-{uuid.uuid4().hex[:10]}",
+        "PARTYLEDGER_QUEUE": queue_name("test"),
         "PARTYLEDGER_DATA_DIR": str(data_dir),
         **extra,
     }
