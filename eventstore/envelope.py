@@ -53,6 +53,18 @@ class NewEvent:
     """A second unit whose read models must see this event: the receiving unit when a person moves."""
 
 
+COLUMNS = (
+    "position, stream_id, stream_version, unit_id, event_type, schema_version, data, metadata, "
+    "occurred_on, recorded_at, prev_hash, hash, also_unit_id"
+)
+"""The log's columns in `RecordedEvent`'s field order, for both adapters' statements."""
+LEAN_COLUMNS = (
+    "position, stream_id, stream_version, unit_id, event_type, schema_version, data, occurred_on, recorded_at, "
+    "also_unit_id"
+)
+"""The columns a read model reads, in `LeanEvent`'s field order."""
+
+
 class RecordedEvent(msgspec.Struct, frozen=True):
     """An event as the log holds it; `data` and `schema_version` are upcast when read through the store.
 

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from typing import Any
 
 from .canonical import format_recorded_at
-from .envelope import RecordedEvent
+from .envelope import COLUMNS, RecordedEvent
 from .postgres import PostgresEventStore
-from .postgres_rows import COLUMNS, event_from_row
+from .postgres_rows import event_from_row
 from .sqlite import SqliteEventStore
 
 AnyStore = PostgresEventStore | SqliteEventStore

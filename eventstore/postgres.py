@@ -18,13 +18,12 @@ from psycopg_pool import ConnectionPool
 from domain.codec import EVENTS, EventCodec
 
 from .canonical import GENESIS_HASH, seal_hash
-from .envelope import AppendResult, LeanEvent, NewEvent, RecordedEvent
+from .envelope import COLUMNS, AppendResult, LeanEvent, NewEvent, RecordedEvent
 from .errors import IdempotencyKeyReused, SchemaNotCurrent, WrongExpectedVersion
 from .postgres_append import StreamHeads, append_parameters, append_sql
 from .postgres_retry import keyed_on_broken_connection, on_broken_connection
 from .postgres_rows import (
     ALSO_UNIT_HEADS_SQL,
-    COLUMNS,
     READ_UNITS_SQL,
     UNIT_HEAD_SQL,
     UNIT_HEADS_SQL,

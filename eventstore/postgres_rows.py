@@ -8,17 +8,7 @@ from typing import Any
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
 
-from .envelope import RecordedEvent
-
-COLUMNS = (
-    "position, stream_id, stream_version, unit_id, event_type, schema_version, data, metadata, "
-    "occurred_on, recorded_at, prev_hash, hash, also_unit_id"
-)
-LEAN_COLUMNS = (
-    "position, stream_id, stream_version, unit_id, event_type, schema_version, data, occurred_on, recorded_at, "
-    "also_unit_id"
-)  # LeanEvent's fields, in order
-
+from .envelope import LEAN_COLUMNS, RecordedEvent
 
 _ONE_SIDE = (
     f"SELECT {LEAN_COLUMNS} FROM event_log WHERE {{side}} = w.unit AND position > w.after AND position < h.horizon "

@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from contextlib import nullcontext
 
 from .canonical import canonical_json, format_recorded_at
-from .envelope import RecordedEvent
+from .envelope import COLUMNS, RecordedEvent
 from .errors import EventStoreError
 from .postgres import PostgresEventStore
 from .postgres_schema import CONTINUE_POSITIONS
-from .sqlite import COLUMNS, SqliteEventStore
+from .sqlite import SqliteEventStore
 from .store import Seal
 
 AnyStore = PostgresEventStore | SqliteEventStore

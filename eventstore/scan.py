@@ -15,9 +15,9 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from .envelope import RecordedEvent
+from .envelope import COLUMNS, RecordedEvent
 from .postgres import PostgresEventStore
-from .postgres_rows import COLUMNS, event_from_row
+from .postgres_rows import event_from_row
 from .store import EventStore
 
 SCAN_SQL = (

@@ -15,20 +15,11 @@ import sqlalchemy as sa
 from domain.codec import EVENTS, EventCodec
 
 from .canonical import GENESIS_HASH, format_recorded_at, parse_recorded_at, seal_hash
-from .envelope import AppendResult, LeanEvent, NewEvent, RecordedEvent
+from .envelope import COLUMNS, LEAN_COLUMNS, AppendResult, LeanEvent, NewEvent, RecordedEvent
 from .errors import IdempotencyKeyReused, WrongExpectedVersion
 from .sqlite_schema import statements
 from .store import Clock, EventPage, PreparedAppend, Seal, page_of, prepare_append, upcast, utc_now
 from .validation import check_stream_id
-
-COLUMNS = (
-    "position, stream_id, stream_version, unit_id, event_type, schema_version, data, metadata, "
-    "occurred_on, recorded_at, prev_hash, hash, also_unit_id"
-)
-LEAN_COLUMNS = (
-    "position, stream_id, stream_version, unit_id, event_type, schema_version, data, occurred_on, recorded_at, "
-    "also_unit_id"
-)
 
 
 def sqlite_engine(url_or_path: str | Path, *, durable: bool = True) -> sa.Engine:
