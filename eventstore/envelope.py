@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import msgspec
 
@@ -108,26 +108,9 @@ class LeanEvent(msgspec.Struct, frozen=True):
     also_unit_id: str | None = None
 
 
-class Envelope(Protocol):
-    """What a read model may ask of the event it applies: `LeanEvent` from the runner, `RecordedEvent` from
-    an auditor's replay."""
-
-    @property
-    def position(self) -> int: ...
-    @property
-    def stream_id(self) -> str: ...
-    @property
-    def stream_version(self) -> int: ...
-    @property
-    def unit_id(self) -> str: ...
-    @property
-    def event_type(self) -> str: ...
-    @property
-    def occurred_on(self) -> date: ...
-    @property
-    def recorded_at(self) -> datetime: ...
-    @property
-    def also_unit_id(self) -> str | None: ...
+Envelope = RecordedEvent | LeanEvent
+"""What a read model is handed with each event: a `LeanEvent` from the runner, a `RecordedEvent` from an
+auditor's replay; it reads only the fields both have."""
 
 
 @dataclass(frozen=True, slots=True)
