@@ -1,4 +1,5 @@
-"""`replaced` must be indistinguishable from `dataclasses.replace` for the records `evolve` copies."""
+"""`replaced` must be indistinguishable from `dataclasses.replace` for the records `evolve` copies, and `evolve`
+must never change a state it was given."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.person.events import DeadlineBreached
 from domain.person.records import CandidateFile, PersonState
 from domain.person.stages import Stage
+from domain.person.state import evolve
 from domain.person.values import VerificationSubject
 from domain.records import replaced
 
@@ -52,3 +55,15 @@ def test_a_record_with_post_init_validation_is_refused() -> None:
     assert hasattr(VerificationSubject, "__post_init__"), "the refusal needs a record that validates itself"
     with pytest.raises(TypeError, match="plain dataclasses only"):
         replaced(object.__new__(VerificationSubject), **{subject.name: None})
+
+
+def test_evolve_leaves_the_state_it_was_given_as_it_was_when_the_event_changes_nothing_else() -> None:
+    """`evolve` stamps the version on the copy an applier made; an applier that changes nothing returns the
+    state it was given, which must then be copied, not stamped."""
+    state = PersonState(person_id="p", version=3, last_step_on=date(2024, 1, 2))
+    breach = DeadlineBreached(
+        rule_set="qd24-2021", rule_id="R-DECIDE-DEADLINE", due_on=date(2024, 1, 1), late_by_working_days=1
+    )
+    after = evolve(state, breach, date(2024, 1, 5))
+    assert (state.version, state.last_step_on) == (3, date(2024, 1, 2))
+    assert after.version == 4 and after is not state

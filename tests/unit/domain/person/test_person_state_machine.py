@@ -2,7 +2,8 @@
 
 Invariants: never official without a ceremony; never two open files (a file exactly in the file stages);
 probation never shorter than 12 months; the stage is always a `Stage`; replaying the emitted events from
-scratch gives the live state; every refusal names a rule (or a field) in English and NFC Vietnamese.
+scratch gives the live state; `evolve` never changes the state it is given (it stamps its own fresh copy);
+every refusal names a rule (or a field) in English and NFC Vietnamese.
 """
 
 from __future__ import annotations
@@ -93,7 +94,9 @@ class PersonMachine(RuleBasedStateMachine):
         for event in events:
             name, version, data = EVENTS.encode(event)
             assert EVENTS.decode(name, version, data) == event
+            previous, kept = self.state, dict(vars(self.state))
             self.state = evolve(self.state, event, command.occurred_on)
+            assert vars(previous) == kept, "evolve changed the state it was given"
             self.log.append((event, command.occurred_on))
 
     @staticmethod
