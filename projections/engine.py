@@ -13,12 +13,9 @@ from typing import Any
 import msgspec
 import sqlalchemy as sa
 
+from .rows import row_json
 
-def _json_text(value: Any) -> str:
-    return msgspec.json.encode(value).decode()
-
-
-JSON_CODEC: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": msgspec.json.decode}
+JSON_CODEC: dict[str, Any] = {"json_serializer": row_json, "json_deserializer": msgspec.json.decode}
 """Rows are JSON: msgspec writes and reads them several times faster than the standard library, which was
 a tenth of a projection rebuild (the same JSON values either way)."""
 

@@ -3,9 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
+import msgspec
+
 Row = dict[str, Any]
+
+
+class Iso:
+    """A date or time held as the object while a batch is applied and written as its `isoformat()` text.
+
+    A row every event overwrites (`unit_activity`'s `last`) reaches the database once per batch, so only that
+    value need be formatted: formatting each event's dates cost ~0.8 µs (~3 % of a rebuild). msgspec's
+    own RFC 3339 text (`Z` for UTC) would differ from the rows written so far, and so their digests (I6)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: date) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Iso) and other.value == self.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __repr__(self) -> str:
+        return f"Iso({self.value!r})"
+
+
+def _written(value: object) -> str:
+    if isinstance(value, Iso):
+        return value.value.isoformat()
+    raise NotImplementedError(f"a read-model row cannot hold {type(value).__name__}")
+
+
+ROW_ENCODER = msgspec.json.Encoder(enc_hook=_written)
+"""How rows become JSON on both databases."""
+
+
+def row_json(row: Any) -> str:
+    return ROW_ENCODER.encode(row).decode()
 
 
 class UnitRows:

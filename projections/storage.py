@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
-import msgspec
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 
 from eventstore.canonical import canonical_json
 
-from .rows import Row, UnitRows
+from .rows import Row, UnitRows, row_json
 from .schema import for_units, pair_parameters
 from .schema import projection_rows as pr
 
@@ -88,7 +87,7 @@ def _upsert(connection: sa.Connection, versions: dict[str, int], changed: Change
             [versions[name] for name in names],
             list(units),
             list(keys),
-            [msgspec.json.encode(row).decode() for row in data],
+            [row_json(row) for row in data],
         )
         connection.exec_driver_sql(UPSERT_ARRAYS, columns)
         return

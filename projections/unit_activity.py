@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .base import Applied
-from .rows import UnitRows
+from .rows import Iso, UnitRows
 
 name = "unit_activity"
 version = 1
@@ -24,7 +24,7 @@ def apply(rows: UnitRows, applied: Applied) -> None:
     month[kind] = month.get(kind, 0) + 1
     last = rows.edit("last")
     last["position"], last["event_type"] = envelope.position, kind
-    last["occurred_on"], last["recorded_at"] = envelope.occurred_on.isoformat(), recorded.isoformat()
+    last["occurred_on"], last["recorded_at"] = Iso(envelope.occurred_on), Iso(recorded)  # formatted once a batch
 
 
 @lru_cache(maxsize=1024)

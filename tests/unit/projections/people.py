@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypedDict
 
+import msgspec
+
 from domain.calendar import WorkingCalendar
 from domain.codec import EVENTS
 from domain.identity import parse_citizen_id, person_stream_id
@@ -30,7 +32,7 @@ from domain.rules.sponsors import SponsorKind
 from domain.units.kinds import UnitKind
 from eventstore import RecordedEvent
 from projections.base import Applied, Projection
-from projections.rows import UnitRows
+from projections.rows import UnitRows, row_json
 
 CALENDAR = WorkingCalendar()
 SCHOOL = DeciderFacts(unit_id="du-truong", kind=UnitKind.GRASSROOTS_COMMITTEE, committee_size=7)
@@ -85,8 +87,8 @@ class Ledger:
         return after
 
     def build(self, projection: Projection, *, reload_each_event: bool = False) -> dict[str, UnitRows]:
-        """Rows per unit after every event; `reload_each_event` round-trips the rows through JSON in between,
-        as the runner's batches through the database do."""
+        """Rows per unit after every event; `reload_each_event` writes the rows as JSON and reads them back in
+        between, as the runner's batches through the database do."""
         rows: dict[str, UnitRows] = defaultdict(UnitRows)
         wanted = projection.event_types
         for item in self.log:
@@ -95,13 +97,14 @@ class Ledger:
                 if wanted is None or item.envelope.event_type in wanted:
                     projection.apply(rows[unit], Applied(item.envelope, item.event, item.person, unit))
                 if reload_each_event:
-                    rows[unit] = UnitRows(json.loads(json.dumps(dict(rows[unit].items()))))
+                    rows[unit] = UnitRows(msgspec.json.decode(row_json(dict(rows[unit].items()))))
         return dict(rows)
 
 
 def snapshot(rows: dict[str, UnitRows]) -> str:
     """Canonical JSON of every unit's rows: equal strings mean byte-identical read models."""
-    return json.dumps({unit: dict(r.items()) for unit, r in rows.items()}, sort_keys=True, ensure_ascii=False)
+    written = msgspec.json.decode(row_json({unit: dict(r.items()) for unit, r in rows.items()}))
+    return json.dumps(written, sort_keys=True, ensure_ascii=False)
 
 
 class At(TypedDict):

@@ -14,11 +14,12 @@ from domain.person.facts import MemberFacts, PersonFacts, RatingFacts
 from domain.person.values import RejectionLevel, TransferKind
 from domain.rules.ratings import Grade
 from domain.rules.removal import ScreeningOutcome
-from projections import deadlines, files, member_roll, statistics, unit_dashboard
+from projections import deadlines, files, member_roll, statistics, unit_activity, unit_dashboard
 from projections.base import Projection
+from projections.rows import Iso
 from tests.unit.projections.people import BLOC, NAMES, Ledger, Person, snapshot
 
-PROJECTIONS: list[Projection] = [unit_dashboard, files, deadlines, member_roll, statistics]
+PROJECTIONS: list[Projection] = [unit_dashboard, files, deadlines, member_roll, statistics, unit_activity]
 
 
 def enroll(ledger: Ledger, serial: int, cell: str) -> Person:
@@ -120,12 +121,13 @@ def test_the_roll_and_the_dashboard_agree_unit_by_unit() -> None:
 
 
 def plain(value: object) -> bool:
-    """Exactly JSON's types: no date, enum or tuple that would read back as something else."""
+    """Exactly JSON's types: no date, enum or tuple that would read back as something else; a date or time
+    only wrapped in `Iso`, which writes it as the text it reads back as."""
     if isinstance(value, dict):
         return all(type(k) is str and plain(v) for k, v in value.items())
     if isinstance(value, list):
         return all(plain(v) for v in value)
-    return value is None or type(value) in (str, int, bool, float)
+    return value is None or type(value) in (str, int, bool, float, Iso)
 
 
 @pytest.mark.parametrize("projection", PROJECTIONS, ids=lambda p: p.name)
