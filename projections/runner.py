@@ -9,9 +9,9 @@ checkpoints already moved. An event a projection cannot apply parks that project
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -26,8 +26,25 @@ from .storage import load_units, save_units
 
 log = logging.getLogger(__name__)
 
-Enrich = Callable[[Envelope, Any], Any]
-"""Gives the `person` state after an event (see Applied); the default gives None."""
+
+class Enrich(Protocol):
+    """Gives the `person` state after an event (see Applied)."""
+
+    def prepare(self, events: Sequence[Envelope]) -> None:
+        """Called with a unit's batch before any of its events is enriched: a chance to fetch in one trip what
+        the batch will need."""
+
+    def __call__(self, envelope: Envelope, event: Any) -> Any: ...
+
+
+class NoEnrichment:
+    """The default: no `person` for any event."""
+
+    def prepare(self, events: Sequence[Envelope]) -> None:
+        return None
+
+    def __call__(self, envelope: Envelope, event: Any) -> None:
+        return None
 
 
 @dataclass
@@ -36,7 +53,7 @@ class Runner:
     store: EventStore
     codec: EventCodec
     projections: Sequence[Projection]
-    enrich: Enrich = field(default=lambda envelope, event: None)
+    enrich: Enrich = field(default_factory=NoEnrichment)
     batch_size: int = 1000
 
     def catch_up(self, unit_id: str, *, versions: dict[str, int] | None = None) -> CatchUp:
@@ -152,6 +169,7 @@ class Runner:
         rolling deploy) poisons every projection of the unit at that event."""
         first_stop = min((p.position for p in stop_at.values()), default=None)
         decoded = []
+        self.enrich.prepare(events)
         for envelope in events:
             if first_stop is not None and envelope.position >= first_stop:
                 break
