@@ -111,7 +111,7 @@ def print_users(settings: Settings, port: int) -> None:
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Folder for the embedded ledger.")
 def demo_command(port: int, data_dir: str | None) -> None:
     """Run the platform on its embedded default: log, worker, beat, demo data and the API on localhost."""
-    import uvicorn  # the web stack is imported by this command alone: every other command starts 1.3 s sooner
+    import uvicorn  # the web stack is imported by this command alone: every other command starts ~2 s sooner
 
     from services.api.app import create_app
 
