@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from celery import Celery
@@ -25,6 +25,12 @@ UNITS_PER_DOORBELL = 16
 """A send hands the broker one message per this many units, which one worker catches up in one transaction
 (`Runner.catch_up_many`): a message per unit cost the worker nine round trips to PostgreSQL and Redis per
 unit, and under load most of a unit's lag was its turn in that queue."""
+
+
+def doorbell_groups(unit_ids: Sequence[str]) -> Iterator[list[str]]:
+    """The units as the messages that carry them, `UNITS_PER_DOORBELL` at most each (rings and the sweep)."""
+    for start in range(0, len(unit_ids), UNITS_PER_DOORBELL):
+        yield list(unit_ids[start : start + UNITS_PER_DOORBELL])
 
 
 @lru_cache(maxsize=4)
@@ -83,9 +89,7 @@ def answered(settings: Settings, unit_ids: list[str]) -> None:
 def ring(settings: Settings, unit_ids: Iterable[str]) -> bool:
     """True when every doorbell was handed to the broker (or one is already waiting for that unit)."""
     delivered = True
-    claimed = _claim(settings, sorted(set(unit_ids)))
-    for start in range(0, len(claimed), UNITS_PER_DOORBELL):
-        units = claimed[start : start + UNITS_PER_DOORBELL]
+    for units in doorbell_groups(_claim(settings, sorted(set(unit_ids)))):
         try:
             _client(settings.broker_url).send_task(CATCH_UP_UNITS_TASK, args=[units], queue=settings.queue, retry=False)
         except Exception as exc:  # the broker is down or unreachable: the sweep will catch up

@@ -12,7 +12,7 @@ from projections.registry import PROJECTIONS
 from projections.runner import CatchUp
 from projections.sweep import units_behind
 from projections.versions import switch_when_caught_up
-from services.doorbell import CATCH_UP_TASK, CATCH_UP_UNITS_TASK, UNITS_PER_DOORBELL, answered
+from services.doorbell import CATCH_UP_TASK, CATCH_UP_UNITS_TASK, answered, doorbell_groups
 from services.projection_runtime import process_runtime
 
 from .app import app
@@ -69,8 +69,8 @@ def sweep() -> int:
     """Ring for every unit whose projections are behind: lost doorbells and a dead broker lose nothing."""
     runtime = process_runtime()
     behind = units_behind(runtime.engine, runtime.store, PROJECTIONS)
-    for start in range(0, len(behind), UNITS_PER_DOORBELL):
-        catch_up_units.apply_async(args=[behind[start : start + UNITS_PER_DOORBELL]], queue=runtime.settings.queue)
+    for units in doorbell_groups(behind):  # unclaimed: a claim left by a lost doorbell must not hide a unit
+        catch_up_units.apply_async(args=[units], queue=runtime.settings.queue)
     if behind:
         log.info("sweep: %d units behind", len(behind))
     switched = switch_when_caught_up(runtime.engine, runtime.store, PROJECTIONS)

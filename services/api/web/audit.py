@@ -92,8 +92,8 @@ def unit_history(
     cursor: FromQuery[str | None] = None,
 ) -> Template:
     """The subtree's events in log order, filtered by dates on either clock, with each one's chain status."""
-    tree = ledger.tree()
     require_auditor(viewer)
+    tree = ledger.tree()
     unit = visible_unit(tree, viewer, unit_id)
     o_from, o_to, r_from, r_to = _days(occurred_from, occurred_to, recorded_from, recorded_to)
     chosen = HistoryFilter(
@@ -122,8 +122,8 @@ def unit_history(
 def unit_as_of(unit_id: FromPath[str], viewer: Viewer, ledger: Context, on: Text = "") -> Template:
     """The unit's figures replayed from the log as of a day: true on that day (date on the paper) beside what
     the ledger said that day (date recorded), and the papers that make them differ."""
-    tree = ledger.tree()
     require_auditor(viewer)
+    tree = ledger.tree()
     unit = visible_unit(tree, viewer, unit_id)
     day = _days(on)[0] or today()
     record(ledger, viewer, "web:getDashboardAsOf", unit_id, on=day.isoformat())
@@ -147,8 +147,8 @@ def unit_as_of(unit_id: FromPath[str], viewer: Viewer, ledger: Context, on: Text
 def person_as_of(person_id: FromPath[str], viewer: Viewer, ledger: Context, on: Text = "") -> Template:
     """A person's file as of a day on both clocks: the stage it had by the papers, and the stage the ledger
     showed that day."""
-    tree = ledger.tree()
     require_auditor(viewer)
+    tree = ledger.tree()
     state = visible_person(ledger, viewer, person_id)
     day = _days(on)[0] or today()
     record(ledger, viewer, "web:getPersonAsOf", person_id, on=day.isoformat())
