@@ -47,7 +47,7 @@ from eventstore.verify_ranges import GENERIC_PLANS, RANGE_SQL, split
 from services.audit.asof import dashboard_as_of
 from services.audit.clocks import Clock, Cut
 from services.collector import collect_garbage_rarely, freeze_what_started
-from services.units import UNIT_TREE_STREAM
+from services.commands.tree_log import UNIT_TREE_STREAM
 from tests.support.appending import envelope
 from tests.unit.projections.people import Ledger, Person
 

@@ -33,11 +33,11 @@ from domain.identity import parse_citizen_id, person_stream_id
 from domain.particulars import EducationLevel, Ethnicity, Occupation, Particulars, Religion, Sex
 from domain.person.member_commands import EnrollMember
 from eventstore import open_store
-from services.api.auth import Principal, Role, issue_token
+from services.commands.actors import Actor, Role
+from services.commands.person_log import append_person_command
 from services.embedded import seed_minimal_province
-from services.people import append_person_command
 from services.settings import DEVELOPMENT_SIGNING_KEY
-from services.units import Actor
+from services.tokens import issue_token
 from tests.support.processes import free_port, wait_for
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -74,7 +74,7 @@ def particulars(n: int) -> Particulars:
 def enrol_members(url: str, count: int) -> list[str]:
     store = open_store(url)
     seed_minimal_province(store)
-    actor = Actor("bench", CELL, "cell_secretary")
+    actor = Actor("bench", Role.CELL_SECRETARY, CELL)
     people = []
     for n in range(count):
         command = EnrollMember(
@@ -155,7 +155,7 @@ async def _load(
 def run_full(
     base: str, people: list[str], clients: int, seconds: float, versions: list[int]
 ) -> tuple[int, list[float], int]:
-    token = issue_token(Principal("bench.cell", Role.CELL_SECRETARY, CELL), DEVELOPMENT_SIGNING_KEY, hours=2)
+    token = issue_token(Actor("bench.cell", Role.CELL_SECRETARY, CELL), DEVELOPMENT_SIGNING_KEY, hours=2)
     failures: list[str] = []
 
     async def request(http: httpx.AsyncClient, n: int, version: int) -> tuple[bool, int]:

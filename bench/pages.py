@@ -24,14 +24,15 @@ from litestar.testing import TestClient
 
 from eventstore import open_store
 from services.api.app import create_app
-from services.api.auth import Principal, Role, issue_token
+from services.commands.actors import Actor, Role
 from services.projection_runtime import catch_up_every_unit
 from services.seed import generate_province
 from services.seed.plan import Scale
 from services.settings import Settings
+from services.tokens import issue_token
 
 TARGET_MS = 300.0
-ADMIN = Principal("admin.tinhuy", Role.PROVINCIAL_ADMIN, "unit-province")
+ADMIN = Actor("admin.tinhuy", Role.PROVINCIAL_ADMIN, "unit-province")
 
 
 def prepare(folder: Path, scale: Scale) -> Settings:

@@ -11,9 +11,11 @@ from datetime import date
 from domain.units.commands import RegisterUnit
 from domain.units.kinds import UnitKind
 from eventstore import EventStore
-from services.units import Actor, handle_unit_command, load_tree
+from services.commands.actors import Actor, Role
+from services.commands.tree_log import load_tree
+from services.commands.units import handle_unit_command
 
-ADMINISTRATOR = Actor(user_id="admin-demo", unit_id="unit-province", role="provincial_admin")
+ADMINISTRATOR = Actor(user_id="admin-demo", role=Role.PROVINCIAL_ADMIN, unit_id="unit-province")
 
 PROVINCE_TOP = [
     RegisterUnit("unit-province", "TU", "Tỉnh ủy", UnitKind.PROVINCIAL_COMMITTEE, None),

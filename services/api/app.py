@@ -13,10 +13,10 @@ from litestar.response import Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
 from services.collector import collect_garbage_rarely, freeze_what_started
+from services.ledger import Ledger
 from services.settings import Settings, get_settings
 
 from .audit import audit_router
-from .context import Ledger
 from .denials import DenialController, record_refusal
 from .limits import rate_limit, too_deep
 from .metrics import PROMETHEUS, MetricsController

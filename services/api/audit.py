@@ -19,17 +19,17 @@ from eventstore.verify import check_row
 from projections.queries import subtree_units
 from services.audit.asof import DashboardAsOf, FileAsOf, TreeAsOfAnswer, dashboard_as_of, file_as_of, tree_as_of
 from services.audit.clocks import Clock, Cut, end_of_day, start_of_day
+from services.commands.actors import Actor
+from services.commands.people import PERSON_ID, visible_person
+from services.commands.walls import require_within, today
+from services.ledger import Ledger
 
 from .audit_log import AuditLogController
 from .audit_support import ClockParam, Cursor, Limit, after_position, bounded, record, require_auditor
-from .auth import Principal
-from .context import Ledger
-from .people import PERSON_ID, visible_person
 from .problems import not_found
 from .responses import READ_PROBLEMS
 from .security import SECURED
 from .units import Caller, Context
-from .walls import require_within, today
 
 Day = Annotated[date | None, QueryParameter(description="Inclusive (dates in Vietnam for the recorded clock)")]
 
@@ -90,7 +90,7 @@ def history_page(ledger: Ledger, events: list[RecordedEvent], limit: int) -> His
     return HistoryPage(shown, following)
 
 
-def _person(ledger: Ledger, principal: Principal, person_id: str) -> None:
+def _person(ledger: Ledger, principal: Actor, person_id: str) -> None:
     """The person's current cell must be in the caller's subtree (as for getPerson)."""
     if not PERSON_ID.fullmatch(person_id):
         raise not_found()

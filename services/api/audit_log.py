@@ -22,13 +22,13 @@ from projections.runner import Runner
 from services.audit.access import list_reads
 from services.audit.replay_check import check_replay
 from services.audit.verifying import KeptSeal, SealCheck, check_kept_seal, kept_form, verify_scope
+from services.commands.actors import Actor, Role
+from services.commands.walls import require_role, require_within, today
+from services.ledger import Ledger
 
 from .audit_support import Cursor, Limit, after_position, record, require_auditor
-from .auth import Principal, Role
-from .context import Ledger
 from .responses import READ_PROBLEMS
 from .units import Caller, Context
-from .walls import require_role, require_within, today
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ def _verify_read(unit_id: str, report: VerifyReport) -> VerifyRead:
     )
 
 
-def verify_unit(ledger: Ledger, principal: Principal, unit_id: str) -> VerifyReport:
+def verify_unit(ledger: Ledger, principal: Actor, unit_id: str) -> VerifyReport:
     """An auditor's verify of the unit's subtree (the whole log for the root), walls first."""
     require_auditor(principal)
     try:

@@ -15,10 +15,9 @@ from litestar.params import QueryParameter
 
 from services.audit.access import record_read
 from services.audit.clocks import Clock
-
-from .auth import Principal, Role
-from .context import Ledger
-from .walls import require_role
+from services.commands.actors import Actor, Role
+from services.commands.walls import require_role
+from services.ledger import Ledger
 
 AUDIT_ROLES = (Role.AUDITOR, Role.PROVINCIAL_ADMIN)
 EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
@@ -28,7 +27,7 @@ Cursor = Annotated[str | None, QueryParameter(pattern=r"^[0-9]{1,19}$", descript
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
 
 
-def require_auditor(principal: Principal) -> None:
+def require_auditor(principal: Actor) -> None:
     require_role(principal, *AUDIT_ROLES)
 
 
@@ -48,7 +47,7 @@ def after_position(cursor: str | None) -> int:
     return int(cursor)
 
 
-def record(ledger: Ledger, principal: Principal, operation: str, subject: str, **detail: Any) -> None:
+def record(ledger: Ledger, principal: Actor, operation: str, subject: str, **detail: Any) -> None:
     """Who read what, when: written before the answer leaves (auditing the auditors)."""
     shown = ", ".join(f"{k}={v}" for k, v in sorted(detail.items()) if v not in (None, "", [], False))
     record_read(

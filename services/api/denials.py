@@ -23,14 +23,14 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.params import FromPath, QueryParameter
 from litestar.types import BeforeRequestHookHandler, Scope
 
+from services.commands.actors import Actor, Role
+from services.commands.walls import WallDenied, require_role, require_within, today
 from services.denials import Denial, recent_denials, record_denial
+from services.ledger import Ledger
 
-from .auth import Principal, Role, bearer_token
-from .context import Ledger
-from .denied import WallDenied
+from .auth import bearer_token
 from .responses import READ_PROBLEMS
 from .security import SECURITY, authenticate, read_bearer
-from .walls import require_role, require_within, today
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def _identity(scope: Scope, signing_key: str) -> Claimed:
     found = read_bearer(scope, headers, signing_key)
     if found is None:
         return Claimed()
-    if isinstance(found, Principal):
+    if isinstance(found, Actor):
         return Claimed(found.user_id, str(found.role), found.unit_id, None)
     problem = str(found) or "invalid token"
     try:
@@ -157,7 +157,7 @@ class DenialController(Controller):
         self,
         unit_id: FromPath[str],
         ledger: NamedDependency[Ledger],
-        principal: NamedDependency[Principal],
+        principal: NamedDependency[Actor],
         limit: Limit = 100,
         before: Before = None,
     ) -> DenialPage:

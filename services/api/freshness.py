@@ -16,7 +16,7 @@ from typing import Final, TypeVar
 from litestar import Response
 from litestar.datastructures import ResponseHeader
 
-from .context import Ledger
+from services.ledger import Ledger
 
 T = TypeVar("T")
 POLL_SECONDS: Final = 0.05

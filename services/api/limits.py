@@ -23,9 +23,9 @@ from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from services.commands.actors import Actor
 from services.settings import Settings
 
-from .auth import Principal
 from .problems import problem_response
 from .security import read_bearer
 
@@ -98,7 +98,7 @@ def caller_key(signing_key: str) -> Any:
 
     def identify(request: Request[Any, Any, Any]) -> str:
         found = read_bearer(request.scope, request.headers, signing_key)
-        if isinstance(found, Principal):
+        if isinstance(found, Actor):
             return "user:" + found.user_id
         return "address:" + get_remote_address(request)
 

@@ -11,8 +11,8 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_
 
 from domain.errors import DomainError, InvalidCommand, RuleViolation
 from eventstore import IdempotencyKeyReused, InvalidAppend, WrongExpectedVersion
+from services.commands.walls import NOT_FOUND_DETAIL, NotFound
 
-from .denied import NOT_FOUND_DETAIL
 from .metrics import RULE_REFUSALS
 
 PROBLEM_BASE = "https://partyledger.example/problems/"
@@ -84,6 +84,11 @@ def bad_append(exc: InvalidAppend) -> ProblemDetailsException:
     return _problem("invalid-event", "The event cannot be recorded", HTTP_400_BAD_REQUEST, str(exc))
 
 
+def _not_found(exc: NotFound) -> ProblemDetailsException:
+    """A use case's 'no such thing' (missing or behind a wall): exactly the answer of `not_found()` (I8)."""
+    return ProblemDetailsException(status_code=404, title=NOT_FOUND_DETAIL)
+
+
 def _validation(exc: ValidationException) -> ProblemDetailsException:
     """Litestar's own request validation: keep its per-field messages, as pointers."""
     errors = exc.extra if isinstance(exc.extra, list) else []
@@ -108,6 +113,7 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
                 IdempotencyKeyReused: key_reused,
                 InvalidAppend: bad_append,
                 ValidationException: _validation,
+                NotFound: _not_found,
             },
         )
     )

@@ -20,16 +20,17 @@ from litestar.types import BeforeRequestHookHandler
 from projections import queries
 from projections.queries import Dashboard, FilesPage, MemberRoll, Statistics
 from projections.queries.reading import decode_cursor
+from services.commands.actors import Actor
+from services.commands.walls import today
+from services.ledger import Ledger
+from services.reads import read_snapshot, units_in_view
 
-from .auth import Principal
-from .context import Ledger
 from .deadline_pages import DeadlinePage, page_of
 from .freshness import FRESHNESS_HEADERS, answer
 from .responses import READ_PROBLEMS
 from .security import SECURITY, authenticate
-from .walls import require_within, today
 
-Caller = NamedDependency[Principal]
+Caller = NamedDependency[Actor]
 Context = NamedDependency[Ledger]
 MinPosition = Annotated[int, QueryParameter(ge=0, description="Wait until the read models reflect this position")]
 Wait = Annotated[float, QueryParameter(ge=0, le=5, description="Seconds to wait for min_position (at most 5)")]
@@ -51,25 +52,12 @@ def _cursor(cursor: str | None) -> str | None:
     return cursor
 
 
-def _units(ledger: Ledger, principal: Principal, unit_id: str, on: date | None) -> list[str]:
-    tree = ledger.tree()
-    when = on or today()
-    require_within(tree, principal, unit_id, when)
-    return queries.subtree_units(tree, unit_id, when)
+def _units(ledger: Ledger, principal: Actor, unit_id: str, on: date | None) -> list[str]:
+    return units_in_view(ledger.tree(), principal, unit_id, on)
 
 
 def _read(ledger: Ledger, query: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], T]:
-    """One snapshot per answer: rows and the checkpoint position they are reported with must agree, or a
-    worker committing between the two reads makes a stale answer claim a fresh position (seen in a test).
-    SQLite's read transaction is already a snapshot (the engine begins IMMEDIATE)."""
-
-    def run() -> T:
-        with ledger.engine.connect() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execution_options(isolation_level="REPEATABLE READ")
-            return query(connection, *args, **kwargs)
-
-    return run
+    return read_snapshot(ledger.engine, query, *args, **kwargs)
 
 
 class ReadModelController(Controller):

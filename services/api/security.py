@@ -18,7 +18,10 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.openapi.spec import Reference, SecurityScheme
 
-from .auth import InvalidToken, Principal, bearer_token, read_token
+from services.commands.actors import Actor
+from services.tokens import InvalidToken, read_token
+
+from .auth import bearer_token
 from .problems import unauthorised
 
 SCOPE_KEY: Final = "partyledger.principal"
@@ -30,15 +33,15 @@ BEARER_SCHEME: Final[dict[str, SecurityScheme | Reference]] = {
 TOKEN_KEY: Final = "partyledger.token"
 
 
-def read_bearer(scope: Any, headers: Any, signing_key: str) -> Principal | InvalidToken | None:
+def read_bearer(scope: Any, headers: Any, signing_key: str) -> Actor | InvalidToken | None:
     """The request's bearer token verified once, whoever asks first (the rate limiter counts per verified
     user, the guard answers 401, the denial record names the caller): the caller, why the token was
     refused, or None when there is none."""
     if TOKEN_KEY in scope:
-        known: Principal | InvalidToken | None = scope[TOKEN_KEY]
+        known: Actor | InvalidToken | None = scope[TOKEN_KEY]
         return known
     token = bearer_token(headers.get("authorization", ""))
-    found: Principal | InvalidToken | None = None
+    found: Actor | InvalidToken | None = None
     if token is not None:
         try:
             found = read_token(token, signing_key)
@@ -48,7 +51,7 @@ def read_bearer(scope: Any, headers: Any, signing_key: str) -> Principal | Inval
     return found
 
 
-def _read_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+def _read_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
     found = read_bearer(connection.scope, connection.headers, connection.app.state.ledger.settings.signing_key)
     if found is None:
         raise unauthorised("missing bearer token")
@@ -63,9 +66,9 @@ async def authenticate(request: Request[Any, Any, Any]) -> None:
     request.scope[SCOPE_KEY] = _read_principal(request)  # type: ignore[typeddict-unknown-key]
 
 
-def principal(request: Request[Any, Any, Any]) -> Principal:
+def principal(request: Request[Any, Any, Any]) -> Actor:
     """The caller the guard read; a handler outside a secured layer still gets one (or a 401) on demand."""
-    found: Principal | None = request.scope.get(SCOPE_KEY)  # type: ignore[assignment]
+    found: Actor | None = request.scope.get(SCOPE_KEY)  # type: ignore[assignment]
     return found if found is not None else _read_principal(request)
 
 

@@ -1,17 +1,14 @@
 """Changes to units over HTTP: reorganisation (R-UNIT-REORG), admission delegation, term targets, yearly plans.
 
-Each is one POST decided by `services.units.handle_unit_command` (as the CLI and the generator do) at the
-tree version the caller saw (`expected_version`, from `GET /units/{id}`), with an `Idempotency-Key`. Walls (I8):
-the unit and every unit the body names (new parent, successors) must be in the caller's subtree on the
-decision's date, and the role must take the step, else 404 like a missing unit. The shape of the tree and the
-delegation are the provincial administrator's; a unit's targets and plans are recorded by its officers or by
-an officer above it (as the province generator does).
+Each is one POST that calls the one use case, `services.commands.units.change_unit` (walls for the role and
+every unit named, decide at the tree version the caller saw — `expected_version`, from `GET /units/{id}` —
+append, ring), with an `Idempotency-Key`. A refused wall answers 404 like a missing unit (I8).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Final
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, post
@@ -32,13 +29,14 @@ from domain.units.commands import (
 )
 from domain.units.events import TargetMetric
 from domain.units.kinds import UnitKind
+from services.commands.actors import Actor
+from services.commands.results import Recorded
+from services.commands.units import UnitChange, change_unit
+from services.ledger import Ledger
 
-from .auth import Principal, Role
-from .context import Ledger
 from .responses import WRITE_PROBLEMS
 from .security import SECURITY, authenticate
-from .units import Caller, Context, IdempotencyKey, Recorded, record_unit_command
-from .walls import require_role, require_within
+from .units import Caller, Context, IdempotencyKey
 
 UnitId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Reference = Annotated[
@@ -46,11 +44,8 @@ Reference = Annotated[
 ]
 Count = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
 
-ADMIN: Final = (Role.PROVINCIAL_ADMIN,)
-OFFICERS: Final = (Role.CELL_SECRETARY, Role.GRASSROOTS_OFFICER, Role.UPPER_OFFICER, Role.PROVINCIAL_ADMIN)
 
-
-class UnitChange(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class UnitChangeBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """What every unit command states: the decision's date, the tree version it was decided on, its paper."""
 
     occurred_on: date
@@ -58,72 +53,59 @@ class UnitChange(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     document_ref: Annotated[str, msgspec.Meta(max_length=200)] | None = None
 
 
-class MoveBody(UnitChange, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class MoveBody(UnitChangeBody, frozen=True, kw_only=True, forbid_unknown_fields=True):
     parent_id: UnitId
     effective_on: date
     reference: Reference
 
 
-class MergeBody(UnitChange, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class MergeBody(UnitChangeBody, frozen=True, kw_only=True, forbid_unknown_fields=True):
     successor_id: UnitId
     effective_on: date
     reference: Reference
 
 
-class SplitBody(UnitChange, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class SplitBody(UnitChangeBody, frozen=True, kw_only=True, forbid_unknown_fields=True):
     successor_ids: Annotated[list[UnitId], msgspec.Meta(min_length=1, max_length=20)]
     files_successor_id: UnitId
     effective_on: date
     reference: Reference
 
 
-class DissolveBody(UnitChange, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class DissolveBody(UnitChangeBody, frozen=True, kw_only=True, forbid_unknown_fields=True):
     successor_id: UnitId
     effective_on: date
     reference: Reference
 
 
-class ReclassifyBody(UnitChange, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class ReclassifyBody(UnitChangeBody, frozen=True, kw_only=True, forbid_unknown_fields=True):
     kind: UnitKind
     effective_on: date
     reference: Reference
 
 
-class DelegationBody(UnitChange, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class DelegationBody(UnitChangeBody, frozen=True, kw_only=True, forbid_unknown_fields=True):
     admission_delegated: bool
     reference: Reference
 
 
-class TermTargetBody(UnitChange, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class TermTargetBody(UnitChangeBody, frozen=True, kw_only=True, forbid_unknown_fields=True):
     term: Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{4}$", examples=["2020-2025"])]
     metric: TargetMetric
     target: Count
     reference: Reference
 
 
-class YearlyPlanBody(UnitChange, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class YearlyPlanBody(UnitChangeBody, frozen=True, kw_only=True, forbid_unknown_fields=True):
     year: Annotated[int, msgspec.Meta(ge=1930, le=2200)]
     metric: TargetMetric
     planned: Count
 
 
-def _change(
-    ledger: Ledger,
-    principal: Principal,
-    roles: tuple[Role, ...],
-    command: UnitCommand,
-    body: UnitChange,
-    key: str,
-    units: list[str],
-) -> Recorded:
-    """Walls for every unit named, then decide and append; the named units' doorbells ring."""
-    require_role(principal, *roles)
-    tree = ledger.tree()
-    for unit_id in units:
-        require_within(tree, principal, unit_id, body.occurred_on)
-    return record_unit_command(
-        ledger, principal, command, body.occurred_on, body.expected_version, key, body.document_ref, units
-    )
+def _change(ledger: Ledger, principal: Actor, command: UnitCommand, body: UnitChangeBody, key: str) -> Recorded:
+    """The body's paper, date and version around the command, through the one use case."""
+    request = UnitChange(principal, command, body.occurred_on, body.expected_version, key, body.document_ref)
+    return change_unit(ledger, request)
 
 
 def _route(path: str, operation_id: str, summary: str) -> HTTPRouteHandler:
@@ -154,7 +136,7 @@ class UnitChangeController(Controller):
     ) -> Recorded:
         """R-UNIT-REORG: the unit sits under another parent from `effective_on`; history keeps the old tree."""
         command = MoveUnit(unit_id, data.parent_id, data.effective_on, data.reference)
-        return _change(ledger, principal, ADMIN, command, data, idempotency_key, [unit_id, data.parent_id])
+        return _change(ledger, principal, command, data, idempotency_key)
 
     @_route("merger", "mergeUnit", "Hợp nhất tổ chức đảng")
     def merge(
@@ -167,7 +149,7 @@ class UnitChangeController(Controller):
     ) -> Recorded:
         """R-UNIT-REORG: the unit ceases on `effective_on`; the successor takes its members and open files."""
         command = MergeUnit(unit_id, data.successor_id, data.effective_on, data.reference)
-        return _change(ledger, principal, ADMIN, command, data, idempotency_key, [unit_id, data.successor_id])
+        return _change(ledger, principal, command, data, idempotency_key)
 
     @_route("split", "splitUnit", "Chia tách tổ chức đảng")
     def split(
@@ -181,8 +163,7 @@ class UnitChangeController(Controller):
         """R-UNIT-REORG: the unit ceases, split into two or more successors; one takes the open files."""
         successors = tuple(data.successor_ids)
         command = SplitUnit(unit_id, successors, data.files_successor_id, data.effective_on, data.reference)
-        units = [unit_id, *dict.fromkeys([*successors, data.files_successor_id])]
-        return _change(ledger, principal, ADMIN, command, data, idempotency_key, units)
+        return _change(ledger, principal, command, data, idempotency_key)
 
     @_route("dissolution", "dissolveUnit", "Giải thể tổ chức đảng")
     def dissolve(
@@ -195,7 +176,7 @@ class UnitChangeController(Controller):
     ) -> Recorded:
         """R-UNIT-REORG: the unit ceases without a merger; the successor takes its members and open files."""
         command = DissolveUnit(unit_id, data.successor_id, data.effective_on, data.reference)
-        return _change(ledger, principal, ADMIN, command, data, idempotency_key, [unit_id, data.successor_id])
+        return _change(ledger, principal, command, data, idempotency_key)
 
     @_route("reclassification", "reclassifyUnit", "Chuyển đổi loại hình tổ chức đảng")
     def reclassify(
@@ -208,7 +189,7 @@ class UnitChangeController(Controller):
     ) -> Recorded:
         """R-UNIT-TREE: the unit changes kind from `effective_on` (e.g. a grassroots cell grown into a committee)."""
         command = ReclassifyUnit(unit_id, data.kind, data.effective_on, data.reference)
-        return _change(ledger, principal, ADMIN, command, data, idempotency_key, [unit_id])
+        return _change(ledger, principal, command, data, idempotency_key)
 
     @_route("admission-delegation", "changeAdmissionDelegation", "Ủy quyền (hoặc thu hồi ủy quyền) kết nạp đảng viên")
     def delegate(
@@ -221,7 +202,7 @@ class UnitChangeController(Controller):
     ) -> Recorded:
         """R-AUTH-ADMIT (a): give a grassroots committee the power to admit, or take it back."""
         command = ChangeAdmissionDelegation(unit_id, data.admission_delegated, data.reference)
-        return _change(ledger, principal, ADMIN, command, data, idempotency_key, [unit_id])
+        return _change(ledger, principal, command, data, idempotency_key)
 
     @_route("term-targets", "setTermTarget", "Chỉ tiêu nhiệm kỳ theo nghị quyết đại hội")
     def term_target(
@@ -234,7 +215,7 @@ class UnitChangeController(Controller):
     ) -> Recorded:
         """DOMAIN.md §5: a target of the congress resolution for a term; a later one replaces it."""
         command = SetTermTarget(unit_id, data.term, data.metric, data.target, data.reference)
-        return _change(ledger, principal, OFFICERS, command, data, idempotency_key, [unit_id])
+        return _change(ledger, principal, command, data, idempotency_key)
 
     @_route("yearly-plans", "setYearlyPlan", "Kế hoạch năm")
     def yearly_plan(
@@ -247,4 +228,4 @@ class UnitChangeController(Controller):
     ) -> Recorded:
         """DOMAIN.md §5: a yearly plan figure; a later one for the same year and metric replaces it."""
         command = SetYearlyPlan(unit_id, data.year, data.metric, data.planned)
-        return _change(ledger, principal, OFFICERS, command, data, idempotency_key, [unit_id])
+        return _change(ledger, principal, command, data, idempotency_key)

@@ -11,20 +11,20 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody
 from litestar.types import BeforeRequestHookHandler
 
-from domain.units.commands import RegisterUnit, RenameUnit, UnitCommand
+from domain.units.commands import RegisterUnit, RenameUnit
 from domain.units.kinds import UnitKind
 from domain.units.state import Unit
-from eventstore import AppendResult
-from services.units import UNIT_TREE_STREAM, Actor, handle_unit_command
+from services.commands.actors import Actor
+from services.commands.results import Recorded
+from services.commands.units import UnitChange, change_unit
+from services.commands.walls import require_within, today
+from services.ledger import Ledger
 
-from .auth import Principal, Role
-from .context import Ledger
 from .responses import READ_PROBLEMS, WRITE_PROBLEMS
 from .security import SECURITY, authenticate
-from .walls import require_role, require_within, today
 
 IdempotencyKey = Annotated[str, HeaderParameter(name="Idempotency-Key", min_length=8, max_length=200)]
-Caller = NamedDependency[Principal]
+Caller = NamedDependency[Actor]
 Context = NamedDependency[Ledger]
 
 
@@ -39,16 +39,6 @@ class UnitRead(msgspec.Struct, frozen=True):
     path: list[str]
     tree_version: int
     """The unit tree's version: send it as `expected_version` with a unit command."""
-
-
-class Recorded(msgspec.Struct, frozen=True):
-    """What a command answers: the stream's new version and where in the log it landed."""
-
-    stream_id: str
-    stream_version: int
-    first_position: int
-    last_position: int
-    duplicate: bool
 
 
 class RegisterUnitBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -106,19 +96,11 @@ class UnitController(Controller):
         self, data: JSONBody[RegisterUnitBody], ledger: Context, principal: Caller, idempotency_key: IdempotencyKey
     ) -> Recorded:
         """Register a unit under one the administrator governs (R-UNIT-TREE)."""
-        require_role(principal, Role.PROVINCIAL_ADMIN)
-        require_within(ledger.tree(), principal, data.parent_id, data.occurred_on)
         command = RegisterUnit(data.unit_id, data.code, data.name, data.kind, data.parent_id, data.admission_delegated)
-        return record_unit_command(
-            ledger,
-            principal,
-            command,
-            data.occurred_on,
-            data.expected_version,
-            idempotency_key,
-            data.document_ref,
-            [data.parent_id, data.unit_id],
+        request = UnitChange(
+            principal, command, data.occurred_on, data.expected_version, idempotency_key, data.document_ref
         )
+        return change_unit(ledger, request)
 
     @post(
         "/{unit_id:str}/rename",
@@ -135,49 +117,8 @@ class UnitController(Controller):
         principal: Caller,
         idempotency_key: IdempotencyKey,
     ) -> Recorded:
-        require_role(principal, Role.PROVINCIAL_ADMIN)
-        require_within(ledger.tree(), principal, unit_id, data.occurred_on)
-        return record_unit_command(
-            ledger,
-            principal,
-            RenameUnit(unit_id, data.name),
-            data.occurred_on,
-            data.expected_version,
-            idempotency_key,
-            data.document_ref,
-            [unit_id],
+        command = RenameUnit(unit_id, data.name)
+        request = UnitChange(
+            principal, command, data.occurred_on, data.expected_version, idempotency_key, data.document_ref
         )
-
-
-def record_unit_command(
-    ledger: Ledger,
-    principal: Principal,
-    command: UnitCommand,
-    occurred_on: date,
-    expected_version: int,
-    key: str,
-    document_ref: str | None,
-    ring_units: list[str],
-) -> Recorded:
-    """Decide and append through the handler the CLI and the generator use, ring the units' doorbells, and
-    answer the tree's new version and the log positions (a change that changes nothing: the current version)."""
-    result = handle_unit_command(
-        ledger.store,
-        command,
-        occurred_on=occurred_on,
-        actor=Actor(principal.user_id, principal.unit_id, str(principal.role)),
-        idempotency_key=f"{principal.user_id}:{key}",
-        document_ref=document_ref,
-        expected_version=expected_version,
-    )
-    return recorded(ledger, result, UNIT_TREE_STREAM, ring_units)
-
-
-def recorded(ledger: Ledger, result: AppendResult | None, stream_id: str, ring_units: list[str]) -> Recorded:
-    """The answer to a command; the doorbell rings only when something was written."""
-    if result is None:
-        return Recorded(stream_id, ledger.store.stream_version(stream_id), 0, 0, duplicate=True)
-    ledger.doorbell.ring(ring_units)
-    return Recorded(
-        result.stream_id, result.stream_version, result.first_position, result.last_position, result.duplicate
-    )
+        return change_unit(ledger, request)

@@ -4,7 +4,7 @@ Deadlines in working days (R-DECIDE-DEADLINE, R-CEREMONY-DEADLINE, …) count Mo
 the `holidays` library knows, changed by one-off declarations in the stream `calendar-province`. Every caller
 reads the calendar (every deadline depends on it); only a provincial administrator at the province declares
 (I8: the calendar belongs to the province, above every other unit). Declarations go through
-`services.calendar.handle_day_declaration` at the stream version the caller saw (`GET /calendar`).
+`services.commands.calendar.declare_day` at the stream version the caller saw (`GET /calendar`).
 """
 
 from __future__ import annotations
@@ -20,23 +20,20 @@ from litestar.params import JSONBody
 from litestar.types import BeforeRequestHookHandler
 
 from domain.calendar import (
-    CALENDAR_STREAM_ID,
     DayDeclaration,
     calendar_from_declarations,
     declare_day_off,
     declare_working_day,
     withdraw_day_declaration,
 )
-from services.calendar import handle_day_declaration, load_declarations
-from services.units import Actor
+from services.commands.actors import Actor
+from services.commands.calendar import DayRequest, declare_day, load_declarations
+from services.commands.results import Recorded
+from services.ledger import Ledger
 
-from .auth import Principal, Role
-from .context import Ledger
-from .problems import not_found
 from .responses import READ_PROBLEMS, WRITE_PROBLEMS
 from .security import SECURITY, authenticate
-from .units import Caller, Context, IdempotencyKey, Recorded, recorded
-from .walls import require_role
+from .units import Caller, Context, IdempotencyKey
 
 
 class CalendarRead(msgspec.Struct, frozen=True):
@@ -56,24 +53,12 @@ class DayBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
 
 
 def _declare(
-    ledger: Ledger, principal: Principal, make: Callable[[date, str], DayDeclaration], body: DayBody, key: str
+    ledger: Ledger, principal: Actor, make: Callable[[date, str], DayDeclaration], body: DayBody, key: str
 ) -> Recorded:
-    """Walls (an administrator at the province, the root of the tree), then decide and append."""
-    require_role(principal, Role.PROVINCIAL_ADMIN)
-    unit = ledger.tree().latest(principal.unit_id)
-    if unit is None or unit.parent_id is not None:
-        raise not_found()
-    result = handle_day_declaration(
-        ledger.store,
-        make(body.day, body.reason),
-        province_id=unit.unit_id,
-        occurred_on=body.occurred_on,
-        actor=Actor(principal.user_id, principal.unit_id, str(principal.role)),
-        idempotency_key=f"{principal.user_id}:{key}",
-        document_ref=body.document_ref,
-        expected_version=body.expected_version,
-    )
-    return recorded(ledger, result, CALENDAR_STREAM_ID, [unit.unit_id])
+    """The body's day, paper and version around the declaration, through the one use case."""
+    declaration = make(body.day, body.reason)
+    request = DayRequest(principal, declaration, body.occurred_on, body.expected_version, key, body.document_ref)
+    return declare_day(ledger, request)
 
 
 def _route(path: str, operation_id: str, summary: str) -> HTTPRouteHandler:

@@ -21,7 +21,7 @@ from projections.queries import Dashboard
 from projections.queries.dashboard import dashboard_from_rows
 from projections.queries.units import subtree_units
 from projections.registry import by_name
-from services.units import UNIT_TREE_STREAM
+from services.commands.tree_log import UNIT_TREE_STREAM
 
 from .clocks import Clock, Cut, end_of_day
 from .replaying import decode, replay_partitions, replay_person

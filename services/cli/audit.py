@@ -14,7 +14,7 @@ from projections.queries import subtree_units
 from services.audit.clocks import VIETNAM
 from services.audit.transfer import ImportRefused, export_log, import_log
 from services.audit.verifying import KeptSeal, check_kept_seal
-from services.units import load_tree
+from services.commands.tree_log import load_tree
 
 URL_HELP = "Database URL (postgresql://… or sqlite:///…); default: $PARTYLEDGER_DATABASE_URL or the data folder."
 

@@ -16,16 +16,17 @@ from pathlib import Path
 import click
 
 from eventstore import open_store
-from services.api.auth import Principal, Role, issue_token
+from services.commands.actors import Actor, Role
 from services.seed import generate_province
 from services.settings import Settings
+from services.tokens import issue_token
 
 DEMO_USERS = (
-    Principal("admin.tinhuy", Role.PROVINCIAL_ADMIN, "unit-province"),
-    Principal("kiemtra.tinhuy", Role.AUDITOR, "unit-province"),
-    Principal("canbo.truongchinhtri", Role.GRASSROOTS_OFFICER, "unit-school"),
-    Principal("bithu.chibo1", Role.CELL_SECRETARY, "unit-school-cell-1"),
-    Principal("xem.truongchinhtri", Role.VIEWER, "unit-school"),
+    Actor("admin.tinhuy", Role.PROVINCIAL_ADMIN, "unit-province"),
+    Actor("kiemtra.tinhuy", Role.AUDITOR, "unit-province"),
+    Actor("canbo.truongchinhtri", Role.GRASSROOTS_OFFICER, "unit-school"),
+    Actor("bithu.chibo1", Role.CELL_SECRETARY, "unit-school-cell-1"),
+    Actor("xem.truongchinhtri", Role.VIEWER, "unit-school"),
 )
 
 

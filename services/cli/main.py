@@ -14,14 +14,15 @@ import click
 from eventstore import EventStoreError, open_store, verify_store
 from eventstore.postgres import PostgresEventStore
 from eventstore.sqlite import SqliteEventStore
-from services.api.auth import Principal, Role, issue_token
 from services.cli.audit import check_seal, export_command, import_command
 from services.cli.demo import demo_command
 from services.cli.denials import denials_command
 from services.cli.deploy import migrate_command, settings_command
 from services.cli.projections import projections_group, rebuild_command
 from services.cli.seed import seed_command
+from services.commands.actors import Actor, Role
 from services.settings import Settings, SettingsError
+from services.tokens import issue_token
 
 URL_HELP = "Database URL (postgresql://… or sqlite:///…); default: $PARTYLEDGER_DATABASE_URL or the data folder."
 
@@ -120,7 +121,7 @@ def _redacted(url: str) -> str:
 def token(user_id: str, role: str, unit_id: str, hours: float | None) -> None:
     """Issue a signed bearer token (the embedded mode's way to sign in)."""
     settings = _settings(None)
-    principal = Principal(user_id=user_id, role=Role(role), unit_id=unit_id)
+    principal = Actor(user_id=user_id, role=Role(role), unit_id=unit_id)
     click.echo(issue_token(principal, settings.signing_key, hours=hours or settings.token_hours))
 
 

@@ -30,20 +30,22 @@ from domain.units.commands import SetTermTarget, SetYearlyPlan, UnitCommand
 from domain.units.kinds import UnitKind
 from domain.units.state import Unit
 from eventstore import EventStore
-from services.people import append_decided, metadata_for
+from services.commands.actors import Actor, Role
+from services.commands.person_log import append_decided, metadata_for
+from services.commands.tree_log import UNIT_TREE_STREAM, load_tree
+from services.commands.units import handle_unit_command
 from services.seed.fates import Fate
 from services.seed.names import full_name, officer_user_id
 from services.seed.plan import PROVINCE_ID, Plan, UnitPlan
 from services.seed.population import Newcomer, Population
-from services.units import UNIT_TREE_STREAM, Actor, handle_unit_command, load_tree
 
 ROLES = {
-    UnitKind.CELL: "cell_secretary",
-    UnitKind.GRASSROOTS_CELL: "cell_secretary",
-    UnitKind.SUB_COMMITTEE: "grassroots_officer",
-    UnitKind.GRASSROOTS_COMMITTEE: "grassroots_officer",
-    UnitKind.UPPER_COMMITTEE: "upper_officer",
-    UnitKind.PROVINCIAL_COMMITTEE: "provincial_admin",
+    UnitKind.CELL: Role.CELL_SECRETARY,
+    UnitKind.GRASSROOTS_CELL: Role.CELL_SECRETARY,
+    UnitKind.SUB_COMMITTEE: Role.GRASSROOTS_OFFICER,
+    UnitKind.GRASSROOTS_COMMITTEE: Role.GRASSROOTS_OFFICER,
+    UnitKind.UPPER_COMMITTEE: Role.UPPER_OFFICER,
+    UnitKind.PROVINCIAL_COMMITTEE: Role.PROVINCIAL_ADMIN,
 }
 """The role an officer of each kind of unit records steps in (I8)."""
 
@@ -101,7 +103,7 @@ class Desk:
             kind = unit.kind if unit is not None else UnitKind.PROVINCIAL_COMMITTEE
             code = unit.code if unit is not None else unit_id
             name = full_name(self._names, self._names.choice(list(Sex)), Ethnicity.KINH, 1980)
-            actor = self.officers[unit_id] = Actor(officer_user_id(name, code), unit_id, ROLES[kind])
+            actor = self.officers[unit_id] = Actor(officer_user_id(name, code), ROLES[kind], unit_id)
         return actor
 
     def unit_command(self, command: UnitCommand, on: date, document_ref: str | None = None) -> None:

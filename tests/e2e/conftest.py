@@ -11,9 +11,10 @@ from litestar.testing import TestClient
 
 from eventstore import open_store
 from services.api.app import create_app
-from services.api.auth import Principal, Role, issue_token
+from services.commands.actors import Actor, Role
 from services.embedded import seed_minimal_province
 from services.settings import Settings
+from services.tokens import issue_token
 
 Client = TestClient[Litestar]
 
@@ -34,5 +35,5 @@ def client(settings: Settings) -> Iterator[Client]:
 
 
 def bearer(settings: Settings, role: Role, unit: str, user: str = "user-test") -> dict[str, str]:
-    token = issue_token(Principal(user, role, unit), settings.signing_key, hours=1)
+    token = issue_token(Actor(user, role, unit), settings.signing_key, hours=1)
     return {"Authorization": f"Bearer {token}"}

@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 
 from domain.identity import parse_citizen_id, person_stream_id
-from services.api.auth import Role
+from services.commands.actors import Role
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer
 

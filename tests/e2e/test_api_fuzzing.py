@@ -16,7 +16,7 @@ from litestar import Litestar
 from schemathesis import Case, GenerationMode
 from schemathesis.core.transport import Response
 
-from services.api.auth import Role
+from services.commands.actors import Role
 from services.settings import Settings
 from tests.e2e.conftest import bearer
 from tests.e2e.fuzz_support import (

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from eventstore.canonical import canonical_json
 from projections.engine import projection_engine
 from projections.schema import projection_rows as pr
-from services.api.auth import Role
+from services.commands.actors import Role
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer
 from tests.e2e.desk import CELL, SIBLING, Desk, sample_body
@@ -35,7 +35,7 @@ def test_an_auditor_cannot_write(client: Client, settings: Settings) -> None:
 
 
 def sample_body_for_rating() -> dict[str, object]:
-    from services.api.people_steps import STEPS
+    from services.commands.person_steps import STEPS
 
     step = next(s for s in STEPS if s.operation_id == "rateMember")
     return sample_body(step.body)

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from services.api.auth import Role
-from services.api.people_steps import STEPS
+from services.commands.actors import Role
+from services.commands.person_steps import STEPS
 from services.projection_runtime import catch_up_every_unit
 from services.settings import Settings
 from tests.e2e.conftest import Client

@@ -11,7 +11,7 @@ from litestar.testing import TestClient
 
 from eventstore import open_store
 from services.api.app import create_app
-from services.api.auth import Role
+from services.commands.actors import Role
 from services.projection_runtime import catch_up_every_unit
 from services.seed import generate_province
 from services.settings import Settings

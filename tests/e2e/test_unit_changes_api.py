@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.api.auth import Role
+from services.commands.actors import Role
 from services.projection_runtime import catch_up_every_unit
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer

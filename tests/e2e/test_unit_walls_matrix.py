@@ -17,8 +17,8 @@ import pytest
 from litestar.testing import TestClient
 
 from services.api.app import create_app
-from services.api.auth import Role
-from services.api.people_steps import STEPS
+from services.commands.actors import Role
+from services.commands.person_steps import STEPS
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer
 from tests.e2e.desk import Desk, sample_body

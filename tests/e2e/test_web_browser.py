@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from eventstore import open_store
 from services.api.app import create_app
-from services.api.auth import Role
+from services.commands.actors import Role
 from services.embedded import seed_minimal_province
 from services.settings import Settings
 from tests.e2e.browser import ARTIFACTS, chromium, screenshot, serving

@@ -14,9 +14,9 @@ import pytest
 from openpyxl import load_workbook
 
 from eventstore import EventStore
-from services.api.auth import Role
+from services.commands.actors import Role
+from services.commands.tree_log import UNIT_TREE_STREAM
 from services.settings import Settings
-from services.units import UNIT_TREE_STREAM
 from tests.e2e.conftest import Client
 from tests.e2e.desk import SIBLING, Desk, citizen, person
 from tests.e2e.web_support import CELL, candidate_waiting_for_the_cell_vote, catch_up, csrf_of, post_form, sign_in

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from services.api.auth import Principal, Role, issue_token
+from services.commands.actors import Actor, Role
 from services.projection_runtime import catch_up_every_unit
 from services.settings import Settings
+from services.tokens import issue_token
 from tests.e2e.conftest import Client
 from tests.e2e.desk import CELL, Desk, walk_to_sponsored
 
@@ -22,7 +23,7 @@ def csrf_of(html: str) -> str:
 
 
 def token(settings: Settings, role: Role, unit: str) -> str:
-    return issue_token(Principal(f"user-{role}-{unit}", role, unit), settings.signing_key, hours=1)
+    return issue_token(Actor(f"user-{role}-{unit}", role, unit), settings.signing_key, hours=1)
 
 
 def sign_in(client: Client, settings: Settings, role: Role, unit: str) -> None:

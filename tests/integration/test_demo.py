@@ -10,8 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.api.auth import Principal, Role, issue_token
+from services.commands.actors import Actor, Role
 from services.settings import DEVELOPMENT_SIGNING_KEY
+from services.tokens import issue_token
 from tests.support.processes import BIN, free_port, wait_for
 
 
@@ -53,7 +54,7 @@ def test_the_demo_serves_the_school_dashboard_with_a_separate_worker_and_stops_c
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    token = issue_token(Principal("viewer", Role.VIEWER, "unit-school"), DEVELOPMENT_SIGNING_KEY, hours=1)
+    token = issue_token(Actor("viewer", Role.VIEWER, "unit-school"), DEVELOPMENT_SIGNING_KEY, hours=1)
     try:
         wait_for(lambda: _get(f"{base}/ready") == 200, 120, "the demo's /ready")
         workers = children_of(demo.pid)

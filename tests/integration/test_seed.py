@@ -30,9 +30,10 @@ from domain.units.events import TargetMetric
 from domain.units.kinds import UnitKind
 from domain.units.tree import UnitTree
 from eventstore import EventStore, open_store, verify_store
-from services.people import append_person_command, load_person
+from services.commands.actors import Actor, Role
+from services.commands.person_log import append_person_command, load_person
+from services.commands.tree_log import load_tree
 from services.seed import SeedReport, generate_province
-from services.units import Actor, load_tree
 from tests.support.stores import sqlite_url
 
 SEED = 2021
@@ -218,7 +219,7 @@ def test_append_person_command_loads_decides_and_files_a_move_under_both_cells(t
         education=EducationLevel.UNIVERSITY,
         occupation=Occupation.STATE_OFFICIAL,
     )
-    officer, calendar = Actor("lanht.tct", "cell-a", "cell_secretary"), WorkingCalendar()
+    officer, calendar = Actor("lanht.tct", Role.CELL_SECRETARY, "cell-a"), WorkingCalendar()
     enrol = mc.EnrollMember(
         person_id=person_id,
         occurred_on=date(2020, 10, 5),

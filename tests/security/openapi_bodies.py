@@ -15,9 +15,9 @@ from domain.calendar import CALENDAR_STREAM_ID
 from domain.errors import DomainError
 from domain.identity import parse_citizen_id, person_stream_id
 from services.api.app import create_app
-from services.api.auth import Role
+from services.commands.actors import Role
+from services.commands.tree_log import UNIT_TREE_STREAM
 from services.settings import Settings
-from services.units import UNIT_TREE_STREAM
 from tests.e2e.conftest import bearer
 
 if TYPE_CHECKING:

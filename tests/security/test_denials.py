@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from services.api.auth import Role
+from services.commands.actors import Role
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer
 from tests.e2e.desk import CELL, SIBLING

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from services.api.auth import Role
-from services.api.people_steps import STEPS
+from services.commands.actors import Role
+from services.commands.person_steps import STEPS
 from services.denials import recent_denials
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer

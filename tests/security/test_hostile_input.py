@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from services.api.auth import Role
+from services.commands.actors import Role
 from tests.e2e.conftest import bearer
 from tests.security.conftest import World, log_state
 from tests.security.openapi_bodies import OPERATIONS, example, fields_of, send, with_value, write_operations

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from services.api.auth import Role
+from services.commands.actors import Role
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer
 from tests.e2e.desk import CELL, Desk, particulars

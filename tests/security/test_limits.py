@@ -13,7 +13,7 @@ import pytest
 from litestar.testing import TestClient
 
 from services.api.app import create_app
-from services.api.auth import Role
+from services.commands.actors import Role
 from services.denials import recent_denials
 from services.settings import Settings, SettingsError
 from tests.e2e.conftest import Client, bearer

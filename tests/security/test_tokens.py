@@ -11,13 +11,14 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from services.api.auth import Principal, Role, issue_token
+from services.commands.actors import Actor, Role
 from services.denials import recent_denials
 from services.settings import Settings
+from services.tokens import issue_token
 from tests.e2e.desk import CELL, particulars
 from tests.security.conftest import World, log_state
 
-CALLER = Principal("thu.nguyen", Role.CELL_SECRETARY, CELL)
+CALLER = Actor("thu.nguyen", Role.CELL_SECRETARY, CELL)
 
 
 def _b64(data: dict[str, object]) -> str:

@@ -14,7 +14,8 @@ from typing import Any
 
 import httpx
 
-from services.api.auth import Principal, Role, issue_token
+from services.commands.actors import Actor, Role
+from services.tokens import issue_token
 from tests.e2e.desk import particulars
 
 CELLS = [f"unit-school-cell-{n}" for n in range(1, 6)]
@@ -53,7 +54,7 @@ class Officer(threading.Thread):
         super().__init__(name=f"officer-{number}", daemon=True)
         self.number, self.base_url, self.until, self.give_up = number, base_url, until, give_up
         self.user, self.unit = f"soak-{number:02d}", CELLS[number % len(CELLS)]
-        token = issue_token(Principal(self.user, Role.CELL_SECRETARY, self.unit), signing_key, hours=2)
+        token = issue_token(Actor(self.user, Role.CELL_SECRETARY, self.unit), signing_key, hours=2)
         self.headers = {"Authorization": f"Bearer {token}"}
         self.commands: list[Command] = []
         self.acknowledged: list[Command] = []  # read by the lag monitor while running

@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from services.commands.walls import NotFound
 from services.settings import Settings
 
 from .audit import audit_page, audit_verify, person_as_of, unit_as_of, unit_history
@@ -45,7 +46,7 @@ def _sign_in_again(request: Request[Any, Any, Any], exc: NotAuthorizedException)
     return Redirect(f"{PREFIX}/sign-in")
 
 
-def _missing(request: Request[Any, Any, Any], exc: NotFoundException) -> Template:
+def _missing(request: Request[Any, Any, Any], exc: NotFoundException | NotFound) -> Template:
     """Outside the walls and nonexistent read the same, as in the API (I8)."""
     return page("message.html", None, status_code=404, title="Không tìm thấy",
                 message="Không có trang này trong phạm vi đơn vị của bạn.")  # fmt: skip
@@ -84,6 +85,7 @@ def web_router(settings: Settings) -> Router:
         exception_handlers={
             NotAuthorizedException: _sign_in_again,
             NotFoundException: _missing,
+            NotFound: _missing,
             PermissionDeniedException: _forbidden,
         },
     )

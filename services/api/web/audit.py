@@ -16,13 +16,13 @@ from projections.queries import subtree_units
 from services.audit.asof import dashboard_as_of, file_as_of
 from services.audit.clocks import Clock, Cut, end_of_day, start_of_day
 from services.audit.verifying import kept_form
+from services.commands.people import visible_person
+from services.commands.walls import today
+from services.ledger import Ledger
 
 from ..audit import history_page
 from ..audit_log import verify_unit
 from ..audit_support import after_position, bounded, record, require_auditor
-from ..context import Ledger
-from ..people import visible_person
-from ..walls import today
 from .common import Viewer, breadcrumbs, page, visible_unit
 from .format import parse_day
 from .labels import event_label

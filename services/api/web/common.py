@@ -13,16 +13,16 @@ from litestar.response import Template
 from domain.units.state import Unit
 from domain.units.tree import UnitTree
 from projections import queries
+from services.commands.actors import Actor
+from services.commands.walls import require_within, today
+from services.ledger import Ledger
+from services.reads import read_snapshot
 
-from ..auth import Principal
-from ..context import Ledger
 from ..freshness import age_seconds, answer
-from ..read_models import _read
-from ..walls import require_within, today
 from .pages import Freshness
 
 T = TypeVar("T")
-Viewer = NamedDependency[Principal]
+Viewer = NamedDependency[Actor]
 WAIT_SECONDS = 5.0
 
 
@@ -32,11 +32,11 @@ class Crumb:
     name: str
 
 
-def page(template: str, principal: Principal | None, status_code: int = 200, **context: Any) -> Template:
+def page(template: str, principal: Actor | None, status_code: int = 200, **context: Any) -> Template:
     return Template(template_name=template, context={"me": principal, **context}, status_code=status_code)
 
 
-def visible_unit(tree: UnitTree, principal: Principal, unit_id: str, on: date | None = None) -> Unit:
+def visible_unit(tree: UnitTree, principal: Actor, unit_id: str, on: date | None = None) -> Unit:
     """The unit if it is in the caller's subtree; otherwise the same 'not found' as a unit that never was.
 
     A page reads the tree once (`ledger.tree()`) and hands it to everything it shows: each read is a round
@@ -47,7 +47,7 @@ def visible_unit(tree: UnitTree, principal: Principal, unit_id: str, on: date | 
     return unit
 
 
-def subtree(tree: UnitTree, principal: Principal, unit_id: str) -> list[str]:
+def subtree(tree: UnitTree, principal: Actor, unit_id: str) -> list[str]:
     visible_unit(tree, principal, unit_id)
     return queries.subtree_units(tree, unit_id, today())
 
@@ -57,7 +57,7 @@ def unit_names(tree: UnitTree) -> dict[str, str]:
     return {u.unit_id: u.name for u in tree.all_latest()}
 
 
-def breadcrumbs(tree: UnitTree, principal: Principal, unit_id: str) -> list[Crumb]:
+def breadcrumbs(tree: UnitTree, principal: Actor, unit_id: str) -> list[Crumb]:
     """From the caller's own unit down to this one; nothing above the caller's unit is named."""
     view = tree.as_of(today())
     path = list(view.path(unit_id)) if unit_id in view else [unit_id]
@@ -71,7 +71,8 @@ def breadcrumbs(tree: UnitTree, principal: Principal, unit_id: str) -> list[Crum
 
 def snapshot(ledger: Ledger, query: Callable[..., T], *args: Any, min_position: int = 0, **kwargs: Any) -> T:
     """The API's read path: one snapshot per answer, waiting (bounded) for `min_position` after a write."""
-    content: T = answer(ledger, _read(ledger, query, *args, **kwargs), min_position, WAIT_SECONDS).content
+    read = read_snapshot(ledger.engine, query, *args, **kwargs)
+    content: T = answer(ledger, read, min_position, WAIT_SECONDS).content
     return content
 
 

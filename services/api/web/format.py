@@ -6,7 +6,7 @@ import unicodedata
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ..walls import VIETNAM
+from services.commands.walls import VIETNAM
 
 
 def vi_number(value: Any) -> str:

@@ -17,7 +17,8 @@ from typing import Any
 
 import msgspec
 
-from ..people_steps import Step
+from services.commands.person_steps import Step
+
 from .format import parse_day
 from .labels import choice_label, field_label
 

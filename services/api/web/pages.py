@@ -1,4 +1,4 @@
-"""What a unit's pages show, each read in ONE snapshot (through `read_models._read`, as the API reads), so
+"""What a unit's pages show, each read in ONE snapshot (through `services.reads.read_snapshot`, as the API reads), so
 the position an answer reports is the position its rows reflect."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A person's file: the timeline of what the log holds, and the next steps as forms for those who may take them.
 
-A posted form goes through the API's own `record_step` (walls, facts from the log, decide, append, doorbell):
-the page is another face of the same command, never a second implementation of it.
+A posted form goes through the one use case, `services.commands.people.record_person_step` (walls, facts
+from the log, decide, append, doorbell): the page is another face of the same command, never a second one.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from litestar.response import Redirect, Template
 from domain.errors import DomainError, InvalidCommand, RuleViolation
 from domain.person.records import PersonState
 from eventstore import IdempotencyKeyReused, RecordedEvent, WrongExpectedVersion
+from services.commands.actors import Actor
+from services.commands.people import allowed_steps, record_person_step, step_request, visible_person, visible_records
+from services.commands.person_steps import STEPS
+from services.commands.results import Recorded
+from services.ledger import Ledger
 
-from ..auth import Principal
-from ..context import Ledger
 from ..metrics import RULE_REFUSALS
-from ..people import allowed_steps, record_step, visible_person, visible_records
-from ..people_steps import STEPS
 from ..problems import not_found
-from ..units import Recorded
 from .common import Viewer, breadcrumbs, page
 from .forms import FormProblem, body_from_form, form_fields
 from .labels import event_label
@@ -75,7 +75,7 @@ def _entry(event: RecordedEvent) -> Entry:
 
 def _person_page(
     ledger: Ledger,
-    viewer: Principal,
+    viewer: Actor,
     person_id: str,
     *,
     refusal: Refusal | None = None,
@@ -153,7 +153,8 @@ def take_step(
 
     def record() -> Recorded:
         body = body_from_form(step, data, int(data.get("expected_version", "")))
-        return record_step(ledger, viewer, step, person_id, body, data.get("request_key") or uuid.uuid4().hex)
+        key = data.get("request_key") or uuid.uuid4().hex
+        return record_person_step(ledger, step_request(viewer, step, person_id, body, key))
 
     outcome = attempt(record)
     if isinstance(outcome, Recorded):

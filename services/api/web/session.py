@@ -15,10 +15,10 @@ from litestar.config.csrf import CSRFConfig
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 
+from services.commands.actors import Actor
+from services.ledger import Ledger
 from services.settings import Settings
-
-from ..auth import InvalidToken, Principal, issue_token, read_token
-from ..context import Ledger
+from services.tokens import InvalidToken, issue_token, read_token
 
 Context = NamedDependency[Ledger]
 
@@ -50,7 +50,7 @@ def cookie_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
-def signed_in(request: Request[Any, Any, Any], ledger: Context) -> Principal:
+def signed_in(request: Request[Any, Any, Any], ledger: Context) -> Actor:
     """The principal of the session cookie; no cookie or a bad one sends the browser to the sign-in page."""
     token = request.cookies.get(COOKIE, "")
     if not token:
@@ -61,7 +61,7 @@ def signed_in(request: Request[Any, Any, Any], ledger: Context) -> Principal:
         raise NotAuthorizedException("sign in again") from exc
 
 
-def demo_users(settings: Settings) -> tuple[Principal, ...]:
+def demo_users(settings: Settings) -> tuple[Actor, ...]:
     """The demo users, offered only on the embedded development ledger (never with a production key)."""
     if not settings.embedded or settings.environment != "development":
         return ()

@@ -10,7 +10,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from ..auth import InvalidToken, read_token
+from services.tokens import InvalidToken, read_token
+
 from .common import page
 from .session import COOKIE, PREFIX, Context, cookie_settings, demo_token, demo_users
 

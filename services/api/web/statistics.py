@@ -15,10 +15,10 @@ from openpyxl.styles import Font
 
 from domain.units.tree import UnitTree
 from projections import queries
+from services.commands.actors import Actor
+from services.commands.walls import today
+from services.ledger import Ledger
 
-from ..auth import Principal
-from ..context import Ledger
-from ..walls import today
 from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, visible_unit
 from .format import vi_date
 from .pages import term_of
@@ -77,7 +77,7 @@ def report(connection: sa.Connection, units: list[str], year: int) -> Report:
     return Report(min(stats.position, board.position), year, board.members, tuple(tables))
 
 
-def _read(ledger: Ledger, tree: UnitTree, viewer: Principal, unit_id: str, year: int | None) -> Report:
+def _read(ledger: Ledger, tree: UnitTree, viewer: Actor, unit_id: str, year: int | None) -> Report:
     return snapshot(ledger, report, subtree(tree, viewer, unit_id), year or today().year)
 
 

@@ -2,7 +2,7 @@
 
 Until the presentation the member is the home unit's, so the person's page is not the receiving cell's to read
 (I8); the API still lets the receiving unit record `presentTransfer` (its wall is the unit the transfer goes
-to), and this page offers exactly that step, sent through the API's own `record_step`.
+to), and this page offers exactly that step, sent through the one use case `record_person_step`.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from litestar.response import Redirect, Template
 from domain.person.records import PersonState
 from projections import queries
 from projections.queries import MemberEntry
+from services.commands.actors import Actor
+from services.commands.people import PERSON_ID, record_person_step, step_request
+from services.commands.person_steps import STEPS
+from services.commands.results import Recorded
+from services.ledger import Ledger
 
-from ..auth import Principal
-from ..context import Ledger
-from ..people import PERSON_ID, record_step
-from ..people_steps import STEPS
 from ..problems import not_found
-from ..units import Recorded
 from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, unit_names, visible_unit
 from .forms import FormField, body_from_form, form_fields
 from .labels import choice_label
@@ -65,7 +65,7 @@ def _rows(ledger: Ledger, units: list[str], found: tuple[MemberEntry, ...]) -> l
 
 def _page(
     ledger: Ledger,
-    viewer: Principal,
+    viewer: Actor,
     unit_id: str,
     *,
     min_position: int = 0,
@@ -124,7 +124,8 @@ def present_transfer(
 
     def record() -> Recorded:
         body = body_from_form(PRESENT, data, int(data.get("expected_version", "")))
-        return record_step(ledger, viewer, PRESENT, person_id, body, data.get("request_key") or uuid.uuid4().hex)
+        key = data.get("request_key") or uuid.uuid4().hex
+        return record_person_step(ledger, step_request(viewer, PRESENT, person_id, body, key))
 
     outcome = attempt(record)
     if isinstance(outcome, Refusal):

@@ -16,13 +16,13 @@ from domain.text import search_key
 from domain.units.state import Unit
 from domain.units.tree import UnitTree
 from projections import queries
+from services.commands.actors import Actor
+from services.commands.people import record_person_step, step_request
+from services.commands.results import Recorded
+from services.commands.walls import today
+from services.ledger import Ledger
 
-from ..auth import Principal
-from ..context import Ledger
-from ..people import record_step
 from ..problems import not_found
-from ..units import Recorded
-from ..walls import today
 from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, unit_names, visible_unit
 from .forms import body_from_form
 from .opening import FIXED, fixed_values, opening_forms, opening_steps
@@ -40,7 +40,7 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
 
-def _tree(tree: UnitTree, principal: Principal) -> Node:
+def _tree(tree: UnitTree, principal: Actor) -> Node:
     """The caller's subtree today, children in code order."""
     view = tree.as_of(today())
 
@@ -126,7 +126,7 @@ def unit_files(
 def _files_page(
     ledger: Ledger,
     tree: UnitTree,
-    viewer: Principal,
+    viewer: Actor,
     unit: Unit,
     stage: str | None,
     cursor: str | None,
@@ -175,7 +175,8 @@ def open_file(
         person_id = person_stream_id(parse_citizen_id(form.get("citizen_id", "")))
         seen = ledger.people.load(ledger.store, person_id).version  # 0, or a former member's closed stream
         body = body_from_form(step, form, seen)
-        return record_step(ledger, viewer, step, person_id, body, form.get("request_key") or uuid.uuid4().hex)
+        key = form.get("request_key") or uuid.uuid4().hex
+        return record_person_step(ledger, step_request(viewer, step, person_id, body, key))
 
     outcome = attempt(record)
     if isinstance(outcome, Recorded):

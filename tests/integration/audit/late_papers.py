@@ -13,7 +13,7 @@ from domain.particulars import Sex
 from domain.units.events import UnitRegistered
 from domain.units.kinds import UnitKind
 from eventstore import EventStore
-from services.units import UNIT_TREE_STREAM
+from services.commands.tree_log import UNIT_TREE_STREAM
 from tests.integration.audit.conftest import MovingClock
 from tests.support.appending import envelope
 from tests.support.stores import settle

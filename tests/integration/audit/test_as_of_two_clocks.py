@@ -19,7 +19,7 @@ from projections.registry import PROJECTIONS
 from projections.runner import Runner
 from services.audit.asof import dashboard_as_of, file_as_of, tree_as_of
 from services.audit.clocks import Clock, Cut
-from services.units import load_tree
+from services.commands.tree_log import load_tree
 from tests.integration.audit.conftest import MovingClock
 from tests.integration.audit.late_papers import (
     DECIDED_ON,
@@ -110,7 +110,7 @@ def test_a_tree_read_below_a_lagging_horizon_is_not_kept_as_the_whole_tree(postg
     from domain.units.events import UnitRegistered
     from domain.units.kinds import UnitKind
     from eventstore.postgres import PostgresEventStore
-    from services.units import UNIT_TREE_STREAM
+    from services.commands.tree_log import UNIT_TREE_STREAM
     from tests.support.appending import envelope
 
     store = PostgresEventStore.from_url(postgres_url, codec=EVENTS)

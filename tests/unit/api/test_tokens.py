@@ -10,12 +10,13 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from services.api.auth import InvalidToken, Principal, Role, issue_token, read_token
+from services.commands.actors import Actor, Role
 from services.settings import DEVELOPMENT_SIGNING_KEY, Settings, SettingsError
+from services.tokens import InvalidToken, issue_token, read_token
 from tests.support.processes import BIN
 
 KEY = "a-test-signing-key-of-at-least-32-characters"
-THU = Principal(user_id="thu.nguyen", role=Role.CELL_SECRETARY, unit_id="unit-school-cell-1")
+THU = Actor(user_id="thu.nguyen", role=Role.CELL_SECRETARY, unit_id="unit-school-cell-1")
 
 
 def test_a_token_names_its_user_role_and_unit() -> None:

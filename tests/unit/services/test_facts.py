@@ -19,10 +19,11 @@ from domain.rules.sponsors import SponsorKind
 from domain.units.kinds import UnitKind
 from domain.units.tree import UnitTree
 from eventstore import EventStore, open_store
-from services import facts
+from services.commands import log_facts as facts
+from services.commands.actors import Actor, Role
+from services.commands.person_log import append_person_command
+from services.commands.tree_log import load_tree
 from services.embedded import seed_minimal_province
-from services.people import append_person_command
-from services.units import Actor, load_tree
 
 CELL = "unit-school-cell-1"
 OTHER_CELL = "unit-school-cell-2"
@@ -64,7 +65,7 @@ def particulars(name: str) -> Particulars:
 
 
 def run(store: EventStore, command: c.PersonCommand, person_facts: PersonFacts | None = None) -> None:
-    actor = Actor("user-test", command.acting_unit_id, "cell_secretary")
+    actor = Actor("user-test", Role.CELL_SECRETARY, command.acting_unit_id)
     append_person_command(store, command, actor=actor, calendar=CALENDAR, facts=person_facts or PersonFacts())
 
 

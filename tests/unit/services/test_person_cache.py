@@ -14,11 +14,11 @@ from domain.particulars import EducationLevel, Ethnicity, Occupation, Particular
 from domain.person import commands as c
 from domain.person import member_commands as mc
 from eventstore import EventStore, open_store
+from services.commands.actors import Actor, Role
+from services.commands.person_log import PersonCache, append_person_command, load_person
 from services.doorbell import Doorbell
 from services.embedded import seed_minimal_province
-from services.people import PersonCache, append_person_command, load_person
 from services.settings import Settings
-from services.units import Actor
 
 CELL = "unit-school-cell-1"
 PERSON = person_stream_id(parse_citizen_id("001085000001"))
@@ -45,7 +45,7 @@ def particulars(name: str) -> Particulars:
 
 
 def record(store: EventStore, command: c.PersonCommand) -> None:
-    actor = Actor("user-test", CELL, "cell_secretary")
+    actor = Actor("user-test", Role.CELL_SECRETARY, CELL)
     append_person_command(store, command, actor=actor, calendar=WorkingCalendar())
 
 

@@ -1,4 +1,4 @@
-"""How each person step's facts are built: from the log (services.facts) plus what the request states.
+"""How each person step's facts are built: from the log (`log_facts`) plus what the request states.
 
 Facts of a resolution or a document — the committee's size, the votes, the provincial consent, an area's
 education exemption, members excused from a meeting — are in no stream; the request states them and the
@@ -19,11 +19,12 @@ from domain.person.commands import PersonCommand
 from domain.person.facts import NO_FACTS, ConsentFacts, PersonFacts
 from domain.person.records import PersonState
 from domain.person.stages import Stage
-from domain.person.values import RejectionLevel
+from domain.person.values import RejectionLevel, SponsorLetter
 from domain.rules.eligibility import EducationExemption
 from domain.units.tree import UnitTree
 from eventstore import EventStore
-from services import facts as log_facts
+
+from . import log_facts
 
 Size = Annotated[int, msgspec.Meta(ge=0, le=200, description="Members of the committee (a fact of the resolution)")]
 ConsentRef = Annotated[
@@ -52,21 +53,55 @@ class FactKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class Reads:
+    """What the walls and the facts read from one step's command, declared per step with typed accessors
+    (`person_steps.STEPS`), so renaming a command field fails the type checker instead of dropping a check."""
+
+    cell_id: str = ""
+    """A new file's cell (a nomination, an enrolment): the wall for a person who has no cell yet."""
+    units: tuple[str, ...] = ()
+    """Other units the command names that the caller must govern (a candidate's new cell)."""
+    member_id: str = ""
+    """The helper or mentor whose own stream the facts read (R-HELPER-OFFICIAL)."""
+    sponsors: tuple[SponsorLetter, ...] = ()
+    level: RejectionLevel | None = None
+    year: int | None = None
+
+
+NO_READS: Final = Reads()
+
+
+@dataclass(frozen=True)
+class StatedFacts:
+    """Facts of a resolution or a document, in no stream: the request states them (see `STATED_FIELDS`)."""
+
+    provincial_consent_ref: str | None = None
+    provincial_consent_on: date | None = None
+    conviction_cleared_on: date | None = None
+    education_exemption: EducationExemption | None = None
+    exempt_absent_ids: tuple[str, ...] = ()
+    committee_size: int = 0
+    expulsion_delegated: bool = False
+
+
+NOTHING_STATED: Final = StatedFacts()
+
+
+@dataclass(frozen=True)
 class FactContext:
-    """What a builder reads: the log, the tree, the person as decided on, the command, the request body."""
+    """What a builder reads: the log, the tree, the person as decided on, the command, what it reads, what
+    the request states."""
 
     store: EventStore
     tree: UnitTree
     state: PersonState
     command: PersonCommand
-    body: Any
+    reads: Reads
+    stated: StatedFacts
 
     @property
     def on(self) -> date:
         return self.command.occurred_on
-
-    def stated(self, name: str) -> Any:
-        return getattr(self.body, name, None)
 
 
 Field = tuple[str, Any, Any]
@@ -93,19 +128,18 @@ STATED_FIELDS: Final[dict[FactKind, list[Field]]] = {
 
 
 def _consent(ctx: FactContext) -> ConsentFacts | None:
-    ref, given_on = ctx.stated("provincial_consent_ref"), ctx.stated("provincial_consent_on")
+    ref, given_on = ctx.stated.provincial_consent_ref, ctx.stated.provincial_consent_on
     return ConsentFacts(document_ref=ref, given_on=given_on) if ref and given_on else None
 
 
 def _readmission(ctx: FactContext) -> PersonFacts:
     """R-READMIT, R-AUTH-OVER60: the consent and a cleared conviction are documents the request states."""
-    return PersonFacts(provincial_consent=_consent(ctx), conviction_cleared_on=ctx.stated("conviction_cleared_on"))
+    return PersonFacts(provincial_consent=_consent(ctx), conviction_cleared_on=ctx.stated.conviction_cleared_on)
 
 
 def _helper(ctx: FactContext) -> PersonFacts:
     """R-HELPER-OFFICIAL: the helper (nomination, transfer) or mentor (ceremony) from their own stream."""
-    member_id = str(getattr(ctx.command, "helper_id", None) or getattr(ctx.command, "mentor_id", ""))
-    return PersonFacts(member=log_facts.member_facts(ctx.store, member_id, ctx.on))
+    return PersonFacts(member=log_facts.member_facts(ctx.store, ctx.reads.member_id, ctx.on))
 
 
 def _open_file(ctx: FactContext) -> PersonFacts:
@@ -115,14 +149,13 @@ def _open_file(ctx: FactContext) -> PersonFacts:
 def _sponsors(ctx: FactContext) -> PersonFacts:
     """R-SPONSORS, R-SPONSOR-COWORK: the letters' sponsors as the log knows them on the letters' date."""
     candidate = log_facts.person_as_of(ctx.store, ctx.state.person_id, ctx.on)
-    letters = getattr(ctx.command, "sponsors", ())
-    return PersonFacts(sponsors=log_facts.sponsor_facts(ctx.store, letters, candidate, ctx.on))
+    return PersonFacts(sponsors=log_facts.sponsor_facts(ctx.store, ctx.reads.sponsors, candidate, ctx.on))
 
 
 def _member_vote(ctx: FactContext) -> PersonFacts:
     """R-VOTE-TWOTHIRDS: the cell's roll on the vote date; excused absentees are a fact of the meeting."""
-    cell = log_facts.cell_roll(ctx.store, ctx.tree, ctx.state.cell_id or "", ctx.on, ctx.stated("education_exemption"))
-    excused = frozenset(ctx.stated("exempt_absent_ids") or ())
+    cell = log_facts.cell_roll(ctx.store, ctx.tree, ctx.state.cell_id or "", ctx.on, ctx.stated.education_exemption)
+    excused = frozenset(ctx.stated.exempt_absent_ids)
     return PersonFacts(cell=replace(cell, exempt_absent_ids=excused))
 
 
@@ -136,27 +169,26 @@ def _cell_vote(ctx: FactContext) -> PersonFacts:
 
 def _committee(ctx: FactContext) -> PersonFacts:
     """§2.7: the grassroots committee over the cell, with the size the resolution states."""
-    body = log_facts.grassroots_committee(ctx.tree, ctx.state.cell_id or "", ctx.on, ctx.stated("committee_size") or 0)
+    body = log_facts.grassroots_committee(ctx.tree, ctx.state.cell_id or "", ctx.on, ctx.stated.committee_size)
     return PersonFacts(decider=body)
 
 
 def _competent(ctx: FactContext) -> PersonFacts:
     """R-AUTH-ADMIT: the competent body for the person's cell on the date, from the unit tree."""
-    body = log_facts.competent_body(ctx.tree, ctx.state.cell_id or "", ctx.on, ctx.stated("committee_size") or 0)
+    body = log_facts.competent_body(ctx.tree, ctx.state.cell_id or "", ctx.on, ctx.stated.committee_size)
     return replace(_readmission(ctx), decider=body)
 
 
 def _rejection(ctx: FactContext) -> PersonFacts:
     """Only the decider's rejection needs the competent body (R-AUTH-ADMIT)."""
-    level = getattr(ctx.command, "level", None)
-    return _competent(ctx) if level is RejectionLevel.DECIDER else NO_FACTS
+    return _competent(ctx) if ctx.reads.level is RejectionLevel.DECIDER else NO_FACTS
 
 
 def _acting_body(ctx: FactContext) -> PersonFacts:
     """R-AUTH-DISCIPLINE, R-AUTH-STRIKEOFF: the acting unit as the tree has it; delegation is stated."""
     unit_id = ctx.command.acting_unit_id
-    size = ctx.stated("committee_size") or 0
-    body = log_facts.body_facts(ctx.tree, unit_id, ctx.on, size, bool(ctx.stated("expulsion_delegated")))
+    size, delegated = ctx.stated.committee_size, ctx.stated.expulsion_delegated
+    body = log_facts.body_facts(ctx.tree, unit_id, ctx.on, size, delegated)
     return PersonFacts(decider=body)
 
 
@@ -167,7 +199,7 @@ def _strike_off(ctx: FactContext) -> PersonFacts:
 
 def _rating(ctx: FactContext) -> PersonFacts:
     """R-RATING: this year's Good and Excellent counts in the person's cell, from its rating events."""
-    year = getattr(ctx.command, "year", ctx.on.year)
+    year = ctx.reads.year or ctx.on.year
     counts = log_facts.rating_counts(ctx.store, ctx.state.cell_id or "", year, ctx.on, ctx.state.person_id)
     return PersonFacts(rating=counts)
 
@@ -187,6 +219,14 @@ BUILDERS: Final[dict[FactKind, Callable[[FactContext], PersonFacts]]] = {
     FactKind.STRIKE_OFF: _strike_off,
     FactKind.RATING: _rating,
 }
+
+
+def stated_in(body: Any, kind: FactKind) -> StatedFacts:
+    """The stated facts a step's request body carries (its fields named in `STATED_FIELDS`)."""
+    fields = STATED_FIELDS.get(kind)
+    if not fields:
+        return NOTHING_STATED
+    return StatedFacts(**{name: getattr(body, name) for name, _, _ in fields})
 
 
 def build_facts(kind: FactKind, ctx: FactContext) -> PersonFacts:

@@ -1,55 +1,42 @@
-"""What every request handler needs, opened once per API process and closed at shutdown."""
+"""What a use case reads and rings: the log, the tree, the calendar and people as of now, and the doorbell.
+
+One object per process (the API's `Ledger` is one), whose caches are sound because streams only grow (I1):
+what it holds of a stream plus the events after that version is the whole stream. Tests of use cases build
+one over the memory store with a doorbell that just remembers what it was asked to ring.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from threading import Lock
-
-import sqlalchemy as sa
 
 from domain.calendar import CALENDAR_STREAM_ID, WorkingCalendar, calendar_from_declarations
 from domain.codec import EVENTS
 from domain.person.records import PersonState
 from domain.units.tree import UnitTree
-from eventstore import open_store
-from eventstore.postgres import PostgresEventStore
-from eventstore.sqlite import SqliteEventStore
-from projections.engine import projection_engine
-from projections.schema import create_projection_tables
-from services.doorbell import Doorbell
-from services.people import PersonCache
-from services.records import create_record_tables
-from services.settings import Settings
-from services.units import UNIT_TREE_STREAM, load_tree
+from eventstore import AppendResult, EventStore
+
+from .person_log import PersonCache
+from .results import Recorded
+from .tree_log import UNIT_TREE_STREAM, load_tree
+
+Ring = Callable[[Iterable[str]], None]
 
 
-class Ledger:
-    """A plain class on purpose: Litestar models dataclass dependencies field by field, and this one holds
-    connections, not data."""
+def ring_nothing(units: Iterable[str]) -> None:
+    """For callers with no worker to wake (the generator; a rebuild follows)."""
 
-    def __init__(self, settings: Settings, store: PostgresEventStore | SqliteEventStore, engine: sa.Engine) -> None:
-        self.settings = settings
+
+class CommandContext:
+    """The store, the caches of the tree, the calendar and people, and how to ring a unit's worker."""
+
+    def __init__(self, store: EventStore, ring: Ring = ring_nothing) -> None:
         self.store = store
-        self.engine = engine
+        self.ring = ring
+        self.people = PersonCache()
         self._tree: tuple[int, UnitTree] | None = None
         self._calendar: tuple[int, WorkingCalendar] | None = None
         self._lock = Lock()
-        self.people = PersonCache()
-        self.doorbell = Doorbell(settings)
-
-    @classmethod
-    def open(cls, settings: Settings) -> Ledger:
-        if settings.embedded:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
-        store = open_store(settings.database_url)
-        engine = projection_engine(settings.database_url)
-        try:
-            create_projection_tables(engine)
-            create_record_tables(engine)
-        except BaseException:
-            store.close()  # not left to the GC: a pool reaped on its own worker thread cannot join itself
-            engine.dispose()
-            raise
-        return cls(settings, store, engine)
 
     def tree(self) -> UnitTree:
         """The unit tree from the log, rebuilt only when the tree stream has a new version."""
@@ -95,7 +82,9 @@ class Ledger:
                 self._calendar = (version, calendar_from_declarations(declared))
             return self._calendar[1]
 
-    def close(self) -> None:
-        self.doorbell.close()
-        self.store.close()
-        self.engine.dispose()
+    def recorded(self, result: AppendResult | None, stream_id: str, ring_units: Iterable[str]) -> Recorded:
+        """The answer to a command; the doorbell rings only when something was written."""
+        if result is None:
+            return Recorded.unchanged(stream_id, self.store.stream_version(stream_id))
+        self.ring(ring_units)
+        return Recorded.of(result)

@@ -1,4 +1,4 @@
-"""The table of person steps: command → path, roles, facts, the stages it follows, and its request body.
+"""The table of person steps: command → path, roles, facts, what its walls and facts read, its request body.
 
 One row per step of DOMAIN.md §2–§4. The body of each step is a msgspec Struct made from the command's own
 fields (minus `person_id` and `acting_unit_id`: the person is in the path, the acting unit is the caller's),
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, TypeVar
 
 import msgspec
 
@@ -20,8 +20,8 @@ from domain.person import member_commands as mc
 from domain.person.stages import BEFORE_VOTE, MAY_OPEN_FILE, MEMBER_STAGES, PIPELINE, Stage
 from domain.person.values import RejectionLevel
 
-from .auth import Role
-from .people_facts import STATED_FIELDS, FactKind
+from .actors import Role
+from .person_facts import NO_READS, STATED_FIELDS, FactKind, Reads
 
 HIDDEN: Final = frozenset({"person_id", "acting_unit_id"})
 Version = Annotated[int, msgspec.Meta(ge=0, description="The person stream's version the caller saw (I2)")]
@@ -47,6 +47,7 @@ class Step:
     """One endpoint: `path` is below `/people/{person_id}` unless `creates` (then below `/people`).
 
     `at_destination`: the wall is the unit a pending transfer goes to (the receiving unit records it).
+    `reads`: what the walls and facts read from the command, a typed accessor per step (see `Reads`).
     """
 
     command: type[c.PersonCommand]
@@ -57,6 +58,7 @@ class Step:
     stages: Collection[Stage]
     creates: bool = False
     at_destination: bool = False
+    reads: Callable[[Any], Reads] = lambda command: NO_READS
     body: type[msgspec.Struct] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -109,15 +111,32 @@ def to_command(step: Step, body: Any, person_id: str, acting_unit_id: str) -> c.
     return step.command(person_id=person_id, acting_unit_id=acting_unit_id, **values)
 
 
-def _s(*args: Any, **kwargs: Any) -> Step:
-    return Step(*args, **kwargs)
+C = TypeVar("C", bound=c.PersonCommand)
+
+
+def _s(
+    command: type[C],
+    path: str,
+    operation_id: str,
+    roles: frozenset[Role],
+    facts: FactKind,
+    stages: Collection[Stage],
+    *,
+    creates: bool = False,
+    at_destination: bool = False,
+    reads: Callable[[C], Reads] = lambda command: NO_READS,
+) -> Step:
+    """A row of the table; `reads` is checked against `command`'s own fields by the type checker."""
+    return Step(command, path, operation_id, roles, facts, stages, creates, at_destination, reads)
 
 
 DECISION: Final = frozenset({Stage.CELL_APPROVED, Stage.COMMITTEE_APPROVED})
 K = FactKind
 STEPS: Final[tuple[Step, ...]] = (
-    _s(c.NominateCandidate, "", "nominateCandidate", CELL, K.OPEN_FILE, MAY_OPEN_FILE, creates=True),
-    _s(mc.EnrollMember, "/enrolment", "enrollMember", CELL | COMMITTEE, K.READMISSION, MAY_OPEN_FILE, creates=True),
+    _s(c.NominateCandidate, "", "nominateCandidate", CELL, K.OPEN_FILE, MAY_OPEN_FILE, creates=True,
+       reads=lambda x: Reads(cell_id=x.acting_unit_id, member_id=x.helper_id)),
+    _s(mc.EnrollMember, "/enrolment", "enrollMember", CELL | COMMITTEE, K.READMISSION, MAY_OPEN_FILE, creates=True,
+       reads=lambda x: Reads(cell_id=x.cell_id)),
     _s(c.UpdateParticulars, "/particulars", "updateParticulars", CELL | COMMITTEE, K.NONE, ALL_BUT_NEW),
     _s(c.RecordTrainingCertificate, "/training-certificate", "recordTrainingCertificate", CELL, K.NONE, BEFORE_VOTE),
     _s(c.SubmitApplication, "/application", "submitApplication", CELL, K.NONE, {Stage.TRAINED}),
@@ -126,7 +145,8 @@ STEPS: Final[tuple[Step, ...]] = (
     _s(c.RecordVerificationResult, "/verification-results", "recordVerificationResult", CELL, K.NONE, {Stage.APPLIED}),
     _s(c.CertifyVerification, "/verification-certificate", "certifyVerification", CELL | COMMITTEE, K.NONE,
        {Stage.APPLIED}),
-    _s(c.RecordSponsors, "/sponsors", "recordSponsors", CELL, K.SPONSORS, {Stage.VERIFIED, Stage.SPONSORED}),
+    _s(c.RecordSponsors, "/sponsors", "recordSponsors", CELL, K.SPONSORS, {Stage.VERIFIED, Stage.SPONSORED},
+       reads=lambda x: Reads(sponsors=x.sponsors)),
     _s(c.ApproveAtCell, "/cell-vote", "approveAtCell", CELL, K.CELL_VOTE, {Stage.SPONSORED}),
     _s(c.AppraiseAtSubCommittee, "/sub-committee-appraisal", "appraiseAtSubCommittee", COMMITTEE, K.NONE,
        {Stage.CELL_APPROVED}),
@@ -137,12 +157,15 @@ STEPS: Final[tuple[Step, ...]] = (
     _s(c.DecideAdmission, "/admission-decision", "decideAdmission", DECIDER, K.COMPETENT, DECISION),
     _s(c.ReceiveAdmissionDecision, "/admission-decision-receipt", "receiveAdmissionDecision", CELL, K.NONE,
        {Stage.ADMITTED}),
-    _s(c.RejectCandidate, "/rejection", "rejectCandidate", OFFICERS, K.REJECTION, BEFORE_VOTE | DECISION),
+    _s(c.RejectCandidate, "/rejection", "rejectCandidate", OFFICERS, K.REJECTION, BEFORE_VOTE | DECISION,
+       reads=lambda x: Reads(level=x.level)),
     _s(c.ReturnDossier, "/dossier-return", "returnDossier", OFFICERS, K.NONE, RETURNABLE),
     _s(c.WithdrawCandidate, "/withdrawal", "withdrawCandidate", CELL, K.NONE, RETURNABLE | {Stage.SOURCE_POOL}),
-    _s(c.TransferCandidate, "/transfer", "transferCandidate", CELL | COMMITTEE, K.HELPER, BEFORE_VOTE),
+    _s(c.TransferCandidate, "/transfer", "transferCandidate", CELL | COMMITTEE, K.HELPER, BEFORE_VOTE,
+       reads=lambda x: Reads(units=(x.to_cell_id,), member_id=x.helper_id)),
     _s(c.ConsentToLateCeremony, "/late-ceremony-consent", "consentToLateCeremony", UPPER, K.NONE, {Stage.ADMITTED}),
-    _s(c.HoldCeremony, "/ceremony", "holdCeremony", CELL, K.HELPER, {Stage.ADMITTED}),
+    _s(c.HoldCeremony, "/ceremony", "holdCeremony", CELL, K.HELPER, {Stage.ADMITTED},
+       reads=lambda x: Reads(member_id=x.mentor_id)),
     _s(mc.CompleteNewMemberCourse, "/new-member-course", "completeNewMemberCourse", CELL | COMMITTEE, K.NONE,
        {Stage.PROBATIONARY}),
     _s(mc.HoldRecognitionVote, "/recognition-vote", "holdRecognitionVote", CELL, K.MEMBER_VOTE, {Stage.PROBATIONARY}),
@@ -163,7 +186,8 @@ STEPS: Final[tuple[Step, ...]] = (
     _s(mc.ProposeStrikeOff, "/strike-off-proposal", "proposeStrikeOff", CELL, K.MEMBER_VOTE, MEMBER_STAGES),
     _s(mc.DecideStrikeOff, "/strike-off", "decideStrikeOff", DECIDER, K.STRIKE_OFF, MEMBER_STAGES),
     _s(mc.GrantVoluntaryExit, "/voluntary-exit", "grantVoluntaryExit", DECIDER, K.NONE, MEMBER_STAGES),
-    _s(mc.RateMember, "/rating", "rateMember", CELL | COMMITTEE, K.RATING, MEMBER_STAGES),
+    _s(mc.RateMember, "/rating", "rateMember", CELL | COMMITTEE, K.RATING, MEMBER_STAGES,
+       reads=lambda x: Reads(year=x.year)),
     _s(mc.RecordScreeningOutcome, "/screening", "recordScreeningOutcome", CELL | COMMITTEE, K.NONE, MEMBER_STAGES),
     _s(mc.AnnulAdmission, "/admission-annulment", "annulAdmission", DECIDER, K.COMPETENT,
        {Stage.ADMITTED} | MEMBER_STAGES),

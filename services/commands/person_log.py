@@ -1,4 +1,4 @@
-"""Person commands: load the person's stream, replay it with the domain's evolve, decide, append (STYLE habit 4).
+"""A person's stream: load and replay it with the domain's evolve, wrap decided events, append (STYLE habit 4).
 
 One stream per person (`person_stream_id`), appended with the version the decision was made on (I2). Each
 event is filed under the cell that owns the person when it happens; a move between cells also names the
@@ -25,7 +25,8 @@ from domain.person.records import PersonState
 from domain.person.state import evolve, initial_state, replay
 from domain.person.values import TransferKind
 from eventstore import AppendResult, EventMetadata, EventStore, NewEvent, RecordedEvent
-from services.units import Actor
+
+from .actors import Actor
 
 DOCUMENT_FIELDS: Final = (
     "decision_ref",
@@ -146,7 +147,7 @@ def metadata_for(
     return EventMetadata(
         actor=actor.user_id,
         acting_unit=command.acting_unit_id,
-        role=actor.role,
+        role=str(actor.role),
         rule_set=event.rule_set,
         correlation_id=correlation_id or str(uuid.uuid4()),
         document_ref=document_ref_of(command),

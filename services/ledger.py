@@ -1,0 +1,46 @@
+"""What every request handler needs, opened once per API process and closed at shutdown: the use cases'
+context (`CommandContext`: log, tree, calendar, people) plus the settings, the read models' engine and the
+doorbell its commands ring."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from eventstore import EventStore, open_store
+from projections.engine import projection_engine
+from projections.schema import create_projection_tables
+from services.commands.context import CommandContext
+from services.doorbell import Doorbell
+from services.records import create_record_tables
+from services.settings import Settings
+
+
+class Ledger(CommandContext):
+    """A plain class on purpose: Litestar models dataclass dependencies field by field, and this one holds
+    connections, not data."""
+
+    def __init__(self, settings: Settings, store: EventStore, engine: sa.Engine) -> None:
+        self.doorbell = Doorbell(settings)
+        super().__init__(store, self.doorbell.ring)
+        self.settings = settings
+        self.engine = engine
+
+    @classmethod
+    def open(cls, settings: Settings) -> Ledger:
+        if settings.embedded:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        store = open_store(settings.database_url)
+        engine = projection_engine(settings.database_url)
+        try:
+            create_projection_tables(engine)
+            create_record_tables(engine)
+        except BaseException:
+            store.close()  # not left to the GC: a pool reaped on its own worker thread cannot join itself
+            engine.dispose()
+            raise
+        return cls(settings, store, engine)
+
+    def close(self) -> None:
+        self.doorbell.close()
+        self.store.close()
+        self.engine.dispose()
