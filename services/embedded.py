@@ -7,6 +7,7 @@ working end to end (decide → append → seal → verify).
 from __future__ import annotations
 
 from datetime import date
+from typing import Final
 
 from domain.units.commands import RegisterUnit
 from domain.units.kinds import UnitKind
@@ -14,6 +15,15 @@ from eventstore import EventStore
 from services.commands.actors import Actor, Role
 from services.commands.tree_log import load_tree
 from services.commands.units import handle_unit_command
+
+DEMO_USERS: Final = (
+    Actor("admin.tinhuy", Role.PROVINCIAL_ADMIN, "unit-province"),
+    Actor("kiemtra.tinhuy", Role.AUDITOR, "unit-province"),
+    Actor("canbo.truongchinhtri", Role.GRASSROOTS_OFFICER, "unit-school"),
+    Actor("bithu.chibo1", Role.CELL_SECRETARY, "unit-school-cell-1"),
+    Actor("xem.truongchinhtri", Role.VIEWER, "unit-school"),
+)
+"""One user per role the demo's Political School needs; offered only on the embedded development ledger."""
 
 ADMINISTRATOR = Actor(user_id="admin-demo", role=Role.PROVINCIAL_ADMIN, unit_id="unit-province")
 

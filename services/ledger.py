@@ -11,7 +11,7 @@ from projections.engine import projection_engine
 from projections.schema import create_projection_tables
 from services.commands.context import CommandContext
 from services.doorbell import Doorbell
-from services.records import create_record_tables
+from services.record_tables import create_record_tables
 from services.settings import Settings
 
 

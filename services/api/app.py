@@ -12,23 +12,23 @@ from litestar.openapi.spec import Components
 from litestar.response import Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
+from services.api.audit.denials import DenialController, record_refusal
+from services.api.audit.history import audit_router
+from services.api.people.routes import people_router
+from services.api.platform.limits import rate_limit, too_deep
+from services.api.platform.metrics import PROMETHEUS, MetricsController
+from services.api.platform.outages import outage_handlers
+from services.api.platform.problems import internal_error, problem_details_plugin
+from services.api.platform.security import BEARER_SCHEME, principal
+from services.api.read_models.routes import ReadModelController
+from services.api.units.calendar import CalendarController
+from services.api.units.changes import UnitChangeController
+from services.api.units.tree import UnitController
 from services.collector import collect_garbage_rarely, freeze_what_started
 from services.ledger import Ledger
 from services.settings import Settings, get_settings
 
-from .audit import audit_router
-from .denials import DenialController, record_refusal
-from .limits import rate_limit, too_deep
-from .metrics import PROMETHEUS, MetricsController
-from .outages import outage_handlers
-from .people import people_router
-from .problems import internal_error, problem_details_plugin
-from .read_models import ReadModelController
-from .security import BEARER_SCHEME, principal
-from .unit_changes import UnitChangeController
-from .units import UnitController
 from .web import web_router, web_templates
-from .working_days import CalendarController
 
 
 def _ledger(state: State) -> Ledger:

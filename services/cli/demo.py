@@ -16,18 +16,10 @@ from pathlib import Path
 import click
 
 from eventstore import open_store
-from services.commands.actors import Actor, Role
+from services.embedded import DEMO_USERS
 from services.seed import generate_province
 from services.settings import Settings
 from services.tokens import issue_token
-
-DEMO_USERS = (
-    Actor("admin.tinhuy", Role.PROVINCIAL_ADMIN, "unit-province"),
-    Actor("kiemtra.tinhuy", Role.AUDITOR, "unit-province"),
-    Actor("canbo.truongchinhtri", Role.GRASSROOTS_OFFICER, "unit-school"),
-    Actor("bithu.chibo1", Role.CELL_SECRETARY, "unit-school-cell-1"),
-    Actor("xem.truongchinhtri", Role.VIEWER, "unit-school"),
-)
 
 
 def demo_settings(data_dir: str | None) -> Settings:

@@ -7,8 +7,8 @@ from dataclasses import replace
 import click
 
 from projections.engine import projection_engine
-from services.denials import recent_denials
-from services.records import create_record_tables
+from services.denial_records import recent_denials
+from services.record_tables import create_record_tables
 from services.settings import Settings, SettingsError
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from services.commands.actors import Role
 from services.commands.person_steps import STEPS
-from services.denials import recent_denials
+from services.denial_records import recent_denials
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer
 from tests.e2e.desk import CELL, SIBLING, Desk, particulars, sample_body

@@ -14,7 +14,7 @@ from litestar.testing import TestClient
 
 from services.api.app import create_app
 from services.commands.actors import Role
-from services.denials import recent_denials
+from services.denial_records import recent_denials
 from services.settings import Settings, SettingsError
 from tests.e2e.conftest import Client, bearer
 from tests.e2e.desk import CELL

@@ -12,7 +12,7 @@ import jwt
 import pytest
 
 from services.commands.actors import Actor, Role
-from services.denials import recent_denials
+from services.denial_records import recent_denials
 from services.settings import Settings
 from services.tokens import issue_token
 from tests.e2e.desk import CELL, particulars

@@ -19,7 +19,7 @@ from litestar.template.config import TemplateConfig
 from services.commands.walls import NotFound
 from services.settings import Settings
 
-from .audit import audit_page, audit_verify, person_as_of, unit_as_of, unit_history
+from .audit_pages import audit_page, audit_verify, person_as_of, unit_as_of, unit_history
 from .charts import funnel_svg, plan_svg
 from .common import page
 from .format import FILTERS

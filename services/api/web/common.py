@@ -13,12 +13,12 @@ from litestar.response import Template
 from domain.units.state import Unit
 from domain.units.tree import UnitTree
 from projections import queries
+from services.api.platform.freshness import age_seconds, answer
 from services.commands.actors import Actor
 from services.commands.walls import require_within, today
 from services.ledger import Ledger
 from services.reads import read_snapshot
 
-from ..freshness import age_seconds, answer
 from .pages import Freshness
 
 T = TypeVar("T")

@@ -20,14 +20,14 @@ from litestar.response import Redirect, Template
 from domain.errors import DomainError, InvalidCommand, RuleViolation
 from domain.person.records import PersonState
 from eventstore import IdempotencyKeyReused, RecordedEvent, WrongExpectedVersion
+from services.api.platform.metrics import RULE_REFUSALS
+from services.api.platform.problems import not_found
 from services.commands.actors import Actor
 from services.commands.people import allowed_steps, record_person_step, step_request, visible_person, visible_records
 from services.commands.person_steps import STEPS
 from services.commands.results import Recorded
 from services.ledger import Ledger
 
-from ..metrics import RULE_REFUSALS
-from ..problems import not_found
 from .common import Viewer, breadcrumbs, page
 from .forms import FormProblem, body_from_form, form_fields
 from .labels import event_label

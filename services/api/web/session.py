@@ -16,6 +16,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 
 from services.commands.actors import Actor
+from services.embedded import DEMO_USERS
 from services.ledger import Ledger
 from services.settings import Settings
 from services.tokens import InvalidToken, issue_token, read_token
@@ -65,8 +66,6 @@ def demo_users(settings: Settings) -> tuple[Actor, ...]:
     """The demo users, offered only on the embedded development ledger (never with a production key)."""
     if not settings.embedded or settings.environment != "development":
         return ()
-    from services.cli.demo import DEMO_USERS  # the CLI imports the app: import when asked
-
     return DEMO_USERS
 
 

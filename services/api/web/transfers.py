@@ -18,13 +18,13 @@ from litestar.response import Redirect, Template
 from domain.person.records import PersonState
 from projections import queries
 from projections.queries import MemberEntry
+from services.api.platform.problems import not_found
 from services.commands.actors import Actor
 from services.commands.people import PERSON_ID, record_person_step, step_request
 from services.commands.person_steps import STEPS
 from services.commands.results import Recorded
 from services.ledger import Ledger
 
-from ..problems import not_found
 from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, unit_names, visible_unit
 from .forms import FormField, body_from_form, form_fields
 from .labels import choice_label

@@ -16,13 +16,13 @@ from domain.text import search_key
 from domain.units.state import Unit
 from domain.units.tree import UnitTree
 from projections import queries
+from services.api.platform.problems import not_found
 from services.commands.actors import Actor
 from services.commands.people import record_person_step, step_request
 from services.commands.results import Recorded
 from services.commands.walls import today
 from services.ledger import Ledger
 
-from ..problems import not_found
 from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, unit_names, visible_unit
 from .forms import body_from_form
 from .opening import FIXED, fixed_values, opening_forms, opening_steps

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from services.migrations.steps import ReleasedRevisionChanged, app_role, tables_digest
-from services.records import TABLES, create_record_tables, grant_app_role
+from services.record_tables import TABLES, create_record_tables, grant_app_role
 
 revision = "0002"
 down_revision = "0001"

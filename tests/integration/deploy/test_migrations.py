@@ -21,7 +21,7 @@ from projections.schema import create_projection_tables
 from services.cli.main import cli
 from services.migrations.run import downgrade, upgrade
 from services.migrations.steps import ReleasedRevisionChanged, projection_tables_digest, require_unchanged
-from services.records import create_record_tables
+from services.record_tables import create_record_tables
 from tests.support.events import CODEC, noted
 
 CATALOG = {

@@ -12,7 +12,7 @@ from litestar.exceptions import ValidationException
 
 from projections.queries import DeadlineBoard
 from projections.queries.deadlines import Breach, OpenDeadline, StalePaper
-from services.api.deadline_pages import DeadlinePage, page_of
+from services.api.read_models.deadline_pages import DeadlinePage, page_of
 
 TODAY = date(2024, 6, 28)
 

@@ -23,11 +23,10 @@ from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from services.api.platform.problems import problem_response
+from services.api.platform.security import read_bearer
 from services.commands.actors import Actor
 from services.settings import Settings
-
-from .problems import problem_response
-from .security import read_bearer
 
 log = logging.getLogger(__name__)
 

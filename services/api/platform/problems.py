@@ -11,9 +11,8 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_
 
 from domain.errors import DomainError, InvalidCommand, RuleViolation
 from eventstore import IdempotencyKeyReused, InvalidAppend, WrongExpectedVersion
+from services.api.platform.metrics import RULE_REFUSALS
 from services.commands.walls import NOT_FOUND_DETAIL, NotFound
-
-from .metrics import RULE_REFUSALS
 
 PROBLEM_BASE = "https://partyledger.example/problems/"
 

@@ -26,14 +26,13 @@ from domain.calendar import (
     declare_working_day,
     withdraw_day_declaration,
 )
+from services.api.platform.params import Caller, Context, IdempotencyKey
+from services.api.platform.responses import READ_PROBLEMS, WRITE_PROBLEMS
+from services.api.platform.security import SECURITY, authenticate
 from services.commands.actors import Actor
 from services.commands.calendar import DayRequest, declare_day, load_declarations
 from services.commands.results import Recorded
 from services.ledger import Ledger
-
-from .responses import READ_PROBLEMS, WRITE_PROBLEMS
-from .security import SECURITY, authenticate
-from .units import Caller, Context, IdempotencyKey
 
 
 class CalendarRead(msgspec.Struct, frozen=True):

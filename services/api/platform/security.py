@@ -18,11 +18,10 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.openapi.spec import Reference, SecurityScheme
 
+from services.api.platform.auth import bearer_token
+from services.api.platform.problems import unauthorised
 from services.commands.actors import Actor
 from services.tokens import InvalidToken, read_token
-
-from .auth import bearer_token
-from .problems import unauthorised
 
 SCOPE_KEY: Final = "partyledger.principal"
 BEARER_SCHEME: Final[dict[str, SecurityScheme | Reference]] = {

@@ -14,7 +14,7 @@ from litestar import Request, Response
 from litestar.types import ExceptionHandlersMap
 from psycopg_pool import PoolTimeout
 
-from .problems import problem_response
+from services.api.platform.problems import problem_response
 
 RETRY_AFTER_SECONDS = 1
 UNAVAILABLE: tuple[type[Exception], ...] = (

@@ -4,90 +4,31 @@ either clock (I9). Walls as everywhere (I8): outside the caller's subtree is the
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated
 
-import msgspec
 from litestar import Controller, Router, get
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, QueryParameter
 
-from eventstore import RecordedEvent
-from eventstore.canonical import GENESIS_HASH
-from eventstore.history import HistoryFilter, previous_links, read_history
-from eventstore.verify import check_row
+from eventstore.history import HistoryFilter, read_history
 from projections.queries import subtree_units
+from services.api.audit.log_checks import AuditLogController
+from services.api.platform.audit_params import ClockParam, Cursor, Limit, after_position, bounded
+from services.api.platform.params import Caller, Context
+from services.api.platform.problems import not_found
+from services.api.platform.responses import READ_PROBLEMS
+from services.api.platform.security import SECURED
 from services.audit.asof import DashboardAsOf, FileAsOf, TreeAsOfAnswer, dashboard_as_of, file_as_of, tree_as_of
+from services.audit.auditors import record, require_auditor
 from services.audit.clocks import Clock, Cut, end_of_day, start_of_day
+from services.audit.history_view import HistoryPage, history_page
 from services.commands.actors import Actor
 from services.commands.people import PERSON_ID, visible_person
 from services.commands.walls import require_within, today
 from services.ledger import Ledger
 
-from .audit_log import AuditLogController
-from .audit_support import ClockParam, Cursor, Limit, after_position, bounded, record, require_auditor
-from .problems import not_found
-from .responses import READ_PROBLEMS
-from .security import SECURED
-from .units import Caller, Context
-
 Day = Annotated[date | None, QueryParameter(description="Inclusive (dates in Vietnam for the recorded clock)")]
-
-
-class HistoryEvent(msgspec.Struct, frozen=True):
-    """An event exactly as the log holds it, its hashes, and whether it still fits its stream's chain."""
-
-    position: int
-    stream_id: str
-    stream_version: int
-    unit_id: str
-    also_unit_id: str | None
-    event_type: str
-    schema_version: int
-    data: dict[str, Any]
-    metadata: dict[str, Any]
-    occurred_on: date
-    recorded_at: datetime
-    prev_hash: str
-    hash: str
-    chain: str
-    """ok | changed | removed | inserted (see `partyledger verify`)."""
-
-
-class HistoryPage(msgspec.Struct, frozen=True):
-    events: list[HistoryEvent]
-    next_cursor: str | None
-
-
-def history_page(ledger: Ledger, events: list[RecordedEvent], limit: int) -> HistoryPage:
-    """A page of events with each one's chain status (the API's answer and the dashboard's table)."""
-    links = previous_links(ledger.store, events)
-    shown = []
-    for event in events:
-        previous = (event.stream_id, event.stream_version - 1)
-        prev_hash = GENESIS_HASH if event.stream_version == 1 else links.get(previous)
-        problem = check_row(event, event.stream_version - 1, prev_hash) if prev_hash is not None else None
-        chain = "removed" if prev_hash is None else (problem.kind if problem else "ok")
-        shown.append(
-            HistoryEvent(
-                event.position,
-                event.stream_id,
-                event.stream_version,
-                event.unit_id,
-                event.also_unit_id,
-                event.event_type,
-                event.schema_version,
-                event.data,
-                event.metadata,
-                event.occurred_on,
-                event.recorded_at,
-                event.prev_hash.hex(),
-                event.hash.hex(),
-                chain,
-            )
-        )
-    following = str(events[-1].position) if len(events) == limit else None
-    return HistoryPage(shown, following)
 
 
 def _person(ledger: Ledger, principal: Actor, person_id: str) -> None:
@@ -111,9 +52,9 @@ class AuditController(Controller):
         require_auditor(principal)
         _person(ledger, principal, person_id)
         after = after_position(cursor)
-        record(ledger, principal, "getPersonHistory", person_id, cursor=cursor)
+        record(ledger.engine, principal, "getPersonHistory", person_id, cursor=cursor)
         chosen = HistoryFilter(stream_id=person_id)
-        return history_page(ledger, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
+        return history_page(ledger.store, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
 
     @get("/units/{unit_id:str}/history", operation_id="listUnitHistory", sync_to_thread=True, responses=READ_PROBLEMS)
     def unit_history(
@@ -146,8 +87,8 @@ class AuditController(Controller):
             recorded_from=start_of_day(recorded[0]) if recorded[0] else None,
             recorded_before=end_of_day(recorded[1]) if recorded[1] else None,
         )
-        record(ledger, principal, "listUnitHistory", unit_id, subtree=subtree, cursor=cursor, actor=actor)
-        return history_page(ledger, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
+        record(ledger.engine, principal, "listUnitHistory", unit_id, subtree=subtree, cursor=cursor, actor=actor)
+        return history_page(ledger.store, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
 
     @get("/people/{person_id:str}/as-of", operation_id="getPersonAsOf", sync_to_thread=True, responses=READ_PROBLEMS)
     def person_as_of(
@@ -157,7 +98,7 @@ class AuditController(Controller):
         require_auditor(principal)
         _person(ledger, principal, person_id)
         cut = Cut(bounded(on, "on") or on, Clock(clock))
-        record(ledger, principal, "getPersonAsOf", person_id, on=on, clock=clock)
+        record(ledger.engine, principal, "getPersonAsOf", person_id, on=on, clock=clock)
         answer = file_as_of(ledger.store, person_id, cut)
         if answer is None:
             raise not_found()
@@ -183,7 +124,7 @@ class AuditController(Controller):
         require_auditor(principal)
         require_within(ledger.tree(), principal, unit_id)
         cut = Cut(bounded(on, "on") or on, Clock(clock))
-        record(ledger, principal, "getDashboardAsOf", unit_id, on=on, clock=clock)
+        record(ledger.engine, principal, "getDashboardAsOf", unit_id, on=on, clock=clock)
         try:
             return dashboard_as_of(ledger.store, unit_id, cut, year or cut.on.year, term)
         except ValueError as exc:  # a term whose years run backwards

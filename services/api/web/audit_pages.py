@@ -13,16 +13,17 @@ from litestar.response import Template
 
 from eventstore.history import HistoryFilter, read_history
 from projections.queries import subtree_units
+from services.api.platform.audit_params import after_position, bounded
 from services.audit.asof import dashboard_as_of, file_as_of
+from services.audit.auditors import record, require_auditor
 from services.audit.clocks import Clock, Cut, end_of_day, start_of_day
+from services.audit.history_view import history_page
+from services.audit.unit_verify import verify_unit
 from services.audit.verifying import kept_form
 from services.commands.people import visible_person
 from services.commands.walls import today
 from services.ledger import Ledger
 
-from ..audit import history_page
-from ..audit_log import verify_unit
-from ..audit_support import after_position, bounded, record, require_auditor
 from .common import Viewer, breadcrumbs, page, visible_unit
 from .format import parse_day
 from .labels import event_label
@@ -45,7 +46,7 @@ def _audit(ledger: Ledger, viewer: Viewer, verify: bool) -> Template:
     require_auditor(viewer)
     report = verify_unit(ledger, viewer, viewer.unit_id) if verify else None
     if verify:
-        record(ledger, viewer, "web:verifyLog", viewer.unit_id)
+        record(ledger.engine, viewer, "web:verifyLog", viewer.unit_id)
     seals = list(reversed(ledger.store.seals()))[:SHOWN_SEALS]
     return page(
         "audit.html",
@@ -103,14 +104,14 @@ def unit_history(
         recorded_from=start_of_day(r_from) if r_from else None,
         recorded_before=end_of_day(r_to) if r_to else None,
     )
-    record(ledger, viewer, "web:listUnitHistory", unit_id, cursor=cursor)
+    record(ledger.engine, viewer, "web:listUnitHistory", unit_id, cursor=cursor)
     events = read_history(ledger.store, chosen, after_position=after_position(cursor), limit=PAGE)
     return page(
         "audit_history.html",
         viewer,
         unit=unit,
         crumbs=breadcrumbs(tree, viewer, unit_id),
-        history=history_page(ledger, events, PAGE),
+        history=history_page(ledger.store, events, PAGE),
         label=event_label,
         chain_vi=CHAIN_VI,
         filters={"occurred_from": occurred_from, "occurred_to": occurred_to,
@@ -126,7 +127,7 @@ def unit_as_of(unit_id: FromPath[str], viewer: Viewer, ledger: Context, on: Text
     tree = ledger.tree()
     unit = visible_unit(tree, viewer, unit_id)
     day = _days(on)[0] or today()
-    record(ledger, viewer, "web:getDashboardAsOf", unit_id, on=day.isoformat())
+    record(ledger.engine, viewer, "web:getDashboardAsOf", unit_id, on=day.isoformat())
     clocks = {
         clock: dashboard_as_of(ledger.store, unit_id, Cut(day, clock), day.year, term_of(day.year))
         for clock in (Clock.OCCURRED, Clock.RECORDED)
@@ -151,7 +152,7 @@ def person_as_of(person_id: FromPath[str], viewer: Viewer, ledger: Context, on: 
     tree = ledger.tree()
     state = visible_person(ledger, viewer, person_id)
     day = _days(on)[0] or today()
-    record(ledger, viewer, "web:getPersonAsOf", person_id, on=day.isoformat())
+    record(ledger.engine, viewer, "web:getPersonAsOf", person_id, on=day.isoformat())
     true_on, ledger_on = (file_as_of(ledger.store, person_id, Cut(day, c)) for c in (Clock.OCCURRED, Clock.RECORDED))
     return page(
         "audit_person.html",

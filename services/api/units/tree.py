@@ -7,25 +7,18 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.params import FromPath, JSONBody
 from litestar.types import BeforeRequestHookHandler
 
 from domain.units.commands import RegisterUnit, RenameUnit
 from domain.units.kinds import UnitKind
 from domain.units.state import Unit
-from services.commands.actors import Actor
+from services.api.platform.params import Caller, Context, IdempotencyKey
+from services.api.platform.responses import READ_PROBLEMS, WRITE_PROBLEMS
+from services.api.platform.security import SECURITY, authenticate
 from services.commands.results import Recorded
 from services.commands.units import UnitChange, change_unit
 from services.commands.walls import require_within, today
-from services.ledger import Ledger
-
-from .responses import READ_PROBLEMS, WRITE_PROBLEMS
-from .security import SECURITY, authenticate
-
-IdempotencyKey = Annotated[str, HeaderParameter(name="Idempotency-Key", min_length=8, max_length=200)]
-Caller = NamedDependency[Actor]
-Context = NamedDependency[Ledger]
 
 
 class UnitRead(msgspec.Struct, frozen=True):

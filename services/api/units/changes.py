@@ -29,14 +29,13 @@ from domain.units.commands import (
 )
 from domain.units.events import TargetMetric
 from domain.units.kinds import UnitKind
+from services.api.platform.params import Caller, Context, IdempotencyKey
+from services.api.platform.responses import WRITE_PROBLEMS
+from services.api.platform.security import SECURITY, authenticate
 from services.commands.actors import Actor
 from services.commands.results import Recorded
 from services.commands.units import UnitChange, change_unit
 from services.ledger import Ledger
-
-from .responses import WRITE_PROBLEMS
-from .security import SECURITY, authenticate
-from .units import Caller, Context, IdempotencyKey
 
 UnitId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Reference = Annotated[

@@ -19,16 +19,16 @@ from projections.person_states import PersonStates
 from projections.queries import subtree_units
 from projections.registry import PROJECTIONS
 from projections.runner import Runner
+from services.api.platform.audit_params import Cursor, Limit, after_position
+from services.api.platform.params import Caller, Context
+from services.api.platform.responses import READ_PROBLEMS
 from services.audit.access import list_reads
+from services.audit.auditors import record, require_auditor
 from services.audit.replay_check import check_replay
-from services.audit.verifying import KeptSeal, SealCheck, check_kept_seal, kept_form, verify_scope
-from services.commands.actors import Actor, Role
+from services.audit.unit_verify import verify_unit
+from services.audit.verifying import KeptSeal, SealCheck, check_kept_seal, kept_form
+from services.commands.actors import Role
 from services.commands.walls import require_role, require_within, today
-from services.ledger import Ledger
-
-from .audit_support import Cursor, Limit, after_position, record, require_auditor
-from .responses import READ_PROBLEMS
-from .units import Caller, Context
 
 log = logging.getLogger(__name__)
 
@@ -115,20 +115,6 @@ def _verify_read(unit_id: str, report: VerifyReport) -> VerifyRead:
     )
 
 
-def verify_unit(ledger: Ledger, principal: Actor, unit_id: str) -> VerifyReport:
-    """An auditor's verify of the unit's subtree (the whole log for the root), walls first."""
-    require_auditor(principal)
-    try:
-        tree = ledger.tree()
-    except Exception:  # the tree stream itself was rewritten: walls cannot be drawn, the log must be checked
-        log.exception("the unit tree cannot be read; verifying the whole log for %s", principal.user_id)
-        return verify_scope(ledger.store, None)
-    require_within(tree, principal, unit_id)
-    unit = tree.state_on(unit_id, today())
-    whole = unit is not None and unit.parent_id is None
-    return verify_scope(ledger.store, None if whole else subtree_units(tree, unit_id, today()))
-
-
 class AuditLogController(Controller):
     path = "/audit"
     tags = ["audit"]  # noqa: RUF012  # Litestar reads it as a class attribute
@@ -188,7 +174,7 @@ class AuditLogController(Controller):
         require_within(tree, principal, unit_id)
         runner = Runner(ledger.engine, ledger.store, EVENTS, PROJECTIONS, enrich=PersonStates(ledger.store, EVENTS))
         report = check_replay(runner, subtree_units(tree, unit_id, today()))
-        record(ledger, principal, "checkReplay", unit_id)
+        record(ledger.engine, principal, "checkReplay", unit_id)
         differing = [
             ComparisonRead(
                 c.projection,

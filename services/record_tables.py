@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from projections.schema import SCHEMA_LOCK_ID
 from services.audit.access import audit_reads
-from services.denials import access_denials
+from services.denial_records import access_denials
 
 TABLES = (audit_reads, access_denials)
 APP_PRIVILEGES = "SELECT, INSERT"

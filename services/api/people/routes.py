@@ -15,16 +15,15 @@ from litestar import Router, get, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, JSONBody
 
+from services.api.platform.params import Caller, Context, IdempotencyKey
+from services.api.platform.responses import READ_PROBLEMS, WRITE_PROBLEMS
+from services.api.platform.security import SECURED
 from services.commands.actors import Actor
 from services.commands.people import allowed_steps, person_of, record_person_step, step_request, visible_person
 from services.commands.person_steps import STEPS, Step
 from services.commands.results import Recorded
 from services.commands.walls import require_role
 from services.ledger import Ledger
-
-from .responses import READ_PROBLEMS, WRITE_PROBLEMS
-from .security import SECURED
-from .units import Caller, Context, IdempotencyKey
 
 FACTS_NOTE = (
     "Facts from other streams (the cell's roll, sponsors, helpers, the competent body, rating counts) are "

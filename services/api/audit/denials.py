@@ -23,14 +23,13 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.params import FromPath, QueryParameter
 from litestar.types import BeforeRequestHookHandler, Scope
 
+from services.api.platform.auth import bearer_token
+from services.api.platform.responses import READ_PROBLEMS
+from services.api.platform.security import SECURITY, authenticate, read_bearer
 from services.commands.actors import Actor, Role
 from services.commands.walls import WallDenied, require_role, require_within, today
-from services.denials import Denial, recent_denials, record_denial
+from services.denial_records import Denial, recent_denials, record_denial
 from services.ledger import Ledger
-
-from .auth import bearer_token
-from .responses import READ_PROBLEMS
-from .security import SECURITY, authenticate, read_bearer
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from litestar import Controller, Response, get
-from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import BeforeRequestHookHandler
@@ -20,18 +19,16 @@ from litestar.types import BeforeRequestHookHandler
 from projections import queries
 from projections.queries import Dashboard, FilesPage, MemberRoll, Statistics
 from projections.queries.reading import decode_cursor
+from services.api.platform.freshness import FRESHNESS_HEADERS, answer
+from services.api.platform.params import Caller, Context
+from services.api.platform.responses import READ_PROBLEMS
+from services.api.platform.security import SECURITY, authenticate
+from services.api.read_models.deadline_pages import DeadlinePage, page_of
 from services.commands.actors import Actor
 from services.commands.walls import today
 from services.ledger import Ledger
 from services.reads import read_snapshot, units_in_view
 
-from .deadline_pages import DeadlinePage, page_of
-from .freshness import FRESHNESS_HEADERS, answer
-from .responses import READ_PROBLEMS
-from .security import SECURITY, authenticate
-
-Caller = NamedDependency[Actor]
-Context = NamedDependency[Ledger]
 MinPosition = Annotated[int, QueryParameter(ge=0, description="Wait until the read models reflect this position")]
 Wait = Annotated[float, QueryParameter(ge=0, le=5, description="Seconds to wait for min_position (at most 5)")]
 On = Annotated[date | None, QueryParameter(description="The unit tree as it stood on this date (default today)")]
