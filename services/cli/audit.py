@@ -14,9 +14,8 @@ from projections.queries import subtree_units
 from services.audit.clocks import VIETNAM
 from services.audit.transfer import ImportRefused, export_log, import_log
 from services.audit.verifying import KeptSeal, check_kept_seal
+from services.cli.options import URL_HELP, open_log, settings_for
 from services.commands.tree_log import load_tree
-
-URL_HELP = "Database URL (postgresql://… or sqlite:///…); default: $PARTYLEDGER_DATABASE_URL or the data folder."
 
 
 def check_seal(store: AnyStore, kept: str) -> None:
@@ -38,9 +37,7 @@ def check_seal(store: AnyStore, kept: str) -> None:
 @click.option("--database-url", help=URL_HELP)
 def export_command(file: Path, unit_id: str | None, database_url: str | None) -> None:
     """Write the log as JSON Lines with every hash and seal, for an auditor or a restore."""
-    from services.cli.main import _open, _settings
-
-    store = _open(_settings(database_url).database_url, create=False)
+    store = open_log(settings_for(database_url).database_url, create=False)
     try:
         units = None
         if unit_id is not None:
@@ -62,12 +59,10 @@ def export_command(file: Path, unit_id: str | None, database_url: str | None) ->
 @click.option("--database-url", help=URL_HELP)
 def import_command(file: Path, database_url: str | None) -> None:
     """Verify every hash of an export and write it into an EMPTY log; a tampered file is refused, naming its line."""
-    from services.cli.main import _open, _settings
-
-    settings = _settings(database_url)
+    settings = settings_for(database_url)
     if settings.database_url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = _open(settings.database_url)
+    store = open_log(settings.database_url)
     try:
         done = import_log(store, file)
     except ImportRefused as exc:

@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import click
 
 from projections.engine import projection_engine
+from services.cli.options import URL_HELP, first_line, settings_for
 from services.denial_records import recent_denials
 from services.record_tables import create_record_tables
-from services.settings import Settings, SettingsError
 
 
 @click.command("denials")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @click.option("--unit", "unit_id", help="Only callers whose token names this unit.")
-@click.option("--database-url", help="Database URL; default: $PARTYLEDGER_DATABASE_URL or the data folder.")
+@click.option("--database-url", help=URL_HELP)
 def denials_command(limit: int, unit_id: str | None, database_url: str | None) -> None:
     """Who was refused what, when and why (the API records every refusal)."""
-    try:
-        settings = Settings.from_environment()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if database_url:
-        settings = replace(settings, database_url=database_url)
-    engine = projection_engine(settings.database_url)
+    engine = projection_engine(settings_for(database_url).database_url)
     try:
         create_record_tables(engine)
         found = recent_denials(engine, units=[unit_id] if unit_id else None, anonymous=False, limit=limit)
     except Exception as exc:
-        raise click.ClickException(f"cannot read the denials: {str(exc).strip().splitlines()[0]}") from exc
+        raise click.ClickException(f"cannot read the denials: {first_line(exc)}") from exc
     finally:
         engine.dispose()
     for denial in found:

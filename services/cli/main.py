@@ -6,35 +6,19 @@ Errors are one line on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
-from pathlib import Path
 
 import click
 
-from eventstore import EventStoreError, open_store, verify_store
-from eventstore.postgres import PostgresEventStore
-from eventstore.sqlite import SqliteEventStore
+from eventstore import verify_store
 from services.cli.audit import check_seal, export_command, import_command
 from services.cli.demo import demo_command
 from services.cli.denials import denials_command
 from services.cli.deploy import migrate_command, settings_command
+from services.cli.options import URL_HELP, first_line, open_log, redacted, settings_for
 from services.cli.projections import projections_group, rebuild_command
 from services.cli.seed import seed_command
 from services.commands.actors import Actor, Role
-from services.settings import Settings, SettingsError
 from services.tokens import issue_token
-
-URL_HELP = "Database URL (postgresql://… or sqlite:///…); default: $PARTYLEDGER_DATABASE_URL or the data folder."
-
-
-def _settings(database_url: str | None) -> Settings:
-    try:
-        settings = Settings.from_environment()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if database_url:
-        return replace(settings, database_url=database_url)
-    return settings
 
 
 @click.group()
@@ -46,11 +30,11 @@ def cli() -> None:
 @click.option("--database-url", help=URL_HELP)
 def init(database_url: str | None) -> None:
     """Create the log's tables, triggers and functions (safe to run again)."""
-    settings = _settings(database_url)
+    settings = settings_for(database_url)
     if settings.database_url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = _open(settings.database_url)
-    click.echo(f"log ready: {_redacted(settings.database_url)} (head position {store.head_position()})")
+    store = open_log(settings.database_url)
+    click.echo(f"log ready: {redacted(settings.database_url)} (head position {store.head_position()})")
     store.close()
 
 
@@ -59,7 +43,7 @@ def init(database_url: str | None) -> None:
 @click.option("--seal", "kept", help="Check a seal kept earlier, written HASH@POSITION, instead.")
 def verify(database_url: str | None, kept: str | None) -> None:
     """Recompute every hash, chain and seal; exit 1 and name the first bad position if any."""
-    store = _open(_settings(database_url).database_url, create=False)
+    store = open_log(settings_for(database_url).database_url, create=False)
     if kept is not None:
         try:
             check_seal(store, kept)
@@ -69,7 +53,7 @@ def verify(database_url: str | None, kept: str | None) -> None:
     try:
         report = verify_store(store)
     except Exception as exc:
-        raise click.ClickException(f"cannot read the log: {_first_line(exc)}") from exc
+        raise click.ClickException(f"cannot read the log: {first_line(exc)}") from exc
     finally:
         store.close()
     if not report.ok:
@@ -82,35 +66,10 @@ def verify(database_url: str | None, kept: str | None) -> None:
 @click.option("--database-url", help=URL_HELP)
 def seal(database_url: str | None) -> None:
     """Seal the log up to now and print the seal, to be kept outside the system."""
-    store = _open(_settings(database_url).database_url, create=False)
+    store = open_log(settings_for(database_url).database_url, create=False)
     made = store.seal()
     store.close()
     click.echo(made.printable() if made else "nothing new to seal")
-
-
-def _open(url: str, *, create: bool = True) -> PostgresEventStore | SqliteEventStore:
-    if not create and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        raise click.ClickException(f"no log at {url.removeprefix('sqlite:///')}")
-    try:
-        return open_store(url, create=create)
-    except (EventStoreError, ValueError, OSError) as exc:
-        raise click.ClickException(f"cannot open the log at {_redacted(url)}: {exc}") from exc
-    except Exception as exc:  # driver errors: unreachable server, missing database, bad credentials
-        raise click.ClickException(f"cannot open the log at {_redacted(url)}: {_first_line(exc)}") from exc
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _redacted(url: str) -> str:
-    """Never print a password."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        credentials, host = rest.rsplit("@", 1)
-        return f"{scheme}://{credentials.split(':')[0]}:***@{host}" if ":" in credentials else url
-    return url
 
 
 @cli.command()
@@ -120,7 +79,7 @@ def _redacted(url: str) -> str:
 @click.option("--hours", type=float, help="Lifetime; default $PARTYLEDGER_TOKEN_HOURS (12).")
 def token(user_id: str, role: str, unit_id: str, hours: float | None) -> None:
     """Issue a signed bearer token (the embedded mode's way to sign in)."""
-    settings = _settings(None)
+    settings = settings_for(None)
     principal = Actor(user_id=user_id, role=Role(role), unit_id=unit_id)
     click.echo(issue_token(principal, settings.signing_key, hours=hours or settings.token_hours))
 

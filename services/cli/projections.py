@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 
 import click
 
@@ -12,25 +11,18 @@ from projections.rebuild import rebuild
 from projections.registry import PROJECTIONS, by_name
 from projections.sweep import lag
 from services.audit.replay_check import check_replay
+from services.cli.options import URL_HELP, first_line, settings_for
 from services.collector import collect_garbage_rarely
 from services.projection_runtime import ProjectionRuntime, build_runtime
 from services.rebuild_pool import RebuildFailed, rebuild_in_processes
-from services.settings import Settings, SettingsError
-
-URL_HELP = "Database URL; default: $PARTYLEDGER_DATABASE_URL or the data folder."
 
 
 def runtime_for(database_url: str | None) -> ProjectionRuntime:
-    try:
-        settings = Settings.from_environment()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if database_url:
-        settings = replace(settings, database_url=database_url)
+    settings = settings_for(database_url)
     try:
         return build_runtime(settings)
     except Exception as exc:
-        raise click.ClickException(f"cannot open the ledger: {str(exc).strip().splitlines()[0]}") from exc
+        raise click.ClickException(f"cannot open the ledger: {first_line(exc)}") from exc
 
 
 @click.group("projections")

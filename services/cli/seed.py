@@ -10,22 +10,17 @@ from typing import get_args
 import click
 
 from eventstore import EventStoreError, open_store
+from services.cli.options import URL_HELP, settings_for
 from services.seed.generator import LAST_DAY, generate_province
 from services.seed.plan import Scale
 from services.seed.years import FIRST_DAY
-from services.settings import Settings, SettingsError
-
-URL_HELP = "Database URL (postgresql://… or sqlite:///…); default: $PARTYLEDGER_DATABASE_URL or the data folder."
 
 
 def _database_url(database_url: str | None) -> str:
     """The URL given, else the settings' one (creating the data folder for the embedded SQLite log)."""
     if database_url:
         return database_url
-    try:
-        settings = Settings.from_environment()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
+    settings = settings_for(None)
     if settings.embedded:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     return settings.database_url

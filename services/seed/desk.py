@@ -1,8 +1,8 @@
 """The generator's desk: the people it created and their states, the cells' rolls, the unit tree, and the pen.
 
 Every person command goes through `domain.person.handlers.handle` and is appended with the version it was
-decided on, in the same envelopes `services.people` makes; every unit command through
-`services.units.handle_unit_command`. The states kept here are exactly the log-derived ones (same `evolve`),
+decided on, in the same envelopes `services.commands.person_log` makes; every unit command through
+`services.commands.units.handle_unit_command`. The states kept here are exactly the log-derived ones (same `evolve`),
 so facts read from them are the facts an officer's command would be given.
 """
 

@@ -33,6 +33,6 @@ def test_mypy_strict_passes() -> None:
 
 
 def test_import_contracts_are_kept() -> None:
-    """domain imports no framework; api and worker never import each other (DESIGN §2)."""
+    """domain imports no framework; the entry points (api, cli, worker) never import each other (DESIGN §2)."""
     result = run(str(BIN / "lint-imports"))
     assert result.returncode == 0, result.stdout + result.stderr

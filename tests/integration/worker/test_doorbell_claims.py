@@ -1,5 +1,5 @@
 """A unit's doorbell waiting in the queue absorbs further rings until a worker starts on that unit; the
-units rung together share one message."""
+units rung together share one message; ringing never holds up a command, even with the broker down."""
 
 from __future__ import annotations
 
@@ -103,3 +103,15 @@ def test_rings_gather_for_a_moment_after_a_send_and_none_is_lost(
     finally:
         doorbell.close()
     assert queued_units(redis_url, settings.queue) == ["unit-first", "unit-second", "unit-third", "unit-last"]
+
+
+def test_doorbells_with_the_broker_down_cost_the_command_nothing() -> None:
+    environment = {"PARTYLEDGER_BROKER_URL": "redis://127.0.0.1:1/0", "PARTYLEDGER_DATA_DIR": "/tmp"}
+    doorbell = Doorbell(settings_of(environment))
+    started = time.perf_counter()
+    for unit in ("unit-a", "unit-b", "unit-a"):
+        doorbell.ring([unit])
+    rung_in = time.perf_counter() - started
+    doorbell.close(timeout=30)
+
+    assert rung_in < 0.5  # the sender thread meets the dead broker, not the request

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -13,7 +12,6 @@ import pytest
 from services.commands.actors import Actor, Role
 from services.settings import DEVELOPMENT_SIGNING_KEY, Settings, SettingsError
 from services.tokens import InvalidToken, issue_token, read_token
-from tests.support.processes import BIN
 
 KEY = "a-test-signing-key-of-at-least-32-characters"
 THU = Actor(user_id="thu.nguyen", role=Role.CELL_SECRETARY, unit_id="unit-school-cell-1")
@@ -81,24 +79,3 @@ def test_production_refuses_the_development_key() -> None:
         )
     ok = Settings.from_environment({"PARTYLEDGER_ENVIRONMENT": "production", "PARTYLEDGER_SIGNING_KEY": KEY})
     assert ok.signing_key == KEY
-
-
-def test_the_cli_issues_a_token_the_api_accepts(tmp_path: object) -> None:
-    result = subprocess.run(
-        [
-            str(BIN / "partyledger"),
-            "token",
-            "--user",
-            "thu.nguyen",
-            "--role",
-            "cell_secretary",
-            "--unit",
-            "unit-school-cell-1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-        env={"PATH": str(BIN)},
-    )
-    assert read_token(result.stdout.strip(), DEVELOPMENT_SIGNING_KEY) == THU

@@ -1,8 +1,7 @@
-"""The API's person cache and doorbell: a cached state is exactly the replay, and ringing never holds up a command."""
+"""The API's person cache: a cached state is exactly the replay."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import date
 
@@ -16,9 +15,7 @@ from domain.person import member_commands as mc
 from eventstore import EventStore, open_store
 from services.commands.actors import Actor, Role
 from services.commands.person_log import PersonCache, append_person_command, load_person
-from services.doorbell import Doorbell
 from services.embedded import seed_minimal_province
-from services.settings import Settings
 
 CELL = "unit-school-cell-1"
 PERSON = person_stream_id(parse_citizen_id("001085000001"))
@@ -88,15 +85,3 @@ def test_a_cached_person_topped_up_with_newer_events_equals_a_full_replay(store:
     assert cache.load(store, PERSON) == load_person(store, PERSON)
     assert cache.known(PERSON).version == 3
     assert cache.known(PERSON) == elsewhere.known(PERSON)
-
-
-def test_doorbells_with_the_broker_down_cost_the_command_nothing() -> None:
-    environment = {"PARTYLEDGER_BROKER_URL": "redis://127.0.0.1:1/0", "PARTYLEDGER_DATA_DIR": "/tmp"}
-    doorbell = Doorbell(Settings.from_environment(environment))
-    started = time.perf_counter()
-    for unit in ("unit-a", "unit-b", "unit-a"):
-        doorbell.ring([unit])
-    rung_in = time.perf_counter() - started
-    doorbell.close(timeout=30)
-
-    assert rung_in < 0.5  # the sender thread meets the dead broker, not the request
