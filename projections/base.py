@@ -6,6 +6,7 @@ from typing import Any, Protocol
 
 import msgspec
 
+from domain.codec import DomainEvent
 from eventstore import Envelope
 
 from .rows import UnitRows
@@ -36,6 +37,12 @@ class Projection(Protocol):
     """The event types `apply` reads; None for all. Others only move the checkpoint."""
 
     def apply(self, rows: UnitRows, applied: Applied) -> None: ...
+
+
+def event_names(*classes: type[DomainEvent]) -> frozenset[str]:
+    """The types the log stores these events under: the name each class registered with the codec, so a
+    projection's `event_types` name classes, and a renamed class cannot leave a stale string behind."""
+    return frozenset(cls.event_type for cls in classes)
 
 
 class PoisonEvent(Exception):

@@ -1,10 +1,9 @@
 """Deadlines and breaches per unit, and papers about to go stale (DOMAIN.md §2.8–§2.11, §3, §4).
 
-Rows: `d:<stream id>:<clock>` → {kind, clock, rule_id, stream_id, full_name, started_on, due_on,
-extensions_left, status, met_on, late_by_working_days}. `clock` is the rule id, with the step for rules that
-run two clocks (`R-RECOGNISE-DEADLINE:vote` / `:decision`, `R-TRANSFER:present`). A row is the latest clock of
-its kind for the person: `open` while running; `met` when the awaited step was taken; `breached` when the
-domain recorded a `DeadlineBreached` for it (lateness in working days as the domain counted it). A clock
+Rows: `d:<stream id>:<clock>` → `DeadlineRow`, the latest clock of its kind for the person. `clock` is the
+rule id, with the step for rules that run two clocks (`R-RECOGNISE-DEADLINE:vote` / `:decision`,
+`R-TRANSFER:present`). A row is `open` while running; `met` when the awaited step was taken; `breached` when
+the domain recorded a `DeadlineBreached` for it (lateness in working days as the domain counted it). A clock
 that stops without its step (a returned dossier, a withdrawal, a departure) is removed. A breach of a clock
 that was never carried by an event (introducing a transfer late) gets its own `…:<rule id>:<due date>` row.
 
@@ -12,16 +11,44 @@ that was never carried by an event (introducing a transfer late) gets its own `�
 letters (R-PAPERS-STALE, 12 months) of a file not yet voted on by the cell; `due_on` is their last valid day.
 
 How urgent anything is *today* is computed by the query, never stored: rows depend only on the events.
-`p:<stream id>` → {keys, open} lists the person's rows, so they all leave with a person who moves away.
+`p:<stream id>` → `BookRow` lists the person's rows, so they all leave with a person who moves away.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal, TypedDict
 
+from domain.person.events import (
+    AdmissionCeremonyHeld,
+    AdmissionDecided,
+    AdmissionDecisionReceived,
+    AwarenessTrainingCertified,
+    CandidateNominated,
+    CandidateRejected,
+    CandidateWithdrawn,
+    CellApproved,
+    DeadlineBreached,
+    DecisionDeadlineExtended,
+    DossierReturned,
+    ParticularsUpdated,
+    SponsorsRecorded,
+)
+from domain.person.member_events import (
+    AdmissionAnnulled,
+    ExpulsionAppealResolved,
+    MemberDisciplined,
+    MemberStruckOff,
+    MemberTransferIntroduced,
+    MemberTransferPresented,
+    OfficialRecognised,
+    ProbationaryMemberStruckOff,
+    RecognitionEscalated,
+    RecognitionVoteHeld,
+    VoluntaryExitGranted,
+)
 from domain.person.records import PersonState
 
-from .base import Applied
+from .base import Applied, event_names
 from .person_view import (
     CEREMONY,
     DECIDE,
@@ -33,53 +60,74 @@ from .person_view import (
     open_clocks,
     own,
 )
-from .rows import Row, UnitRows
+from .rows import UnitRows
 
 name = "deadlines"
 version = 1
-event_types: frozenset[str] | None = frozenset(
-    {
-        *MOVES,
-        "CandidateNominated",
-        "AwarenessTrainingCertified",
-        "SponsorsRecorded",
-        "CellApproved",
-        "DecisionDeadlineExtended",
-        "AdmissionDecided",
-        "AdmissionDecisionReceived",
-        "CandidateRejected",
-        "DossierReturned",
-        "CandidateWithdrawn",
-        "AdmissionCeremonyHeld",
-        "DeadlineBreached",
-        "ParticularsUpdated",
-        "RecognitionVoteHeld",
-        "RecognitionEscalated",
-        "OfficialRecognised",
-        "ProbationaryMemberStruckOff",
-        "MemberTransferIntroduced",
-        "MemberDisciplined",
-        "ExpulsionAppealResolved",
-        "MemberStruckOff",
-        "VoluntaryExitGranted",
-        "AdmissionAnnulled",
-    }
+event_types: frozenset[str] | None = MOVES | event_names(
+    CandidateNominated,
+    AwarenessTrainingCertified,
+    SponsorsRecorded,
+    CellApproved,
+    DecisionDeadlineExtended,
+    AdmissionDecided,
+    AdmissionDecisionReceived,
+    CandidateRejected,
+    DossierReturned,
+    CandidateWithdrawn,
+    AdmissionCeremonyHeld,
+    DeadlineBreached,
+    ParticularsUpdated,
+    RecognitionVoteHeld,
+    RecognitionEscalated,
+    OfficialRecognised,
+    ProbationaryMemberStruckOff,
+    MemberTransferIntroduced,
+    MemberDisciplined,
+    ExpulsionAppealResolved,
+    MemberStruckOff,
+    VoluntaryExitGranted,
+    AdmissionAnnulled,
 )
 
 MEETS: Final[dict[str, frozenset[str]]] = {
-    DECIDE: frozenset({"AdmissionDecided", "CandidateRejected"}),
-    CEREMONY: frozenset({"AdmissionCeremonyHeld"}),
-    RECOGNISE_VOTE: frozenset({"RecognitionVoteHeld"}),
-    RECOGNISE_DECISION: frozenset({"OfficialRecognised", "ProbationaryMemberStruckOff"}),
-    TRANSFER_PRESENT: frozenset({"MemberTransferPresented"}),
+    DECIDE: event_names(AdmissionDecided, CandidateRejected),
+    CEREMONY: event_names(AdmissionCeremonyHeld),
+    RECOGNISE_VOTE: event_names(RecognitionVoteHeld),
+    RECOGNISE_DECISION: event_names(OfficialRecognised, ProbationaryMemberStruckOff),
+    TRANSFER_PRESENT: event_names(MemberTransferPresented),
 }
 """The steps that answer each clock; any other end of a clock cancels it."""
+
+
+class DeadlineRow(TypedDict):
+    """A clock: dates are ISO text; `started_on` None when it started in another unit; `met_on` the day the
+    awaited step was taken (or the breach recorded), `late_by_working_days` 0 unless breached."""
+
+    kind: Literal["deadline", "stale_paper"]
+    clock: str
+    rule_id: str
+    stream_id: str
+    full_name: str | None
+    started_on: str | None
+    due_on: str
+    extensions_left: int
+    status: Literal["open", "met", "breached"]
+    met_on: str | None
+    late_by_working_days: int
+
+
+class BookRow(TypedDict):
+    """A person's `d:` row keys here (sorted), and the names of their clocks still running."""
+
+    keys: list[str]
+    open: list[str]
 
 
 def apply(rows: UnitRows, applied: Applied) -> None:
     stream = applied.envelope.stream_id
     book_key = f"p:{stream}"
-    book = rows.get(book_key)
+    book = rows.get(book_key, BookRow)
     person = own(applied)
     if person is None:
         if book is not None:
@@ -89,17 +137,18 @@ def apply(rows: UnitRows, applied: Applied) -> None:
         return
     keys: set[str] = set(book["keys"]) if book is not None else set()
     was_open: list[str] = book["open"] if book is not None else []
-    event_type = applied.envelope.event_type
-    if event_type == "DeadlineBreached":
-        keys.add(_breach(rows, applied, person, keys))
+    event = applied.event
+    if isinstance(event, DeadlineBreached):
+        keys.add(_breach(rows, applied, event, person, keys))
         now_open = was_open
     else:
         now_open = _track(rows, applied, person, was_open, keys)
-    if event_type == "ParticularsUpdated":
+    if isinstance(event, ParticularsUpdated):
         _rename(rows, keys, person)
     listed = sorted(keys)
     if book is None or now_open != was_open or listed != book["keys"]:
-        rows.put(book_key, {"keys": listed, "open": now_open})
+        written: BookRow = {"keys": listed, "open": now_open}
+        rows.put(book_key, written)
 
 
 def _track(rows: UnitRows, applied: Applied, person: PersonState, was_open: list[str], keys: set[str]) -> list[str]:
@@ -111,7 +160,8 @@ def _track(rows: UnitRows, applied: Applied, person: PersonState, was_open: list
         if clock_name not in running:
             key = f"d:{stream}:{clock_name}"
             if applied.envelope.event_type in MEETS.get(clock_name, ()):
-                rows.update(key, lambda row: row.update(status="met", met_on=on.isoformat()))
+                met = rows.edit(key, DeadlineRow)
+                met["status"], met["met_on"] = "met", on.isoformat()
             else:
                 rows.delete(key)
                 keys.discard(key)
@@ -124,7 +174,7 @@ def _track(rows: UnitRows, applied: Applied, person: PersonState, was_open: list
 
 def _open(rows: UnitRows, key: str, clock: Clock, person: PersonState, applied: Applied) -> None:
     """Write a running clock; unchanged clocks are not rewritten."""
-    row = rows.get(key)
+    row = rows.get(key, DeadlineRow)
     due = clock.due_on.isoformat()
     running = row is not None and row["status"] == "open"
     if running and row is not None and row["due_on"] == due and row["extensions_left"] == clock.extensions_left:
@@ -135,35 +185,34 @@ def _open(rows: UnitRows, key: str, clock: Clock, person: PersonState, applied: 
         started_on = row["started_on"]
     else:
         started_on = None if applied.envelope.event_type in MOVES else applied.envelope.occurred_on.isoformat()
-    rows.put(
-        key,
-        {
-            "kind": "stale_paper" if clock.stale_paper else "deadline",
-            "clock": clock.name,
-            "rule_id": clock.rule_id,
-            "stream_id": applied.envelope.stream_id,
-            "full_name": _name(person),
-            "started_on": started_on,
-            "due_on": due,
-            "extensions_left": clock.extensions_left,
-            "status": "open",
-            "met_on": None,
-            "late_by_working_days": 0,
-        },
-    )
+    opened: DeadlineRow = {
+        "kind": "stale_paper" if clock.stale_paper else "deadline",
+        "clock": clock.name,
+        "rule_id": clock.rule_id,
+        "stream_id": applied.envelope.stream_id,
+        "full_name": _name(person),
+        "started_on": started_on,
+        "due_on": due,
+        "extensions_left": clock.extensions_left,
+        "status": "open",
+        "met_on": None,
+        "late_by_working_days": 0,
+    }
+    rows.put(key, opened)
 
 
-def _breach(rows: UnitRows, applied: Applied, person: PersonState, keys: set[str]) -> str:
+def _breach(rows: UnitRows, applied: Applied, event: DeadlineBreached, person: PersonState, keys: set[str]) -> str:
     """Mark the clock just met as breached; returns its key (a new row if no such clock was tracked)."""
-    event, stream = applied.event, applied.envelope.stream_id
+    stream = applied.envelope.stream_id
     due, late = event.due_on.isoformat(), event.late_by_working_days
     for key in sorted(keys):
-        met = rows.get(key)
+        met = rows.get(key, DeadlineRow)
         if met is not None and met["status"] == "met" and (met["rule_id"], met["due_on"]) == (event.rule_id, due):
-            rows.update(key, lambda r: r.update(status="breached", late_by_working_days=late))
+            breached = rows.edit(key, DeadlineRow)
+            breached["status"], breached["late_by_working_days"] = "breached", late
             return key
     key = f"d:{stream}:{event.rule_id}:{due}"
-    row: Row = {
+    row: DeadlineRow = {
         "kind": "deadline",
         "clock": event.rule_id,
         "rule_id": event.rule_id,
@@ -183,8 +232,8 @@ def _breach(rows: UnitRows, applied: Applied, person: PersonState, keys: set[str
 def _rename(rows: UnitRows, keys: set[str], person: PersonState) -> None:
     full_name = _name(person)
     for key in sorted(keys):
-        if (row := rows.get(key)) is not None and row["full_name"] != full_name:
-            rows.update(key, lambda r: r.__setitem__("full_name", full_name))
+        if (row := rows.get(key, DeadlineRow)) is not None and row["full_name"] != full_name:
+            rows.edit(key, DeadlineRow)["full_name"] = full_name
 
 
 def _name(person: PersonState) -> str | None:

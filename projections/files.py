@@ -1,7 +1,6 @@
 """The admission files of a unit, open or closed, for the files list by stage (DOMAIN.md §2, §5).
 
-Rows: `f:<stream id>` → {stream_id, full_name, sex, date_of_birth, ethnicity, stage, stage_label_vi,
-stage_since, cell_id, helper_id, opened_on, last_step_on, position, open, readmission, pending_deadline}.
+Rows: `f:<stream id>` → `FileRow`, one per person whose file the unit holds or closed.
 
 An open file is the unit's while its cell is this unit: a candidate transferred away takes the open file and
 its row with them, and the new unit's row starts with `stage_since` and `opened_on` unknown (None), those
@@ -13,43 +12,91 @@ row. No citizen id is ever stored (privacy).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
+from domain.person.events import (
+    AdmissionCeremonyHeld,
+    AdmissionDecided,
+    AdmissionDecisionReceived,
+    ApplicationSubmitted,
+    AwarenessTrainingCertified,
+    BackgroundFormSubmitted,
+    CandidateNominated,
+    CandidateRejected,
+    CandidateTransferred,
+    CandidateWithdrawn,
+    CellApproved,
+    CommitteeApproved,
+    DeadlineBreached,
+    DecisionDeadlineExtended,
+    DossierReturned,
+    LateCeremonyConsented,
+    ParticularsUpdated,
+    SponsorsRecorded,
+    SubCommitteeAppraised,
+    VerificationCertified,
+    VerificationOpened,
+    VerificationResultRecorded,
+)
+from domain.person.member_events import AdmissionAnnulled
 from domain.person.records import PersonState
 
-from .base import Applied
-from .person_view import MOVES, file_clock, identity
-from .rows import Row, UnitRows
+from .base import Applied, event_names
+from .person_view import MOVES, Identity, file_clock, identity
+from .rows import UnitRows
 
 name = "files"
 version = 1
-event_types: frozenset[str] | None = frozenset(
-    {
-        "CandidateNominated",
-        "AwarenessTrainingCertified",
-        "ApplicationSubmitted",
-        "BackgroundFormSubmitted",
-        "VerificationOpened",
-        "VerificationResultRecorded",
-        "VerificationCertified",
-        "SponsorsRecorded",
-        "CellApproved",
-        "SubCommitteeAppraised",
-        "CommitteeApproved",
-        "DecisionDeadlineExtended",
-        "AdmissionDecided",
-        "AdmissionDecisionReceived",
-        "CandidateRejected",
-        "DossierReturned",
-        "CandidateWithdrawn",
-        "CandidateTransferred",
-        "LateCeremonyConsented",
-        "AdmissionCeremonyHeld",
-        "DeadlineBreached",
-        "ParticularsUpdated",
-        "AdmissionAnnulled",
-    }
+event_types: frozenset[str] | None = event_names(
+    CandidateNominated,
+    AwarenessTrainingCertified,
+    ApplicationSubmitted,
+    BackgroundFormSubmitted,
+    VerificationOpened,
+    VerificationResultRecorded,
+    VerificationCertified,
+    SponsorsRecorded,
+    CellApproved,
+    SubCommitteeAppraised,
+    CommitteeApproved,
+    DecisionDeadlineExtended,
+    AdmissionDecided,
+    AdmissionDecisionReceived,
+    CandidateRejected,
+    DossierReturned,
+    CandidateWithdrawn,
+    CandidateTransferred,
+    LateCeremonyConsented,
+    AdmissionCeremonyHeld,
+    DeadlineBreached,
+    ParticularsUpdated,
+    AdmissionAnnulled,
 )
+
+
+class PendingDeadline(TypedDict):
+    """The one deadline an open file waits on (`person_view.file_clock`); `due_on` is ISO."""
+
+    rule_id: str
+    due_on: str
+
+
+class FileRow(Identity):
+    """A file: dates are ISO text, `stage_since` and `opened_on` None when those steps happened elsewhere;
+    `position` is the log position of the file's latest event here."""
+
+    stream_id: str
+    stage: str
+    stage_label_vi: str
+    stage_since: str | None
+    cell_id: str | None
+    helper_id: str | None
+    opened_on: str | None
+    last_step_on: str | None
+    position: int
+    open: bool
+    readmission: bool
+    pending_deadline: PendingDeadline | None
 
 
 def apply(rows: UnitRows, applied: Applied) -> None:
@@ -57,38 +104,37 @@ def apply(rows: UnitRows, applied: Applied) -> None:
     if person is None:
         return
     key = f"f:{applied.envelope.stream_id}"
-    row = rows.get(key)
+    row = rows.get(key, FileRow)
     if person.cell_id is None or person.cell_id != applied.partition:
         if row is not None and row["open"]:
             rows.delete(key)  # the open file moved to another unit with the candidate
         return
-    event_type = applied.envelope.event_type
-    if row is not None and row["open"] and person.file is not None and event_type != "ParticularsUpdated":
+    event = applied.event
+    if row is not None and row["open"] and person.file is not None and not isinstance(event, ParticularsUpdated):
         _step(row, person, applied)
         rows.put(key, row)
-    elif person.file is not None or (row is not None and (row["open"] or event_type == "AdmissionAnnulled")):
+    elif person.file is not None or (row is not None and (row["open"] or isinstance(event, AdmissionAnnulled))):
         rows.put(key, _row(person, applied, row))
 
 
-def _step(row: Row, person: PersonState, applied: Applied) -> None:
+def _step(row: FileRow, person: PersonState, applied: Applied) -> None:
     """A step of an open file: only what a step can change (the common case, kept cheap for rebuilds)."""
     stage = str(person.stage)
     if row["stage"] != stage:
-        row.update(
-            stage=stage, stage_label_vi=person.stage.label_vi, stage_since=applied.envelope.occurred_on.isoformat()
-        )
+        row["stage"], row["stage_label_vi"] = stage, person.stage.label_vi
+        row["stage_since"] = applied.envelope.occurred_on.isoformat()
     row["helper_id"] = person.helper_id
     row["last_step_on"] = person.last_step_on.isoformat() if person.last_step_on else None
     row["position"] = applied.envelope.position
     row["pending_deadline"] = _pending(person)
 
 
-def _pending(person: PersonState) -> dict[str, Any] | None:
+def _pending(person: PersonState) -> PendingDeadline | None:
     clock = file_clock(person)
     return None if clock is None else {"rule_id": clock.rule_id, "due_on": clock.due_on.isoformat()}
 
 
-def _row(person: PersonState, applied: Applied, before: Row | None) -> Row:
+def _row(person: PersonState, applied: Applied, before: FileRow | None) -> FileRow:
     envelope = applied.envelope
     stage, on = person.stage, envelope.occurred_on.isoformat()
     if before is None or (not before["open"] and person.file is not None):

@@ -1,53 +1,112 @@
 """The unit's roll of party members, probationary and official (DOMAIN.md §2.9–§4).
 
-Rows: `m:<stream id>` → {stream_id, full_name, sex, date_of_birth, ethnicity, status, cell_id, admitted_on
-(party seniority counts from the decision), ceremony_on, probation_ends_on, official_from, mentor_id,
-course_completed, temporary_unit_id, pending_transfer, rating {year, grade} (the latest year rated),
-penalties, readmitted}.
+Rows: `m:<stream id>` → `MemberRow`. A member is on the roll of the unit holding their membership; one on a
+temporary transfer stays on the home roll with `temporary_unit_id` set (R-TRANSFER). The row leaves when the
+member moves to another unit or leaves the party, and `exits:<yyyy>` → `ExitsRow` keeps who left that year
+and how, in log order. An expulsion overturned on appeal puts the member back.
 
-A member is on the roll of the unit holding their membership; one on a temporary transfer stays on the home
-roll with `temporary_unit_id` set (R-TRANSFER). The row leaves when the member moves to another unit or
-leaves the party, and `exits:<yyyy>` → {entries: [{stream_id, full_name, left_on, kind, to_unit_id}]} keeps
-who left that year and how, in log order. An expulsion overturned on appeal puts the member back.
-
-`outgoing` → {stream id: receiving unit id} lists the unit's members with a transfer introduced and not yet
-presented (version 2): the receiving unit never sees the introduction in its own partition, so its page of
-incoming transfers reads these small rows instead of every member row of every unit.
+`outgoing` → `OutgoingRow` lists the unit's members with a transfer introduced and not yet presented
+(version 2): the receiving unit never sees the introduction in its own partition, so its page of incoming
+transfers reads these small rows instead of every member row of every unit.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
+from domain.person.events import AdmissionCeremonyHeld, ParticularsUpdated
+from domain.person.member_events import (
+    AdmissionAnnulled,
+    ExpulsionAppealResolved,
+    MemberDisciplined,
+    MemberEnrolled,
+    MemberRated,
+    MemberStruckOff,
+    MemberTransferIntroduced,
+    MemberTransferPresented,
+    NewMemberCourseCompleted,
+    OfficialRecognised,
+    ProbationaryMemberStruckOff,
+    TemporaryTransferEnded,
+    VoluntaryExitGranted,
+)
 from domain.person.records import PersonState
 from domain.person.stages import MEMBER_STAGES, Stage
 
-from .base import Applied
-from .person_view import exit_type, identity, own
-from .rows import Row, UnitRows
+from .base import Applied, event_names
+from .person_view import Identity, MemberStatus, exit_type, identity, own
+from .rows import UnitRows
 
 name = "member_roll"
 version = 2
 OUTGOING = "outgoing"
-event_types: frozenset[str] | None = frozenset(
-    {
-        "AdmissionCeremonyHeld",
-        "MemberEnrolled",
-        "ParticularsUpdated",
-        "NewMemberCourseCompleted",
-        "OfficialRecognised",
-        "ProbationaryMemberStruckOff",
-        "MemberTransferIntroduced",
-        "MemberTransferPresented",
-        "TemporaryTransferEnded",
-        "MemberDisciplined",
-        "ExpulsionAppealResolved",
-        "MemberStruckOff",
-        "VoluntaryExitGranted",
-        "MemberRated",
-        "AdmissionAnnulled",
-    }
+event_types: frozenset[str] | None = event_names(
+    AdmissionCeremonyHeld,
+    MemberEnrolled,
+    ParticularsUpdated,
+    NewMemberCourseCompleted,
+    OfficialRecognised,
+    ProbationaryMemberStruckOff,
+    MemberTransferIntroduced,
+    MemberTransferPresented,
+    TemporaryTransferEnded,
+    MemberDisciplined,
+    ExpulsionAppealResolved,
+    MemberStruckOff,
+    VoluntaryExitGranted,
+    MemberRated,
+    AdmissionAnnulled,
 )
+
+
+class PendingTransfer(TypedDict):
+    kind: str
+    to_unit_id: str
+
+
+class Rating(TypedDict):
+    """The rating of the latest year rated."""
+
+    year: int
+    grade: str
+
+
+class MemberRow(Identity):
+    """A member: dates are ISO text; party seniority counts from `admitted_on` (the decision)."""
+
+    stream_id: str
+    status: MemberStatus
+    cell_id: str | None
+    admitted_on: str
+    ceremony_on: str
+    probation_ends_on: str
+    official_from: str | None
+    mentor_id: str | None
+    course_completed: bool
+    temporary_unit_id: str | None
+    pending_transfer: PendingTransfer | None
+    rating: Rating | None
+    penalties: list[str]
+    readmitted: bool
+
+
+class ExitEntry(TypedDict):
+    """`kind` is an exit type (`person_view.exit_type`) or the event's type, or `transferred_out` (then
+    `to_unit_id` is set)."""
+
+    stream_id: str
+    full_name: str | None
+    left_on: str
+    kind: str
+    to_unit_id: str | None
+
+
+class ExitsRow(TypedDict):
+    entries: list[ExitEntry]
+
+
+OutgoingRow = dict[str, str]
+"""Stream id → the receiving unit's id."""
 
 
 def apply(rows: UnitRows, applied: Applied) -> None:
@@ -57,8 +116,8 @@ def apply(rows: UnitRows, applied: Applied) -> None:
     key = f"m:{applied.envelope.stream_id}"
     mine = own(applied) is not None
     if mine and person.membership is not None and person.stage in MEMBER_STAGES:
-        before = rows.get(key)
-        if before is not None and applied.envelope.event_type == "MemberRated":
+        before = rows.get(key, MemberRow)
+        if before is not None and isinstance(applied.event, MemberRated):
             before["rating"] = _latest_rating(person)  # a rating changes nothing else on the row
             rows.put(key, before)
             return
@@ -66,29 +125,29 @@ def apply(rows: UnitRows, applied: Applied) -> None:
         rows.put(key, row)
         _outgoing(rows, applied.envelope.stream_id, row["pending_transfer"])
         return
-    before = rows.get(key)
+    before = rows.get(key, MemberRow)
     if before is None:
         return
     rows.delete(key)
     _outgoing(rows, applied.envelope.stream_id, None)
     envelope = applied.envelope
-    entry = {
+    entry: ExitEntry = {
         "stream_id": envelope.stream_id,
         "full_name": before["full_name"],
         "left_on": envelope.occurred_on.isoformat(),
         "kind": (exit_type(applied) or envelope.event_type) if mine else "transferred_out",
         "to_unit_id": None if mine else person.cell_id,
     }
-    rows.update(f"exits:{envelope.occurred_on.year}", lambda row: row.setdefault("entries", []).append(entry))
+    rows.edit(f"exits:{envelope.occurred_on.year}", ExitsRow).setdefault("entries", []).append(entry)
 
 
-def _outgoing(rows: UnitRows, stream_id: str, pending: dict[str, Any] | None) -> None:
+def _outgoing(rows: UnitRows, stream_id: str, pending: PendingTransfer | None) -> None:
     """Keep the member in (or out of) the unit's `outgoing` row; unchanged, it is not rewritten."""
     to_unit = pending["to_unit_id"] if pending is not None else None
-    listed = rows.get(OUTGOING)
+    listed = rows.get(OUTGOING, OutgoingRow)
     if (listed or {}).get(stream_id) == to_unit:
         return
-    row = rows.edit(OUTGOING)
+    row = rows.edit(OUTGOING, OutgoingRow)
     if to_unit is not None:
         row[stream_id] = to_unit
         return
@@ -97,7 +156,7 @@ def _outgoing(rows: UnitRows, stream_id: str, pending: dict[str, Any] | None) ->
         rows.delete(OUTGOING)
 
 
-def _latest_rating(person: PersonState) -> dict[str, Any] | None:
+def _latest_rating(person: PersonState) -> Rating | None:
     """The rating of the latest year rated (years may be rated out of order)."""
     if not person.ratings:
         return None
@@ -105,10 +164,10 @@ def _latest_rating(person: PersonState) -> dict[str, Any] | None:
     return {"year": latest.year, "grade": latest.grade.value}
 
 
-def _row(person: PersonState, applied: Applied) -> Row:
+def _row(person: PersonState, applied: Applied) -> MemberRow:
     m = person.membership
     assert m is not None
-    pending: dict[str, Any] | None = None
+    pending: PendingTransfer | None = None
     if m.pending_transfer is not None:
         pending = {"kind": m.pending_transfer.kind.value, "to_unit_id": m.pending_transfer.to_unit_id}
     return {

@@ -16,17 +16,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any, Final
+from typing import Final, Literal, TypedDict
 
+from domain.person.events import CandidateTransferred
+from domain.person.member_events import (
+    AdmissionAnnulled,
+    MemberDisciplined,
+    MemberEnrolled,
+    MemberStruckOff,
+    MemberTransferPresented,
+    ProbationaryMemberStruckOff,
+    VoluntaryExitGranted,
+)
 from domain.person.records import PersonState
 from domain.person.stages import BEFORE_VOTE, Stage
 from domain.rules.authority import Penalty
 from domain.rules.periods import add_months
 from domain.rules.registry import rules_in_force
 
-from .base import Applied
+from .base import Applied, event_names
 
-MOVES: Final = frozenset({"CandidateTransferred", "MemberTransferPresented", "MemberEnrolled"})
+MOVES: Final = event_names(CandidateTransferred, MemberTransferPresented, MemberEnrolled)
 """Event types that can bring a person into a partition (their earlier steps, if any, happened elsewhere)."""
 
 DECIDE: Final = "R-DECIDE-DEADLINE"
@@ -38,10 +48,10 @@ TRAIN_VALID: Final = "R-TRAIN-VALID"
 PAPERS_STALE: Final = "R-PAPERS-STALE"
 
 EXITS: Final[dict[str, str]] = {
-    "MemberStruckOff": "struck_off",
-    "ProbationaryMemberStruckOff": "probationary_struck_off",
-    "VoluntaryExitGranted": "voluntary_exit",
-    "AdmissionAnnulled": "annulled",
+    MemberStruckOff.event_type: "struck_off",
+    ProbationaryMemberStruckOff.event_type: "probationary_struck_off",
+    VoluntaryExitGranted.event_type: "voluntary_exit",
+    AdmissionAnnulled.event_type: "annulled",
 }
 """Leaving the party by type (an annulled admission undoes one counted among admissions); an expulsion is a
 `MemberDisciplined` with the penalty of expulsion, see `exit_type`."""
@@ -57,13 +67,26 @@ def own(applied: Applied) -> PersonState | None:
 
 def exit_type(applied: Applied) -> str | None:
     """How the event takes the person out of the party, if it does (DOMAIN.md §3–§4)."""
-    event_type = applied.envelope.event_type
-    if event_type == "MemberDisciplined":
-        return "expelled" if applied.event.penalty is Penalty.EXPULSION else None
-    return EXITS.get(event_type)
+    event = applied.event
+    if isinstance(event, MemberDisciplined):
+        return "expelled" if event.penalty is Penalty.EXPULSION else None
+    return EXITS.get(applied.envelope.event_type)
 
 
-def identity(person: PersonState) -> dict[str, Any]:
+MemberStatus = Literal["probationary", "official"]
+"""A member's stage as the member rows and counts name it."""
+
+
+class Identity(TypedDict):
+    """Who a person row is about, the same keys on a file and a member row; never the citizen id (privacy)."""
+
+    full_name: str | None
+    sex: str | None
+    date_of_birth: str | None
+    ethnicity: str | None
+
+
+def identity(person: PersonState) -> Identity:
     """Name (NFC, as the domain stores it), sex, birth date and ethnicity; never the citizen id (privacy)."""
     p = person.particulars
     if p is None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import msgspec
 
 Row = dict[str, Any]
+"""A row of no declared kind: what storage, rebuild and comparison handle (they never read its keys)."""
+
+R = TypeVar("R")
 
 
 class Iso:
@@ -52,18 +55,26 @@ class UnitRows:
 
     `rows` are the ones stored; a row made and removed again before the next write (a deadline met within
     the batch, a person who came and went) is never written nor deleted: in a rebuild most deletes were those.
+
+    A projection names the kind of the row it reads (`rows.get(key, FileRow)`): the kind is its module's
+    declared row shape, a `TypedDict` or an alias such as `dict[str, int]`, checked by mypy only. Rows stay
+    the plain dicts JSON gives and takes, so a rebuild converts nothing and writes the same bytes (I6).
     """
 
     def __init__(self, rows: dict[str, Row] | None = None) -> None:
-        self._rows: dict[str, Row] = rows or {}
+        self._rows: dict[str, Any] = rows or {}
         self._stored: set[str] = set(self._rows)
         self._changed: set[str] = set()
         self._deleted: set[str] = set()
 
-    def get(self, key: str) -> Row | None:
+    @overload
+    def get(self, key: str) -> Row | None: ...
+    @overload
+    def get(self, key: str, kind: type[R]) -> R | None: ...
+    def get(self, key: str, kind: object = None) -> Any:
         return self._rows.get(key)
 
-    def put(self, key: str, row: Row) -> None:
+    def put(self, key: str, row: Mapping[str, object]) -> None:
         self._rows[key] = row
         self._changed.add(key)
         self._deleted.discard(key)
@@ -79,8 +90,13 @@ class UnitRows:
         self._deleted.discard(key)
         return row
 
-    def edit(self, key: str) -> Row:
-        """The row to change in place (created empty if missing), already marked written."""
+    @overload
+    def edit(self, key: str) -> Row: ...
+    @overload
+    def edit(self, key: str, kind: type[R]) -> R: ...
+    def edit(self, key: str, kind: object = None) -> Any:
+        """The row to change in place, already marked written. A missing row is created empty: the caller
+        sets what its kind requires (counter rows start empty anyway)."""
         row = self._rows.get(key)
         if row is None:
             row = self._rows[key] = {}

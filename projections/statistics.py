@@ -1,7 +1,7 @@
 """Counts for the yearly statistical forms of HD 11-HD/BTCTW: admissions, exits and ratings by the
 breakdowns sex, age band, ethnicity, religion, education and occupation (DOMAIN.md §5).
 
-Rows: `s:<year>:<metric>` → {dimension: {value: count}} with metric `admissions` (the decision's year),
+Rows: `s:<year>:<metric>` → `StatisticsRow` with metric `admissions` (the decision's year),
 `exits` (with the extra dimension `type`: struck_off, expelled, voluntary_exit, probationary_struck_off,
 annulled) and `ratings` (the year rated, with the extra dimension `grade`); `s:<year>:exits:<type>` and
 `s:<year>:ratings:<grade>` break each type and grade down the same way. The particulars are the person's as
@@ -12,38 +12,45 @@ event counts in the unit holding the person's file or membership when it happene
 from __future__ import annotations
 
 from datetime import date
+from typing import Final, Literal
 
 from domain.particulars import Particulars, age_band
+from domain.person.events import AdmissionDecided
+from domain.person.member_events import MemberDisciplined, MemberRated
 
-from .base import Applied
+from .base import Applied, event_names
 from .person_view import EXITS, exit_type, own
-from .rows import Row, UnitRows
+from .rows import UnitRows
 
 name = "statistics"
 version = 1
-event_types: frozenset[str] | None = frozenset({"AdmissionDecided", "MemberRated", "MemberDisciplined", *EXITS})
+event_types: frozenset[str] | None = event_names(AdmissionDecided, MemberRated, MemberDisciplined) | frozenset(EXITS)
 
-DIMENSIONS = ("sex", "age_band", "ethnicity", "religion", "education", "occupation")
+Dimension = Literal["sex", "age_band", "ethnicity", "religion", "education", "occupation", "type", "grade"]
+"""The HD 11 breakdowns, and the extra dimension of `exits` (`type`) and of `ratings` (`grade`)."""
+StatisticsRow = dict[Dimension, dict[str, int]]
+"""A metric's counts: dimension → the person's value in it → persons."""
+DIMENSIONS: Final[tuple[Dimension, ...]] = ("sex", "age_band", "ethnicity", "religion", "education", "occupation")
 
 
 def apply(rows: UnitRows, applied: Applied) -> None:
     person = own(applied)
     if person is None or person.particulars is None:
         return
-    on, event_type = applied.envelope.occurred_on, applied.envelope.event_type
+    on, event = applied.envelope.occurred_on, applied.event
     values = breakdown(person.particulars, on)
-    if event_type == "AdmissionDecided":
-        _count(rows.edit(f"s:{on.year}:admissions"), values)
-    elif event_type == "MemberRated":
-        grade, year = str(applied.event.grade), applied.event.year
-        _count(rows.edit(f"s:{year}:ratings"), values, ("grade", grade))
-        _count(rows.edit(f"s:{year}:ratings:{grade}"), values)
+    if isinstance(event, AdmissionDecided):
+        _count(rows.edit(f"s:{on.year}:admissions", StatisticsRow), values)
+    elif isinstance(event, MemberRated):
+        grade, year = str(event.grade), event.year
+        _count(rows.edit(f"s:{year}:ratings", StatisticsRow), values, ("grade", grade))
+        _count(rows.edit(f"s:{year}:ratings:{grade}", StatisticsRow), values)
     elif (kind := exit_type(applied)) is not None:
-        _count(rows.edit(f"s:{on.year}:exits"), values, ("type", kind))
-        _count(rows.edit(f"s:{on.year}:exits:{kind}"), values)
+        _count(rows.edit(f"s:{on.year}:exits", StatisticsRow), values, ("type", kind))
+        _count(rows.edit(f"s:{on.year}:exits:{kind}", StatisticsRow), values)
 
 
-def breakdown(particulars: Particulars, on: date) -> dict[str, str]:
+def breakdown(particulars: Particulars, on: date) -> dict[Dimension, str]:
     """The value of each HD 11 dimension for a person on a date."""
     return {
         "sex": particulars.sex.value,
@@ -55,7 +62,7 @@ def breakdown(particulars: Particulars, on: date) -> dict[str, str]:
     }
 
 
-def _count(row: Row, values: dict[str, str], extra: tuple[str, str] | None = None) -> None:
+def _count(row: StatisticsRow, values: dict[Dimension, str], extra: tuple[Dimension, str] | None = None) -> None:
     """One more person in each dimension's value (and in the extra dimension's, if any)."""
     for dimension, value in (*values.items(), extra) if extra else values.items():
         counts = row.get(dimension)

@@ -1,12 +1,13 @@
 """How much each unit records: steps per month by event type, and the last step (a "pulse" for dashboards).
 
-Rows: `month:<yyyy-mm>` → {event type: count} by `recorded_at`; `last` → {position, event_type, occurred_on,
-recorded_at}. Counting rows make any double application visible, which the exactly-once tests rely on.
+Rows: `month:<yyyy-mm>` → `MonthRow` by `recorded_at`; `last` → `LastRow`. Counting rows make any double
+application visible, which the exactly-once tests rely on.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TypedDict
 
 from .base import Applied
 from .rows import Iso, UnitRows
@@ -15,14 +16,26 @@ name = "unit_activity"
 version = 1
 event_types: frozenset[str] | None = None
 
+MonthRow = dict[str, int]
+"""Event type → events recorded that month."""
+
+
+class LastRow(TypedDict):
+    """The unit's latest event; its dates are `Iso` while a batch is applied, their ISO text once stored."""
+
+    position: int
+    event_type: str
+    occurred_on: Iso | str
+    recorded_at: Iso | str
+
 
 def apply(rows: UnitRows, applied: Applied) -> None:
     envelope = applied.envelope
     recorded = envelope.recorded_at
     kind = envelope.event_type
-    month = rows.edit(_month_key(recorded.year, recorded.month))
+    month = rows.edit(_month_key(recorded.year, recorded.month), MonthRow)
     month[kind] = month.get(kind, 0) + 1
-    last = rows.edit("last")
+    last = rows.edit("last", LastRow)
     last["position"], last["event_type"] = envelope.position, kind
     last["occurred_on"], last["recorded_at"] = Iso(envelope.occurred_on), Iso(recorded)  # formatted once a batch
 

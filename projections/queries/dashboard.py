@@ -8,14 +8,17 @@ A term "2020-2025" counts the steps taken in the calendar years 2020 to 2025 inc
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import sqlalchemy as sa
 
 from domain.person.stages import PIPELINE, Stage
 from domain.units.events import TargetMetric
 
+from ..unit_dashboard import DropoutsRow, MembersRow, StageCounts, StageDaysRow, YearRow
+from ..unit_plans import PlanRow, TargetRow
 from .reading import add_counts, distinct_units, keyed_rows, reflected_position, version_of
 
 ACTUALS: Final[dict[TargetMetric, str]] = {
@@ -25,6 +28,10 @@ ACTUALS: Final[dict[TargetMetric, str]] = {
     TargetMetric.SOURCE_POOL: "nominated",
 }
 """Which yearly figure each kind of target is measured by."""
+
+R = TypeVar("R")
+RowsByUnit = Mapping[str, Mapping[str, Any]]
+"""unit → (row key → row), each row of the kind its key names (`keyed_rows`, or a replay's rows)."""
 
 CLOSED_STAGES: Final = (
     Stage.REJECTED,
@@ -151,8 +158,8 @@ def dashboard_from_rows(
     units: list[str],
     year: int,
     term: str,
-    rows: dict[str, dict[str, Any]],
-    plans: dict[str, dict[str, Any]],
+    rows: RowsByUnit,
+    plans: RowsByUnit,
 ) -> Dashboard:
     """The dashboard from rows however they were obtained: the live tables, or a replay "as of" a date (I9)."""
     chosen = distinct_units(units)
@@ -160,24 +167,27 @@ def dashboard_from_rows(
     summed = _summed({unit: rows.get(unit, {}) for unit in chosen})
     by_year = {y: _figures(y, summed.get(f"year:{y}", {})) for y in years}
     targets = _targets({unit: plans.get(unit, {}) for unit in chosen}, chosen, term, year, by_year)
-    members = summed.get("members", {})
+    funnel: StageCounts = summed.get("funnel", {})
+    members: MembersRow = summed.get("members", {})
+    closed: StageCounts = summed.get("closed", {})
+    dropouts: DropoutsRow = summed.get("dropouts", {})
     return Dashboard(
         position=position,
         units=tuple(chosen),
         year=year,
         term=term,
-        funnel=tuple(_count(stage, summed.get("funnel", {})) for stage in PIPELINE),
+        funnel=tuple(_count(stage, funnel) for stage in PIPELINE),
         members=MemberCounts(members.get("probationary", 0), members.get("official", 0)),
-        closed=tuple(_count(stage, summed.get("closed", {})) for stage in CLOSED_STAGES),
-        dropouts=summed.get("dropouts", {}),
+        closed=tuple(_count(stage, closed) for stage in CLOSED_STAGES),
+        dropouts=dropouts,
         stage_time=_stage_time(summed.get("stage_days", {})),
         figures=by_year[year],
         targets=targets,
     )
 
 
-def _summed(rows_by_unit: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The roll-up: each row key's counters added up over the units."""
+def _summed(rows_by_unit: RowsByUnit) -> dict[str, Any]:
+    """The roll-up: each row key's counters added up over the units (a row of the same kind as the key's)."""
     summed: dict[str, Any] = {}
     for rows in rows_by_unit.values():
         for key, row in rows.items():
@@ -185,11 +195,11 @@ def _summed(rows_by_unit: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return summed
 
 
-def _count(stage: Stage, counts: dict[str, int]) -> StageCount:
+def _count(stage: Stage, counts: StageCounts) -> StageCount:
     return StageCount(stage.value, stage.label_vi, counts.get(stage.value, 0))
 
 
-def _stage_time(days: dict[str, dict[str, int]]) -> tuple[StageTime, ...]:
+def _stage_time(days: StageDaysRow) -> tuple[StageTime, ...]:
     order = {stage.value: index for index, stage in enumerate(Stage)}
     return tuple(
         StageTime(stage, Stage(stage).label_vi, spent["count"], round(spent["days"] / spent["count"], 1))
@@ -198,19 +208,34 @@ def _stage_time(days: dict[str, dict[str, int]]) -> tuple[StageTime, ...]:
     )
 
 
-def _figures(year: int, row: dict[str, Any]) -> YearFigures:
-    known = set(YearFigures.__dataclass_fields__) - {"year"}
-    return YearFigures(year=year, **{name: value for name, value in row.items() if name in known})
+def _figures(year: int, row: YearRow) -> YearFigures:
+    return YearFigures(
+        year=year,
+        nominated=row.get("nominated", 0),
+        trained=row.get("trained", 0),
+        sent_up=row.get("sent_up", 0),
+        admitted=row.get("admitted", 0),
+        ceremonies=row.get("ceremonies", 0),
+        recognised=row.get("recognised", 0),
+        enrolled=row.get("enrolled", 0),
+        transferred_in=row.get("transferred_in", 0),
+        transferred_out=row.get("transferred_out", 0),
+        reinstated=row.get("reinstated", 0),
+        exits=row.get("exits", {}),
+        dropouts=row.get("dropouts", {}),
+        screening=row.get("screening", {}),
+        breaches=row.get("breaches", {}),
+    )
 
 
 def _targets(
-    rows: dict[str, dict[str, Any]], units: list[str], term: str, year: int, by_year: dict[int, YearFigures]
+    rows: RowsByUnit, units: list[str], term: str, year: int, by_year: dict[int, YearFigures]
 ) -> tuple[TargetProgress, ...]:
     progress = []
     for metric in TargetMetric:
         actual = ACTUALS[metric]
-        target = _own_or_sum(rows, units, f"target:{term}:{metric}", "target")
-        plan = _own_or_sum(rows, units, f"plan:{year}:{metric}", "planned")
+        target = _own_or_sum(rows, units, f"target:{term}:{metric}", _target)
+        plan = _own_or_sum(rows, units, f"plan:{year}:{metric}", _planned)
         term_actual = sum(getattr(by_year[y], actual) for y in term_years(term))
         progress.append(
             TargetProgress(metric.value, metric.label_vi, target, term_actual, plan, getattr(by_year[year], actual))
@@ -218,12 +243,21 @@ def _targets(
     return tuple(progress)
 
 
-def _own_or_sum(rows: dict[str, dict[str, Any]], units: list[str], key: str, field_name: str) -> int | None:
-    own = rows[units[0]].get(key)
+def _own_or_sum(rows: RowsByUnit, units: list[str], key: str, figure: Callable[[R], int]) -> int | None:
+    """The figure of `units[0]`'s row at `key`, or else the sum of the other units' (None if none has one)."""
+    own: R | None = rows[units[0]].get(key)
     if own is not None:
-        return int(own[field_name])
-    others = [rows[unit][key][field_name] for unit in units[1:] if key in rows[unit]]
+        return figure(own)
+    others = [figure(rows[unit][key]) for unit in units[1:] if key in rows[unit]]
     return sum(others) if others else None
+
+
+def _target(row: TargetRow) -> int:
+    return row["target"]
+
+
+def _planned(row: PlanRow) -> int:
+    return row["planned"]
 
 
 @dataclass(frozen=True)
@@ -246,7 +280,7 @@ def yearly_progress(connection: sa.Connection, units: list[str], term: str) -> d
     return {
         metric.value: tuple(
             YearProgress(
-                y, getattr(figures[y], ACTUALS[metric]), _own_or_sum(rows, chosen, f"plan:{y}:{metric}", "planned")
+                y, getattr(figures[y], ACTUALS[metric]), _own_or_sum(rows, chosen, f"plan:{y}:{metric}", _planned)
             )
             for y in years
         )

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from domain.calendar import WorkingCalendar
 
-from ..rows import Row
+from ..deadlines import DeadlineRow
 from ..schema import projection_rows as pr
 from .reading import day, distinct_units, json_text, reflected_position, version_of
 
@@ -118,7 +118,7 @@ class _Sorting:
     papers: list[StalePaper] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)
 
-    def add(self, unit_id: str, row: Row) -> None:
+    def add(self, unit_id: str, row: DeadlineRow) -> None:
         due = date.fromisoformat(row["due_on"])
         if row["status"] == "breached":
             met_on = day(row["met_on"])
@@ -139,7 +139,7 @@ class _Sorting:
         return DeadlineBoard(position, self.today, tuple(self.running), tuple(self.papers), tuple(self.breaches))
 
 
-def _open(unit_id: str, row: Row, due: date, left: int) -> OpenDeadline:
+def _open(unit_id: str, row: DeadlineRow, due: date, left: int) -> OpenDeadline:
     return OpenDeadline(
         unit_id,
         row["stream_id"],
@@ -153,11 +153,11 @@ def _open(unit_id: str, row: Row, due: date, left: int) -> OpenDeadline:
     )
 
 
-def _paper(unit_id: str, row: Row, due: date, left: int) -> StalePaper:
+def _paper(unit_id: str, row: DeadlineRow, due: date, left: int) -> StalePaper:
     return StalePaper(unit_id, row["stream_id"], row["full_name"], row["rule_id"], day(row["started_on"]), due, left)
 
 
-def _breach(unit_id: str, row: Row, due: date, met_on: date | None) -> Breach:
+def _breach(unit_id: str, row: DeadlineRow, due: date, met_on: date | None) -> Breach:
     return Breach(
         unit_id,
         row["stream_id"],

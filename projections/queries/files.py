@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from domain.person.stages import Stage
 
-from ..rows import Row
+from ..files import FileRow
 from .reading import day, distinct_units, json_text, page_of_rows
 
 
@@ -52,12 +52,14 @@ def files(
     limit: int = 50,
 ) -> FilesPage:
     where = [] if stage is None else [json_text("stage") == Stage(stage).value]
-    page, following, position = page_of_rows(connection, "files", distinct_units(units), "f:", where, cursor, limit)
+    page, following, position = page_of_rows(
+        connection, "files", distinct_units(units), "f:", FileRow, where, cursor, limit
+    )
     return FilesPage(position, tuple(_entry(unit_id, row) for unit_id, row in page), following)
 
 
-def _entry(unit_id: str, row: Row) -> FileEntry:
-    pending = row["pending_deadline"] or {}
+def _entry(unit_id: str, row: FileRow) -> FileEntry:
+    pending = row["pending_deadline"]
     return FileEntry(
         unit_id=unit_id,
         stream_id=row["stream_id"],
@@ -75,6 +77,6 @@ def _entry(unit_id: str, row: Row) -> FileEntry:
         position=row["position"],
         open=row["open"],
         readmission=row["readmission"],
-        pending_rule_id=pending.get("rule_id"),
-        pending_due_on=day(pending.get("due_on")),
+        pending_rule_id=pending["rule_id"] if pending else None,
+        pending_due_on=day(pending["due_on"]) if pending else None,
     )

@@ -8,8 +8,7 @@ from typing import Final
 
 import sqlalchemy as sa
 
-from ..member_roll import OUTGOING
-from ..rows import Row
+from ..member_roll import OUTGOING, ExitEntry, ExitsRow, MemberRow
 from ..schema import projection_rows as pr
 from .reading import (
     MAX_PAGE,
@@ -88,7 +87,7 @@ def member_roll(
         raise ValueError(f"status is one of {sorted(STATUS_LABELS_VI)}, not {status!r}")
     where = [] if status is None else [json_text("status") == status]
     chosen = distinct_units(units)
-    page, following, position = page_of_rows(connection, "member_roll", chosen, "m:", where, cursor, limit)
+    page, following, position = page_of_rows(connection, "member_roll", chosen, "m:", MemberRow, where, cursor, limit)
     return MemberRoll(position, tuple(_entry(unit_id, row) for unit_id, row in page), following)
 
 
@@ -101,10 +100,14 @@ def member_exits(connection: sa.Connection, units: list[str], year: int) -> Memb
             unit_id, e["stream_id"], e["full_name"], date.fromisoformat(e["left_on"]), e["kind"], e["to_unit_id"]
         )
         for unit_id in chosen
-        for e in rows[unit_id].get(f"exits:{year}", {}).get("entries", [])
+        for e in _entries(rows[unit_id].get(f"exits:{year}"))
     ]
     exits.sort(key=lambda e: (e.left_on, e.unit_id, e.stream_id))
     return MemberExits(reflected_position(connection, "member_roll", version, chosen), year, tuple(exits))
+
+
+def _entries(row: ExitsRow | None) -> list[ExitEntry]:
+    return row["entries"] if row is not None else []
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ def incoming_transfers(connection: sa.Connection, units: list[str]) -> IncomingT
     return IncomingTransfers(position, tuple(_entry(unit_id, row) for unit_id, row in found))
 
 
-def _incoming(connection: sa.Connection, version: int, chosen: list[str]) -> list[tuple[str, Row]]:
+def _incoming(connection: sa.Connection, version: int, chosen: list[str]) -> list[tuple[str, MemberRow]]:
     wanted = set(chosen)
     outgoing = connection.execute(
         sa.select(pr.c.unit_id, pr.c.data).where(
@@ -151,7 +154,7 @@ def _incoming(connection: sa.Connection, version: int, chosen: list[str]) -> lis
     return [(unit_id, data) for unit_id, _, data in sorted(rows, key=lambda row: (row[0], row[1]))]
 
 
-def _incoming_by_scan(connection: sa.Connection, version: int, chosen: list[str]) -> list[tuple[str, Row]]:
+def _incoming_by_scan(connection: sa.Connection, version: int, chosen: list[str]) -> list[tuple[str, MemberRow]]:
     to_unit = pr.c.data[("pending_transfer", "to_unit_id")].as_string()
     query = sa.select(pr.c.unit_id, pr.c.data).where(
         pr.c.projection == "member_roll",
@@ -165,9 +168,8 @@ def _incoming_by_scan(connection: sa.Connection, version: int, chosen: list[str]
     ]
 
 
-def _entry(unit_id: str, row: Row) -> MemberEntry:
-    rating = row["rating"] or {}
-    pending = row["pending_transfer"] or {}
+def _entry(unit_id: str, row: MemberRow) -> MemberEntry:
+    rating, pending = row["rating"], row["pending_transfer"]
     return MemberEntry(
         unit_id=unit_id,
         stream_id=row["stream_id"],
@@ -182,9 +184,9 @@ def _entry(unit_id: str, row: Row) -> MemberEntry:
         official_from=day(row["official_from"]),
         mentor_id=row["mentor_id"],
         temporary_unit_id=row["temporary_unit_id"],
-        pending_transfer_to=pending.get("to_unit_id"),
-        rating_year=rating.get("year"),
-        rating_grade=rating.get("grade"),
+        pending_transfer_to=pending["to_unit_id"] if pending else None,
+        rating_year=rating["year"] if rating else None,
+        rating_grade=rating["grade"] if rating else None,
         penalties=tuple(row["penalties"]),
         readmitted=row["readmitted"],
     )

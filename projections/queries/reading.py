@@ -11,17 +11,18 @@ import binascii
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
 from ..registry import by_name
-from ..rows import Row
 from ..schema import projection_checkpoints as cp
 from ..schema import projection_rows as pr
 from ..versions import active_version
 
 MAX_PAGE = 500
+
+R = TypeVar("R")
 
 
 def version_of(connection: sa.Connection, projection: str) -> int:
@@ -53,15 +54,16 @@ def distinct_units(units: Iterable[str]) -> list[str]:
 
 def keyed_rows(
     connection: sa.Connection, projection: str, version: int, units: Sequence[str], keys: Iterable[str]
-) -> dict[str, dict[str, Row]]:
-    """unit → (row key → row) for just the named keys (a dashboard never loads per-person rows)."""
+) -> dict[str, dict[str, Any]]:
+    """unit → (row key → row) for just the named keys (a dashboard never loads per-person rows). Each row is
+    of the kind its key names in the projection's module: the caller reads it as that kind."""
     query = sa.select(pr.c.unit_id, pr.c.row_key, pr.c.data).where(
         pr.c.projection == projection,
         pr.c.version == version,
         pr.c.unit_id.in_(units),
         pr.c.row_key.in_(sorted(set(keys))),
     )
-    found: dict[str, dict[str, Row]] = {unit: {} for unit in units}
+    found: dict[str, dict[str, Any]] = {unit: {} for unit in units}
     for unit_id, key, data in connection.execute(query):
         found[unit_id][key] = data
     return found
@@ -72,11 +74,13 @@ def page_of_rows(
     projection: str,
     units: Sequence[str],
     prefix: str,
+    kind: type[R],
     where: Sequence[sa.ColumnElement[bool]],
     cursor: str | None,
     limit: int,
-) -> tuple[list[tuple[str, Row]], str | None, int]:
-    """One page of (unit, row) in (unit, row key) order, the cursor of the next page, and the position."""
+) -> tuple[list[tuple[str, R]], str | None, int]:
+    """One page of (unit, row) in (unit, row key) order, the cursor of the next page, and the position. The
+    rows whose keys start with `prefix` are all of one `kind` (for typing only: rows are read as stored)."""
     if not 1 <= limit <= MAX_PAGE:
         raise ValueError(f"limit must be between 1 and {MAX_PAGE}")
     version = version_of(connection, projection)
@@ -93,7 +97,7 @@ def page_of_rows(
             sa.tuple_(pr.c.unit_id, pr.c.row_key) > sa.tuple_(sa.literal(after_unit), sa.literal(after_key))
         )
     found = connection.execute(query.order_by(pr.c.unit_id, pr.c.row_key).limit(limit + 1)).all()
-    page = [(unit_id, data) for unit_id, _, data in found[:limit]]
+    page: list[tuple[str, R]] = [(unit_id, data) for unit_id, _, data in found[:limit]]
     following = encode_cursor(found[limit - 1][0], found[limit - 1][1]) if len(found) > limit else None
     return page, following, reflected_position(connection, projection, version, units)
 

@@ -13,6 +13,7 @@ from domain.units.tree import UnitTree
 from projections import queries
 from projections.queries.dashboard import term_years
 from projections.queries.reading import keyed_rows, version_of
+from projections.unit_dashboard import MembersRow, StageCounts
 
 from .charts import Bar, YearBar
 
@@ -90,9 +91,11 @@ def _children(
         kid = owner.get(unit_id)
         if kid is None:
             continue
-        sums[kid][0] += sum(found.get("funnel", {}).values())
-        sums[kid][1] += found.get("members", {}).get("probationary", 0)
-        sums[kid][2] += found.get("members", {}).get("official", 0)
+        funnel: StageCounts = found.get("funnel", {})
+        members: MembersRow = found.get("members", {})
+        sums[kid][0] += sum(funnel.values())
+        sums[kid][1] += members.get("probationary", 0)
+        sums[kid][2] += members.get("official", 0)
     for item in board.open:
         if item.overdue and item.unit_id in owner:
             sums[owner[item.unit_id]][3] += 1
