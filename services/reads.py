@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from domain.units.tree import UnitTree
 from projections import queries
 from services.commands.actors import Actor
-from services.commands.walls import WallDenied, today
+from services.commands.walls import NotFound, WallDenied, today
 
 T = TypeVar("T")
 
@@ -31,6 +31,8 @@ def units_in_view(tree: UnitTree, actor: Actor, unit_id: str, on: date | None = 
         raise WallDenied(f"{unit_id[:80]} is not within {actor.unit_id} today")
     if on is None or on == now:
         return queries.subtree_units(tree, unit_id, now)
+    if tree.state_on(unit_id, on) is None:
+        raise NotFound(f"{unit_id[:80]} did not exist on {on.isoformat()}")  # as a unit that never was
     return [u for u in queries.subtree_units(tree, unit_id, on) if u in visible]
 
 
