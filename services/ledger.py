@@ -10,6 +10,7 @@ from eventstore import EventStore, open_store
 from projections.engine import projection_engine
 from projections.schema import create_projection_tables
 from services.commands.context import CommandContext
+from services.denial_records import DenialWriter
 from services.doorbell import Doorbell
 from services.record_tables import create_record_tables
 from services.settings import Settings
@@ -24,6 +25,7 @@ class Ledger(CommandContext):
         super().__init__(store, self.doorbell.ring)
         self.settings = settings
         self.engine = engine
+        self.denials = DenialWriter(engine)
 
     @classmethod
     def open(cls, settings: Settings) -> Ledger:
@@ -41,6 +43,7 @@ class Ledger(CommandContext):
         return cls(settings, store, engine)
 
     def close(self) -> None:
+        self.denials.close()
         self.doorbell.close()
         self.store.close()
         self.engine.dispose()

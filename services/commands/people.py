@@ -4,7 +4,8 @@ decide → append → ring (DOMAIN.md §2–§4, STYLE habit 4).
 The JSON API, the web forms and any other adapter build a `PersonStepRequest` from what they received and
 call `record_person_step`. The walls (I8): the step's role, the person's current cell (or the cell a new file
 opens in, or where a pending transfer goes) and every other unit the command names must be within the
-caller's subtree, else `WallDenied` — answered like a person who does not exist.
+caller's subtree, else `WallDenied` — answered like a person who does not exist. A new file for a citizen ID
+already filed outside the caller's subtree is `FiledElsewhere`: nothing about that file is revealed.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .person_log import append_decided, metadata_for, replay_records
 from .person_steps import LEVEL_ROLES, STEPS, Step, command_fields
 from .results import Recorded
 from .versions import decide_at
-from .walls import NotFound, require_role, require_within
+from .walls import FiledElsewhere, NotFound, governs, require_role, require_within
 
 PERSON_ID: Final = re.compile(r"person-[0-9a-f]{32}")
 
@@ -78,6 +79,8 @@ def check_walls(tree: UnitTree, request: PersonStepRequest, current: PersonState
         require_role(actor, *LEVEL_ROLES[reads.level])
     if current.version == 0 and not step.creates:
         raise NotFound("no such person")
+    if step.creates and current.cell_id and not governs(tree, actor, current.cell_id):
+        raise FiledElsewhere(f"{current.person_id} is filed with {current.cell_id}")
     unit_id = _wall_unit(step, current, reads)
     if unit_id:
         require_within(tree, actor, unit_id)

@@ -135,14 +135,15 @@ def roles_for(command: UnitCommand) -> frozenset[Role]:
 
 
 def change_unit(ctx: CommandContext, request: UnitChange) -> Recorded:
-    """Walls for the role and every unit named, then decide, append and ring the named units."""
+    """Walls for the role and every unit named (on today's tree: a back-dated paper does not reach a unit that has
+    left the caller's subtree, I8), then decide, append and ring the named units."""
     require_role(request.actor, *roles_for(request.command))
     named = units_named(request.command)
     tree = ctx.tree()
     for unit_id in named:
         if isinstance(request.command, RegisterUnit) and unit_id == request.command.unit_id:
             continue  # the new unit is not in the tree yet: its parent is the wall
-        require_within(tree, request.actor, unit_id, request.occurred_on)
+        require_within(tree, request.actor, unit_id)  # I8: today's tree, whatever the paper's date
     result = handle_unit_command(
         ctx.store,
         request.command,

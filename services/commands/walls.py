@@ -26,6 +26,16 @@ class WallDenied(NotFound):
     """A wall refused: answered exactly like `NotFound`; `reason` is for the denial record only."""
 
 
+class FiledElsewhere(Exception):
+    """A citizen ID already filed with a unit outside the caller's subtree (I8): the caller learns that much and
+    nothing more — not where, not the stage, not the name — and the attempt is recorded. Bringing the file over
+    is the holding unit's (or a common committee's) transfer, not a new file."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("this citizen ID is filed with a unit outside yours")
+        self.reason = reason
+
+
 def today() -> date:
     """The date in Vietnam, where the papers are dated."""
     return datetime.now(VIETNAM).date()
@@ -36,6 +46,17 @@ def require_within(tree: UnitTree, actor: Actor, unit_id: str, on: date | None =
     when = on or today()
     if tree.state_on(unit_id, when) is None or not tree.is_within(unit_id, actor.unit_id, when):
         raise WallDenied(f"{unit_id[:80]} is not within {actor.unit_id} on {when.isoformat()}")
+
+
+def governs(tree: UnitTree, actor: Actor, unit_id: str) -> bool:
+    """Whether the caller's subtree holds the unit today — or, for a unit that has ceased, the unit its files went
+    to (R-UNIT-REORG: open files move to the successor)."""
+    now = today()
+    try:
+        holder = tree.successor_of(unit_id, now)
+    except ValueError:
+        holder = unit_id
+    return tree.state_on(holder, now) is not None and tree.is_within(holder, actor.unit_id, now)
 
 
 def require_role(actor: Actor, *roles: Role) -> None:

@@ -39,7 +39,7 @@ def test_the_political_school_dashboard_shows_the_worked_example(api: Client, pr
     response = api.get(
         "/units/unit-school/dashboard",
         params={"year": 2021, "on": "2021-12-31"},
-        headers=bearer(province, Role.VIEWER, "unit-bloc"),
+        headers=bearer(province, Role.VIEWER, "unit-dcqd"),  # the bloc's successor since 2025 (I8: today's tree)
     )
     assert response.status_code == 200, response.text
     board = response.json()
@@ -50,7 +50,8 @@ def test_the_political_school_dashboard_shows_the_worked_example(api: Client, pr
 
 
 def test_the_bloc_rolls_up_its_grassroots_units(api: Client, province: Settings) -> None:
-    viewer = bearer(province, Role.VIEWER, "unit-bloc")
+    """The bloc as it stood in 2021, read today by its successor: the units it still governs (I8)."""
+    viewer = bearer(province, Role.VIEWER, "unit-dcqd")
     school = api.get("/units/unit-school/dashboard", params={"year": 2021, "on": "2021-12-31"}, headers=viewer).json()
     bloc = api.get("/units/unit-bloc/dashboard", params={"year": 2021, "on": "2021-12-31"}, headers=viewer).json()
     assert bloc["figures"]["trained"] >= school["figures"]["trained"]

@@ -51,6 +51,7 @@ def test_a_role_cannot_take_another_roles_step_even_in_its_own_unit(
 
     _refused_like_missing(answer)
     assert log_state(settings) == before
+    client.app.state.ledger.denials.flush()  # recorded off the answer's path
     denial = recent_denials(client.app.state.ledger.engine, limit=1)[0]
     assert (denial.user_id, denial.status, denial.reason) == (
         f"climber-{role}",

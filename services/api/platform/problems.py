@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_
 from domain.errors import DomainError, InvalidCommand, RuleViolation
 from eventstore import IdempotencyKeyReused, InvalidAppend, WrongExpectedVersion
 from services.api.platform.metrics import RULE_REFUSALS
-from services.commands.walls import NOT_FOUND_DETAIL, NotFound
+from services.commands.walls import NOT_FOUND_DETAIL, FiledElsewhere, NotFound
 
 PROBLEM_BASE = "https://partyledger.example/problems/"
 
@@ -88,6 +88,27 @@ def _not_found(exc: NotFound) -> ProblemDetailsException:
     return ProblemDetailsException(status_code=404, title=NOT_FOUND_DETAIL)
 
 
+FILED_ELSEWHERE_EN = (
+    "This citizen ID is filed with a unit outside yours; ask that unit or a common committee to transfer it."
+)
+FILED_ELSEWHERE_VI = (
+    "Số định danh này đã có hồ sơ ở một tổ chức đảng ngoài phạm vi của đồng chí; đề nghị tổ chức đang quản lý "
+    "hồ sơ hoặc cấp ủy cấp trên chung chuyển hồ sơ sang."
+)
+
+
+def _filed_elsewhere(exc: FiledElsewhere) -> ProblemDetailsException:
+    """I8: the only thing said is that the number is filed outside the caller's units (not where, not the stage)."""
+    return _problem(
+        "filed-elsewhere",
+        "This citizen ID is filed with a unit outside yours",
+        HTTP_409_CONFLICT,
+        "Ask the unit that holds the file, or a committee above both units, to transfer it to your cell.",
+        message_en=FILED_ELSEWHERE_EN,
+        message_vi=FILED_ELSEWHERE_VI,
+    )
+
+
 def _validation(exc: ValidationException) -> ProblemDetailsException:
     """Litestar's own request validation: keep its per-field messages, as pointers."""
     errors = exc.extra if isinstance(exc.extra, list) else []
@@ -113,6 +134,7 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
                 InvalidAppend: bad_append,
                 ValidationException: _validation,
                 NotFound: _not_found,
+                FiledElsewhere: _filed_elsewhere,
             },
         )
     )

@@ -12,12 +12,11 @@ from litestar.response import Template
 
 from domain.units.state import Unit
 from domain.units.tree import UnitTree
-from projections import queries
 from services.api.platform.freshness import age_seconds, answer
 from services.commands.actors import Actor
 from services.commands.walls import require_within, today
 from services.ledger import Ledger
-from services.reads import read_snapshot
+from services.reads import read_snapshot, units_in_view
 
 from .pages import Freshness
 
@@ -48,8 +47,9 @@ def visible_unit(tree: UnitTree, principal: Actor, unit_id: str, on: date | None
 
 
 def subtree(tree: UnitTree, principal: Actor, unit_id: str) -> list[str]:
+    """The units a page about `unit_id` covers today, as the JSON API's read models do (`units_in_view`)."""
     visible_unit(tree, principal, unit_id)
-    return queries.subtree_units(tree, unit_id, today())
+    return units_in_view(tree, principal, unit_id)
 
 
 def unit_names(tree: UnitTree) -> dict[str, str]:

@@ -21,11 +21,12 @@ from domain.errors import DomainError, InvalidCommand, RuleViolation
 from domain.person.records import PersonState
 from eventstore import IdempotencyKeyReused, RecordedEvent, WrongExpectedVersion
 from services.api.platform.metrics import RULE_REFUSALS
-from services.api.platform.problems import not_found
+from services.api.platform.problems import FILED_ELSEWHERE_VI, not_found
 from services.commands.actors import Actor
 from services.commands.people import allowed_steps, record_person_step, step_request, visible_person, visible_records
 from services.commands.person_steps import STEPS
 from services.commands.results import Recorded
+from services.commands.walls import FiledElsewhere
 from services.ledger import Ledger
 
 from .common import Viewer, breadcrumbs, page
@@ -137,6 +138,8 @@ def attempt(record: Callable[[], Recorded]) -> Recorded | Refusal:
         return record()
     except (DomainError, WrongExpectedVersion, IdempotencyKeyReused) as exc:
         return _refusal(exc)
+    except FiledElsewhere:
+        return Refusal(None, FILED_ELSEWHERE_VI)
     except ValueError as exc:
         return Refusal(None, str(exc) if isinstance(exc, FormProblem) else "Dữ liệu biểu mẫu không hợp lệ.")
 

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from litestar import get, post
+from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -20,7 +20,8 @@ from services.api.platform.problems import not_found
 from services.commands.actors import Actor
 from services.commands.people import record_person_step, step_request
 from services.commands.results import Recorded
-from services.commands.walls import today
+from services.commands.walls import FiledElsewhere, today
+from services.denial_records import Denial
 from services.ledger import Ledger
 
 from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, unit_names, visible_unit
@@ -161,7 +162,12 @@ def _files_page(
 
 @post("/units/{unit_id:str}/files/{operation_id:str}", sync_to_thread=True, status_code=303)
 def open_file(
-    unit_id: FromPath[str], operation_id: FromPath[str], data: Form, viewer: Viewer, ledger: Context
+    request: Request[Any, Any, Any],
+    unit_id: FromPath[str],
+    operation_id: FromPath[str],
+    data: Form,
+    viewer: Viewer,
+    ledger: Context,
 ) -> Redirect | Template:
     """Nominate or enrol through the API's own command; a refusal brings the form back filled, nothing recorded."""
     tree = ledger.tree()
@@ -176,7 +182,14 @@ def open_file(
         seen = ledger.people.load(ledger.store, person_id).version  # 0, or a former member's closed stream
         body = body_from_form(step, form, seen)
         key = form.get("request_key") or uuid.uuid4().hex
-        return record_person_step(ledger, step_request(viewer, step, person_id, body, key))
+        try:
+            return record_person_step(ledger, step_request(viewer, step, person_id, body, key))
+        except FiledElsewhere as refused:  # recorded as the API's hook records it (I8)
+            client = request.client.host if request.client else "unknown"
+            reason = f"filed elsewhere: {refused.reason}"
+            who = (viewer.user_id, str(viewer.role), viewer.unit_id)
+            ledger.denials.submit(Denial(409, reason, *who, True, client, "POST", request.url.path))
+            raise
 
     outcome = attempt(record)
     if isinstance(outcome, Recorded):
