@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from litestar.testing import TestClient
@@ -73,7 +74,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Client, Se
         yield client, config, desk
 
 
-def _get(world: tuple[Client, Settings, Desk], role: Role, unit: str, path: str) -> tuple[int, dict[str, object]]:
+def _get(world: tuple[Client, Settings, Desk], role: Role, unit: str, path: str) -> tuple[int, dict[str, Any]]:
     client, config, _ = world
     response = client.get(path, headers=bearer(config, role, unit))
     return response.status_code, response.json()
