@@ -62,6 +62,8 @@ class Person:
     citizen_id: str
     state: PersonState
     since: date
+    """When the person joined their current cell in the ledger (nominated, enrolled, moved in): the log knows
+    nothing earlier, so co-working months count from here (R-SPONSOR-COWORK, services/commands/log_facts)."""
     fate: Fate = field(default_factory=Fate)
     timetable: dict[Stage, date] = field(default_factory=dict)
     troubled_from: int | None = None
