@@ -98,7 +98,7 @@ class Desk:
         self.rolls: dict[str, dict[str, None]] = {}
         self.officers: dict[str, Actor] = {}
         self.tally = Tally()
-        self.rating_counts: dict[tuple[str, int], list[int]] = {}
+        self.rating_counts: dict[tuple[str, int], list[int]] = {}  # (cell, year): rated [Good, Excellent]
         self.tree, self.tree_version = load_tree(store)
 
     def correlation_id(self) -> str:
