@@ -3,6 +3,9 @@
 The cell's roll is its official members now; those on a temporary transfer elsewhere are named so the vote
 denominator leaves them out (R-VOTE-TWOTHIRDS). Deciders come from `UnitTree.competent_decider`, committee sizes
 from the plan, co-working months from when each person joined the cell in the ledger.
+
+Read here for speed, not from the log; tests/integration/test_seed_facts.py proves them equal, command by
+command, to the facts `services.commands.person_facts` builds from the log for an officer's request.
 """
 
 from __future__ import annotations
