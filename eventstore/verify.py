@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .canonical import GENESIS_HASH, content_digest
+from .canonical import GENESIS_HASH, chain_hash, content_digest, seal_digest
 from .envelope import RecordedEvent
 from .store import Seal
 
@@ -71,7 +71,7 @@ class _SealCursor:
             return None
         seal = self.pending[0]
         if self.digest is None:
-            self.digest = hashlib.sha256(self.prev_hash + seal.up_to_position.to_bytes(8, "big"))
+            self.digest = seal_digest(self.prev_hash, seal.up_to_position)
         self.digest.update(event.hash)
         self.count += 1
         if event.position < seal.up_to_position:
@@ -180,7 +180,7 @@ def _check_row(event: RecordedEvent, heads: dict[str, tuple[int, bytes]]) -> Pro
         recorded_at=event.recorded_at,
         also_unit_id=event.also_unit_id,
     )
-    if hashlib.sha256(prev + digest).digest() != event.hash:
+    if chain_hash(prev, digest) != event.hash:
         return altered(event.position, event.stream_id, event.stream_version)
     return None
 

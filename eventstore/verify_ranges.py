@@ -12,7 +12,6 @@ Every range is read below one horizon taken at the start, so all processes see t
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 from array import array
@@ -26,7 +25,7 @@ from typing import Any
 import msgspec
 import psycopg
 
-from .canonical import GENESIS_HASH, canonical_json, envelope_digest
+from .canonical import GENESIS_HASH, canonical_json, chain_hash, envelope_digest, seal_digest
 from .postgres import PostgresEventStore
 from .scan import read_ahead, scan
 from .store import EventStore, Seal
@@ -98,7 +97,7 @@ def walk_range(url: str, after: int, up_to: int, seal_ends: list[int], page: int
     The loop is the hot path of a verify (a million rows): hence locals for everything it calls per row."""
     walk = RangeWalk()
     heads, firsts, positions = walk.lasts, walk.firsts, walk.positions
-    encode, decode, sha256 = canonical_json, msgspec.json.decode, hashlib.sha256
+    encode, decode, chain = canonical_json, msgspec.json.decode, chain_hash
     seal = bisect_left(seal_ends, after + 1)
     seal_end, sealed = _seal_piece(walk, seal_ends, seal)
     for rows in read_ahead(lambda: range_pages(url, after, up_to, page)):
@@ -114,7 +113,7 @@ def walk_range(url: str, after: int, up_to: int, seal_ends: list[int], page: int
                 unit_id=unit_id, event_type=kind, schema_version=schema, occurred_on=on, recorded_at=at,
                 also_unit_id=also,
             )  # fmt: skip
-            if sha256(prev + digest).digest() != hashed:
+            if chain(prev, digest) != hashed:
                 walk.problem = altered(position, stream_id, version)
                 return walk
             heads[stream_id] = (version, hashed)
@@ -200,7 +199,7 @@ def _stitched(walks: list[RangeWalk], seals: list[Seal], report: VerifyReport) -
         if closing == len(checked):  # no event checked at or after its position
             problem = problem or unfinished_seal(seal, checked[-1] if checked else 0)
             break
-        digest = hashlib.sha256(previous + seal.up_to_position.to_bytes(8, "big"))
+        digest = seal_digest(previous, seal.up_to_position)
         for walk in walks:
             digest.update(walk.seal_hashes.get(index, b""))
         report.seals_checked += 1
