@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from eventstore import EventStore
 from tests.support.events import CODEC
-from tests.support.stores import AnyStore, Backdoor, open_for_test, sqlite_url
+from tests.support.stores import Backdoor, open_for_test, sqlite_url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -20,7 +21,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def store(store_url: str) -> Iterator[AnyStore]:
+def store(store_url: str) -> Iterator[EventStore]:
     opened = open_for_test(store_url, CODEC)
     yield opened
     opened.close()

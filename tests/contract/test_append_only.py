@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from eventstore import EventStore
 from tests.support.events import CODEC, noted
-from tests.support.stores import AnyStore, Backdoor, open_for_test
+from tests.support.stores import Backdoor, open_for_test
 
 
 @pytest.mark.parametrize(
@@ -18,7 +19,7 @@ from tests.support.stores import AnyStore, Backdoor, open_for_test
         "DELETE FROM log_seals",
     ],
 )
-def test_update_and_delete_are_refused_by_the_database(store: AnyStore, backdoor: Backdoor, statement: str) -> None:
+def test_update_and_delete_are_refused_by_the_database(store: EventStore, backdoor: Backdoor, statement: str) -> None:
     store.append("file-1", [noted("original")], expected_version=0, idempotency_key="k")
     store.seal()
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from eventstore import verify_store
+from eventstore import EventStore, verify_store
 from eventstore.canonical import canonical_json
 from tests.support.events import noted
-from tests.support.stores import AnyStore, Backdoor
+from tests.support.stores import Backdoor
 
 
-def fill(store: AnyStore) -> list[int]:
+def fill(store: EventStore) -> list[int]:
     """Three streams interleaved, so a tampered row sits between untouched ones."""
     positions = []
     for round_ in range(3):
@@ -18,7 +18,7 @@ def fill(store: AnyStore) -> list[int]:
     return positions
 
 
-def test_an_untouched_log_verifies(store: AnyStore) -> None:
+def test_an_untouched_log_verifies(store: EventStore) -> None:
     fill(store)
     store.seal()
     store.append("file-d", [noted()], expected_version=0)
@@ -31,7 +31,7 @@ def test_an_untouched_log_verifies(store: AnyStore) -> None:
     assert "log intact" in report.summary()
 
 
-def test_a_changed_row_is_named(store: AnyStore, backdoor: Backdoor) -> None:
+def test_a_changed_row_is_named(store: EventStore, backdoor: Backdoor) -> None:
     positions = fill(store)
     backdoor.disable_append_only()
     backdoor.execute(
@@ -45,7 +45,7 @@ def test_a_changed_row_is_named(store: AnyStore, backdoor: Backdoor) -> None:
     assert (report.problem.position, report.problem.kind) == (positions[4], "changed")
 
 
-def test_a_changed_occurred_on_is_named(store: AnyStore, backdoor: Backdoor) -> None:
+def test_a_changed_occurred_on_is_named(store: EventStore, backdoor: Backdoor) -> None:
     positions = fill(store)
     backdoor.disable_append_only()
     backdoor.execute("UPDATE event_log SET occurred_on = '2020-01-01' WHERE position = %s", (positions[2],))
@@ -55,7 +55,7 @@ def test_a_changed_occurred_on_is_named(store: AnyStore, backdoor: Backdoor) -> 
     assert report.problem is not None and report.problem.position == positions[2]
 
 
-def test_a_removed_row_is_named(store: AnyStore, backdoor: Backdoor) -> None:
+def test_a_removed_row_is_named(store: EventStore, backdoor: Backdoor) -> None:
     positions = fill(store)
     backdoor.disable_append_only()
     backdoor.execute("DELETE FROM event_log WHERE position = %s", (positions[4],))
@@ -67,7 +67,7 @@ def test_a_removed_row_is_named(store: AnyStore, backdoor: Backdoor) -> None:
     assert report.problem.position == positions[7]  # file-b's next event no longer follows on
 
 
-def test_a_removed_stream_tail_is_caught_by_the_seal(store: AnyStore, backdoor: Backdoor) -> None:
+def test_a_removed_stream_tail_is_caught_by_the_seal(store: EventStore, backdoor: Backdoor) -> None:
     positions = fill(store)
     store.seal()
     backdoor.disable_append_only()
@@ -78,7 +78,7 @@ def test_a_removed_stream_tail_is_caught_by_the_seal(store: AnyStore, backdoor: 
     assert report.problem is not None and report.problem.kind in {"removed", "seal"}
 
 
-def test_an_inserted_row_is_named(store: AnyStore, backdoor: Backdoor) -> None:
+def test_an_inserted_row_is_named(store: EventStore, backdoor: Backdoor) -> None:
     positions = fill(store)
     backdoor.disable_append_only()
     row = backdoor.execute("SELECT * FROM event_log WHERE position = %s", (positions[1],))[0]
@@ -95,7 +95,7 @@ def test_an_inserted_row_is_named(store: AnyStore, backdoor: Backdoor) -> None:
     assert report.problem.position == positions[-1] + 1
 
 
-def test_a_row_rewritten_with_a_recomputed_hash_breaks_the_seal(store: AnyStore, backdoor: Backdoor) -> None:
+def test_a_row_rewritten_with_a_recomputed_hash_breaks_the_seal(store: EventStore, backdoor: Backdoor) -> None:
     """A tamperer who recomputes the row's own hash still cannot match the seal printed earlier."""
     positions = fill(store)
     seal = store.seal()
@@ -109,7 +109,7 @@ def test_a_row_rewritten_with_a_recomputed_hash_breaks_the_seal(store: AnyStore,
     assert report.problem is not None and report.problem.position == last
 
 
-def test_a_changed_second_unit_is_named(store: AnyStore, backdoor: Backdoor) -> None:
+def test_a_changed_second_unit_is_named(store: EventStore, backdoor: Backdoor) -> None:
     from datetime import date
 
     from eventstore import NewEvent

@@ -14,9 +14,6 @@ import psycopg
 from domain.codec import EventCodec
 from eventstore import EventStore, open_store
 from eventstore.postgres import PostgresEventStore
-from eventstore.sqlite import SqliteEventStore
-
-AnyStore = PostgresEventStore | SqliteEventStore
 
 
 def settle(store: EventStore, timeout: float = 20.0) -> None:
@@ -71,7 +68,7 @@ class Backdoor:
         return psycopg.Error if self.is_postgres else sqlite3.DatabaseError
 
 
-def open_for_test(url: str, codec: EventCodec) -> AnyStore:
+def open_for_test(url: str, codec: EventCodec) -> EventStore:
     return open_store(url, codec=codec)
 
 
