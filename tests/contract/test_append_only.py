@@ -9,6 +9,7 @@ from tests.support.events import CODEC, noted
 from tests.support.stores import Backdoor, open_for_test
 
 
+@pytest.mark.parametrize("store_url", ["sqlite", "postgres"], indirect=True)  # the databases' own triggers
 @pytest.mark.parametrize(
     "statement",
     [

@@ -17,6 +17,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 from eventstore import EventStore, IdempotencyKeyReused, WrongExpectedVersion, open_store, verify_store
 from eventstore.canonical import canonical_json
 from tests.support.events import CODEC, noted
+from tests.support.stores import MEMORY_URL
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=20)
 JSON = st.recursive(
@@ -118,6 +119,10 @@ def _run(machine: type[LogModel], open_log: Callable[[], EventStore], examples: 
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     runner.TestCase().runTest()  # type: ignore[attr-defined]
+
+
+def test_random_histories_in_memory_keep_the_log_model() -> None:
+    _run(LogModel, lambda: open_store(MEMORY_URL, codec=CODEC), examples=40)
 
 
 def test_random_histories_on_sqlite_keep_the_log_model(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,10 @@ import psycopg
 from domain.codec import EventCodec
 from eventstore import EventStore, open_store
 from eventstore.postgres import PostgresEventStore
+
+MEMORY_URL = "memory://"
+OpenLog = Callable[[EventCodec], EventStore]
+"""Opens another store over a test's log, as another process would (with its own codec, say)."""
 
 
 def settle(store: EventStore, timeout: float = 20.0) -> None:
