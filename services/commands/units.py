@@ -32,6 +32,7 @@ from eventstore import AppendResult, EventMetadata, EventStore, NewEvent
 
 from .actors import Actor, Role
 from .context import CommandContext
+from .reorganisation import follow_reorganisations
 from .results import Recorded
 from .tree_log import UNIT_TREE_STREAM, tree_of
 from .versions import decide_at
@@ -153,4 +154,7 @@ def change_unit(ctx: CommandContext, request: UnitChange) -> Recorded:
         document_ref=request.document_ref,
         expected_version=request.expected_version,
     )
-    return ctx.recorded(result, UNIT_TREE_STREAM, named)
+    answer = ctx.recorded(result, UNIT_TREE_STREAM, named)
+    if result is not None and isinstance(request.command, MergeUnit | SplitUnit | DissolveUnit):
+        follow_reorganisations(ctx, request.actor, only=request.command.unit_id, reference=request.command.reference)
+    return answer

@@ -12,6 +12,9 @@ from projections.registry import PROJECTIONS
 from projections.runner import CatchUp
 from projections.sweep import units_behind
 from projections.versions import switch_when_caught_up
+from services.commands.actors import Actor, Role
+from services.commands.context import CommandContext
+from services.commands.reorganisation import follow_reorganisations as follow_ceased_units
 from services.doorbell import CATCH_UP_TASK, CATCH_UP_UNITS_TASK, answered, doorbell_groups
 from services.projection_runtime import process_runtime
 
@@ -32,6 +35,9 @@ def open_runtime_at_start(**_: object) -> None:
     except Exception as exc:
         log.warning("projection runtime not opened at start (%s); the first task will open it", exc)
 
+
+WORKER = Actor("partyledger-worker", Role.PROVINCIAL_ADMIN, "")
+"""Who the worker's own follow-ups are recorded as (no unit: it acts on the reorganisations' decisions)."""
 
 TRANSIENT = (psycopg.OperationalError, sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
 
@@ -84,3 +90,14 @@ def seal() -> str:
     """Seal the log up to now (I7); the printed seal can be kept outside the system."""
     made = process_runtime().store.seal()
     return made.printable() if made else "nothing new to seal"
+
+
+@app.task(name="partyledger.follow-reorganisations", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def follow_reorganisations() -> str:
+    """R-UNIT-REORG: move the people still placed in a ceased unit to its successor — a reorganisation whose day
+    has come, or one whose own follow-up was cut short (idempotent: a second run finds no one to move)."""
+    runtime = process_runtime()
+    followed = follow_ceased_units(CommandContext(runtime.store), WORKER)
+    for units in doorbell_groups(sorted(followed.units)):
+        catch_up_units.apply_async(args=[units], queue=runtime.settings.queue)
+    return f"{followed.moved} people moved to their units' successors"
