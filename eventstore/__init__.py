@@ -1,4 +1,4 @@
-"""The append-only log: one interface (`EventStore`), a PostgreSQL and a SQLite adapter."""
+"""The append-only log: one interface (`EventStore`), a PostgreSQL, a SQLite and an in-memory adapter."""
 
 from .envelope import AppendResult, Envelope, EventMetadata, LeanEvent, NewEvent, RecordedEvent
 from .errors import (
@@ -9,8 +9,8 @@ from .errors import (
 )
 from .factory import open_store
 from .store import EventStore, Seal
-from .verify import Problem, VerifyReport, verify_events
-from .verify_ranges import verify_store
+from .verify import verify_events, verify_store
+from .verify_report import Problem, VerifyReport
 
 __all__ = [
     "AppendResult",

@@ -128,13 +128,19 @@ def _quoted(text: str) -> bytes:
 
 
 def chain_hash(prev_hash: bytes, digest: bytes) -> bytes:
+    """An event's hash: its content digest chained onto the hash of the stream's event before it."""
     return hashlib.sha256(prev_hash + digest).digest()
+
+
+def seal_digest(prev_seal_hash: bytes, up_to_position: int) -> hashlib._Hash:
+    """An open seal: `update` it with each event hash in position order up to `up_to_position`, then
+    `digest()` is the seal's hash. Verifiers feed it row by row as the log streams past."""
+    return hashlib.sha256(prev_seal_hash + up_to_position.to_bytes(8, "big"))
 
 
 def seal_hash(prev_seal_hash: bytes, up_to_position: int, event_hashes: Iterable[bytes]) -> bytes:
     """A seal binds every event hash, in position order, up to `up_to_position`, to the seal before it."""
-    digest = hashlib.sha256(prev_seal_hash)
-    digest.update(up_to_position.to_bytes(8, "big"))
+    digest = seal_digest(prev_seal_hash, up_to_position)
     for event_hash in event_hashes:
         digest.update(event_hash)
     return digest.digest()

@@ -37,3 +37,10 @@ class IdempotencyKeyReused(EventStoreError):
 
 class SchemaNotCurrent(EventStoreError):
     """The database's schema is behind this code and the connected role may not migrate it."""
+
+
+class NotEmpty(EventStoreError):
+    """A restore writes only into a log with no events and no seals."""
+
+    def __init__(self) -> None:
+        super().__init__("the log already holds events or seals: import only into an empty database")

@@ -21,6 +21,7 @@ from .canonical import GENESIS_HASH, seal_hash
 from .envelope import COLUMNS, AppendResult, LeanEvent, NewEvent, RecordedEvent
 from .errors import IdempotencyKeyReused, SchemaNotCurrent, WrongExpectedVersion
 from .postgres_append import StreamHeads, append_parameters, append_sql
+from .postgres_audit import PostgresAuditReads
 from .postgres_retry import keyed_on_broken_connection, on_broken_connection
 from .postgres_rows import (
     ALSO_UNIT_HEADS_SQL,
@@ -29,6 +30,7 @@ from .postgres_rows import (
     UNIT_HEADS_SQL,
     JsonAsStored,
     event_from_row,
+    seal_from_row,
 )
 from .postgres_schema import SCHEMA_VERSION, SEAL_LOCK_ID, install, installed_version
 from .store import Clock, EventPage, PreparedAppend, Seal, page_of, prepare_append, upcast, utc_now
@@ -69,8 +71,9 @@ def _decode_json_with_msgspec(connection: psycopg.Connection[Any]) -> None:
     set_json_loads(msgspec.json.decode, connection)
 
 
-class PostgresEventStore:
-    """The log on PostgreSQL; positions follow transaction ids and reads stop at the horizon (I4)."""
+class PostgresEventStore(PostgresAuditReads):
+    """The log on PostgreSQL; positions follow transaction ids and reads stop at the horizon (I4). The
+    auditors' reads, verify and restore are in `PostgresAuditReads`."""
 
     def __init__(self, pool: ConnectionPool, *, codec: EventCodec = EVENTS, clock: Clock = utc_now) -> None:
         self.pool = pool
@@ -285,20 +288,8 @@ class PostgresEventStore:
             row = connection.execute(UNIT_HEAD_SQL, (unit_id, unit_id)).fetchone()
         return int(row[0]) if row and row[0] is not None else 0
 
-    def iter_raw(self, *, after_position: int = 0, batch_size: int = 5000) -> Iterator[RecordedEvent]:
-        """Every final row as stored (no upcasting), in position order: what verify and export read."""
-        position = after_position
-        while True:
-            page = self._page("", (), position, batch_size, raw=True)
-            yield from page.events
-            if len(page.events) < batch_size:
-                return
-            position = page.reached
-
     @on_broken_connection
-    def _page(
-        self, where: str, parameters: tuple[Any, ...], after: int, limit: int, *, raw: bool = False
-    ) -> EventPage[RecordedEvent]:
+    def _page(self, where: str, parameters: tuple[Any, ...], after: int, limit: int) -> EventPage[RecordedEvent]:
         """Events after `after` below the horizon, and the horizon, from one snapshot (I4)."""
         query = (
             f"SELECT h.horizon, {', '.join('e.' + c.strip() for c in COLUMNS.split(','))} "
@@ -308,9 +299,7 @@ class PostgresEventStore:
         )  # OFFSET 0 keeps the sub-select a value: inlined, the horizon was computed again for every row returned
         with self._connection() as connection:
             rows = connection.execute(query, (*parameters, after, limit)).fetchall()
-        events = [event_from_row(row[1:]) for row in rows if row[1] is not None]
-        if not raw:
-            events = [upcast(self.codec, event) for event in events]
+        events = [upcast(self.codec, event_from_row(row[1:])) for row in rows if row[1] is not None]
         return page_of(events, limit=limit, after=after, complete_to=int(rows[0][0]) - 1)
 
     def seal(self) -> Seal | None:
@@ -335,12 +324,7 @@ class PostgresEventStore:
                 "INSERT INTO log_seals VALUES (%s, %s, %s, %s, %s, %s) RETURNING *",
                 (number, up_to, len(rows), prev, digest, self._clock()),
             ).fetchone()
-        return _seal_from_row(created)
-
-    def seals(self) -> list[Seal]:
-        with self._connection() as connection:
-            rows = connection.execute("SELECT * FROM log_seals ORDER BY seal_number").fetchall()
-        return [_seal_from_row(row) for row in rows]
+        return seal_from_row(created)
 
     def close(self) -> None:
         self.pool.close()
@@ -355,11 +339,6 @@ class PostgresEventStore:
         return [event_from_row(row) for row in rows]
 
 
-def _seal_from_row(row: Any) -> Seal:
-    number, up_to, count, prev, digest, sealed_at = row
-    return Seal(int(number), int(up_to), int(count), bytes(prev), bytes(digest), sealed_at)
-
-
 def _last_seal(connection: psycopg.Connection[Any]) -> Seal | None:
     row = connection.execute("SELECT * FROM log_seals ORDER BY seal_number DESC LIMIT 1").fetchone()
-    return _seal_from_row(row) if row else None
+    return seal_from_row(row) if row else None

@@ -1,5 +1,5 @@
 """What reads of the PostgreSQL log select and how a row becomes an event: the column lists, the statements
-that read below the horizon, and the row converters the store, `scan` and `history` share."""
+that read below the horizon, and the row converters the store and its auditors' reads share."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from psycopg.abc import Buffer
 from psycopg.adapt import Loader
 
 from .envelope import LEAN_COLUMNS, RecordedEvent
+from .store import Seal
 
 _ONE_SIDE = (
     f"SELECT {LEAN_COLUMNS} FROM event_log WHERE {{side}} = w.unit AND position > w.after AND position < h.horizon "
@@ -61,3 +62,8 @@ class JsonAsStored(Loader):
 def event_from_row(row: tuple[Any, ...]) -> RecordedEvent:
     """A row of `COLUMNS` as its event: psycopg already gives each column its Python type (bytea as bytes)."""
     return RecordedEvent(*row)
+
+
+def seal_from_row(row: Any) -> Seal:
+    number, up_to, count, prev, digest, sealed_at = row
+    return Seal(int(number), int(up_to), int(count), bytes(prev), bytes(digest), sealed_at)

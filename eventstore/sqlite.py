@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +12,26 @@ import sqlalchemy as sa
 
 from domain.codec import EVENTS, EventCodec
 
-from .canonical import GENESIS_HASH, format_recorded_at, parse_recorded_at, seal_hash
+from .canonical import GENESIS_HASH, format_recorded_at, seal_hash
 from .envelope import COLUMNS, LEAN_COLUMNS, AppendResult, LeanEvent, NewEvent, RecordedEvent
-from .errors import IdempotencyKeyReused, WrongExpectedVersion
+from .history_sql import (
+    LINKS_PER_STATEMENT,
+    POSITION_HASHES_SQL,
+    STREAMS_PER_STATEMENT,
+    batched,
+    history_where,
+    links_where,
+    streams_where,
+    touching_sql,
+)
+from .selection import HistoryFilter, PositionHash
+from .sqlite_append import earlier_result, insert
+from .sqlite_rows import event_from_row, last_seal, lean_event_from_row, restore_rows, seal_from_row
 from .sqlite_schema import statements
-from .store import Clock, EventPage, PreparedAppend, Seal, page_of, prepare_append, upcast, utc_now
+from .store import Clock, EventPage, Seal, page_of, prepare_append, upcast, utc_now
 from .validation import check_stream_id
+from .verify import verify_events
+from .verify_report import VerifyReport
 
 
 def sqlite_engine(url_or_path: str | Path, *, durable: bool = True) -> sa.Engine:
@@ -90,10 +102,10 @@ class SqliteEventStore:
     ) -> AppendResult:
         batch = prepare_append(self.codec, stream_id, events, expected_version, idempotency_key, self._clock())
         with self._write() as connection:
-            earlier = _earlier_result(connection, batch)
+            earlier = earlier_result(connection, batch)
             if earlier is not None:
                 return earlier
-            return _insert(connection, batch)
+            return insert(connection, batch)
 
     def stream_version(self, stream_id: str) -> int:
         check_stream_id(stream_id)
@@ -125,7 +137,7 @@ class SqliteEventStore:
                 for unit, position in after.items()
             }
         return {
-            unit: page_of([_lean_event_from_row(row) for row in rows], limit=limit, after=after[unit], complete_to=head)
+            unit: page_of([lean_event_from_row(row) for row in rows], limit=limit, after=after[unit], complete_to=head)
             for unit, rows in found.items()
         }
 
@@ -146,7 +158,7 @@ class SqliteEventStore:
                 f"SELECT {COLUMNS} FROM event_log WHERE {where} position > ? ORDER BY position LIMIT ?",
                 (*parameters, after, limit),
             ).fetchall()
-        events = [upcast(self.codec, _event_from_row(row)) for row in rows]
+        events = [upcast(self.codec, event_from_row(row)) for row in rows]
         return page_of(events, limit=limit, after=after, complete_to=head)
 
     @contextmanager
@@ -192,7 +204,7 @@ class SqliteEventStore:
 
     def seal(self) -> Seal | None:
         with self._write() as connection:
-            last = _last_seal(connection)
+            last = last_seal(connection)
             start = last.up_to_position if last else 0
             rows = connection.execute(
                 "SELECT position, hash FROM event_log WHERE position > ? ORDER BY position", (start,)
@@ -224,7 +236,50 @@ class SqliteEventStore:
     def seals(self) -> list[Seal]:
         with self._connection() as connection:
             rows = connection.execute("SELECT * FROM log_seals ORDER BY seal_number").fetchall()
-        return [_seal_from_row(row) for row in rows]
+        return [seal_from_row(row) for row in rows]
+
+    def verify(self, *, processes: int | None = None) -> VerifyReport:
+        """One walk: SQLite's reads are quick enough that starting processes would cost more."""
+        return verify_events(self.iter_raw(), self.seals())
+
+    def read_history(self, chosen: HistoryFilter, *, after_position: int = 0, limit: int = 100) -> list[RecordedEvent]:
+        """One writer at a time: every committed event is already readable (I4)."""
+        where, values = history_where(chosen, after_position, lite=True)
+        return self._select_raw(_lite(f"{where} ORDER BY position LIMIT %s"), (*values, limit))
+
+    def chain_hashes(self, links: Sequence[tuple[str, int]]) -> dict[tuple[str, int], bytes]:
+        found: dict[tuple[str, int], bytes] = {}
+        for chunk in batched(links, LINKS_PER_STATEMENT):
+            where, values = links_where(chunk)
+            for event in self._select_raw(_lite(where), tuple(values)):
+                found[(event.stream_id, event.stream_version)] = event.hash
+        return found
+
+    def streams_touching(self, units: Sequence[str]) -> list[str]:
+        sql, values = touching_sql(units)
+        with self._connection() as connection:
+            return [str(row[0]) for row in connection.execute(_lite(sql), values).fetchall()]
+
+    def iter_streams_raw(self, stream_ids: Sequence[str]) -> Iterator[RecordedEvent]:
+        for chunk in batched(stream_ids, STREAMS_PER_STATEMENT):
+            where, values = streams_where(chunk)
+            yield from self._select_raw(_lite(where), tuple(values))
+
+    def iter_hashes(self, *, after_position: int = 0, batch_size: int = 50_000) -> Iterator[PositionHash]:
+        while True:
+            with self._connection() as connection:
+                rows = connection.execute(_lite(POSITION_HASHES_SQL), (after_position, batch_size)).fetchall()
+            yield from (PositionHash(int(p), bytes(h)) for p, h in rows)
+            if len(rows) < batch_size:
+                return
+            after_position = int(rows[-1][0])
+
+    def restore(
+        self, events: Iterable[RecordedEvent], seals: Sequence[Seal], *, batch_size: int = 2000, atomic: bool = True
+    ) -> int:
+        """Always in one transaction: SQLite has no other readers' horizon to hold back."""
+        with self._write() as connection:
+            return restore_rows(connection, events, seals, batch_size)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -235,106 +290,9 @@ class SqliteEventStore:
     def _select_raw(self, where: str, parameters: tuple[Any, ...]) -> list[RecordedEvent]:
         with self._connection() as connection:
             rows = connection.execute(f"SELECT {COLUMNS} FROM event_log {where}", parameters).fetchall()
-        return [_event_from_row(row) for row in rows]
+        return [event_from_row(row) for row in rows]
 
 
-def _earlier_result(connection: sqlite3.Connection, batch: PreparedAppend) -> AppendResult | None:
-    """I3: a known idempotency key answers with the first result, or is refused if the request differs."""
-    if batch.idempotency_key is None:
-        return None
-    row = connection.execute(
-        "SELECT request_digest, stream_id, stream_version, first_position, last_position "
-        "FROM idempotency_keys WHERE key = ?",
-        (batch.idempotency_key,),
-    ).fetchone()
-    if row is None:
-        return None
-    if bytes(row[0]) != batch.request_digest:
-        raise IdempotencyKeyReused(batch.idempotency_key)
-    return AppendResult(row[1], int(row[2]), int(row[3]), int(row[4]), duplicate=True)
-
-
-def _insert(connection: sqlite3.Connection, batch: PreparedAppend) -> AppendResult:
-    head = connection.execute(
-        "SELECT stream_version, hash FROM event_log WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1",
-        (batch.stream_id,),
-    ).fetchone()
-    current, head_hash = (int(head[0]), bytes(head[1])) if head else (0, GENESIS_HASH)
-    if current != batch.expected_version:
-        raise WrongExpectedVersion(batch.stream_id, batch.expected_version, current)
-    position = int(connection.execute("SELECT coalesce(max(position), 0) FROM event_log").fetchone()[0])
-    first = position + 1
-    recorded_at = format_recorded_at(batch.recorded_at)
-    for event, (prev, digest) in zip(batch.events, batch.chained(head_hash), strict=True):
-        position += 1
-        connection.execute(
-            f"INSERT INTO event_log ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                position,
-                batch.stream_id,
-                event.stream_version,
-                event.unit_id,
-                event.event_type,
-                event.schema_version,
-                event.data_json.decode(),
-                event.metadata_json.decode(),
-                event.occurred_on.isoformat(),
-                recorded_at,
-                prev,
-                digest,
-                event.also_unit_id,
-            ),
-        )
-    version = batch.events[-1].stream_version
-    if batch.idempotency_key is not None:
-        connection.execute(
-            "INSERT INTO idempotency_keys VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                batch.idempotency_key,
-                batch.request_digest,
-                batch.stream_id,
-                version,
-                first,
-                position,
-                recorded_at,
-            ),
-        )
-    return AppendResult(batch.stream_id, version, first, position)
-
-
-def _lean_event_from_row(row: tuple[Any, ...]) -> LeanEvent:
-    position, stream_id, version, unit_id, event_type, schema, data, occurred, recorded, also_unit_id = row
-    occurred_on, recorded_at = date.fromisoformat(occurred), parse_recorded_at(recorded)
-    return LeanEvent(
-        position, stream_id, version, unit_id, event_type, schema, data, occurred_on, recorded_at, also_unit_id
-    )
-
-
-def _event_from_row(row: tuple[Any, ...]) -> RecordedEvent:
-    position, stream_id, version, unit_id, event_type, schema, data, metadata, occurred, recorded, *rest = row
-    prev, hsh, also_unit_id = rest
-    return RecordedEvent(
-        position,
-        stream_id,
-        version,
-        unit_id,
-        event_type,
-        schema,
-        json.loads(data),
-        json.loads(metadata),
-        date.fromisoformat(occurred),
-        parse_recorded_at(recorded),
-        bytes(prev),
-        bytes(hsh),
-        also_unit_id,
-    )
-
-
-def _seal_from_row(row: tuple[Any, ...]) -> Seal:
-    number, up_to, count, prev, digest, sealed_at = row
-    return Seal(int(number), int(up_to), int(count), bytes(prev), bytes(digest), parse_recorded_at(sealed_at))
-
-
-def _last_seal(connection: sqlite3.Connection) -> Seal | None:
-    row = connection.execute("SELECT * FROM log_seals ORDER BY seal_number DESC LIMIT 1").fetchone()
-    return _seal_from_row(row) if row else None
+def _lite(sql: str) -> str:
+    """The shared statements' `%s` placeholders as SQLite's `?`."""
+    return sql.replace("%s", "?")

@@ -6,7 +6,7 @@ that the contract suite proves one behaviour for both (STYLE: one abstract test 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -17,7 +17,9 @@ from domain.codec import EventCodec
 
 from .canonical import canonical_json, chain_hash, envelope_digest, format_recorded_at, request_digest
 from .envelope import AppendResult, LeanEvent, NewEvent, RecordedEvent
+from .selection import HistoryFilter, PositionHash
 from .validation import check_batch, check_expected_version, check_idempotency_key, check_json, check_stream_id
+from .verify_report import VerifyReport
 
 Clock = Callable[[], datetime]
 
@@ -152,11 +154,48 @@ class EventStore(Protocol):
 
     def unit_head(self, unit_id: str) -> int: ...
 
-    def iter_raw(self, *, after_position: int = 0, batch_size: int = 5000) -> Iterator[RecordedEvent]: ...
+    def iter_raw(self, *, after_position: int = 0, batch_size: int = 5000) -> Iterator[RecordedEvent]:
+        """Every event in position order exactly as stored (never upcast: the row its hash covers), up to
+        what every reader can see (I4): what verify and export read."""
+        ...
 
     def seal(self) -> Seal | None: ...
 
     def seals(self) -> list[Seal]: ...
+
+    def verify(self, *, processes: int | None = None) -> VerifyReport:
+        """Every hash, chain and seal recomputed, naming the first row that does not fit (I7); `processes`
+        is how many may share the walk where the adapter can split it (PostgreSQL)."""
+        ...
+
+    def read_history(self, chosen: HistoryFilter, *, after_position: int = 0, limit: int = 100) -> list[RecordedEvent]:
+        """An auditor's page: events matching `chosen` after `after_position`, in log order, exactly as stored,
+        and only where no later-committing event can precede them (I4), so a cursor never skips one."""
+        ...
+
+    def chain_hashes(self, links: Sequence[tuple[str, int]]) -> dict[tuple[str, int], bytes]:
+        """(stream, version) → hash of each of those events that exists: the chain neighbours of a page."""
+        ...
+
+    def streams_touching(self, units: Sequence[str]) -> list[str]:
+        """Streams with at least one event filed under (or also naming) one of `units`, committed now."""
+        ...
+
+    def iter_streams_raw(self, stream_ids: Sequence[str]) -> Iterator[RecordedEvent]:
+        """Every committed event of these streams exactly as stored, stream by stream in version order."""
+        ...
+
+    def iter_hashes(self, *, after_position: int = 0, batch_size: int = 50_000) -> Iterator[PositionHash]:
+        """(position, hash) of every committed event in log order: all that a seal binds."""
+        ...
+
+    def restore(
+        self, events: Iterable[RecordedEvent], seals: Sequence[Seal], *, batch_size: int = 2000, atomic: bool = True
+    ) -> int:
+        """Write rows and seals exactly as exported (positions, clocks, hashes) into an empty log, else raise
+        `NotEmpty`; the number of events written. `atomic=False` may commit batch by batch (a bulk load on a
+        shared server, where one long transaction would hold back every reader's horizon)."""
+        ...
 
     def close(self) -> None: ...
 

@@ -11,39 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .canonical import GENESIS_HASH, content_digest
+from .canonical import GENESIS_HASH, chain_hash, content_digest, seal_digest
 from .envelope import RecordedEvent
-from .store import Seal
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """The first place where the log disagrees with its own hashes."""
-
-    position: int
-    kind: str  # changed | removed | inserted | seal
-    message: str
-
-
-@dataclass(slots=True)
-class VerifyReport:
-    events_checked: int = 0
-    streams: int = 0
-    seals_checked: int = 0
-    head_position: int = 0
-    problem: Problem | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
-
-    def summary(self) -> str:
-        if self.problem is None:
-            return (
-                f"log intact: {self.events_checked} events in {self.streams} streams up to position "
-                f"{self.head_position}, {self.seals_checked} seals verified"
-            )
-        return f"log broken at position {self.problem.position} ({self.problem.kind}): {self.problem.message}"
+from .store import EventStore, Seal
+from .verify_report import Problem, VerifyReport
 
 
 class Hashed(Protocol):
@@ -71,7 +42,7 @@ class _SealCursor:
             return None
         seal = self.pending[0]
         if self.digest is None:
-            self.digest = hashlib.sha256(self.prev_hash + seal.up_to_position.to_bytes(8, "big"))
+            self.digest = seal_digest(self.prev_hash, seal.up_to_position)
         self.digest.update(event.hash)
         self.count += 1
         if event.position < seal.up_to_position:
@@ -104,6 +75,12 @@ def unfinished_seal(seal: Seal, head: int) -> Problem:
         "removed",
         f"seal {seal.seal_number} covers events up to position {seal.up_to_position}, but the log ends at {head}",
     )
+
+
+def verify_store(store: EventStore, *, processes: int | None = None) -> VerifyReport:
+    """Every hash, chain and seal of the log, walked as fast as its adapter can (PostgreSQL's in ranges by
+    `processes` processes, by default one per CPU on a large log)."""
+    return store.verify(processes=processes)
 
 
 def verify_events(events: Iterable[RecordedEvent], seals: list[Seal]) -> VerifyReport:
@@ -180,7 +157,7 @@ def _check_row(event: RecordedEvent, heads: dict[str, tuple[int, bytes]]) -> Pro
         recorded_at=event.recorded_at,
         also_unit_id=event.also_unit_id,
     )
-    if hashlib.sha256(prev + digest).digest() != event.hash:
+    if chain_hash(prev, digest) != event.hash:
         return altered(event.position, event.stream_id, event.stream_version)
     return None
 

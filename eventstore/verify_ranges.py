@@ -1,4 +1,5 @@
-"""Verify a large PostgreSQL log in several processes, each walking one range of positions (I7).
+"""Verify a large PostgreSQL log in several processes, each walking one range of positions (I7): how the
+PostgreSQL adapter answers `EventStore.verify`.
 
 A walk spends nearly all its time in Python (decoding each row's JSON, re-encoding it canonically, two
 SHA-256) while the server prepares the next page (`read_ahead`), so a large log is cut into position
@@ -12,7 +13,6 @@ Every range is read below one horizon taken at the start, so all processes see t
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 from array import array
@@ -26,20 +26,11 @@ from typing import Any
 import msgspec
 import psycopg
 
-from .canonical import GENESIS_HASH, canonical_json, envelope_digest
-from .postgres import PostgresEventStore
-from .scan import read_ahead, scan
-from .store import EventStore, Seal
-from .verify import (
-    Problem,
-    VerifyReport,
-    altered,
-    chained_seals,
-    link_problem,
-    seal_mismatch,
-    unfinished_seal,
-    verify_events,
-)
+from .canonical import GENESIS_HASH, canonical_json, chain_hash, envelope_digest, seal_digest
+from .scan import read_ahead
+from .store import Seal
+from .verify import altered, chained_seals, link_problem, seal_mismatch, unfinished_seal
+from .verify_report import Problem, VerifyReport
 
 PARALLEL_FROM = 200_000
 """Below this many events one process is quicker than starting others (each costs ~0.3 s to import)."""
@@ -57,25 +48,12 @@ GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan"
 after a bulk load (an import) sorted the whole range for each page (ten times slower)."""
 
 
-def verify_store(store: EventStore, *, processes: int | None = None) -> VerifyReport:
-    """Every hash, chain and seal of the log. PostgreSQL's is walked in ranges by `processes` processes
-    (default: one per CPU once the log has `PARALLEL_FROM` events, else this one); SQLite's in one walk."""
-    if not isinstance(store, PostgresEventStore):
-        return verify_events(scan(store), store.seals())
-    wanted = processes or (_processes_available() if _estimated_events(store) >= PARALLEL_FROM else 1)
-    conninfo = store.pool.conninfo
-    return verify_ranges(conninfo() if callable(conninfo) else conninfo, store.seals(), wanted)
-
-
-def _processes_available() -> int:
-    """One per CPU; none besides this one inside a daemonic process (a Celery pool's), which may not fork."""
-    return 1 if multiprocessing.current_process().daemon else os.cpu_count() or 1
-
-
-def _estimated_events(store: PostgresEventStore) -> int:
-    with store.pool.connection() as connection:
-        row = connection.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'event_log'::regclass").fetchone()
-    return int(row[0]) if row else 0
+def processes_for(estimated_events: int) -> int:
+    """One per CPU once the log has `PARALLEL_FROM` events, else this one; none besides this one inside a
+    daemonic process (a Celery pool's), which may not fork."""
+    if estimated_events < PARALLEL_FROM or multiprocessing.current_process().daemon:
+        return 1
+    return os.cpu_count() or 1
 
 
 @dataclass
@@ -98,7 +76,7 @@ def walk_range(url: str, after: int, up_to: int, seal_ends: list[int], page: int
     The loop is the hot path of a verify (a million rows): hence locals for everything it calls per row."""
     walk = RangeWalk()
     heads, firsts, positions = walk.lasts, walk.firsts, walk.positions
-    encode, decode, sha256 = canonical_json, msgspec.json.decode, hashlib.sha256
+    encode, decode, chain = canonical_json, msgspec.json.decode, chain_hash
     seal = bisect_left(seal_ends, after + 1)
     seal_end, sealed = _seal_piece(walk, seal_ends, seal)
     for rows in read_ahead(lambda: range_pages(url, after, up_to, page)):
@@ -114,7 +92,7 @@ def walk_range(url: str, after: int, up_to: int, seal_ends: list[int], page: int
                 unit_id=unit_id, event_type=kind, schema_version=schema, occurred_on=on, recorded_at=at,
                 also_unit_id=also,
             )  # fmt: skip
-            if sha256(prev + digest).digest() != hashed:
+            if chain(prev, digest) != hashed:
                 walk.problem = altered(position, stream_id, version)
                 return walk
             heads[stream_id] = (version, hashed)
@@ -200,7 +178,7 @@ def _stitched(walks: list[RangeWalk], seals: list[Seal], report: VerifyReport) -
         if closing == len(checked):  # no event checked at or after its position
             problem = problem or unfinished_seal(seal, checked[-1] if checked else 0)
             break
-        digest = hashlib.sha256(previous + seal.up_to_position.to_bytes(8, "big"))
+        digest = seal_digest(previous, seal.up_to_position)
         for walk in walks:
             digest.update(walk.seal_hashes.get(index, b""))
         report.seals_checked += 1

@@ -8,9 +8,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 
 from domain.codec import EVENTS
-from eventstore import open_store
-from eventstore.postgres import PostgresEventStore
-from eventstore.sqlite import SqliteEventStore
+from eventstore import EventStore, open_store
 from projections.engine import projection_engine
 from projections.person_states import PersonStates
 from projections.registry import PROJECTIONS
@@ -23,7 +21,7 @@ from services.settings import Settings, get_settings
 @dataclass(frozen=True)
 class ProjectionRuntime:
     settings: Settings
-    store: PostgresEventStore | SqliteEventStore
+    store: EventStore
     engine: sa.Engine
     runner: Runner
 

@@ -15,8 +15,8 @@ from threading import Lock
 from weakref import WeakKeyDictionary
 
 from domain.units.tree import UnitTree
-from eventstore import RecordedEvent
-from eventstore.history import AnyStore, HistoryFilter, read_matching
+from eventstore import EventStore, RecordedEvent
+from eventstore.history import HistoryFilter, read_matching
 from projections.queries import Dashboard
 from projections.queries.dashboard import dashboard_from_rows
 from projections.queries.units import subtree_units
@@ -119,7 +119,7 @@ def _known_by(on: date) -> tuple[date, datetime]:
     return on, end_of_day(on)
 
 
-def file_as_of(store: AnyStore, person_id: str, cut: Cut) -> FileAsOf | None:
+def file_as_of(store: EventStore, person_id: str, cut: Cut) -> FileAsOf | None:
     """The person's file replayed with the events this clock counts on the date; None if neither clock
     counts any event of it (no such file then)."""
     events = read_matching(store, HistoryFilter(stream_id=person_id, known_by=_known_by(cut.on)))
@@ -150,7 +150,7 @@ class _TreeCache:
         self.trees: dict[tuple[int, datetime | None], UnitTree] = {}
         self.lock = Lock()
 
-    def events_at(self, store: AnyStore, version: int) -> list[RecordedEvent]:
+    def events_at(self, store: EventStore, version: int) -> list[RecordedEvent]:
         with self.lock:
             known = self.events.get(version)
         if known is not None:
@@ -173,11 +173,11 @@ class _TreeCache:
         return known
 
 
-_CACHES: WeakKeyDictionary[AnyStore, _TreeCache] = WeakKeyDictionary()
+_CACHES: WeakKeyDictionary[EventStore, _TreeCache] = WeakKeyDictionary()
 _CACHES_LOCK = Lock()
 
 
-def tree_on_clock(store: AnyStore, cut: Cut) -> tuple[UnitTree, list[RecordedEvent]]:
+def tree_on_clock(store: EventStore, cut: Cut) -> tuple[UnitTree, list[RecordedEvent]]:
     """The unit tree from the tree events this clock counts (dates inside the tree still apply: a unit's
     state on D is read with `state_on`), and every tree event either clock counts.
 
@@ -194,7 +194,7 @@ def tree_on_clock(store: AnyStore, cut: Cut) -> tuple[UnitTree, list[RecordedEve
     return tree, [e for e in events if cut.counts(e) or other.counts(e)]
 
 
-def tree_as_of(store: AnyStore, unit_id: str, cut: Cut) -> TreeAsOfAnswer:
+def tree_as_of(store: EventStore, unit_id: str, cut: Cut) -> TreeAsOfAnswer:
     """The unit and its subtree on the date (none when the unit did not exist then on this clock)."""
     tree, events = tree_on_clock(store, cut)
     known = tree.state_on(unit_id, cut.on) is not None
@@ -208,7 +208,7 @@ def tree_as_of(store: AnyStore, unit_id: str, cut: Cut) -> TreeAsOfAnswer:
     return TreeAsOfAnswer(unit_id, cut.on, str(cut.clock), known, tuple(units), Difference.among(events, cut.on))
 
 
-def dashboard_as_of(store: AnyStore, unit_id: str, cut: Cut, year: int, term: str) -> DashboardAsOf:
+def dashboard_as_of(store: EventStore, unit_id: str, cut: Cut, year: int, term: str) -> DashboardAsOf:
     """The unit's dashboard rolled up over its subtree on the date, replayed from that subtree's events."""
     tree, _ = tree_on_clock(store, cut)
     known = tree.state_on(unit_id, cut.on) is not None

@@ -18,9 +18,9 @@ from typing import IO, Any
 
 import msgspec
 
-from eventstore import RecordedEvent, verify_events
+from eventstore import EventStore, RecordedEvent, verify_events
 from eventstore.canonical import format_recorded_at, parse_recorded_at
-from eventstore.history import AnyStore, events_of_streams, streams_touching
+from eventstore.history import events_of_streams, streams_touching
 from eventstore.restore import restore
 from eventstore.store import Seal
 
@@ -74,7 +74,7 @@ def _seal_line(s: Seal) -> dict[str, Any]:
     }
 
 
-def export_log(store: AnyStore, out: IO[bytes], units: Sequence[str] | None = None) -> Exported:
+def export_log(store: EventStore, out: IO[bytes], units: Sequence[str] | None = None) -> Exported:
     """Write the whole log with its seals, or every stream touching `units` (no seals)."""
     events: Iterable[RecordedEvent]
     if units is None:
@@ -96,7 +96,7 @@ def _write(out: IO[bytes], line: dict[str, Any]) -> None:
     out.write(_ENCODER.encode(line) + b"\n")
 
 
-def import_log(store: AnyStore, path: Path) -> Exported:
+def import_log(store: EventStore, path: Path) -> Exported:
     """Verify the whole file (structure, every hash and chain, and the seals of a full export), then write
     it into the empty log in one transaction."""
     header, seals, count = _scan(path)

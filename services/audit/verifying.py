@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import takewhile
 
-from eventstore import VerifyReport, verify_events, verify_store
-from eventstore.history import AnyStore, events_of_streams, position_hashes, streams_touching
+from eventstore import EventStore, VerifyReport, verify_events, verify_store
+from eventstore.history import events_of_streams, position_hashes, streams_touching
 from eventstore.store import Seal
 from eventstore.verify import verify_seals
 
 
-def verify_scope(store: AnyStore, units: Sequence[str] | None) -> VerifyReport:
+def verify_scope(store: EventStore, units: Sequence[str] | None) -> VerifyReport:
     """Chains in scope, then seals; the first problem found is named (chains first: they name the row)."""
     if units is None:
         return verify_store(store)
@@ -67,7 +67,7 @@ class SealCheck:
     seal_number: int | None = None
 
 
-def check_kept_seal(store: AnyStore, kept: KeptSeal) -> SealCheck:
+def check_kept_seal(store: EventStore, kept: KeptSeal) -> SealCheck:
     text = f"{kept.seal_hash.hex()}@{kept.up_to_position}"
     on_record = [s for s in store.seals() if s.up_to_position <= kept.up_to_position]
     match = next((s for s in on_record if s.up_to_position == kept.up_to_position), None)

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from eventstore import EventStoreError
-from eventstore.history import AnyStore
+from eventstore import EventStore, EventStoreError
 from projections.queries import subtree_units
 from services.audit.clocks import VIETNAM
 from services.audit.transfer import ImportRefused, export_log, import_log
@@ -18,7 +17,7 @@ from services.cli.options import URL_HELP, open_log, settings_for
 from services.commands.tree_log import load_tree
 
 
-def check_seal(store: AnyStore, kept: str) -> None:
+def check_seal(store: EventStore, kept: str) -> None:
     """Exit 0 when the log still proves the kept seal, 1 (with the reason) when it does not."""
     try:
         parsed = KeptSeal.parse(kept)

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import click
 
-from eventstore import EventStoreError, open_store
-from eventstore.postgres import PostgresEventStore
-from eventstore.sqlite import SqliteEventStore
+from eventstore import EventStore, EventStoreError, open_store
 from services.settings import Settings, SettingsError
 
 URL_HELP = "Database URL (postgresql://… or sqlite:///…); default: $PARTYLEDGER_DATABASE_URL or the data folder."
@@ -30,7 +28,7 @@ def settings_for(database_url: str | None) -> Settings:
     return settings
 
 
-def open_log(url: str, *, create: bool = True) -> PostgresEventStore | SqliteEventStore:
+def open_log(url: str, *, create: bool = True) -> EventStore:
     """The log at `url`; without `create`, a missing SQLite file is an error instead of a new empty log."""
     if not create and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         raise click.ClickException(f"no log at {url.removeprefix('sqlite:///')}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from random import Random
@@ -49,6 +50,10 @@ ROLES = {
 }
 """The role an officer of each kind of unit records steps in (I8)."""
 
+Watch = Callable[[PersonState, PersonCommand, PersonFacts], None]
+"""Told each person command with the state and the facts it is about to be decided on (the proof that the
+desk's facts are the log's, tests/integration/test_seed_facts.py, watches here)."""
+
 
 @dataclass
 class Person:
@@ -57,6 +62,8 @@ class Person:
     citizen_id: str
     state: PersonState
     since: date
+    """When the person joined their current cell in the ledger (nominated, enrolled, moved in): the log knows
+    nothing earlier, so co-working months count from here (R-SPONSOR-COWORK, services/commands/log_facts)."""
     fate: Fate = field(default_factory=Fate)
     timetable: dict[Stage, date] = field(default_factory=dict)
     troubled_from: int | None = None
@@ -79,8 +86,10 @@ class Tally:
 class Desk:
     """The world as of the agenda's current date; see the module docstring for why it can be trusted."""
 
-    def __init__(self, store: EventStore, plan: Plan, rng: Random, calendar: WorkingCalendar) -> None:
-        self.store, self.plan, self.rng, self.calendar = store, plan, rng, calendar
+    def __init__(
+        self, store: EventStore, plan: Plan, rng: Random, calendar: WorkingCalendar, watch: Watch | None = None
+    ) -> None:
+        self.store, self.plan, self.rng, self.calendar, self.watch = store, plan, rng, calendar, watch
         self.units = {u.unit_id: u for u in plan.units}
         self.population = Population(Random(rng.getrandbits(64)), plan.hometowns)
         self._ids = Random(rng.getrandbits(64))
@@ -89,7 +98,7 @@ class Desk:
         self.rolls: dict[str, dict[str, None]] = {}
         self.officers: dict[str, Actor] = {}
         self.tally = Tally()
-        self.rating_counts: dict[tuple[str, int], list[int]] = {}
+        self.rating_counts: dict[tuple[str, int], list[int]] = {}  # (cell, year): rated [Good, Excellent]
         self.tree, self.tree_version = load_tree(store)
 
     def correlation_id(self) -> str:
@@ -141,6 +150,8 @@ class Desk:
     def command(self, person: Person, command: PersonCommand, facts: PersonFacts = NO_FACTS) -> list[PersonEvent]:
         """Decide with the domain and append; a refusal is tallied and changes nothing (returns no events)."""
         before = person.state
+        if self.watch is not None:
+            self.watch(before, command, facts)
         try:
             after, events = handle(before, command, self.calendar, facts)
         except DomainError as refusal:

@@ -2,7 +2,10 @@
 
 The cell's roll is its official members now; those on a temporary transfer elsewhere are named so the vote
 denominator leaves them out (R-VOTE-TWOTHIRDS). Deciders come from `UnitTree.competent_decider`, committee sizes
-from the plan, co-working months from when each person joined the unit.
+from the plan, co-working months from when each person joined the cell in the ledger.
+
+Read here for speed, not from the log; tests/integration/test_seed_facts.py proves them equal, command by
+command, to the facts `services.commands.person_facts` builds from the log for an officer's request.
 """
 
 from __future__ import annotations
@@ -71,13 +74,14 @@ def competent(desk: Desk, cell_id: str, on: date) -> DeciderFacts:
 
 
 def sponsor_of(sponsor: Person, candidate: Person, on: date) -> SponsorFacts:
-    """A member sponsor as the log knows them: official or not, months worked with the candidate in the unit."""
-    together_since = max(sponsor.since, candidate.since)
+    """A member sponsor as the log knows them: official or not, and the whole months both have been in the
+    same cell since the later of their joining dates in the ledger (0 once the sponsor is in another cell)."""
+    same_cell = sponsor.state.cell_id is not None and sponsor.state.cell_id == candidate.state.cell_id
     return SponsorFacts(
         sponsor_id=sponsor.person_id,
         kind=SponsorKind.MEMBER,
         is_official=is_official(sponsor),
-        months_co_working_same_unit=months_between(together_since, on),
+        months_co_working_same_unit=months_between(max(sponsor.since, candidate.since), on) if same_cell else 0,
     )
 
 

@@ -18,7 +18,7 @@ from domain.calendar import WorkingCalendar
 from eventstore import EventStore
 from services.seed import years
 from services.seed.agenda import Agenda, Progress
-from services.seed.desk import Desk
+from services.seed.desk import Desk, Watch
 from services.seed.plan import Scale, build_plan
 
 LAST_DAY: Final = date(2025, 12, 31)
@@ -53,8 +53,11 @@ class SeedReport:
         return "\n".join(lines)
 
 
-def generate_province(store: EventStore, *, scale: Scale, seed: int, progress: Progress | None = None) -> SeedReport:
-    """Write the whole history into an empty log; `progress(days_done, days_total)` as the agenda advances."""
+def generate_province(
+    store: EventStore, *, scale: Scale, seed: int, progress: Progress | None = None, watch: Watch | None = None
+) -> SeedReport:
+    """Write the whole history into an empty log; `progress(days_done, days_total)` as the agenda advances,
+    `watch` (see `Desk`) before each person command is decided."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}; got {scale!r}")
     if store.head_position() != 0:
@@ -63,7 +66,7 @@ def generate_province(store: EventStore, *, scale: Scale, seed: int, progress: P
     rng = Random(seed)
     shapes = Random(rng.getrandbits(64))
     plan = build_plan(scale, iter(lambda: shapes.randrange(1_000_000), None))
-    desk = Desk(store, plan, Random(rng.getrandbits(64)), WorkingCalendar())
+    desk = Desk(store, plan, Random(rng.getrandbits(64)), WorkingCalendar(), watch)
     agenda = Agenda(years.FIRST_DAY, LAST_DAY)
     agenda.at(years.FIRST_DAY, lambda on: years.open_ledger(desk, agenda, on))
     agenda.run(progress)

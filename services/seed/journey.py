@@ -8,7 +8,7 @@ tried again a month or two later; after a year of waiting the candidate withdraw
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from domain.person import commands as c
 from domain.person.detours import RETURNABLE
@@ -56,7 +56,7 @@ def nominate(
         return None
     cell = desk.plan_of(cell_id)
     newcomer = newcomer or desk.population.candidate(cell.profile, cell.area, on)
-    person = desk.newcomer(newcomer, since=on - timedelta(days=desk.rng.randint(400, 3000)))
+    person = desk.newcomer(newcomer, since=on)
     person.fate, person.timetable = fate or draw_fate(desk.rng), dict(timetable or {})
     helper = desk.rng.choice(helpers)
     command = c.NominateCandidate(

@@ -1,8 +1,9 @@
 """The yearly review (DOMAIN.md §4): each grassroots organisation rates its members in December, then screens them.
 
-R-RATING: Excellent at most a fifth of those rated Good in the same unit and year, so Good and the rest are
-rated first and an Excellent that would pass the quota is rated Good. From `qd294-2025` on, a score out of
-100 is given instead of a grade. R-SCREENING: two years running NotCompleted → removal is proposed.
+R-RATING: Excellent at most a fifth of those rated Good in the same unit (the member's cell, as the log counts
+them) and year, so Good and the rest are rated first and an Excellent that would pass the quota is rated Good.
+From `qd294-2025` on, a score out of 100 is given instead of a grade. R-SCREENING: two years running
+NotCompleted → removal is proposed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from domain.person.stages import MEMBER_STAGES
 from domain.rules.ratings import Grade
 from domain.rules.registry import rules_in_force
 from domain.rules.removal import ScreeningOutcome, StrikeOffGround
-from services.seed.admission import at
+from services.seed.admission import at, cell_of
 from services.seed.agenda import Agenda
 from services.seed.desk import Desk, Person
 from services.seed.life import strike_off
@@ -64,9 +65,9 @@ def rate_unit(desk: Desk, agenda: Agenda, grassroots_id: str, year: int, on: dat
     people = [p for p in reviewed(desk, grassroots_id, on) if all(r.year != year for r in p.state.ratings)]
     planned = [(p, _grade(desk, p, year, on)) for p in people]
     ordered = sorted(planned, key=lambda pg: pg[1] is Grade.EXCELLENT)
-    counts = desk.rating_counts.setdefault((grassroots_id, year), [0, 0])
     scored = rules_in_force(on).rating_scored
     for person, grade in ordered:
+        counts = desk.rating_counts.setdefault((cell_of(person), year), [0, 0])
         if grade is Grade.EXCELLENT and 5 * (counts[1] + 1) > counts[0]:
             grade = Grade.GOOD
         facts = PersonFacts(rating=RatingFacts(rated_good=counts[0], rated_excellent=counts[1]))

@@ -47,7 +47,7 @@ def enrol(
     adult = add_months(newcomer.particulars.date_of_birth, 12 * 18)
     admitted, ceremony = _dates(desk, adult, on, probationary, ceremony_on)
     official_from = add_months(ceremony, 12) if add_months(ceremony, 12) <= on else None
-    person = desk.newcomer(newcomer, since=max(adult, on - timedelta(days=desk.rng.randint(365, 365 * 15))))
+    person = desk.newcomer(newcomer, since=on)
     person.fate = fate or draw_fate(desk.rng)
     command = mc.EnrollMember(
         person_id=person.person_id,

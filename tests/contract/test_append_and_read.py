@@ -6,12 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from eventstore import EventMetadata, InvalidAppend, NewEvent, WrongExpectedVersion, verify_store
+from eventstore import EventMetadata, EventStore, InvalidAppend, NewEvent, WrongExpectedVersion, verify_store
 from tests.support.events import metadata, noted, texts
-from tests.support.stores import AnyStore
 
 
-def test_appended_events_read_back_with_the_whole_envelope(store: AnyStore) -> None:
+def test_appended_events_read_back_with_the_whole_envelope(store: EventStore) -> None:
     meta = EventMetadata(
         actor="user-lan",
         acting_unit="unit-cell-2",
@@ -45,7 +44,7 @@ def test_appended_events_read_back_with_the_whole_envelope(store: AnyStore) -> N
     }
 
 
-def test_a_batch_gets_consecutive_versions_and_increasing_positions(store: AnyStore) -> None:
+def test_a_batch_gets_consecutive_versions_and_increasing_positions(store: EventStore) -> None:
     result = store.append("file-a", [noted("1"), noted("2"), noted("3")], expected_version=0)
 
     events = store.read_stream("file-a")
@@ -61,7 +60,7 @@ def test_a_batch_gets_consecutive_versions_and_increasing_positions(store: AnySt
 
 
 def test_stale_expected_version_is_refused_with_the_current_version_and_writes_nothing(
-    store: AnyStore,
+    store: EventStore,
 ) -> None:
     store.append("file-b", [noted("first"), noted("second")], expected_version=0)
     head = store.head_position()
@@ -74,21 +73,21 @@ def test_stale_expected_version_is_refused_with_the_current_version_and_writes_n
     assert store.head_position() == head
 
 
-def test_expected_version_ahead_of_the_stream_is_refused(store: AnyStore) -> None:
+def test_expected_version_ahead_of_the_stream_is_refused(store: EventStore) -> None:
     with pytest.raises(WrongExpectedVersion) as refused:
         store.append("file-c", [noted()], expected_version=3)
     assert refused.value.current == 0
     assert store.read_stream("file-c") == []
 
 
-def test_creating_a_stream_that_exists_is_a_conflict(store: AnyStore) -> None:
+def test_creating_a_stream_that_exists_is_a_conflict(store: EventStore) -> None:
     store.append("file-d", [noted()], expected_version=0)
     with pytest.raises(WrongExpectedVersion):
         store.append("file-d", [noted()], expected_version=0)
     assert store.stream_version("file-d") == 1
 
 
-def test_read_streams_answers_several_streams_after_their_versions_at_once(store: AnyStore) -> None:
+def test_read_streams_answers_several_streams_after_their_versions_at_once(store: EventStore) -> None:
     store.append("file-a", [noted("1"), noted("2"), noted("3")], expected_version=0)
     store.append("file-b", [noted("4")], expected_version=0)
 
@@ -101,7 +100,7 @@ def test_read_streams_answers_several_streams_after_their_versions_at_once(store
     }
 
 
-def test_read_unit_returns_only_that_units_events_after_the_checkpoint(store: AnyStore) -> None:
+def test_read_unit_returns_only_that_units_events_after_the_checkpoint(store: EventStore) -> None:
     store.append("file-e", [noted("a", unit="unit-x"), noted("b", unit="unit-y")], expected_version=0)
     store.append("file-f", [noted("c", unit="unit-x")], expected_version=0)
 
@@ -112,7 +111,7 @@ def test_read_unit_returns_only_that_units_events_after_the_checkpoint(store: An
     assert store.read_unit("unit-x", after_position=page.reached).events == []
 
 
-def test_read_units_gives_each_unit_its_own_page_after_its_own_position(store: AnyStore) -> None:
+def test_read_units_gives_each_unit_its_own_page_after_its_own_position(store: EventStore) -> None:
     """What a worker catching up a group of units reads in one round trip: the same pages as one read each."""
     first = store.append("file-m", [noted("a", unit="unit-x"), noted("b", unit="unit-y")], expected_version=0)
     later = [noted("c", unit="unit-x"), noted("d", unit="unit-y"), noted("e", unit="unit-x")]
@@ -131,7 +130,7 @@ def test_read_units_gives_each_unit_its_own_page_after_its_own_position(store: A
     assert store.read_units({}) == {}
 
 
-def test_read_all_pages_through_the_log_in_position_order(store: AnyStore) -> None:
+def test_read_all_pages_through_the_log_in_position_order(store: EventStore) -> None:
     for number in range(7):
         store.append(f"file-{number}", [noted(str(number))], expected_version=0)
 
@@ -146,26 +145,26 @@ def test_read_all_pages_through_the_log_in_position_order(store: AnyStore) -> No
     assert seen == [str(n) for n in range(7)]
 
 
-def test_an_idle_reader_still_moves_its_checkpoint_to_the_head(store: AnyStore) -> None:
+def test_an_idle_reader_still_moves_its_checkpoint_to_the_head(store: EventStore) -> None:
     result = store.append("file-g", [noted(unit="unit-busy")], expected_version=0)
     page = store.read_unit("unit-quiet")
     assert page.events == []
     assert page.reached >= result.last_position
 
 
-def test_head_position_is_the_last_appended_position(store: AnyStore) -> None:
+def test_head_position_is_the_last_appended_position(store: EventStore) -> None:
     assert store.head_position() == 0
     result = store.append("file-h", [noted(), noted()], expected_version=0)
     assert store.head_position() == result.last_position
 
 
-def test_correlation_metadata_is_kept_per_event(store: AnyStore) -> None:
+def test_correlation_metadata_is_kept_per_event(store: EventStore) -> None:
     first = NewEvent("Counted", {"count": 1}, date(2022, 1, 3), "unit-a", metadata(correlation_id="c-9"))
     store.append("tally-1", [first], expected_version=0)
     assert store.read_stream("tally-1")[0].metadata["correlation_id"] == "c-9"
 
 
-def test_unit_heads_name_each_units_last_position(store: AnyStore) -> None:
+def test_unit_heads_name_each_units_last_position(store: EventStore) -> None:
     first = store.append("file-u1", [noted(unit="unit-a"), noted(unit="unit-b")], expected_version=0)
     second = store.append("file-u2", [noted(unit="unit-a")], expected_version=0)
 
@@ -177,7 +176,7 @@ def test_unit_heads_name_each_units_last_position(store: AnyStore) -> None:
     ]
 
 
-def test_an_event_naming_a_second_unit_is_read_by_both_units(store: AnyStore) -> None:
+def test_an_event_naming_a_second_unit_is_read_by_both_units(store: EventStore) -> None:
     """A person moving from one cell to another: both cells' read models must see the move."""
     move = NewEvent(
         "Noted", {"text": "chuyển sinh hoạt"}, date(2023, 3, 1), "unit-from", metadata(), also_unit_id="unit-to"
@@ -196,7 +195,7 @@ def test_an_event_naming_a_second_unit_is_read_by_both_units(store: AnyStore) ->
     assert verify_store(store).ok
 
 
-def test_a_second_unit_equal_to_the_first_is_refused(store: AnyStore) -> None:
+def test_a_second_unit_equal_to_the_first_is_refused(store: EventStore) -> None:
     same = NewEvent("Noted", {"text": "x"}, date(2023, 3, 1), "unit-a", metadata(), also_unit_id="unit-a")
     with pytest.raises(InvalidAppend, match="also_unit_id"):
         store.append("file-same", [same], expected_version=0)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from eventstore import EventStore
 from tests.support.events import CODEC, noted
-from tests.support.stores import AnyStore, Backdoor, open_for_test
+from tests.support.stores import Backdoor, open_for_test
 
 
+@pytest.mark.parametrize("store_url", ["sqlite", "postgres"], indirect=True)  # the databases' own triggers
 @pytest.mark.parametrize(
     "statement",
     [
@@ -18,7 +20,7 @@ from tests.support.stores import AnyStore, Backdoor, open_for_test
         "DELETE FROM log_seals",
     ],
 )
-def test_update_and_delete_are_refused_by_the_database(store: AnyStore, backdoor: Backdoor, statement: str) -> None:
+def test_update_and_delete_are_refused_by_the_database(store: EventStore, backdoor: Backdoor, statement: str) -> None:
     store.append("file-1", [noted("original")], expected_version=0, idempotency_key="k")
     store.seal()
 

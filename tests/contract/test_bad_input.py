@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from eventstore import InvalidAppend, NewEvent
+from eventstore import EventStore, InvalidAppend, NewEvent
 from tests.support.events import metadata, noted
-from tests.support.stores import AnyStore
 
 
 def event_with(data: Any, event_type: str = "Noted") -> NewEvent:
@@ -53,7 +52,7 @@ BAD_APPENDS: list[tuple[str, str, list[Any], int, str]] = [
     ("case", "stream", "events", "expected", "message"), BAD_APPENDS, ids=[c[0] for c in BAD_APPENDS]
 )
 def test_bad_input_is_refused_clearly_and_leaves_the_log_untouched(
-    store: AnyStore, case: str, stream: str, events: list[Any], expected: int, message: str
+    store: EventStore, case: str, stream: str, events: list[Any], expected: int, message: str
 ) -> None:
     store.append("file-keep", [noted("kept")], expected_version=0)
     head = store.head_position()
@@ -65,18 +64,18 @@ def test_bad_input_is_refused_clearly_and_leaves_the_log_untouched(
     assert len(store.read_all().events) == 1
 
 
-def test_a_bad_event_in_the_middle_of_a_batch_writes_none_of_the_batch(store: AnyStore) -> None:
+def test_a_bad_event_in_the_middle_of_a_batch_writes_none_of_the_batch(store: EventStore) -> None:
     with pytest.raises(InvalidAppend, match="event 1"):
         store.append("file-2", [noted("ok"), event_with({"text": 2.5}), noted("ok")], expected_version=0)
     assert store.read_stream("file-2") == []
 
 
-def test_occurred_on_out_of_range_is_refused(store: AnyStore) -> None:
+def test_occurred_on_out_of_range_is_refused(store: EventStore) -> None:
     ancient = NewEvent("Noted", {"text": "x"}, date(1066, 10, 14), "unit-cell-1", metadata())
     with pytest.raises(InvalidAppend, match="occurred_on"):
         store.append("file-3", [ancient], expected_version=0)
 
 
-def test_an_idempotency_key_with_control_characters_is_refused(store: AnyStore) -> None:
+def test_an_idempotency_key_with_control_characters_is_refused(store: EventStore) -> None:
     with pytest.raises(InvalidAppend, match="control"):
         store.append("file-4", [noted()], expected_version=0, idempotency_key="key\nsmuggled")

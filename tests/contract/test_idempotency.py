@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from eventstore import IdempotencyKeyReused
+from eventstore import EventStore, IdempotencyKeyReused
 from tests.support.events import noted
-from tests.support.stores import AnyStore
 
 
-def test_same_key_same_content_returns_the_first_result_and_appends_nothing(store: AnyStore) -> None:
+def test_same_key_same_content_returns_the_first_result_and_appends_nothing(store: EventStore) -> None:
     first = store.append("file-k", [noted("vote")], expected_version=0, idempotency_key="req-1")
     head = store.head_position()
 
@@ -25,7 +24,7 @@ def test_same_key_same_content_returns_the_first_result_and_appends_nothing(stor
     assert len(store.read_stream("file-k")) == 1
 
 
-def test_a_retry_is_recognised_even_after_the_stream_moved_on(store: AnyStore) -> None:
+def test_a_retry_is_recognised_even_after_the_stream_moved_on(store: EventStore) -> None:
     first = store.append("file-l", [noted("one")], expected_version=0, idempotency_key="req-2")
     store.append("file-l", [noted("two")], expected_version=1)
 
@@ -34,7 +33,7 @@ def test_a_retry_is_recognised_even_after_the_stream_moved_on(store: AnyStore) -
     assert again.duplicate and again.first_position == first.first_position
 
 
-def test_same_key_different_content_is_refused_and_writes_nothing(store: AnyStore) -> None:
+def test_same_key_different_content_is_refused_and_writes_nothing(store: EventStore) -> None:
     store.append("file-m", [noted("yes")], expected_version=0, idempotency_key="req-3")
     head = store.head_position()
 
@@ -47,12 +46,12 @@ def test_same_key_different_content_is_refused_and_writes_nothing(store: AnyStor
     assert store.read_stream("file-other") == []
 
 
-def test_the_key_is_recorded_in_the_event_metadata(store: AnyStore) -> None:
+def test_the_key_is_recorded_in_the_event_metadata(store: EventStore) -> None:
     store.append("file-n", [noted()], expected_version=0, idempotency_key="req-4")
     assert store.read_stream("file-n")[0].metadata["idempotency_key"] == "req-4"
 
 
-def test_a_conflicting_append_does_not_burn_its_key(store: AnyStore) -> None:
+def test_a_conflicting_append_does_not_burn_its_key(store: EventStore) -> None:
     store.append("file-o", [noted()], expected_version=0)
     with pytest.raises(Exception, match="version"):
         store.append("file-o", [noted("x")], expected_version=0, idempotency_key="req-5")

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
-from eventstore import IdempotencyKeyReused, WrongExpectedVersion, open_store, verify_store
+from eventstore import EventStore, IdempotencyKeyReused, WrongExpectedVersion, open_store, verify_store
 from eventstore.canonical import canonical_json
 from tests.support.events import CODEC, noted
-from tests.support.stores import AnyStore
+from tests.support.stores import MEMORY_URL
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=20)
 JSON = st.recursive(
@@ -38,7 +38,7 @@ def test_canonical_json_is_byte_identical_to_the_standard_library(value: Any) ->
 class LogModel(RuleBasedStateMachine):
     """What was accepted is in the log exactly once, in order, verifiable; what was refused is not."""
 
-    open_log: Callable[[], AnyStore]
+    open_log: Callable[[], EventStore]
     keys = Bundle("keys")
 
     def __init__(self) -> None:
@@ -110,7 +110,7 @@ class LogModel(RuleBasedStateMachine):
         self.store.close()
 
 
-def _run(machine: type[LogModel], open_log: Callable[[], AnyStore], examples: int) -> None:
+def _run(machine: type[LogModel], open_log: Callable[[], EventStore], examples: int) -> None:
     runner = type(f"{machine.__name__}Run", (machine,), {"open_log": staticmethod(open_log)})
     runner.TestCase.settings = settings(  # type: ignore[attr-defined]
         max_examples=examples,
@@ -121,8 +121,12 @@ def _run(machine: type[LogModel], open_log: Callable[[], AnyStore], examples: in
     runner.TestCase().runTest()  # type: ignore[attr-defined]
 
 
+def test_random_histories_in_memory_keep_the_log_model() -> None:
+    _run(LogModel, lambda: open_store(MEMORY_URL, codec=CODEC), examples=40)
+
+
 def test_random_histories_on_sqlite_keep_the_log_model(tmp_path: Path) -> None:
-    def fresh() -> AnyStore:
+    def fresh() -> EventStore:
         return open_store(f"sqlite:///{tempfile.mkstemp(dir=tmp_path, suffix='.sqlite3')[1]}", codec=CODEC)
 
     _run(LogModel, fresh, examples=40)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from eventstore import verify_store
-from eventstore.canonical import canonical_json
-from tests.support.events import noted
-from tests.support.stores import AnyStore, Backdoor
+from datetime import date
+
+from eventstore import EventStore, NewEvent, verify_store
+from tests.support.events import metadata, noted
+from tests.support.tampering import Tamperer
 
 
-def fill(store: AnyStore) -> list[int]:
+def fill(store: EventStore) -> list[int]:
     """Three streams interleaved, so a tampered row sits between untouched ones."""
     positions = []
     for round_ in range(3):
@@ -18,7 +19,7 @@ def fill(store: AnyStore) -> list[int]:
     return positions
 
 
-def test_an_untouched_log_verifies(store: AnyStore) -> None:
+def test_an_untouched_log_verifies(store: EventStore) -> None:
     fill(store)
     store.seal()
     store.append("file-d", [noted()], expected_version=0)
@@ -31,13 +32,9 @@ def test_an_untouched_log_verifies(store: AnyStore) -> None:
     assert "log intact" in report.summary()
 
 
-def test_a_changed_row_is_named(store: AnyStore, backdoor: Backdoor) -> None:
+def test_a_changed_row_is_named(store: EventStore, tamper: Tamperer) -> None:
     positions = fill(store)
-    backdoor.disable_append_only()
-    backdoor.execute(
-        "UPDATE event_log SET data = %s WHERE position = %s",
-        (canonical_json({"text": "forged"}).decode(), positions[4]),
-    )
+    tamper.rewrite(positions[4], data={"text": "forged"})
 
     report = verify_store(store)
 
@@ -45,20 +42,18 @@ def test_a_changed_row_is_named(store: AnyStore, backdoor: Backdoor) -> None:
     assert (report.problem.position, report.problem.kind) == (positions[4], "changed")
 
 
-def test_a_changed_occurred_on_is_named(store: AnyStore, backdoor: Backdoor) -> None:
+def test_a_changed_occurred_on_is_named(store: EventStore, tamper: Tamperer) -> None:
     positions = fill(store)
-    backdoor.disable_append_only()
-    backdoor.execute("UPDATE event_log SET occurred_on = '2020-01-01' WHERE position = %s", (positions[2],))
+    tamper.rewrite(positions[2], occurred_on=date(2020, 1, 1))
 
     report = verify_store(store)
 
     assert report.problem is not None and report.problem.position == positions[2]
 
 
-def test_a_removed_row_is_named(store: AnyStore, backdoor: Backdoor) -> None:
+def test_a_removed_row_is_named(store: EventStore, tamper: Tamperer) -> None:
     positions = fill(store)
-    backdoor.disable_append_only()
-    backdoor.execute("DELETE FROM event_log WHERE position = %s", (positions[4],))
+    tamper.remove(positions[4])
 
     report = verify_store(store)
 
@@ -67,26 +62,19 @@ def test_a_removed_row_is_named(store: AnyStore, backdoor: Backdoor) -> None:
     assert report.problem.position == positions[7]  # file-b's next event no longer follows on
 
 
-def test_a_removed_stream_tail_is_caught_by_the_seal(store: AnyStore, backdoor: Backdoor) -> None:
+def test_a_removed_stream_tail_is_caught_by_the_seal(store: EventStore, tamper: Tamperer) -> None:
     positions = fill(store)
     store.seal()
-    backdoor.disable_append_only()
-    backdoor.execute("DELETE FROM event_log WHERE position = %s", (positions[-1],))
+    tamper.remove(positions[-1])
 
     report = verify_store(store)
 
     assert report.problem is not None and report.problem.kind in {"removed", "seal"}
 
 
-def test_an_inserted_row_is_named(store: AnyStore, backdoor: Backdoor) -> None:
+def test_an_inserted_row_is_named(store: EventStore, tamper: Tamperer) -> None:
     positions = fill(store)
-    backdoor.disable_append_only()
-    row = backdoor.execute("SELECT * FROM event_log WHERE position = %s", (positions[1],))[0]
-    forged = list(row)
-    forged[0] = positions[-1] + 1  # a fourth "file-b" event, copied from its first one
-    forged[2] = 4
-    forged[6:8] = [canonical_json(value).decode() if isinstance(value, dict) else value for value in forged[6:8]]
-    backdoor.execute("INSERT INTO event_log VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", tuple(forged))
+    tamper.insert_copy(positions[1], at=positions[-1] + 1, stream_version=4)  # a fourth "file-b": its first, copied
 
     report = verify_store(store)
 
@@ -95,30 +83,23 @@ def test_an_inserted_row_is_named(store: AnyStore, backdoor: Backdoor) -> None:
     assert report.problem.position == positions[-1] + 1
 
 
-def test_a_row_rewritten_with_a_recomputed_hash_breaks_the_seal(store: AnyStore, backdoor: Backdoor) -> None:
+def test_a_row_rewritten_with_a_recomputed_hash_breaks_the_seal(store: EventStore, tamper: Tamperer) -> None:
     """A tamperer who recomputes the row's own hash still cannot match the seal printed earlier."""
     positions = fill(store)
     seal = store.seal()
     assert seal is not None
-    backdoor.disable_append_only()
     last = positions[-1]  # file-c's last event: no later event chains onto it
-    backdoor.execute("UPDATE event_log SET hash = %s WHERE position = %s", (b"\x01" * 32, last))
+    tamper.rewrite(last, hash=b"\x01" * 32)
 
     report = verify_store(store)
 
     assert report.problem is not None and report.problem.position == last
 
 
-def test_a_changed_second_unit_is_named(store: AnyStore, backdoor: Backdoor) -> None:
-    from datetime import date
-
-    from eventstore import NewEvent
-    from tests.support.events import metadata
-
+def test_a_changed_second_unit_is_named(store: EventStore, tamper: Tamperer) -> None:
     move = NewEvent("Noted", {"text": "move"}, date(2023, 3, 1), "unit-a", metadata(), also_unit_id="unit-b")
     result = store.append("file-m", [move], expected_version=0)
-    backdoor.disable_append_only()
-    backdoor.execute("UPDATE event_log SET also_unit_id = 'unit-c' WHERE position = %s", (result.last_position,))
+    tamper.rewrite(result.last_position, also_unit_id="unit-c")
 
     report = verify_store(store)
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from domain.codec import EventCodec
-from eventstore import open_store, verify_store
+from eventstore import verify_store
 from tests.support.events import CODEC, noted
+from tests.support.stores import OpenLog
 
 
 def codec_with_noted_v2() -> EventCodec:
@@ -29,12 +30,12 @@ def codec_with_noted_v2() -> EventCodec:
     return codec
 
 
-def test_old_events_are_read_at_the_current_schema_version(store_url: str) -> None:
-    old = open_store(store_url, codec=CODEC)
+def test_old_events_are_read_at_the_current_schema_version(open_log: OpenLog) -> None:
+    old = open_log(CODEC)
     old.append("file-1", [noted("Biên bản họp chi bộ")], expected_version=0)
     old.close()
 
-    new = open_store(store_url, codec=codec_with_noted_v2())
+    new = open_log(codec_with_noted_v2())
     [event] = new.read_stream("file-1")
     [from_unit] = new.read_unit("unit-cell-1").events
 

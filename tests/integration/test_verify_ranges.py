@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from eventstore import open_store, verify_events, verify_store
 from eventstore.canonical import canonical_json
 from eventstore.postgres import PostgresEventStore
-from eventstore.scan import scan
 from eventstore.verify_ranges import verify_ranges
 from tests.support.events import CODEC, noted
 from tests.support.stores import Backdoor, settle
@@ -107,7 +106,7 @@ def test_ranges_report_what_one_walk_reports(
         settle(store)
         tamper(backdoor, positions, how)
 
-        one_walk = verify_events(scan(store), store.seals())
+        one_walk = verify_events(store.iter_raw(), store.seals())
         threads = ThreadPoolExecutor(processes)
         in_ranges = verify_ranges(backdoor.url, store.seals(), processes, executor=threads)
 
@@ -122,13 +121,13 @@ def test_a_large_log_is_verified_by_several_processes(backdoor: Backdoor) -> Non
         positions = [store.append(f"file-{n}", [noted(f"#{n}")], expected_version=0).last_position for n in range(400)]
         store.seal()
         settle(store)
-        assert verify_store(store, processes=2) == verify_events(scan(store), store.seals())
+        assert verify_store(store, processes=2) == verify_events(store.iter_raw(), store.seals())
         assert verify_store(store, processes=2).summary().startswith("log intact: 400 events in 400 streams")
 
         backdoor.execute("UPDATE event_log SET unit_id = 'unit-x' WHERE position = %s", (positions[300],))
 
         report = verify_store(store, processes=2)
-        assert report == verify_events(scan(store), store.seals()) == verify_store(store, processes=1)
+        assert report == verify_events(store.iter_raw(), store.seals()) == verify_store(store, processes=1)
     assert report.problem is not None and (report.problem.position, report.problem.kind) == (positions[300], "changed")
     assert report.events_checked == 300
 

@@ -8,8 +8,7 @@ from typing import Any
 
 from domain.codec import EVENTS
 from domain.units.events import TargetMetric, TermTargetSet, YearlyPlanSet
-from eventstore import AppendResult, EventMetadata, NewEvent
-from tests.support.stores import AnyStore
+from eventstore import AppendResult, EventMetadata, EventStore, NewEvent
 
 
 def envelope(event: Any, unit_id: str, on: date) -> NewEvent:
@@ -18,7 +17,7 @@ def envelope(event: Any, unit_id: str, on: date) -> NewEvent:
     return NewEvent(event_type, data, on, unit_id, meta, schema_version)
 
 
-def set_target(store: AnyStore, unit_id: str, target: int, term: str = "2020-2025") -> AppendResult:
+def set_target(store: EventStore, unit_id: str, target: int, term: str = "2020-2025") -> AppendResult:
     stream = f"plans-{unit_id}"
     event = TermTargetSet(unit_id, term, TargetMetric.ADMISSIONS, target, "NQ 01-NQ/ĐH")
     return store.append(
@@ -26,7 +25,7 @@ def set_target(store: AnyStore, unit_id: str, target: int, term: str = "2020-202
     )
 
 
-def set_plan(store: AnyStore, unit_id: str, year: int, planned: int) -> AppendResult:
+def set_plan(store: EventStore, unit_id: str, year: int, planned: int) -> AppendResult:
     stream = f"plans-{unit_id}"
     event = YearlyPlanSet(unit_id, year, TargetMetric.ADMISSIONS, planned)
     return store.append(

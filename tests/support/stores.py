@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -14,9 +14,10 @@ import psycopg
 from domain.codec import EventCodec
 from eventstore import EventStore, open_store
 from eventstore.postgres import PostgresEventStore
-from eventstore.sqlite import SqliteEventStore
 
-AnyStore = PostgresEventStore | SqliteEventStore
+MEMORY_URL = "memory://"
+OpenLog = Callable[[EventCodec], EventStore]
+"""Opens another store over a test's log, as another process would (with its own codec, say)."""
 
 
 def settle(store: EventStore, timeout: float = 20.0) -> None:
@@ -71,7 +72,7 @@ class Backdoor:
         return psycopg.Error if self.is_postgres else sqlite3.DatabaseError
 
 
-def open_for_test(url: str, codec: EventCodec) -> AnyStore:
+def open_for_test(url: str, codec: EventCodec) -> EventStore:
     return open_store(url, codec=codec)
 
 

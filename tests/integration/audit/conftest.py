@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 from domain.codec import EVENTS
-from eventstore import open_store
+from eventstore import EventStore, open_store
 from projections.engine import projection_engine
 from projections.schema import create_projection_tables
-from tests.support.stores import AnyStore, settle, sqlite_url
+from tests.support.stores import settle, sqlite_url
 
 
 class MovingClock:
@@ -40,14 +40,14 @@ def clock() -> MovingClock:
 
 
 @pytest.fixture
-def store(ledger_url: str, clock: MovingClock) -> Iterator[AnyStore]:
+def store(ledger_url: str, clock: MovingClock) -> Iterator[EventStore]:
     opened = open_store(ledger_url, codec=EVENTS, clock=clock)
     yield opened
     opened.close()
 
 
 @pytest.fixture
-def engine(ledger_url: str, store: AnyStore) -> Iterator[sa.Engine]:
+def engine(ledger_url: str, store: EventStore) -> Iterator[sa.Engine]:
     created = projection_engine(ledger_url)
     create_projection_tables(created)
     yield created
@@ -64,7 +64,7 @@ def target_url(ledger_url: str, tmp_path: Path, request: pytest.FixtureRequest) 
 
 
 @pytest.fixture
-def school_log(store: AnyStore, clock: MovingClock) -> AnyStore:
+def school_log(store: EventStore, clock: MovingClock) -> EventStore:
     """The school's 2020 with the late decision, sealed once in the middle and once at the end."""
     from tests.integration.audit.late_papers import ENTERED_ON, append, on_time_and_late, register_units, the_year
 

@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from domain.codec import EVENTS
+from eventstore import EventStore
 from projections import queries
 from projections.person_states import PersonStates
 from projections.registry import PROJECTIONS
@@ -31,12 +32,12 @@ from tests.integration.audit.late_papers import (
     register_units,
     the_year,
 )
-from tests.support.stores import AnyStore, settle
+from tests.support.stores import settle
 
 TERM = "2020-2025"
 
 
-def live_dashboard(engine: sa.Engine, store: AnyStore) -> queries.Dashboard:
+def live_dashboard(engine: sa.Engine, store: EventStore) -> queries.Dashboard:
     settle(store)
     runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS))
     for unit_id in sorted(store.unit_heads()):
@@ -48,7 +49,7 @@ def live_dashboard(engine: sa.Engine, store: AnyStore) -> queries.Dashboard:
 
 
 def test_a_decision_entered_months_late_makes_the_two_clocks_differ(
-    store: AnyStore, engine: sa.Engine, clock: MovingClock
+    store: EventStore, engine: sa.Engine, clock: MovingClock
 ) -> None:
     register_units(store, clock)
     ledger, hung = the_year()
@@ -71,7 +72,7 @@ def test_a_decision_entered_months_late_makes_the_two_clocks_differ(
         assert answer.differences.dated_later == ()
 
 
-def test_the_file_as_of_each_clock(store: AnyStore, engine: sa.Engine, clock: MovingClock) -> None:
+def test_the_file_as_of_each_clock(store: EventStore, engine: sa.Engine, clock: MovingClock) -> None:
     register_units(store, clock)
     ledger, hung = the_year()
     on_time, late = on_time_and_late(ledger)
@@ -88,7 +89,7 @@ def test_the_file_as_of_each_clock(store: AnyStore, engine: sa.Engine, clock: Mo
     assert [e.event_type for e in by_ledger.differences.entered_late] == ["AdmissionDecided"]
 
 
-def test_the_tree_as_of_each_clock(store: AnyStore, engine: sa.Engine, clock: MovingClock) -> None:
+def test_the_tree_as_of_each_clock(store: EventStore, engine: sa.Engine, clock: MovingClock) -> None:
     """Units registered on 02/01/2020 for papers dated 01/01/2020: the ledger did not know them that day."""
     register_units(store, clock)
     on = date(2020, 1, 1)

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from domain.codec import EVENTS
-from eventstore import open_store, verify_store
+from eventstore import EventStore, open_store, verify_store
 from eventstore.restore import NotEmpty
 from projections.engine import projection_engine
 from projections.person_states import PersonStates
@@ -21,10 +21,10 @@ from services.audit.transfer import ImportRefused, export_log, import_log
 from services.cli.main import cli
 from tests.integration.audit.late_papers import CELLS
 from tests.support.appending import set_target
-from tests.support.stores import AnyStore, settle
+from tests.support.stores import settle
 
 
-def digests(url: str, store: AnyStore) -> dict[tuple[str, str], str]:
+def digests(url: str, store: EventStore) -> dict[tuple[str, str], str]:
     """Every (projection, unit) digest after catching up from zero."""
     settle(store)
     engine = projection_engine(url)
@@ -40,7 +40,7 @@ def digests(url: str, store: AnyStore) -> dict[tuple[str, str], str]:
 
 
 def test_a_round_trip_reproduces_the_log_and_its_read_models(
-    school_log: AnyStore, ledger_url: str, target_url: str, tmp_path: Path
+    school_log: EventStore, ledger_url: str, target_url: str, tmp_path: Path
 ) -> None:
     path = tmp_path / "ledger.jsonl"
     with path.open("wb") as out:
@@ -61,7 +61,7 @@ def test_a_round_trip_reproduces_the_log_and_its_read_models(
         restored.close()
 
 
-def test_a_tampered_export_is_refused_naming_the_line(school_log: AnyStore, target_url: str, tmp_path: Path) -> None:
+def test_a_tampered_export_is_refused_naming_the_line(school_log: EventStore, target_url: str, tmp_path: Path) -> None:
     path = tmp_path / "ledger.jsonl"
     with path.open("wb") as out:
         export_log(school_log, out)
@@ -88,7 +88,7 @@ def test_a_tampered_export_is_refused_naming_the_line(school_log: AnyStore, targ
 
 
 def test_a_subtree_export_holds_whole_streams_and_imports_without_seals(
-    school_log: AnyStore, target_url: str, tmp_path: Path
+    school_log: EventStore, target_url: str, tmp_path: Path
 ) -> None:
     path = tmp_path / "cell.jsonl"
     with path.open("wb") as out:

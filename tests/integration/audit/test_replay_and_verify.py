@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from domain.codec import EVENTS
+from eventstore import EventStore
 from eventstore.canonical import canonical_json
 from projections.person_states import PersonStates
 from projections.registry import PROJECTIONS
@@ -14,17 +15,17 @@ from projections.schema import projection_rows as pr
 from services.audit.replay_check import check_replay
 from services.audit.verifying import KeptSeal, check_kept_seal, kept_form, verify_scope
 from tests.integration.audit.late_papers import CELLS, SCHOOL
-from tests.support.stores import AnyStore, Backdoor, settle
+from tests.support.stores import Backdoor, settle
 
 SUBTREE = [SCHOOL, *CELLS]
 
 
-def runner_for(engine: sa.Engine, store: AnyStore) -> Runner:
+def runner_for(engine: sa.Engine, store: EventStore) -> Runner:
     settle(store)
     return Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS))
 
 
-def test_replay_verification_passes_on_a_clean_log(school_log: AnyStore, engine: sa.Engine) -> None:
+def test_replay_verification_passes_on_a_clean_log(school_log: EventStore, engine: sa.Engine) -> None:
     runner = runner_for(engine, school_log)
     for unit in SUBTREE:
         runner.catch_up(unit)
@@ -36,7 +37,7 @@ def test_replay_verification_passes_on_a_clean_log(school_log: AnyStore, engine:
 
 
 def test_replay_verification_names_a_row_altered_behind_the_applications_back(
-    school_log: AnyStore, engine: sa.Engine
+    school_log: EventStore, engine: sa.Engine
 ) -> None:
     runner = runner_for(engine, school_log)
     for unit in SUBTREE:
@@ -58,15 +59,15 @@ def test_replay_verification_names_a_row_altered_behind_the_applications_back(
     assert "funnel" in report.summary()
 
 
-def _positions(store: AnyStore, stream_id: str) -> list[int]:
+def _positions(store: EventStore, stream_id: str) -> list[int]:
     return [e.position for e in store.read_stream(stream_id)]
 
 
-def _person_stream(store: AnyStore, cell: str) -> str:
+def _person_stream(store: EventStore, cell: str) -> str:
     return next(e.stream_id for e in store.unit_history(cell) if e.stream_id.startswith("person-"))
 
 
-def test_a_clean_subtree_verifies(school_log: AnyStore) -> None:
+def test_a_clean_subtree_verifies(school_log: EventStore) -> None:
     report = verify_scope(school_log, SUBTREE)
 
     assert report.ok, report.summary()
@@ -74,7 +75,7 @@ def test_a_clean_subtree_verifies(school_log: AnyStore) -> None:
 
 
 @pytest.mark.parametrize("kind", ["changed", "removed", "inserted"])
-def test_verify_in_a_subtree_names_the_tampered_row(school_log: AnyStore, ledger_url: str, kind: str) -> None:
+def test_verify_in_a_subtree_names_the_tampered_row(school_log: EventStore, ledger_url: str, kind: str) -> None:
     backdoor = Backdoor(ledger_url)
     backdoor.disable_append_only()
     stream = _person_stream(school_log, CELLS[0])
@@ -106,7 +107,7 @@ def tamper(backdoor: Backdoor, kind: str, positions: list[int]) -> int:
     return int(head) + 1
 
 
-def test_a_kept_seal_holds_until_the_log_is_rewritten(school_log: AnyStore, ledger_url: str) -> None:
+def test_a_kept_seal_holds_until_the_log_is_rewritten(school_log: EventStore, ledger_url: str) -> None:
     first, _ = school_log.seals()
     kept = KeptSeal.parse(kept_form(first))
     assert check_kept_seal(school_log, kept).holds
@@ -122,7 +123,7 @@ def test_a_kept_seal_holds_until_the_log_is_rewritten(school_log: AnyStore, ledg
     assert not check.holds and "altered" in check.reason
 
 
-def test_a_seal_never_issued_does_not_hold(school_log: AnyStore) -> None:
+def test_a_seal_never_issued_does_not_hold(school_log: EventStore) -> None:
     first, _ = school_log.seals()
     forged = KeptSeal(bytes(32), first.up_to_position)
 

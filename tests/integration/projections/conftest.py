@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from domain.codec import EVENTS
-from eventstore import open_store
+from eventstore import EventStore, open_store
 from projections.engine import projection_engine
 from projections.schema import create_projection_tables
-from tests.support.stores import AnyStore, sqlite_url
+from tests.support.stores import sqlite_url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -24,14 +24,14 @@ def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def store(ledger_url: str) -> Iterator[AnyStore]:
+def store(ledger_url: str) -> Iterator[EventStore]:
     opened = open_store(ledger_url, codec=EVENTS)
     yield opened
     opened.close()
 
 
 @pytest.fixture
-def engine(ledger_url: str, store: AnyStore) -> Iterator[sa.Engine]:
+def engine(ledger_url: str, store: EventStore) -> Iterator[sa.Engine]:
     created = projection_engine(ledger_url)
     create_projection_tables(created)
     yield created

@@ -19,11 +19,11 @@ from domain.rules.removal import ScreeningOutcome
 from domain.units.events import UnitRegistered
 from domain.units.kinds import UnitKind
 from domain.units.tree import UnitTree
+from eventstore import EventStore
 from projections.person_states import PersonStates
 from projections.registry import PROJECTIONS
 from projections.runner import Runner
 from tests.support.appending import envelope
-from tests.support.stores import AnyStore
 from tests.unit.projections.people import NAMES, Ledger, Person
 
 SCHOOL = "du-truong-chinh-tri"
@@ -100,7 +100,7 @@ def the_school_in_2021() -> tuple[Ledger, Person]:
     return ledger, hung
 
 
-def append(store: AnyStore, ledger: Ledger, since: int = 0) -> int:
+def append(store: EventStore, ledger: Ledger, since: int = 0) -> int:
     """Append the ledger's events from `since` on to the real log, as the person service files them."""
     for item in ledger.log[since:]:
         new = envelope(item.event, item.envelope.unit_id, item.envelope.occurred_on)
@@ -112,11 +112,11 @@ def append(store: AnyStore, ledger: Ledger, since: int = 0) -> int:
     return len(ledger.log)
 
 
-def catch_up(engine: sa.Engine, store: AnyStore) -> None:
+def catch_up(engine: sa.Engine, store: EventStore) -> None:
     runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS))
     for unit_id in sorted(store.unit_heads()):
         runner.catch_up(unit_id)
 
 
-def head(store: AnyStore) -> int:
+def head(store: EventStore) -> int:
     return max(store.unit_heads().values())

@@ -9,16 +9,15 @@ from typing import Any
 
 from domain.codec import EVENTS
 from domain.person.state import replay
-from eventstore import RecordedEvent
+from eventstore import EventStore, RecordedEvent
 from projections.person_states import PersonStates
 from services.seed import generate_province
-from tests.support.stores import AnyStore
 
 
 class CountingReads:
     """The store, counting the stream reads a replay makes."""
 
-    def __init__(self, store: AnyStore) -> None:
+    def __init__(self, store: EventStore) -> None:
         self._store = store
         self.one_by_one = 0
         self.together = 0
@@ -36,7 +35,7 @@ class CountingReads:
 
 
 def test_a_batch_of_people_who_moved_in_is_replayed_in_one_read_and_equals_the_domain_s_replay(
-    store: AnyStore,
+    store: EventStore,
 ) -> None:
     generate_province(store, scale="small", seed=11)
     checked = moved_in = 0

@@ -18,6 +18,7 @@ from domain.codec import EVENTS
 from domain.particulars import Sex
 from domain.person import member_commands as mc
 from domain.person.values import TransferKind
+from eventstore import EventStore
 from projections.person_states import PersonStates
 from projections.queries import (
     FileEntry,
@@ -47,12 +48,11 @@ from tests.integration.projections.school import (
     the_tree,
 )
 from tests.support.appending import set_target
-from tests.support.stores import AnyStore
 from tests.unit.projections.people import CALENDAR, Ledger, Person
 
 
 @pytest.fixture
-def school(engine: sa.Engine, store: AnyStore) -> tuple[Ledger, Person]:
+def school(engine: sa.Engine, store: EventStore) -> tuple[Ledger, Person]:
     ledger, hung = the_school_in_2021()
     append(store, ledger)
     set_target(store, SCHOOL, 5)
@@ -61,7 +61,7 @@ def school(engine: sa.Engine, store: AnyStore) -> tuple[Ledger, Person]:
 
 
 def test_the_political_school_in_december_2021(
-    engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Person]
+    engine: sa.Engine, store: EventStore, school: tuple[Ledger, Person]
 ) -> None:
     units = subtree_units(the_tree(), SCHOOL, DECEMBER)
     with engine.connect() as connection:
@@ -80,7 +80,7 @@ def test_the_political_school_in_december_2021(
 
 
 def test_the_bloc_committee_sees_the_same_school_in_its_roll_up(
-    engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Person]
+    engine: sa.Engine, store: EventStore, school: tuple[Ledger, Person]
 ) -> None:
     with engine.connect() as connection:
         bloc = dashboard(connection, subtree_units(the_tree(), BLOC, DECEMBER), 2021, "2020-2025")
@@ -91,7 +91,7 @@ def test_the_bloc_committee_sees_the_same_school_in_its_roll_up(
 
 
 def test_the_yearly_progress_chart_agrees_with_each_year_s_dashboard(
-    engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Person]
+    engine: sa.Engine, store: EventStore, school: tuple[Ledger, Person]
 ) -> None:
     units = subtree_units(the_tree(), SCHOOL, DECEMBER)
     with engine.connect() as connection:
@@ -106,7 +106,7 @@ def test_the_yearly_progress_chart_agrees_with_each_year_s_dashboard(
 
 
 def test_files_are_paged_in_a_stable_order_and_filtered_by_stage(
-    engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Person]
+    engine: sa.Engine, store: EventStore, school: tuple[Ledger, Person]
 ) -> None:
     units = subtree_units(the_tree(), SCHOOL, DECEMBER)
     seen: list[FileEntry] = []
@@ -131,7 +131,7 @@ def test_files_are_paged_in_a_stable_order_and_filtered_by_stage(
 
 
 def test_deadlines_are_counted_in_working_days_from_the_day_asked(
-    engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Person]
+    engine: sa.Engine, store: EventStore, school: tuple[Ledger, Person]
 ) -> None:
     units = subtree_units(the_tree(), SCHOOL, DECEMBER)
     calendar = WorkingCalendar()
@@ -152,7 +152,7 @@ def test_deadlines_are_counted_in_working_days_from_the_day_asked(
 
 
 def test_the_member_roll_lists_all_thirty_two_page_by_page(
-    engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Person]
+    engine: sa.Engine, store: EventStore, school: tuple[Ledger, Person]
 ) -> None:
     units = subtree_units(the_tree(), SCHOOL, DECEMBER)
     seen: list[MemberEntry] = []
@@ -177,7 +177,7 @@ def test_the_member_roll_lists_all_thirty_two_page_by_page(
 
 
 def test_statistics_count_the_admission_in_its_year(
-    engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Person]
+    engine: sa.Engine, store: EventStore, school: tuple[Ledger, Person]
 ) -> None:
     units = subtree_units(the_tree(), SCHOOL, DECEMBER)
     with engine.connect() as connection:
@@ -203,7 +203,7 @@ def introduce_transfer_to_theory_cell(mover: Person) -> None:
 
 
 def test_a_member_moving_between_cells_leaves_the_school_total_unchanged(
-    engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Person]
+    engine: sa.Engine, store: EventStore, school: tuple[Ledger, Person]
 ) -> None:
     ledger, mover = school
     appended = len(ledger.log)
@@ -230,7 +230,7 @@ def test_a_member_moving_between_cells_leaves_the_school_total_unchanged(
 
 
 @pytest.fixture
-def hung_on_his_way(engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Person]) -> Person:
+def hung_on_his_way(engine: sa.Engine, store: EventStore, school: tuple[Ledger, Person]) -> Person:
     """Hùng's official transfer to the theory cell introduced by his cell, not yet presented there."""
     ledger, mover = school
     appended = len(ledger.log)
@@ -241,7 +241,7 @@ def hung_on_his_way(engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Pe
 
 
 def test_the_receiving_cell_and_its_parents_see_an_incoming_transfer(
-    engine: sa.Engine, store: AnyStore, hung_on_his_way: Person
+    engine: sa.Engine, store: EventStore, hung_on_his_way: Person
 ) -> None:
     with engine.connect() as connection:
         to_cell = incoming_transfers(connection, ["cb-ly-luan"])
@@ -256,7 +256,7 @@ def test_the_receiving_cell_and_its_parents_see_an_incoming_transfer(
 
 
 def test_incoming_transfers_are_found_in_a_version_1_roll_still_active_while_version_2_is_built(
-    engine: sa.Engine, store: AnyStore, hung_on_his_way: Person
+    engine: sa.Engine, store: EventStore, hung_on_his_way: Person
 ) -> None:
     """Version 1 kept no `outgoing` rows: until version 2 has caught up, its member rows are searched."""
     with engine.begin() as connection:
@@ -291,7 +291,7 @@ def test_incoming_transfers_are_found_in_a_version_1_roll_still_active_while_ver
     assert [(m.full_name, m.unit_id) for m in found.members] == [("Lê Văn Hùng", "cb-dao-tao")]
 
 
-def test_queries_read_the_active_version(engine: sa.Engine, store: AnyStore, school: tuple[Ledger, Person]) -> None:
+def test_queries_read_the_active_version(engine: sa.Engine, store: EventStore, school: tuple[Ledger, Person]) -> None:
     units = subtree_units(the_tree(), SCHOOL, DECEMBER)
     with engine.begin() as connection:
         connection.execute(sa.insert(projection_versions).values(projection="files", active_version=99))
@@ -301,7 +301,7 @@ def test_queries_read_the_active_version(engine: sa.Engine, store: AnyStore, sch
     assert (page.files, page.position) == ((), 0)
 
 
-def test_rows_built_in_small_batches_equal_a_rebuild_from_zero(engine: sa.Engine, store: AnyStore) -> None:
+def test_rows_built_in_small_batches_equal_a_rebuild_from_zero(engine: sa.Engine, store: EventStore) -> None:
     ledger, _ = the_school_in_2021()
     runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS), batch_size=7)
     halfway = append(store, Ledger(ledger.log[: len(ledger.log) // 2]))
@@ -316,7 +316,7 @@ def test_rows_built_in_small_batches_equal_a_rebuild_from_zero(engine: sa.Engine
             assert compare(runner, projection, unit_id).equal, (projection.name, unit_id)
 
 
-def test_a_late_decision_is_among_the_breaches_of_its_year(engine: sa.Engine, store: AnyStore) -> None:
+def test_a_late_decision_is_among_the_breaches_of_its_year(engine: sa.Engine, store: EventStore) -> None:
     ledger = Ledger()
     late = Person(ledger, 7, "Hoàng Văn Sơn", Sex.MALE, date(1990, 1, 1), "cb-van-phong")
     late.to_cell_vote(date(2021, 3, 1))

@@ -7,16 +7,16 @@ import pytest
 import sqlalchemy as sa
 
 from domain.codec import EVENTS
+from eventstore import EventStore
 from projections.person_states import PersonStates
 from projections.rebuild import compare
 from projections.registry import PROJECTIONS
 from projections.runner import Runner
 from services.seed import generate_province
-from tests.support.stores import AnyStore
 
 
 @pytest.mark.slow
-def test_live_projections_equal_a_rebuild_over_a_generated_province(engine: sa.Engine, store: AnyStore) -> None:
+def test_live_projections_equal_a_rebuild_over_a_generated_province(engine: sa.Engine, store: EventStore) -> None:
     report = generate_province(store, scale="small", seed=7)
     assert report.events > 3000
     units = sorted(store.unit_heads())

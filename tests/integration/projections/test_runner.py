@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from domain.codec import EVENTS
-from eventstore import open_store
+from eventstore import EventStore, open_store
 from projections import unit_plans
 from projections.base import Applied, Projection
 from projections.checkpoints import parked, unpark
@@ -20,7 +20,6 @@ from projections.runner import UNITS_TOGETHER, Runner
 from projections.schema import create_projection_tables
 from projections.storage import digest, read_rows
 from tests.support.appending import set_plan, set_target
-from tests.support.stores import AnyStore
 
 
 class EventCounter:
@@ -48,7 +47,7 @@ class Exploding(EventCounter):
         super().apply(rows, applied)
 
 
-def runner(engine: sa.Engine, store: AnyStore, *projections: Any, batch_size: int = 1000) -> Runner:
+def runner(engine: sa.Engine, store: EventStore, *projections: Any, batch_size: int = 1000) -> Runner:
     chosen: list[Projection] = list(projections) or [unit_plans, EventCounter()]
     return Runner(engine, store, EVENTS, chosen, batch_size=batch_size)
 
@@ -58,7 +57,7 @@ def counts(engine: sa.Engine, unit_id: str, projection: str = "event_counter") -
         return read_rows(connection, projection, 1, [unit_id])[unit_id].get("counts", {})
 
 
-def test_catch_up_applies_every_new_event_once(engine: sa.Engine, store: AnyStore) -> None:
+def test_catch_up_applies_every_new_event_once(engine: sa.Engine, store: EventStore) -> None:
     set_target(store, "unit-school", 5)
     for year in (2021, 2022):
         set_plan(store, "unit-school", year, 1)
@@ -73,7 +72,7 @@ def test_catch_up_applies_every_new_event_once(engine: sa.Engine, store: AnyStor
     assert rows["plan:2022:admissions"]["planned"] == 1
 
 
-def test_a_repeated_catch_up_changes_nothing(engine: sa.Engine, store: AnyStore) -> None:
+def test_a_repeated_catch_up_changes_nothing(engine: sa.Engine, store: EventStore) -> None:
     set_target(store, "unit-a", 3)
     first = runner(engine, store)
     first.catch_up("unit-a")
@@ -87,7 +86,7 @@ def test_a_repeated_catch_up_changes_nothing(engine: sa.Engine, store: AnyStore)
         assert digest(connection, "event_counter", 1, "unit-a") == before
 
 
-def test_small_batches_reach_the_same_result(engine: sa.Engine, store: AnyStore) -> None:
+def test_small_batches_reach_the_same_result(engine: sa.Engine, store: EventStore) -> None:
     for year in range(2000, 2023):
         set_plan(store, "unit-b", year, year % 7)
 
@@ -96,7 +95,7 @@ def test_small_batches_reach_the_same_result(engine: sa.Engine, store: AnyStore)
     assert counts(engine, "unit-b") == {"YearlyPlanSet": 23}
 
 
-def test_workers_racing_on_one_unit_apply_each_event_once(engine: sa.Engine, store: AnyStore) -> None:
+def test_workers_racing_on_one_unit_apply_each_event_once(engine: sa.Engine, store: EventStore) -> None:
     for year in range(2000, 2040):
         set_plan(store, "unit-race", year, 1)
     threads = [
@@ -110,7 +109,7 @@ def test_workers_racing_on_one_unit_apply_each_event_once(engine: sa.Engine, sto
     assert counts(engine, "unit-race") == {"YearlyPlanSet": 40}
 
 
-def test_a_poison_event_parks_that_projection_for_that_unit_only(engine: sa.Engine, store: AnyStore) -> None:
+def test_a_poison_event_parks_that_projection_for_that_unit_only(engine: sa.Engine, store: EventStore) -> None:
     set_plan(store, "unit-bad", 2021, 1)
     poison = set_plan(store, "unit-bad", 2022, 999)
     set_plan(store, "unit-bad", 2023, 2)
@@ -129,7 +128,7 @@ def test_a_poison_event_parks_that_projection_for_that_unit_only(engine: sa.Engi
     assert stuck.parked_error is not None and "planned figure out of range" in stuck.parked_error
 
 
-def test_a_parked_unit_resumes_after_a_fix_and_a_retry(engine: sa.Engine, store: AnyStore) -> None:
+def test_a_parked_unit_resumes_after_a_fix_and_a_retry(engine: sa.Engine, store: EventStore) -> None:
     set_plan(store, "unit-bad", 2022, 999)
     set_plan(store, "unit-bad", 2023, 2)
     runner(engine, store, Exploding()).catch_up("unit-bad")
@@ -146,7 +145,7 @@ def test_a_parked_unit_resumes_after_a_fix_and_a_retry(engine: sa.Engine, store:
 
 
 @pytest.mark.parametrize("unit", ["unit-empty"])
-def test_an_idle_unit_checkpoint_still_reaches_the_head(engine: sa.Engine, store: AnyStore, unit: str) -> None:
+def test_an_idle_unit_checkpoint_still_reaches_the_head(engine: sa.Engine, store: EventStore, unit: str) -> None:
     latest = set_plan(store, "unit-other", 2021, 1)
     runner(engine, store).catch_up(unit)
     with engine.connect() as connection:
@@ -157,7 +156,7 @@ def test_an_idle_unit_checkpoint_still_reaches_the_head(engine: sa.Engine, store
 
 
 def test_an_event_this_code_cannot_read_parks_the_unit_and_spares_the_others(
-    engine: sa.Engine, store: AnyStore, ledger_url: str
+    engine: sa.Engine, store: EventStore, ledger_url: str
 ) -> None:
     """A newer writer (rolling deploy) logged a type this worker does not know yet."""
     from eventstore import open_store
@@ -182,7 +181,7 @@ def test_an_event_this_code_cannot_read_parks_the_unit_and_spares_the_others(
     assert all("unknown event type 'Noted'" in (c.parked_error or "") for c in stuck)
 
 
-def planned_and_listened(postgres_url: str, engine: sa.Engine, unit_id: str) -> tuple[AnyStore, list[str]]:
+def planned_and_listened(postgres_url: str, engine: sa.Engine, unit_id: str) -> tuple[EventStore, list[str]]:
     """A store whose log holds one yearly plan of `unit_id`, and the list of every statement `engine` sends."""
     create_projection_tables(engine)
     store = open_store(postgres_url, codec=EVENTS)
@@ -258,7 +257,7 @@ def test_a_catch_up_that_finds_nothing_new_writes_nothing(postgres_url: str) -> 
     assert not [sql for sql in sent if sql.lstrip().startswith(("INSERT", "UPDATE", "DELETE", "SET"))]
 
 
-def test_units_caught_up_together_end_as_each_caught_up_alone(engine: sa.Engine, store: AnyStore) -> None:
+def test_units_caught_up_together_end_as_each_caught_up_alone(engine: sa.Engine, store: EventStore) -> None:
     """`catch_up_many` (a rebuild's many small units, several to a transaction) applies every event once:
     more units than one group holds, a unit with more events than a batch (it goes on alone), a unit named
     twice, and a unit with nothing at all."""
@@ -286,7 +285,9 @@ def test_units_caught_up_together_end_as_each_caught_up_alone(engine: sa.Engine,
     assert sorted(plans) == [f"plan:{year}:admissions" for year in range(2010, 2017)]
 
 
-def test_a_poison_event_in_a_group_parks_its_own_unit_and_spares_the_group(engine: sa.Engine, store: AnyStore) -> None:
+def test_a_poison_event_in_a_group_parks_its_own_unit_and_spares_the_group(
+    engine: sa.Engine, store: EventStore
+) -> None:
     set_plan(store, "unit-a", 2021, 1)
     poison = set_plan(store, "unit-bad", 2022, 999)
     set_plan(store, "unit-bad", 2023, 2)

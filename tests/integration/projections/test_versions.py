@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from domain.codec import EVENTS
+from eventstore import EventStore
 from projections.base import Applied
 from projections.rebuild import compare, rebuild
 from projections.rows import UnitRows
@@ -13,7 +14,6 @@ from projections.runner import Runner
 from projections.storage import read_rows
 from projections.versions import active_version, switch_when_caught_up
 from tests.support.appending import set_plan
-from tests.support.stores import AnyStore
 
 
 class PlanTotal:
@@ -40,7 +40,7 @@ def total(engine: sa.Engine, unit: str, projection: PlanTotal) -> dict[str, int]
         return read_rows(connection, projection.name, version, [unit])[unit].get("total", {})
 
 
-def test_a_new_version_is_built_beside_and_switched_to_when_caught_up(engine: sa.Engine, store: AnyStore) -> None:
+def test_a_new_version_is_built_beside_and_switched_to_when_caught_up(engine: sa.Engine, store: EventStore) -> None:
     set_plan(store, "unit-a", 2021, 2)
     set_plan(store, "unit-b", 2021, 3)
     old = PlanTotal(1)
@@ -60,7 +60,7 @@ def test_a_new_version_is_built_beside_and_switched_to_when_caught_up(engine: sa
         assert read_rows(connection, "plan_total", 1, ["unit-a"])["unit-a"] == {}  # the old version is gone
 
 
-def test_rebuild_replaces_rows_altered_behind_the_applications_back(engine: sa.Engine, store: AnyStore) -> None:
+def test_rebuild_replaces_rows_altered_behind_the_applications_back(engine: sa.Engine, store: EventStore) -> None:
     set_plan(store, "unit-a", 2021, 2)
     projection = PlanTotal(1)
     runner = Runner(engine, store, EVENTS, [projection])
@@ -75,7 +75,7 @@ def test_rebuild_replaces_rows_altered_behind_the_applications_back(engine: sa.E
     assert total(engine, "unit-a", projection) == {"planned": 2}
 
 
-def test_rebuilding_several_projections_at_once_repairs_each(engine: sa.Engine, store: AnyStore) -> None:
+def test_rebuilding_several_projections_at_once_repairs_each(engine: sa.Engine, store: EventStore) -> None:
     """`partyledger rebuild` reads a unit's events once for all projections; each is swapped in whole."""
 
     class PlanCount(PlanTotal):

@@ -1,9 +1,9 @@
 """The use cases of services/commands, called as every adapter calls them: no HTTP, no database server.
 
-Each test builds a `CommandContext` over an in-process store with a doorbell that only remembers what it was
-asked to ring, and checks what an officer cares about: the step is recorded and the right units rung; a wall
-refuses exactly like a missing person and writes nothing; a stale version is a conflict; a retry is the first
-answer.
+Each test builds a `CommandContext` over the memory store (the contract suite proves it behaves as SQLite and
+PostgreSQL do) with a doorbell that only remembers what it was asked to ring, and checks what an officer cares
+about: the step is recorded and the right units rung; a wall refuses exactly like a missing person and writes
+nothing; a stale version is a conflict; a retry is the first answer. The file runs in well under a second.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from services.commands.units import UnitChange, change_unit
 from services.commands.walls import NotFound, WallDenied
 from services.embedded import seed_minimal_province
 
-STORE_URL = "sqlite:///:memory:"
+STORE_URL = "memory://"
 CELL, SIBLING = "unit-school-cell-1", "unit-school-cell-2"
 SECRETARY = Actor("bithu.chibo1", Role.CELL_SECRETARY, CELL)
 NEIGHBOUR = Actor("bithu.chibo2", Role.CELL_SECRETARY, SIBLING)
