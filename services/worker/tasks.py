@@ -36,9 +36,6 @@ def open_runtime_at_start(**_: object) -> None:
         log.warning("projection runtime not opened at start (%s); the first task will open it", exc)
 
 
-WORKER = Actor("partyledger-worker", Role.PROVINCIAL_ADMIN, "")
-"""Who the worker's own follow-ups are recorded as (no unit: it acts on the reorganisations' decisions)."""
-
 TRANSIENT = (psycopg.OperationalError, sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
 
 
@@ -97,7 +94,10 @@ def follow_reorganisations() -> str:
     """R-UNIT-REORG: move the people still placed in a ceased unit to its successor — a reorganisation whose day
     has come, or one whose own follow-up was cut short (idempotent: a second run finds no one to move)."""
     runtime = process_runtime()
-    followed = follow_ceased_units(CommandContext(runtime.store), WORKER)
+    context = CommandContext(runtime.store)
+    province = next((u.unit_id for u in context.tree().all_latest() if u.parent_id is None), "")
+    worker = Actor("partyledger-worker", Role.PROVINCIAL_ADMIN, province)  # acting on the province's decisions
+    followed = follow_ceased_units(context, worker)
     for units in doorbell_groups(sorted(followed.units)):
         catch_up_units.apply_async(args=[units], queue=runtime.settings.queue)
     return f"{followed.moved} people moved to their units' successors"
