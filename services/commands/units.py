@@ -14,6 +14,7 @@ from datetime import date
 from typing import Final
 
 from domain.codec import EVENTS
+from domain.paper import check_not_future
 from domain.rules.registry import rules_in_force
 from domain.units.aggregate import decide
 from domain.units.commands import (
@@ -36,7 +37,7 @@ from .reorganisation import follow_reorganisations
 from .results import Recorded
 from .tree_log import UNIT_TREE_STREAM, tree_of
 from .versions import decide_at
-from .walls import require_role, require_within
+from .walls import require_role, require_within, today
 
 ADMIN: Final = frozenset({Role.PROVINCIAL_ADMIN})
 OFFICERS: Final = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_OFFICER, Role.UPPER_OFFICER, Role.PROVINCIAL_ADMIN})
@@ -145,6 +146,7 @@ def change_unit(ctx: CommandContext, request: UnitChange) -> Recorded:
         if isinstance(request.command, RegisterUnit) and unit_id == request.command.unit_id:
             continue  # the new unit is not in the tree yet: its parent is the wall
         require_within(tree, request.actor, unit_id)  # I8: today's tree, whatever the paper's date
+    check_not_future(request.occurred_on, today())  # R-DATE-FUTURE
     result = handle_unit_command(
         ctx.store,
         request.command,
