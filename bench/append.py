@@ -1,6 +1,6 @@
 """Append throughput of the PostgreSQL event store against raw single-row INSERTs on the same server.
 
-    python3 dev.py bench-append            # or: .venv/bin/python -m bench.append --events 20000
+    .venv/bin/python -m bench.append --events 20000
 
 Creates a scratch database on the server named by --url (default: $PARTYLEDGER_BENCH_POSTGRES_URL, else the
 local server), runs 1 and 8 concurrent writers, one event per transaction, for both the store and a plain

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, Final
 
-from domain.errors import InvalidCommand
+from domain.errors import InvalidCommand, RuleViolation
 from domain.text import refuse_hidden_characters
 
 EARLIEST: Final = date(1890, 1, 1)
@@ -35,6 +35,18 @@ def check_date(value: date, field: str) -> None:
             field,
             f"must be a date between {EARLIEST.year} and {LATEST.year}",
             f"phải là ngày trong khoảng năm {EARLIEST.year} đến {LATEST.year}",
+        )
+
+
+def check_not_future(occurred_on: date, today: date) -> None:
+    """R-DATE-FUTURE: no paper is dated after today (the date in Vietnam when it is recorded): one mistyped year
+    would otherwise hold a file for decades. `today` is passed in: the domain never reads the clock."""
+    if occurred_on > today:
+        raise RuleViolation(
+            "R-DATE-FUTURE",
+            f"the paper is dated {occurred_on.isoformat()}, after today ({today.isoformat()})",
+            f"Ngày trên văn bản ({occurred_on:%d/%m/%Y}) sau ngày hôm nay ({today:%d/%m/%Y}); hãy kiểm tra lại ngày.",
+            occurred_on=occurred_on.isoformat(),
         )
 
 

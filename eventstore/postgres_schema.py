@@ -3,7 +3,7 @@
 An append is one INSERT statement (see postgres_append) without a global lock. An event's position is
 derived from its transaction id, so positions are ordered like transaction ids; a reader reads only below
 the horizon `xmin(current snapshot)` (`partyledger_horizon()`, leaving out other databases' transactions
-since step 2): every transaction of this database below it has ended and
+revision r0003): every transaction of this database below it has ended and
 every transaction still running (or not yet begun) will get positions above it, so a reader tailing by
 position never skips an event that commits later (I4, DESIGN's "read below the oldest in-flight
 transaction"). Positions are therefore sparse: holes mean nothing; chains and seals detect removals.
@@ -119,7 +119,7 @@ CREATE OR REPLACE FUNCTION partyledger_horizon() RETURNS bigint LANGUAGE sql STA
 $$;
 """
 """Step 2: the horizon ignores transactions of other databases of the cluster. Transaction ids are
-cluster-wide, so with step 1 a transaction held open in any database (a report, a backup's snapshot, another
+cluster-wide, so with the first horizon a transaction held open in any database (a report, a backup's snapshot, another
 application) stalled every reader of the log. A transaction is left out only when a backend connected to
 another database owns it at the moment we look — one row of pg_stat_activity gives both, so the judgement is
 never wrong: a transaction of another database can never write to this log. Anything unknown (a prepared
@@ -148,7 +148,7 @@ BEGIN
 END
 $$;
 """
-"""Step 3: step 2's horizon, same answer, in PL/pgSQL. As an SQL function with a CTE PostgreSQL could not
+"""Revision r0004: r0003's horizon, same answer, in PL/pgSQL. As an SQL function with a CTE PostgreSQL could not
 inline it and planned its body on every call (0.72 ms against 0.08 for `SELECT 1`: every catch-up and page
 of the log paid it); PL/pgSQL keeps the plans for the session (0.13 ms), and with no transaction in flight
 it does not look at pg_stat_activity at all."""

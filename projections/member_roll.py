@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from domain.person.events import AdmissionCeremonyHeld, ParticularsUpdated
+from domain.person.events import AdmissionCeremonyHeld, MovedByReorganisation, ParticularsUpdated
 from domain.person.member_events import (
     AdmissionAnnulled,
     ExpulsionAppealResolved,
@@ -49,6 +49,7 @@ event_types: frozenset[str] | None = event_names(
     ProbationaryMemberStruckOff,
     MemberTransferIntroduced,
     MemberTransferPresented,
+    MovedByReorganisation,
     TemporaryTransferEnded,
     MemberDisciplined,
     ExpulsionAppealResolved,

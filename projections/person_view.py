@@ -8,7 +8,8 @@ unit's partitions: the old one finds the person no longer its own and removes th
 them (an enrolment from the roll simply arrives). A member on a *temporary* transfer stays the home unit's
 (R-TRANSFER: kept on the home roll, only out of its vote denominator), so `membership.temporary_unit_id`
 never moves rows, even when the host unit's partition sees the event. A unit merged away keeps its rows
-under its own id (no person event moves them); roll-ups read it through `queries.subtree_units`.
+under its own id for its history; its open files and members move to the successor by a person event
+(`MovedByReorganisation`, R-UNIT-REORG); roll-ups read the ceased unit through `queries.subtree_units`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Final, Literal, TypedDict
 
-from domain.person.events import CandidateTransferred
+from domain.person.events import CandidateTransferred, MovedByReorganisation
 from domain.person.member_events import (
     AdmissionAnnulled,
     MemberDisciplined,
@@ -36,7 +37,7 @@ from domain.rules.registry import rules_in_force
 
 from .base import Applied, event_names
 
-MOVES: Final = event_names(CandidateTransferred, MemberTransferPresented, MemberEnrolled)
+MOVES: Final = event_names(CandidateTransferred, MemberTransferPresented, MemberEnrolled, MovedByReorganisation)
 """Event types that can bring a person into a partition (their earlier steps, if any, happened elsewhere)."""
 
 DECIDE: Final = "R-DECIDE-DEADLINE"

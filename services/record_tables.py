@@ -1,6 +1,6 @@
 """The two records kept beside the log — auditors' reads (`audit_reads`) and refused requests (`access_denials`).
 
-Neither is a party fact, so neither lives in the event log (see services/audit/access.py and services/denials.py
+Neither is a party fact, so neither lives in the event log (see services/audit/access.py and services/denial_records.py
 for why). Both are still evidence, so both are append-only like the log: a record of who looked, or of who was
 turned away, is worthless if the application could edit it. One place creates them, guards them and grants the
 application's role what it needs, for every caller: the API at start, the CLI, and the Alembic revision.

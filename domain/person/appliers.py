@@ -139,6 +139,10 @@ def _transferred(state: PersonState, e: ev.CandidateTransferred, on: date) -> Pe
     return replaced(moved, cell_id=e.to_cell_id, helper_id=e.helper_id)
 
 
+def _reorganised(state: PersonState, e: ev.MovedByReorganisation, on: date) -> PersonState:
+    return replaced(state, cell_id=e.to_cell_id)
+
+
 def _consented(state: PersonState, e: ev.LateCeremonyConsented, on: date) -> PersonState:
     return _with_file(state, late_ceremony_consent_ref=e.consent_ref)
 
@@ -184,6 +188,7 @@ APPLIERS: dict[type, Applier] = {
     ev.DossierReturned: _returned,
     ev.CandidateWithdrawn: _closed(Stage.WITHDRAWN),
     ev.CandidateTransferred: _transferred,
+    ev.MovedByReorganisation: _reorganised,
     ev.LateCeremonyConsented: _consented,
     ev.AdmissionCeremonyHeld: _ceremony,
     ev.DeadlineBreached: _unchanged,

@@ -200,3 +200,14 @@ class UpdateParticulars(PersonCommand):
 
     step_vi: ClassVar[str] = "cập nhật thông tin cá nhân"
     particulars: Particulars
+
+
+@dataclass(frozen=True, kw_only=True)
+class FollowReorganisation(PersonCommand):
+    """R-UNIT-REORG: the person's cell ceased (merged, split, dissolved); an open file or a membership goes to
+    the unit named to take its files, on the reorganisation's effective date (`occurred_on`)."""
+
+    step_vi: ClassVar[str] = "chuyển hồ sơ theo quyết định sắp xếp tổ chức đảng"
+    from_cell_id: str
+    to_cell_id: str
+    reference: str

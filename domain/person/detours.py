@@ -8,7 +8,7 @@ from domain.person import events as ev
 from domain.person.facts import PersonFacts
 from domain.person.guards import check_helper, check_step, refuse_order
 from domain.person.records import PersonState
-from domain.person.stages import BEFORE_VOTE, PIPELINE, Stage, previous_stage
+from domain.person.stages import BEFORE_VOTE, FILE_STAGES, MEMBER_STAGES, PIPELINE, Stage, previous_stage
 from domain.person.values import clean_text
 from domain.rules.base import RuleSet
 from domain.rules.dossier import check_dossier_return
@@ -66,5 +66,26 @@ def transfer_candidate(
             from_cell_id=state.cell_id or "",
             to_cell_id=cmd.to_cell_id,
             helper_id=cmd.helper_id,
+        )
+    ]
+
+
+def follow_reorganisation(
+    state: PersonState,
+    cmd: c.FollowReorganisation,
+    facts: PersonFacts,
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+) -> Events:
+    """R-UNIT-REORG: open files and members move to the successor; a closed file stays with the unit that closed
+    it. Following again, or for someone no longer in the ceased cell, changes nothing (a retried sweep is safe)."""
+    if state.stage not in FILE_STAGES | MEMBER_STAGES or state.cell_id != cmd.from_cell_id:
+        return []
+    if cmd.to_cell_id == cmd.from_cell_id:
+        raise refuse_order(cmd, "a unit cannot succeed itself", "tổ chức đảng không thể tiếp nhận hồ sơ của chính mình")
+    reference = clean_text(cmd.reference, "reference")
+    return [
+        ev.MovedByReorganisation(
+            rule_set=rules.rule_set_id, from_cell_id=cmd.from_cell_id, to_cell_id=cmd.to_cell_id, reference=reference
         )
     ]

@@ -216,6 +216,18 @@ class CandidateTransferred(PersonEvent):
 
 @EVENTS.register
 @dataclass(frozen=True, kw_only=True)
+class MovedByReorganisation(PersonEvent):
+    """R-UNIT-REORG: the person's cell ceased and the file or membership went to its successor; as-of answers
+    before the effective date keep the old cell."""
+
+    event_type: ClassVar[str] = "MovedByReorganisation"
+    from_cell_id: str
+    to_cell_id: str
+    reference: str
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
 class LateCeremonyConsented(PersonEvent):
     """The upper level consented in writing to a ceremony after the deadline (R-CEREMONY-DEADLINE)."""
 

@@ -39,6 +39,7 @@ DECIDERS: dict[type[c.PersonCommand], Decider] = {
     c.ReturnDossier: detours.return_dossier,
     c.WithdrawCandidate: detours.withdraw_candidate,
     c.TransferCandidate: detours.transfer_candidate,
+    c.FollowReorganisation: detours.follow_reorganisation,
     c.ReceiveAdmissionDecision: probation.receive_admission_decision,
     c.ConsentToLateCeremony: probation.consent_to_late_ceremony,
     c.HoldCeremony: probation.hold_ceremony,

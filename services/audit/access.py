@@ -1,7 +1,7 @@
 """Auditing the auditors: every read of personal data through the audit endpoints is recorded (who, what,
 when) and the provincial administrator can list the records.
 
-Where: an append-only table of its own (`audit_reads`, append-only like the log: services/records.py),
+Where: an append-only table of its own (`audit_reads`, append-only like the log: services/record_tables.py),
 on the log's database — not events in the log. A read is not a party fact: putting it in the log would make
 every audit read a write to the legal record, move log positions an auditor is trying to pin down, wake the
 projection workers, and travel with the members' data in every export. The table still shares the log's

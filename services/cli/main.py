@@ -10,10 +10,10 @@ import sys
 import click
 
 from eventstore import verify_store
-from services.cli.audit import check_seal, export_command, import_command
 from services.cli.demo import demo_command
 from services.cli.denials import denials_command
 from services.cli.deploy import migrate_command, settings_command
+from services.cli.log_files import check_seal, export_command, import_command
 from services.cli.options import URL_HELP, first_line, open_log, redacted, settings_for
 from services.cli.projections import projections_group, rebuild_command
 from services.cli.seed import seed_command

@@ -21,7 +21,7 @@ from domain.calendar import (
     calendar_from_declarations,
 )
 from domain.codec import EVENTS
-from domain.paper import check_date, check_paper
+from domain.paper import check_date, check_not_future, check_paper
 from domain.units.refusals import clean_reference
 from eventstore import AppendResult, EventStore, NewEvent, RecordedEvent
 
@@ -30,7 +30,7 @@ from .context import CommandContext
 from .results import Recorded
 from .units import command_metadata
 from .versions import decide_at
-from .walls import WallDenied, require_role
+from .walls import WallDenied, require_role, today
 
 DECLARATION_TYPES: Final = (DayOffDeclared, WorkingDayDeclared, DayDeclarationWithdrawn)
 
@@ -107,6 +107,7 @@ def declare_day(ctx: CommandContext, request: DayRequest) -> Recorded:
     unit = ctx.tree().latest(request.actor.unit_id)
     if unit is None or unit.parent_id is not None:
         raise WallDenied("only the province declares days")
+    check_not_future(request.occurred_on, today())  # R-DATE-FUTURE
     result = handle_day_declaration(
         ctx.store,
         request.declaration,

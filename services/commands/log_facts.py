@@ -8,7 +8,8 @@ the unit tree from its stream, or a document the request states. The rules:
   partition and who, on the date, is an official member placed in that cell; those on a temporary transfer
   elsewhere are named so the denominator leaves them out. Probationary members are not on it.
 - A person joined their current cell on the date of the last event that changed their cell (nomination,
-  enrolment from the roll, a candidate's transfer, a presented official transfer). The log knows nothing
+  enrolment from the roll, a candidate's transfer, a presented official transfer) — not a reorganisation,
+  which moves a cell's people together (R-UNIT-REORG). The log knows nothing
   earlier, so an enrolled member co-works from the enrolment's date, not from any earlier paper.
 - Months co-working (R-SPONSOR-COWORK) are whole months from the later of the two joining dates to the
   letter's date, and 0 when the sponsor is not in the candidate's cell on that date.
@@ -25,6 +26,7 @@ from datetime import date
 
 from domain.codec import EVENTS
 from domain.errors import InvalidCommand
+from domain.person.events import MovedByReorganisation
 from domain.person.facts import CellFacts, DeciderFacts, MemberFacts, RatingFacts, SponsorFacts
 from domain.person.member_events import MemberRated
 from domain.person.records import PersonState
@@ -66,9 +68,10 @@ def person_as_of(store: EventStore, person_id: str, on: date) -> Placement:
     for record in store.read_stream(person_id):
         if record.occurred_on > on:
             break
-        after = evolve(state, EVENTS.decode(record.event_type, record.schema_version, record.data), record.occurred_on)
-        if after.cell_id != state.cell_id:
-            joined = record.occurred_on
+        event = EVENTS.decode(record.event_type, record.schema_version, record.data)
+        after = evolve(state, event, record.occurred_on)
+        if after.cell_id != state.cell_id and not isinstance(event, MovedByReorganisation):
+            joined = record.occurred_on  # a reorganisation moves colleagues together: it parts no one
         state = after
     return Placement(state, joined)
 

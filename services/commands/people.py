@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from domain.identity import parse_citizen_id, person_stream_id
+from domain.paper import check_not_future
 from domain.person.commands import PersonCommand
 from domain.person.events import PersonEvent
 from domain.person.handlers import handle
@@ -30,7 +31,7 @@ from .person_log import append_decided, metadata_for, replay_records
 from .person_steps import LEVEL_ROLES, STEPS, Step, command_fields
 from .results import Recorded
 from .versions import decide_at
-from .walls import FiledElsewhere, NotFound, governs, require_role, require_within
+from .walls import FiledElsewhere, NotFound, governs, require_role, require_within, today
 
 PERSON_ID: Final = re.compile(r"person-[0-9a-f]{32}")
 
@@ -100,6 +101,7 @@ def record_person_step(ctx: CommandContext, request: PersonStepRequest) -> Recor
     tree, calendar, known = ctx.for_command(person_id if PERSON_ID.fullmatch(person_id) else None)
     current = known or initial_state(person_id)
     reads = check_walls(tree, request, current)
+    check_not_future(request.command.occurred_on, today())  # R-DATE-FUTURE, once the walls have held
 
     def load_at(version: int) -> PersonState:
         return current if version == current.version else replay_records(person_id, _history(ctx, person_id)[:version])

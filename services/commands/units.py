@@ -14,6 +14,7 @@ from datetime import date
 from typing import Final
 
 from domain.codec import EVENTS
+from domain.paper import check_not_future
 from domain.rules.registry import rules_in_force
 from domain.units.aggregate import decide
 from domain.units.commands import (
@@ -32,10 +33,11 @@ from eventstore import AppendResult, EventMetadata, EventStore, NewEvent
 
 from .actors import Actor, Role
 from .context import CommandContext
+from .reorganisation import follow_reorganisations
 from .results import Recorded
 from .tree_log import UNIT_TREE_STREAM, tree_of
 from .versions import decide_at
-from .walls import require_role, require_within
+from .walls import require_role, require_within, today
 
 ADMIN: Final = frozenset({Role.PROVINCIAL_ADMIN})
 OFFICERS: Final = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_OFFICER, Role.UPPER_OFFICER, Role.PROVINCIAL_ADMIN})
@@ -144,6 +146,7 @@ def change_unit(ctx: CommandContext, request: UnitChange) -> Recorded:
         if isinstance(request.command, RegisterUnit) and unit_id == request.command.unit_id:
             continue  # the new unit is not in the tree yet: its parent is the wall
         require_within(tree, request.actor, unit_id)  # I8: today's tree, whatever the paper's date
+    check_not_future(request.occurred_on, today())  # R-DATE-FUTURE
     result = handle_unit_command(
         ctx.store,
         request.command,
@@ -153,4 +156,7 @@ def change_unit(ctx: CommandContext, request: UnitChange) -> Recorded:
         document_ref=request.document_ref,
         expected_version=request.expected_version,
     )
-    return ctx.recorded(result, UNIT_TREE_STREAM, named)
+    answer = ctx.recorded(result, UNIT_TREE_STREAM, named)
+    if result is not None and isinstance(request.command, MergeUnit | SplitUnit | DissolveUnit):
+        follow_reorganisations(ctx, request.actor, only=request.command.unit_id, reference=request.command.reference)
+    return answer

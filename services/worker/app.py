@@ -28,6 +28,7 @@ def create_app(settings: Settings) -> Celery:
         beat_schedule={
             "sweep-units-behind": {"task": "partyledger.sweep", "schedule": settings.sweep_seconds},
             "seal-the-log": {"task": "partyledger.seal", "schedule": settings.seal_seconds},
+            "follow-reorganisations": {"task": "partyledger.follow-reorganisations", "schedule": 6 * 3600},
         },
         beat_schedule_filename=str(settings.data_dir / "beat-schedule"),
         timezone="UTC",

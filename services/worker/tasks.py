@@ -12,6 +12,9 @@ from projections.registry import PROJECTIONS
 from projections.runner import CatchUp
 from projections.sweep import units_behind
 from projections.versions import switch_when_caught_up
+from services.commands.actors import Actor, Role
+from services.commands.context import CommandContext
+from services.commands.reorganisation import follow_reorganisations as follow_ceased_units
 from services.doorbell import CATCH_UP_TASK, CATCH_UP_UNITS_TASK, answered, doorbell_groups
 from services.projection_runtime import process_runtime
 
@@ -84,3 +87,17 @@ def seal() -> str:
     """Seal the log up to now (I7); the printed seal can be kept outside the system."""
     made = process_runtime().store.seal()
     return made.printable() if made else "nothing new to seal"
+
+
+@app.task(name="partyledger.follow-reorganisations", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def follow_reorganisations() -> str:
+    """R-UNIT-REORG: move the people still placed in a ceased unit to its successor — a reorganisation whose day
+    has come, or one whose own follow-up was cut short (idempotent: a second run finds no one to move)."""
+    runtime = process_runtime()
+    context = CommandContext(runtime.store)
+    province = next((u.unit_id for u in context.tree().all_latest() if u.parent_id is None), "")
+    worker = Actor("partyledger-worker", Role.PROVINCIAL_ADMIN, province)  # acting on the province's decisions
+    followed = follow_ceased_units(context, worker)
+    for units in doorbell_groups(sorted(followed.units)):
+        catch_up_units.apply_async(args=[units], queue=runtime.settings.queue)
+    return f"{followed.moved} people moved to their units' successors"

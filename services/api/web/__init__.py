@@ -1,5 +1,5 @@
 """The Vietnamese web dashboard: server-rendered pages under /web on the API's own app, the API's walls and
-read path, no script and nothing fetched from the internet (DESIGN §8, issue 7)."""
+read path, no script and nothing fetched from the internet (DESIGN §8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Auditors' pages on the audit backend (issue 6): verification and seals, a unit's history with each event's
+"""Auditors' pages on the audit backend: verification and seals, a unit's history with each event's
 chain status, and the unit's figures "as of" a date on both clocks side by side. Every read is recorded, as
 the API records auditors' reads."""
 

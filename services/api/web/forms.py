@@ -1,7 +1,7 @@
 """The next steps as HTML forms: fields made from each step's request body, and the posted form back into it.
 
-The body types are the API's own (`people_steps.STEPS`), so a form can ask exactly what the endpoint asks
-and nothing the domain would not check anyway.
+The body types are the API's own (`services.commands.person_steps.STEPS`), so a form can ask exactly what the
+endpoint asks and nothing the domain would not check anyway.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ EVENT_LABELS_VI: Final[dict[str, str]] = {
     "DossierReturned": "Trả hồ sơ",
     "CandidateWithdrawn": "Rút khỏi nguồn",
     "CandidateTransferred": "Chuyển nơi bồi dưỡng",
+    "MovedByReorganisation": "Chuyển theo quyết định sắp xếp tổ chức đảng",
     "LateCeremonyConsented": "Đồng ý tổ chức lễ kết nạp muộn",
     "AdmissionCeremonyHeld": "Tổ chức lễ kết nạp",
     "DeadlineBreached": "Quá thời hạn",

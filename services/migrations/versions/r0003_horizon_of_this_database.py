@@ -1,8 +1,8 @@
-"""The log's step 2: readers' horizon leaves out transactions of the cluster's other databases.
+"""Readers' horizon leaves out transactions of the cluster's other databases.
 
 Applies `install(up_to=2)` (the same function `create_schema` runs): `partyledger_horizon()` is replaced so a
 transaction held open in another database of a shared cluster no longer stalls this log's readers. A log
-created earlier by `partyledger init` at step 2 gets no DDL.
+created earlier by `partyledger init` with this horizon gets no DDL.
 
 Revision ID: 0003
 Revises: 0002
@@ -29,5 +29,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Back to step 1's cluster-wide horizon (always safe: it only ever waits longer)."""
+    """Back to the first, cluster-wide horizon (always safe: it only ever waits longer)."""
     downgrade_log_from(op.get_bind(), LOG_STEP, HORIZON)

@@ -1,8 +1,8 @@
-"""The log's step 3: the readers' horizon in PL/pgSQL, planned once per session instead of on every call.
+"""The readers' horizon in PL/pgSQL, planned once per session instead of on every call.
 
 Applies `install(up_to=3)` (the same function `create_schema` runs): `partyledger_horizon()` gives the same
-answer as step 2's, but as an SQL function with a CTE it was planned on each call (0.72 ms; every projection
-catch-up pays one). A log created earlier by `partyledger init` at step 3 gets no DDL.
+answer as r0003's, but as an SQL function with a CTE it was planned on each call (0.72 ms; every projection
+catch-up pays one). A log created earlier by `partyledger init` with this function gets no DDL.
 
 Revision ID: 0004
 Revises: 0003
@@ -29,5 +29,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Back to step 2's SQL function (the same answer, planned on every call)."""
+    """Back to r0003's SQL function (the same answer, planned on every call)."""
     downgrade_log_from(op.get_bind(), LOG_STEP, LOCAL_HORIZON)

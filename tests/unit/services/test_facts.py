@@ -1,4 +1,5 @@
-"""Facts derived from the log (services.facts): the cell's roll, sponsors, helpers, bodies, rating counts."""
+"""Facts derived from the log (services/commands/log_facts.py): the cell's roll, sponsors, helpers, bodies,
+rating counts."""
 
 from __future__ import annotations
 

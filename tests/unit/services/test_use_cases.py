@@ -8,96 +8,22 @@ nothing; a stale version is a conflict; a retry is the first answer. The file ru
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
 
-import msgspec
 import pytest
 
 from domain.calendar import declare_day_off
-from domain.identity import parse_citizen_id, person_stream_id
 from domain.units.commands import MergeUnit, RegisterUnit, SetTermTarget
 from domain.units.events import TargetMetric
 from domain.units.kinds import UnitKind
-from eventstore import EventStore, WrongExpectedVersion, open_store
+from eventstore import EventStore, WrongExpectedVersion
 from services.commands.actors import Actor, Role
 from services.commands.calendar import DayRequest, declare_day
 from services.commands.context import CommandContext
-from services.commands.people import record_person_step, step_request
-from services.commands.person_steps import STEPS, Step
-from services.commands.results import Recorded
 from services.commands.units import UnitChange, change_unit
 from services.commands.walls import NotFound, WallDenied
-from services.embedded import seed_minimal_province
-
-STORE_URL = "memory://"
-CELL, SIBLING = "unit-school-cell-1", "unit-school-cell-2"
-SECRETARY = Actor("bithu.chibo1", Role.CELL_SECRETARY, CELL)
-NEIGHBOUR = Actor("bithu.chibo2", Role.CELL_SECRETARY, SIBLING)
-ADMIN = Actor("admin.tinhuy", Role.PROVINCIAL_ADMIN, "unit-province")
-BY_ID = {s.operation_id: s for s in STEPS}
-
-
-class Bell:
-    """A doorbell that remembers which units it was asked to ring."""
-
-    def __init__(self) -> None:
-        self.rung: list[str] = []
-
-    def __call__(self, units: Iterable[str]) -> None:
-        self.rung.extend(units)
-
-
-@pytest.fixture
-def store() -> Iterator[EventStore]:
-    store = open_store(STORE_URL)
-    seed_minimal_province(store)
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def bell() -> Bell:
-    return Bell()
-
-
-@pytest.fixture
-def ctx(store: EventStore, bell: Bell) -> CommandContext:
-    return CommandContext(store, bell)
-
-
-def citizen(n: int) -> str:
-    return f"001085{n:06d}"
-
-
-def person(n: int) -> str:
-    return person_stream_id(parse_citizen_id(citizen(n)))
-
-
-def particulars(name: str) -> dict[str, Any]:
-    return {"full_name": name, "sex": "male", "date_of_birth": "1985-04-01", "ethnicity": "kinh",
-            "religion": "none", "education": "university", "occupation": "public_employee"}  # fmt: skip
-
-
-def take(ctx: CommandContext, actor: Actor, operation: str, person_id: str, key: str, **body: Any) -> Recorded:
-    """Decode the body as the API and the web forms do, then call the one use case."""
-    step: Step = BY_ID[operation]
-    decoded = msgspec.convert(body, step.body, strict=False)
-    return record_person_step(ctx, step_request(actor, step, person_id, decoded, key))
-
-
-def enrol(ctx: CommandContext, n: int, actor: Actor = SECRETARY, cell: str = CELL) -> Recorded:
-    return take(ctx, actor, "enrollMember", person(n), f"enrol-{n}", citizen_id=citizen(n),
-                particulars=particulars(f"Đảng Viên {'ABCDEFGHIJ'[n]}"), cell_id=cell, admitted_on="2010-05-01",
-                ceremony_on="2010-05-19", official_from="2011-05-19", roll_ref=f"Sổ {n}",
-                occurred_on="2020-11-02", expected_version=0)  # fmt: skip
-
-
-def nominate(ctx: CommandContext, n: int, helper: str, key: str = "nominate", version: int = 0) -> Recorded:
-    return take(ctx, SECRETARY, "nominateCandidate", person(n), key, citizen_id=citizen(n),
-                particulars=particulars("Quần Chúng Bình"), helper_id=helper, resolution_ref="NQ 01",
-                occurred_on="2021-03-01", expected_version=version)  # fmt: skip
+from tests.unit.services.conftest import Bell
+from tests.unit.services.officers import ADMIN, CELL, NEIGHBOUR, SECRETARY, SIBLING, enrol, nominate, person, take
 
 
 def test_a_nomination_is_recorded_and_rings_the_cell(ctx: CommandContext, bell: Bell) -> None:
