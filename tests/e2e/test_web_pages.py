@@ -221,7 +221,7 @@ def test_a_citizen_id_filed_with_another_cell_comes_back_saying_only_that(client
     assert refused.status_code == 422
     assert "đã có hồ sơ ở một tổ chức đảng ngoài phạm vi của đồng chí" in refused.text
     for leak in ("Đảng Viên", CELL, member):
-        assert leak not in refused.text, refused.text[max(0, refused.text.find(leak) - 300) : refused.text.find(leak) + 100]
+        assert leak not in refused.text, leak
 
 
 def test_an_admin_enrols_a_member_into_the_cell_whose_page_it_is(client: Client, settings: Settings) -> None:
