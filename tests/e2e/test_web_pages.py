@@ -209,6 +209,21 @@ def test_a_refused_nomination_comes_back_in_vietnamese_with_the_form_filled(clie
     assert client.get(f"/web/people/{person(9)}").status_code == 404  # nothing recorded
 
 
+def test_a_citizen_id_filed_with_another_cell_comes_back_saying_only_that(client: Client, settings: Settings) -> None:
+    """I8 on the web form: the neighbour's secretary learns the number is filed elsewhere, nothing more."""
+    member = Desk(client, settings).enrol(1)
+    sign_in(client, settings, Role.CELL_SECRETARY, SIBLING)
+    files = f"/web/units/{SIBLING}/files"
+    form = nomination(person(8), n=1)  # the number of the member filed in cell 1; a helper of the caller's own
+
+    refused = post_form(client, files, f"{files}/nominateCandidate", form)
+
+    assert refused.status_code == 422
+    assert "đã có hồ sơ ở một tổ chức đảng ngoài phạm vi của đồng chí" in refused.text
+    for leak in ("Đảng Viên", CELL, member):
+        assert leak not in refused.text, leak
+
+
 def test_an_admin_enrols_a_member_into_the_cell_whose_page_it_is(client: Client, settings: Settings) -> None:
     sign_in(client, settings, Role.PROVINCIAL_ADMIN, "unit-province")
     files = f"/web/units/{CELL}/files"
