@@ -19,6 +19,9 @@ DEVELOPMENT_SIGNING_KEY = "partyledger-development-signing-key-not-for-productio
 DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://", "postgresql+psycopg://")
 BROKER_SCHEMES = ("redis://", "rediss://", "sqla+sqlite:///", "memory://")
 ENVIRONMENTS = ("development", "production")
+"""Unset, the environment fails closed: development only on the embedded SQLite default (one user on
+localhost); any server database is production, which refuses the public development signing key and limits
+each caller's rate. A server database for development says so with PARTYLEDGER_ENVIRONMENT=development."""
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 SECRET_MINIMUM = 32
 PLACEHOLDER = "change-me"
@@ -57,8 +60,9 @@ class Settings:
         database_url = read.url(
             "PARTYLEDGER_DATABASE_URL", f"sqlite:///{data_dir / 'ledger.sqlite3'}", DATABASE_SCHEMES
         )
-        broker_default = f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}" if database_url.startswith("sqlite") else ""
-        environment = read.choice("PARTYLEDGER_ENVIRONMENT", "development", ENVIRONMENTS)
+        embedded = database_url.startswith("sqlite")
+        broker_default = f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}" if embedded else ""
+        environment = read.choice("PARTYLEDGER_ENVIRONMENT", "development" if embedded else "production", ENVIRONMENTS)
         settings = cls(
             data_dir=data_dir,
             database_url=database_url,

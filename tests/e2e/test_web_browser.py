@@ -40,6 +40,7 @@ class Live:
 @pytest.fixture
 def live(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[Live]:
     env = {
+        "PARTYLEDGER_ENVIRONMENT": "development",
         "PARTYLEDGER_DATABASE_URL": postgres_url,
         "PARTYLEDGER_BROKER_URL": redis_url,
         "PARTYLEDGER_QUEUE": queue_name("web"),
