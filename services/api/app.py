@@ -28,7 +28,7 @@ from services.collector import collect_garbage_rarely, freeze_what_started
 from services.ledger import Ledger
 from services.settings import Settings, get_settings
 
-from .web import web_router, web_templates
+from .web import page_headers, web_router, web_templates
 
 
 def _ledger(state: State) -> Ledger:
@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
         stores=stores,
         exception_handlers={500: internal_error, RecursionError: too_deep, **outage_handlers()},
         after_exception=[record_refusal],
+        before_send=[page_headers()],
         on_startup=[open_ledger],
         on_shutdown=[close_ledger],
         request_max_body_size=chosen.max_body_bytes,
