@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from services.api.audit.denials import DenialController, record_refusal
 from services.api.audit.history import audit_router
 from services.api.people.routes import people_router
+from services.api.platform.api_index import OperationIndex
 from services.api.platform.limits import rate_limit, too_deep
 from services.api.platform.metrics import PROMETHEUS, MetricsController
 from services.api.platform.outages import outage_handlers
@@ -108,5 +109,6 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
             path="/schema",
             description="Commands and queries of the member-development ledger. Errors are RFC 9457 problem details.",
             components=Components(security_schemes=BEARER_SCHEME),  # required per operation: security.SECURED
+            render_plugins=[OperationIndex()],  # and /schema/openapi.json; no viewer that loads a CDN's script
         ),
     )

@@ -98,7 +98,7 @@ def stop_worker(worker: subprocess.Popen[bytes]) -> None:
 
 def print_users(settings: Settings, port: int) -> None:
     base = f"http://127.0.0.1:{port}"
-    click.echo(f"\nParty Ledger — {base}   (API: {base}/schema/swagger)")
+    click.echo(f"\nParty Ledger — {base}   (API: {base}/schema, contract {base}/schema/openapi.json)")
     click.echo(f"Dashboard (Vietnamese; pick a demo user): {base}/web\nDemo users (bearer tokens):")
     for user in DEMO_USERS:
         token = issue_token(user, settings.signing_key, hours=settings.token_hours)
