@@ -48,6 +48,7 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     app_role: str = "partyledger_app"
     app_password: str = ""
+    metrics_token: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -82,6 +83,7 @@ class Settings:
                 "PARTYLEDGER_RATE_LIMIT_PER_MINUTE", 600 if environment == "production" else 0, (0, 1_000_000)
             ),
             max_body_bytes=read.whole("PARTYLEDGER_MAX_BODY_BYTES", 256 * 1024, (1024, 64 << 20)),
+            metrics_token=read.scrape_token("PARTYLEDGER_METRICS_TOKEN", environment),
         )
         if read.problems:
             raise SettingsError("\n".join(read.problems))
@@ -166,6 +168,14 @@ class _Reader:
         value = self.env.get(name) or ""
         if value and environment == "production" and (len(value) < 16 or value.startswith(PLACEHOLDER)):
             self.problems.append(f"{name} must be a secret of at least 16 characters in production, not {PLACEHOLDER}…")
+        return value
+
+    def scrape_token(self, name: str, environment: str) -> str:
+        """Empty (the default) serves no /metrics at all; set, Prometheus must send it as its bearer token.
+        The metrics tell an outsider the traffic and which rules refuse whom, so it is a secret in production."""
+        value = self.env.get(name) or ""
+        if value and environment == "production" and (len(value) < SECRET_MINIMUM or value.startswith(PLACEHOLDER)):
+            self.problems.append(f"{name} must be a secret of at least {SECRET_MINIMUM} characters in production")
         return value
 
 

@@ -17,7 +17,7 @@ from services.api.audit.history import audit_router
 from services.api.people.routes import people_router
 from services.api.platform.api_index import OperationIndex
 from services.api.platform.limits import rate_limit, too_deep
-from services.api.platform.metrics import PROMETHEUS, MetricsController
+from services.api.platform.metrics import PROMETHEUS, metrics_routes
 from services.api.platform.outages import outage_handlers
 from services.api.platform.problems import internal_error, problem_details_plugin
 from services.api.platform.security import BEARER_SCHEME, principal
@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
             ReadModelController,
             people_router,
             audit_router,
-            MetricsController,
+            *metrics_routes(chosen),
             DenialController,
             web_router(chosen),
         ],
