@@ -6,6 +6,7 @@ all (a test holds the two together).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -49,6 +50,7 @@ class Settings:
     app_role: str = "partyledger_app"
     app_password: str = ""
     metrics_token: str = ""
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def embedded(self) -> bool:
@@ -84,6 +86,7 @@ class Settings:
             ),
             max_body_bytes=read.whole("PARTYLEDGER_MAX_BODY_BYTES", 256 * 1024, (1024, 64 << 20)),
             metrics_token=read.scrape_token("PARTYLEDGER_METRICS_TOKEN", environment),
+            trusted_proxies=read.addresses("PARTYLEDGER_TRUSTED_PROXIES"),
         )
         if read.problems:
             raise SettingsError("\n".join(read.problems))
@@ -177,6 +180,16 @@ class _Reader:
         if value and environment == "production" and (len(value) < SECRET_MINIMUM or value.startswith(PLACEHOLDER)):
             self.problems.append(f"{name} must be a secret of at least {SECRET_MINIMUM} characters in production")
         return value
+
+    def addresses(self, name: str) -> tuple[str, ...]:
+        """Comma-separated addresses or ranges of our own proxies, whose X-Forwarded-For the API believes."""
+        entries = tuple(e.strip() for e in (self.env.get(name) or "").split(",") if e.strip())
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                self.problems.append(f"{name} must be IP addresses or ranges (10.0.0.5, 10.0.0.0/24); got {entry!r}")
+        return entries
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ from services.api.audit.denials import DenialController, record_refusal
 from services.api.audit.history import audit_router
 from services.api.people.routes import people_router
 from services.api.platform.api_index import OperationIndex
+from services.api.platform.clients import client_addresses
 from services.api.platform.limits import rate_limit, too_deep
 from services.api.platform.metrics import PROMETHEUS, metrics_routes
 from services.api.platform.outages import outage_handlers
@@ -94,7 +95,7 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
             "ledger": Provide(_ledger, sync_to_thread=False),
         },
         plugins=[problem_details_plugin()],
-        middleware=[PROMETHEUS.middleware, *limiter],
+        middleware=[*client_addresses(chosen.trusted_proxies), PROMETHEUS.middleware, *limiter],
         stores=stores,
         exception_handlers={500: internal_error, RecursionError: too_deep, **outage_handlers()},
         after_exception=[record_refusal],

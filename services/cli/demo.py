@@ -132,4 +132,11 @@ def serve_api(settings: Settings, port: int) -> None:
 
     os.environ.clear()
     os.environ.update(embedded_environment(settings))
-    uvicorn.run("services.api.app:create_server_app", factory=True, host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(
+        "services.api.app:create_server_app",
+        factory=True,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        proxy_headers=False,  # the app believes X-Forwarded-For only from PARTYLEDGER_TRUSTED_PROXIES
+    )
