@@ -51,6 +51,7 @@ class Settings:
     app_password: str = ""
     metrics_token: str = ""
     trusted_proxies: tuple[str, ...] = ()
+    replay_check_seconds: float = 120.0
 
     @property
     def embedded(self) -> bool:
@@ -87,6 +88,7 @@ class Settings:
             max_body_bytes=read.whole("PARTYLEDGER_MAX_BODY_BYTES", 256 * 1024, (1024, 64 << 20)),
             metrics_token=read.scrape_token("PARTYLEDGER_METRICS_TOKEN", environment),
             trusted_proxies=read.addresses("PARTYLEDGER_TRUSTED_PROXIES"),
+            replay_check_seconds=read.seconds("PARTYLEDGER_REPLAY_CHECK_SECONDS", 120.0),
         )
         if read.problems:
             raise SettingsError("\n".join(read.problems))
