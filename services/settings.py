@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 DEVELOPMENT_SIGNING_KEY = "partyledger-development-signing-key-not-for-production"
 """Signs the embedded default's demo tokens; production refuses to start with it."""
@@ -80,19 +81,26 @@ class Settings:
             token_hours=read.seconds("PARTYLEDGER_TOKEN_HOURS", 12.0),
             app_role=read.role("PARTYLEDGER_APP_ROLE", "partyledger_app"),
             app_password=read.password("PARTYLEDGER_APP_PASSWORD", environment),
-            # Production limits each caller (600 requests a minute) by default; the embedded demo, one user on
-            # localhost, does not unless asked. 0 turns the rate limit off.
-            rate_limit_per_minute=read.whole(
-                "PARTYLEDGER_RATE_LIMIT_PER_MINUTE", 600 if environment == "production" else 0, (0, 1_000_000)
-            ),
-            max_body_bytes=read.whole("PARTYLEDGER_MAX_BODY_BYTES", 256 * 1024, (1024, 64 << 20)),
-            metrics_token=read.scrape_token("PARTYLEDGER_METRICS_TOKEN", environment),
-            trusted_proxies=read.addresses("PARTYLEDGER_TRUSTED_PROXIES"),
-            replay_check_seconds=read.seconds("PARTYLEDGER_REPLAY_CHECK_SECONDS", 120.0),
+            **_api_walls(read, environment),
         )
         if read.problems:
             raise SettingsError("\n".join(read.problems))
         return settings
+
+
+def _api_walls(read: _Reader, environment: str) -> dict[str, Any]:
+    """What the public API port holds callers to: rates, sizes, time, who may scrape, whose address to believe."""
+    return {
+        # Production limits each caller (600 requests a minute) by default; the embedded demo, one user on
+        # localhost, does not unless asked. 0 turns the rate limit off.
+        "rate_limit_per_minute": read.whole(
+            "PARTYLEDGER_RATE_LIMIT_PER_MINUTE", 600 if environment == "production" else 0, (0, 1_000_000)
+        ),
+        "max_body_bytes": read.whole("PARTYLEDGER_MAX_BODY_BYTES", 256 * 1024, (1024, 64 << 20)),
+        "metrics_token": read.scrape_token("PARTYLEDGER_METRICS_TOKEN", environment),
+        "trusted_proxies": read.addresses("PARTYLEDGER_TRUSTED_PROXIES"),
+        "replay_check_seconds": read.seconds("PARTYLEDGER_REPLAY_CHECK_SECONDS", 120.0),
+    }
 
 
 class _Reader:
