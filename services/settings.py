@@ -6,12 +6,14 @@ all (a test holds the two together).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 DEVELOPMENT_SIGNING_KEY = "partyledger-development-signing-key-not-for-production"
 """Signs the embedded default's demo tokens; production refuses to start with it."""
@@ -19,6 +21,9 @@ DEVELOPMENT_SIGNING_KEY = "partyledger-development-signing-key-not-for-productio
 DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://", "postgresql+psycopg://")
 BROKER_SCHEMES = ("redis://", "rediss://", "sqla+sqlite:///", "memory://")
 ENVIRONMENTS = ("development", "production")
+"""Unset, the environment fails closed: development only on the embedded SQLite default (one user on
+localhost); any server database is production, which refuses the public development signing key and limits
+each caller's rate. A server database for development says so with PARTYLEDGER_ENVIRONMENT=development."""
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 SECRET_MINIMUM = 32
 PLACEHOLDER = "change-me"
@@ -45,6 +50,9 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     app_role: str = "partyledger_app"
     app_password: str = ""
+    metrics_token: str = ""
+    trusted_proxies: tuple[str, ...] = ()
+    replay_check_seconds: float = 120.0
 
     @property
     def embedded(self) -> bool:
@@ -57,8 +65,9 @@ class Settings:
         database_url = read.url(
             "PARTYLEDGER_DATABASE_URL", f"sqlite:///{data_dir / 'ledger.sqlite3'}", DATABASE_SCHEMES
         )
-        broker_default = f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}" if database_url.startswith("sqlite") else ""
-        environment = read.choice("PARTYLEDGER_ENVIRONMENT", "development", ENVIRONMENTS)
+        embedded = database_url.startswith("sqlite")
+        broker_default = f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}" if embedded else ""
+        environment = read.choice("PARTYLEDGER_ENVIRONMENT", "development" if embedded else "production", ENVIRONMENTS)
         settings = cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -72,16 +81,26 @@ class Settings:
             token_hours=read.seconds("PARTYLEDGER_TOKEN_HOURS", 12.0),
             app_role=read.role("PARTYLEDGER_APP_ROLE", "partyledger_app"),
             app_password=read.password("PARTYLEDGER_APP_PASSWORD", environment),
-            # Production limits each caller (600 requests a minute) by default; the embedded demo, one user on
-            # localhost, does not unless asked. 0 turns the rate limit off.
-            rate_limit_per_minute=read.whole(
-                "PARTYLEDGER_RATE_LIMIT_PER_MINUTE", 600 if environment == "production" else 0, (0, 1_000_000)
-            ),
-            max_body_bytes=read.whole("PARTYLEDGER_MAX_BODY_BYTES", 256 * 1024, (1024, 64 << 20)),
+            **_api_walls(read, environment),
         )
         if read.problems:
             raise SettingsError("\n".join(read.problems))
         return settings
+
+
+def _api_walls(read: _Reader, environment: str) -> dict[str, Any]:
+    """What the public API port holds callers to: rates, sizes, time, who may scrape, whose address to believe."""
+    return {
+        # Production limits each caller (600 requests a minute) by default; the embedded demo, one user on
+        # localhost, does not unless asked. 0 turns the rate limit off.
+        "rate_limit_per_minute": read.whole(
+            "PARTYLEDGER_RATE_LIMIT_PER_MINUTE", 600 if environment == "production" else 0, (0, 1_000_000)
+        ),
+        "max_body_bytes": read.whole("PARTYLEDGER_MAX_BODY_BYTES", 256 * 1024, (1024, 64 << 20)),
+        "metrics_token": read.scrape_token("PARTYLEDGER_METRICS_TOKEN", environment),
+        "trusted_proxies": read.addresses("PARTYLEDGER_TRUSTED_PROXIES"),
+        "replay_check_seconds": read.seconds("PARTYLEDGER_REPLAY_CHECK_SECONDS", 120.0),
+    }
 
 
 class _Reader:
@@ -163,6 +182,24 @@ class _Reader:
         if value and environment == "production" and (len(value) < 16 or value.startswith(PLACEHOLDER)):
             self.problems.append(f"{name} must be a secret of at least 16 characters in production, not {PLACEHOLDER}…")
         return value
+
+    def scrape_token(self, name: str, environment: str) -> str:
+        """Empty (the default) serves no /metrics at all; set, Prometheus must send it as its bearer token.
+        The metrics tell an outsider the traffic and which rules refuse whom, so it is a secret in production."""
+        value = self.env.get(name) or ""
+        if value and environment == "production" and (len(value) < SECRET_MINIMUM or value.startswith(PLACEHOLDER)):
+            self.problems.append(f"{name} must be a secret of at least {SECRET_MINIMUM} characters in production")
+        return value
+
+    def addresses(self, name: str) -> tuple[str, ...]:
+        """Comma-separated addresses or ranges of our own proxies, whose X-Forwarded-For the API believes."""
+        entries = tuple(e.strip() for e in (self.env.get(name) or "").split(",") if e.strip())
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                self.problems.append(f"{name} must be IP addresses or ranges (10.0.0.5, 10.0.0.0/24); got {entry!r}")
+        return entries
 
 
 @lru_cache(maxsize=1)

@@ -15,8 +15,10 @@ from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from services.api.audit.denials import DenialController, record_refusal
 from services.api.audit.history import audit_router
 from services.api.people.routes import people_router
+from services.api.platform.api_index import OperationIndex
+from services.api.platform.clients import client_addresses
 from services.api.platform.limits import rate_limit, too_deep
-from services.api.platform.metrics import PROMETHEUS, MetricsController
+from services.api.platform.metrics import PROMETHEUS, metrics_routes
 from services.api.platform.outages import outage_handlers
 from services.api.platform.problems import internal_error, problem_details_plugin
 from services.api.platform.security import BEARER_SCHEME, principal
@@ -28,7 +30,7 @@ from services.collector import collect_garbage_rarely, freeze_what_started
 from services.ledger import Ledger
 from services.settings import Settings, get_settings
 
-from .web import web_router, web_templates
+from .web import page_headers, web_router, web_templates
 
 
 def _ledger(state: State) -> Ledger:
@@ -84,7 +86,7 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
             ReadModelController,
             people_router,
             audit_router,
-            MetricsController,
+            *metrics_routes(chosen),
             DenialController,
             web_router(chosen),
         ],
@@ -93,10 +95,11 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
             "ledger": Provide(_ledger, sync_to_thread=False),
         },
         plugins=[problem_details_plugin()],
-        middleware=[PROMETHEUS.middleware, *limiter],
+        middleware=[*client_addresses(chosen.trusted_proxies), PROMETHEUS.middleware, *limiter],
         stores=stores,
         exception_handlers={500: internal_error, RecursionError: too_deep, **outage_handlers()},
         after_exception=[record_refusal],
+        before_send=[page_headers()],
         on_startup=[open_ledger],
         on_shutdown=[close_ledger],
         request_max_body_size=chosen.max_body_bytes,
@@ -107,5 +110,6 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
             path="/schema",
             description="Commands and queries of the member-development ledger. Errors are RFC 9457 problem details.",
             components=Components(security_schemes=BEARER_SCHEME),  # required per operation: security.SECURED
+            render_plugins=[OperationIndex()],  # and /schema/openapi.json; no viewer that loads a CDN's script
         ),
     )

@@ -3,15 +3,22 @@
 A SQLite log and read models in one folder, a real `celery worker` process (with its beat) on kombu's SQLite
 transport, a generated province, and the API on localhost. Ctrl-C stops everything; running it again reuses
 the folder.
+
+The worker runs in its own session (Ctrl-C in the terminal must reach it once, through the demo), so nothing
+stops it but the demo: SIGINT, SIGTERM and SIGHUP all end the demo through its cleanup, and on Linux the
+kernel sends the worker SIGTERM if the demo dies without one (SIGKILL, the OOM killer).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -21,6 +28,9 @@ from services.seed import generate_province
 from services.settings import Settings
 from services.tokens import issue_token
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+"""Besides SIGINT (KeyboardInterrupt already runs the cleanup): by default these end the process at once."""
+PR_SET_PDEATHSIG = 1
 SERVER_URLS = ("PARTYLEDGER_DATABASE_URL", "PARTYLEDGER_BROKER_URL")
 """Unset for the demo and its worker and API: the demo is the embedded default, whatever the shell says."""
 
@@ -82,10 +92,31 @@ def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=dies_with(os.getpid()) if sys.platform == "linux" else None,
     )
 
 
+def dies_with(parent: int) -> Callable[[], None]:
+    """Run in the worker between fork and exec: ask the kernel for SIGTERM (celery's warm shutdown, which
+    stops the beat and the pool) when the demo dies, and go at once if it already has."""
+
+    def ask() -> None:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return ask
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
 def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the worker's group, SIGKILL after 20 s; a second Ctrl-C or SIGTERM meanwhile is ignored,
+    so it cannot cut the cleanup short and leave the worker behind."""
+    for stop in (signal.SIGINT, *STOP_SIGNALS):
+        signal.signal(stop, signal.SIG_IGN)
     if worker.poll() is not None:
         return
     os.killpg(worker.pid, signal.SIGTERM)
@@ -98,7 +129,7 @@ def stop_worker(worker: subprocess.Popen[bytes]) -> None:
 
 def print_users(settings: Settings, port: int) -> None:
     base = f"http://127.0.0.1:{port}"
-    click.echo(f"\nParty Ledger — {base}   (API: {base}/schema/swagger)")
+    click.echo(f"\nParty Ledger — {base}   (API: {base}/schema, contract {base}/schema/openapi.json)")
     click.echo(f"Dashboard (Vietnamese; pick a demo user): {base}/web\nDemo users (bearer tokens):")
     for user in DEMO_USERS:
         token = issue_token(user, settings.signing_key, hours=settings.token_hours)
@@ -114,6 +145,8 @@ def demo_command(port: int, data_dir: str | None) -> None:
     """Run the platform on its embedded default: log, worker, beat, demo data and the API on localhost."""
     settings = demo_settings(data_dir)
     seed_if_empty(settings)
+    for stop in STOP_SIGNALS:  # through the `finally` below (uvicorn re-raises a SIGTERM it handled)
+        signal.signal(stop, _stop)
     worker = start_worker(settings)
     try:
         print_users(settings, port)
@@ -132,4 +165,11 @@ def serve_api(settings: Settings, port: int) -> None:
 
     os.environ.clear()
     os.environ.update(embedded_environment(settings))
-    uvicorn.run("services.api.app:create_server_app", factory=True, host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(
+        "services.api.app:create_server_app",
+        factory=True,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        proxy_headers=False,  # the app believes X-Forwarded-For only from PARTYLEDGER_TRUSTED_PROXIES
+    )

@@ -8,7 +8,7 @@ import click
 
 from services.cli.options import first_line, redacted, settings_for
 
-SECRETS = ("signing_key", "app_password")
+SECRETS = ("signing_key", "app_password", "metrics_token")
 
 
 @click.command("migrate")

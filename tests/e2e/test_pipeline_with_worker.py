@@ -27,6 +27,7 @@ from tests.support.queues import queue_name
 @pytest.fixture
 def live(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[tuple[Client, Settings]]:
     env = {
+        "PARTYLEDGER_ENVIRONMENT": "development",
         "PARTYLEDGER_DATABASE_URL": postgres_url,
         "PARTYLEDGER_BROKER_URL": redis_url,
         "PARTYLEDGER_QUEUE": queue_name("e2e"),

@@ -143,22 +143,6 @@ def test_an_oversized_body_is_413(client: Client, settings: Settings) -> None:
     assert response.status_code == 413
 
 
-def test_metrics_count_requests_by_route_and_refusals_by_rule(client: Client, settings: Settings) -> None:
-    headers = bearer(settings, *ADMIN) | {"Idempotency-Key": "request-0009"}
-    client.post(
-        "/units", json=register_body(kind="grassroots_committee", parent_id="unit-school-cell-1"), headers=headers
-    )
-    client.get("/units/unit-school", headers=bearer(settings, *ADMIN))
-
-    metrics = client.get("/metrics")
-
-    assert metrics.status_code == 200
-    assert 'partyledger_rule_refusals_total{rule_id="R-UNIT-TREE"}' in metrics.text
-    assert 'path="/units/{unit_id}"' in metrics.text  # route templates, not one series per unit
-    assert 'path="/units/unit-school"' not in metrics.text
-    assert "/metrics" not in str(client.get("/schema/openapi.json").json()["paths"])
-
-
 def test_a_stranger_is_401_before_anything_about_the_request_is_judged(client: Client) -> None:
     for response in (
         client.post("/units", json=register_body(kind="club")),  # no token, no key, a bad field

@@ -40,6 +40,7 @@ class Live:
 @pytest.fixture
 def live(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[Live]:
     env = {
+        "PARTYLEDGER_ENVIRONMENT": "development",
         "PARTYLEDGER_DATABASE_URL": postgres_url,
         "PARTYLEDGER_BROKER_URL": redis_url,
         "PARTYLEDGER_QUEUE": queue_name("web"),
@@ -106,6 +107,10 @@ def test_an_officer_works_through_the_dashboard_in_chromium(live: Live) -> None:
     context = live.browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
+    blocked: list[str] = []  # what the pages' Content-Security-Policy refused: nothing, or the policy broke a page
+    page.on(
+        "console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None
+    )
 
     page.goto(f"{live.base}/web/sign-in")
     screenshot(page, "01-dang-nhap")
@@ -159,6 +164,7 @@ def test_an_officer_works_through_the_dashboard_in_chromium(live: Live) -> None:
     assert refused is not None and refused.status == 404
     expect(page.locator("h1")).to_have_text("Không tìm thấy")
     assert who not in page.content()
+    assert blocked == []
     context.close()
 
 

@@ -86,3 +86,52 @@ def _get(url: str) -> int:
         return httpx.get(url, timeout=2).status_code
     except httpx.HTTPError:
         return 0
+
+
+def processes_of(folder: Path, but: int) -> set[int]:
+    """Every live process started for this demo folder (the worker, its beat and pool), found by the
+    environment the demo gives them, whoever their parent is now."""
+    marker = f"PARTYLEDGER_DATA_DIR={folder}".encode()
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != but:
+            try:
+                environment = (entry / "environ").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if marker in environment and alive(int(entry.name)):
+                found.add(int(entry.name))
+    return found
+
+
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One seeded folder for the stop tests: each demo reuses it, as a second run does."""
+    return tmp_path_factory.mktemp("demo") / "ledger"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL], ids=["term", "hangup", "killed"])
+def test_the_demo_stops_its_worker_when_it_is_stopped_or_dies(demo_folder: Path, how: signal.Signals) -> None:
+    """SIGTERM (a service manager, `kill`), SIGHUP (the terminal closed) or the demo dying outright (SIGKILL,
+    the OOM killer): the worker and its beat go too, instead of running on against the folder."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTYLEDGER_")}
+    demo = subprocess.Popen(
+        [str(BIN / "partyledger"), "demo", "--port", str(port), "--data", str(demo_folder)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: _get(f"http://127.0.0.1:{port}/ready") == 200, 120, "the demo's /ready")
+        wait_for(lambda: len(processes_of(demo_folder, demo.pid)) >= 2, 60, "the worker and its beat")
+        demo.send_signal(how)
+        demo.wait(timeout=60)
+        wait_for(lambda: not processes_of(demo_folder, demo.pid), 40, "every process of the demo to exit")
+    finally:
+        for pid in processes_of(demo_folder, demo.pid):  # only what this demo started, by id
+            os.kill(pid, signal.SIGKILL)
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait(timeout=10)

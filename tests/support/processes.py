@@ -192,7 +192,7 @@ class ApiServer:
         with self.log.open("ab") as sink:
             self.process = subprocess.Popen(
                 [str(BIN / "uvicorn"), "--factory", "services.api.app:create_server_app", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--log-level", "warning", "--no-access-log"],
+                 "--port", str(self.port), "--log-level", "warning", "--no-access-log", "--no-proxy-headers"],
                 env=self.env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
         wait_for(lambda: self._ready() or self.process is None or self.process.poll() is not None, 60, "the API")

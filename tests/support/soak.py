@@ -67,6 +67,7 @@ class SoakReport:
 
 def _env(postgres_url: str, redis_url: str, folder: Path) -> dict[str, str]:
     return {
+        "PARTYLEDGER_ENVIRONMENT": "development",
         "PARTYLEDGER_DATABASE_URL": postgres_url,
         "PARTYLEDGER_BROKER_URL": redis_url,
         "PARTYLEDGER_DATA_DIR": str(folder),

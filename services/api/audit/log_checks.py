@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 
+import anyio.to_thread
 import msgspec
-from litestar import Controller, get
+from litestar import Controller, Request, get
+from litestar.datastructures import State
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, QueryParameter
 
@@ -20,18 +23,24 @@ from projections.queries import subtree_units
 from projections.registry import PROJECTIONS
 from projections.runner import Runner
 from services.api.platform.audit_params import Cursor, Limit, after_position
+from services.api.platform.heavy import Checkpoint, HeavyGate
 from services.api.platform.params import Caller, Context
-from services.api.platform.responses import READ_PROBLEMS
+from services.api.platform.responses import READ_PROBLEMS, problems
 from services.audit.access import list_reads
 from services.audit.auditors import record, require_auditor
-from services.audit.replay_check import check_replay
+from services.audit.replay_check import ReplayReport, check_replay
 from services.audit.unit_verify import verify_unit
 from services.audit.verifying import KeptSeal, SealCheck, check_kept_seal, kept_form
-from services.commands.actors import Role
+from services.commands.actors import Actor, Role
 from services.commands.walls import require_role, require_within, today
+from services.ledger import Ledger
 
 log = logging.getLogger(__name__)
 
+REPLAY_GATE = "partyledger.replay_gate"
+REPLAYS_PER_USER = 4
+REPLAY_WINDOW_SECONDS = 600.0
+REPLAY_PROBLEMS = problems(400, 401, 404, 429, 503)
 UnitParam = Annotated[str | None, QueryParameter(max_length=100, description="Default: the caller's own unit")]
 
 
@@ -115,6 +124,44 @@ def _verify_read(unit_id: str, report: VerifyReport) -> VerifyRead:
     )
 
 
+def replay_gate(state: State) -> HeavyGate:
+    """The app's gate for replay checks (one per API process), made at its first replay check."""
+    if REPLAY_GATE not in state:
+        state[REPLAY_GATE] = HeavyGate(per_user=REPLAYS_PER_USER, window=REPLAY_WINDOW_SECONDS)
+    gate: HeavyGate = state[REPLAY_GATE]
+    return gate
+
+
+def _replay_units(ledger: Ledger, principal: Actor, unit_id: str) -> list[str]:
+    """The subtree to check, once the caller is known to be an auditor over it (else the wall's 404)."""
+    require_auditor(principal)
+    tree = ledger.tree()
+    require_within(tree, principal, unit_id)
+    return subtree_units(tree, unit_id, today())
+
+
+def _replay(ledger: Ledger, units: list[str], checkpoint: Checkpoint) -> ReplayReport:
+    runner = Runner(ledger.engine, ledger.store, EVENTS, PROJECTIONS, enrich=PersonStates(ledger.store, EVENTS))
+    return check_replay(runner, units, on_pair=checkpoint)
+
+
+def _replay_read(report: ReplayReport) -> ReplayRead:
+    differing = [
+        ComparisonRead(
+            c.projection,
+            c.unit_id,
+            c.position,
+            c.live_digest,
+            c.rebuilt_digest,
+            DifferenceRead(c.first_difference.row_key, c.first_difference.live, c.first_difference.rebuilt)
+            if c.first_difference
+            else None,
+        )
+        for c in report.differing
+    ]
+    return ReplayRead(report.equal, report.summary(), report.checked, list(report.units), differing)
+
+
 class AuditLogController(Controller):
     path = "/audit"
     tags = ["audit"]  # noqa: RUF012  # Litestar reads it as a class attribute
@@ -166,29 +213,18 @@ class AuditLogController(Controller):
             raise ValidationException(str(exc)) from exc
         return check_kept_seal(ledger.store, kept)
 
-    @get("/units/{unit_id:str}/replay-check", operation_id="checkReplay", sync_to_thread=True, responses=READ_PROBLEMS)
-    def replay_check(self, unit_id: FromPath[str], ledger: Context, principal: Caller) -> ReplayRead:
-        """Rebuild the subtree's read models beside the live ones from the log; equal, or the first differing row."""
-        require_auditor(principal)
-        tree = ledger.tree()
-        require_within(tree, principal, unit_id)
-        runner = Runner(ledger.engine, ledger.store, EVENTS, PROJECTIONS, enrich=PersonStates(ledger.store, EVENTS))
-        report = check_replay(runner, subtree_units(tree, unit_id, today()))
-        record(ledger.engine, principal, "checkReplay", unit_id)
-        differing = [
-            ComparisonRead(
-                c.projection,
-                c.unit_id,
-                c.position,
-                c.live_digest,
-                c.rebuilt_digest,
-                DifferenceRead(c.first_difference.row_key, c.first_difference.live, c.first_difference.rebuilt)
-                if c.first_difference
-                else None,
-            )
-            for c in report.differing
-        ]
-        return ReplayRead(report.equal, report.summary(), report.checked, list(report.units), differing)
+    @get("/units/{unit_id:str}/replay-check", operation_id="checkReplay", responses=REPLAY_PROBLEMS)
+    async def replay_check(
+        self, request: Request[Any, Any, Any], unit_id: FromPath[str], ledger: Context, principal: Caller
+    ) -> ReplayRead:
+        """Rebuild the subtree's read models beside the live ones from the log; equal, or the first differing row.
+        Costly, so bounded: one at a time per server, a few per auditor every ten minutes, stopped at
+        PARTYLEDGER_REPLAY_CHECK_SECONDS (429 or 503 with Retry-After)."""
+        units = await anyio.to_thread.run_sync(_replay_units, ledger, principal, unit_id)  # the walls come first
+        work = partial(_replay, ledger, units)
+        report = await replay_gate(request.app.state).run(principal.user_id, work, ledger.settings.replay_check_seconds)
+        await anyio.to_thread.run_sync(record, ledger.engine, principal, "checkReplay", unit_id)
+        return _replay_read(report)
 
     @get("/reads", operation_id="listAuditReads", sync_to_thread=True, responses=READ_PROBLEMS)
     def reads(

@@ -39,6 +39,8 @@ WHY: Final[dict[int, str]] = {
     409: "Version conflict: the stream changed since you read it; `current_version` says where it is now",
     413: "The body is larger than the API accepts",
     422: "Refused: a party rule (`rule_id`, `message_en`, `message_vi`), an invalid field, or a reused key",
+    429: "Too many requests from this caller: try again after `Retry-After` seconds",
+    503: "Busy or unavailable for now: try again after `Retry-After` seconds",
 }
 
 

@@ -15,7 +15,9 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.types import BeforeMessageSendHookHandler
 
+from services.api.platform.headers import security_headers
 from services.commands.walls import NotFound
 from services.settings import Settings
 
@@ -31,6 +33,13 @@ from .transfers import incoming_transfers, present_transfer
 from .units import open_file, unit_dashboard, unit_files, unit_tree
 
 HERE = Path(__file__).parent
+STATIC = f"{PREFIX}/static"
+"""The stylesheet: no personal data, so a browser may cache it."""
+
+
+def page_headers() -> BeforeMessageSendHookHandler:
+    """The security headers of every answer, the dashboard's pages (no script, never stored) told apart."""
+    return security_headers(PREFIX, STATIC)
 
 
 def _engine(engine: JinjaTemplateEngine) -> None:

@@ -95,3 +95,10 @@ def test_the_image_installs_the_hashed_lock_and_runs_unprivileged() -> None:
     assert "--require-hashes -r requirements.lock" in dockerfile
     users = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("USER ")]
     assert users and users[-1] not in {"root", "0"}
+
+
+def test_the_api_leaves_x_forwarded_for_to_the_app(stack: dict[str, Any]) -> None:
+    """uvicorn's own proxy headers trust any loopback peer; the app believes only PARTYLEDGER_TRUSTED_PROXIES."""
+    command = stack["api"]["command"]
+    assert "--no-proxy-headers" in command and "--proxy-headers" not in command
+    assert "--forwarded-allow-ips" not in " ".join(command)

@@ -35,6 +35,7 @@ def engine(postgres_url: str, store: PostgresEventStore) -> Iterator[sa.Engine]:
 
 def worker_env(postgres_url: str, broker_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
     return {
+        "PARTYLEDGER_ENVIRONMENT": "development",
         "PARTYLEDGER_DATABASE_URL": postgres_url,
         "PARTYLEDGER_BROKER_URL": broker_url,
         "PARTYLEDGER_QUEUE": queue_name("test"),

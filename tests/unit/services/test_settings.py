@@ -23,6 +23,7 @@ def test_production_reads_every_value(tmp_path: Path) -> None:
         {
             "PARTYLEDGER_DATABASE_URL": "postgresql://ledger@db:5432/ledger",
             "PARTYLEDGER_BROKER_URL": "redis://redis:6379/0",
+            "PARTYLEDGER_SIGNING_KEY": "k" * 40,
             "PARTYLEDGER_QUEUE": "projections-hn",
             "PARTYLEDGER_SWEEP_SECONDS": "5",
             "PARTYLEDGER_SEAL_SECONDS": "60",
