@@ -56,6 +56,8 @@ def refused_for_content(answer: Any, *, names_a_thing: bool) -> bool:
     which the unit did not exist, names nothing: the walls' 404 is the right answer for those."""
     if names_a_thing and answer.status_code == 404:
         return True
+    if answer.status_code == 422 and answer.json().get("rule_id") == "R-DATE-FUTURE":
+        return True  # a date after today is refused for what it is, by its own rule
     return answer.status_code in (400, 422) and answer.json().get("type", "").rsplit("/", 1)[-1] in CONTENT_REFUSALS
 
 
