@@ -189,6 +189,19 @@ database put in afterwards would break the event's hash; checking it keeps the h
 as they are. The owner (and a superuser) pass unchecked: a restore writes the recorded times of a verified
 file, and tests drive the owner's store with a stepping clock."""
 
+SEAL_SIGNATURES = """
+CREATE TABLE IF NOT EXISTS seal_signatures (
+    seal_number     bigint      PRIMARY KEY,
+    signature       bytea       NOT NULL
+);
+CREATE OR REPLACE TRIGGER seal_signatures_append_only BEFORE UPDATE OR DELETE ON seal_signatures
+    FOR EACH ROW EXECUTE FUNCTION partyledger_refuse_change();
+CREATE OR REPLACE TRIGGER seal_signatures_no_truncate BEFORE TRUNCATE ON seal_signatures
+    FOR EACH STATEMENT EXECUTE FUNCTION partyledger_refuse_change();
+"""
+"""Step 5 (I7): each seal's Ed25519 signature by the sealing process, append-only like the seals. A table of
+its own rather than a column, so the seals written before signing began stay exactly as they were."""
+
 SCHEMA_LOCK_ID = 7_203_411_002
 """Serialises concurrent schema creation (several workers starting at once, or a worker and a migration)."""
 
@@ -197,6 +210,7 @@ STEPS: Final[dict[int, tuple[str, ...]]] = {
     2: (LOCAL_HORIZON,),
     3: (PLANNED_ONCE_HORIZON,),
     4: (DATABASE_KEEPS_TIME,),
+    5: (SEAL_SIGNATURES,),
 }
 """The log's DDL by schema version. A released step is never edited (its Alembic revision pins its digest);
 a change is a new step, which `create_schema` and a new revision both apply."""
@@ -224,6 +238,7 @@ APP_PRIVILEGES: Final = {
     "event_log": "SELECT, INSERT",
     "idempotency_keys": "SELECT, INSERT",
     "log_seals": "SELECT, INSERT",
+    "seal_signatures": "SELECT, INSERT",
     "log_position_offset": "SELECT",
     "log_schema_version": "SELECT",
 }
@@ -262,8 +277,12 @@ def install(connection: psycopg.Connection[Any], up_to: int = SCHEMA_VERSION) ->
 
 
 def grant_app_role(connection: psycopg.Connection[Any], role: str) -> None:
-    """Give the application's role exactly `APP_PRIVILEGES` on the log's tables (run as their owner)."""
+    """Give the application's role exactly `APP_PRIVILEGES` on the log's tables (run as their owner); a table
+    a later step creates is left out until that step's revision grants again."""
     for table, privileges in APP_PRIVILEGES.items():
+        exists = connection.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()
+        if not exists or not exists[0]:
+            continue
         connection.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(sql.Identifier(table), sql.Identifier(role)))
         connection.execute(
             sql.SQL("GRANT " + privileges + " ON {} TO {}").format(sql.Identifier(table), sql.Identifier(role))

@@ -45,6 +45,10 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     app_role: str = "partyledger_app"
     app_password: str = ""
+    seal_key_file: Path | None = None
+    """The Ed25519 private key (PEM) that signs seals: given to the sealing process (beat) only (I7)."""
+    seal_public_key_file: Path | None = None
+    """Its public key (PEM): `verify` checks every seal's signature with it."""
 
     @property
     def embedded(self) -> bool:
@@ -78,6 +82,8 @@ class Settings:
                 "PARTYLEDGER_RATE_LIMIT_PER_MINUTE", 600 if environment == "production" else 0, (0, 1_000_000)
             ),
             max_body_bytes=read.whole("PARTYLEDGER_MAX_BODY_BYTES", 256 * 1024, (1024, 64 << 20)),
+            seal_key_file=read.file("PARTYLEDGER_SEAL_KEY_FILE"),
+            seal_public_key_file=read.file("PARTYLEDGER_SEAL_PUBLIC_KEY_FILE"),
         )
         if read.problems:
             raise SettingsError("\n".join(read.problems))
@@ -107,6 +113,16 @@ class _Reader:
         elif not value.startswith(schemes):
             self.problems.append(f"{name} must start with one of {', '.join(schemes)}; got {value.split('://')[0]!r}")
         return value
+
+    def file(self, name: str) -> Path | None:
+        """An optional file that must exist when named."""
+        value = self.env.get(name) or ""
+        if not value:
+            return None
+        path = Path(value).expanduser().resolve()
+        if not path.is_file():
+            self.problems.append(f"{name} must name a file; {path} is not one")
+        return path
 
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
         value = self._raw(name, default)
