@@ -58,6 +58,13 @@ COLUMNS = (
     "occurred_on, recorded_at, prev_hash, hash, also_unit_id"
 )
 """The log's columns in `RecordedEvent`'s field order, for both adapters' statements."""
+SEALS = (
+    "SELECT s.seal_number, s.up_to_position, s.event_count, s.prev_seal_hash, s.seal_hash, s.sealed_at, g.signature "
+    "FROM log_seals s LEFT JOIN seal_signatures g ON g.seal_number = s.seal_number"
+)
+"""Each seal with its signature, if the sealing process signed it (`Seal`'s field order), for both adapters."""
+SIGNATURE_INSERT = "INSERT INTO seal_signatures (seal_number, signature) VALUES ({0}, {0})"
+"""A seal's signature: its own append-only table, so the seals written before signing began are unchanged."""
 LEAN_COLUMNS = (
     "position, stream_id, stream_version, unit_id, event_type, schema_version, data, occurred_on, recorded_at, "
     "also_unit_id"

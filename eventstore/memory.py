@@ -23,7 +23,7 @@ from .canonical import GENESIS_HASH, canonical_json, seal_hash
 from .envelope import AppendResult, LeanEvent, NewEvent, RecordedEvent
 from .errors import IdempotencyKeyReused, NotEmpty, WrongExpectedVersion
 from .selection import HistoryFilter, PositionHash
-from .store import Clock, EventPage, PreparedAppend, Seal, page_of, prepare_append, upcast, utc_now
+from .store import Clock, EventPage, PreparedAppend, Seal, SignSeal, page_of, prepare_append, upcast, utc_now
 from .validation import check_stream_id
 from .verify import verify_events
 from .verify_report import VerifyReport
@@ -162,7 +162,7 @@ class MemoryEventStore:
             events = self.log.after(after_position)
         return iter(events)
 
-    def seal(self) -> Seal | None:
+    def seal(self, *, sign: SignSeal | None = None) -> Seal | None:
         with self.log.lock:
             last = self.log.seals[-1] if self.log.seals else None
             events = self.log.after(last.up_to_position if last else 0)
@@ -177,6 +177,8 @@ class MemoryEventStore:
                 seal_hash(prev, up_to, (event.hash for event in events)),
                 self._clock(),
             )
+            if sign is not None:
+                made = replace(made, signature=sign(made))
             self.log.seals.append(made)
         return made
 

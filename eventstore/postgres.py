@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import msgspec
@@ -18,7 +19,7 @@ from psycopg_pool import ConnectionPool
 from domain.codec import EVENTS, EventCodec
 
 from .canonical import GENESIS_HASH, seal_hash
-from .envelope import COLUMNS, AppendResult, LeanEvent, NewEvent, RecordedEvent
+from .envelope import COLUMNS, SEALS, SIGNATURE_INSERT, AppendResult, LeanEvent, NewEvent, RecordedEvent
 from .errors import IdempotencyKeyReused, SchemaNotCurrent, WrongExpectedVersion
 from .postgres_append import StreamHeads, append_parameters, append_sql
 from .postgres_audit import PostgresAuditReads
@@ -33,7 +34,7 @@ from .postgres_rows import (
     seal_from_row,
 )
 from .postgres_schema import SCHEMA_VERSION, SEAL_LOCK_ID, install, installed_version
-from .store import Clock, EventPage, PreparedAppend, Seal, page_of, prepare_append, upcast, utc_now
+from .store import Clock, EventPage, PreparedAppend, Seal, SignSeal, page_of, prepare_append, upcast, utc_now
 from .validation import check_stream_id
 
 OPTIONS = "-c plan_cache_mode=force_generic_plan"
@@ -302,7 +303,7 @@ class PostgresEventStore(PostgresAuditReads):
         events = [upcast(self.codec, event_from_row(row[1:])) for row in rows if row[1] is not None]
         return page_of(events, limit=limit, after=after, complete_to=int(rows[0][0]) - 1)
 
-    def seal(self) -> Seal | None:
+    def seal(self, *, sign: SignSeal | None = None) -> Seal | None:
         """Seal every committed event after the last seal; None when there is nothing new."""
         with self._connection() as connection, connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (SEAL_LOCK_ID,))
@@ -321,10 +322,14 @@ class PostgresEventStore(PostgresAuditReads):
             number = (last.seal_number if last else 0) + 1
             digest = seal_hash(prev, up_to, (bytes(r[1]) for r in rows))
             created = connection.execute(
-                "INSERT INTO log_seals VALUES (%s, %s, %s, %s, %s, %s) RETURNING *",
+                "INSERT INTO log_seals VALUES (%s, %s, %s, %s, %s, %s) RETURNING *, NULL::bytea",
                 (number, up_to, len(rows), prev, digest, self._clock()),
             ).fetchone()
-        return seal_from_row(created)
+            made = seal_from_row(created)
+            if sign is not None:
+                made = replace(made, signature=sign(made))
+                connection.execute(SIGNATURE_INSERT.format("%s"), (number, made.signature))
+        return made
 
     def close(self) -> None:
         self.pool.close()
@@ -340,5 +345,5 @@ class PostgresEventStore(PostgresAuditReads):
 
 
 def _last_seal(connection: psycopg.Connection[Any]) -> Seal | None:
-    row = connection.execute("SELECT * FROM log_seals ORDER BY seal_number DESC LIMIT 1").fetchone()
+    row = connection.execute(SEALS + " ORDER BY s.seal_number DESC LIMIT 1").fetchone()
     return seal_from_row(row) if row else None

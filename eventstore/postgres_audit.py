@@ -15,7 +15,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from .canonical import canonical_json
-from .envelope import COLUMNS, RecordedEvent
+from .envelope import COLUMNS, SEALS, SIGNATURE_INSERT, RecordedEvent
 from .errors import NotEmpty
 from .history_sql import (
     LINKS_PER_STATEMENT,
@@ -61,7 +61,7 @@ class PostgresAuditReads:
     @on_broken_connection
     def seals(self) -> list[Seal]:
         with self.pool.connection() as connection:
-            rows = connection.execute("SELECT * FROM log_seals ORDER BY seal_number").fetchall()
+            rows = connection.execute(SEALS + " ORDER BY s.seal_number").fetchall()
         return [seal_from_row(row) for row in rows]
 
     def verify(self, *, processes: int | None = None) -> VerifyReport:
@@ -178,6 +178,9 @@ def restore_rows(
                     (s.seal_number, s.up_to_position, s.event_count, s.prev_seal_hash, s.seal_hash, s.sealed_at)
                     for s in seals
                 ],
+            )
+            cursor.executemany(
+                SIGNATURE_INSERT.format("%s"), [(s.seal_number, s.signature) for s in seals if s.signature is not None]
             )
             connection.execute(CONTINUE_POSITIONS.encode())  # the same rule as `partyledger migrate --after-restore`
     return written

@@ -65,5 +65,6 @@ def event_from_row(row: tuple[Any, ...]) -> RecordedEvent:
 
 
 def seal_from_row(row: Any) -> Seal:
-    number, up_to, count, prev, digest, sealed_at = row
-    return Seal(int(number), int(up_to), int(count), bytes(prev), bytes(digest), sealed_at)
+    number, up_to, count, prev, digest, sealed_at, signature = row
+    signed = None if signature is None else bytes(signature)
+    return Seal(int(number), int(up_to), int(count), bytes(prev), bytes(digest), sealed_at, signed)

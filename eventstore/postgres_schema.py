@@ -153,6 +153,55 @@ inline it and planned its body on every call (0.72 ms against 0.08 for `SELECT 1
 of the log paid it); PL/pgSQL keeps the plans for the session (0.13 ms), and with no transaction in flight
 it does not look at pg_stat_activity at all."""
 
+CLOCK_TOLERANCE = "1 minute"
+"""How far an app-role append's `recorded_at` may stray from the database's clock: the time between the
+application reading its clock and the INSERT running (pool wait, retries) plus the hosts' clock difference."""
+
+DATABASE_KEEPS_TIME = f"""
+CREATE OR REPLACE FUNCTION partyledger_database_keeps_time() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.position / {POSITIONS_PER_TRANSACTION}
+           <> pg_current_xact_id()::text::bigint + partyledger_xid_offset()
+       OR NEW.position % {POSITIONS_PER_TRANSACTION} = 0 THEN
+        RAISE EXCEPTION 'position % is not this transaction''s to write', NEW.position
+            USING ERRCODE = 'PL002', HINT = 'The database assigns positions (I14).';
+    END IF;
+    IF NEW.recorded_at NOT BETWEEN clock_timestamp() - interval '{CLOCK_TOLERANCE}'
+                               AND clock_timestamp() + interval '{CLOCK_TOLERANCE}' THEN
+        RAISE EXCEPTION 'recorded_at % is not the database''s present (%)', NEW.recorded_at, clock_timestamp()
+            USING ERRCODE = 'PL002', HINT = 'The database keeps time (I14); only a restore writes past times.';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER event_log_database_keeps_time BEFORE INSERT ON event_log
+    FOR EACH ROW EXECUTE FUNCTION partyledger_database_keeps_time();
+"""
+"""Step 4 (I14): for any role but the log's owner, the database decides when and where an event lands.
+
+A position must lie in the inserting transaction's own block, `(xid + offset) × 1024 + n` — what the append
+statement computes — so no one picks where an event sorts; `recorded_at` must be the database's present
+within `CLOCK_TOLERANCE`, else the row is refused. Refused, not overwritten: `recorded_at` is part of the
+content digest the application computes before the INSERT (one statement, one round trip), so a value the
+database put in afterwards would break the event's hash; checking it keeps the hash format and the hot path
+as they are. The owner (and a superuser) pass unchecked: a restore writes the recorded times of a verified
+file, and tests drive the owner's store with a stepping clock."""
+
+SEAL_SIGNATURES = """
+CREATE TABLE IF NOT EXISTS seal_signatures (
+    seal_number     bigint      PRIMARY KEY,
+    signature       bytea       NOT NULL
+);
+CREATE OR REPLACE TRIGGER seal_signatures_append_only BEFORE UPDATE OR DELETE ON seal_signatures
+    FOR EACH ROW EXECUTE FUNCTION partyledger_refuse_change();
+CREATE OR REPLACE TRIGGER seal_signatures_no_truncate BEFORE TRUNCATE ON seal_signatures
+    FOR EACH STATEMENT EXECUTE FUNCTION partyledger_refuse_change();
+"""
+"""Step 5 (I7): each seal's Ed25519 signature by the sealing process, append-only like the seals. A table of
+its own rather than a column, so the seals written before signing began stay exactly as they were."""
+
 SCHEMA_LOCK_ID = 7_203_411_002
 """Serialises concurrent schema creation (several workers starting at once, or a worker and a migration)."""
 
@@ -160,6 +209,8 @@ STEPS: Final[dict[int, tuple[str, ...]]] = {
     1: (TABLES, APPEND_ONLY, *TRIGGERS, POSITION_OFFSET, HORIZON),
     2: (LOCAL_HORIZON,),
     3: (PLANNED_ONCE_HORIZON,),
+    4: (DATABASE_KEEPS_TIME,),
+    5: (SEAL_SIGNATURES,),
 }
 """The log's DDL by schema version. A released step is never edited (its Alembic revision pins its digest);
 a change is a new step, which `create_schema` and a new revision both apply."""
@@ -187,6 +238,7 @@ APP_PRIVILEGES: Final = {
     "event_log": "SELECT, INSERT",
     "idempotency_keys": "SELECT, INSERT",
     "log_seals": "SELECT, INSERT",
+    "seal_signatures": "SELECT, INSERT",
     "log_position_offset": "SELECT",
     "log_schema_version": "SELECT",
 }
@@ -225,8 +277,12 @@ def install(connection: psycopg.Connection[Any], up_to: int = SCHEMA_VERSION) ->
 
 
 def grant_app_role(connection: psycopg.Connection[Any], role: str) -> None:
-    """Give the application's role exactly `APP_PRIVILEGES` on the log's tables (run as their owner)."""
+    """Give the application's role exactly `APP_PRIVILEGES` on the log's tables (run as their owner); a table
+    a later step creates is left out until that step's revision grants again."""
     for table, privileges in APP_PRIVILEGES.items():
+        exists = connection.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()
+        if not exists or not exists[0]:
+            continue
         connection.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(sql.Identifier(table), sql.Identifier(role)))
         connection.execute(
             sql.SQL("GRANT " + privileges + " ON {} TO {}").format(sql.Identifier(table), sql.Identifier(role))

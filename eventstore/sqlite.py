@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 from domain.codec import EVENTS, EventCodec
 
 from .canonical import GENESIS_HASH, format_recorded_at, seal_hash
-from .envelope import COLUMNS, LEAN_COLUMNS, AppendResult, LeanEvent, NewEvent, RecordedEvent
+from .envelope import COLUMNS, LEAN_COLUMNS, SEALS, SIGNATURE_INSERT, AppendResult, LeanEvent, NewEvent, RecordedEvent
 from .history_sql import (
     LINKS_PER_STATEMENT,
     POSITION_HASHES_SQL,
@@ -28,7 +29,7 @@ from .selection import HistoryFilter, PositionHash
 from .sqlite_append import earlier_result, insert
 from .sqlite_rows import event_from_row, last_seal, lean_event_from_row, restore_rows, seal_from_row
 from .sqlite_schema import statements
-from .store import Clock, EventPage, Seal, page_of, prepare_append, upcast, utc_now
+from .store import Clock, EventPage, Seal, SignSeal, page_of, prepare_append, upcast, utc_now
 from .validation import check_stream_id
 from .verify import verify_events
 from .verify_report import VerifyReport
@@ -202,7 +203,7 @@ class SqliteEventStore:
                 return
             position = rows[-1].position
 
-    def seal(self) -> Seal | None:
+    def seal(self, *, sign: SignSeal | None = None) -> Seal | None:
         with self._write() as connection:
             last = last_seal(connection)
             start = last.up_to_position if last else 0
@@ -231,11 +232,14 @@ class SqliteEventStore:
                     format_recorded_at(seal.sealed_at),
                 ),
             )
+            if sign is not None:
+                seal = replace(seal, signature=sign(seal))
+                connection.execute(SIGNATURE_INSERT.format("?"), (seal.seal_number, seal.signature))
         return seal
 
     def seals(self) -> list[Seal]:
         with self._connection() as connection:
-            rows = connection.execute("SELECT * FROM log_seals ORDER BY seal_number").fetchall()
+            rows = connection.execute(SEALS + " ORDER BY s.seal_number").fetchall()
         return [seal_from_row(row) for row in rows]
 
     def verify(self, *, processes: int | None = None) -> VerifyReport:

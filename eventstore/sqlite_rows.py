@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from .canonical import canonical_json, format_recorded_at, parse_recorded_at
-from .envelope import COLUMNS, LeanEvent, RecordedEvent
+from .envelope import COLUMNS, SEALS, SIGNATURE_INSERT, LeanEvent, RecordedEvent
 from .errors import NotEmpty
 from .history_sql import batched
 from .store import Seal
@@ -45,6 +45,9 @@ def restore_rows(
             )
             for s in seals
         ],
+    )
+    connection.executemany(
+        SIGNATURE_INSERT.format("?"), [(s.seal_number, s.signature) for s in seals if s.signature is not None]
     )
     return written
 
@@ -97,10 +100,18 @@ def event_from_row(row: tuple[Any, ...]) -> RecordedEvent:
 
 
 def seal_from_row(row: tuple[Any, ...]) -> Seal:
-    number, up_to, count, prev, digest, sealed_at = row
-    return Seal(int(number), int(up_to), int(count), bytes(prev), bytes(digest), parse_recorded_at(sealed_at))
+    number, up_to, count, prev, digest, sealed_at, signature = row
+    return Seal(
+        int(number),
+        int(up_to),
+        int(count),
+        bytes(prev),
+        bytes(digest),
+        parse_recorded_at(sealed_at),
+        None if signature is None else bytes(signature),
+    )
 
 
 def last_seal(connection: sqlite3.Connection) -> Seal | None:
-    row = connection.execute("SELECT * FROM log_seals ORDER BY seal_number DESC LIMIT 1").fetchone()
+    row = connection.execute(SEALS + " ORDER BY s.seal_number DESC LIMIT 1").fetchone()
     return seal_from_row(row) if row else None

@@ -38,6 +38,8 @@ class Seal:
     prev_seal_hash: bytes
     seal_hash: bytes
     sealed_at: datetime
+    signature: bytes | None = None
+    """Ed25519 over `seal_signing.signed_bytes`, by the sealing process's key; None for seals made before."""
 
     def printable(self) -> str:
         return (
@@ -45,6 +47,9 @@ class Seal:
             f"{self.sealed_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC · sha256 {self.seal_hash.hex()}"
         )
 
+
+SignSeal = Callable[[Seal], bytes]
+"""Signs a seal before it is written: handed to `EventStore.seal` by the process that holds the sealing key."""
 
 EventT = TypeVar("EventT", RecordedEvent, LeanEvent)
 
@@ -159,7 +164,10 @@ class EventStore(Protocol):
         what every reader can see (I4): what verify and export read."""
         ...
 
-    def seal(self) -> Seal | None: ...
+    def seal(self, *, sign: SignSeal | None = None) -> Seal | None:
+        """Seal every committed event after the last seal, signed with `sign` when given; None when there is
+        nothing new."""
+        ...
 
     def seals(self) -> list[Seal]: ...
 

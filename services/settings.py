@@ -53,6 +53,10 @@ class Settings:
     metrics_token: str = ""
     trusted_proxies: tuple[str, ...] = ()
     replay_check_seconds: float = 120.0
+    seal_key_file: Path | None = None
+    """The Ed25519 private key (PEM) that signs seals: given to the sealing process (beat) only (I7)."""
+    seal_public_key_file: Path | None = None
+    """Its public key (PEM): `verify` checks every seal's signature with it."""
 
     @property
     def embedded(self) -> bool:
@@ -82,6 +86,8 @@ class Settings:
             app_role=read.role("PARTYLEDGER_APP_ROLE", "partyledger_app"),
             app_password=read.password("PARTYLEDGER_APP_PASSWORD", environment),
             **_api_walls(read, environment),
+            seal_key_file=read.file("PARTYLEDGER_SEAL_KEY_FILE"),
+            seal_public_key_file=read.file("PARTYLEDGER_SEAL_PUBLIC_KEY_FILE"),
         )
         if read.problems:
             raise SettingsError("\n".join(read.problems))
@@ -126,6 +132,16 @@ class _Reader:
         elif not value.startswith(schemes):
             self.problems.append(f"{name} must start with one of {', '.join(schemes)}; got {value.split('://')[0]!r}")
         return value
+
+    def file(self, name: str) -> Path | None:
+        """An optional file that must exist when named."""
+        value = self.env.get(name) or ""
+        if not value:
+            return None
+        path = Path(value).expanduser().resolve()
+        if not path.is_file():
+            self.problems.append(f"{name} must name a file; {path} is not one")
+        return path
 
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
         value = self._raw(name, default)

@@ -63,7 +63,10 @@ def _event_line(e: RecordedEvent) -> dict[str, Any]:
 
 
 def _seal_line(s: Seal) -> dict[str, Any]:
-    return {
+    """A signature travels with its seal (an unsigned one has none), so the import can be checked with the
+    sealing key's public half."""
+    signed = {} if s.signature is None else {"signature": s.signature.hex()}
+    return signed | {
         "kind": "seal",
         "seal_number": s.seal_number,
         "up_to_position": s.up_to_position,
@@ -201,4 +204,5 @@ def _seal(line: dict[str, Any]) -> Seal:
         bytes.fromhex(line["prev_seal_hash"]),
         bytes.fromhex(line["seal_hash"]),
         parse_recorded_at(line["sealed_at"]),
+        bytes.fromhex(line["signature"]) if "signature" in line else None,
     )

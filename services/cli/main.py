@@ -6,6 +6,7 @@ Errors are one line on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -16,6 +17,7 @@ from services.cli.deploy import migrate_command, settings_command
 from services.cli.log_files import check_seal, export_command, import_command
 from services.cli.options import URL_HELP, first_line, open_log, redacted, settings_for
 from services.cli.projections import projections_group, rebuild_command
+from services.cli.sealing import seal_command, signatures
 from services.cli.seed import seed_command
 from services.commands.actors import Actor, Role
 from services.tokens import issue_token
@@ -41,9 +43,16 @@ def init(database_url: str | None) -> None:
 @cli.command()
 @click.option("--database-url", help=URL_HELP)
 @click.option("--seal", "kept", help="Check a seal kept earlier, written HASH@POSITION, instead.")
-def verify(database_url: str | None, kept: str | None) -> None:
-    """Recompute every hash, chain and seal; exit 1 and name the first bad position if any."""
-    store = open_log(settings_for(database_url).database_url, create=False)
+@click.option(
+    "--public-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Ed25519 public key (PEM) the seals are signed with; default $PARTYLEDGER_SEAL_PUBLIC_KEY_FILE.",
+)
+def verify(database_url: str | None, kept: str | None, public_key: Path | None) -> None:
+    """Recompute every hash, chain and seal, and check the seals' signatures; exit 1 and name the first bad
+    position if any."""
+    settings = settings_for(database_url)
+    store = open_log(settings.database_url, create=False)
     if kept is not None:
         try:
             check_seal(store, kept)
@@ -52,24 +61,17 @@ def verify(database_url: str | None, kept: str | None) -> None:
         return
     try:
         report = verify_store(store)
+        signed = signatures(store, public_key or settings.seal_public_key_file) if report.ok else None
+    except click.ClickException:
+        raise
     except Exception as exc:
         raise click.ClickException(f"cannot read the log: {first_line(exc)}") from exc
     finally:
         store.close()
-    if not report.ok:
-        click.echo(report.summary(), err=True)
+    if not report.ok or (signed is not None and signed.problem is not None):
+        click.echo(report.summary() if signed is None else signed.summary(), err=True)
         sys.exit(1)
-    click.echo(report.summary())
-
-
-@cli.command()
-@click.option("--database-url", help=URL_HELP)
-def seal(database_url: str | None) -> None:
-    """Seal the log up to now and print the seal, to be kept outside the system."""
-    store = open_log(settings_for(database_url).database_url, create=False)
-    made = store.seal()
-    store.close()
-    click.echo(made.printable() if made else "nothing new to seal")
+    click.echo(report.summary() + ("" if signed is None else "; " + signed.summary()))
 
 
 @cli.command()
@@ -85,6 +87,7 @@ def token(user_id: str, role: str, unit_id: str, hours: float | None) -> None:
 
 
 cli.add_command(projections_group)
+cli.add_command(seal_command)
 cli.add_command(seed_command)
 cli.add_command(demo_command)
 cli.add_command(rebuild_command)

@@ -82,8 +82,9 @@ def upgrade_log_to(bind: Any, step: int, pinned_sha256: str) -> None:
     install(bind.connection.driver_connection, up_to=step)
 
 
-def downgrade_log_from(bind: Any, step: int, horizon_before: str) -> None:
-    """Undo a step that only replaced the horizon function: the previous one back, the step unrecorded."""
+def downgrade_log_from(bind: Any, step: int, undo: str) -> None:
+    """Undo a step that changed only functions or triggers (`undo` puts back what was before), the step
+    unrecorded."""
     connection: psycopg.Connection[Any] = bind.connection.driver_connection
-    connection.execute(horizon_before.encode())
+    connection.execute(undo.encode())
     connection.execute("DELETE FROM log_schema_version WHERE version = %s", (step,))

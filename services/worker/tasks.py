@@ -8,6 +8,7 @@ import psycopg
 import sqlalchemy.exc
 from celery.signals import worker_process_init
 
+from eventstore.seal_signing import signer_from_file
 from projections.registry import PROJECTIONS
 from projections.runner import CatchUp
 from projections.sweep import units_behind
@@ -84,8 +85,10 @@ def sweep() -> int:
 
 @app.task(name="partyledger.seal", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
 def seal() -> str:
-    """Seal the log up to now (I7); the printed seal can be kept outside the system."""
-    made = process_runtime().store.seal()
+    """Seal the log up to now (I7), signed when this process was given the sealing key; the printed seal can
+    be kept outside the system."""
+    runtime = process_runtime()
+    made = runtime.store.seal(sign=signer_from_file(runtime.settings.seal_key_file))
     return made.printable() if made else "nothing new to seal"
 
 

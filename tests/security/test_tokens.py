@@ -34,7 +34,7 @@ def _edited(token: str, **claims: str) -> str:
 
 def _unsigned(settings: Settings) -> str:
     claims = jwt.decode(issue_token(CALLER, settings.signing_key, hours=1), options={"verify_signature": False})
-    return jwt.encode(claims, key=None, algorithm="none")
+    return jwt.encode(claims, key="", algorithm="none")  # "" is pyjwt's typed spelling of no key
 
 
 TOKENS: dict[str, Callable[[Settings], str | None]] = {

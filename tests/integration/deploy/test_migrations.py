@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
 import time
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -23,6 +20,8 @@ from services.migrations.run import downgrade, upgrade
 from services.migrations.steps import ReleasedRevisionChanged, projection_tables_digest, require_unchanged
 from services.record_tables import create_record_tables
 from tests.support.events import CODEC, noted
+
+from .conftest import as_role
 
 CATALOG = {
     "columns": """SELECT table_name, column_name, ordinal_position, data_type, is_nullable, column_default
@@ -45,26 +44,10 @@ def schema_of(url: str) -> dict[str, set[tuple[Any, ...]]]:
     return {name: {row for row in rows if "alembic_version" not in row} for name, rows in found.items()}
 
 
-@pytest.fixture
-def app_role(postgres_url: str, postgres_server_url: str) -> Iterator[tuple[str, str]]:
-    """A role of its own per test (roles belong to the whole cluster), dropped with its grants afterwards."""
-    role, password = f"partyledger_app_{uuid.uuid4().hex[:8]}", secrets.token_hex(12)
-    yield role, password
-    with psycopg.connect(postgres_url, autocommit=True) as owner:
-        owner.execute(f"DROP OWNED BY {role}")
-    with psycopg.connect(postgres_server_url, autocommit=True) as admin:
-        admin.execute(f"DROP ROLE IF EXISTS {role}")
-
-
-def as_role(url: str, role: str, password: str) -> str:
-    scheme, rest = url.split("://", 1)
-    return f"{scheme}://{role}:{password}@{rest.split('@', 1)[1]}"
-
-
 def test_upgrade_from_empty_gives_the_schema_the_tests_create(
     postgres_url: str, other_database: str, app_role: tuple[str, str]
 ) -> None:
-    assert upgrade(postgres_url, app_role[0]) == "0004"
+    assert upgrade(postgres_url, app_role[0]) == "0006"
 
     store = open_store(other_database)
     engine = projection_engine(other_database)
@@ -75,7 +58,7 @@ def test_upgrade_from_empty_gives_the_schema_the_tests_create(
 
     migrated, created = schema_of(postgres_url), schema_of(other_database)
     assert migrated == created
-    assert len(migrated["triggers"]) == 10  # the log's three tables and the two records, two triggers each
+    assert len(migrated["triggers"]) == 13  # two on each of the log's four tables and the two records; the clock
     assert {"partyledger_horizon", "partyledger_refuse_change"} <= {f[0] for f in migrated["functions"]}
     assert {"event_log", "projection_rows", "log_seals", "audit_reads", "access_denials"} <= {
         c[0] for c in migrated["columns"]
@@ -185,7 +168,7 @@ def test_partyledger_migrate_reports_the_revision_and_the_login(postgres_url: st
     role, password = app_role
     environment = {"PARTYLEDGER_APP_ROLE": role, "PARTYLEDGER_APP_PASSWORD": password}
     result = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
-    assert (result.exit_code, result.output.strip()) == (0, f"schema at revision 0004; role {role} may log in")
+    assert (result.exit_code, result.output.strip()) == (0, f"schema at revision 0006; role {role} may log in")
     again = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
     assert again.exit_code == 0
     with psycopg.connect(as_role(postgres_url, role, password)) as app:
