@@ -11,6 +11,7 @@ database, backups and append-only guarantee, and is written in the same request 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -61,10 +62,20 @@ def record_read(
         )
 
 
-def list_reads(engine: sa.Engine, *, after: int = 0, limit: int = 100, user_id: str | None = None) -> list[AuditRead]:
+def list_reads(
+    engine: sa.Engine,
+    *,
+    after: int = 0,
+    limit: int = 100,
+    user_id: str | None = None,
+    units: Collection[str] | None = None,
+) -> list[AuditRead]:
+    """Oldest first; `units` keeps the reads made acting for one of those units (a subtree, I8)."""
     query = sa.select(audit_reads).where(audit_reads.c.read_id > after)
     if user_id is not None:
         query = query.where(audit_reads.c.user_id == user_id)
+    if units is not None:
+        query = query.where(audit_reads.c.acting_unit.in_(list(units)))
     with engine.connect() as connection:
         rows = connection.execute(query.order_by(audit_reads.c.read_id).limit(limit)).all()
     return [AuditRead(**row._asdict()) for row in rows]

@@ -180,3 +180,19 @@ def test_every_read_of_personal_data_is_on_record_for_the_administrator(client: 
     backdoor = Backdoor(settings.database_url)
     with pytest.raises(backdoor.refusal):
         backdoor.execute("DELETE FROM audit_reads")
+
+
+def test_an_administrator_below_the_province_sees_only_the_reads_made_for_its_subtree(
+    client: Client, settings: Settings
+) -> None:
+    """I8: the record of reads is itself personal data; a school's administrator sees its own auditors' reads."""
+    member = Desk(client, settings).enrol(1)
+    school_auditor = bearer(settings, Role.AUDITOR, "unit-school", user="kiem-tra-truong")
+    client.get(f"/audit/people/{member}/history", headers=school_auditor)
+    client.get(f"/audit/people/{member}/history", headers=auditor(settings, unit="unit-province", user="kiem-tra-tinh"))
+
+    school = client.get("/audit/reads", headers=bearer(settings, Role.PROVINCIAL_ADMIN, "unit-school")).json()
+    province = client.get("/audit/reads", headers=bearer(settings, Role.PROVINCIAL_ADMIN, "unit-province")).json()
+
+    assert {r["user_id"] for r in school} == {"kiem-tra-truong"}
+    assert {r["user_id"] for r in province} == {"kiem-tra-truong", "kiem-tra-tinh"}

@@ -34,6 +34,7 @@ from services.audit.verifying import KeptSeal, SealCheck, check_kept_seal, kept_
 from services.commands.actors import Actor, Role
 from services.commands.walls import require_role, require_within, today
 from services.ledger import Ledger
+from services.reads import caller_units
 
 log = logging.getLogger(__name__)
 
@@ -235,7 +236,11 @@ class AuditLogController(Controller):
         cursor: Cursor = None,
         limit: Limit = 100,
     ) -> list[AccessRead]:
-        """Who read which personal data through the audit endpoints, and when (provincial administrator)."""
+        """Who read which personal data through the audit endpoints, and when (provincial administrator): reads made
+        for a unit of the caller's subtree, all of them at the province's root (I8)."""
         require_role(principal, Role.PROVINCIAL_ADMIN)
-        found = list_reads(ledger.engine, after=after_position(cursor), limit=limit, user_id=user_id)
+        tree = ledger.tree()
+        at_root = (unit := tree.live_on(principal.unit_id, today())) is not None and unit.parent_id is None
+        units = None if at_root else caller_units(tree, principal, today())
+        found = list_reads(ledger.engine, after=after_position(cursor), limit=limit, user_id=user_id, units=units)
         return [AccessRead(**{f: getattr(r, f) for f in AccessRead.__struct_fields__}) for r in found]
