@@ -24,7 +24,7 @@ from services.embedded import seed_minimal_province
 from services.projection_runtime import catch_up_every_unit
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer
-from tests.e2e.desk import Desk, citizen, particulars
+from tests.e2e.desk import Desk, citizen, particulars, person
 from tests.security.conftest import log_state
 
 MOVED, DISSOLVED, HEIR = "unit-school-cell-5", "unit-school-cell-4", "unit-school-cell-3"
@@ -80,13 +80,14 @@ def _get(world: tuple[Client, Settings, Desk], role: Role, unit: str, path: str)
     return response.status_code, response.json()
 
 
+@pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("operation", sorted(QUERIES))
 @pytest.mark.parametrize("on", [None, BEFORE, AFTER])
 def test_a_unit_that_left_the_callers_subtree_is_refused_on_every_date(
-    world: tuple[Client, Settings, Desk], operation: str, on: str | None
+    world: tuple[Client, Settings, Desk], operation: str, on: str | None, role: Role
 ) -> None:
     path = f"/units/{MOVED}{QUERIES[operation]}" + (f"{'&' if '?' in QUERIES[operation] else '?'}on={on}" if on else "")
-    status, body = _get(world, Role.VIEWER, "unit-school", path)
+    status, body = _get(world, role, "unit-school", path)
     assert (status, {k: body.get(k) for k in NOT_FOUND}) == (404, NOT_FOUND)
 
 
@@ -147,3 +148,25 @@ def test_the_new_committee_sets_the_moved_cells_plan_whatever_the_papers_date(
         "expected_version": version,
     }
     assert desk.post(officer, f"/units/{MOVED}/yearly-plans", body).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("role", "operation", "body"),
+    [
+        (Role.GRASSROOTS_OFFICER, "particulars", {"particulars": particulars("Đảng Viên Bảy")}),
+        (Role.GRASSROOTS_OFFICER, "violations", {"reason": "Vắng sinh hoạt"}),
+        (Role.PROVINCIAL_ADMIN, "violations", {"reason": "Vắng sinh hoạt"}),
+    ],
+)
+def test_a_back_dated_step_on_a_person_of_a_unit_that_left_is_refused(
+    world: tuple[Client, Settings, Desk], role: Role, operation: str, body: dict[str, object]
+) -> None:
+    """Writes are judged on today's tree whatever the paper's date (I8): the school's officers, and an
+    administrator assigned at the school, no longer reach the moved cell's member, even with a paper dated
+    before the move."""
+    _, config, desk = world
+    before = log_state(config)
+    paper = {**body, "occurred_on": "2026-11-10", "expected_version": 1}
+    answer = desk.post(desk.who(role, "unit-school"), f"/people/{person(7)}/{operation}", paper)
+    assert (answer.status_code, answer.json()["title"]) == (404, NOT_FOUND["title"])
+    assert log_state(config) == before
