@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Final
 
 import sqlalchemy as sa
@@ -22,7 +23,15 @@ from .reading import (
     version_of,
 )
 
-STATUS_LABELS_VI: Final = {"probationary": "Đảng viên dự bị", "official": "Đảng viên chính thức"}
+
+class MemberStatus(StrEnum):
+    """A member's status on the roll: the only values `member_roll` filters by (the API declares them)."""
+
+    PROBATIONARY = "probationary"
+    OFFICIAL = "official"
+
+
+STATUS_LABELS_VI: Final = {MemberStatus.PROBATIONARY: "Đảng viên dự bị", MemberStatus.OFFICIAL: "Đảng viên chính thức"}
 
 
 @dataclass(frozen=True)
