@@ -29,6 +29,14 @@ def check_paper(command: object) -> None:
             check_date(value, field)
 
 
+def check_ids(command: object) -> None:
+    """Every id a command names (a field `…_id`, or an item of `…_ids`) names something: an empty one is a
+    malformed command, refused naming the field before any rule (or the log) reads it."""
+    for field, value in _leaves(command, ""):
+        if field.endswith(("_id", "_ids")) and isinstance(value, str) and not value.strip():
+            raise InvalidCommand(field, "must not be empty", "không được để trống")
+
+
 def check_date(value: date, field: str) -> None:
     if not EARLIEST <= value <= LATEST:
         raise InvalidCommand(

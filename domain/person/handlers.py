@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.calendar import WorkingCalendar
 from domain.errors import InvalidCommand
-from domain.paper import check_paper
+from domain.paper import check_ids, check_paper
 from domain.person import admission, detours, enrolment, membership, pipeline, probation, removal
 from domain.person import commands as c
 from domain.person import member_commands as mc
@@ -81,6 +81,7 @@ def decide(
             "lệnh không thuộc hồ sơ của người này",
         )
     check_paper(command)
+    check_ids(command)
     check_paper(facts)  # what the body told about others (a consent, who was absent) is paper too
     chosen = rules if rules is not None else rules_in_force(command.occurred_on)
     return DECIDERS[type(command)](state, command, facts, chosen, calendar)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Final
+
 from domain.calendar import WorkingCalendar
 from domain.errors import InvalidCommand
 from domain.person import events as ev
@@ -19,6 +22,18 @@ from domain.rules.ratings import check_rating
 from domain.rules.removal import check_screening
 
 Events = list[ev.PersonEvent]
+
+FIRST_YEAR: Final = 1930
+"""The party was founded in 1930: no member was rated or screened for an earlier year."""
+
+
+def check_year(year: int, occurred_on: date) -> None:
+    """The year a rating or screening is for lies between the party's founding and the year of the paper that
+    records it (a later year has not happened yet)."""
+    if year < FIRST_YEAR:
+        raise InvalidCommand("year", f"is before {FIRST_YEAR}", f"năm phải từ {FIRST_YEAR} trở về sau")
+    if year > occurred_on.year:
+        raise InvalidCommand("year", "is in the future", "năm xếp loại chưa đến")
 
 
 def introduce_transfer(
@@ -85,9 +100,8 @@ def rate_member(
     state: PersonState, cmd: mc.RateMember, facts: PersonFacts, rules: RuleSet, calendar: WorkingCalendar
 ) -> Events:
     """R-RATING: one rating a year, by grade or (from qd294-2025) by score, within the Excellent quota."""
+    check_year(cmd.year, cmd.occurred_on)
     check_step(state, cmd, MEMBER_STAGES)
-    if cmd.year > cmd.occurred_on.year:
-        raise InvalidCommand("year", "is in the future", "năm xếp loại chưa đến")
     counts = require(facts.rating, "rating")
     already = any(r.year == cmd.year for r in state.ratings)
     grade = check_rating(rules, cmd.grade, cmd.score, counts.rated_good, counts.rated_excellent, already)
@@ -102,6 +116,7 @@ def record_screening_outcome(
     calendar: WorkingCalendar,
 ) -> Events:
     """R-SCREENING: keep, educate or propose removal; two years running NotCompleted rule out 'keep'."""
+    check_year(cmd.year, cmd.occurred_on)
     check_step(state, cmd, MEMBER_STAGES)
     check_screening(rules, cmd.outcome, state.not_completed_streak(cmd.year))
     return [mev.ScreeningOutcomeRecorded(rule_set=rules.rule_set_id, year=cmd.year, outcome=cmd.outcome)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Final
 
 import sqlalchemy as sa
@@ -21,7 +22,15 @@ from .reading import (
     version_of,
 )
 
-STATUS_LABELS_VI: Final = {"probationary": "Đảng viên dự bị", "official": "Đảng viên chính thức"}
+
+class MemberStatus(StrEnum):
+    """A member's status on the roll: the only values `member_roll` filters by (the API declares them)."""
+
+    PROBATIONARY = "probationary"
+    OFFICIAL = "official"
+
+
+STATUS_LABELS_VI: Final = {MemberStatus.PROBATIONARY: "Đảng viên dự bị", MemberStatus.OFFICIAL: "Đảng viên chính thức"}
 
 
 @dataclass(frozen=True)
@@ -177,7 +186,7 @@ def _entry(unit_id: str, row: MemberRow) -> MemberEntry:
         sex=row["sex"],
         date_of_birth=day(row["date_of_birth"]),
         status=row["status"],
-        status_label_vi=STATUS_LABELS_VI[row["status"]],
+        status_label_vi=STATUS_LABELS_VI[MemberStatus(row["status"])],
         cell_id=row["cell_id"],
         admitted_on=date.fromisoformat(row["admitted_on"]),
         ceremony_on=date.fromisoformat(row["ceremony_on"]),

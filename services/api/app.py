@@ -20,8 +20,10 @@ from services.api.platform.clients import client_addresses
 from services.api.platform.limits import rate_limit, too_deep
 from services.api.platform.metrics import PROMETHEUS, metrics_routes
 from services.api.platform.outages import outage_handlers
-from services.api.platform.problems import internal_error, problem_details_plugin
+from services.api.platform.probes import LIVE, READY
+from services.api.platform.problems import internal_error, not_utf8, problem_details_plugin
 from services.api.platform.security import BEARER_SCHEME, principal
+from services.api.platform.strict_bodies import StrictStructSchemaPlugin
 from services.api.read_models.routes import ReadModelController
 from services.api.units.calendar import CalendarController
 from services.api.units.changes import UnitChangeController
@@ -38,13 +40,13 @@ def _ledger(state: State) -> Ledger:
     return ledger
 
 
-@get("/health", operation_id="health", tags=["operations"], sync_to_thread=False)
+@get("/health", operation_id="health", tags=["operations"], sync_to_thread=False, responses=LIVE)
 def health() -> dict[str, str]:
     """Liveness: the process answers."""
     return {"status": "ok"}
 
 
-@get("/ready", operation_id="ready", tags=["operations"], sync_to_thread=True)
+@get("/ready", operation_id="ready", tags=["operations"], sync_to_thread=True, responses=READY)
 def ready(state: State) -> Response[dict[str, Any]]:
     """Readiness: the log answers (the broker is checked by the workers' own health)."""
     ledger = _ledger(state)
@@ -94,10 +96,15 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
             "principal": Provide(principal, sync_to_thread=False),
             "ledger": Provide(_ledger, sync_to_thread=False),
         },
-        plugins=[problem_details_plugin()],
+        plugins=[problem_details_plugin(), StrictStructSchemaPlugin()],
         middleware=[*client_addresses(chosen.trusted_proxies), PROMETHEUS.middleware, *limiter],
         stores=stores,
-        exception_handlers={500: internal_error, RecursionError: too_deep, **outage_handlers()},
+        exception_handlers={
+            500: internal_error,
+            RecursionError: too_deep,
+            UnicodeDecodeError: not_utf8,
+            **outage_handlers(),
+        },
         after_exception=[record_refusal],
         before_send=[page_headers()],
         on_startup=[open_ledger],
@@ -108,6 +115,7 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
             title="Party Ledger",
             version="0.1.0",
             path="/schema",
+            use_handler_docstrings=True,
             description="Commands and queries of the member-development ledger. Errors are RFC 9457 problem details.",
             components=Components(security_schemes=BEARER_SCHEME),  # required per operation: security.SECURED
             render_plugins=[OperationIndex()],  # and /schema/openapi.json; no viewer that loads a CDN's script

@@ -27,6 +27,7 @@ from eventstore import AppendResult, EventStore, NewEvent, RecordedEvent
 
 from .actors import Actor, Role
 from .context import CommandContext
+from .idempotency import scoped_key
 from .results import Recorded
 from .units import command_metadata
 from .versions import decide_at
@@ -114,7 +115,7 @@ def declare_day(ctx: CommandContext, request: DayRequest) -> Recorded:
         province_id=unit.unit_id,
         occurred_on=request.occurred_on,
         actor=request.actor,
-        idempotency_key=f"{request.actor.user_id}:{request.idempotency_key}",
+        idempotency_key=scoped_key(request.actor, request.idempotency_key),
         document_ref=request.document_ref,
         expected_version=request.expected_version,
     )

@@ -38,7 +38,7 @@ from domain.rules.ratings import Grade
 from domain.rules.sponsors import SponsorKind
 from domain.units.kinds import UnitKind
 from domain.units.tree import UnitTree
-from eventstore import EventStore, RecordedEvent
+from eventstore import EventStore, InvalidAppend, RecordedEvent
 from projections.person_states import PERSON_STREAM_PREFIX
 
 PAGE = 1000
@@ -65,7 +65,7 @@ def months_between(start: date, end: date) -> int:
 def person_as_of(store: EventStore, person_id: str, on: date) -> Placement:
     """Replay the stream's prefix dated on or before `on`, noting when the person last changed cell."""
     state, joined = initial_state(person_id), None
-    for record in store.read_stream(person_id):
+    for record in _stream(store, person_id):
         if record.occurred_on > on:
             break
         event = EVENTS.decode(record.event_type, record.schema_version, record.data)
@@ -74,6 +74,15 @@ def person_as_of(store: EventStore, person_id: str, on: date) -> Placement:
             joined = record.occurred_on  # a reorganisation moves colleagues together: it parts no one
         state = after
     return Placement(state, joined)
+
+
+def _stream(store: EventStore, person_id: str) -> list[RecordedEvent]:
+    """A person's stream; an id the log could not hold (empty, malformed) names no one: no events, so the
+    command's own check names the field (domain.paper.check_ids) or the rule finds no such member."""
+    try:
+        return store.read_stream(person_id)
+    except InvalidAppend:
+        return []
 
 
 def unit_events(store: EventStore, unit_id: str) -> Iterator[RecordedEvent]:

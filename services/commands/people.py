@@ -26,6 +26,7 @@ from eventstore import RecordedEvent
 
 from .actors import Actor
 from .context import CommandContext
+from .idempotency import scoped_key
 from .person_facts import FactContext, Reads, StatedFacts, build_facts, stated_in
 from .person_log import append_decided, metadata_for, replay_records
 from .person_steps import LEVEL_ROLES, STEPS, Step, command_fields
@@ -117,7 +118,7 @@ def record_person_step(ctx: CommandContext, request: PersonStepRequest) -> Recor
         return Recorded.unchanged(person_id, before.version)
     actor = request.actor
     metadata = metadata_for(request.command, events[0], actor)
-    key = f"{actor.user_id}:{request.idempotency_key}"
+    key = scoped_key(actor, request.idempotency_key)
     result, units = append_decided(ctx.store, before, request.command, events, metadata, key)
     ctx.ring(units)
     return Recorded.of(result)

@@ -33,6 +33,7 @@ from eventstore import AppendResult, EventMetadata, EventStore, NewEvent
 
 from .actors import Actor, Role
 from .context import CommandContext
+from .idempotency import scoped_key
 from .reorganisation import follow_reorganisations
 from .results import Recorded
 from .tree_log import UNIT_TREE_STREAM, tree_of
@@ -152,7 +153,7 @@ def change_unit(ctx: CommandContext, request: UnitChange) -> Recorded:
         request.command,
         occurred_on=request.occurred_on,
         actor=request.actor,
-        idempotency_key=f"{request.actor.user_id}:{request.idempotency_key}",
+        idempotency_key=scoped_key(request.actor, request.idempotency_key),
         document_ref=request.document_ref,
         expected_version=request.expected_version,
     )

@@ -112,16 +112,16 @@ def test_the_deadline_board_is_paged_by_a_cursor_in_its_own_order(api: Client, p
         cursor, pages = page["next_cursor"], pages + 1
     assert pages > 1 and paged == {name: whole[name] for name in lists}
     forged = api.get("/units/unit-province/deadlines", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=viewer)
-    assert forged.status_code == 400 and forged.headers["content-type"].startswith("application/problem+json")
+    assert forged.status_code == 422 and forged.headers["content-type"].startswith("application/problem+json")
 
 
 @pytest.mark.parametrize("listing", ["files", "members"])
 @pytest.mark.parametrize("cursor", ["bm90LWEtY3Vyc29y", "%%%", "WzEsMl0"])
-def test_a_cursor_the_api_never_gave_is_a_400_naming_it(
+def test_a_cursor_the_api_never_gave_is_a_422_naming_it(
     api: Client, province: Settings, listing: str, cursor: str
 ) -> None:
     viewer = bearer(province, Role.VIEWER, "unit-province")
     answer = api.get(f"/units/unit-province/{listing}", params={"cursor": cursor}, headers=viewer)
-    assert answer.status_code == 400, answer.text
+    assert answer.status_code == 422, answer.text
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert "cursor" in answer.text

@@ -45,8 +45,12 @@ class Operation:
 
 
 def resolve(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in schema:
-        schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    """The schema itself: references followed, a request body's `allOf` wrapper (which carries its examples)
+    unwrapped, and a nullable union reduced to its non-null arm."""
+    while "$ref" in schema or len(schema.get("allOf", ())) == 1:
+        schema = schema["allOf"][0] if "allOf" in schema else schema
+        if "$ref" in schema:
+            schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
     options = schema.get("oneOf") or schema.get("anyOf")
     if options:
         chosen = [o for o in options if resolve(doc, o).get("type") != "null"]

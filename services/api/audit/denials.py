@@ -19,10 +19,11 @@ from litestar import Controller, get
 from litestar.datastructures import Headers
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, TooManyRequestsException
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 from litestar.types import BeforeRequestHookHandler, Scope
 
 from services.api.platform.auth import bearer_token
+from services.api.platform.params import MAX_NUMBER, UnitIdPath
 from services.api.platform.responses import READ_PROBLEMS
 from services.api.platform.security import SECURITY, authenticate, read_bearer
 from services.commands.actors import Actor, Role
@@ -133,7 +134,9 @@ class DenialPage(msgspec.Struct, frozen=True):
 
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
-Before = Annotated[int | None, QueryParameter(ge=1, description="Only denials older than this denial_id (paging)")]
+Before = Annotated[
+    int | None, QueryParameter(ge=1, le=MAX_NUMBER, description="Only denials older than this denial_id (paging)")
+]
 
 
 def _read(d: Denial) -> DenialRead:
@@ -152,7 +155,7 @@ class DenialController(Controller):
     @get("/", operation_id="listDenials", sync_to_thread=True, responses=READ_PROBLEMS)
     def list_denials(
         self,
-        unit_id: FromPath[str],
+        unit_id: UnitIdPath,
         ledger: NamedDependency[Ledger],
         principal: NamedDependency[Actor],
         limit: Limit = 100,

@@ -8,16 +8,15 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, Router, get
-from litestar.exceptions import ValidationException
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromQuery, QueryParameter
 
 from eventstore.history import HistoryFilter, read_history
 from projections.queries import subtree_units
 from services.api.audit.log_checks import AuditLogController
-from services.api.platform.audit_params import ClockParam, Cursor, Limit, after_position, bounded
-from services.api.platform.params import Caller, Context
+from services.api.platform.audit_params import ClockParam, Cursor, EventTypes, Limit, UserId, after_position, bounded
+from services.api.platform.params import Caller, Context, PersonIdPath, Term, UnitIdPath, term_of
 from services.api.platform.problems import not_found
-from services.api.platform.responses import READ_PROBLEMS
+from services.api.platform.responses import BOUNDED_READ_PROBLEMS, READ_PROBLEMS
 from services.api.platform.security import SECURED
 from services.audit.asof import DashboardAsOf, FileAsOf, TreeAsOfAnswer, dashboard_as_of, file_as_of, tree_as_of
 from services.audit.auditors import record, require_auditor
@@ -46,7 +45,7 @@ class AuditController(Controller):
         "/people/{person_id:str}/history", operation_id="getPersonHistory", sync_to_thread=True, responses=READ_PROBLEMS
     )
     def person_history(
-        self, person_id: FromPath[str], ledger: Context, principal: Caller, cursor: Cursor = None, limit: Limit = 100
+        self, person_id: PersonIdPath, ledger: Context, principal: Caller, cursor: Cursor = None, limit: Limit = 100
     ) -> HistoryPage:
         """Every event of the person's file with its hash and chain status, in log order."""
         require_auditor(principal)
@@ -56,15 +55,20 @@ class AuditController(Controller):
         chosen = HistoryFilter(stream_id=person_id)
         return history_page(ledger.store, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
 
-    @get("/units/{unit_id:str}/history", operation_id="listUnitHistory", sync_to_thread=True, responses=READ_PROBLEMS)
+    @get(
+        "/units/{unit_id:str}/history",
+        operation_id="listUnitHistory",
+        sync_to_thread=True,
+        responses=BOUNDED_READ_PROBLEMS,
+    )
     def unit_history(
         self,
-        unit_id: FromPath[str],
+        unit_id: UnitIdPath,
         ledger: Context,
         principal: Caller,
         subtree: FromQuery[bool] = False,
-        event_type: FromQuery[list[str] | None] = None,
-        actor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        event_type: EventTypes = None,
+        actor: UserId = None,
         occurred_from: Day = None,
         occurred_to: Day = None,
         recorded_from: Day = None,
@@ -90,9 +94,14 @@ class AuditController(Controller):
         record(ledger.engine, principal, "listUnitHistory", unit_id, subtree=subtree, cursor=cursor, actor=actor)
         return history_page(ledger.store, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
 
-    @get("/people/{person_id:str}/as-of", operation_id="getPersonAsOf", sync_to_thread=True, responses=READ_PROBLEMS)
+    @get(
+        "/people/{person_id:str}/as-of",
+        operation_id="getPersonAsOf",
+        sync_to_thread=True,
+        responses=BOUNDED_READ_PROBLEMS,
+    )
     def person_as_of(
-        self, person_id: FromPath[str], ledger: Context, principal: Caller, on: FromQuery[date], clock: ClockParam
+        self, person_id: PersonIdPath, ledger: Context, principal: Caller, on: FromQuery[date], clock: ClockParam
     ) -> FileAsOf:
         """The person's file as true on the date, or as the ledger stood on it, and the events that differ."""
         require_auditor(principal)
@@ -108,31 +117,33 @@ class AuditController(Controller):
         "/units/{unit_id:str}/as-of/dashboard",
         operation_id="getDashboardAsOf",
         sync_to_thread=True,
-        responses=READ_PROBLEMS,
+        responses=BOUNDED_READ_PROBLEMS,
     )
     def dashboard_as_of(
         self,
-        unit_id: FromPath[str],
+        unit_id: UnitIdPath,
         ledger: Context,
         principal: Caller,
         on: FromQuery[date],
         clock: ClockParam,
         year: Annotated[int | None, QueryParameter(ge=1900, le=2200)] = None,
-        term: Annotated[str, QueryParameter(pattern=r"^(19|20|21)\d\d-(19|20|21)\d\d$")] = "2020-2025",
+        term: Term = "2020-2025",
     ) -> DashboardAsOf:
         """The unit's dashboard replayed from the log as of the date on the chosen clock."""
         require_auditor(principal)
         require_within(ledger.tree(), principal, unit_id)
         cut = Cut(bounded(on, "on") or on, Clock(clock))
         record(ledger.engine, principal, "getDashboardAsOf", unit_id, on=on, clock=clock)
-        try:
-            return dashboard_as_of(ledger.store, unit_id, cut, year or cut.on.year, term)
-        except ValueError as exc:  # a term whose years run backwards
-            raise ValidationException(str(exc)) from exc
+        return dashboard_as_of(ledger.store, unit_id, cut, year or cut.on.year, term_of(term))
 
-    @get("/units/{unit_id:str}/as-of/tree", operation_id="getTreeAsOf", sync_to_thread=True, responses=READ_PROBLEMS)
+    @get(
+        "/units/{unit_id:str}/as-of/tree",
+        operation_id="getTreeAsOf",
+        sync_to_thread=True,
+        responses=BOUNDED_READ_PROBLEMS,
+    )
     def tree_as_of(
-        self, unit_id: FromPath[str], ledger: Context, principal: Caller, on: FromQuery[date], clock: ClockParam
+        self, unit_id: UnitIdPath, ledger: Context, principal: Caller, on: FromQuery[date], clock: ClockParam
     ) -> TreeAsOfAnswer:
         """The unit and its subtree as they stood on the date, on the chosen clock."""
         require_auditor(principal)

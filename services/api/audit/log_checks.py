@@ -5,7 +5,7 @@ verification of read models (I6), and — for the provincial administrator — t
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated, Any
 
@@ -13,8 +13,8 @@ import anyio.to_thread
 import msgspec
 from litestar import Controller, Request, get
 from litestar.datastructures import State
-from litestar.exceptions import ValidationException
-from litestar.params import FromPath, QueryParameter
+from litestar.openapi.spec import Example
+from litestar.params import QueryParameter
 
 from domain.codec import EVENTS
 from eventstore import VerifyReport
@@ -22,11 +22,12 @@ from projections.person_states import PersonStates
 from projections.queries import subtree_units
 from projections.registry import PROJECTIONS
 from projections.runner import Runner
-from services.api.platform.audit_params import Cursor, Limit, after_position
+from services.api.platform.audit_params import Cursor, Limit, UserId, after_position
+from services.api.platform.examples import UNIT
 from services.api.platform.heavy import Checkpoint, HeavyGate
-from services.api.platform.params import Caller, Context
-from services.api.platform.responses import READ_PROBLEMS, problems
-from services.audit.access import list_reads
+from services.api.platform.params import Caller, Context, UnitIdPath, unusable
+from services.api.platform.responses import BOUNDED_READ_PROBLEMS, READ_PROBLEMS, problems
+from services.audit.access import AuditRead, list_reads
 from services.audit.auditors import record, require_auditor
 from services.audit.replay_check import ReplayReport, check_replay
 from services.audit.unit_verify import verify_unit
@@ -42,7 +43,22 @@ REPLAY_GATE = "partyledger.replay_gate"
 REPLAYS_PER_USER = 4
 REPLAY_WINDOW_SECONDS = 600.0
 REPLAY_PROBLEMS = problems(400, 401, 404, 429, 503)
-UnitParam = Annotated[str | None, QueryParameter(max_length=100, description="Default: the caller's own unit")]
+UnitParam = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=100,
+        description="Default: the caller's own unit",
+        examples=[Example(summary="A grassroots cell", value=UNIT)],
+    ),
+]
+SealParam = Annotated[
+    str,
+    QueryParameter(
+        pattern=r"^[0-9a-fA-F]{64}@[0-9]{1,19}$",
+        description="HASH@POSITION",
+        examples=[Example(summary="A seal kept on paper", value=f"{'3b' * 32}@1024")],
+    ),
+]
 
 
 class ProblemRead(msgspec.Struct, frozen=True):
@@ -163,6 +179,13 @@ def _replay_read(report: ReplayReport) -> ReplayRead:
     return ReplayRead(report.equal, report.summary(), report.checked, list(report.units), differing)
 
 
+def _access_read(read: AuditRead) -> AccessRead:
+    """`read_at` with its zone, as the document's `date-time` requires (SQLite returns naive UTC)."""
+    fields = {name: getattr(read, name) for name in AccessRead.__struct_fields__}
+    fields["read_at"] = read.read_at.replace(tzinfo=read.read_at.tzinfo or UTC)
+    return AccessRead(**fields)
+
+
 class AuditLogController(Controller):
     path = "/audit"
     tags = ["audit"]  # noqa: RUF012  # Litestar reads it as a class attribute
@@ -199,24 +222,24 @@ class AuditLogController(Controller):
             for s in chosen
         ]
 
-    @get("/seals/check", operation_id="checkSeal", sync_to_thread=True, responses=READ_PROBLEMS)
+    @get("/seals/check", operation_id="checkSeal", sync_to_thread=True, responses=BOUNDED_READ_PROBLEMS)
     def check_seal(
         self,
         ledger: Context,
         principal: Caller,
-        seal: Annotated[str, QueryParameter(pattern=r"^[0-9a-fA-F]{64}@[0-9]{1,19}$", description="HASH@POSITION")],
+        seal: SealParam,
     ) -> SealCheck:
         """Does the log still prove a seal kept earlier (`HASH@POSITION`)? holds=false names what broke."""
         require_auditor(principal)
         try:
             kept = KeptSeal.parse(seal)
         except ValueError as exc:
-            raise ValidationException(str(exc)) from exc
+            raise unusable("seal", str(exc)) from exc
         return check_kept_seal(ledger.store, kept)
 
     @get("/units/{unit_id:str}/replay-check", operation_id="checkReplay", responses=REPLAY_PROBLEMS)
     async def replay_check(
-        self, request: Request[Any, Any, Any], unit_id: FromPath[str], ledger: Context, principal: Caller
+        self, request: Request[Any, Any, Any], unit_id: UnitIdPath, ledger: Context, principal: Caller
     ) -> ReplayRead:
         """Rebuild the subtree's read models beside the live ones from the log; equal, or the first differing row.
         Costly, so bounded: one at a time per server, a few per auditor every ten minutes, stopped at
@@ -232,7 +255,7 @@ class AuditLogController(Controller):
         self,
         ledger: Context,
         principal: Caller,
-        user_id: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        user_id: UserId = None,
         cursor: Cursor = None,
         limit: Limit = 100,
     ) -> list[AccessRead]:
@@ -243,4 +266,4 @@ class AuditLogController(Controller):
         at_root = (unit := tree.live_on(principal.unit_id, today())) is not None and unit.parent_id is None
         units = None if at_root else caller_units(tree, principal, today())
         found = list_reads(ledger.engine, after=after_position(cursor), limit=limit, user_id=user_id, units=units)
-        return [AccessRead(**{f: getattr(r, f) for f in AccessRead.__struct_fields__}) for r in found]
+        return [_access_read(r) for r in found]

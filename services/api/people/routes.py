@@ -8,15 +8,15 @@ as for a person who does not exist (I8); a stale version a 409 (I2); a retry the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Router, get, post
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import FromPath, JSONBody
 
-from services.api.platform.params import Caller, Context, IdempotencyKey
-from services.api.platform.responses import READ_PROBLEMS, WRITE_PROBLEMS
+from services.api.platform.examples import with_example
+from services.api.platform.params import Caller, Context, IdempotencyKey, PersonIdPath
+from services.api.platform.responses import READ_PROBLEMS, RECORDED, WRITE_PROBLEMS
 from services.api.platform.security import SECURED
 from services.commands.actors import Actor
 from services.commands.people import allowed_steps, person_of, record_person_step, step_request, visible_person
@@ -32,7 +32,7 @@ FACTS_NOTE = (
 )
 
 
-JSON_BODY: Any = JSONBody
+ANNOTATED: Any = Annotated
 """Subscripted with each step's body type at runtime (a type made at import time, which mypy cannot see)."""
 
 
@@ -73,8 +73,8 @@ def _handler(step: Step) -> HTTPRouteHandler:
 
     fn: Any = create if step.creates else act
     fn.__annotations__ = {
-        **({} if step.creates else {"person_id": FromPath[str]}),
-        "data": JSON_BODY[step.body],
+        **({} if step.creates else {"person_id": PersonIdPath}),
+        "data": ANNOTATED[step.body, with_example(step.body)],
         "ledger": Context,
         "principal": Caller,
         "idempotency_key": IdempotencyKey,
@@ -86,6 +86,7 @@ def _handler(step: Step) -> HTTPRouteHandler:
         route,
         operation_id=step.operation_id,
         status_code=201,
+        response_description=RECORDED,
         sync_to_thread=True,
         summary=step.command.step_vi,
         description=_description(step),
@@ -95,7 +96,7 @@ def _handler(step: Step) -> HTTPRouteHandler:
 
 
 @get("/people/{person_id:str}", operation_id="getPerson", sync_to_thread=True, responses=READ_PROBLEMS)
-def get_person(person_id: FromPath[str], ledger: Context, principal: Caller) -> PersonRead:
+def get_person(person_id: PersonIdPath, ledger: Context, principal: Caller) -> PersonRead:
     """The person's stage (with its Vietnamese label), cell and stream version — to send as expected_version."""
     state = visible_person(ledger, principal, person_id)
     m = state.membership
@@ -112,7 +113,7 @@ def get_person(person_id: FromPath[str], ledger: Context, principal: Caller) -> 
 
 
 @get("/people/{person_id:str}/next-steps", operation_id="listNextSteps", sync_to_thread=True, responses=READ_PROBLEMS)
-def next_steps(person_id: FromPath[str], ledger: Context, principal: Caller) -> list[NextStep]:
+def next_steps(person_id: PersonIdPath, ledger: Context, principal: Caller) -> list[NextStep]:
     """The steps the person's stage allows and the caller's role takes; the rules may still refuse one."""
     state = visible_person(ledger, principal, person_id)
     return [

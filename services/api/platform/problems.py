@@ -110,15 +110,12 @@ def _filed_elsewhere(exc: FiledElsewhere) -> ProblemDetailsException:
 
 
 def _validation(exc: ValidationException) -> ProblemDetailsException:
-    """Litestar's own request validation: keep its per-field messages, as pointers."""
+    """Litestar's own request validation (400), or a value of the documented form that the ledger cannot use
+    (422, `params.unusable`): either keeps its per-parameter messages (`key`, `source`)."""
     errors = exc.extra if isinstance(exc.extra, list) else []
-    return _problem(
-        "invalid-request",
-        "The request is malformed",
-        exc.status_code,
-        exc.detail,
-        errors=errors,
-    )
+    if exc.status_code == HTTP_422_UNPROCESSABLE_ENTITY:
+        return _problem("invalid-parameter", "A parameter cannot be used", exc.status_code, exc.detail, errors=errors)
+    return _problem("invalid-request", "The request is malformed", exc.status_code, exc.detail, errors=errors)
 
 
 def problem_details_plugin() -> ProblemDetailsPlugin:
@@ -160,6 +157,13 @@ def problem_response(
         media_type="application/problem+json",
         headers=headers,
     )
+
+
+def not_utf8(request: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[dict[str, Any]]:
+    """A body whose bytes are not UTF-8 stops the JSON decoder before Litestar's validation sees it (found by
+    the fuzzer: was a 500): the request is malformed."""
+    request.logger.warning("request body on %s is not UTF-8", request.url.path)
+    return problem_response("invalid-request", "The request is malformed", 400, "The body is not UTF-8 text.")
 
 
 def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:

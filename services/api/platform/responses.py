@@ -38,9 +38,10 @@ WHY: Final[dict[int, str]] = {
     404: "No such thing in your units (a thing outside your walls looks exactly the same)",
     409: "Version conflict: the stream changed since you read it; `current_version` says where it is now",
     413: "The body is larger than the API accepts",
-    422: "Refused: a party rule (`rule_id`, `message_en`, `message_vi`), an invalid field, or a reused key",
+    422: "Refused: a party rule (`rule_id`, `message_en`, `message_vi`), an invalid field, a reused key, or a "
+    "parameter of the documented form that the ledger cannot use (`errors` names it)",
     429: "Too many requests from this caller: try again after `Retry-After` seconds",
-    503: "Busy or unavailable for now: try again after `Retry-After` seconds",
+    503: "Busy or unavailable for now: try again after `Retry-After` seconds (a command with the same Idempotency-Key)",
 }
 
 
@@ -54,5 +55,15 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
-READ_PROBLEMS: Final = problems(400, 401, 404)
-WRITE_PROBLEMS: Final = problems(400, 401, 404, 409, 413, 422)
+RECORDED: Final = (
+    "Recorded: the stream, its new version and the log positions written (`duplicate` true when this is a "
+    "retry with the same Idempotency-Key, answered with the first result; no `Location`: read the stream by "
+    "its id)"
+)
+"""The description of every command's 201."""
+
+READ_PROBLEMS: Final = problems(400, 401, 404, 429, 503)
+BOUNDED_READ_PROBLEMS: Final = problems(400, 401, 404, 422, 429, 503)
+"""A read with a parameter of the documented form that the ledger may still not be able to use (`params.unusable`:
+a date it cannot hold, a term whose years run backwards, a cursor it never gave)."""
+WRITE_PROBLEMS: Final = problems(400, 401, 404, 409, 413, 422, 429, 503)

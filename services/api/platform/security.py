@@ -20,6 +20,7 @@ from litestar.openapi.spec import Reference, SecurityScheme
 
 from services.api.platform.auth import bearer_token
 from services.api.platform.problems import unauthorised
+from services.api.platform.strict_json import refuse_loose_json
 from services.commands.actors import Actor
 from services.tokens import InvalidToken, read_token
 
@@ -60,9 +61,11 @@ def _read_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
 
 
 async def authenticate(request: Request[Any, Any, Any]) -> None:
-    """401 unless the token is ours and valid; the caller is kept for the `principal` dependency. Async, so
-    Litestar calls it on the event loop (a sync hook would go to the thread pool)."""
+    """401 unless the token is ours and valid; the caller is kept for the `principal` dependency. Then, for
+    a caller only, a JSON body's types are checked strictly (`strict_json`). Async, so Litestar calls it on
+    the event loop (a sync hook would go to the thread pool)."""
     request.scope[SCOPE_KEY] = _read_principal(request)  # type: ignore[typeddict-unknown-key]
+    await refuse_loose_json(request)
 
 
 def principal(request: Request[Any, Any, Any]) -> Actor:

@@ -19,6 +19,7 @@ from litestar.exceptions import ValidationException
 
 from projections.queries import DeadlineBoard
 from projections.queries.deadlines import Breach, OpenDeadline, StalePaper
+from services.api.platform.params import unusable
 
 T = TypeVar("T")
 Key = list[Any]
@@ -63,7 +64,7 @@ def _decode(cursor: str | None) -> dict[str, Key | None]:
 
 
 def _bad_cursor() -> ValidationException:
-    return ValidationException("the cursor is not one this API gave", extra=[{"key": "cursor", "source": "query"}])
+    return unusable("cursor", "is not one this API gave")
 
 
 def _after(items: Sequence[T], key: Callable[[T], Key], last: Key | None, limit: int) -> tuple[list[T], Key | None]:

@@ -12,16 +12,16 @@ from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from litestar import Controller, Response, get
-from litestar.exceptions import ValidationException
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromQuery, QueryParameter
 from litestar.types import BeforeRequestHookHandler
 
+from domain.person.stages import Stage
 from projections import queries
-from projections.queries import Dashboard, FilesPage, MemberRoll, Statistics
+from projections.queries import Dashboard, FilesPage, MemberRoll, MemberStatus, Statistics
 from projections.queries.reading import decode_cursor
 from services.api.platform.freshness import FRESHNESS_HEADERS, answer
-from services.api.platform.params import Caller, Context
-from services.api.platform.responses import READ_PROBLEMS
+from services.api.platform.params import MAX_NUMBER, Caller, Context, Term, UnitIdPath, Year, term_of, unusable
+from services.api.platform.responses import BOUNDED_READ_PROBLEMS, READ_PROBLEMS
 from services.api.platform.security import SECURITY, authenticate
 from services.api.read_models.deadline_pages import DeadlinePage, page_of
 from services.commands.actors import Actor
@@ -29,7 +29,9 @@ from services.commands.walls import today
 from services.ledger import Ledger
 from services.reads import read_snapshot, units_in_view
 
-MinPosition = Annotated[int, QueryParameter(ge=0, description="Wait until the read models reflect this position")]
+MinPosition = Annotated[
+    int, QueryParameter(ge=0, le=MAX_NUMBER, description="Wait until the read models reflect this position")
+]
 Wait = Annotated[float, QueryParameter(ge=0, le=5, description="Seconds to wait for min_position (at most 5)")]
 On = Annotated[date | None, QueryParameter(description="The unit tree as it stood on this date (default today)")]
 Cursor = Annotated[str | None, QueryParameter(max_length=500)]
@@ -40,12 +42,12 @@ T = TypeVar("T")
 
 
 def _cursor(cursor: str | None) -> str | None:
-    """A cursor this API did not give is the caller's mistake (400 naming it), never a failed query (500)."""
+    """A cursor this API did not give is the caller's mistake (422 naming it), never a failed query (500)."""
     if cursor is not None:
         try:
             decode_cursor(cursor)
         except ValueError as exc:
-            raise ValidationException("cursor must be the next_cursor of a previous page") from exc
+            raise unusable("cursor", "is not the next_cursor of a previous page") from exc
     return cursor
 
 
@@ -64,42 +66,43 @@ class ReadModelController(Controller):
     security = SECURITY
     response_headers = FRESHNESS_HEADERS
 
-    @get("/dashboard", operation_id="getDashboard", sync_to_thread=True, responses=READ_PROBLEMS)
+    @get("/dashboard", operation_id="getDashboard", sync_to_thread=True, responses=BOUNDED_READ_PROBLEMS)
     def dashboard(
         self,
-        unit_id: FromPath[str],
+        unit_id: UnitIdPath,
         ledger: Context,
         principal: Caller,
-        year: FromQuery[int],
-        term: FromQuery[str] = "2020-2025",
+        year: Year,
+        term: Term = "2020-2025",
         on: On = None,
         min_position: MinPosition = 0,
         wait: Wait = 5.0,
     ) -> Response[Dashboard]:
         """Funnel, members, term targets and this year's figures, rolled up over the unit's subtree."""
         units = _units(ledger, principal, unit_id, on)
-        return answer(ledger, _read(ledger, queries.dashboard, units, year, term), min_position, wait)
+        return answer(ledger, _read(ledger, queries.dashboard, units, year, term_of(term)), min_position, wait)
 
-    @get("/files", operation_id="listFiles", sync_to_thread=True, responses=READ_PROBLEMS)
+    @get("/files", operation_id="listFiles", sync_to_thread=True, responses=BOUNDED_READ_PROBLEMS)
     def files(
         self,
-        unit_id: FromPath[str],
+        unit_id: UnitIdPath,
         ledger: Context,
         principal: Caller,
-        stage: FromQuery[str | None] = None,
+        stage: FromQuery[Stage | None] = None,
         cursor: Cursor = None,
         limit: Limit = 50,
         on: On = None,
         min_position: MinPosition = 0,
         wait: Wait = 5.0,
     ) -> Response[FilesPage]:
+        """The candidates' files in the unit's subtree, optionally at one stage, a page at a time."""
         units = _units(ledger, principal, unit_id, on)
         return answer(ledger, _read(ledger, queries.files, units, stage, _cursor(cursor), limit), min_position, wait)
 
-    @get("/deadlines", operation_id="listDeadlines", sync_to_thread=True, responses=READ_PROBLEMS)
+    @get("/deadlines", operation_id="listDeadlines", sync_to_thread=True, responses=BOUNDED_READ_PROBLEMS)
     def deadlines(
         self,
-        unit_id: FromPath[str],
+        unit_id: UnitIdPath,
         ledger: Context,
         principal: Caller,
         cursor: DeadlineCursor = None,
@@ -113,19 +116,21 @@ class ReadModelController(Controller):
         board = _read(ledger, queries.deadlines, units, on or today(), ledger.calendar())
         return answer(ledger, lambda: page_of(board(), cursor, limit), min_position, wait)
 
-    @get("/members", operation_id="listMembers", sync_to_thread=True, responses=READ_PROBLEMS)
+    @get("/members", operation_id="listMembers", sync_to_thread=True, responses=BOUNDED_READ_PROBLEMS)
     def members(
         self,
-        unit_id: FromPath[str],
+        unit_id: UnitIdPath,
         ledger: Context,
         principal: Caller,
-        status: FromQuery[str | None] = None,
+        status: FromQuery[MemberStatus | None] = None,
         cursor: Cursor = None,
         limit: Limit = 100,
         on: On = None,
         min_position: MinPosition = 0,
         wait: Wait = 5.0,
     ) -> Response[MemberRoll]:
+        """The members on the roll of the unit's subtree, optionally probationary or official only, a page at a
+        time; seniority counts from `admitted_on`, probation from `ceremony_on`."""
         units = _units(ledger, principal, unit_id, on)
         return answer(
             ledger, _read(ledger, queries.member_roll, units, status, _cursor(cursor), limit), min_position, wait
@@ -134,10 +139,10 @@ class ReadModelController(Controller):
     @get("/statistics", operation_id="getStatistics", sync_to_thread=True, responses=READ_PROBLEMS)
     def statistics(
         self,
-        unit_id: FromPath[str],
+        unit_id: UnitIdPath,
         ledger: Context,
         principal: Caller,
-        year: FromQuery[int],
+        year: Year,
         on: On = None,
         min_position: MinPosition = 0,
         wait: Wait = 5.0,

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Final
 
 import msgspec
 from litestar import Controller, get, post
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import JSONBody
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
 from litestar.types import BeforeRequestHookHandler
 
 from domain.calendar import (
@@ -26,8 +27,9 @@ from domain.calendar import (
     declare_working_day,
     withdraw_day_declaration,
 )
+from services.api.platform.examples import with_example
 from services.api.platform.params import Caller, Context, IdempotencyKey
-from services.api.platform.responses import READ_PROBLEMS, WRITE_PROBLEMS
+from services.api.platform.responses import READ_PROBLEMS, RECORDED, WRITE_PROBLEMS
 from services.api.platform.security import SECURITY, authenticate
 from services.commands.actors import Actor
 from services.commands.calendar import DayRequest, declare_day, load_declarations
@@ -51,6 +53,19 @@ class DayBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     document_ref: Annotated[str, msgspec.Meta(max_length=200)] | None = None
 
 
+DECLARED: Final = ResponseSpec(
+    data_container=CalendarRead,
+    generate_examples=False,
+    description="The declared days and the calendar's version",
+    examples=[
+        Example(
+            summary="A bridge day off, worked back on a Saturday",
+            value={"version": 2, "days_off": ["2025-05-02"], "working_days": ["2025-04-26"]},
+        )
+    ],
+)
+
+
 def _declare(
     ledger: Ledger, principal: Actor, make: Callable[[date, str], DayDeclaration], body: DayBody, key: str
 ) -> Recorded:
@@ -62,7 +77,13 @@ def _declare(
 
 def _route(path: str, operation_id: str, summary: str) -> HTTPRouteHandler:
     return post(
-        path, operation_id=operation_id, summary=summary, status_code=201, sync_to_thread=True, responses=WRITE_PROBLEMS
+        path,
+        operation_id=operation_id,
+        summary=summary,
+        status_code=201,
+        response_description=RECORDED,
+        sync_to_thread=True,
+        responses=WRITE_PROBLEMS,
     )
 
 
@@ -72,7 +93,7 @@ class CalendarController(Controller):
     before_request: BeforeRequestHookHandler | None = authenticate
     security = SECURITY
 
-    @get("/", operation_id="getCalendar", sync_to_thread=True, responses=READ_PROBLEMS)
+    @get("/", operation_id="getCalendar", sync_to_thread=True, responses={**READ_PROBLEMS, 200: DECLARED})
     def calendar(self, ledger: Context, principal: Caller) -> CalendarRead:
         """The days declared off or working, as every deadline counts them now."""
         declared, version = load_declarations(ledger.store)
@@ -81,21 +102,33 @@ class CalendarController(Controller):
 
     @_route("/days-off", "declareDayOff", "Công bố ngày nghỉ")
     def day_off(
-        self, data: JSONBody[DayBody], ledger: Context, principal: Caller, idempotency_key: IdempotencyKey
+        self,
+        data: Annotated[DayBody, with_example(DayBody)],
+        ledger: Context,
+        principal: Caller,
+        idempotency_key: IdempotencyKey,
     ) -> Recorded:
         """A one-off day off (a decree moved a holiday, a provincial closure): deadlines skip it."""
         return _declare(ledger, principal, declare_day_off, data, idempotency_key)
 
     @_route("/working-days", "declareWorkingDay", "Công bố ngày làm việc bù")
     def working_day(
-        self, data: JSONBody[DayBody], ledger: Context, principal: Caller, idempotency_key: IdempotencyKey
+        self,
+        data: Annotated[DayBody, with_example(DayBody)],
+        ledger: Context,
+        principal: Caller,
+        idempotency_key: IdempotencyKey,
     ) -> Recorded:
         """A day worked (a Saturday worked in exchange for a bridge day off): deadlines count it."""
         return _declare(ledger, principal, declare_working_day, data, idempotency_key)
 
     @_route("/withdrawals", "withdrawDayDeclaration", "Hủy công bố ngày nghỉ hoặc ngày làm việc")
     def withdraw(
-        self, data: JSONBody[DayBody], ledger: Context, principal: Caller, idempotency_key: IdempotencyKey
+        self,
+        data: Annotated[DayBody, with_example(DayBody)],
+        ledger: Context,
+        principal: Caller,
+        idempotency_key: IdempotencyKey,
     ) -> Recorded:
         """A mistaken declaration withdrawn: the day is again what the holiday library says."""
         return _declare(ledger, principal, withdraw_day_declaration, data, idempotency_key)

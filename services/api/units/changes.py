@@ -13,7 +13,6 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, post
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import FromPath, JSONBody
 from litestar.types import BeforeRequestHookHandler
 
 from domain.units.commands import (
@@ -29,8 +28,9 @@ from domain.units.commands import (
 )
 from domain.units.events import TargetMetric
 from domain.units.kinds import UnitKind
-from services.api.platform.params import Caller, Context, IdempotencyKey
-from services.api.platform.responses import WRITE_PROBLEMS
+from services.api.platform.examples import with_example
+from services.api.platform.params import Caller, Context, IdempotencyKey, UnitIdPath
+from services.api.platform.responses import RECORDED, WRITE_PROBLEMS
 from services.api.platform.security import SECURITY, authenticate
 from services.commands.actors import Actor
 from services.commands.results import Recorded
@@ -113,6 +113,7 @@ def _route(path: str, operation_id: str, summary: str) -> HTTPRouteHandler:
         operation_id=operation_id,
         summary=summary,
         status_code=201,
+        response_description=RECORDED,
         sync_to_thread=True,
         responses=WRITE_PROBLEMS,
     )
@@ -127,8 +128,8 @@ class UnitChangeController(Controller):
     @_route("move", "moveUnit", "Chuyển tổ chức đảng sang trực thuộc tổ chức khác")
     def move(
         self,
-        unit_id: FromPath[str],
-        data: JSONBody[MoveBody],
+        unit_id: UnitIdPath,
+        data: Annotated[MoveBody, with_example(MoveBody)],
         ledger: Context,
         principal: Caller,
         idempotency_key: IdempotencyKey,
@@ -140,8 +141,8 @@ class UnitChangeController(Controller):
     @_route("merger", "mergeUnit", "Hợp nhất tổ chức đảng")
     def merge(
         self,
-        unit_id: FromPath[str],
-        data: JSONBody[MergeBody],
+        unit_id: UnitIdPath,
+        data: Annotated[MergeBody, with_example(MergeBody)],
         ledger: Context,
         principal: Caller,
         idempotency_key: IdempotencyKey,
@@ -153,8 +154,8 @@ class UnitChangeController(Controller):
     @_route("split", "splitUnit", "Chia tách tổ chức đảng")
     def split(
         self,
-        unit_id: FromPath[str],
-        data: JSONBody[SplitBody],
+        unit_id: UnitIdPath,
+        data: Annotated[SplitBody, with_example(SplitBody)],
         ledger: Context,
         principal: Caller,
         idempotency_key: IdempotencyKey,
@@ -167,8 +168,8 @@ class UnitChangeController(Controller):
     @_route("dissolution", "dissolveUnit", "Giải thể tổ chức đảng")
     def dissolve(
         self,
-        unit_id: FromPath[str],
-        data: JSONBody[DissolveBody],
+        unit_id: UnitIdPath,
+        data: Annotated[DissolveBody, with_example(DissolveBody)],
         ledger: Context,
         principal: Caller,
         idempotency_key: IdempotencyKey,
@@ -180,8 +181,8 @@ class UnitChangeController(Controller):
     @_route("reclassification", "reclassifyUnit", "Chuyển đổi loại hình tổ chức đảng")
     def reclassify(
         self,
-        unit_id: FromPath[str],
-        data: JSONBody[ReclassifyBody],
+        unit_id: UnitIdPath,
+        data: Annotated[ReclassifyBody, with_example(ReclassifyBody)],
         ledger: Context,
         principal: Caller,
         idempotency_key: IdempotencyKey,
@@ -193,8 +194,8 @@ class UnitChangeController(Controller):
     @_route("admission-delegation", "changeAdmissionDelegation", "Ủy quyền (hoặc thu hồi ủy quyền) kết nạp đảng viên")
     def delegate(
         self,
-        unit_id: FromPath[str],
-        data: JSONBody[DelegationBody],
+        unit_id: UnitIdPath,
+        data: Annotated[DelegationBody, with_example(DelegationBody)],
         ledger: Context,
         principal: Caller,
         idempotency_key: IdempotencyKey,
@@ -206,8 +207,8 @@ class UnitChangeController(Controller):
     @_route("term-targets", "setTermTarget", "Chỉ tiêu nhiệm kỳ theo nghị quyết đại hội")
     def term_target(
         self,
-        unit_id: FromPath[str],
-        data: JSONBody[TermTargetBody],
+        unit_id: UnitIdPath,
+        data: Annotated[TermTargetBody, with_example(TermTargetBody)],
         ledger: Context,
         principal: Caller,
         idempotency_key: IdempotencyKey,
@@ -219,8 +220,8 @@ class UnitChangeController(Controller):
     @_route("yearly-plans", "setYearlyPlan", "Kế hoạch năm")
     def yearly_plan(
         self,
-        unit_id: FromPath[str],
-        data: JSONBody[YearlyPlanBody],
+        unit_id: UnitIdPath,
+        data: Annotated[YearlyPlanBody, with_example(YearlyPlanBody)],
         ledger: Context,
         principal: Caller,
         idempotency_key: IdempotencyKey,

@@ -7,14 +7,14 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody
 from litestar.types import BeforeRequestHookHandler
 
 from domain.units.commands import RegisterUnit, RenameUnit
 from domain.units.kinds import UnitKind
 from domain.units.state import Unit
-from services.api.platform.params import Caller, Context, IdempotencyKey
-from services.api.platform.responses import READ_PROBLEMS, WRITE_PROBLEMS
+from services.api.platform.examples import with_example
+from services.api.platform.params import Caller, Context, IdempotencyKey, UnitIdPath
+from services.api.platform.responses import READ_PROBLEMS, RECORDED, WRITE_PROBLEMS
 from services.api.platform.security import SECURITY, authenticate
 from services.commands.results import Recorded
 from services.commands.units import UnitChange, change_unit
@@ -74,7 +74,7 @@ class UnitController(Controller):
     security = SECURITY
 
     @get("/{unit_id:str}", operation_id="getUnit", sync_to_thread=True, responses=READ_PROBLEMS)
-    def get_unit(self, unit_id: FromPath[str], ledger: Context, principal: Caller) -> UnitRead:
+    def get_unit(self, unit_id: UnitIdPath, ledger: Context, principal: Caller) -> UnitRead:
         """One unit the caller may see, with its path from the caller's unit down (breadcrumbs)."""
         version, tree = ledger.versioned_tree()
         require_within(tree, principal, unit_id)
@@ -84,9 +84,20 @@ class UnitController(Controller):
         visible = path[path.index(principal.unit_id) :] if principal.unit_id in path else []
         return _read(unit, visible, version)
 
-    @post("/", operation_id="registerUnit", status_code=201, sync_to_thread=True, responses=WRITE_PROBLEMS)
+    @post(
+        "/",
+        operation_id="registerUnit",
+        status_code=201,
+        response_description=RECORDED,
+        sync_to_thread=True,
+        responses=WRITE_PROBLEMS,
+    )
     def register(
-        self, data: JSONBody[RegisterUnitBody], ledger: Context, principal: Caller, idempotency_key: IdempotencyKey
+        self,
+        data: Annotated[RegisterUnitBody, with_example(RegisterUnitBody)],
+        ledger: Context,
+        principal: Caller,
+        idempotency_key: IdempotencyKey,
     ) -> Recorded:
         """Register a unit under one the administrator governs (R-UNIT-TREE)."""
         command = RegisterUnit(data.unit_id, data.code, data.name, data.kind, data.parent_id, data.admission_delegated)
@@ -99,17 +110,19 @@ class UnitController(Controller):
         "/{unit_id:str}/rename",
         operation_id="renameUnit",
         status_code=201,
+        response_description=RECORDED,
         sync_to_thread=True,
         responses=WRITE_PROBLEMS,
     )
     def rename(
         self,
-        unit_id: FromPath[str],
-        data: JSONBody[RenameUnitBody],
+        unit_id: UnitIdPath,
+        data: Annotated[RenameUnitBody, with_example(RenameUnitBody)],
         ledger: Context,
         principal: Caller,
         idempotency_key: IdempotencyKey,
     ) -> Recorded:
+        """Rename a unit the administrator governs; its id, code and history stay."""
         command = RenameUnit(unit_id, data.name)
         request = UnitChange(
             principal, command, data.occurred_on, data.expected_version, idempotency_key, data.document_ref

@@ -1,4 +1,5 @@
-"""A command's paper is checked before any rule: hidden characters anywhere, dates outside any plausible year."""
+"""A command's paper is checked before any rule: hidden characters anywhere, dates outside any plausible year,
+ids that name nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 import pytest
 
 from domain.errors import InvalidCommand
-from domain.paper import check_paper
+from domain.paper import check_ids, check_paper
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,34 @@ def test_hidden_characters_and_absurd_dates_are_refused_naming_the_field(paper: 
 
 def test_layout_whitespace_is_not_a_hidden_character() -> None:
     check_paper(Step("Dòng một\nDòng hai\tcột", GOOD.occurred_on, GOOD.particulars))
+
+
+@dataclass(frozen=True)
+class Letter:
+    sponsor_id: str
+
+
+@dataclass(frozen=True)
+class Ceremony:
+    mentor_id: str
+    letters: tuple[Letter, ...] = ()
+    exempt_ids: tuple[str, ...] = ()
+
+
+@pytest.mark.parametrize(
+    ("command", "field"),
+    [
+        (Ceremony(""), "mentor_id"),
+        (Ceremony("   "), "mentor_id"),
+        (Ceremony("person-1", (Letter("person-2"), Letter(""))), "letters.sponsor_id"),
+        (Ceremony("person-1", exempt_ids=("person-2", "")), "exempt_ids"),
+    ],
+)
+def test_an_empty_id_is_refused_naming_the_field(command: Ceremony, field: str) -> None:
+    with pytest.raises(InvalidCommand) as refused:
+        check_ids(command)
+    assert refused.value.field == field
+
+
+def test_ids_that_name_something_pass() -> None:
+    check_ids(Ceremony("person-1", (Letter("person-2"),), ("person-3",)))

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 
 from domain.calendar import WorkingCalendar
-from domain.errors import RuleViolation
+from domain.errors import InvalidCommand, RuleViolation
 from domain.particulars import Particulars
 from domain.person import commands as c
 from domain.person import member_commands as mc
 from domain.person.facts import ConsentFacts, DeciderFacts, MemberFacts, PersonFacts, RatingFacts
 from domain.person.handlers import decide, handle
+from domain.person.member_events import MemberRated
 from domain.person.records import PersonState
 from domain.person.stages import Stage
 from domain.rules.ratings import Grade
@@ -151,3 +152,17 @@ def test_r_screening_two_years_not_completed_rule_out_keep(official: PersonState
     assert handle(state, educate, calendar)[0].screenings == ((2023, ScreeningOutcome.EDUCATE),)
     one_year = handle(official, rate(official, date(2023, 12, 20), 2023, grade=Grade.NOT_COMPLETED), calendar, RATED)[0]
     assert handle(one_year, keep, calendar)[0].screenings == ((2023, ScreeningOutcome.KEEP),)
+
+
+@pytest.mark.parametrize("year", [-1, 0, 1929, 2025])
+def test_a_rating_or_screening_is_for_a_year_from_1930_to_the_papers_own(
+    official: PersonState, calendar: WorkingCalendar, year: int
+) -> None:
+    on = date(2024, 12, 20)
+    screening = mc.RecordScreeningOutcome(**at(official, on), year=year, outcome=ScreeningOutcome.KEEP)
+    for command in (rate(official, on, year, grade=Grade.GOOD), screening):
+        with pytest.raises(InvalidCommand) as refused:
+            decide(official, command, calendar, RATED)
+        assert refused.value.field == "year"
+    (rated,) = decide(official, rate(official, on, 1930, grade=Grade.GOOD), calendar, RATED)
+    assert isinstance(rated, MemberRated) and rated.year == 1930
