@@ -28,7 +28,7 @@ from .actors import Actor
 from .context import CommandContext
 from .idempotency import scoped_key
 from .person_facts import FactContext, Reads, StatedFacts, build_facts, stated_in
-from .person_log import append_decided, metadata_for, replay_records
+from .person_log import append_decided, replay_records
 from .person_steps import LEVEL_ROLES, STEPS, Step, command_fields
 from .results import Recorded
 from .versions import decide_at
@@ -117,9 +117,8 @@ def record_person_step(ctx: CommandContext, request: PersonStepRequest) -> Recor
     if not events:
         return Recorded.unchanged(person_id, before.version)
     actor = request.actor
-    metadata = metadata_for(request.command, events[0], actor)
     key = scoped_key(actor, request.idempotency_key)
-    result, units = append_decided(ctx.store, before, request.command, events, metadata, key)
+    result, units = append_decided(ctx.store, before, request.command, events, actor, idempotency_key=key)
     ctx.ring(units)
     return Recorded.of(result)
 

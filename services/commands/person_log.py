@@ -159,11 +159,14 @@ def append_decided(
     before: PersonState,
     command: PersonCommand,
     events: Sequence[PersonEvent],
-    metadata: EventMetadata,
+    actor: Actor,
+    *,
+    correlation_id: str | None = None,
     idempotency_key: str | None = None,
 ) -> tuple[AppendResult, frozenset[str]]:
-    """Append events decided on `before`, with its version as the expected one (I2: no lost update); also
-    answers the units the events concern, the ones whose workers must be rung."""
+    """Append events decided on `before` by `actor`, with its version as the expected one (I2: no lost update);
+    also answers the units the events concern, the ones whose workers must be rung."""
+    metadata = metadata_for(command, events[0], actor, correlation_id)
     wrapped = envelopes(before, events, command, metadata)
     result = store.append(command.person_id, wrapped, expected_version=before.version, idempotency_key=idempotency_key)
     return result, frozenset(u for e in wrapped for u in (e.unit_id, e.also_unit_id) if u)
@@ -184,6 +187,7 @@ def append_person_command(
     after, events = handle(before, command, calendar, facts)
     if not events:
         return PersonAppended(after, events, None)
-    metadata = metadata_for(command, events[0], actor, correlation_id)
-    result, _ = append_decided(store, before, command, events, metadata, idempotency_key)
+    result, _ = append_decided(
+        store, before, command, events, actor, correlation_id=correlation_id, idempotency_key=idempotency_key
+    )
     return PersonAppended(after, events, result)

@@ -25,7 +25,7 @@ from domain.units.tree import UnitTree
 from .actors import Actor
 from .context import CommandContext
 from .log_facts import persons_of_unit
-from .person_log import append_decided, metadata_for
+from .person_log import append_decided
 from .walls import today
 
 
@@ -98,7 +98,6 @@ def _follow(
     events = handle(before, command, calendar)[1]
     if not events:
         return False
-    metadata = metadata_for(command, events[0], actor, correlation)
     key = f"{actor.user_id}:follow:{person_id}:{before.version}"
-    append_decided(ctx.store, before, command, events, metadata, key)
+    append_decided(ctx.store, before, command, events, actor, correlation_id=correlation, idempotency_key=key)
     return True

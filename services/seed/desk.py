@@ -32,7 +32,7 @@ from domain.units.kinds import UnitKind
 from domain.units.state import Unit
 from eventstore import EventStore
 from services.commands.actors import Actor, Role
-from services.commands.person_log import append_decided, metadata_for
+from services.commands.person_log import append_decided
 from services.commands.tree_log import UNIT_TREE_STREAM, load_tree
 from services.commands.units import handle_unit_command
 from services.seed.fates import Fate
@@ -159,8 +159,7 @@ class Desk:
             return []
         if events:
             actor = self.officer(command.acting_unit_id)
-            metadata = metadata_for(command, events[0], actor, self.correlation_id())
-            append_decided(self.store, before, command, events, metadata)  # the seed rings nothing
+            append_decided(self.store, before, command, events, actor, correlation_id=self.correlation_id())
             self.tally.events_by_type.update(type(e).__name__ for e in events)
         person.state = after
         self._reindex(person, before)
