@@ -23,11 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 import holidays
 
 from domain.codec import EVENTS
+from domain.privacy import NotPersonal
 from domain.text import normalise_text
 
 CALENDAR_STREAM_ID = "calendar-province"
@@ -143,8 +144,8 @@ class DayOffDeclared:
     event_type: ClassVar[str] = "DayOffDeclared"
     schema_version: ClassVar[int] = 1
 
-    day: date
-    reason: str
+    day: Annotated[date, NotPersonal.PROCEDURE]
+    reason: Annotated[str, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -155,8 +156,8 @@ class WorkingDayDeclared:
     event_type: ClassVar[str] = "WorkingDayDeclared"
     schema_version: ClassVar[int] = 1
 
-    day: date
-    reason: str
+    day: Annotated[date, NotPersonal.PROCEDURE]
+    reason: Annotated[str, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -167,8 +168,8 @@ class DayDeclarationWithdrawn:
     event_type: ClassVar[str] = "DayDeclarationWithdrawn"
     schema_version: ClassVar[int] = 1
 
-    day: date
-    reason: str
+    day: Annotated[date, NotPersonal.PROCEDURE]
+    reason: Annotated[str, NotPersonal.PROCEDURE]
 
 
 DayDeclaration = DayOffDeclared | WorkingDayDeclared | DayDeclarationWithdrawn

@@ -71,6 +71,10 @@ class EventCodec:
 
         return add
 
+    def registered(self) -> Mapping[str, type[Any]]:
+        """Every event type the log may hold, by name: what the privacy classes and the labels are checked over."""
+        return dict(self._classes)
+
     def knows(self, event_type: str) -> bool:
         return event_type in self._classes
 

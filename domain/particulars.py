@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Final
+from typing import Annotated, Final
 
 from domain.ages import AgeBand, age_band, age_band_five_year, age_in_full_months, age_in_full_years
 from domain.errors import InvalidCommand
 from domain.ethnicity import Ethnicity
+from domain.privacy import Personal, Sensitive
 from domain.text import normalise_text
 
 __all__ = [
@@ -193,14 +194,14 @@ PLACE_MAX_LENGTH: Final = 200
 class Particulars:
     """Who a person is, as the statistics need it; names are NFC so they compare and search reliably."""
 
-    full_name: str
-    sex: Sex
-    date_of_birth: date
-    ethnicity: Ethnicity
-    religion: Religion
-    education: EducationLevel
-    occupation: Occupation
-    hometown: str | None = None
+    full_name: Annotated[str, Personal.NAME]
+    sex: Annotated[Sex, Personal.SEX]
+    date_of_birth: Annotated[date, Personal.BIRTH_DATE]
+    ethnicity: Annotated[Ethnicity, Sensitive.ETHNICITY]
+    religion: Annotated[Religion, Sensitive.RELIGION]
+    education: Annotated[EducationLevel, Personal.EDUCATION]
+    occupation: Annotated[Occupation, Personal.OCCUPATION]
+    hometown: Annotated[str | None, Personal.HOMETOWN] = None
 
     def __post_init__(self) -> None:
         name = normalise_text(self.full_name, field="full_name", max_length=NAME_MAX_LENGTH)

@@ -16,7 +16,7 @@ How urgent anything is *today* is computed by the query, never stored: rows depe
 
 from __future__ import annotations
 
-from typing import Final, Literal, TypedDict
+from typing import Annotated, Final, Literal, TypedDict
 
 from domain.person.events import (
     AdmissionCeremonyHeld,
@@ -47,6 +47,7 @@ from domain.person.member_events import (
     VoluntaryExitGranted,
 )
 from domain.person.records import PersonState
+from domain.privacy import NotPersonal, Personal
 
 from .base import Applied, event_names
 from .person_view import (
@@ -60,6 +61,7 @@ from .person_view import (
     open_clocks,
     own,
 )
+from .row_kinds import RowKind
 from .rows import UnitRows
 
 name = "deadlines"
@@ -104,24 +106,24 @@ class DeadlineRow(TypedDict):
     """A clock: dates are ISO text; `started_on` None when it started in another unit; `met_on` the day the
     awaited step was taken (or the breach recorded), `late_by_working_days` 0 unless breached."""
 
-    kind: Literal["deadline", "stale_paper"]
-    clock: str
-    rule_id: str
-    stream_id: str
-    full_name: str | None
-    started_on: str | None
-    due_on: str
-    extensions_left: int
-    status: Literal["open", "met", "breached"]
-    met_on: str | None
-    late_by_working_days: int
+    kind: Annotated[Literal["deadline", "stale_paper"], NotPersonal.PROCEDURE]
+    clock: Annotated[str, NotPersonal.PROCEDURE]
+    rule_id: Annotated[str, NotPersonal.PROCEDURE]
+    stream_id: Annotated[str, Personal.PERSON_ID]
+    full_name: Annotated[str | None, Personal.NAME]
+    started_on: Annotated[str | None, NotPersonal.PROCEDURE]
+    due_on: Annotated[str, NotPersonal.PROCEDURE]
+    extensions_left: Annotated[int, NotPersonal.PROCEDURE]
+    status: Annotated[Literal["open", "met", "breached"], NotPersonal.PROCEDURE]
+    met_on: Annotated[str | None, NotPersonal.PROCEDURE]
+    late_by_working_days: Annotated[int, NotPersonal.PROCEDURE]
 
 
 class BookRow(TypedDict):
     """A person's `d:` row keys here (sorted), and the names of their clocks still running."""
 
-    keys: list[str]
-    open: list[str]
+    keys: Annotated[list[str], Personal.PERSON_ID]
+    open: Annotated[list[str], NotPersonal.PROCEDURE]
 
 
 def apply(rows: UnitRows, applied: Applied) -> None:
@@ -238,3 +240,10 @@ def _rename(rows: UnitRows, keys: set[str], person: PersonState) -> None:
 
 def _name(person: PersonState) -> str | None:
     return person.particulars.full_name if person.particulars is not None else None
+
+
+ROWS = (
+    RowKind("d:<stream id>:<clock>", DeadlineRow, Personal.PERSON_ID),
+    RowKind("p:<stream id>", BookRow, Personal.PERSON_ID),
+)
+"""The rows this read model stores, with their privacy classes (`projections/row_kinds.py`)."""

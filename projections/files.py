@@ -12,7 +12,7 @@ row. No citizen id is ever stored (privacy).
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Annotated, TypedDict
 
 from domain.person.events import (
     AdmissionCeremonyHeld,
@@ -41,9 +41,11 @@ from domain.person.events import (
 )
 from domain.person.member_events import AdmissionAnnulled
 from domain.person.records import PersonState
+from domain.privacy import NotPersonal, Personal, Sensitive, Subject
 
 from .base import Applied, event_names
 from .person_view import MOVES, Identity, file_clock, identity
+from .row_kinds import RowKind
 from .rows import UnitRows
 
 name = "files"
@@ -79,25 +81,25 @@ event_types: frozenset[str] | None = event_names(
 class PendingDeadline(TypedDict):
     """The one deadline an open file waits on (`person_view.file_clock`); `due_on` is ISO."""
 
-    rule_id: str
-    due_on: str
+    rule_id: Annotated[str, NotPersonal.PROCEDURE]
+    due_on: Annotated[str, NotPersonal.PROCEDURE]
 
 
 class FileRow(Identity):
     """A file: dates are ISO text, `stage_since` and `opened_on` None when those steps happened elsewhere;
     `position` is the log position of the file's latest event here."""
 
-    stream_id: str
-    stage: str
-    stage_label_vi: str
-    stage_since: str | None
-    cell_id: str | None
-    helper_id: str | None
-    opened_on: str | None
-    last_step_on: str | None
-    position: int
-    open: bool
-    readmission: bool
+    stream_id: Annotated[str, Personal.PERSON_ID]
+    stage: Annotated[str, Sensitive.PARTY_STANDING]
+    stage_label_vi: Annotated[str, Sensitive.PARTY_STANDING]
+    stage_since: Annotated[str | None, NotPersonal.PROCEDURE]
+    cell_id: Annotated[str | None, NotPersonal.UNIT]
+    helper_id: Annotated[str | None, Personal.PERSON_ID.of(Subject.HELPER)]
+    opened_on: Annotated[str | None, NotPersonal.PROCEDURE]
+    last_step_on: Annotated[str | None, NotPersonal.PROCEDURE]
+    position: Annotated[int, NotPersonal.PROCEDURE]
+    open: Annotated[bool, Sensitive.PARTY_STANDING]
+    readmission: Annotated[bool, Sensitive.PARTY_STANDING]
     pending_deadline: PendingDeadline | None
 
 
@@ -161,3 +163,7 @@ def _row(person: PersonState, applied: Applied, before: FileRow | None) -> FileR
         "readmission": readmission,
         "pending_deadline": _pending(person),
     }
+
+
+ROWS = (RowKind("f:<stream id>", FileRow, Personal.PERSON_ID),)
+"""The rows this read model stores, with their privacy classes (`projections/row_kinds.py`)."""

@@ -12,7 +12,7 @@ transfers reads these small rows instead of every member row of every unit.
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Annotated, TypedDict
 
 from domain.person.events import AdmissionCeremonyHeld, MovedByReorganisation, ParticularsUpdated
 from domain.person.member_events import (
@@ -32,9 +32,11 @@ from domain.person.member_events import (
 )
 from domain.person.records import PersonState
 from domain.person.stages import MEMBER_STAGES, Stage
+from domain.privacy import NotPersonal, Personal, Sensitive, Subject
 
 from .base import Applied, event_names
 from .person_view import Identity, MemberStatus, exit_type, identity, own
+from .row_kinds import RowKind
 from .rows import UnitRows
 
 name = "member_roll"
@@ -61,52 +63,52 @@ event_types: frozenset[str] | None = event_names(
 
 
 class PendingTransfer(TypedDict):
-    kind: str
-    to_unit_id: str
+    kind: Annotated[str, NotPersonal.PROCEDURE]
+    to_unit_id: Annotated[str, NotPersonal.UNIT]
 
 
 class Rating(TypedDict):
     """The rating of the latest year rated."""
 
-    year: int
-    grade: str
+    year: Annotated[int, NotPersonal.PROCEDURE]
+    grade: Annotated[str, Sensitive.PARTY_STANDING]
 
 
 class MemberRow(Identity):
     """A member: dates are ISO text; party seniority counts from `admitted_on` (the decision)."""
 
-    stream_id: str
-    status: MemberStatus
-    cell_id: str | None
-    admitted_on: str
-    ceremony_on: str
-    probation_ends_on: str
-    official_from: str | None
-    mentor_id: str | None
-    course_completed: bool
-    temporary_unit_id: str | None
+    stream_id: Annotated[str, Personal.PERSON_ID]
+    status: Annotated[MemberStatus, Sensitive.PARTY_STANDING]
+    cell_id: Annotated[str | None, NotPersonal.UNIT]
+    admitted_on: Annotated[str, NotPersonal.PROCEDURE]
+    ceremony_on: Annotated[str, NotPersonal.PROCEDURE]
+    probation_ends_on: Annotated[str, NotPersonal.PROCEDURE]
+    official_from: Annotated[str | None, NotPersonal.PROCEDURE]
+    mentor_id: Annotated[str | None, Personal.PERSON_ID.of(Subject.HELPER)]
+    course_completed: Annotated[bool, NotPersonal.PROCEDURE]
+    temporary_unit_id: Annotated[str | None, NotPersonal.UNIT]
     pending_transfer: PendingTransfer | None
     rating: Rating | None
-    penalties: list[str]
-    readmitted: bool
+    penalties: Annotated[list[str], Sensitive.PARTY_STANDING]
+    readmitted: Annotated[bool, Sensitive.PARTY_STANDING]
 
 
 class ExitEntry(TypedDict):
     """`kind` is an exit type (`person_view.exit_type`) or the event's type, or `transferred_out` (then
     `to_unit_id` is set)."""
 
-    stream_id: str
-    full_name: str | None
-    left_on: str
-    kind: str
-    to_unit_id: str | None
+    stream_id: Annotated[str, Personal.PERSON_ID]
+    full_name: Annotated[str | None, Personal.NAME]
+    left_on: Annotated[str, NotPersonal.PROCEDURE]
+    kind: Annotated[str, Sensitive.PARTY_STANDING]
+    to_unit_id: Annotated[str | None, NotPersonal.UNIT]
 
 
 class ExitsRow(TypedDict):
     entries: list[ExitEntry]
 
 
-OutgoingRow = dict[str, str]
+OutgoingRow = Annotated[dict[str, str], Personal.PERSON_ID]
 """Stream id → the receiving unit's id."""
 
 
@@ -188,3 +190,11 @@ def _row(person: PersonState, applied: Applied) -> MemberRow:
         "penalties": [penalty.value for penalty in m.penalties],
         "readmitted": person.readmissions > 0,
     }
+
+
+ROWS = (
+    RowKind("m:<stream id>", MemberRow, Personal.PERSON_ID),
+    RowKind("exits:<year>", ExitsRow, NotPersonal.PROCEDURE),
+    RowKind(OUTGOING, OutgoingRow, NotPersonal.PROCEDURE),
+)
+"""The rows this read model stores, with their privacy classes (`projections/row_kinds.py`)."""

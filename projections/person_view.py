@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Final, Literal, TypedDict
+from typing import Annotated, Final, Literal, TypedDict
 
 from domain.person.events import CandidateTransferred, MovedByReorganisation
 from domain.person.member_events import (
@@ -31,6 +31,7 @@ from domain.person.member_events import (
 )
 from domain.person.records import PersonState
 from domain.person.stages import BEFORE_VOTE, Stage
+from domain.privacy import Personal, Sensitive
 from domain.rules.authority import Penalty
 from domain.rules.periods import add_months
 from domain.rules.registry import rules_in_force
@@ -81,10 +82,10 @@ MemberStatus = Literal["probationary", "official"]
 class Identity(TypedDict):
     """Who a person row is about, the same keys on a file and a member row; never the citizen id (privacy)."""
 
-    full_name: str | None
-    sex: str | None
-    date_of_birth: str | None
-    ethnicity: str | None
+    full_name: Annotated[str | None, Personal.NAME]
+    sex: Annotated[str | None, Personal.SEX]
+    date_of_birth: Annotated[str | None, Personal.BIRTH_DATE]
+    ethnicity: Annotated[str | None, Sensitive.ETHNICITY]
 
 
 def identity(person: PersonState) -> Identity:

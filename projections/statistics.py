@@ -12,14 +12,16 @@ event counts in the unit holding the person's file or membership when it happene
 from __future__ import annotations
 
 from datetime import date
-from typing import Final, Literal
+from typing import Annotated, Final, Literal
 
 from domain.particulars import Particulars, age_band
 from domain.person.events import AdmissionDecided
 from domain.person.member_events import MemberDisciplined, MemberRated
+from domain.privacy import NotPersonal
 
 from .base import Applied, event_names
 from .person_view import EXITS, exit_type, own
+from .row_kinds import RowKind
 from .rows import UnitRows
 
 name = "statistics"
@@ -28,7 +30,7 @@ event_types: frozenset[str] | None = event_names(AdmissionDecided, MemberRated, 
 
 Dimension = Literal["sex", "age_band", "ethnicity", "religion", "education", "occupation", "type", "grade"]
 """The HD 11 breakdowns, and the extra dimension of `exits` (`type`) and of `ratings` (`grade`)."""
-StatisticsRow = dict[Dimension, dict[str, int]]
+StatisticsRow = Annotated[dict[Dimension, dict[str, int]], NotPersonal.AGGREGATE]
 """A metric's counts: dimension → the person's value in it → persons."""
 DIMENSIONS: Final[tuple[Dimension, ...]] = ("sex", "age_band", "ethnicity", "religion", "education", "occupation")
 
@@ -69,3 +71,7 @@ def _count(row: StatisticsRow, values: dict[Dimension, str], extra: tuple[Dimens
         if counts is None:
             counts = row[dimension] = {}
         counts[value] = counts.get(value, 0) + 1
+
+
+ROWS = (RowKind("s:<year>:<metric>", StatisticsRow, NotPersonal.PROCEDURE),)
+"""The rows this read model stores, with their privacy classes (`projections/row_kinds.py`)."""

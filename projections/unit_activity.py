@@ -7,26 +7,29 @@ application visible, which the exactly-once tests rely on.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TypedDict
+from typing import Annotated, TypedDict
+
+from domain.privacy import NotPersonal
 
 from .base import Applied
+from .row_kinds import RowKind
 from .rows import Iso, UnitRows
 
 name = "unit_activity"
 version = 1
 event_types: frozenset[str] | None = None
 
-MonthRow = dict[str, int]
+MonthRow = Annotated[dict[str, int], NotPersonal.AGGREGATE]
 """Event type → events recorded that month."""
 
 
 class LastRow(TypedDict):
     """The unit's latest event; its dates are `Iso` while a batch is applied, their ISO text once stored."""
 
-    position: int
-    event_type: str
-    occurred_on: Iso | str
-    recorded_at: Iso | str
+    position: Annotated[int, NotPersonal.PROCEDURE]
+    event_type: Annotated[str, NotPersonal.PROCEDURE]
+    occurred_on: Annotated[Iso | str, NotPersonal.PROCEDURE]
+    recorded_at: Annotated[Iso | str, NotPersonal.PROCEDURE]
 
 
 def apply(rows: UnitRows, applied: Applied) -> None:
@@ -44,3 +47,10 @@ def apply(rows: UnitRows, applied: Applied) -> None:
 def _month_key(year: int, month: int) -> str:
     """Every event of a unit names its month: formatted once per month, not once per event."""
     return f"month:{year:04d}-{month:02d}"
+
+
+ROWS = (
+    RowKind("month:<yyyy-mm>", MonthRow, NotPersonal.PROCEDURE),
+    RowKind("last", LastRow, NotPersonal.PROCEDURE),
+)
+"""The rows this read model stores, with their privacy classes (`projections/row_kinds.py`)."""

@@ -18,7 +18,7 @@ recorded early the next year.
 from __future__ import annotations
 
 from datetime import date
-from typing import Final, Literal, TypedDict, TypeVar
+from typing import Annotated, Final, Literal, TypedDict, TypeVar
 
 from domain.person.events import (
     AdmissionCeremonyHeld,
@@ -45,27 +45,29 @@ from domain.person.member_events import (
     ScreeningOutcomeRecorded,
 )
 from domain.person.stages import PIPELINE, Stage
+from domain.privacy import NotPersonal, Personal, Sensitive
 
 from .base import Applied, event_names
 from .person_view import EXITS, MOVES, MemberStatus, exit_type
+from .row_kinds import RowKind
 from .rows import UnitRows
 
 name = "unit_dashboard"
 version = 1
 
-StageCounts = dict[str, int]
+StageCounts = Annotated[dict[str, int], NotPersonal.AGGREGATE]
 """Stage (its value) → persons in it."""
-MembersRow = dict[MemberStatus, int]
+MembersRow = Annotated[dict[MemberStatus, int], NotPersonal.AGGREGATE]
 """Members by status; a status with none is absent."""
-DropoutsRow = dict[str, dict[str, int]]
+DropoutsRow = Annotated[dict[str, dict[str, int]], NotPersonal.AGGREGATE]
 """Drop-out kind (`DROPOUTS`) → the stage left from → persons."""
 
 
 class PlaceRow(TypedDict):
     """The stage a person is counted in here, and since when (None: they arrived from another unit)."""
 
-    stage: str
-    since: str | None
+    stage: Annotated[str, Sensitive.PARTY_STANDING]
+    since: Annotated[str | None, NotPersonal.PROCEDURE]
 
 
 class StageDays(TypedDict):
@@ -73,7 +75,7 @@ class StageDays(TypedDict):
     days: int
 
 
-StageDaysRow = dict[str, StageDays]
+StageDaysRow = Annotated[dict[str, StageDays], NotPersonal.AGGREGATE]
 """Stage → how many moved on from it here, and the calendar days they spent in it in all."""
 
 YearCounter = Literal[
@@ -95,20 +97,20 @@ class YearRow(TypedDict, total=False):
     """A year's figures: steps counted (absent when none), and {kind: n} for exits, drop-outs, breaches (by
     rule) and screening outcomes. `sent_up` is the committee's resolution, or a grassroots cell's own."""
 
-    nominated: int
-    trained: int
-    sent_up: int
-    admitted: int
-    ceremonies: int
-    recognised: int
-    enrolled: int
-    transferred_in: int
-    transferred_out: int
-    reinstated: int
-    exits: dict[str, int]
-    dropouts: dict[str, int]
-    breaches: dict[str, int]
-    screening: dict[str, int]
+    nominated: Annotated[int, NotPersonal.AGGREGATE]
+    trained: Annotated[int, NotPersonal.AGGREGATE]
+    sent_up: Annotated[int, NotPersonal.AGGREGATE]
+    admitted: Annotated[int, NotPersonal.AGGREGATE]
+    ceremonies: Annotated[int, NotPersonal.AGGREGATE]
+    recognised: Annotated[int, NotPersonal.AGGREGATE]
+    enrolled: Annotated[int, NotPersonal.AGGREGATE]
+    transferred_in: Annotated[int, NotPersonal.AGGREGATE]
+    transferred_out: Annotated[int, NotPersonal.AGGREGATE]
+    reinstated: Annotated[int, NotPersonal.AGGREGATE]
+    exits: Annotated[dict[str, int], NotPersonal.AGGREGATE]
+    dropouts: Annotated[dict[str, int], NotPersonal.AGGREGATE]
+    breaches: Annotated[dict[str, int], NotPersonal.AGGREGATE]
+    screening: Annotated[dict[str, int], NotPersonal.AGGREGATE]
 
 
 STEP_COUNTERS: Final[dict[str, YearCounter]] = {
@@ -241,3 +243,15 @@ def _stage_time(rows: UnitRows, stage: str, since: date, until: date) -> None:
     spent = rows.edit("stage_days", StageDaysRow).setdefault(stage, {"count": 0, "days": 0})
     spent["count"] += 1
     spent["days"] += (until - since).days
+
+
+ROWS = (
+    RowKind("funnel", StageCounts, NotPersonal.PROCEDURE),
+    RowKind("closed", StageCounts, NotPersonal.PROCEDURE),
+    RowKind("members", MembersRow, NotPersonal.PROCEDURE),
+    RowKind("dropouts", DropoutsRow, NotPersonal.PROCEDURE),
+    RowKind("stage_days", StageDaysRow, NotPersonal.PROCEDURE),
+    RowKind("year:<yyyy>", YearRow, NotPersonal.PROCEDURE),
+    RowKind("p:<stream id>", PlaceRow, Personal.PERSON_ID),
+)
+"""The rows this read model stores, with their privacy classes (`projections/row_kinds.py`)."""

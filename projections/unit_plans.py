@@ -6,11 +6,13 @@ same key replaces the earlier one.
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Annotated, TypedDict
 
+from domain.privacy import NotPersonal
 from domain.units.events import TermTargetSet, YearlyPlanSet
 
 from .base import Applied, event_names
+from .row_kinds import RowKind
 from .rows import UnitRows
 
 name = "unit_plans"
@@ -21,18 +23,18 @@ event_types: frozenset[str] | None = event_names(TermTargetSet, YearlyPlanSet)
 class TargetRow(TypedDict):
     """`metric` is a `TargetMetric` value; `set_on` the resolution's date (ISO)."""
 
-    term: str
-    metric: str
-    target: int
-    reference: str
-    set_on: str
+    term: Annotated[str, NotPersonal.PROCEDURE]
+    metric: Annotated[str, NotPersonal.PROCEDURE]
+    target: Annotated[int, NotPersonal.PROCEDURE]
+    reference: Annotated[str, NotPersonal.PROCEDURE]
+    set_on: Annotated[str, NotPersonal.PROCEDURE]
 
 
 class PlanRow(TypedDict):
-    year: int
-    metric: str
-    planned: int
-    set_on: str
+    year: Annotated[int, NotPersonal.PROCEDURE]
+    metric: Annotated[str, NotPersonal.PROCEDURE]
+    planned: Annotated[int, NotPersonal.PROCEDURE]
+    set_on: Annotated[str, NotPersonal.PROCEDURE]
 
 
 def apply(rows: UnitRows, applied: Applied) -> None:
@@ -49,3 +51,10 @@ def apply(rows: UnitRows, applied: Applied) -> None:
     elif isinstance(event, YearlyPlanSet):
         plan: PlanRow = {"year": event.year, "metric": str(event.metric), "planned": event.planned, "set_on": on}
         rows.put(f"plan:{event.year}:{event.metric}", plan)
+
+
+ROWS = (
+    RowKind("target:<term>:<metric>", TargetRow, NotPersonal.PROCEDURE),
+    RowKind("plan:<year>:<metric>", PlanRow, NotPersonal.PROCEDURE),
+)
+"""The rows this read model stores, with their privacy classes (`projections/row_kinds.py`)."""

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from domain.codec import EVENTS
 from domain.particulars import Particulars
 from domain.person.stages import Stage
 from domain.person.values import RejectionLevel, SponsorLetter, VerificationSubject
+from domain.privacy import NotPersonal, Personal, Sensitive, Subject
 from domain.rules.deadlines import Deadline
 
 
@@ -24,7 +25,7 @@ class PersonEvent:
     event_type: ClassVar[str]
     schema_version: ClassVar[int] = 1
 
-    rule_set: str
+    rule_set: Annotated[str, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -33,12 +34,12 @@ class CandidateNominated(PersonEvent):
     """The cell listed the person in the source pool with a helper; opens a (readmission) file."""
 
     event_type: ClassVar[str] = "CandidateNominated"
-    citizen_id: str
+    citizen_id: Annotated[str, Personal.CITIZEN_ID]
     particulars: Particulars
-    cell_id: str
-    helper_id: str
-    resolution_ref: str
-    readmission: bool
+    cell_id: Annotated[str, NotPersonal.UNIT]
+    helper_id: Annotated[str, Personal.PERSON_ID.of(Subject.HELPER)]
+    resolution_ref: Annotated[str, Personal.PAPER]
+    readmission: Annotated[bool, Sensitive.PARTY_STANDING]
 
 
 @EVENTS.register
@@ -47,8 +48,8 @@ class AwarenessTrainingCertified(PersonEvent):
     """An awareness-class certificate joined the file; `issued_on` starts its 60 months (R-TRAIN-VALID)."""
 
     event_type: ClassVar[str] = "AwarenessTrainingCertified"
-    certificate_ref: str
-    issued_on: date
+    certificate_ref: Annotated[str, Personal.PAPER]
+    issued_on: Annotated[date, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -57,7 +58,7 @@ class ApplicationSubmitted(PersonEvent):
     """The handwritten application (form 1-KNĐ) was received."""
 
     event_type: ClassVar[str] = "ApplicationSubmitted"
-    application_ref: str
+    application_ref: Annotated[str, Personal.PAPER]
 
 
 @EVENTS.register
@@ -66,7 +67,7 @@ class BackgroundFormSubmitted(PersonEvent):
     """The background form (2-KNĐ) was received, after the application."""
 
     event_type: ClassVar[str] = "BackgroundFormSubmitted"
-    form_ref: str
+    form_ref: Annotated[str, Personal.PAPER]
 
 
 @EVENTS.register
@@ -84,8 +85,8 @@ class VerificationResultRecorded(PersonEvent):
     """One subject's verification result came in."""
 
     event_type: ClassVar[str] = "VerificationResultRecorded"
-    subject_key: str
-    result_ref: str
+    subject_key: Annotated[str, Personal.NAME.of(Subject.RELATIVE)]
+    result_ref: Annotated[str, Personal.PAPER.of(Subject.RELATIVE)]
 
 
 @EVENTS.register
@@ -94,7 +95,7 @@ class VerificationCertified(PersonEvent):
     """Every result was in and the background was certified (R-VERIFY-COMPLETE)."""
 
     event_type: ClassVar[str] = "VerificationCertified"
-    certified_by: str
+    certified_by: Annotated[str, NotPersonal.UNIT]
 
 
 @EVENTS.register
@@ -104,7 +105,7 @@ class SponsorsRecorded(PersonEvent):
 
     event_type: ClassVar[str] = "SponsorsRecorded"
     sponsors: tuple[SponsorLetter, ...]
-    cowork_waived: bool
+    cowork_waived: Annotated[bool, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -113,12 +114,12 @@ class CellApproved(PersonEvent):
     """The cell resolved to propose admission; starts the decision clock (R-DECIDE-DEADLINE)."""
 
     event_type: ClassVar[str] = "CellApproved"
-    yes: int
-    no: int
-    denominator: int
-    resolution_ref: str
-    grassroots_cell: bool
-    sub_committee_id: str | None
+    yes: Annotated[int, NotPersonal.PROCEDURE]
+    no: Annotated[int, NotPersonal.PROCEDURE]
+    denominator: Annotated[int, NotPersonal.PROCEDURE]
+    resolution_ref: Annotated[str, Personal.PAPER]
+    grassroots_cell: Annotated[bool, NotPersonal.PROCEDURE]
+    sub_committee_id: Annotated[str | None, NotPersonal.UNIT]
     decision_deadline: Deadline
 
 
@@ -128,7 +129,7 @@ class SubCommitteeAppraised(PersonEvent):
     """The sub-committee above the cell appraised the file."""
 
     event_type: ClassVar[str] = "SubCommitteeAppraised"
-    appraisal_ref: str
+    appraisal_ref: Annotated[str, Personal.PAPER]
 
 
 @EVENTS.register
@@ -137,9 +138,9 @@ class CommitteeApproved(PersonEvent):
     """The grassroots committee resolved, with two-thirds of its members, to propose admission."""
 
     event_type: ClassVar[str] = "CommitteeApproved"
-    yes: int
-    committee_size: int
-    resolution_ref: str
+    yes: Annotated[int, NotPersonal.PROCEDURE]
+    committee_size: Annotated[int, NotPersonal.PROCEDURE]
+    resolution_ref: Annotated[str, Personal.PAPER]
 
 
 @EVENTS.register
@@ -149,7 +150,7 @@ class DecisionDeadlineExtended(PersonEvent):
 
     event_type: ClassVar[str] = "DecisionDeadlineExtended"
     deadline: Deadline
-    reason: str
+    reason: Annotated[str, Personal.NOTE]
 
 
 @EVENTS.register
@@ -158,8 +159,8 @@ class AdmissionDecided(PersonEvent):
     """The competent body decided to admit; party seniority counts from this date."""
 
     event_type: ClassVar[str] = "AdmissionDecided"
-    decision_ref: str
-    decider_unit_id: str
+    decision_ref: Annotated[str, Personal.PAPER]
+    decider_unit_id: Annotated[str, NotPersonal.UNIT]
     ceremony_deadline: Deadline
 
 
@@ -178,9 +179,9 @@ class CandidateRejected(PersonEvent):
     """The cell, the committee or the decider turned the candidate down; the cell is notified."""
 
     event_type: ClassVar[str] = "CandidateRejected"
-    level: RejectionLevel
-    reason: str
-    cell_id: str
+    level: Annotated[RejectionLevel, NotPersonal.PROCEDURE]
+    reason: Annotated[str, Sensitive.PARTY_STANDING]
+    cell_id: Annotated[str, NotPersonal.UNIT]
 
 
 @EVENTS.register
@@ -189,9 +190,9 @@ class DossierReturned(PersonEvent):
     """The dossier went back one stage for correction, without penalty (R-DOSSIER-RETURN, [U])."""
 
     event_type: ClassVar[str] = "DossierReturned"
-    from_stage: Stage
-    to_stage: Stage
-    reason: str
+    from_stage: Annotated[Stage, NotPersonal.PROCEDURE]
+    to_stage: Annotated[Stage, NotPersonal.PROCEDURE]
+    reason: Annotated[str, Personal.NOTE]
 
 
 @EVENTS.register
@@ -200,7 +201,7 @@ class CandidateWithdrawn(PersonEvent):
     """The candidate left the source pool; the file is closed."""
 
     event_type: ClassVar[str] = "CandidateWithdrawn"
-    reason: str
+    reason: Annotated[str, Sensitive.PARTY_STANDING]
 
 
 @EVENTS.register
@@ -209,9 +210,9 @@ class CandidateTransferred(PersonEvent):
     """The file moved to another cell with a new helper; R-SPONSOR-COWORK is waived from now on."""
 
     event_type: ClassVar[str] = "CandidateTransferred"
-    from_cell_id: str
-    to_cell_id: str
-    helper_id: str
+    from_cell_id: Annotated[str, NotPersonal.UNIT]
+    to_cell_id: Annotated[str, NotPersonal.UNIT]
+    helper_id: Annotated[str, Personal.PERSON_ID.of(Subject.HELPER)]
 
 
 @EVENTS.register
@@ -221,9 +222,9 @@ class MovedByReorganisation(PersonEvent):
     before the effective date keep the old cell."""
 
     event_type: ClassVar[str] = "MovedByReorganisation"
-    from_cell_id: str
-    to_cell_id: str
-    reference: str
+    from_cell_id: Annotated[str, NotPersonal.UNIT]
+    to_cell_id: Annotated[str, NotPersonal.UNIT]
+    reference: Annotated[str, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -232,7 +233,7 @@ class LateCeremonyConsented(PersonEvent):
     """The upper level consented in writing to a ceremony after the deadline (R-CEREMONY-DEADLINE)."""
 
     event_type: ClassVar[str] = "LateCeremonyConsented"
-    consent_ref: str
+    consent_ref: Annotated[str, Personal.PAPER]
 
 
 @EVENTS.register
@@ -241,9 +242,9 @@ class AdmissionCeremonyHeld(PersonEvent):
     """The ceremony was held with a mentor; probation runs from today to `probation_ends_on`."""
 
     event_type: ClassVar[str] = "AdmissionCeremonyHeld"
-    mentor_id: str
-    ceremony_ref: str
-    probation_ends_on: date
+    mentor_id: Annotated[str, Personal.PERSON_ID.of(Subject.HELPER)]
+    ceremony_ref: Annotated[str, Personal.PAPER]
+    probation_ends_on: Annotated[date, NotPersonal.PROCEDURE]
     recognition_vote_deadline: Deadline
 
 
@@ -253,9 +254,9 @@ class DeadlineBreached(PersonEvent):
     """A step was taken late: it stands, and the breach is on record for dashboards (DOMAIN.md §2.8)."""
 
     event_type: ClassVar[str] = "DeadlineBreached"
-    rule_id: str
-    due_on: date
-    late_by_working_days: int
+    rule_id: Annotated[str, NotPersonal.PROCEDURE]
+    due_on: Annotated[date, NotPersonal.PROCEDURE]
+    late_by_working_days: Annotated[int, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from domain.codec import EVENTS
 from domain.particulars import Particulars
 from domain.person.events import PersonEvent
 from domain.person.values import TransferKind
+from domain.privacy import NotPersonal, Personal, Sensitive
 from domain.rules.authority import Penalty
 from domain.rules.deadlines import Deadline
 from domain.rules.ratings import Grade
@@ -27,16 +28,16 @@ class MemberEnrolled(PersonEvent):
     """
 
     event_type: ClassVar[str] = "MemberEnrolled"
-    citizen_id: str
+    citizen_id: Annotated[str, Personal.CITIZEN_ID]
     particulars: Particulars
-    cell_id: str
-    admitted_on: date
-    ceremony_on: date
-    probation_ends_on: date
-    official_from: date | None
+    cell_id: Annotated[str, NotPersonal.UNIT]
+    admitted_on: Annotated[date, NotPersonal.PROCEDURE]
+    ceremony_on: Annotated[date, NotPersonal.PROCEDURE]
+    probation_ends_on: Annotated[date, NotPersonal.PROCEDURE]
+    official_from: Annotated[date | None, NotPersonal.PROCEDURE]
     recognition_vote_deadline: Deadline | None
-    roll_ref: str
-    readmission: bool
+    roll_ref: Annotated[str, Personal.PAPER]
+    readmission: Annotated[bool, Sensitive.PARTY_STANDING]
 
 
 @EVENTS.register
@@ -45,7 +46,7 @@ class NewMemberCourseCompleted(PersonEvent):
     """The probationary member completed the new-member course (R-NEWMEMBER-COURSE)."""
 
     event_type: ClassVar[str] = "NewMemberCourseCompleted"
-    certificate_ref: str
+    certificate_ref: Annotated[str, Personal.PAPER]
 
 
 @EVENTS.register
@@ -54,12 +55,12 @@ class RecognitionVoteHeld(PersonEvent):
     """A round of the cell's recognition vote; a decided round starts the body's clock."""
 
     event_type: ClassVar[str] = "RecognitionVoteHeld"
-    round: int
-    yes: int
-    no: int
-    denominator: int
-    outcome: VoteOutcome
-    resolution_ref: str
+    round: Annotated[int, NotPersonal.PROCEDURE]
+    yes: Annotated[int, NotPersonal.PROCEDURE]
+    no: Annotated[int, NotPersonal.PROCEDURE]
+    denominator: Annotated[int, NotPersonal.PROCEDURE]
+    outcome: Annotated[VoteOutcome, NotPersonal.PROCEDURE]
+    resolution_ref: Annotated[str, Personal.PAPER]
     decision_deadline: Deadline | None
 
 
@@ -69,7 +70,7 @@ class RecognitionEscalated(PersonEvent):
     """Rounds deadlocked; the upper committee decides (R-RECOGNISE-DEADLOCK)."""
 
     event_type: ClassVar[str] = "RecognitionEscalated"
-    rounds: int
+    rounds: Annotated[int, NotPersonal.PROCEDURE]
     decision_deadline: Deadline
 
 
@@ -79,9 +80,9 @@ class OfficialRecognised(PersonEvent):
     """Official from `official_from`, exactly 12 months after the ceremony (R-RECOGNISE-BACKDATE)."""
 
     event_type: ClassVar[str] = "OfficialRecognised"
-    decision_ref: str
-    decider_unit_id: str
-    official_from: date
+    decision_ref: Annotated[str, Personal.PAPER]
+    decider_unit_id: Annotated[str, NotPersonal.UNIT]
+    official_from: Annotated[date, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -90,9 +91,9 @@ class ProbationaryMemberStruckOff(PersonEvent):
     """The probationary member was not recognised and was struck off (xóa tên)."""
 
     event_type: ClassVar[str] = "ProbationaryMemberStruckOff"
-    decision_ref: str
-    decider_unit_id: str
-    reason: str
+    decision_ref: Annotated[str, Personal.PAPER]
+    decider_unit_id: Annotated[str, NotPersonal.UNIT]
+    reason: Annotated[str, Sensitive.PARTY_STANDING]
 
 
 @EVENTS.register
@@ -101,9 +102,9 @@ class MemberTransferIntroduced(PersonEvent):
     """The home unit introduced the member's transfer; the new unit must receive it in time (R-TRANSFER)."""
 
     event_type: ClassVar[str] = "MemberTransferIntroduced"
-    kind: TransferKind
-    to_unit_id: str
-    cause_on: date
+    kind: Annotated[TransferKind, NotPersonal.PROCEDURE]
+    to_unit_id: Annotated[str, NotPersonal.UNIT]
+    cause_on: Annotated[date, NotPersonal.PROCEDURE]
     present_deadline: Deadline | None
 
 
@@ -113,8 +114,8 @@ class MemberTransferPresented(PersonEvent):
     """The member presented the transfer to the new unit; an official one moves the member's cell."""
 
     event_type: ClassVar[str] = "MemberTransferPresented"
-    kind: TransferKind
-    to_unit_id: str
+    kind: Annotated[TransferKind, NotPersonal.PROCEDURE]
+    to_unit_id: Annotated[str, NotPersonal.UNIT]
 
 
 @EVENTS.register
@@ -123,7 +124,7 @@ class TemporaryTransferEnded(PersonEvent):
     """The member came back from a temporary transfer and counts in the home cell's votes again."""
 
     event_type: ClassVar[str] = "TemporaryTransferEnded"
-    from_unit_id: str
+    from_unit_id: Annotated[str, NotPersonal.UNIT]
 
 
 @EVENTS.register
@@ -132,7 +133,7 @@ class ViolationReported(PersonEvent):
     """A violation is pending against the member; a voluntary exit waits for it (R-EXIT-VOLUNTARY)."""
 
     event_type: ClassVar[str] = "ViolationReported"
-    reason: str
+    reason: Annotated[str, Sensitive.PARTY_STANDING]
 
 
 @EVENTS.register
@@ -141,7 +142,7 @@ class ViolationDismissed(PersonEvent):
     """The pending violation was closed without a penalty."""
 
     event_type: ClassVar[str] = "ViolationDismissed"
-    reason: str
+    reason: Annotated[str, Sensitive.PARTY_STANDING]
 
 
 @EVENTS.register
@@ -150,12 +151,12 @@ class MemberDisciplined(PersonEvent):
     """A penalty by a competent body (R-AUTH-DISCIPLINE); an expulsion is appealable until `appeal_by`."""
 
     event_type: ClassVar[str] = "MemberDisciplined"
-    penalty: Penalty
-    reason: str
-    decision_ref: str
-    body_unit_id: str
-    readmit_bar: ReadmitBar | None
-    appeal_by: date | None
+    penalty: Annotated[Penalty, Sensitive.PARTY_STANDING]
+    reason: Annotated[str, Sensitive.PARTY_STANDING]
+    decision_ref: Annotated[str, Personal.PAPER]
+    body_unit_id: Annotated[str, NotPersonal.UNIT]
+    readmit_bar: Annotated[ReadmitBar | None, Sensitive.PARTY_STANDING]
+    appeal_by: Annotated[date | None, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -164,7 +165,7 @@ class ExpulsionAppealed(PersonEvent):
     """The expelled member appealed in time (R-EXPEL-APPEAL)."""
 
     event_type: ClassVar[str] = "ExpulsionAppealed"
-    appeal_ref: str
+    appeal_ref: Annotated[str, Personal.PAPER]
 
 
 @EVENTS.register
@@ -173,8 +174,8 @@ class ExpulsionAppealResolved(PersonEvent):
     """The appeal was decided: upheld keeps the expulsion, otherwise the membership is restored."""
 
     event_type: ClassVar[str] = "ExpulsionAppealResolved"
-    upheld: bool
-    decision_ref: str
+    upheld: Annotated[bool, Sensitive.PARTY_STANDING]
+    decision_ref: Annotated[str, Personal.PAPER]
 
 
 @EVENTS.register
@@ -183,12 +184,12 @@ class StrikeOffProposed(PersonEvent):
     """The cell resolved with two-thirds to propose striking the member off on a listed ground."""
 
     event_type: ClassVar[str] = "StrikeOffProposed"
-    ground: StrikeOffGround
-    yes: int
-    no: int
-    denominator: int
-    resolution_ref: str
-    evidence_months: int | None
+    ground: Annotated[StrikeOffGround, Sensitive.PARTY_STANDING]
+    yes: Annotated[int, NotPersonal.PROCEDURE]
+    no: Annotated[int, NotPersonal.PROCEDURE]
+    denominator: Annotated[int, NotPersonal.PROCEDURE]
+    resolution_ref: Annotated[str, Personal.PAPER]
+    evidence_months: Annotated[int | None, Sensitive.PARTY_STANDING]
 
 
 @EVENTS.register
@@ -197,10 +198,10 @@ class MemberStruckOff(PersonEvent):
     """The competent body struck the member off the roll (xóa tên)."""
 
     event_type: ClassVar[str] = "MemberStruckOff"
-    ground: StrikeOffGround
-    decision_ref: str
-    decider_unit_id: str
-    readmit_bar: ReadmitBar | None
+    ground: Annotated[StrikeOffGround, Sensitive.PARTY_STANDING]
+    decision_ref: Annotated[str, Personal.PAPER]
+    decider_unit_id: Annotated[str, NotPersonal.UNIT]
+    readmit_bar: Annotated[ReadmitBar | None, Sensitive.PARTY_STANDING]
 
 
 @EVENTS.register
@@ -209,9 +210,9 @@ class VoluntaryExitGranted(PersonEvent):
     """The member left of their own will (cho ra khỏi Đảng); bars readmission unless for family hardship."""
 
     event_type: ClassVar[str] = "VoluntaryExitGranted"
-    reason: str
-    decision_ref: str
-    readmit_bar: ReadmitBar | None
+    reason: Annotated[str, Sensitive.PARTY_STANDING]
+    decision_ref: Annotated[str, Personal.PAPER]
+    readmit_bar: Annotated[ReadmitBar | None, Sensitive.PARTY_STANDING]
 
 
 @EVENTS.register
@@ -220,9 +221,9 @@ class MemberRated(PersonEvent):
     """The member's quality rating for a year (R-RATING); `score` from qd294-2025 on."""
 
     event_type: ClassVar[str] = "MemberRated"
-    year: int
-    grade: Grade
-    score: int | None
+    year: Annotated[int, NotPersonal.PROCEDURE]
+    grade: Annotated[Grade, Sensitive.PARTY_STANDING]
+    score: Annotated[int | None, Sensitive.PARTY_STANDING]
 
 
 @EVENTS.register
@@ -231,8 +232,8 @@ class ScreeningOutcomeRecorded(PersonEvent):
     """A periodic review's outcome for the member (R-SCREENING)."""
 
     event_type: ClassVar[str] = "ScreeningOutcomeRecorded"
-    year: int
-    outcome: ScreeningOutcome
+    year: Annotated[int, NotPersonal.PROCEDURE]
+    outcome: Annotated[ScreeningOutcome, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -241,6 +242,6 @@ class AdmissionAnnulled(PersonEvent):
     """The competent body found the admission wrong and annulled it; the person is as never admitted."""
 
     event_type: ClassVar[str] = "AdmissionAnnulled"
-    reason: str
-    decision_ref: str
-    decider_unit_id: str
+    reason: Annotated[str, Sensitive.PARTY_STANDING]
+    decision_ref: Annotated[str, Personal.PAPER]
+    decider_unit_id: Annotated[str, NotPersonal.UNIT]

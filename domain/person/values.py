@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Annotated
 
+from domain.privacy import NotPersonal, Personal, Sensitive, Subject
 from domain.rules.sponsors import SponsorKind
 from domain.text import normalise_text
 
@@ -33,9 +35,9 @@ class Relation(StrEnum):
 class VerificationSubject:
     """A person to verify; a relative may be exempt (e.g. already a member) with the reason stated."""
 
-    relation: Relation
-    full_name: str
-    exempt_reason: str | None = None
+    relation: Annotated[Relation, Personal.FAMILY_RELATION.of(Subject.RELATIVE)]
+    full_name: Annotated[str, Personal.NAME.of(Subject.RELATIVE)]
+    exempt_reason: Annotated[str | None, Sensitive.PARTY_STANDING.of(Subject.RELATIVE)] = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "full_name", clean_text(self.full_name, "full_name"))
@@ -52,9 +54,9 @@ class VerificationSubject:
 class SponsorLetter:
     """A sponsor's letter, or a union's resolution, vouching for the candidate (R-SPONSORS)."""
 
-    sponsor_id: str
-    kind: SponsorKind
-    document_ref: str
+    sponsor_id: Annotated[str, Personal.PERSON_ID.of(Subject.SPONSOR)]
+    kind: Annotated[SponsorKind, NotPersonal.PROCEDURE]
+    document_ref: Annotated[str, Personal.PAPER]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "document_ref", clean_text(self.document_ref, "document_ref"))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from domain.calendar import WorkingCalendar
 from domain.errors import RuleViolation
+from domain.privacy import NotPersonal
 from domain.rules.base import RuleSet
 
 
@@ -15,10 +17,10 @@ from domain.rules.base import RuleSet
 class Deadline:
     """A due date set by the rule set of the step that started the clock; events carry it for dashboards."""
 
-    rule_id: str
-    due_on: date
-    extensions_left: int = 0
-    max_extension_working_days: int = 0
+    rule_id: Annotated[str, NotPersonal.PROCEDURE]
+    due_on: Annotated[date, NotPersonal.PROCEDURE]
+    extensions_left: Annotated[int, NotPersonal.PROCEDURE] = 0
+    max_extension_working_days: Annotated[int, NotPersonal.PROCEDURE] = 0
 
     def late_by(self, calendar: WorkingCalendar, acted_on: date) -> int:
         """Working days past the due date (0 when on time; a weekend after the due date adds nothing)."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar, Final
+from typing import Annotated, ClassVar, Final
 
 from domain.codec import EVENTS
+from domain.privacy import NotPersonal
 from domain.units.kinds import UnitKind
 
 
@@ -45,12 +46,12 @@ class UnitRegistered:
     event_type: ClassVar[str] = "UnitRegistered"
     schema_version: ClassVar[int] = 1
 
-    unit_id: str
-    code: str
-    name: str
-    kind: UnitKind
-    parent_id: str | None
-    admission_delegated: bool
+    unit_id: Annotated[str, NotPersonal.UNIT]
+    code: Annotated[str, NotPersonal.UNIT]
+    name: Annotated[str, NotPersonal.UNIT]
+    kind: Annotated[UnitKind, NotPersonal.UNIT]
+    parent_id: Annotated[str | None, NotPersonal.UNIT]
+    admission_delegated: Annotated[bool, NotPersonal.UNIT]
 
 
 @EVENTS.register
@@ -59,8 +60,8 @@ class UnitRenamed:
     event_type: ClassVar[str] = "UnitRenamed"
     schema_version: ClassVar[int] = 1
 
-    unit_id: str
-    name: str
+    unit_id: Annotated[str, NotPersonal.UNIT]
+    name: Annotated[str, NotPersonal.UNIT]
 
 
 @EVENTS.register
@@ -71,9 +72,9 @@ class AdmissionDelegationChanged:
     event_type: ClassVar[str] = "AdmissionDelegationChanged"
     schema_version: ClassVar[int] = 1
 
-    unit_id: str
-    admission_delegated: bool
-    reference: str
+    unit_id: Annotated[str, NotPersonal.UNIT]
+    admission_delegated: Annotated[bool, NotPersonal.UNIT]
+    reference: Annotated[str, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -84,10 +85,10 @@ class UnitReclassified:
     event_type: ClassVar[str] = "UnitReclassified"
     schema_version: ClassVar[int] = 1
 
-    unit_id: str
-    kind: UnitKind
-    effective_on: date
-    reference: str
+    unit_id: Annotated[str, NotPersonal.UNIT]
+    kind: Annotated[UnitKind, NotPersonal.UNIT]
+    effective_on: Annotated[date, NotPersonal.PROCEDURE]
+    reference: Annotated[str, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -98,10 +99,10 @@ class UnitMoved:
     event_type: ClassVar[str] = "UnitMoved"
     schema_version: ClassVar[int] = 1
 
-    unit_id: str
-    parent_id: str
-    effective_on: date
-    reference: str
+    unit_id: Annotated[str, NotPersonal.UNIT]
+    parent_id: Annotated[str, NotPersonal.UNIT]
+    effective_on: Annotated[date, NotPersonal.PROCEDURE]
+    reference: Annotated[str, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -112,10 +113,10 @@ class UnitMerged:
     event_type: ClassVar[str] = "UnitMerged"
     schema_version: ClassVar[int] = 1
 
-    unit_id: str
-    successor_id: str
-    effective_on: date
-    reference: str
+    unit_id: Annotated[str, NotPersonal.UNIT]
+    successor_id: Annotated[str, NotPersonal.UNIT]
+    effective_on: Annotated[date, NotPersonal.PROCEDURE]
+    reference: Annotated[str, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -126,11 +127,11 @@ class UnitSplit:
     event_type: ClassVar[str] = "UnitSplit"
     schema_version: ClassVar[int] = 1
 
-    unit_id: str
-    successor_ids: tuple[str, ...]
-    files_successor_id: str
-    effective_on: date
-    reference: str
+    unit_id: Annotated[str, NotPersonal.UNIT]
+    successor_ids: Annotated[tuple[str, ...], NotPersonal.UNIT]
+    files_successor_id: Annotated[str, NotPersonal.UNIT]
+    effective_on: Annotated[date, NotPersonal.PROCEDURE]
+    reference: Annotated[str, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -141,10 +142,10 @@ class UnitDissolved:
     event_type: ClassVar[str] = "UnitDissolved"
     schema_version: ClassVar[int] = 1
 
-    unit_id: str
-    successor_id: str
-    effective_on: date
-    reference: str
+    unit_id: Annotated[str, NotPersonal.UNIT]
+    successor_id: Annotated[str, NotPersonal.UNIT]
+    effective_on: Annotated[date, NotPersonal.PROCEDURE]
+    reference: Annotated[str, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -155,11 +156,11 @@ class TermTargetSet:
     event_type: ClassVar[str] = "TermTargetSet"
     schema_version: ClassVar[int] = 1
 
-    unit_id: str
-    term: str
-    metric: TargetMetric
-    target: int
-    reference: str
+    unit_id: Annotated[str, NotPersonal.UNIT]
+    term: Annotated[str, NotPersonal.PROCEDURE]
+    metric: Annotated[TargetMetric, NotPersonal.PROCEDURE]
+    target: Annotated[int, NotPersonal.PROCEDURE]
+    reference: Annotated[str, NotPersonal.PROCEDURE]
 
 
 @EVENTS.register
@@ -170,10 +171,10 @@ class YearlyPlanSet:
     event_type: ClassVar[str] = "YearlyPlanSet"
     schema_version: ClassVar[int] = 1
 
-    unit_id: str
-    year: int
-    metric: TargetMetric
-    planned: int
+    unit_id: Annotated[str, NotPersonal.UNIT]
+    year: Annotated[int, NotPersonal.PROCEDURE]
+    metric: Annotated[TargetMetric, NotPersonal.PROCEDURE]
+    planned: Annotated[int, NotPersonal.PROCEDURE]
 
 
 UnitCeased = UnitMerged | UnitSplit | UnitDissolved
