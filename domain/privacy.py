@@ -66,6 +66,7 @@ class Subject(StrEnum):
     RELATIVE = "relative"
     SPONSOR = "sponsor"
     HELPER = "helper"
+    OFFICER = "officer"
 
     @property
     def label_vi(self) -> str:
@@ -77,6 +78,7 @@ _SUBJECT_LABELS_VI: Final = {
     Subject.RELATIVE: "Người thân được thẩm tra lý lịch",
     Subject.SPONSOR: "Người giới thiệu",
     Subject.HELPER: "Đảng viên giúp đỡ",
+    Subject.OFFICER: "Cán bộ sử dụng hệ thống (người ghi sổ, người đọc)",
 }
 
 

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from domain.retention import MAX_MONTHS, Outcome
+
 DEVELOPMENT_SIGNING_KEY = "partyledger-development-signing-key-not-for-production"
 """Signs the embedded default's demo tokens; production refuses to start with it."""
 
@@ -57,6 +59,8 @@ class Settings:
     """The Ed25519 private key (PEM) that signs seals: given to the sealing process (beat) only (I7)."""
     seal_public_key_file: Path | None = None
     """Its public key (PEM): `verify` checks every seal's signature with it."""
+    retention_months: tuple[tuple[str, int], ...] = ()
+    """R-PRIVACY-RETAIN overrides (outcome → months) over `domain.retention.DEFAULT_MONTHS`."""
 
     @property
     def embedded(self) -> bool:
@@ -88,6 +92,7 @@ class Settings:
             **_api_walls(read, environment),
             seal_key_file=read.file("PARTYLEDGER_SEAL_KEY_FILE"),
             seal_public_key_file=read.file("PARTYLEDGER_SEAL_PUBLIC_KEY_FILE"),
+            retention_months=read.retention("PARTYLEDGER_RETENTION_MONTHS"),
         )
         if read.problems:
             raise SettingsError("\n".join(read.problems))
@@ -206,6 +211,21 @@ class _Reader:
         if value and environment == "production" and (len(value) < SECRET_MINIMUM or value.startswith(PLACEHOLDER)):
             self.problems.append(f"{name} must be a secret of at least {SECRET_MINIMUM} characters in production")
         return value
+
+    def retention(self, name: str) -> tuple[tuple[str, int], ...]:
+        """`rejected=24,withdrawn=36`: R-PRIVACY-RETAIN periods the province sets instead of the defaults."""
+        pairs: list[tuple[str, int]] = []
+        for entry in (e.strip() for e in (self.env.get(name) or "").split(",") if e.strip()):
+            outcome, _, months = entry.partition("=")
+            outcome, months = outcome.strip(), months.strip()
+            if outcome not in {o.value for o in Outcome}:
+                known = ", ".join(o.value for o in Outcome)
+                self.problems.append(f"{name}: {outcome!r} is not an outcome (one of {known})")
+            elif not months.isdigit() or not 1 <= int(months) <= MAX_MONTHS:
+                self.problems.append(f"{name}: months for {outcome} must be a whole number from 1 to {MAX_MONTHS}")
+            else:
+                pairs.append((outcome, int(months)))
+        return tuple(pairs)
 
     def addresses(self, name: str) -> tuple[str, ...]:
         """Comma-separated addresses or ranges of our own proxies, whose X-Forwarded-For the API believes."""

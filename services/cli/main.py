@@ -16,6 +16,7 @@ from services.cli.denials import denials_command
 from services.cli.deploy import migrate_command, settings_command
 from services.cli.log_files import check_seal, export_command, import_command
 from services.cli.options import URL_HELP, first_line, open_log, redacted, settings_for
+from services.cli.privacy import privacy_group
 from services.cli.projections import projections_group, rebuild_command
 from services.cli.sealing import seal_command, signatures
 from services.cli.seed import seed_command
@@ -96,3 +97,4 @@ cli.add_command(import_command)
 cli.add_command(denials_command)
 cli.add_command(migrate_command)
 cli.add_command(settings_command)
+cli.add_command(privacy_group)
