@@ -264,20 +264,23 @@ def _type_text(hint: Any) -> str:
     return text or str(hint).replace("typing.", "")
 
 
-HOW_TO_CLASSIFY: Final = (
-    "declare its class beside the field in {module}: `{name}: Annotated[{type_text}, NotPersonal.PROCEDURE]` "
-    "(or NotPersonal.UNIT, Personal.NAME, Personal.NOTE, Sensitive.PARTY_STANDING, … — domain/privacy.py says "
-    "which applies; add `.of(Subject.RELATIVE)` / SPONSOR / HELPER when the field names someone other than the "
-    "file's person)"
-)
+def _choices(namespace: type) -> str:
+    names = [n for n, v in vars(namespace).items() if isinstance(v, Privacy)]
+    return namespace.__name__ + "." + "/".join(names)
 
 
 def how_to_classify(field: FieldClass) -> str:
-    """The failure message of an undeclared field: which one, and what to write."""
+    """The failure message of an undeclared field: which one, where, and the classes to choose from."""
     module = field.owner.__module__.replace(".", "/") + ".py"
     where = f"{field.owner.__name__}.{field.name}"
     named = f"{field.path} has no privacy class" + ("" if where == field.path else f" ({where})")
-    return f"{named}; " + HOW_TO_CLASSIFY.format(module=module, name=field.name, type_text=field.type_text)
+    return (
+        f"{named}; declare it beside the field in {module}: `{field.name}: Annotated[{field.type_text}, CLASS]`, "
+        f"CLASS one of {_choices(NotPersonal)} (identifies no one once the subject is erased), "
+        f"{_choices(Personal)} (about a person), {_choices(Sensitive)} (special categories); add "
+        "`.of(Subject.RELATIVE)` / SPONSOR / HELPER when it is about someone other than the file's person "
+        "(domain/privacy.py says which applies)"
+    )
 
 
 def missing_classes(shapes: Iterable[type]) -> list[str]:

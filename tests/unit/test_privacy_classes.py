@@ -71,7 +71,8 @@ def test_an_event_field_without_a_class_fails_naming_the_field_and_how_to_classi
     assert len(messages) == 1
     assert messages[0].startswith("ExampleStepTaken.witness_name has no privacy class")
     assert "tests/unit/test_privacy_classes.py" in messages[0]
-    assert "`witness_name: Annotated[str, NotPersonal.PROCEDURE]`" in messages[0]
+    assert "`witness_name: Annotated[str, CLASS]`" in messages[0]
+    assert "Personal.PERSON_ID/NAME/CITIZEN_ID" in messages[0] and "Sensitive.ETHNICITY/RELIGION" in messages[0]
     assert "Subject.RELATIVE" in messages[0]
 
 
