@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from domain.particulars import Particulars
 from domain.person.stages import Stage
@@ -153,14 +153,22 @@ class PersonState:
         return streak
 
 
-@dataclass(frozen=True, kw_only=True)
-class Entry:
-    """One standing entry of a file: its first stream version, its events with their dates, and the state
-    before it (kept without its own `undo`, which the entry's `undo` tuple already holds)."""
+class Entry(NamedTuple):
+    """One standing entry of a file: its first stream version, the state before it (kept without its own
+    `undo`, which the entry's `undo` tuple already holds), its first event with its date, and any events
+    recorded with it (a deadline breach). A flat named tuple: one is made for every event replayed, and every
+    object more an event cost a rebuild measurably in allocations and garbage collection."""
 
     version: int
-    events: tuple[tuple[Any, date], ...]
     before: PersonState
+    event: Any
+    occurred_on: date
+    attached: tuple[tuple[Any, date], ...] = ()
+
+    @property
+    def events(self) -> tuple[tuple[Any, date], ...]:
+        """The entry's events with their dates, in stream order."""
+        return ((self.event, self.occurred_on), *self.attached)
 
 
 Applier = Callable[[PersonState, Any, date], PersonState]

@@ -71,15 +71,26 @@ ATTACHED: frozenset[type] = frozenset({DeadlineBreached, RecognitionEscalated})
 
 def _entries(state: PersonState, event: object, occurred_on: date) -> tuple[Entry, ...]:
     """The standing entries after `event`: a new entry on top, an attached event joining the top one, a
-    reorganisation's move ending every earlier entry's chance of retraction (the file changed hands)."""
-    if isinstance(event, MovedByReorganisation):
+    reorganisation's move ending every earlier entry's chance of retraction (the file changed hands).
+
+    Runs for every event of every replay, so it builds its records the cheap way: the state before, copied
+    without its own entries (else every state would reach the whole history through them), and the entry as a
+    flat tuple of the `Entry` class (a rebuild replays hundreds of thousands of events)."""
+    kind = type(event)
+    if kind is MovedByReorganisation:
         return ()
-    if type(event) in ATTACHED and state.undo:
-        top = state.undo[-1]
-        return (*state.undo[:-1], replaced(top, events=(*top.events, (event, occurred_on))))
-    before = replaced(state, undo=(), retracted=None)
-    entry = Entry(version=state.version + 1, events=((event, occurred_on),), before=before)
-    return (*state.undo[1 - RETRACT_DEPTH :], entry) if RETRACT_DEPTH > 1 else (entry,)
+    undo = state.undo
+    if kind in ATTACHED and undo:
+        top = undo[-1]
+        return (*undo[:-1], top._replace(attached=(*top.attached, (event, occurred_on))))
+    before = object.__new__(PersonState)
+    before.__dict__.update(state.__dict__, undo=(), retracted=None)
+    return (*undo[KEEP:], tuple.__new__(Entry, (state.version + 1, before, event, occurred_on, ())))
+
+
+KEEP = 1 - RETRACT_DEPTH
+"""How many of the previous entries stay when one is added (negative: from the end)."""
+assert RETRACT_DEPTH > 1
 
 
 def _stamp(fresh: PersonState, **changes: object) -> None:
