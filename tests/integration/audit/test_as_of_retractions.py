@@ -8,9 +8,14 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from domain.codec import EVENTS
 from domain.person import commands as c
 from domain.person.facts import EntryFacts, PersonFacts
 from eventstore import EventStore
+from projections.person_states import PersonStates
+from projections.rebuild import compare
+from projections.registry import PROJECTIONS
+from projections.runner import Runner
 from services.audit.asof import dashboard_as_of, file_as_of
 from services.audit.clocks import Clock, Cut
 from tests.integration.audit.conftest import MovingClock
@@ -58,3 +63,27 @@ def test_a_retracted_decision_was_never_true_but_the_ledger_showed_it_until_retr
         (YEAR_END, Clock.RECORDED): "CommitteeApproved",
     }
     assert DECIDED_ON < BETWEEN < RETRACTED_ON
+
+
+def test_read_models_caught_up_before_and_after_a_retraction_equal_a_rebuild(
+    store: EventStore, engine: sa.Engine, clock: MovingClock
+) -> None:
+    """Rebuild from zero equals live (I6), live having applied the decision, then its retraction."""
+    register_units(store, clock)
+    ledger, hung = the_year()
+    append(store, clock, sorted(ledger.log, key=lambda d: d.envelope.occurred_on))
+    runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS))
+    for unit_id in sorted(store.unit_heads()):
+        runner.catch_up(unit_id)
+    decision = hung.state.undo[-1]
+    facts = PersonFacts(entry=EntryFacts(version=decision.version, event_type="AdmissionDecided",
+                                         recorded_on=date(2020, 11, 18)))  # fmt: skip
+    start = len(ledger.log)
+    hung.run(c.RetractEntry(**hung.at(RETRACTED_ON, BLOC), entry_version=decision.version, reason="Nhầm"), facts)
+    append(store, clock, ledger.log[start:])
+    for unit_id in sorted(store.unit_heads()):
+        runner.catch_up(unit_id)
+
+    for projection in PROJECTIONS:
+        for unit_id in sorted(store.unit_heads()):
+            assert compare(runner, projection, unit_id).equal, (projection.name, unit_id)
