@@ -14,7 +14,7 @@ from services.commands.context import CommandContext
 from services.commands.results import Recorded
 from services.commands.walls import NotFound, WallDenied, today
 from tests.unit.services.conftest import Bell
-from tests.unit.services.officers import CELL, NEIGHBOUR, SECRETARY, enrol, nominate, particulars, person, take
+from tests.unit.services.officers import CELL, NEIGHBOUR, SECRETARY, SIBLING, enrol, nominate, particulars, person, take
 
 OFFICER = Actor("canbo.truongchinhtri", Role.GRASSROOTS_OFFICER, "unit-school")
 
@@ -111,3 +111,19 @@ def test_a_later_vote_reads_a_roll_without_the_retracted_exit(ctx: CommandContex
     _retract(ctx, OFFICER, person(3), entry=2, version=2)
     assert person(3) in log_facts.cell_roll(ctx.store, tree, CELL, date(2021, 2, 1)).official_member_ids
     assert log_facts.person_as_of(ctx.store, person(3), date(2021, 2, 1)).state.stage is Stage.OFFICIAL
+
+
+def test_a_retracted_transfer_takes_the_file_back_and_rings_both_cells(
+    ctx: CommandContext, bell: Bell, candidate: str
+) -> None:
+    enrol(ctx, 3, actor=NEIGHBOUR, cell=SIBLING)
+    take(ctx, OFFICER, "transferCandidate", candidate, "move", to_cell_id=SIBLING, helper_id=person(3),
+         occurred_on="2021-04-01", expected_version=1)  # fmt: skip
+    assert ctx.people.load(ctx.store, candidate).cell_id == SIBLING
+    for cell_secretary in (SECRETARY, NEIGHBOUR):  # neither cell recorded it, nor governs the other one
+        with pytest.raises(WallDenied):
+            _retract(ctx, cell_secretary, candidate, entry=2, version=2)
+    bell.rung.clear()
+    _retract(ctx, OFFICER, candidate, entry=2, version=2)
+    assert ctx.people.load(ctx.store, candidate).cell_id == CELL
+    assert {CELL, SIBLING} <= set(bell.rung)
