@@ -30,6 +30,7 @@ from domain.person.events import (
     DeadlineBreached,
     DecisionDeadlineExtended,
     DossierReturned,
+    EntryRetracted,
     ParticularsUpdated,
     SponsorsRecorded,
 )
@@ -60,6 +61,7 @@ from .person_view import (
     Clock,
     open_clocks,
     own,
+    undone,
 )
 from .row_kinds import RowKind
 from .rows import UnitRows
@@ -90,6 +92,7 @@ event_types: frozenset[str] | None = MOVES | event_names(
     MemberStruckOff,
     VoluntaryExitGranted,
     AdmissionAnnulled,
+    EntryRetracted,
 )
 
 MEETS: Final[dict[str, frozenset[str]]] = {
@@ -140,6 +143,12 @@ def apply(rows: UnitRows, applied: Applied) -> None:
     keys: set[str] = set(book["keys"]) if book is not None else set()
     was_open: list[str] = book["open"] if book is not None else []
     event = applied.event
+    for item in undone(applied):  # R-RETRACT: a breach recorded with the retracted step goes with it
+        if isinstance(item.event, DeadlineBreached):
+            orphan = f"d:{stream}:{item.event.rule_id}:{item.event.due_on.isoformat()}"
+            if orphan in keys:
+                rows.delete(orphan)
+                keys.discard(orphan)
     if isinstance(event, DeadlineBreached):
         keys.add(_breach(rows, applied, event, person, keys))
         now_open = was_open

@@ -30,6 +30,7 @@ from domain.person.events import (
     DeadlineBreached,
     DecisionDeadlineExtended,
     DossierReturned,
+    EntryRetracted,
     LateCeremonyConsented,
     MovedByReorganisation,
     ParticularsUpdated,
@@ -75,6 +76,7 @@ event_types: frozenset[str] | None = event_names(
     DeadlineBreached,
     ParticularsUpdated,
     AdmissionAnnulled,
+    EntryRetracted,
 )
 
 
@@ -117,7 +119,9 @@ def apply(rows: UnitRows, applied: Applied) -> None:
     if row is not None and row["open"] and person.file is not None and not isinstance(event, ParticularsUpdated):
         _step(row, person, applied)
         rows.put(key, row)
-    elif person.file is not None or (row is not None and (row["open"] or isinstance(event, AdmissionAnnulled))):
+    elif person.file is not None or (
+        row is not None and (row["open"] or isinstance(event, AdmissionAnnulled | EntryRetracted))
+    ):
         rows.put(key, _row(person, applied, row))
 
 
@@ -126,7 +130,7 @@ def _step(row: FileRow, person: PersonState, applied: Applied) -> None:
     stage = str(person.stage)
     if row["stage"] != stage:
         row["stage"], row["stage_label_vi"] = stage, person.stage.label_vi
-        row["stage_since"] = applied.envelope.occurred_on.isoformat()
+        row["stage_since"] = _since(person, applied)
     row["helper_id"] = person.helper_id
     row["last_step_on"] = person.last_step_on.isoformat() if person.last_step_on else None
     row["position"] = applied.envelope.position
@@ -138,10 +142,20 @@ def _pending(person: PersonState) -> PendingDeadline | None:
     return None if clock is None else {"rule_id": clock.rule_id, "due_on": clock.due_on.isoformat()}
 
 
+def _since(person: PersonState, applied: Applied) -> str:
+    """The day the person entered the stage: the step's date, or after a retraction (R-RETRACT) the date of
+    the entry that had brought them to the stage they are back in."""
+    since = person.stage_since if isinstance(applied.event, EntryRetracted) else None
+    return (since or applied.envelope.occurred_on).isoformat()
+
+
 def _row(person: PersonState, applied: Applied, before: FileRow | None) -> FileRow:
     envelope = applied.envelope
     stage, on = person.stage, envelope.occurred_on.isoformat()
-    if before is None or (not before["open"] and person.file is not None):
+    if isinstance(applied.event, EntryRetracted):
+        since: str | None = _since(person, applied)
+        opened_on = before["opened_on"] if before is not None else None
+    elif before is None or (not before["open"] and person.file is not None):
         since = None if envelope.event_type in MOVES else on
         opened_on = since
     else:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, TypedDict
 
-from domain.person.events import AdmissionCeremonyHeld, MovedByReorganisation, ParticularsUpdated
+from domain.person.events import AdmissionCeremonyHeld, EntryRetracted, MovedByReorganisation, ParticularsUpdated
 from domain.person.member_events import (
     AdmissionAnnulled,
     ExpulsionAppealResolved,
@@ -35,7 +35,7 @@ from domain.person.stages import MEMBER_STAGES, Stage
 from domain.privacy import NotPersonal, Personal, Sensitive, Subject
 
 from .base import Applied, event_names
-from .person_view import Identity, MemberStatus, exit_type, identity, own
+from .person_view import Identity, MemberStatus, exit_type, identity, own, undone
 from .row_kinds import RowKind
 from .rows import UnitRows
 
@@ -59,6 +59,7 @@ event_types: frozenset[str] | None = event_names(
     VoluntaryExitGranted,
     MemberRated,
     AdmissionAnnulled,
+    EntryRetracted,
 )
 
 
@@ -118,6 +119,9 @@ def apply(rows: UnitRows, applied: Applied) -> None:
         return
     key = f"m:{applied.envelope.stream_id}"
     mine = own(applied) is not None
+    retraction = isinstance(applied.event, EntryRetracted)
+    if retraction:
+        _take_back_exits(rows, applied)
     if mine and person.membership is not None and person.stage in MEMBER_STAGES:
         before = rows.get(key, MemberRow)
         if before is not None and isinstance(applied.event, MemberRated):
@@ -133,6 +137,8 @@ def apply(rows: UnitRows, applied: Applied) -> None:
         return
     rows.delete(key)
     _outgoing(rows, applied.envelope.stream_id, None)
+    if retraction:
+        return  # a retracted ceremony or move in: the member was never on this roll
     envelope = applied.envelope
     entry: ExitEntry = {
         "stream_id": envelope.stream_id,
@@ -142,6 +148,23 @@ def apply(rows: UnitRows, applied: Applied) -> None:
         "to_unit_id": None if mine else person.cell_id,
     }
     rows.edit(f"exits:{envelope.occurred_on.year}", ExitsRow).setdefault("entries", []).append(entry)
+
+
+def _take_back_exits(rows: UnitRows, applied: Applied) -> None:
+    """R-RETRACT: a retracted exit (or move away) leaves the year's exits; the member is back on the roll."""
+    stream = applied.envelope.stream_id
+    for item in undone(applied):
+        on = item.envelope.occurred_on
+        exits = rows.get(f"exits:{on.year}", ExitsRow)
+        if exits is None:
+            continue
+        left = [e for e in exits["entries"] if e["stream_id"] == stream and e["left_on"] == on.isoformat()]
+        if left:
+            kept = [e for e in exits["entries"] if e is not left[-1]]
+            if kept:
+                rows.put(f"exits:{on.year}", {"entries": kept})
+            else:
+                rows.delete(f"exits:{on.year}")
 
 
 def _outgoing(rows: UnitRows, stream_id: str, pending: PendingTransfer | None) -> None:

@@ -19,7 +19,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Annotated, Final, Literal, TypedDict
 
-from domain.person.events import CandidateTransferred, MovedByReorganisation
+import msgspec
+
+from domain.person.events import CandidateTransferred, EntryRetracted, MovedByReorganisation
 from domain.person.member_events import (
     AdmissionAnnulled,
     MemberDisciplined,
@@ -73,6 +75,24 @@ def exit_type(applied: Applied) -> str | None:
     if isinstance(event, MemberDisciplined):
         return "expelled" if event.penalty is Penalty.EXPULSION else None
     return EXITS.get(applied.envelope.event_type)
+
+
+def undone(applied: Applied) -> list[Applied]:
+    """For a retraction (R-RETRACT), the retracted entry's events as read models were handed them — their type
+    and paper date, the person as the retraction leaves them — so each read model takes back what it counted
+    (the domain kept them: `PersonState.retracted`); for any other event, none."""
+    if not isinstance(applied.event, EntryRetracted) or applied.person is None or applied.person.retracted is None:
+        return []
+    envelope = applied.envelope
+    return [
+        Applied(
+            msgspec.structs.replace(envelope, event_type=event.event_type, occurred_on=on),
+            event,
+            applied.person,
+            applied.partition,
+        )
+        for event, on in applied.person.retracted.events
+    ]
 
 
 MemberStatus = Literal["probationary", "official"]

@@ -32,6 +32,7 @@ from domain.person.events import (
     CommitteeApproved,
     DeadlineBreached,
     DossierReturned,
+    EntryRetracted,
     SponsorsRecorded,
     VerificationCertified,
 )
@@ -48,7 +49,7 @@ from domain.person.stages import PIPELINE, Stage
 from domain.privacy import NotPersonal, Personal, Sensitive
 
 from .base import Applied, event_names
-from .person_view import EXITS, MOVES, MemberStatus, exit_type
+from .person_view import EXITS, MOVES, MemberStatus, exit_type, undone
 from .row_kinds import RowKind
 from .rows import UnitRows
 
@@ -140,6 +141,7 @@ event_types: frozenset[str] | None = frozenset({*STEP_COUNTERS, *EXITS, *DROPOUT
     MemberDisciplined,
     ExpulsionAppealResolved,
     ScreeningOutcomeRecorded,
+    EntryRetracted,
 )
 
 _PIPELINE: Final = frozenset(s.value for s in PIPELINE)
@@ -160,9 +162,41 @@ def apply(rows: UnitRows, applied: Applied) -> None:
     if before is None and not mine:
         return
     left_from: str = before["stage"] if before is not None else "unknown"
+    taken_back = undone(applied)
+    if taken_back:
+        _unplace(rows, key, before, person.stage.value if mine else None, applied, taken_back[0])
+        for item in taken_back:
+            _count(rows, item, person.stage.value, -1)
+        _prune(rows, {f"year:{item.envelope.occurred_on.year}" for item in taken_back})
+        return
     _place(rows, key, before, person.stage.value if mine else None, applied)
     if mine:
         _count(rows, applied, left_from)
+
+
+def _unplace(
+    rows: UnitRows, key: str, before: PlaceRow | None, stage: str | None, applied: Applied, entry: Applied
+) -> None:
+    """R-RETRACT: put the person back in the bucket they were in before the entry, taking back the days the
+    entry counted in the stage it ended and a move in or out it counted."""
+    old = before["stage"] if before is not None else None
+    if old == stage:
+        return
+    entry_on = entry.envelope.occurred_on
+    if old is not None:
+        _bump(rows, old, -1)
+    if stage is None:
+        rows.delete(key)
+        _add(rows, entry_on.year, "transferred_in", -1)
+        return
+    _bump(rows, stage, 1)
+    since = applied.person.stage_since if applied.person is not None else None
+    if before is not None and stage in _TIMED and since is not None:
+        _stage_time(rows, stage, since, entry_on, -1)
+    if before is None:
+        _add(rows, entry_on.year, "transferred_out", -1)
+    place: PlaceRow = {"stage": stage, "since": since.isoformat() if since is not None else None}
+    rows.put(key, place)
 
 
 def _place(rows: UnitRows, key: str, before: PlaceRow | None, stage: str | None, applied: Applied) -> None:
@@ -187,38 +221,37 @@ def _place(rows: UnitRows, key: str, before: PlaceRow | None, stage: str | None,
         _add(rows, on.year, "transferred_in")
 
 
-def _count(rows: UnitRows, applied: Applied, left_from: str) -> None:
-    """Add the step to its year's figures, and to the drop-outs if it ends the person's path here."""
+def _count(rows: UnitRows, applied: Applied, left_from: str, sign: int = 1) -> None:
+    """Add the step to its year's figures, and to the drop-outs if it ends the person's path here; a retracted
+    step's figures are taken back (`sign` −1, R-RETRACT)."""
     event, event_type, year = applied.event, applied.envelope.event_type, applied.envelope.occurred_on.year
     counter = STEP_COUNTERS.get(event_type)
     if counter is not None:
-        _add(rows, year, counter)
+        _add(rows, year, counter, sign)
     elif isinstance(event, CellApproved) and event.grassroots_cell:
-        _add(rows, year, "sent_up")
+        _add(rows, year, "sent_up", sign)
     elif isinstance(event, ExpulsionAppealResolved) and not event.upheld:
-        _add(rows, year, "reinstated")
+        _add(rows, year, "reinstated", sign)
     elif isinstance(event, ScreeningOutcomeRecorded):
-        _add_kind(rows, event.year, "screening", str(event.outcome))
+        _add_kind(rows, event.year, "screening", str(event.outcome), sign)
     elif isinstance(event, DeadlineBreached):
-        _add_kind(rows, year, "breaches", event.rule_id)
+        _add_kind(rows, year, "breaches", event.rule_id, sign)
     leaving = exit_type(applied)
     if leaving is not None:
-        _add_kind(rows, year, "exits", leaving)
+        _add_kind(rows, year, "exits", leaving, sign)
     dropout = DROPOUTS.get(event_type)
     if dropout is not None:
-        _add_kind(rows, year, "dropouts", dropout)
-        dropouts = rows.edit("dropouts", DropoutsRow).setdefault(dropout, {})
-        dropouts[left_from] = dropouts.get(left_from, 0) + 1
+        _add_kind(rows, year, "dropouts", dropout, sign)
+        _change(rows.edit("dropouts", DropoutsRow).setdefault(dropout, {}), left_from, sign)
 
 
-def _add(rows: UnitRows, year: int, counter: YearCounter) -> None:
+def _add(rows: UnitRows, year: int, counter: YearCounter, sign: int = 1) -> None:
     row = rows.edit(f"year:{year}", YearRow)
-    row[counter] = row.get(counter, 0) + 1
+    _change(row, counter, sign)  # type: ignore[arg-type]  # a YearRow's counters are ints
 
 
-def _add_kind(rows: UnitRows, year: int, breakdown: YearBreakdown, kind: str) -> None:
-    inner = rows.edit(f"year:{year}", YearRow).setdefault(breakdown, {})
-    inner[kind] = inner.get(kind, 0) + 1
+def _add_kind(rows: UnitRows, year: int, breakdown: YearBreakdown, kind: str, sign: int = 1) -> None:
+    _change(rows.edit(f"year:{year}", YearRow).setdefault(breakdown, {}), kind, sign)
 
 
 def _bump(rows: UnitRows, stage: str, delta: int) -> None:
@@ -239,10 +272,24 @@ def _change(row: dict[K, int], field: K, delta: int) -> None:
         row.pop(field, None)
 
 
-def _stage_time(rows: UnitRows, stage: str, since: date, until: date) -> None:
+def _prune(rows: UnitRows, years: set[str]) -> None:
+    """After a retraction (R-RETRACT), drop what was taken back to nothing, so the rows are as if the entry had
+    never been recorded: empty breakdowns, buckets and rows."""
+    for key in sorted(years | {"funnel", "members", "closed", "dropouts", "stage_days"}):
+        row = rows.get(key, dict)
+        if row is None:
+            continue
+        kept = {k: v for k, v in row.items() if v not in ({}, {"count": 0, "days": 0})}
+        if not kept:
+            rows.delete(key)
+        elif kept != row:
+            rows.put(key, kept)
+
+
+def _stage_time(rows: UnitRows, stage: str, since: date, until: date, sign: int = 1) -> None:
     spent = rows.edit("stage_days", StageDaysRow).setdefault(stage, {"count": 0, "days": 0})
-    spent["count"] += 1
-    spent["days"] += (until - since).days
+    spent["count"] += sign
+    spent["days"] += sign * (until - since).days
 
 
 ROWS = (

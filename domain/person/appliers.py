@@ -165,6 +165,15 @@ def _unchanged(state: PersonState, e: Any, on: date) -> PersonState:
     return state
 
 
+def _retracted(state: PersonState, e: ev.EntryRetracted, on: date) -> PersonState:
+    """R-RETRACT: the state before the entry named, which must be the latest standing one (`evolve` keeps
+    the stack of standing entries and stamps the version)."""
+    if not state.undo or state.undo[-1].version != e.entry_version:
+        raise CorruptStreamError(f"retraction of entry {e.entry_version}, which is not the latest standing one")
+    top = state.undo[-1]
+    return replaced(top.before, undo=state.undo[:-1], retracted=top)
+
+
 def _particulars(state: PersonState, e: ev.ParticularsUpdated, on: date) -> PersonState:
     return replaced(state, particulars=e.particulars)
 
@@ -193,6 +202,7 @@ APPLIERS: dict[type, Applier] = {
     ev.AdmissionCeremonyHeld: _ceremony,
     ev.DeadlineBreached: _unchanged,
     ev.ParticularsUpdated: _particulars,
+    ev.EntryRetracted: _retracted,
     **MEMBER_APPLIERS,
 }
 

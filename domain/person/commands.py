@@ -211,3 +211,12 @@ class FollowReorganisation(PersonCommand):
     from_cell_id: str
     to_cell_id: str
     reference: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetractEntry(PersonCommand):
+    """Retract an entry recorded by mistake, named by its stream version, with a reason (R-RETRACT)."""
+
+    step_vi: ClassVar[str] = "thu hồi một mục ghi nhầm"
+    entry_version: int
+    reason: str

@@ -266,3 +266,20 @@ class ParticularsUpdated(PersonEvent):
 
     event_type: ClassVar[str] = "ParticularsUpdated"
     particulars: Particulars
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class EntryRetracted(PersonEvent):
+    """An entry recorded by mistake was retracted (R-RETRACT): the file is as if it had never been recorded.
+
+    `entry_version` is the stream version of the entry's first event and `entry_events` how many events the
+    entry appended (a step and the deadline breach recorded with it); `entry_event_type` names the step for
+    readers. The retracted events stay in the log: the ledger clock still shows they were there.
+    """
+
+    event_type: ClassVar[str] = "EntryRetracted"
+    entry_version: Annotated[int, NotPersonal.PROCEDURE]
+    entry_events: Annotated[int, NotPersonal.PROCEDURE]
+    entry_event_type: Annotated[str, NotPersonal.PROCEDURE]
+    reason: Annotated[str, Personal.NOTE]

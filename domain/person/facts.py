@@ -81,6 +81,18 @@ class RatingFacts:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EntryFacts:
+    """An entry a retraction names, as the log holds it (R-RETRACT): its type, the day it was recorded (in
+    Vietnam), whether it is the first event of what a step appended, and whether a retraction already undid it."""
+
+    version: int
+    event_type: str
+    recorded_on: date
+    first_of_entry: bool = True
+    retracted: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class PersonFacts:
     """The bag of facts for one command; each decision demands the ones it needs."""
 
@@ -91,6 +103,7 @@ class PersonFacts:
     provincial_consent: ConsentFacts | None = None
     rating: RatingFacts | None = None
     conviction_cleared_on: date | None = None
+    entry: EntryFacts | None = None
 
 
 NO_FACTS = PersonFacts()

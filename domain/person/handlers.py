@@ -8,7 +8,7 @@ from typing import Any
 from domain.calendar import WorkingCalendar
 from domain.errors import InvalidCommand
 from domain.paper import check_ids, check_paper
-from domain.person import admission, detours, enrolment, membership, pipeline, probation, removal
+from domain.person import admission, corrections, detours, enrolment, membership, pipeline, probation, removal
 from domain.person import commands as c
 from domain.person import member_commands as mc
 from domain.person.events import PersonEvent
@@ -62,6 +62,7 @@ DECIDERS: dict[type[c.PersonCommand], Decider] = {
     mc.DecideStrikeOff: removal.decide_strike_off,
     mc.GrantVoluntaryExit: removal.grant_voluntary_exit,
     mc.AnnulAdmission: removal.annul_admission,
+    c.RetractEntry: corrections.retract_entry,
 }
 """Command type → decision (cosmicpython style); every decision is pure and returns events or refuses."""
 

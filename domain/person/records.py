@@ -7,9 +7,9 @@ one) and carries its probation end, fixed 12 months after it. Only `domain.perso
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from domain.particulars import Particulars
 from domain.person.stages import Stage
@@ -131,6 +131,13 @@ class PersonState:
     readmissions: int = 0
     ratings: tuple[YearRating, ...] = ()
     screenings: tuple[tuple[int, ScreeningOutcome], ...] = ()
+    stage_since: date | None = field(default=None, compare=False)
+    """The paper date the person entered the current stage (the date of the entry that moved them)."""
+    undo: tuple[Entry, ...] = field(default=(), compare=False, repr=False)
+    """The last standing entries, oldest first, each with the state before it (R-RETRACT: what a retraction
+    restores); at most `RETRACT_DEPTH`, emptied by a reorganisation's move."""
+    retracted: Entry | None = field(default=None, compare=False, repr=False)
+    """Set only on the state a retraction leaves: the entry it undid, for read models to take back."""
 
     @property
     def was_official_member(self) -> bool:
@@ -144,6 +151,24 @@ class PersonState:
         while grades.get(up_to_year - streak) is Grade.NOT_COMPLETED:
             streak += 1
         return streak
+
+
+class Entry(NamedTuple):
+    """One standing entry of a file: its first stream version, the state before it (kept without its own
+    `undo`, which the entry's `undo` tuple already holds), its first event with its date, and any events
+    recorded with it (a deadline breach). A flat named tuple: one is made for every event replayed, and every
+    object more an event cost a rebuild measurably in allocations and garbage collection."""
+
+    version: int
+    before: PersonState
+    event: Any
+    occurred_on: date
+    attached: tuple[tuple[Any, date], ...] = ()
+
+    @property
+    def events(self) -> tuple[tuple[Any, date], ...]:
+        """The entry's events with their dates, in stream order."""
+        return ((self.event, self.occurred_on), *self.attached)
 
 
 Applier = Callable[[PersonState, Any, date], PersonState]

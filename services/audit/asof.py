@@ -14,6 +14,7 @@ from datetime import date, datetime
 from threading import Lock
 from weakref import WeakKeyDictionary
 
+from domain.person.events import EntryRetracted
 from domain.units.tree import UnitTree
 from eventstore import EventStore, RecordedEvent
 from eventstore.history import HistoryFilter, read_matching
@@ -21,6 +22,7 @@ from projections.queries import Dashboard
 from projections.queries.dashboard import dashboard_from_rows
 from projections.queries.units import subtree_units
 from projections.registry import by_name
+from services.commands.log_facts import retracted_in
 from services.commands.tree_log import UNIT_TREE_STREAM
 
 from .clocks import Clock, Cut, end_of_day
@@ -115,6 +117,9 @@ class TreeAsOfAnswer:
     differences: Difference
 
 
+RETRACTIONS = (EntryRetracted.event_type,)
+
+
 def _known_by(on: date) -> tuple[date, datetime]:
     return on, end_of_day(on)
 
@@ -125,6 +130,7 @@ def file_as_of(store: EventStore, person_id: str, cut: Cut) -> FileAsOf | None:
     events = read_matching(store, HistoryFilter(stream_id=person_id, known_by=_known_by(cut.on)))
     if not events:
         return None
+    cut = cut.knowing(retracted_in(read_matching(store, HistoryFilter(stream_id=person_id, event_types=RETRACTIONS))))
     counted = [e for e in events if cut.counts(e)]
     state = replay_person(person_id, counted, cut.counts)
     return FileAsOf(
@@ -214,6 +220,7 @@ def dashboard_as_of(store: EventStore, unit_id: str, cut: Cut, year: int, term: 
     known = tree.state_on(unit_id, cut.on) is not None
     units = subtree_units(tree, unit_id, cut.on) if known else [unit_id]
     events = read_matching(store, HistoryFilter(units=units, known_by=_known_by(cut.on)))
+    cut = cut.knowing(retracted_in(read_matching(store, HistoryFilter(units=units, event_types=RETRACTIONS))))
     projections = [by_name("unit_dashboard"), by_name("unit_plans")]
     rows = replay_partitions(store, units, events, cut.counts, projections)
     counted = [e for e in events if cut.counts(e)]

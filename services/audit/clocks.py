@@ -2,6 +2,9 @@
 
 "True on D" counts the events whose paper is dated on or before D (`occurred_on`); "the ledger on D" counts
 those the ledger had recorded by the end of D in Vietnam (`recorded_at`), where the papers are dated.
+
+A retracted entry (R-RETRACT) was never true: "true on D" leaves it and its retraction out whenever the
+retraction was recorded (`Cut.knowing`). The ledger's clock shows it was there until the retraction was.
 """
 
 from __future__ import annotations
@@ -39,15 +42,21 @@ class Cut:
     on: date
     clock: Clock
     cutoff: datetime = field(init=False)
+    retracted: frozenset[tuple[str, int]] = field(default=frozenset(), compare=False)
+    """(stream, version) of the retracted entries' events and of their retractions, left out on the paper clock."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cutoff", end_of_day(self.on))
 
     def counts(self, event: RecordedEvent) -> bool:
         if self.clock is Clock.OCCURRED:
-            return event.occurred_on <= self.on
+            return event.occurred_on <= self.on and (event.stream_id, event.stream_version) not in self.retracted
         return event.recorded_at < self.cutoff
+
+    def knowing(self, retracted: frozenset[tuple[str, int]]) -> Cut:
+        """This cut, told which events retractions took back (read from the whole log, whenever recorded)."""
+        return Cut(self.on, self.clock, retracted)
 
     @property
     def other(self) -> Cut:
-        return Cut(self.on, Clock.RECORDED if self.clock is Clock.OCCURRED else Clock.OCCURRED)
+        return Cut(self.on, Clock.RECORDED if self.clock is Clock.OCCURRED else Clock.OCCURRED, self.retracted)

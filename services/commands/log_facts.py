@@ -14,6 +14,8 @@ the unit tree from its stream, or a document the request states. The rules:
 - Months co-working (R-SPONSOR-COWORK) are whole months from the later of the two joining dates to the
   letter's date, and 0 when the sponsor is not in the candidate's cell on that date.
 - A union resolution (Youth Union, trade union) is a document, not a stream: it is described as given.
+- A retracted entry (R-RETRACT) never happened as far as any fact is concerned: it and its retraction are
+  left out of every replay here, whatever the retraction's own date (`standing`).
 - Rating counts (R-RATING) are the distinct members of the unit rated Good / Excellent for the year in
   events dated on or before the step, the person being rated left out.
 """
@@ -26,8 +28,8 @@ from datetime import date
 
 from domain.codec import EVENTS
 from domain.errors import InvalidCommand
-from domain.person.events import MovedByReorganisation
-from domain.person.facts import CellFacts, DeciderFacts, MemberFacts, RatingFacts, SponsorFacts
+from domain.person.events import EntryRetracted, MovedByReorganisation
+from domain.person.facts import CellFacts, DeciderFacts, EntryFacts, MemberFacts, RatingFacts, SponsorFacts
 from domain.person.member_events import MemberRated
 from domain.person.records import PersonState
 from domain.person.stages import Stage
@@ -40,6 +42,8 @@ from domain.units.kinds import UnitKind
 from domain.units.tree import UnitTree
 from eventstore import EventStore, InvalidAppend, RecordedEvent
 from projections.person_states import PERSON_STREAM_PREFIX
+
+from .walls import VIETNAM, WallDenied, today
 
 PAGE = 1000
 
@@ -62,10 +66,60 @@ def months_between(start: date, end: date) -> int:
     return max(0, months)
 
 
+def retracted_in(records: Iterable[RecordedEvent]) -> frozenset[tuple[str, int]]:
+    """(stream, version) of every event a retraction among `records` undid, and of the retractions (R-RETRACT)."""
+    gone: set[tuple[str, int]] = set()
+    for record in records:
+        if record.event_type == EntryRetracted.event_type:
+            event = EVENTS.decode(record.event_type, record.schema_version, record.data)
+            assert isinstance(event, EntryRetracted)
+            gone.add((record.stream_id, record.stream_version))
+            undone = range(event.entry_version, event.entry_version + event.entry_events)
+            gone.update((record.stream_id, v) for v in undone)
+    return frozenset(gone)
+
+
+def standing(records: list[RecordedEvent]) -> list[RecordedEvent]:
+    """The records that still count as facts: without retracted entries and their retractions (R-RETRACT)."""
+    gone = retracted_in(records)
+    return [r for r in records if (r.stream_id, r.stream_version) not in gone] if gone else records
+
+
+def entry_facts(store: EventStore, tree: UnitTree, person_id: str, version: int, caller_unit: str) -> EntryFacts:
+    """R-RETRACT: the entry at `version` of the person's stream as the log holds it. Its recording unit must be
+    the caller's or below it today (I8: the unit that recorded it or a committee above), else a wall."""
+    records = _stream(store, person_id)
+    if not 1 <= version <= len(records):
+        raise InvalidCommand("entry_version", "names no entry of this file", "không có mục này trong hồ sơ")
+    record = records[version - 1]
+    recorded_by = str(record.metadata.get("acting_unit") or "")
+    if not _governs(tree, caller_unit, recorded_by):
+        raise WallDenied(f"{recorded_by[:80]} (which recorded the entry) is not within {caller_unit}")
+    earlier = records[version - 2] if version > 1 else None
+    first = earlier is None or earlier.metadata.get("correlation_id") != record.metadata.get("correlation_id")
+    return EntryFacts(
+        version=version,
+        event_type=record.event_type,
+        recorded_on=record.recorded_at.astimezone(VIETNAM).date(),
+        first_of_entry=first,
+        retracted=(person_id, version) in retracted_in(records[version:]),
+    )
+
+
+def _governs(tree: UnitTree, caller_unit: str, unit_id: str) -> bool:
+    """The caller's subtree holds the unit today, or the unit its files went to if it has ceased."""
+    now = today()
+    try:
+        holder = tree.successor_of(unit_id, now)
+    except ValueError:
+        holder = unit_id
+    return bool(unit_id) and tree.state_on(holder, now) is not None and tree.is_within(holder, caller_unit, now)
+
+
 def person_as_of(store: EventStore, person_id: str, on: date) -> Placement:
     """Replay the stream's prefix dated on or before `on`, noting when the person last changed cell."""
     state, joined = initial_state(person_id), None
-    for record in _stream(store, person_id):
+    for record in standing(_stream(store, person_id)):
         if record.occurred_on > on:
             break
         event = EVENTS.decode(record.event_type, record.schema_version, record.data)
@@ -207,7 +261,8 @@ def grassroots_committee(tree: UnitTree, cell_id: str, on: date, committee_size:
 def rating_counts(store: EventStore, unit_id: str, year: int, on: date, person_id: str) -> RatingFacts:
     """R-RATING: distinct members of the unit rated Good / Excellent for `year`, dated on or before `on`."""
     grades: dict[str, Grade] = {}
-    for record in unit_events(store, unit_id):
+    records = list(unit_events(store, unit_id))
+    for record in standing(records):
         if record.event_type != MemberRated.event_type or record.occurred_on > on or record.stream_id == person_id:
             continue
         event = EVENTS.decode(record.event_type, record.schema_version, record.data)

@@ -50,6 +50,7 @@ class FactKind(StrEnum):
     BODY = "body"
     STRIKE_OFF = "strike_off"
     RATING = "rating"
+    RETRACTION = "retraction"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class Reads:
     sponsors: tuple[SponsorLetter, ...] = ()
     level: RejectionLevel | None = None
     year: int | None = None
+    entry_version: int | None = None
+    """The entry a retraction names (R-RETRACT), read from the log with its recording unit's wall."""
 
 
 NO_READS: Final = Reads()
@@ -204,6 +207,13 @@ def _rating(ctx: FactContext) -> PersonFacts:
     return PersonFacts(rating=counts)
 
 
+def _retraction(ctx: FactContext) -> PersonFacts:
+    """R-RETRACT: the entry named, as the log holds it; its recording unit is a wall for the caller."""
+    version = ctx.reads.entry_version or 0
+    entry = log_facts.entry_facts(ctx.store, ctx.tree, ctx.state.person_id, version, ctx.command.acting_unit_id)
+    return PersonFacts(entry=entry)
+
+
 BUILDERS: Final[dict[FactKind, Callable[[FactContext], PersonFacts]]] = {
     FactKind.NONE: lambda ctx: NO_FACTS,
     FactKind.OPEN_FILE: _open_file,
@@ -218,6 +228,7 @@ BUILDERS: Final[dict[FactKind, Callable[[FactContext], PersonFacts]]] = {
     FactKind.BODY: _acting_body,
     FactKind.STRIKE_OFF: _strike_off,
     FactKind.RATING: _rating,
+    FactKind.RETRACTION: _retraction,
 }
 
 

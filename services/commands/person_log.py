@@ -17,7 +17,7 @@ from typing import Final
 from domain.calendar import WorkingCalendar
 from domain.codec import EVENTS
 from domain.person.commands import PersonCommand
-from domain.person.events import CandidateTransferred, MovedByReorganisation, PersonEvent
+from domain.person.events import CandidateTransferred, EntryRetracted, MovedByReorganisation, PersonEvent
 from domain.person.facts import NO_FACTS, PersonFacts
 from domain.person.handlers import handle
 from domain.person.member_events import MemberTransferPresented
@@ -133,6 +133,8 @@ def _units_of(event: PersonEvent, before: PersonState, after: PersonState) -> tu
     """(owning unit, receiving unit): a move is filed under the cell left and also the cell joined."""
     if isinstance(event, CandidateTransferred | MovedByReorganisation):
         return event.from_cell_id, event.to_cell_id
+    if isinstance(event, EntryRetracted) and before.cell_id and after.cell_id != before.cell_id:
+        return before.cell_id, after.cell_id  # a retracted move: both cells' read models see it go back
     if isinstance(event, MemberTransferPresented) and event.kind is TransferKind.OFFICIAL:
         return before.cell_id or event.to_unit_id, event.to_unit_id
     if after.cell_id is None:

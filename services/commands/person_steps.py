@@ -191,5 +191,8 @@ STEPS: Final[tuple[Step, ...]] = (
     _s(mc.RecordScreeningOutcome, "/screening", "recordScreeningOutcome", CELL | COMMITTEE, K.NONE, MEMBER_STAGES),
     _s(mc.AnnulAdmission, "/admission-annulment", "annulAdmission", DECIDER, K.COMPETENT,
        {Stage.ADMITTED} | MEMBER_STAGES),
+    _s(c.RetractEntry, "/retractions", "retractEntry", OFFICERS, K.RETRACTION, (),
+       reads=lambda x: Reads(entry_version=x.entry_version)),
 )  # fmt: skip
-"""Every person step, in the order of DOMAIN.md §2–§4."""
+"""Every person step, in the order of DOMAIN.md §2–§4; a retraction (R-RETRACT) is offered on each entry of the
+timeline it may undo, not among the next steps (no stages)."""

@@ -106,6 +106,7 @@ ROLES_ALLOWED: dict[str, str] = {
     "dismissViolation": ANY_OFFICER,
     "disciplineMember": ANY_OFFICER,
     "appealExpulsion": ANY_OFFICER,
+    "retractEntry": ANY_OFFICER,  # and the unit that recorded the entry must be within the caller's (R-RETRACT)
     # auditors (inspection) read, replay and verify; the administrator sees who read what
     "getPersonHistory": AUDIT,
     "getPersonAsOf": AUDIT,

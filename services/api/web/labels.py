@@ -49,6 +49,7 @@ EVENT_LABELS_VI: Final[dict[str, str]] = {
     "MemberRated": "Xếp loại chất lượng",
     "ScreeningOutcomeRecorded": "Kết quả rà soát, sàng lọc",
     "AdmissionAnnulled": "Hủy quyết định kết nạp",
+    "EntryRetracted": "Thu hồi mục ghi nhầm",
     "UnitRegistered": "Thành lập tổ chức đảng",
     "UnitRenamed": "Đổi tên tổ chức đảng",
     "AdmissionDelegationChanged": "Thay đổi ủy quyền kết nạp",
@@ -123,6 +124,7 @@ FIELD_LABELS_VI: Final[dict[str, str]] = {
     "sponsors": "Thư giới thiệu (JSON)",
     "education_exemption": "Miễn tiêu chuẩn học vấn theo vùng",
     "readmit_bar": "Lý do không được kết nạp lại",
+    "entry_version": "Mục được thu hồi",
 }
 
 CHOICE_LABELS_VI: Final[dict[str, str]] = {

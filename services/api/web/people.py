@@ -26,6 +26,7 @@ from services.commands.actors import Actor
 from services.commands.people import allowed_steps, record_person_step, step_request, visible_person, visible_records
 from services.commands.person_steps import STEPS
 from services.commands.results import Recorded
+from services.commands.retractions import retractable_entry
 from services.commands.walls import FiledElsewhere
 from services.ledger import Ledger
 
@@ -97,6 +98,7 @@ def _person_page(
         crumbs=breadcrumbs(tree, viewer, state.cell_id),
         timeline=[_entry(e) for e in reversed(records)],
         steps=[(s, form_fields(s)) for s in allowed_steps(state, viewer)],
+        retractable=retractable_entry(ledger, viewer, state),
         refusal=refusal,
         recorded=recorded,
         request_key=uuid.uuid4().hex,
