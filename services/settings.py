@@ -46,6 +46,8 @@ class Settings:
     signing_key: str = DEVELOPMENT_SIGNING_KEY
     environment: str = "development"
     token_hours: float = 12.0
+    access_minutes: float = 5.0
+    """An account's access token lives this long: revoking a session takes effect within it."""
     rate_limit_per_minute: int = 0
     max_body_bytes: int = 256 * 1024
     app_role: str = "partyledger_app"
@@ -83,6 +85,7 @@ class Settings:
             signing_key=read.secret("PARTYLEDGER_SIGNING_KEY", DEVELOPMENT_SIGNING_KEY, environment),
             environment=environment,
             token_hours=read.seconds("PARTYLEDGER_TOKEN_HOURS", 12.0),
+            access_minutes=read.seconds("PARTYLEDGER_ACCESS_MINUTES", 5.0),
             app_role=read.role("PARTYLEDGER_APP_ROLE", "partyledger_app"),
             app_password=read.password("PARTYLEDGER_APP_PASSWORD", environment),
             **_api_walls(read, environment),
