@@ -169,7 +169,7 @@ class CredentialStore:
             ).all()
         failures: list[datetime] = []
         for at, outcome in rows:
-            failures = [] if outcome == SUCCESS else ([*failures, at] if outcome in FAILURES else failures)
+            failures = [] if outcome == SUCCESS else ([*failures, _aware(at)] if outcome in FAILURES else failures)
         return failures
 
     def failures_from(self, client: str, since: datetime) -> int:
