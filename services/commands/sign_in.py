@@ -264,12 +264,17 @@ def change_password(credentials: CredentialStore, actor: Actor, ctx: CommandCont
     credentials.set_password(actor.user_id, hash_password(new), must_change=False, now=datetime.now(UTC))
 
 
-def totp_offer(actor: Actor, login: str) -> tuple[str, str]:
-    """A new TOTP secret and its otpauth URI for an authenticator app (administrators and auditors only)."""
+def totp_offer(ctx: CommandContext, credentials: CredentialStore, actor: Actor, password: str) -> tuple[str, str]:
+    """A new TOTP secret and its otpauth URI for an authenticator app (administrators and auditors, their
+    password again first); nothing changes until `enable_totp` sees a code made from it."""
     if str(actor.role) not in SECOND_FACTOR:
         raise SignInRefused("totp-not-offered", "Xác thực hai lớp dành cho quản trị viên và kiểm tra viên.")
+    stored = credentials.credential(actor.user_id)
+    user = load_accounts(ctx.store).users.get(actor.user_id)
+    if stored is None or user is None or not verify_password(stored.password_hash, password):
+        raise SignInRefused(*BAD)
     secret = pyotp.random_base32()
-    return secret, pyotp.TOTP(secret).provisioning_uri(name=login, issuer_name="Party Ledger")
+    return secret, pyotp.TOTP(secret).provisioning_uri(name=user.login, issuer_name="Party Ledger")
 
 
 def enable_totp(credentials: CredentialStore, actor: Actor, secret: str, code: str) -> None:
