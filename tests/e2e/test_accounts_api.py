@@ -55,14 +55,15 @@ def secretary(client: Client, settings: Settings, login: str = "bithu.an") -> di
         "/users", json={"login": login, "full_name": "Nguyễn Văn An", "unit_id": CELL}, headers=admin(settings)
     )
     assert made.status_code == 201, made.text
-    user = made.json()
+    user: dict[str, Any] = made.json()
     assigned = client.post(
         f"/users/{user['user_id']}/assignments",
         json={"role": "cell_secretary", "unit_id": CELL, "valid_from": "2025-10-01", "decision_ref": "QĐ 12-QĐ/ĐU"},
         headers=admin(settings),
     )
     assert assigned.status_code == 201, assigned.text
-    return user | {"assignment_id": assigned.json()["assignment_id"]}
+    user["assignment_id"] = assigned.json()["assignment_id"]
+    return user
 
 
 def signed_in(client: Client, user: dict[str, Any]) -> dict[str, Any]:
