@@ -18,7 +18,7 @@ from domain.accounts import decide as rules
 from domain.accounts.events import ACCOUNTS_STREAM
 from domain.accounts.holders import Holding, holders
 from domain.accounts.roles import MANAGERS, may_grant
-from domain.accounts.state import Account, Accounts, Assignment
+from domain.accounts.state import Account, Accounts, Assignment, evolve
 from eventstore import NewEvent
 from services.credentials import Attempt, CredentialStore
 from services.passwords import hash_password, one_time_password
@@ -225,3 +225,37 @@ def sign_in_history(
     else:
         users = {u.user_id: u for u in users_of(ctx, actor)}
     return credentials.attempts(list(users)), users
+
+
+class BootstrapRefused(Exception):
+    """Why the first administrator was not created (one line for the operator)."""
+
+
+BOOTSTRAP = Actor("partyledger-bootstrap", Role.PROVINCIAL_ADMIN, "")
+
+
+def bootstrap_admin(
+    ctx: CommandContext, credentials: CredentialStore, *, login: str, full_name: str, contact: str = ""
+) -> NewUser:
+    """The first provincial administrator, at the province (the root of the tree), with a one-time password:
+    the only account ever made outside the product, and only while no administrator was ever assigned."""
+    accounts = load_accounts(ctx.store)
+    if accounts.has_admin():
+        raise BootstrapRefused("an administrator exists already: create users in the product")
+    tree, on = ctx.tree(), today()
+    roots = [u.unit_id for u in tree.all_latest() if u.parent_id is None and tree.live_on(u.unit_id, on)]
+    if len(roots) != 1:
+        raise BootstrapRefused("the province is not registered yet: bootstrap the province first")
+    actor = Actor(BOOTSTRAP.user_id, BOOTSTRAP.role, roots[0])
+    user_id = f"user-{uuid.uuid4()}"
+    created = rules.create_user(rules.CreateUser(user_id, login, full_name, contact, roots[0]), accounts)
+    assignment = rules.AssignRole(
+        f"asg-{uuid.uuid4()}", user_id, "provincial_admin", roots[0], on, None, "Khởi tạo hệ thống", actor.user_id
+    )
+    trial = Accounts(dict(accounts.users), dict(accounts.assignments), dict(accounts.logins), accounts.version)
+    evolve(trial, created[0], on)
+    assigned = rules.assign_role(assignment, trial, tree, "provincial_admin")
+    recorded = _append(ctx, actor, accounts, [*created, *assigned], on)
+    password = one_time_password()
+    credentials.set_password(user_id, hash_password(password), must_change=True, now=datetime.now(UTC))
+    return NewUser(user_id, created[0].login, password, recorded)
