@@ -58,3 +58,12 @@ def read_token(token: str, key: str) -> Actor:
         return Actor(user_id=str(claims["sub"]), role=Role(claims["role"]), unit_id=str(claims["unit"]))
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
         raise InvalidToken(str(exc)) from exc
+
+
+def token_expires(token: str, key: str) -> datetime:
+    """When a token we signed expires (a dashboard session opened with it ends then too)."""
+    try:
+        claims = jwt.decode(token, key, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["exp"]})
+        return datetime.fromtimestamp(int(claims["exp"]), UTC)
+    except (jwt.PyJWTError, KeyError, ValueError) as exc:
+        raise InvalidToken(str(exc)) from exc

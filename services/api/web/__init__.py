@@ -26,7 +26,7 @@ from .charts import funnel_svg, plan_svg
 from .common import page
 from .format import FILTERS
 from .people import person, take_step
-from .session import PREFIX, csrf_config, signed_in
+from .session import PREFIX, csrf_config, signed_in, who
 from .signin import home, sign_in, sign_in_page, sign_out
 from .statistics import statistics_page, statistics_workbook
 from .transfers import incoming_transfers, present_transfer
@@ -44,7 +44,7 @@ def page_headers() -> BeforeMessageSendHookHandler:
 
 def _engine(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters.update(FILTERS)
-    engine.engine.globals.update(prefix=PREFIX, funnel_svg=funnel_svg, plan_svg=plan_svg)
+    engine.engine.globals.update(prefix=PREFIX, funnel_svg=funnel_svg, plan_svg=plan_svg, who=who)
 
 
 def web_templates() -> TemplateConfig[JinjaTemplateEngine]:
