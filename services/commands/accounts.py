@@ -182,7 +182,7 @@ def reset_password(ctx: CommandContext, credentials: CredentialStore, actor: Act
     now = datetime.now(UTC)
     credentials.set_password(user_id, hash_password(password), must_change=True, now=now)
     credentials.revoke(now, user_id=user_id)
-    credentials.record_attempt(Attempt(now, user_id, f"reset by {actor.user_id}", "password_reset"))
+    credentials.record_attempt(Attempt(now, user_id, actor.user_id, "password_reset"))  # who reset it
     return password
 
 

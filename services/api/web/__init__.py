@@ -21,6 +21,18 @@ from services.api.platform.headers import security_headers
 from services.commands.walls import NotFound
 from services.settings import Settings
 
+from .accounts import (
+    assign,
+    create_user,
+    deactivate,
+    end,
+    holders_page,
+    reset,
+    revoke,
+    sign_ins_page,
+    user_page,
+    users_page,
+)
 from .audit_pages import audit_page, audit_verify, person_as_of, unit_as_of, unit_history
 from .charts import funnel_svg, plan_svg
 from .common import page
@@ -76,6 +88,7 @@ def web_router(settings: Settings) -> Router:
             unit_history,
             unit_as_of,
             person_as_of,
+            users_page, create_user, user_page, assign, end, reset, revoke, deactivate, holders_page, sign_ins_page,
         ],
         dependencies={"viewer": Provide(signed_in, sync_to_thread=False)},
     )  # fmt: skip
