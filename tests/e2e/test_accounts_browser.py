@@ -132,7 +132,7 @@ def test_the_administrator_makes_a_secretary_who_works_and_is_then_locked_out(li
     assign = admin.locator("#assign")
     assign.locator('select[name="role"]').select_option(label="Bí thư chi bộ")
     assign.locator('select[name="unit_id"]').select_option(label="Chi bộ Khoa Lý luận cơ sở")
-    assign.locator('input[name="valid_from"]').fill("2025-10-01")
+    assign.locator('input[name="valid_from"]').fill("01/10/2025")
     assign.locator('input[name="decision_ref"]').fill("Quyết định số 12-QĐ/ĐU ngày 30/9/2025")
     assign.locator("button[type=submit]").click()
     expect(admin.locator("#assignments")).to_contain_text("Bí thư chi bộ")
