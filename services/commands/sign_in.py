@@ -126,7 +126,10 @@ def sign_in(ctx: CommandContext, credentials: CredentialStore, settings: Setting
     assignment = _chosen_assignment(ctx, accounts, user.user_id, request.assignment_id)
     if assignment is None:
         credentials.record_attempt(Attempt(now, user.user_id, request.client, "no_role"))
-        raise SignInRefused("no-role", "Tài khoản này hiện không được giao vai trò nào.")
+        locked = not user.active_on(today())
+        raise SignInRefused(
+            "no-role", "Tài khoản này đã bị khóa." if locked else "Tài khoản này hiện không được giao vai trò nào."
+        )
     credentials.record_attempt(Attempt(now, user.user_id, request.client, "success"))
     actor = Actor(user.user_id, Role(assignment.role), assignment.unit_id)
     return _open(credentials, settings, actor, assignment.assignment_id, request.client, now, now + SESSION_FOR)

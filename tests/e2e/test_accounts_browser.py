@@ -172,6 +172,6 @@ def test_the_administrator_makes_a_secretary_who_works_and_is_then_locked_out(li
     secretary.fill('form.card input[name="login"]', "bithu.llcs")
     secretary.fill('form.card input[name="password"]', SECRETARY_PASSWORD)
     secretary.click("form.card button[type=submit]")
-    expect(secretary.locator(".refusal")).to_have_text("Tài khoản này hiện không được giao vai trò nào.")
+    expect(secretary.locator(".refusal")).to_have_text("Tài khoản này đã bị khóa.")
     screenshot(secretary, "accounts-secretary-out-390")
     _fits_a_phone(secretary)
