@@ -126,9 +126,9 @@ def sign_in(ctx: CommandContext, credentials: CredentialStore, settings: Setting
     assignment = _chosen_assignment(ctx, accounts, user.user_id, request.assignment_id)
     if assignment is None:
         credentials.record_attempt(Attempt(now, user.user_id, request.client, "no_role"))
-        locked = not user.active_on(today())
+        gone = not user.active_on(today())
         raise SignInRefused(
-            "no-role", "Tài khoản này đã bị khóa." if locked else "Tài khoản này hiện không được giao vai trò nào."
+            "no-role", "Tài khoản này đã bị khóa." if gone else "Tài khoản này hiện không được giao vai trò nào."
         )
     credentials.record_attempt(Attempt(now, user.user_id, request.client, "success"))
     actor = Actor(user.user_id, Role(assignment.role), assignment.unit_id)
