@@ -59,6 +59,8 @@ class Settings:
     """The Ed25519 private key (PEM) that signs seals: given to the sealing process (beat) only (I7)."""
     seal_public_key_file: Path | None = None
     """Its public key (PEM): `verify` checks every seal's signature with it."""
+    oidc: tuple[str, str, str, str] = ("", "", "", "")
+    """OpenID Connect: issuer, client id, client secret, redirect URI (`services/oidc.py`); off when empty."""
 
     @property
     def embedded(self) -> bool:
@@ -91,6 +93,7 @@ class Settings:
             **_api_walls(read, environment),
             seal_key_file=read.file("PARTYLEDGER_SEAL_KEY_FILE"),
             seal_public_key_file=read.file("PARTYLEDGER_SEAL_PUBLIC_KEY_FILE"),
+            oidc=read.oidc(),
         )
         if read.problems:
             raise SettingsError("\n".join(read.problems))
@@ -121,6 +124,15 @@ class _Reader:
 
     def _raw(self, name: str, default: str) -> str:
         return self.env.get(name) or default
+
+    def oidc(self) -> tuple[str, str, str, str]:
+        """All four OpenID Connect values, or none (single sign-on is optional)."""
+        names = ("PARTYLEDGER_OIDC_ISSUER", "PARTYLEDGER_OIDC_CLIENT_ID", "PARTYLEDGER_OIDC_CLIENT_SECRET",
+                 "PARTYLEDGER_OIDC_REDIRECT_URI")  # fmt: skip
+        values = tuple(self._raw(n, "").strip() for n in names)
+        if any(values) and not all(values):
+            self.problems.append("PARTYLEDGER_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET and _REDIRECT_URI go together")
+        return (values[0], values[1], values[2], values[3])
 
     def directory(self, name: str, default: str) -> Path:
         path = Path(self._raw(name, default)).expanduser().resolve()

@@ -282,6 +282,30 @@ def totp_offer(ctx: CommandContext, credentials: CredentialStore, actor: Actor, 
 
 def enable_totp(credentials: CredentialStore, actor: Actor, secret: str, code: str) -> None:
     """Enabled only when a code from the app matches: a wrongly typed secret never locks an administrator out."""
-    if str(actor.role) not in SECOND_FACTOR or not pyotp.TOTP(secret).verify(code, valid_window=1):
+    try:
+        matches = pyotp.TOTP(secret).verify(code, valid_window=1)
+    except ValueError:  # not base32, or too short a secret: nothing the offer made
+        matches = False
+    if str(actor.role) not in SECOND_FACTOR or not matches:
         raise SignInRefused("totp-required", "Mã xác thực không khớp; xin nhập mã đang hiện trên ứng dụng.")
     credentials.set_totp(actor.user_id, secret)
+
+
+def sign_in_external(
+    ctx: CommandContext, credentials: CredentialStore, settings: Settings, login: str, client: str
+) -> Tokens:
+    """A person the single sign-on vouched for: the ledger's own account by that login, active and holding a
+    role today, gets the ledger's own session (no password here, the provider checked it)."""
+    now = datetime.now(UTC)
+    accounts = load_accounts(ctx.store)
+    user = accounts.user_by_login(login)
+    if user is None:
+        credentials.record_attempt(Attempt(now, None, client, "unknown_login"))
+        raise SignInRefused("no-role", "Tài khoản đăng nhập một lần này chưa có trong sổ; xin liên hệ quản trị viên.")
+    assignment = _chosen_assignment(ctx, accounts, user.user_id, None)
+    if assignment is None:
+        credentials.record_attempt(Attempt(now, user.user_id, client, "no_role"))
+        raise SignInRefused("no-role", "Tài khoản này hiện không được giao vai trò nào.")
+    credentials.record_attempt(Attempt(now, user.user_id, client, "success_sso"))
+    actor = Actor(user.user_id, Role(assignment.role), assignment.unit_id)
+    return _open(credentials, settings, actor, assignment.assignment_id, client, now, now + SESSION_FOR)

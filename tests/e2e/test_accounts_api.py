@@ -52,7 +52,7 @@ def admin(settings: Settings) -> dict[str, str]:
 
 def secretary(client: Client, settings: Settings, login: str = "bithu.an") -> dict[str, Any]:
     made = client.post(
-        "/users", json={"login": login, "full_name": "Nguyễn Văn An", "unit_id": CELL}, headers=admin(settings)
+        "/users/new", json={"login": login, "full_name": "Nguyễn Văn An", "unit_id": CELL}, headers=admin(settings)
     )
     assert made.status_code == 201, made.text
     user: dict[str, Any] = made.json()
@@ -126,7 +126,7 @@ def test_wrong_passwords_lock_the_account(client: Client, settings: Settings) ->
 def test_a_role_above_the_callers_own_is_refused(client: Client, settings: Settings) -> None:
     officer = bearer(settings, Role.GRASSROOTS_OFFICER, "unit-school", "canbo.truong")
     made = client.post(
-        "/users", json={"login": "nguoi.moi", "full_name": "Lê Văn Cường", "unit_id": CELL}, headers=officer
+        "/users/new", json={"login": "nguoi.moi", "full_name": "Lê Văn Cường", "unit_id": CELL}, headers=officer
     )
     assert made.status_code == 201, made.text
     body = {"role": "upper_officer", "unit_id": CELL, "valid_from": "2025-10-01", "decision_ref": "QĐ 1"}

@@ -63,7 +63,7 @@ class PasswordBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
 
 
 class TotpConfirmBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    secret: Annotated[str, msgspec.Meta(pattern=r"^[A-Z2-7]{16,64}$", description="The secret `POST /me/totp` gave")]
+    secret: Annotated[str, msgspec.Meta(pattern=r"^[A-Z2-7]{32}$", description="The secret `POST /me/totp` gave")]
     code: Code
 
 
@@ -261,7 +261,7 @@ class MeController(Controller):
                     Example(
                         summary="A secret",
                         value={
-                            "secret": "JBSWY3DPEHPK3PXP",
+                            "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
                             "otpauth_uri": "otpauth://totp/Party%20Ledger:quantri?secret=JBSWY3DPEHPK3PXP&issuer=Party%20Ledger",
                         },
                     )
@@ -295,7 +295,9 @@ class MeController(Controller):
         self,
         ledger: Context,
         principal: Caller,
-        data: Annotated[TotpConfirmBody, _body(TotpConfirmBody, {"secret": "JBSWY3DPEHPK3PXP", "code": "123456"})],
+        data: Annotated[
+            TotpConfirmBody, _body(TotpConfirmBody, {"secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "code": "123456"})
+        ],
     ) -> None:
         """Enable the second factor once a code from the app matches the secret."""
         try:

@@ -170,7 +170,7 @@ class UsersController(Controller):
         return [UserRead.of(u, accounts.assignments_of(u.user_id)) for u in uc.users_of(ledger, principal)]
 
     @post(
-        "/",
+        "/new",
         operation_id="createUser",
         summary="Tạo tài khoản",
         sync_to_thread=True,

@@ -39,7 +39,7 @@ from .common import page
 from .format import FILTERS
 from .people import person, take_step
 from .session import PREFIX, csrf_config, signed_in, who
-from .signin import home, sign_in, sign_in_page, sign_out
+from .signin import home, sign_in, sign_in_page, sign_out, sso_callback, sso_start
 from .statistics import statistics_page, statistics_workbook
 from .transfers import incoming_transfers, present_transfer
 from .units import open_file, unit_dashboard, unit_files, unit_tree
@@ -99,6 +99,8 @@ def web_router(settings: Settings) -> Router:
             sign_in_page,
             sign_in,
             sign_out,
+            sso_start,
+            sso_callback,
             pages,
             create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
         ],

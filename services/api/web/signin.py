@@ -3,18 +3,22 @@ pasted in, or a demo user picked on the embedded ledger; each opens a server-sid
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
+from services import oidc
 from services.commands.actors import Actor
-from services.commands.sign_in import SignIn, SignInRefused
+from services.commands.sign_in import SignIn, SignInRefused, sign_in_external
 from services.commands.sign_in import sign_in as sign_in_with_password
 from services.commands.sign_in import sign_out as end_session
+from services.oidc import Provider
 from services.tokens import InvalidToken, read_token, token_expires
 
 from .common import page
@@ -37,8 +41,9 @@ def sign_in_page(ledger: Context) -> Template:
 
 def _form(ledger: Context, problem: str | None, status_code: int = 200, **values: Any) -> Template:
     return page(
-        "sign_in.html", None, status_code=status_code, demo=demo_users(ledger.settings), problem=problem, **values
-    )
+        "sign_in.html", None, status_code=status_code, demo=demo_users(ledger.settings), problem=problem,
+        sso=bool(ledger.settings.oidc[0]), **values,
+    )  # fmt: skip
 
 
 def _client(request: Request[Any, Any, Any]) -> str:
@@ -82,6 +87,75 @@ def _with_token(request: Request[Any, Any, Any], ledger: Context, token: str) ->
     except InvalidToken:
         return _form(ledger, BAD_TOKEN, 401)
     return _signed_in(ledger, service_session(ledger, actor, _client(request), expires))
+
+
+SSO_COOKIE = "partyledger_sso"
+
+
+def _provider(ledger: Context) -> Provider | None:
+    issuer, client_id, secret, redirect = ledger.settings.oidc
+    return Provider(issuer, client_id, secret, redirect) if issuer else None
+
+
+def _sealed(ledger: Context, value: str) -> str:
+    mac = hmac.new(ledger.settings.signing_key.encode(), value.encode(), hashlib.sha256).hexdigest()
+    return f"{value}.{mac}"
+
+
+def _unsealed(ledger: Context, sealed: str) -> tuple[str, str]:
+    value = sealed.rpartition(".")[0]
+    if not value or not hmac.compare_digest(_sealed(ledger, value), sealed):
+        return "", ""
+    state, _, nonce = value.partition(" ")
+    return state, nonce
+
+
+@get("/sign-in/sso", sync_to_thread=True)
+def sso_start(ledger: Context) -> Redirect | Template:
+    """To the province's single sign-on, with a state and a nonce kept in a short, sealed cookie."""
+    provider = _provider(ledger)
+    if provider is None:
+        return _form(ledger, "Tỉnh chưa cấu hình đăng nhập một lần.", 404)
+    try:
+        url, state, nonce = oidc.start(provider)
+    except Exception:
+        return _form(ledger, "Không kết nối được máy chủ đăng nhập một lần; xin thử lại sau.", 503)
+    secure = ledger.settings.environment == "production"
+    sealed = _sealed(ledger, f"{state} {nonce}")
+    cookie = Cookie(key=SSO_COOKIE, value=sealed, path=f"{PREFIX}/sign-in/sso", max_age=600, httponly=True,
+                    samesite="lax", secure=secure)  # fmt: skip
+    return Redirect(url, cookies=[cookie], status_code=302)
+
+
+@get("/sign-in/sso/callback", sync_to_thread=True)
+def sso_callback(
+    request: Request[Any, Any, Any],
+    ledger: Context,
+    code: str = "",
+    returned_state: Annotated[str, Parameter(query="state")] = "",
+) -> Template:
+    """Back from the single sign-on: the ID token checked, the ledger's account and role, the ledger's session.
+    A page (not a redirect) moves on, so the Strict session cookie goes with a same-site navigation."""
+    provider = _provider(ledger)
+    kept_state, nonce = _unsealed(ledger, request.cookies.get(SSO_COOKIE, ""))
+    if provider is None or not code:
+        return _form(ledger, "Đăng nhập một lần không thành công.", 401)
+    try:
+        claims = oidc.finish(provider, code=code, state=returned_state, kept_state=kept_state, nonce=nonce)
+        tokens = sign_in_external(
+            ledger, ledger.credentials, ledger.settings, str(claims.get("preferred_username", "")), _client(request)
+        )
+    except oidc.OidcRefused:
+        return _form(ledger, "Đăng nhập một lần không thành công.", 401)
+    except SignInRefused as exc:
+        return _form(ledger, exc.message_vi, 403)
+    cookies = [
+        Cookie(value=tokens.refresh_token, **cookie_settings(ledger.settings)),
+        Cookie(key=SSO_COOKIE, value="", path=f"{PREFIX}/sign-in/sso", max_age=0, httponly=True),
+    ]
+    response = page("signed_in.html", None, next_url=f"{PREFIX}/units")
+    response.cookies.extend(cookies)
+    return response
 
 
 @post("/sign-out", sync_to_thread=True, status_code=303)
