@@ -11,7 +11,7 @@ from typing import Annotated, TypeVar
 
 from litestar import get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from domain.accounts.holders import holds_on
@@ -132,7 +132,7 @@ def _now() -> datetime:
 
 
 @get("/users/{user_id:str}", sync_to_thread=True)
-def user_page(user_id: str, viewer: Viewer, ledger: Context) -> Template:
+def user_page(user_id: FromPath[str], viewer: Viewer, ledger: Context) -> Template:
     return _user_page(ledger, viewer, user_id)
 
 
@@ -141,7 +141,7 @@ def _day(data: dict[str, str], name: str) -> date | None:
 
 
 @post("/users/{user_id:str}/assign", sync_to_thread=True, status_code=303)
-def assign(user_id: str, data: Form, viewer: Viewer, ledger: Context) -> Redirect | Template:
+def assign(user_id: FromPath[str], data: Form, viewer: Viewer, ledger: Context) -> Redirect | Template:
     def call() -> object:
         start = _day(data, "valid_from")
         if start is None:
@@ -158,7 +158,9 @@ def assign(user_id: str, data: Form, viewer: Viewer, ledger: Context) -> Redirec
 
 
 @post("/users/{user_id:str}/assignments/{assignment_id:str}/end", sync_to_thread=True, status_code=303)
-def end(user_id: str, assignment_id: str, data: Form, viewer: Viewer, ledger: Context) -> Redirect | Template:
+def end(
+    user_id: FromPath[str], assignment_id: FromPath[str], data: Form, viewer: Viewer, ledger: Context
+) -> Redirect | Template:
     _, found = uc.assignment_in_reach(ledger, viewer, assignment_id)
     if found.user_id != user_id:
         raise WallDenied("another user's assignment")
@@ -177,20 +179,20 @@ def end(user_id: str, assignment_id: str, data: Form, viewer: Viewer, ledger: Co
 
 
 @post("/users/{user_id:str}/reset", sync_to_thread=True, status_code=200)
-def reset(user_id: str, viewer: Viewer, ledger: Context) -> Template:
+def reset(user_id: FromPath[str], viewer: Viewer, ledger: Context) -> Template:
     password = uc.reset_password(ledger, ledger.credentials, viewer, user_id=user_id)
     return _user_page(ledger, viewer, user_id, onetime=password)
 
 
 @post("/users/{user_id:str}/revoke", sync_to_thread=True, status_code=200)
-def revoke(user_id: str, data: Form, viewer: Viewer, ledger: Context) -> Template:
+def revoke(user_id: FromPath[str], data: Form, viewer: Viewer, ledger: Context) -> Template:
     count = uc.revoke_sessions(ledger, ledger.credentials, viewer, user_id=user_id,
                                session_id=data.get("session_id") or None)  # fmt: skip
     return _user_page(ledger, viewer, user_id, notice=f"Đã thu hồi {count} phiên làm việc.")
 
 
 @post("/users/{user_id:str}/deactivate", sync_to_thread=True, status_code=200)
-def deactivate(user_id: str, data: Form, viewer: Viewer, ledger: Context) -> Template:
+def deactivate(user_id: FromPath[str], data: Form, viewer: Viewer, ledger: Context) -> Template:
     done = _attempt(lambda: uc.deactivate_user(ledger, ledger.credentials, viewer, user_id=user_id,
                                                reason=data.get("reason", "")))  # fmt: skip
     if isinstance(done, Problem):
@@ -199,7 +201,9 @@ def deactivate(user_id: str, data: Form, viewer: Viewer, ledger: Context) -> Tem
 
 
 @get("/holders", sync_to_thread=True)
-def holders_page(viewer: Viewer, ledger: Context, unit: str | None = None, on: str | None = None) -> Template:
+def holders_page(
+    viewer: Viewer, ledger: Context, unit: FromQuery[str | None] = None, on: FromQuery[str | None] = None
+) -> Template:
     """Who could act for a unit on a day (the unit picked from the caller's subtree)."""
     chosen = unit or viewer.unit_id
     day = _attempt(lambda: parse_day(on or "") or today())

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from services import oidc
@@ -131,8 +131,8 @@ def sso_start(ledger: Context) -> Redirect | Template:
 def sso_callback(
     request: Request[Any, Any, Any],
     ledger: Context,
-    code: str = "",
-    returned_state: Annotated[str, Parameter(query="state")] = "",
+    code: FromQuery[str] = "",
+    returned_state: Annotated[str, QueryParameter(name="state")] = "",
 ) -> Template:
     """Back from the single sign-on: the ID token checked, the ledger's account and role, the ledger's session.
     A page (not a redirect) moves on, so the Strict session cookie goes with a same-site navigation."""
