@@ -1,6 +1,6 @@
 """What every request handler needs, opened once per API process and closed at shutdown: the use cases'
-context (`CommandContext`: log, tree, calendar, people) plus the settings, the read models' engine and the
-doorbell its commands ring."""
+context (`CommandContext`: log, tree, calendar, people) plus the settings, the read models' engine (which also
+keeps the credentials and sessions) and the doorbell its commands ring."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from eventstore import EventStore, open_store
 from projections.engine import projection_engine
 from projections.schema import create_projection_tables
 from services.commands.context import CommandContext
+from services.credentials import CredentialStore, create_credential_tables
 from services.denial_records import DenialWriter
 from services.doorbell import Doorbell
 from services.record_tables import create_record_tables
@@ -26,6 +27,7 @@ class Ledger(CommandContext):
         self.settings = settings
         self.engine = engine
         self.denials = DenialWriter(engine)
+        self.credentials = CredentialStore(engine)
 
     @classmethod
     def open(cls, settings: Settings) -> Ledger:
@@ -36,6 +38,7 @@ class Ledger(CommandContext):
         try:
             create_projection_tables(engine)
             create_record_tables(engine)
+            create_credential_tables(engine)
         except BaseException:
             store.close()  # not left to the GC: a pool reaped on its own worker thread cannot join itself
             engine.dispose()

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 
+from domain.accounts import events as account_events  # noqa: F401  # registers the account event types
 from domain.codec import EVENTS
 from eventstore import EventStore, open_store
 from projections.engine import projection_engine

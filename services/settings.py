@@ -48,6 +48,8 @@ class Settings:
     signing_key: str = DEVELOPMENT_SIGNING_KEY
     environment: str = "development"
     token_hours: float = 12.0
+    access_minutes: float = 5.0
+    """An account's access token lives this long: revoking a session takes effect within it."""
     rate_limit_per_minute: int = 0
     max_body_bytes: int = 256 * 1024
     app_role: str = "partyledger_app"
@@ -61,6 +63,8 @@ class Settings:
     """Its public key (PEM): `verify` checks every seal's signature with it."""
     retention_months: tuple[tuple[str, int], ...] = ()
     """R-PRIVACY-RETAIN overrides (outcome → months) over `domain.retention.DEFAULT_MONTHS`."""
+    oidc: tuple[str, str, str, str] = ("", "", "", "")
+    """OpenID Connect: issuer, client id, client secret, redirect URI (`services/oidc.py`); off when empty."""
 
     @property
     def embedded(self) -> bool:
@@ -87,12 +91,14 @@ class Settings:
             signing_key=read.secret("PARTYLEDGER_SIGNING_KEY", DEVELOPMENT_SIGNING_KEY, environment),
             environment=environment,
             token_hours=read.seconds("PARTYLEDGER_TOKEN_HOURS", 12.0),
+            access_minutes=read.seconds("PARTYLEDGER_ACCESS_MINUTES", 5.0),
             app_role=read.role("PARTYLEDGER_APP_ROLE", "partyledger_app"),
             app_password=read.password("PARTYLEDGER_APP_PASSWORD", environment),
             **_api_walls(read, environment),
             seal_key_file=read.file("PARTYLEDGER_SEAL_KEY_FILE"),
             seal_public_key_file=read.file("PARTYLEDGER_SEAL_PUBLIC_KEY_FILE"),
             retention_months=read.retention("PARTYLEDGER_RETENTION_MONTHS"),
+            oidc=read.oidc(),
         )
         if read.problems:
             raise SettingsError("\n".join(read.problems))
@@ -123,6 +129,15 @@ class _Reader:
 
     def _raw(self, name: str, default: str) -> str:
         return self.env.get(name) or default
+
+    def oidc(self) -> tuple[str, str, str, str]:
+        """All four OpenID Connect values, or none (single sign-on is optional)."""
+        names = ("PARTYLEDGER_OIDC_ISSUER", "PARTYLEDGER_OIDC_CLIENT_ID", "PARTYLEDGER_OIDC_CLIENT_SECRET",
+                 "PARTYLEDGER_OIDC_REDIRECT_URI")  # fmt: skip
+        values = tuple(self._raw(n, "").strip() for n in names)
+        if any(values) and not all(values):
+            self.problems.append("PARTYLEDGER_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET and _REDIRECT_URI go together")
+        return (values[0], values[1], values[2], values[3])
 
     def directory(self, name: str, default: str) -> Path:
         path = Path(self._raw(name, default)).expanduser().resolve()

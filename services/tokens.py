@@ -34,6 +34,21 @@ def issue_token(actor: Actor, key: str, *, hours: float, now: datetime | None = 
     return jwt.encode(claims, key, algorithm=ALGORITHM)
 
 
+def issue_access_token(actor: Actor, key: str, *, minutes: float, session_id: str, now: datetime) -> str:
+    """A short-lived token for one session of an account: revoking the session (or the user, or the
+    assignment) refuses the next refresh at once, and this token dies within `minutes`."""
+    claims = {
+        "iss": ISSUER,
+        "sub": actor.user_id,
+        "role": str(actor.role),
+        "unit": actor.unit_id,
+        "sid": session_id,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(minutes=minutes)).timestamp()),
+    }
+    return jwt.encode(claims, key, algorithm=ALGORITHM)
+
+
 def read_token(token: str, key: str) -> Actor:
     """Verify signature, issuer and expiry (exactly HS256: 'none' and other algorithms are refused)."""
     try:
@@ -41,5 +56,14 @@ def read_token(token: str, key: str) -> Actor:
             token, key, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["exp", "iat", "sub", "iss"]}
         )
         return Actor(user_id=str(claims["sub"]), role=Role(claims["role"]), unit_id=str(claims["unit"]))
+    except (jwt.PyJWTError, KeyError, ValueError) as exc:
+        raise InvalidToken(str(exc)) from exc
+
+
+def token_expires(token: str, key: str) -> datetime:
+    """When a token we signed expires (a dashboard session opened with it ends then too)."""
+    try:
+        claims = jwt.decode(token, key, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["exp"]})
+        return datetime.fromtimestamp(int(claims["exp"]), UTC)
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
         raise InvalidToken(str(exc)) from exc

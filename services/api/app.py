@@ -12,6 +12,8 @@ from litestar.openapi.spec import Components
 from litestar.response import Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
+from services.api.accounts.auth import AuthController, MeController
+from services.api.accounts.users import UsersController
 from services.api.audit.denials import DenialController, record_refusal
 from services.api.audit.history import audit_router
 from services.api.people.routes import people_router
@@ -90,6 +92,9 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
             audit_router,
             *metrics_routes(chosen),
             DenialController,
+            AuthController,
+            MeController,
+            UsersController,
             web_router(chosen),
         ],
         dependencies={

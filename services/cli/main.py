@@ -20,6 +20,7 @@ from services.cli.privacy import privacy_group
 from services.cli.projections import projections_group, rebuild_command
 from services.cli.sealing import seal_command, signatures
 from services.cli.seed import seed_command
+from services.cli.users import users_group
 from services.commands.actors import Actor, Role
 from services.tokens import issue_token
 
@@ -98,3 +99,4 @@ cli.add_command(denials_command)
 cli.add_command(migrate_command)
 cli.add_command(settings_command)
 cli.add_command(privacy_group)
+cli.add_command(users_group)

@@ -115,7 +115,7 @@ def test_an_officer_works_through_the_dashboard_in_chromium(live: Live) -> None:
     page.goto(f"{live.base}/web/sign-in")
     screenshot(page, "01-dang-nhap")
     page.fill("#token", token(live.settings, Role.CELL_SECRETARY, CELL))
-    page.click("form.card button[type=submit]")
+    page.click("form.service button[type=submit]")
     expect(page.locator("h1")).to_have_text("Cây tổ chức")
 
     page.fill("#q", "khoa ly luan")  # no diacritics typed
@@ -175,7 +175,7 @@ def _auditor_reads_both_clocks(live: Live) -> None:
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(f"{live.base}/web/sign-in")
     page.fill("#token", token(live.settings, Role.AUDITOR, "unit-province"))
-    page.click("form.card button[type=submit]")
+    page.click("form.service button[type=submit]")
     page.goto(f"{live.base}/web/audit/units/unit-school/as-of?on=31/12/2020")
     expect(page.locator('[data-clock="occurred"] .official')).to_have_text("4")
     expect(page.locator('[data-clock="recorded"] .official')).to_have_text("0")

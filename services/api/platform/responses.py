@@ -35,6 +35,8 @@ class ProblemDetails(msgspec.Struct, frozen=True):
 WHY: Final[dict[int, str]] = {
     400: "Malformed request: bad JSON, a wrong type, an unknown field, a bad date or a missing header",
     401: "No valid bearer token",
+    403: "Sign-in refused although the password was right: a first sign-in must set `new_password`, or the "
+    "account holds no role today",
     404: "No such thing in your units (a thing outside your walls looks exactly the same)",
     409: "Version conflict: the stream changed since you read it; `current_version` says where it is now",
     413: "The body is larger than the API accepts",

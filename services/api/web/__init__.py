@@ -21,14 +21,26 @@ from services.api.platform.headers import security_headers
 from services.commands.walls import NotFound
 from services.settings import Settings
 
+from .accounts import (
+    assign,
+    create_user,
+    deactivate,
+    end,
+    holders_page,
+    reset,
+    revoke,
+    sign_ins_page,
+    user_page,
+    users_page,
+)
 from .audit_pages import audit_page, audit_verify, person_as_of, unit_as_of, unit_history
 from .charts import funnel_svg, plan_svg
 from .common import page
 from .format import FILTERS
 from .people import person, take_step
 from .retractions import confirm_retraction, retract
-from .session import PREFIX, csrf_config, signed_in
-from .signin import home, sign_in, sign_in_page, sign_out
+from .session import PREFIX, csrf_config, signed_in, who
+from .signin import home, sign_in, sign_in_page, sign_out, sso_callback, sso_start
 from .statistics import statistics_page, statistics_workbook
 from .transfers import incoming_transfers, present_transfer
 from .units import open_file, unit_dashboard, unit_files, unit_tree
@@ -45,7 +57,7 @@ def page_headers() -> BeforeMessageSendHookHandler:
 
 def _engine(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters.update(FILTERS)
-    engine.engine.globals.update(prefix=PREFIX, funnel_svg=funnel_svg, plan_svg=plan_svg)
+    engine.engine.globals.update(prefix=PREFIX, funnel_svg=funnel_svg, plan_svg=plan_svg, who=who)
 
 
 def web_templates() -> TemplateConfig[JinjaTemplateEngine]:
@@ -79,6 +91,7 @@ def web_router(settings: Settings) -> Router:
             person_as_of,
             confirm_retraction,
             retract,
+            users_page, create_user, user_page, assign, end, reset, revoke, deactivate, holders_page, sign_ins_page,
         ],
         dependencies={"viewer": Provide(signed_in, sync_to_thread=False)},
     )  # fmt: skip
@@ -89,6 +102,8 @@ def web_router(settings: Settings) -> Router:
             sign_in_page,
             sign_in,
             sign_out,
+            sso_start,
+            sso_callback,
             pages,
             create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
         ],

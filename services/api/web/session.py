@@ -1,13 +1,16 @@
-"""Who is looking: the bearer token kept in an HttpOnly, SameSite=Strict cookie, and CSRF for every form.
+"""Who is looking: a server-side session named by an HttpOnly, SameSite=Strict cookie, and CSRF for every form.
 
-The dashboard signs nobody in by itself: a user pastes the token the API already trusts (or, on the embedded
-demo, picks one of the demo users), so the walls are exactly the API's.
+The cookie carries a session (`services.commands.sign_in`), never a bearer token: every page checks it is not
+revoked or expired and that the account and its assignment still hold, so revoking a user, an assignment or
+the session shuts the dashboard at the next click. A user signs in with login and password; a service token
+pasted in and the embedded demo's users open a session too (bounded by the token's own expiry).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar import Request
@@ -15,11 +18,12 @@ from litestar.config.csrf import CSRFConfig
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 
+from services.commands.account_log import load_accounts
 from services.commands.actors import Actor
+from services.commands.sign_in import SESSION_FOR, SessionEnded, open_service_session, session_actor
 from services.embedded import DEMO_USERS
 from services.ledger import Ledger
 from services.settings import Settings
-from services.tokens import InvalidToken, issue_token, read_token
 
 Context = NamedDependency[Ledger]
 
@@ -47,19 +51,38 @@ def cookie_settings(settings: Settings) -> dict[str, Any]:
         "httponly": True,
         "samesite": "strict",
         "secure": settings.environment == "production",
-        "max_age": int(settings.token_hours * 3600),
+        "max_age": int(SESSION_FOR.total_seconds()),
     }
 
 
+SHOWN_NAMES: dict[str, str] = {}
+"""The full name each signed-in account's header shows (`who`), kept as its session is checked."""
+
+
+def who(actor: Actor) -> str:
+    """The name the header shows: an account's full name, else the id a service token or demo user carries."""
+    return SHOWN_NAMES.get(actor.user_id, actor.user_id)
+
+
 def signed_in(request: Request[Any, Any, Any], ledger: Context) -> Actor:
-    """The principal of the session cookie; no cookie or a bad one sends the browser to the sign-in page."""
-    token = request.cookies.get(COOKIE, "")
-    if not token:
+    """The principal of the session cookie; no cookie, or a session that ended, sends the browser to sign in."""
+    value = request.cookies.get(COOKIE, "")
+    if not value:
         raise NotAuthorizedException("sign in")
     try:
-        return read_token(token, ledger.settings.signing_key)
-    except InvalidToken as exc:
+        actor = session_actor(ledger, ledger.credentials, value)
+    except SessionEnded as exc:
         raise NotAuthorizedException("sign in again") from exc
+    user = load_accounts(ledger.store).users.get(actor.user_id)
+    if user is not None:
+        SHOWN_NAMES[user.user_id] = user.full_name
+    return actor
+
+
+def service_session(ledger: Ledger, actor: Actor, client: str, expires_at: datetime | None = None) -> str:
+    """A session for a demo user or a pasted service token: the cookie's value."""
+    until = expires_at or datetime.now(UTC) + timedelta(hours=ledger.settings.token_hours)
+    return open_service_session(ledger.credentials, ledger.settings, actor, client, until).refresh_token
 
 
 def demo_users(settings: Settings) -> tuple[Actor, ...]:
@@ -69,8 +92,5 @@ def demo_users(settings: Settings) -> tuple[Actor, ...]:
     return DEMO_USERS
 
 
-def demo_token(settings: Settings, user_id: str) -> str | None:
-    for user in demo_users(settings):
-        if user.user_id == user_id:
-            return issue_token(user, settings.signing_key, hours=settings.token_hours)
-    return None
+def demo_user(settings: Settings, user_id: str) -> Actor | None:
+    return next((user for user in demo_users(settings) if user.user_id == user_id), None)
