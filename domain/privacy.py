@@ -97,6 +97,7 @@ class Kind(StrEnum):
     EDUCATION = "education"
     OCCUPATION = "occupation"
     FAMILY_RELATION = "family_relation"
+    CONTACT = "contact"
     PAPER = "paper"
     NOTE = "note"
     ETHNICITY = "ethnicity"
@@ -125,6 +126,7 @@ _KINDS: Final[dict[Kind, tuple[Level, str]]] = {
     Kind.EDUCATION: (Level.PERSONAL, "Trình độ học vấn"),
     Kind.OCCUPATION: (Level.PERSONAL, "Nghề nghiệp"),
     Kind.FAMILY_RELATION: (Level.PERSONAL, "Quan hệ gia đình"),
+    Kind.CONTACT: (Level.PERSONAL, "Thông tin liên lạc (điện thoại, thư điện tử)"),
     Kind.PAPER: (Level.PERSONAL, "Số, ký hiệu văn bản về người đó"),
     Kind.NOTE: (Level.PERSONAL, "Lý do, ghi chú về hồ sơ (văn bản tự do)"),
     Kind.ETHNICITY: (Level.SENSITIVE, "Dân tộc (nguồn gốc dân tộc)"),
@@ -180,6 +182,7 @@ class Personal:
     EDUCATION: Final = _personal(Kind.EDUCATION)
     OCCUPATION: Final = _personal(Kind.OCCUPATION)
     FAMILY_RELATION: Final = _personal(Kind.FAMILY_RELATION)
+    CONTACT: Final = _personal(Kind.CONTACT)
     PAPER: Final = _personal(Kind.PAPER)
     NOTE: Final = _personal(Kind.NOTE)
 

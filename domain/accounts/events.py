@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar, Final
+from typing import Annotated, ClassVar, Final
 
 from domain.codec import EVENTS
+from domain.privacy import NotPersonal, Personal, Subject
+
+_OFFICER_ID = Personal.PERSON_ID.of(Subject.OFFICER)
+_UNIT = NotPersonal.UNIT
+_WHEN = NotPersonal.PROCEDURE
 
 ACCOUNTS_STREAM: Final = "accounts-province"
 
@@ -24,11 +29,11 @@ class UserCreated:
     event_type: ClassVar[str] = "UserCreated"
     schema_version: ClassVar[int] = 1
 
-    user_id: str
-    login: str
-    full_name: str
-    contact: str
-    unit_id: str
+    user_id: Annotated[str, _OFFICER_ID]
+    login: Annotated[str, _OFFICER_ID]
+    full_name: Annotated[str, Personal.NAME.of(Subject.OFFICER)]
+    contact: Annotated[str, Personal.CONTACT.of(Subject.OFFICER)]
+    unit_id: Annotated[str, _UNIT]
 
 
 @EVENTS.register
@@ -39,9 +44,9 @@ class UserDeactivated:
     event_type: ClassVar[str] = "UserDeactivated"
     schema_version: ClassVar[int] = 1
 
-    user_id: str
-    unit_id: str
-    reason: str
+    user_id: Annotated[str, _OFFICER_ID]
+    unit_id: Annotated[str, _UNIT]
+    reason: Annotated[str, Personal.NOTE.of(Subject.OFFICER)]
 
 
 @EVENTS.register
@@ -53,14 +58,14 @@ class RoleAssigned:
     event_type: ClassVar[str] = "RoleAssigned"
     schema_version: ClassVar[int] = 1
 
-    assignment_id: str
-    user_id: str
-    role: str
-    unit_id: str
-    valid_from: date
-    valid_until: date | None
-    decision_ref: str
-    assigned_by: str
+    assignment_id: Annotated[str, _WHEN]
+    user_id: Annotated[str, _OFFICER_ID]
+    role: Annotated[str, _WHEN]
+    unit_id: Annotated[str, _UNIT]
+    valid_from: Annotated[date, _WHEN]
+    valid_until: Annotated[date | None, _WHEN]
+    decision_ref: Annotated[str, Personal.PAPER.of(Subject.OFFICER)]
+    assigned_by: Annotated[str, _OFFICER_ID]
 
 
 @EVENTS.register
@@ -71,11 +76,11 @@ class AssignmentEnded:
     event_type: ClassVar[str] = "AssignmentEnded"
     schema_version: ClassVar[int] = 1
 
-    assignment_id: str
-    user_id: str
-    unit_id: str
-    last_day: date
-    reason: str
+    assignment_id: Annotated[str, _WHEN]
+    user_id: Annotated[str, _OFFICER_ID]
+    unit_id: Annotated[str, _UNIT]
+    last_day: Annotated[date, _WHEN]
+    reason: Annotated[str, Personal.NOTE.of(Subject.OFFICER)]
 
 
 AccountEvent = UserCreated | UserDeactivated | RoleAssigned | AssignmentEnded

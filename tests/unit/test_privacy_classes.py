@@ -9,6 +9,7 @@ from typing import Annotated, Any, ClassVar, TypedDict
 
 import pytest
 
+import domain.accounts.events  # noqa: F401  (registers the accounts' events, which no person module imports)
 from domain.codec import EVENTS, EventCodec
 from domain.person.events import PersonEvent
 from domain.privacy import Kind, Level, NotPersonal, Personal, Subject, classify, missing_classes
