@@ -9,25 +9,44 @@ from pathlib import Path
 import click
 
 from eventstore import EventStore, EventStoreError
+from eventstore.seal_signing import load_public_key
 from projections.queries import subtree_units
 from services.audit.clocks import VIETNAM
+from services.audit.receipts import read_receipt
 from services.audit.transfer import ImportRefused, export_log, import_log
-from services.audit.verifying import KeptSeal, check_kept_seal
+from services.audit.verifying import KeptSeal, check_kept_seal, check_receipt
 from services.cli.options import URL_HELP, open_log, settings_for
 from services.commands.tree_log import load_tree
 
 
-def check_seal(store: EventStore, kept: str) -> None:
-    """Exit 0 when the log still proves the kept seal, 1 (with the reason) when it does not."""
+def check_seal(store: EventStore, kept: str, public_key: Path | None, tsa_cert: Path | None) -> None:
+    """Exit 0 when the log still proves the kept seal (a printed line or a receipt file), 1 (with the reason)
+    when it does not. With the sealing key's public half every seal up to it must be signed by it."""
     try:
-        parsed = KeptSeal.parse(kept)
-    except ValueError as exc:
+        key = None if public_key is None else load_public_key(public_key)
+        certificates = None if tsa_cert is None else tsa_cert.read_bytes()
+        receipt = read_receipt(Path(kept)) if _is_file(kept) else None
+        parsed = None if receipt is not None else KeptSeal.parse(kept)
+    except (ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
-    result = check_kept_seal(store, parsed)
+    if parsed is not None and certificates is not None:
+        raise click.ClickException("--tsa-cert checks a receipt's time-stamp: give --seal the receipt file")
+    if receipt is not None:
+        result = check_receipt(store, receipt, key, certificates)
+    else:
+        assert parsed is not None
+        result = check_kept_seal(store, parsed, key)
     if not result.holds:
         click.echo(f"seal {result.kept} does not hold: {result.reason}", err=True)
         sys.exit(1)
     click.echo(f"seal {result.seal_number} ({result.kept}) holds: {result.reason}")
+
+
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # a printed line too long for a file name, or with a NUL
+        return False
 
 
 @click.command("export")
