@@ -58,6 +58,8 @@ def seal_command(
         kept = store.seals()
         target = made or (kept[-1] if kept and (tsa_url or receipt) else None)
         click.echo(made.printable() if made else "nothing new to seal")
+        if target is None and (tsa_url or receipt):
+            click.echo("no seal yet: nothing to time-stamp, no receipt written")
         if made is None and target is not None:
             click.echo(f"the last seal: {target.printable()}")
         if tsa_url and target is not None and target.timestamp is None:
