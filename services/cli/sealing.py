@@ -6,7 +6,6 @@ The private key is read here, in the one process that seals, from `PARTYLEDGER_S
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -14,7 +13,7 @@ import click
 from eventstore import EventStore
 from eventstore.seal_signing import SignatureReport, check_signatures, load_private_key, load_public_key, seal_signer
 from services.audit.receipts import Receipt, public_key_id, write_receipt
-from services.audit.timestamps import TimestampRefused, TokenInvalid, check_token, request_token
+from services.audit.sealing import seal_and_stamp
 from services.cli.options import URL_HELP, open_log, settings_for
 
 
@@ -48,37 +47,28 @@ def seal_command(
     try:
         key_path = key_file or settings.seal_key_file
         key = None if key_path is None else load_private_key(key_path)
-        certificates = None if tsa_cert is None else tsa_cert.read_bytes()
     except (ValueError, OSError) as exc:
         raise click.ClickException(f"cannot read the sealing key: {exc}") from exc
-    store = open_log(settings.database_url, create=False)
-    failure = None
     try:
-        made = store.seal(sign=None if key is None else seal_signer(key))
-        kept = store.seals()
-        target = made or (kept[-1] if kept and (tsa_url or receipt) else None)
-        click.echo(made.printable() if made else "nothing new to seal")
-        if target is None and (tsa_url or receipt):
-            click.echo("no seal yet: nothing to time-stamp, no receipt written")
-        if made is None and target is not None:
-            click.echo(f"the last seal: {target.printable()}")
-        if tsa_url and target is not None and target.timestamp is None:
-            try:
-                token = request_token(tsa_url, target.seal_hash)
-                if certificates is not None:
-                    check_token(token, target.seal_hash, certificates)
-            except (TimestampRefused, TokenInvalid) as exc:
-                failure = f"{exc}; seal {target.seal_number} is recorded without a time-stamp (run seal --tsa again)"
-            else:
-                store.keep_timestamp(target.seal_number, token)
-                target = replace(target, timestamp=token)
+        certificates = None if tsa_cert is None else tsa_cert.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read the authority's certificates: {exc}") from exc
+    store = open_log(settings.database_url, create=False)
+    try:
+        sealed = seal_and_stamp(
+            store, sign=None if key is None else seal_signer(key), tsa_url=tsa_url, tsa_certificates=certificates
+        )
     finally:
         store.close()
-    if receipt is not None and target is not None:
+    click.echo(sealed.made.printable() if sealed.made else "nothing new to seal")
+    if sealed.made is None and (tsa_url or receipt):
+        click.echo(f"the last seal: {sealed.last.printable()}" if sealed.last else "no seal yet: no receipt written")
+    if receipt is not None and sealed.last is not None:
         key_id = None if key is None else public_key_id(key.public_key())
-        write_receipt(receipt, Receipt(target, key_id, tsa_url if target.timestamp is not None else None))
-    if failure is not None:
-        raise click.ClickException(failure)
+        stamped_by = tsa_url if sealed.stamped_now else None
+        write_receipt(receipt, Receipt(sealed.last, key_id, stamped_by))
+    if sealed.stamp_failure is not None:
+        raise click.ClickException(sealed.stamp_failure)
 
 
 def signatures(store: EventStore, public_key: Path | None) -> SignatureReport | None:
