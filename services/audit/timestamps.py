@@ -72,11 +72,14 @@ def request_token(url: str, digest: bytes, *, timeout: float = TIMEOUT_SECONDS) 
 def check_token(token: bytes, digest: bytes, certificates_pem: bytes) -> TokenCheck:
     """The token's signature chains to the given certificates and it covers exactly `digest`, else raise.
 
-    `certificates_pem` holds the authority's certificate chain: self-signed certificates are the roots trusted,
-    one with the time-stamping purpose the authority's own, the rest intermediates. A file with no root is
-    trusted as it stands (the authority's certificate given alone)."""
+    `certificates_pem` holds the authority's certificate chain up to its root: self-signed certificates are the
+    roots trusted, the others intermediates (the authority's own certificate travels inside the token). A chain
+    that does not reach a root in the file is refused (fail closed)."""
     response = _decoded(token, TokenInvalid)
-    certificates = x509.load_pem_x509_certificates(certificates_pem)
+    try:
+        certificates = x509.load_pem_x509_certificates(certificates_pem)
+    except ValueError as exc:
+        raise TokenInvalid("the authority's certificate file holds no PEM certificate") from exc
     roots = [c for c in certificates if c.subject == c.issuer] or certificates
     builder = VerifierBuilder()
     for root in roots:

@@ -245,3 +245,16 @@ def test_an_authority_that_is_down_leaves_the_seal_recorded(authority: Authority
     assert again.returncode == 0, again.stderr
     assert "nothing new to seal" in again.stdout
     assert len(stamped) == 1 and stamped[0].timestamp is not None
+
+
+def test_a_certificate_file_that_is_not_pem_is_one_line(authority: Authority, tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    filled(url)
+    receipt, junk = tmp_path / "seal-1.json", tmp_path / "junk.pem"
+    junk.write_text("not a certificate")
+    sealed(url, "--tsa", authority.url, "--receipt", str(receipt))
+
+    checked = partyledger("verify", "--database-url", url, "--seal", str(receipt), "--tsa-cert", str(junk))
+
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr
+    assert "holds no PEM certificate" in checked.stderr and checked.stderr.strip().count("\n") == 0
