@@ -62,6 +62,8 @@ def init(database_url: str | None) -> None:
 def verify(database_url: str | None, kept: str | None, public_key: Path | None, tsa_cert: Path | None) -> None:
     """Recompute every hash, chain and seal, and check the seals' signatures; exit 1 and name the first bad
     position if any."""
+    if tsa_cert is not None and kept is None:
+        raise click.ClickException("--tsa-cert checks a receipt's time-stamp: give it with --seal RECEIPT")
     settings = settings_for(database_url)
     store = open_log(settings.database_url, create=False)
     if kept is not None:
