@@ -68,8 +68,13 @@ def write_receipt(path: Path, receipt: Receipt) -> None:
 
 def read_receipt(path: Path) -> Receipt:
     """A receipt file, else ValueError saying what is wrong with it."""
+    return parse_receipt(path.read_bytes(), str(path))
+
+
+def parse_receipt(raw: bytes, path: str = "the receipt") -> Receipt:
+    """A receipt's bytes, else ValueError naming `path` and what is wrong."""
     try:
-        body = msgspec.json.decode(path.read_bytes())
+        body = msgspec.json.decode(raw)
     except msgspec.DecodeError as exc:
         raise ValueError(f"{path} is not a seal receipt (not JSON)") from exc
     if not isinstance(body, dict) or body.get("format") != FORMAT:
