@@ -59,12 +59,21 @@ COLUMNS = (
 )
 """The log's columns in `RecordedEvent`'s field order, for both adapters' statements."""
 SEALS = (
-    "SELECT s.seal_number, s.up_to_position, s.event_count, s.prev_seal_hash, s.seal_hash, s.sealed_at, g.signature "
-    "FROM log_seals s LEFT JOIN seal_signatures g ON g.seal_number = s.seal_number"
+    "SELECT s.seal_number, s.up_to_position, s.event_count, s.prev_seal_hash, s.seal_hash, s.sealed_at, g.signature, "
+    "t.token FROM log_seals s LEFT JOIN seal_signatures g ON g.seal_number = s.seal_number "
+    "LEFT JOIN seal_timestamps t ON t.seal_number = s.seal_number"
 )
-"""Each seal with its signature, if the sealing process signed it (`Seal`'s field order), for both adapters."""
+"""Each seal with its signature, if the sealing process signed it, and its RFC 3161 time-stamp token, if an
+authority gave one (`Seal`'s field order), for both adapters."""
 SIGNATURE_INSERT = "INSERT INTO seal_signatures (seal_number, signature) VALUES ({0}, {0})"
 """A seal's signature: its own append-only table, so the seals written before signing began are unchanged."""
+TIMESTAMP_INSERT = "INSERT INTO seal_timestamps (seal_number, token) VALUES ({0}, {0})"
+"""A seal's RFC 3161 token: its own append-only table too, beside the signatures."""
+TIMESTAMP_KEEP = (
+    "INSERT INTO seal_timestamps (seal_number, token) SELECT seal_number, {0} FROM log_seals WHERE seal_number = {0} "
+    "ON CONFLICT DO NOTHING"
+)
+"""(token, seal number): a token for a seal on record that has none yet; a seal keeps the first it was given."""
 LEAN_COLUMNS = (
     "position, stream_id, stream_version, unit_id, event_type, schema_version, data, occurred_on, recorded_at, "
     "also_unit_id"

@@ -186,6 +186,14 @@ class MemoryEventStore:
         with self.log.lock:
             return list(self.log.seals)
 
+    def keep_timestamp(self, seal_number: int, token: bytes) -> bool:
+        with self.log.lock:
+            index = seal_number - 1
+            if not 0 <= index < len(self.log.seals) or self.log.seals[index].timestamp is not None:
+                return False
+            self.log.seals[index] = replace(self.log.seals[index], timestamp=token)
+            return True
+
     def verify(self, *, processes: int | None = None) -> VerifyReport:
         return verify_events(self.iter_raw(), self.seals())
 

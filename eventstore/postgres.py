@@ -321,9 +321,10 @@ class PostgresEventStore(PostgresAuditReads):
             prev = last.seal_hash if last else GENESIS_HASH
             number = (last.seal_number if last else 0) + 1
             digest = seal_hash(prev, up_to, (bytes(r[1]) for r in rows))
-            created = connection.execute(
-                "INSERT INTO log_seals VALUES (%s, %s, %s, %s, %s, %s) RETURNING *, NULL::bytea",
-                (number, up_to, len(rows), prev, digest, self._clock()),
+            created = connection.execute(  # sealed_at: the database's clock (its default), I14
+                "INSERT INTO log_seals (seal_number, up_to_position, event_count, prev_seal_hash, seal_hash) "
+                "VALUES (%s, %s, %s, %s, %s) RETURNING *, NULL::bytea, NULL::bytea",
+                (number, up_to, len(rows), prev, digest),
             ).fetchone()
             made = seal_from_row(created)
             if sign is not None:

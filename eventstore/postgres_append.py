@@ -39,9 +39,9 @@ HEAD_OK = (
     " AND h.stream_version = %(expected)s::integer AND h.hash = %(head)s::bytea))"
 )
 KEY_CLAIM = f"""WITH new_key AS (
-    INSERT INTO idempotency_keys
+    INSERT INTO idempotency_keys (key, request_digest, stream_id, stream_version, first_position, last_position)
     SELECT %(key)s::text, %(digest)s::bytea, %(stream)s::text, %(version)s::integer,
-           {POSITION} + 1, {POSITION} + %(count)s::integer, %(recorded_at)s::timestamptz
+           {POSITION} + 1, {POSITION} + %(count)s::integer
      WHERE {HEAD_OK}
     ON CONFLICT (key) DO NOTHING
     RETURNING key

@@ -15,7 +15,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from .canonical import canonical_json
-from .envelope import COLUMNS, SEALS, SIGNATURE_INSERT, RecordedEvent
+from .envelope import COLUMNS, SEALS, SIGNATURE_INSERT, TIMESTAMP_INSERT, TIMESTAMP_KEEP, RecordedEvent
 from .errors import NotEmpty
 from .history_sql import (
     LINKS_PER_STATEMENT,
@@ -63,6 +63,11 @@ class PostgresAuditReads:
         with self.pool.connection() as connection:
             rows = connection.execute(SEALS + " ORDER BY s.seal_number").fetchall()
         return [seal_from_row(row) for row in rows]
+
+    @on_broken_connection
+    def keep_timestamp(self, seal_number: int, token: bytes) -> bool:
+        with self.pool.connection() as connection:
+            return connection.execute(TIMESTAMP_KEEP.format("%s"), (token, seal_number)).rowcount == 1
 
     def verify(self, *, processes: int | None = None) -> VerifyReport:
         """Walked in ranges by `processes` processes (default: one per CPU on a large log; verify_ranges)."""
@@ -181,6 +186,9 @@ def restore_rows(
             )
             cursor.executemany(
                 SIGNATURE_INSERT.format("%s"), [(s.seal_number, s.signature) for s in seals if s.signature is not None]
+            )
+            cursor.executemany(
+                TIMESTAMP_INSERT.format("%s"), [(s.seal_number, s.timestamp) for s in seals if s.timestamp is not None]
             )
             connection.execute(CONTINUE_POSITIONS.encode())  # the same rule as `partyledger migrate --after-restore`
     return written

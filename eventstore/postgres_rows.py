@@ -65,6 +65,7 @@ def event_from_row(row: tuple[Any, ...]) -> RecordedEvent:
 
 
 def seal_from_row(row: Any) -> Seal:
-    number, up_to, count, prev, digest, sealed_at, signature = row
+    number, up_to, count, prev, digest, sealed_at, signature, token = row
     signed = None if signature is None else bytes(signature)
-    return Seal(int(number), int(up_to), int(count), bytes(prev), bytes(digest), sealed_at, signed)
+    stamped = None if token is None else bytes(token)
+    return Seal(int(number), int(up_to), int(count), bytes(prev), bytes(digest), sealed_at, signed, stamped)

@@ -202,6 +202,52 @@ CREATE OR REPLACE TRIGGER seal_signatures_no_truncate BEFORE TRUNCATE ON seal_si
 """Step 5 (I7): each seal's Ed25519 signature by the sealing process, append-only like the seals. A table of
 its own rather than a column, so the seals written before signing began stay exactly as they were."""
 
+SEAL_TIMESTAMPS = """
+CREATE TABLE IF NOT EXISTS seal_timestamps (
+    seal_number     bigint      PRIMARY KEY,
+    token           bytea       NOT NULL
+);
+CREATE OR REPLACE TRIGGER seal_timestamps_append_only BEFORE UPDATE OR DELETE ON seal_timestamps
+    FOR EACH ROW EXECUTE FUNCTION partyledger_refuse_change();
+CREATE OR REPLACE TRIGGER seal_timestamps_no_truncate BEFORE TRUNCATE ON seal_timestamps
+    FOR EACH STATEMENT EXECUTE FUNCTION partyledger_refuse_change();
+"""
+"""Step 6 (I7): each seal's RFC 3161 time-stamp response from an outside authority (`partyledger seal --tsa`),
+append-only, beside the signatures. Asked for after the seal is committed, so an authority that is down
+never stops a seal; a seal keeps the first token it was given."""
+
+DATABASE_STAMPS_TIME = """
+ALTER TABLE idempotency_keys ALTER COLUMN recorded_at SET DEFAULT now();
+ALTER TABLE log_seals ALTER COLUMN sealed_at SET DEFAULT now();
+CREATE OR REPLACE FUNCTION partyledger_key_time_is_the_databases() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.recorded_at IS DISTINCT FROM now()
+       AND NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
+        RAISE EXCEPTION 'recorded_at is the database''s to write'
+            USING ERRCODE = 'PL002', HINT = 'Leave recorded_at to its default (I14).';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER idempotency_keys_database_stamps_time BEFORE INSERT ON idempotency_keys
+    FOR EACH ROW EXECUTE FUNCTION partyledger_key_time_is_the_databases();
+CREATE OR REPLACE FUNCTION partyledger_seal_time_is_the_databases() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.sealed_at IS DISTINCT FROM now()
+       AND NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
+        RAISE EXCEPTION 'sealed_at is the database''s to write'
+            USING ERRCODE = 'PL002', HINT = 'Leave sealed_at to its default (I14).';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER log_seals_database_stamps_time BEFORE INSERT ON log_seals
+    FOR EACH ROW EXECUTE FUNCTION partyledger_seal_time_is_the_databases();
+"""
+"""Step 7 (I14): an idempotency key's `recorded_at` and a seal's `sealed_at` are the database's: both columns
+default to `now()` (the inserting transaction's start) and, for any role but the log's owner, a row carrying
+any other value is refused. Neither is inside a hash, so unlike step 4 the database could simply fill them;
+refusing instead keeps one rule for all three clocks and makes a forged time an error, not a silent fix.
+The owner (a restore of a verified file, the tests' stepping clocks) writes past times unchecked."""
+
 SCHEMA_LOCK_ID = 7_203_411_002
 """Serialises concurrent schema creation (several workers starting at once, or a worker and a migration)."""
 
@@ -211,6 +257,8 @@ STEPS: Final[dict[int, tuple[str, ...]]] = {
     3: (PLANNED_ONCE_HORIZON,),
     4: (DATABASE_KEEPS_TIME,),
     5: (SEAL_SIGNATURES,),
+    6: (SEAL_TIMESTAMPS,),
+    7: (DATABASE_STAMPS_TIME,),
 }
 """The log's DDL by schema version. A released step is never edited (its Alembic revision pins its digest);
 a change is a new step, which `create_schema` and a new revision both apply."""
@@ -239,6 +287,7 @@ APP_PRIVILEGES: Final = {
     "idempotency_keys": "SELECT, INSERT",
     "log_seals": "SELECT, INSERT",
     "seal_signatures": "SELECT, INSERT",
+    "seal_timestamps": "SELECT, INSERT",
     "log_position_offset": "SELECT",
     "log_schema_version": "SELECT",
 }

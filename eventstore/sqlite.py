@@ -14,7 +14,17 @@ import sqlalchemy as sa
 from domain.codec import EVENTS, EventCodec
 
 from .canonical import GENESIS_HASH, format_recorded_at, seal_hash
-from .envelope import COLUMNS, LEAN_COLUMNS, SEALS, SIGNATURE_INSERT, AppendResult, LeanEvent, NewEvent, RecordedEvent
+from .envelope import (
+    COLUMNS,
+    LEAN_COLUMNS,
+    SEALS,
+    SIGNATURE_INSERT,
+    TIMESTAMP_KEEP,
+    AppendResult,
+    LeanEvent,
+    NewEvent,
+    RecordedEvent,
+)
 from .history_sql import (
     LINKS_PER_STATEMENT,
     POSITION_HASHES_SQL,
@@ -241,6 +251,10 @@ class SqliteEventStore:
         with self._connection() as connection:
             rows = connection.execute(SEALS + " ORDER BY s.seal_number").fetchall()
         return [seal_from_row(row) for row in rows]
+
+    def keep_timestamp(self, seal_number: int, token: bytes) -> bool:
+        with self._write() as connection:
+            return connection.execute(TIMESTAMP_KEEP.format("?"), (token, seal_number)).rowcount == 1
 
     def verify(self, *, processes: int | None = None) -> VerifyReport:
         """One walk: SQLite's reads are quick enough that starting processes would cost more."""

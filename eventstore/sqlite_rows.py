@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from .canonical import canonical_json, format_recorded_at, parse_recorded_at
-from .envelope import COLUMNS, SEALS, SIGNATURE_INSERT, LeanEvent, RecordedEvent
+from .envelope import COLUMNS, SEALS, SIGNATURE_INSERT, TIMESTAMP_INSERT, LeanEvent, RecordedEvent
 from .errors import NotEmpty
 from .history_sql import batched
 from .store import Seal
@@ -48,6 +48,9 @@ def restore_rows(
     )
     connection.executemany(
         SIGNATURE_INSERT.format("?"), [(s.seal_number, s.signature) for s in seals if s.signature is not None]
+    )
+    connection.executemany(
+        TIMESTAMP_INSERT.format("?"), [(s.seal_number, s.timestamp) for s in seals if s.timestamp is not None]
     )
     return written
 
@@ -100,7 +103,7 @@ def event_from_row(row: tuple[Any, ...]) -> RecordedEvent:
 
 
 def seal_from_row(row: tuple[Any, ...]) -> Seal:
-    number, up_to, count, prev, digest, sealed_at, signature = row
+    number, up_to, count, prev, digest, sealed_at, signature, token = row
     return Seal(
         int(number),
         int(up_to),
@@ -109,6 +112,7 @@ def seal_from_row(row: tuple[Any, ...]) -> Seal:
         bytes(digest),
         parse_recorded_at(sealed_at),
         None if signature is None else bytes(signature),
+        None if token is None else bytes(token),
     )
 
 

@@ -50,13 +50,18 @@ CREATE TABLE IF NOT EXISTS seal_signatures (
     seal_number     INTEGER PRIMARY KEY,
     signature       BLOB    NOT NULL
 )""",
+    """
+CREATE TABLE IF NOT EXISTS seal_timestamps (
+    seal_number     INTEGER PRIMARY KEY,
+    token           BLOB    NOT NULL
+)""",
 ]
 
 TRIGGERS = [
     f"""
 CREATE TRIGGER IF NOT EXISTS {table}_no_{operation.lower()} BEFORE {operation} ON {table}
 BEGIN SELECT RAISE(ABORT, 'the {table} table is append-only: {operation} refused'); END"""
-    for table in ("event_log", "idempotency_keys", "log_seals", "seal_signatures")
+    for table in ("event_log", "idempotency_keys", "log_seals", "seal_signatures", "seal_timestamps")
     for operation in ("UPDATE", "DELETE")
 ]
 

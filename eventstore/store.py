@@ -40,6 +40,8 @@ class Seal:
     sealed_at: datetime
     signature: bytes | None = None
     """Ed25519 over `seal_signing.signed_bytes`, by the sealing process's key; None for seals made before."""
+    timestamp: bytes | None = None
+    """An RFC 3161 time-stamp response (DER) over the seal's hash from an outside authority, when asked for."""
 
     def printable(self) -> str:
         return (
@@ -170,6 +172,11 @@ class EventStore(Protocol):
         ...
 
     def seals(self) -> list[Seal]: ...
+
+    def keep_timestamp(self, seal_number: int, token: bytes) -> bool:
+        """Keep an RFC 3161 token over a seal's hash beside the seal (append-only); False when that seal
+        already has one (the first is kept) or does not exist."""
+        ...
 
     def verify(self, *, processes: int | None = None) -> VerifyReport:
         """Every hash, chain and seal recomputed, naming the first row that does not fit (I7); `processes`

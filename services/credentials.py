@@ -5,7 +5,7 @@ Three tables in the read models' database: `credentials` (one row per account: h
 TOTP), `auth_sessions` (a refresh token's hash, the assignment it acts in, when it ends or was revoked) and
 `sign_in_attempts` (append-only like the denial records: who tried, from where, and how it went; the
 throttling and the lockout are counted from it). One function creates them (the API at start, the CLI and the
-Alembic revision 0007 alike).
+Alembic revision 0009 alike).
 """
 
 from __future__ import annotations

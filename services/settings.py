@@ -58,7 +58,10 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     replay_check_seconds: float = 120.0
     seal_key_file: Path | None = None
-    """The Ed25519 private key (PEM) that signs seals: given to the sealing process (beat) only (I7)."""
+    """The Ed25519 private key (PEM) that signs seals: given to the sealing process only (I7)."""
+    seal_queue: str = ""
+    """The queue the seal task goes to; empty: `queue`. The stack gives it a worker of its own, the only
+    process holding `seal_key_file`, so no projection worker ever needs the key."""
     seal_public_key_file: Path | None = None
     """Its public key (PEM): `verify` checks every seal's signature with it."""
     retention_months: tuple[tuple[str, int], ...] = ()
@@ -85,6 +88,7 @@ class Settings:
             database_url=database_url,
             broker_url=read.url("PARTYLEDGER_BROKER_URL", broker_default, BROKER_SCHEMES),
             queue=read.name("PARTYLEDGER_QUEUE", "projections"),
+            seal_queue=read.name("PARTYLEDGER_SEAL_QUEUE", "") if read.env.get("PARTYLEDGER_SEAL_QUEUE") else "",
             sweep_seconds=read.seconds("PARTYLEDGER_SWEEP_SECONDS", 30.0),
             seal_seconds=read.seconds("PARTYLEDGER_SEAL_SECONDS", 300.0),
             projection_batch=read.whole("PARTYLEDGER_PROJECTION_BATCH", 1000, (1, 100_000)),

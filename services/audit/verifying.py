@@ -8,14 +8,22 @@ seal then says the log was rewritten somewhere at or below that position, even o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC
 from itertools import takewhile
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from eventstore import EventStore, VerifyReport, verify_events, verify_store
 from eventstore.history import events_of_streams, position_hashes, streams_touching
+from eventstore.seal_signing import check_signatures, load_public_key, signature_holds
 from eventstore.store import Seal
 from eventstore.verify import verify_seals
+from services.audit.receipts import Receipt, public_key_id
+from services.audit.timestamps import TokenInvalid, check_token
 
 
 def verify_scope(store: EventStore, units: Sequence[str] | None) -> VerifyReport:
@@ -33,22 +41,35 @@ def verify_scope(store: EventStore, units: Sequence[str] | None) -> VerifyReport
     )
 
 
+KEPT_FORMS = (
+    "the line `partyledger seal` prints (seal N · position P · … · sha256 HASH), HASH@POSITION, "
+    "or a receipt file from `partyledger seal --receipt`"
+)
+_PRINTED = re.compile(r"^seal (\d+) · position (\d+) · [^·]+ · sha256 ([0-9a-fA-F]{64})$")
+
+
 @dataclass(frozen=True)
 class KeptSeal:
-    """A seal as an auditor keeps it on paper: `HASH@POSITION` (the hash in hex)."""
+    """A seal as an auditor keeps it on paper: the line `partyledger seal` prints (`Seal.printable`), or the
+    shorter `HASH@POSITION` (the hash in hex). The printed line also names the seal's number."""
 
     seal_hash: bytes
     up_to_position: int
+    seal_number: int | None = None
 
     @classmethod
     def parse(cls, text: str) -> KeptSeal:
+        printed = _PRINTED.match(" ".join(text.split()))
+        if printed:
+            number, position, digest = printed.groups()
+            return cls(bytes.fromhex(digest), int(position), int(number))
         digest, sep, position = text.strip().partition("@")
         try:
             parsed = cls(bytes.fromhex(digest), int(position))
         except ValueError as exc:
-            raise ValueError("a kept seal is written HASH@POSITION (64 hex digits @ a position)") from exc
+            raise ValueError(f"a kept seal is {KEPT_FORMS}") from exc
         if not sep or len(parsed.seal_hash) != 32 or parsed.up_to_position < 0:
-            raise ValueError("a kept seal is written HASH@POSITION (64 hex digits @ a position)")
+            raise ValueError(f"a kept seal is {KEPT_FORMS}")
         return parsed
 
 
@@ -67,19 +88,72 @@ class SealCheck:
     seal_number: int | None = None
 
 
-def check_kept_seal(store: EventStore, kept: KeptSeal) -> SealCheck:
+def check_kept_seal(store: EventStore, kept: KeptSeal, public_key: Ed25519PublicKey | None = None) -> SealCheck:
+    """The seal is on record at its position with the kept hash (and number), every seal up to it is chained
+    and, given the sealing key's public half, signed by it; and the log up to it still recomputes to them."""
     text = f"{kept.seal_hash.hex()}@{kept.up_to_position}"
     on_record = [s for s in store.seals() if s.up_to_position <= kept.up_to_position]
     match = next((s for s in on_record if s.up_to_position == kept.up_to_position), None)
     if match is None:
-        return SealCheck(text, False, "no seal at that position: the seals were rewritten or it never existed")
+        return SealCheck(text, False, "no seal at that position: the log or its seals were cut or rewritten")
     if match.seal_hash != kept.seal_hash:
         return SealCheck(text, False, f"seal {match.seal_number} on record has another hash: the log was rewritten")
+    if kept.seal_number is not None and kept.seal_number != match.seal_number:
+        return SealCheck(text, False, f"the seal on record there is number {match.seal_number}, not {kept.seal_number}")
+    if public_key is not None:
+        signed = check_signatures(on_record, public_key)
+        if signed.problem is not None:
+            return SealCheck(text, False, signed.summary(), match.seal_number)
     events = takewhile(lambda e: e.position <= kept.up_to_position, store.iter_raw())
     report = verify_events(events, on_record)
     if not report.ok:
         assert report.problem is not None
         return SealCheck(text, False, report.summary(), match.seal_number)
+    signed_too = "" if public_key is None else f"; {check_signatures(on_record, public_key).summary()}"
     return SealCheck(
-        text, True, f"the log up to position {kept.up_to_position} is as it was when sealed", match.seal_number
+        text,
+        True,
+        f"the log up to position {kept.up_to_position} is as it was when sealed{signed_too}",
+        match.seal_number,
     )
+
+
+def check_kept_seal_signed(store: EventStore, kept: KeptSeal, public_key_file: Path | None) -> SealCheck:
+    """`check_kept_seal` with the deployment's public sealing key (`PARTYLEDGER_SEAL_PUBLIC_KEY_FILE`) when it
+    has one; a key file that cannot be read fails the check (closed), naming the file's trouble, not the seal's."""
+    try:
+        key = None if public_key_file is None else load_public_key(public_key_file)
+    except (ValueError, OSError):
+        text = f"{kept.seal_hash.hex()}@{kept.up_to_position}"
+        return SealCheck(text, False, "the seals' public key cannot be read: the signatures cannot be checked")
+    return check_kept_seal(store, kept, key)
+
+
+def check_receipt(
+    store: EventStore,
+    receipt: Receipt,
+    public_key: Ed25519PublicKey | None = None,
+    tsa_certificates: bytes | None = None,
+) -> SealCheck:
+    """A receipt kept outside the system: first what it proves on its own (the seal's signature by the sealing
+    key, the authority's token over the seal's hash, when the keys to check them are given), then the log
+    today against it (`check_kept_seal`)."""
+    seal = receipt.seal
+    kept = KeptSeal(seal.seal_hash, seal.up_to_position, seal.seal_number)
+    text = f"{seal.seal_hash.hex()}@{seal.up_to_position}"
+    if public_key is not None:
+        if receipt.public_key_id is not None and receipt.public_key_id != public_key_id(public_key):
+            return SealCheck(text, False, "the receipt names another sealing key than the one given")
+        if not signature_holds(seal, public_key):
+            return SealCheck(text, False, "the receipt's signature was not made by the sealing key")
+    stamped = ""
+    if tsa_certificates is not None:
+        if seal.timestamp is None:
+            return SealCheck(text, False, "the receipt carries no RFC 3161 time-stamp token")
+        try:
+            token = check_token(seal.timestamp, seal.seal_hash, tsa_certificates)
+        except TokenInvalid as exc:
+            return SealCheck(text, False, f"the receipt's time-stamp token does not hold: {exc}")
+        stamped = f"; time-stamped {token.time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC by {token.authority}"
+    found = check_kept_seal(store, kept, public_key)
+    return replace(found, reason=found.reason + stamped) if found.holds else found

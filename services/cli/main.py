@@ -44,20 +44,33 @@ def init(database_url: str | None) -> None:
 
 @cli.command()
 @click.option("--database-url", help=URL_HELP)
-@click.option("--seal", "kept", help="Check a seal kept earlier, written HASH@POSITION, instead.")
+@click.option(
+    "--seal",
+    "kept",
+    metavar="LINE|FILE",
+    help="Check a seal kept earlier instead: the line `partyledger seal` printed, HASH@POSITION, or the receipt "
+    "file `seal --receipt` wrote.",
+)
 @click.option(
     "--public-key",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Ed25519 public key (PEM) the seals are signed with; default $PARTYLEDGER_SEAL_PUBLIC_KEY_FILE.",
 )
-def verify(database_url: str | None, kept: str | None, public_key: Path | None) -> None:
+@click.option(
+    "--tsa-cert",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With --seal FILE: the time-stamp authority's certificate chain (PEM) to check the receipt's token.",
+)
+def verify(database_url: str | None, kept: str | None, public_key: Path | None, tsa_cert: Path | None) -> None:
     """Recompute every hash, chain and seal, and check the seals' signatures; exit 1 and name the first bad
     position if any."""
+    if tsa_cert is not None and kept is None:
+        raise click.ClickException("--tsa-cert checks a receipt's time-stamp: give it with --seal RECEIPT")
     settings = settings_for(database_url)
     store = open_log(settings.database_url, create=False)
     if kept is not None:
         try:
-            check_seal(store, kept)
+            check_seal(store, kept, public_key or settings.seal_public_key_file, tsa_cert)
         finally:
             store.close()
         return

@@ -23,6 +23,7 @@ def create_app(settings: Settings) -> Celery:
         task_ignore_result=True,
         task_default_queue=settings.queue,
         task_queues=[Queue(settings.queue)],
+        task_routes={"partyledger.seal": {"queue": settings.seal_queue or settings.queue}},
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         beat_schedule={

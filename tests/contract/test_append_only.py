@@ -36,7 +36,7 @@ def test_truncate_is_refused_on_postgres(postgres_url: str) -> None:
     store = open_for_test(postgres_url, CODEC)
     backdoor = Backdoor(postgres_url)
     store.append("file-1", [noted()], expected_version=0)
-    for table in ("event_log", "idempotency_keys", "log_seals"):
+    for table in ("event_log", "idempotency_keys", "log_seals", "seal_timestamps"):
         with pytest.raises(backdoor.refusal, match="append-only"):
             backdoor.execute(f"TRUNCATE {table}")
     assert len(store.read_stream("file-1")) == 1

@@ -31,7 +31,7 @@ from services.audit.access import AuditRead, list_reads
 from services.audit.auditors import record, require_auditor
 from services.audit.replay_check import ReplayReport, check_replay
 from services.audit.unit_verify import verify_unit
-from services.audit.verifying import KeptSeal, SealCheck, check_kept_seal, kept_form
+from services.audit.verifying import KeptSeal, SealCheck, check_kept_seal_signed, kept_form
 from services.commands.actors import Actor, Role
 from services.commands.walls import require_role, require_within, today
 from services.ledger import Ledger
@@ -235,7 +235,7 @@ class AuditLogController(Controller):
             kept = KeptSeal.parse(seal)
         except ValueError as exc:
             raise unusable("seal", str(exc)) from exc
-        return check_kept_seal(ledger.store, kept)
+        return check_kept_seal_signed(ledger.store, kept, ledger.settings.seal_public_key_file)
 
     @get("/units/{unit_id:str}/replay-check", operation_id="checkReplay", responses=REPLAY_PROBLEMS)
     async def replay_check(

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.codec import EVENTS
-from eventstore import EventStore
+from eventstore import EventStore, open_store
 from eventstore.canonical import canonical_json
+from eventstore.seal_signing import public_pem, seal_signer
 from projections.person_states import PersonStates
 from projections.registry import PROJECTIONS
 from projections.runner import Runner
 from projections.schema import projection_rows as pr
 from services.audit.replay_check import check_replay
-from services.audit.verifying import KeptSeal, check_kept_seal, kept_form, verify_scope
+from services.audit.verifying import KeptSeal, check_kept_seal, check_kept_seal_signed, kept_form, verify_scope
 from tests.integration.audit.late_papers import CELLS, SCHOOL
+from tests.support.events import CODEC, noted
 from tests.support.stores import Backdoor, settle
 
 SUBTREE = [SCHOOL, *CELLS]
@@ -128,3 +133,26 @@ def test_a_seal_never_issued_does_not_hold(school_log: EventStore) -> None:
     forged = KeptSeal(bytes(32), first.up_to_position)
 
     assert not check_kept_seal(school_log, forged).holds
+
+
+def test_a_kept_seal_signed_by_another_key_fails_given_the_deployments_key(
+    school_log: EventStore, ledger_url: str, tmp_path: Path
+) -> None:
+    """Given the sealing key's public half, every seal up to the kept one is checked as `verify` does (older
+    unsigned seals are counted apart); a key file that cannot be read fails the check (closed)."""
+    notes = open_store(ledger_url, codec=CODEC)  # a test event type, to have something new to seal
+    notes.append("file-late", [noted("after the seals")], expected_version=0)
+    other = notes.seal(sign=seal_signer(Ed25519PrivateKey.generate()))
+    notes.close()
+    assert other is not None
+    kept = KeptSeal.parse(other.printable())
+    public = tmp_path / "seal.pub"
+    public.write_bytes(public_pem(Ed25519PrivateKey.generate()))
+    broken = tmp_path / "broken.pub"
+    broken.write_text("not a key")
+
+    assert check_kept_seal_signed(school_log, kept, None).holds
+    signed = check_kept_seal_signed(school_log, kept, public)
+    assert not signed.holds and "seal 3 has a signature the sealing key did not make" in signed.reason
+    unreadable = check_kept_seal_signed(school_log, kept, broken)
+    assert not unreadable.holds and "public key cannot be read" in unreadable.reason

@@ -72,3 +72,29 @@ def test_the_owner_still_restores_recorded_times(postgres_url: str, app_url: str
     assert [e.recorded_at for e in store.read_stream("file-forged")] == [last_year]
     assert store.verify().ok
     store.close()
+
+
+def test_the_app_role_cannot_back_date_an_idempotency_key_or_a_seal(app_url: str) -> None:
+    """The keys' `recorded_at` and the seals' `sealed_at` are the database's too (step 7)."""
+    store = open_store(app_url, codec=CODEC)
+    store.append("file-1", [noted("one")], expected_version=0)
+    store.close()
+    last_year = datetime.now(UTC) - timedelta(days=365)
+    with psycopg.connect(app_url, autocommit=True) as app:
+        with pytest.raises(psycopg.Error, match="recorded_at is the database's to write"):
+            app.execute("INSERT INTO idempotency_keys VALUES ('forged', '\\x00', 'file-1', 1, 1, 1, %s)", (last_year,))
+        with pytest.raises(psycopg.Error, match="sealed_at is the database's to write"):
+            app.execute("INSERT INTO log_seals VALUES (1, 1, 1, %s, %s, %s)", (GENESIS_HASH, GENESIS_HASH, last_year))
+        assert app.execute("SELECT count(*) FROM log_seals").fetchone() == (0,)
+
+
+def test_keys_and_seals_written_by_the_app_role_carry_the_databases_time(app_url: str) -> None:
+    store = open_store(app_url, codec=CODEC)
+    store.append("file-1", [noted("one")], expected_version=0, idempotency_key="user:key-1")
+    made = store.seal()
+    store.close()
+    with psycopg.connect(app_url, autocommit=True) as app:
+        row = app.execute("SELECT now() - recorded_at FROM idempotency_keys WHERE key = 'user:key-1'").fetchone()
+        sealed = app.execute("SELECT sealed_at FROM log_seals").fetchone()
+    assert row is not None and timedelta(0) <= row[0] < timedelta(minutes=1)
+    assert made is not None and sealed == (made.sealed_at,)

@@ -48,7 +48,7 @@ def schema_of(url: str) -> dict[str, set[tuple[Any, ...]]]:
 def test_upgrade_from_empty_gives_the_schema_the_tests_create(
     postgres_url: str, other_database: str, app_role: tuple[str, str]
 ) -> None:
-    assert upgrade(postgres_url, app_role[0]) == "0007"
+    assert upgrade(postgres_url, app_role[0]) == "0009"
 
     store = open_store(other_database)
     engine = projection_engine(other_database)
@@ -60,7 +60,8 @@ def test_upgrade_from_empty_gives_the_schema_the_tests_create(
 
     migrated, created = schema_of(postgres_url), schema_of(other_database)
     assert migrated == created
-    assert len(migrated["triggers"]) == 15  # two on each of the log's four tables, the three records; the clock
+    # two on each of the log's five tables, the three records; the clocks of events, keys and seals
+    assert len(migrated["triggers"]) == 19
     assert {"partyledger_horizon", "partyledger_refuse_change"} <= {f[0] for f in migrated["functions"]}
     assert {"event_log", "projection_rows", "log_seals", "audit_reads", "access_denials"} <= {
         c[0] for c in migrated["columns"]
@@ -170,7 +171,7 @@ def test_partyledger_migrate_reports_the_revision_and_the_login(postgres_url: st
     role, password = app_role
     environment = {"PARTYLEDGER_APP_ROLE": role, "PARTYLEDGER_APP_PASSWORD": password}
     result = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
-    assert (result.exit_code, result.output.strip()) == (0, f"schema at revision 0007; role {role} may log in")
+    assert (result.exit_code, result.output.strip()) == (0, f"schema at revision 0009; role {role} may log in")
     again = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
     assert again.exit_code == 0
     with psycopg.connect(as_role(postgres_url, role, password)) as app:

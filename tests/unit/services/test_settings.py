@@ -125,3 +125,17 @@ def test_every_bad_value_is_reported_at_once_one_line_each() -> None:
         "PARTYLEDGER_QUEUE",
         "PARTYLEDGER_SWEEP_SECONDS",
     ]
+
+
+def test_the_seal_task_goes_to_its_own_queue_when_one_is_named(tmp_path: Path) -> None:
+    """The stack's sealer consumes `PARTYLEDGER_SEAL_QUEUE` alone, so only it needs the sealing key (I7);
+    unnamed, seals go where the projections go (the embedded demo's one worker)."""
+    from services.worker.app import create_app
+
+    base = {"PARTYLEDGER_DATA_DIR": str(tmp_path)}
+    own = create_app(Settings.from_environment(base | {"PARTYLEDGER_SEAL_QUEUE": "seals"})).amqp.router
+    shared = create_app(Settings.from_environment(base)).amqp.router
+
+    assert own.route({}, "partyledger.seal")["queue"].name == "seals"
+    assert own.route({}, "partyledger.sweep")["queue"].name == "projections"
+    assert shared.route({}, "partyledger.seal")["queue"].name == "projections"

@@ -4,8 +4,8 @@ Creates what `create_credential_tables` creates (the same function the API runs 
 role what signing in needs: it reads and changes a hash or a session, and only adds sign-in attempts (their
 table refuses UPDATE, DELETE and TRUNCATE, like the denial records). None of it is a fact of the ledger.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from alembic import op
 from services.credentials import TABLES, create_credential_tables, grant_app_role
 from services.migrations.steps import ReleasedRevisionChanged, app_role, tables_digest
 
-revision = "0007"
-down_revision = "0006"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
