@@ -1,6 +1,6 @@
 """A person's stream: load and replay it with the domain's evolve, wrap decided events, append (STYLE habit 4).
 
-One stream per person (`person_stream_id`), appended with the version the decision was made on (I2). Each
+One stream per person (its id from `person_ids`), appended with the version the decision was made on (I2). Each
 event is filed under the cell that owns the person when it happens; a move between cells also names the
 receiving unit (`also_unit_id`), so both units' read models see it (I8 walls stay keyed by unit).
 """

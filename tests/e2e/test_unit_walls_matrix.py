@@ -34,6 +34,7 @@ from tests.e2e.wall_table import (
     UNSCOPED,
     WALL_PASSES,
 )
+from tests.support.person_ids import KEY_SETTING
 
 ROLE_LETTERS = {
     Role.CELL_SECRETARY: "S",
@@ -95,7 +96,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Client, Se
     from services.embedded import seed_minimal_province
 
     folder = tmp_path_factory.mktemp("walls")
-    settings = Settings.from_environment({"PARTYLEDGER_DATA_DIR": str(folder), "PARTYLEDGER_BROKER_URL": "memory://"})
+    settings = Settings.from_environment(
+        {"PARTYLEDGER_DATA_DIR": str(folder), "PARTYLEDGER_BROKER_URL": "memory://"} | KEY_SETTING
+    )
     store = open_store(settings.database_url)
     seed_minimal_province(store)
     store.close()

@@ -10,7 +10,6 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from domain.identity import parse_citizen_id, person_stream_id
 from domain.person.stages import Stage
 from domain.text import search_key
 from domain.units.state import Unit
@@ -178,7 +177,7 @@ def open_file(
     form = {**data, **fixed_values(step, unit)}
 
     def record() -> Recorded:
-        person_id = person_stream_id(parse_citizen_id(form.get("citizen_id", "")))
+        person_id = ledger.person_id_of(form.get("citizen_id", ""))
         seen = ledger.people.load(ledger.store, person_id).version  # 0, or a former member's closed stream
         body = body_from_form(step, form, seen)
         key = form.get("request_key") or uuid.uuid4().hex
