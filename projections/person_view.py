@@ -19,7 +19,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Final, Literal, TypedDict
 
-from domain.person.events import CandidateTransferred, MovedByReorganisation
+from domain.person.events import CandidateTransferred, FileHandedOver, MovedByReorganisation
 from domain.person.member_events import (
     AdmissionAnnulled,
     MemberDisciplined,
@@ -37,7 +37,9 @@ from domain.rules.registry import rules_in_force
 
 from .base import Applied, event_names
 
-MOVES: Final = event_names(CandidateTransferred, MemberTransferPresented, MemberEnrolled, MovedByReorganisation)
+MOVES: Final = event_names(
+    CandidateTransferred, MemberTransferPresented, MemberEnrolled, MovedByReorganisation, FileHandedOver
+)
 """Event types that can bring a person into a partition (their earlier steps, if any, happened elsewhere)."""
 
 DECIDE: Final = "R-DECIDE-DEADLINE"

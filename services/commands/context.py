@@ -18,6 +18,7 @@ from eventstore import AppendResult, EventStore
 
 from .person_ids import CitizenIndex, PersonIdKey
 from .person_log import PersonCache
+from .request_book import RequestBook
 from .results import Recorded
 from .tree_log import UNIT_TREE_STREAM, load_tree
 
@@ -36,6 +37,7 @@ class CommandContext:
         self.ring = ring
         self.people = PersonCache()
         self.citizens = CitizenIndex(person_key)
+        self.requests = RequestBook()
         self._tree: tuple[int, UnitTree] | None = None
         self._calendar: tuple[int, WorkingCalendar] | None = None
         self._lock = Lock()

@@ -17,7 +17,7 @@ from typing import Final
 from domain.calendar import WorkingCalendar
 from domain.codec import EVENTS
 from domain.person.commands import PersonCommand
-from domain.person.events import CandidateTransferred, MovedByReorganisation, PersonEvent
+from domain.person.events import CandidateTransferred, FileHandedOver, MovedByReorganisation, PersonEvent
 from domain.person.facts import NO_FACTS, PersonFacts
 from domain.person.handlers import handle
 from domain.person.member_events import MemberTransferPresented
@@ -131,7 +131,7 @@ def envelopes(
 
 def _units_of(event: PersonEvent, before: PersonState, after: PersonState) -> tuple[str, str | None]:
     """(owning unit, receiving unit): a move is filed under the cell left and also the cell joined."""
-    if isinstance(event, CandidateTransferred | MovedByReorganisation):
+    if isinstance(event, CandidateTransferred | MovedByReorganisation | FileHandedOver):
         return event.from_cell_id, event.to_cell_id
     if isinstance(event, MemberTransferPresented) and event.kind is TransferKind.OFFICIAL:
         return before.cell_id or event.to_unit_id, event.to_unit_id

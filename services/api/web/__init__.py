@@ -24,6 +24,7 @@ from services.settings import Settings
 from .audit_pages import audit_page, audit_verify, person_as_of, unit_as_of, unit_history
 from .charts import funnel_svg, plan_svg
 from .common import page
+from .file_requests import file_requests_page, grant_file_request, refuse_file_request, send_file_request
 from .format import FILTERS
 from .people import person, take_step
 from .session import PREFIX, csrf_config, signed_in
@@ -76,6 +77,7 @@ def web_router(settings: Settings) -> Router:
             unit_history,
             unit_as_of,
             person_as_of,
+            file_requests_page, send_file_request, grant_file_request, refuse_file_request,
         ],
         dependencies={"viewer": Provide(signed_in, sync_to_thread=False)},
     )  # fmt: skip

@@ -15,7 +15,7 @@ from domain.text import search_key
 from domain.units.state import Unit
 from domain.units.tree import UnitTree
 from projections import queries
-from services.api.platform.problems import not_found
+from services.api.platform.problems import FILED_ELSEWHERE_VI, not_found
 from services.commands.actors import Actor
 from services.commands.people import record_person_step, step_request
 from services.commands.results import Recorded
@@ -194,4 +194,5 @@ def open_file(
     if isinstance(outcome, Recorded):
         return Redirect(f"{PREFIX}/people/{outcome.stream_id}?recorded={outcome.last_position}", status_code=303)
     extra = {"refusal": outcome, "open_step": operation_id, "values": form, "status_code": 422}
+    extra["file_request_link"] = outcome.message == FILED_ELSEWHERE_VI  # R-FILE-REQUEST: the way to ask for it
     return _files_page(ledger, tree, viewer, unit, None, None, "", **extra)
