@@ -85,12 +85,10 @@ def _page(
 
 
 @get("/units/{unit_id:str}/file-requests", sync_to_thread=True)
-def file_requests_page(
-    unit_id: FromPath[str], viewer: Viewer, ledger: Context, citizen_id: FromQuery[str] = "", done: FromQuery[str] = ""
-) -> Template:
-    """The unit's requests both ways; `citizen_id` prefills the form (the link from a `filed-elsewhere` answer)."""
-    prefill = {"citizen_id": citizen_id} if citizen_id.isdigit() and len(citizen_id) == 12 else {}
-    return _page(ledger, viewer, unit_id, values=prefill, done=done if done in {"sent", "granted", "refused"} else None)
+def file_requests_page(unit_id: FromPath[str], viewer: Viewer, ledger: Context, done: FromQuery[str] = "") -> Template:
+    """The unit's requests both ways (a citizen ID never travels in a URL: the refusal on "Mở hồ sơ mới" posts
+    its own request form)."""
+    return _page(ledger, viewer, unit_id, done=done if done in {"sent", "granted", "refused"} else None)
 
 
 def _refused(exc: Exception) -> Refusal:
