@@ -157,6 +157,7 @@ def answer_request(ctx: CommandContext, answer: RequestAnswer) -> Recorded:
     """
     actor = answer.actor
     require_role(actor, *ASKERS)
+    reason = clean_text(answer.reason, "reason")  # the text's own faults first: they say nothing of any request
     request = ctx.requests.get(ctx.store, answer.request_id)
     if request is None or request.answer is not None:
         raise NotFound("no such pending request")
@@ -174,7 +175,7 @@ def answer_request(ctx: CommandContext, answer: RequestAnswer) -> Recorded:
         acting_unit_id=actor.unit_id,
         to_cell_id=request.cell_id,
         request_id=request.request_id,
-        reason=answer.reason,
+        reason=reason,
     )
     calendar = ctx.calendar()
 
