@@ -29,7 +29,6 @@ import psycopg
 
 from bench.append import scratch_database
 from domain.calendar import WorkingCalendar
-from domain.identity import parse_citizen_id, person_stream_id
 from domain.particulars import EducationLevel, Ethnicity, Occupation, Particulars, Religion, Sex
 from domain.person.member_commands import EnrollMember
 from eventstore import open_store
@@ -38,6 +37,7 @@ from services.commands.person_log import append_person_command
 from services.embedded import seed_minimal_province
 from services.settings import DEVELOPMENT_SIGNING_KEY
 from services.tokens import issue_token
+from tests.support.person_ids import person_id_of
 from tests.support.processes import free_port, wait_for
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -78,7 +78,7 @@ def enrol_members(url: str, count: int) -> list[str]:
     people = []
     for n in range(count):
         command = EnrollMember(
-            person_id=person_stream_id(parse_citizen_id(citizen(n))),
+            person_id=person_id_of(citizen(n)),
             occurred_on=date(2020, 11, 2),
             acting_unit_id=CELL,
             citizen_id=citizen(n),

@@ -1,4 +1,4 @@
-"""The citizen identity number (số định danh cá nhân, printed on the CCCD card) that keys a person's stream.
+"""The citizen identity number (số định danh cá nhân, printed on the CCCD card) that identifies a person.
 
 Structure (Decree 137/2015/NĐ-CP art. 7, Circular 07/2016/TT-BCA as amended by 59/2021/TT-BCA): 12 digits —
 3 for the province or city where the birth was registered, 1 for sex and century, 2 for the last digits of
@@ -8,7 +8,6 @@ the birth year, 6 random. The province codes are the 63 of Circular 07/2016's an
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
@@ -98,7 +97,6 @@ CENTURY_BY_DIGIT: Final[dict[str, tuple[int, Sex]]] = {
 """The 4th digit: the century of birth and the sex."""
 
 _ASCII_DIGITS: Final = frozenset("0123456789")
-_STREAM_SALT: Final = "partyledger-person:"
 
 
 @dataclass(frozen=True)
@@ -152,9 +150,3 @@ def check_citizen_id_agrees(citizen_id: CitizenId, *, sex: Sex, date_of_birth: d
             f"số định danh là của người sinh năm {citizen_id.birth_year} "
             f"nhưng ngày sinh khai là năm {date_of_birth.year}",
         )
-
-
-def person_stream_id(citizen_id: CitizenId) -> str:
-    """One person, one stream, and no identity number in any id, log line or URL."""
-    digest = hashlib.sha256((_STREAM_SALT + citizen_id.value).encode("ascii")).hexdigest()
-    return "person-" + digest[:32]

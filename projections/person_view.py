@@ -21,7 +21,7 @@ from typing import Annotated, Final, Literal, TypedDict
 
 import msgspec
 
-from domain.person.events import CandidateTransferred, EntryRetracted, MovedByReorganisation
+from domain.person.events import CandidateTransferred, EntryRetracted, FileHandedOver, MovedByReorganisation
 from domain.person.member_events import (
     AdmissionAnnulled,
     MemberDisciplined,
@@ -40,7 +40,9 @@ from domain.rules.registry import rules_in_force
 
 from .base import Applied, event_names
 
-MOVES: Final = event_names(CandidateTransferred, MemberTransferPresented, MemberEnrolled, MovedByReorganisation)
+MOVES: Final = event_names(
+    CandidateTransferred, MemberTransferPresented, MemberEnrolled, MovedByReorganisation, FileHandedOver
+)
 """Event types that can bring a person into a partition (their earlier steps, if any, happened elsewhere)."""
 
 DECIDE: Final = "R-DECIDE-DEADLINE"

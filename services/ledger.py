@@ -23,7 +23,7 @@ class Ledger(CommandContext):
 
     def __init__(self, settings: Settings, store: EventStore, engine: sa.Engine) -> None:
         self.doorbell = Doorbell(settings)
-        super().__init__(store, self.doorbell.ring)
+        super().__init__(store, self.doorbell.ring, settings.person_key())
         self.settings = settings
         self.engine = engine
         self.denials = DenialWriter(engine)

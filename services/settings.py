@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.retention import MAX_MONTHS, Outcome
+from services.commands.person_ids import PersonIdKey
 
 DEVELOPMENT_SIGNING_KEY = "partyledger-development-signing-key-not-for-production"
 """Signs the embedded default's demo tokens; production refuses to start with it."""
@@ -29,6 +31,8 @@ each caller's rate. A server database for development says so with PARTYLEDGER_E
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 SECRET_MINIMUM = 32
 PLACEHOLDER = "change-me"
+PERSON_KEY_FILE = "person-id.key"
+"""Where a non-production deployment without PARTYLEDGER_PERSON_ID_KEY keeps the key it generated once."""
 """How deploy/.env.example marks a value the operator must replace; production refuses to start with one."""
 
 
@@ -68,6 +72,17 @@ class Settings:
     """R-PRIVACY-RETAIN overrides (outcome → months) over `domain.retention.DEFAULT_MONTHS`."""
     oidc: tuple[str, str, str, str] = ("", "", "", "")
     """OpenID Connect: issuer, client id, client secret, redirect URI (`services/oidc.py`); off when empty."""
+    person_id_key: str = ""
+    """Keys person ids and the citizen index (services/commands/person_ids.py). Required in production; left
+    empty elsewhere, one is generated once and kept in the data folder (`PERSON_KEY_FILE`)."""
+
+    def person_key(self) -> PersonIdKey:
+        """The deployment's person-id key: the setting, else (never in production) the data folder's own."""
+        if self.person_id_key:
+            return PersonIdKey.from_text(self.person_id_key)
+        if self.environment == "production":
+            raise SettingsError(f"PARTYLEDGER_PERSON_ID_KEY must be a secret of at least {SECRET_MINIMUM} characters")
+        return PersonIdKey.from_text(_kept_key(self.data_dir / PERSON_KEY_FILE))
 
     @property
     def embedded(self) -> bool:
@@ -103,6 +118,7 @@ class Settings:
             seal_public_key_file=read.file("PARTYLEDGER_SEAL_PUBLIC_KEY_FILE"),
             retention_months=read.retention("PARTYLEDGER_RETENTION_MONTHS"),
             oidc=read.oidc(),
+            person_id_key=read.person_key("PARTYLEDGER_PERSON_ID_KEY", environment),
         )
         if read.problems:
             raise SettingsError("\n".join(read.problems))
@@ -216,6 +232,16 @@ class _Reader:
             self.problems.append(f"{name} must be a secret of at least {SECRET_MINIMUM} characters in production")
         return key
 
+    def person_key(self, name: str, environment: str) -> str:
+        """Optional outside production (the data folder keeps a generated one); required in production, where
+        ids made with a key anyone could read would be reversible again."""
+        value = self.env.get(name) or ""
+        weak = len(value.encode("utf-8")) < SECRET_MINIMUM or value.startswith(PLACEHOLDER)
+        if (value or environment == "production") and weak:
+            where = " in production" if environment == "production" and not value else ""
+            self.problems.append(f"{name} must be a secret of at least {SECRET_MINIMUM} characters{where}")
+        return value
+
     def password(self, name: str, environment: str) -> str:
         """Optional (only `partyledger migrate` reads it, to let the app role log in); never weak in production."""
         value = self.env.get(name) or ""
@@ -255,6 +281,24 @@ class _Reader:
             except ValueError:
                 self.problems.append(f"{name} must be IP addresses or ranges (10.0.0.5, 10.0.0.0/24); got {entry!r}")
         return entries
+
+
+def _kept_key(path: Path) -> str:
+    """The key in `path`, generated there (owner-only) the first time it is asked for; written beside and
+    linked into place, so a second process starting at the same moment reads the same whole key."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(fresh, path)
+        except FileExistsError:
+            pass  # another process of the same deployment kept its key first: read theirs
+        finally:
+            fresh.unlink()
+    return path.read_text(encoding="ascii").strip()
 
 
 @lru_cache(maxsize=1)

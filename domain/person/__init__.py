@@ -1,4 +1,5 @@
-"""One aggregate per person (stream `person_stream_id`): admission file, probation, membership, readmission.
+"""One aggregate per person (one stream; its id is keyed, services/commands/person_ids.py): admission file,
+probation, membership, readmission.
 
 Entry points: `handlers.decide(state, command, calendar, facts)` → events (or a refusal) under the rule set
 in force on `command.occurred_on`; `handlers.handle` also evolves; `handlers.DECIDERS` routes command types.

@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 
 from domain.person import events as ev
-from domain.person.member_appliers import MEMBER_APPLIERS, UNORDERED
+from domain.person.member_appliers import MEMBER_APPLIERS
+from domain.person.member_appliers import UNORDERED as MEMBER_UNORDERED
 from domain.person.records import Applier, CandidateFile, CorruptStreamError, Membership, PersonState
 from domain.person.stages import Stage
 from domain.records import replaced
@@ -143,6 +144,10 @@ def _reorganised(state: PersonState, e: ev.MovedByReorganisation, on: date) -> P
     return replaced(state, cell_id=e.to_cell_id)
 
 
+def _handed_over(state: PersonState, e: ev.FileHandedOver, on: date) -> PersonState:
+    return replaced(state, cell_id=e.to_cell_id)
+
+
 def _consented(state: PersonState, e: ev.LateCeremonyConsented, on: date) -> PersonState:
     return _with_file(state, late_ceremony_consent_ref=e.consent_ref)
 
@@ -198,6 +203,8 @@ APPLIERS: dict[type, Applier] = {
     ev.CandidateWithdrawn: _closed(Stage.WITHDRAWN),
     ev.CandidateTransferred: _transferred,
     ev.MovedByReorganisation: _reorganised,
+    ev.FileHandedOver: _handed_over,
+    ev.FileRequestRefused: _unchanged,
     ev.LateCeremonyConsented: _consented,
     ev.AdmissionCeremonyHeld: _ceremony,
     ev.DeadlineBreached: _unchanged,
@@ -205,5 +212,8 @@ APPLIERS: dict[type, Applier] = {
     ev.EntryRetracted: _retracted,
     **MEMBER_APPLIERS,
 }
+
+UNORDERED: frozenset[type] = MEMBER_UNORDERED | {ev.FileRequestRefused}
+"""Events that do not date the file's order (R-STAGE-ORDER): a refused request for the file is no step of it."""
 
 __all__ = ["APPLIERS", "UNORDERED", "Applier", "open_file"]

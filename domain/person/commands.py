@@ -203,6 +203,28 @@ class UpdateParticulars(PersonCommand):
 
 
 @dataclass(frozen=True, kw_only=True)
+class HandOverFile(PersonCommand):
+    """R-FILE-REQUEST: the unit holding a closed file (or a committee above it) grants another cell's request
+    for it; the file moves there, and that cell may then open a new file (nominate, enrol)."""
+
+    step_vi: ClassVar[str] = "chuyển hồ sơ theo đề nghị của đơn vị khác"
+    to_cell_id: str
+    request_id: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefuseFileRequest(PersonCommand):
+    """R-FILE-REQUEST: the holding unit (or a committee above it) refuses another cell's request, with a reason;
+    the file stays where it is."""
+
+    step_vi: ClassVar[str] = "từ chối đề nghị chuyển hồ sơ"
+    request_id: str
+    to_cell_id: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class FollowReorganisation(PersonCommand):
     """R-UNIT-REORG: the person's cell ceased (merged, split, dissolved); an open file or a membership goes to
     the unit named to take its files, on the reorganisation's effective date (`occurred_on`)."""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from domain.calendar import WorkingCalendar
+from domain.errors import RuleViolation
 from domain.person import commands as c
 from domain.person import events as ev
 from domain.person.facts import PersonFacts
 from domain.person.guards import check_helper, check_step, refuse_order
 from domain.person.records import PersonState
-from domain.person.stages import BEFORE_VOTE, FILE_STAGES, MEMBER_STAGES, PIPELINE, Stage, previous_stage
+from domain.person.stages import BEFORE_VOTE, FILE_STAGES, MAY_OPEN_FILE, MEMBER_STAGES, PIPELINE, Stage, previous_stage
 from domain.person.values import clean_text
 from domain.rules.base import RuleSet
 from domain.rules.dossier import check_dossier_return
@@ -66,6 +69,52 @@ def transfer_candidate(
             from_cell_id=state.cell_id or "",
             to_cell_id=cmd.to_cell_id,
             helper_id=cmd.helper_id,
+        )
+    ]
+
+
+FILE_REQUEST: Final = "R-FILE-REQUEST"
+HANDED_OVER: Final = MAY_OPEN_FILE - {Stage.NEW}
+"""Closed files and former members: what another cell may ask for, to open a new file itself."""
+
+
+def hand_over_file(
+    state: PersonState, cmd: c.HandOverFile, facts: PersonFacts, rules: RuleSet, calendar: WorkingCalendar
+) -> Events:
+    """R-FILE-REQUEST: only a file with nothing open moves on request; an open file moves by the candidate
+    transfer (§3) and a member by the transfer of activity (§4), which keep their own deadlines and papers."""
+    if state.stage not in HANDED_OVER:
+        raise RuleViolation(
+            FILE_REQUEST,
+            "only a closed file is handed over on request; an open file is transferred, a member transfers activity",
+            "chỉ hồ sơ đã đóng mới chuyển theo đề nghị; hồ sơ đang mở dùng “chuyển hồ sơ người vào Đảng”, "
+            "đảng viên dùng “chuyển sinh hoạt đảng”",
+        )
+    if cmd.to_cell_id == state.cell_id:
+        raise refuse_order(cmd, "the file is already in that cell", "hồ sơ đã ở chi bộ này")
+    return [
+        ev.FileHandedOver(
+            rule_set=rules.rule_set_id,
+            from_cell_id=state.cell_id or "",
+            to_cell_id=clean_text(cmd.to_cell_id, "to_cell_id"),
+            request_id=clean_text(cmd.request_id, "request_id"),
+            reason=clean_text(cmd.reason, "reason"),
+        )
+    ]
+
+
+def refuse_file_request(
+    state: PersonState, cmd: c.RefuseFileRequest, facts: PersonFacts, rules: RuleSet, calendar: WorkingCalendar
+) -> Events:
+    """R-FILE-REQUEST: a refusal names its reason and changes nothing but the record."""
+    if state.version == 0:
+        raise refuse_order(cmd, "no such file", "không có hồ sơ này")
+    return [
+        ev.FileRequestRefused(
+            rule_set=rules.rule_set_id,
+            request_id=clean_text(cmd.request_id, "request_id"),
+            to_cell_id=clean_text(cmd.to_cell_id, "to_cell_id"),
+            reason=clean_text(cmd.reason, "reason"),
         )
     ]
 

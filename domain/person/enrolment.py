@@ -33,7 +33,7 @@ def enroll_member(
 ) -> Events:
     """Only into an empty stream or after a closed file or a departure (R-STAGE-ORDER); R-READMIT if due."""
     check_step(state, cmd, MAY_OPEN_FILE)
-    citizen_id = check_identity(cmd.person_id, cmd.citizen_id, cmd.particulars)
+    citizen_id = check_identity(state, cmd.citizen_id, cmd.particulars)
     _check_dates(state, cmd, rules)
     _check_adult_when_admitted(rules, cmd.particulars.date_of_birth, cmd.admitted_on)
     readmission = state.was_official_member

@@ -217,6 +217,45 @@ class CandidateTransferred(PersonEvent):
 
 @EVENTS.register
 @dataclass(frozen=True, kw_only=True)
+class FileHandedOver(PersonEvent):
+    """R-FILE-REQUEST: a closed file went to the cell that asked for it (request `request_id`), granted by the
+    unit that held it or a committee above it."""
+
+    event_type: ClassVar[str] = "FileHandedOver"
+    from_cell_id: Annotated[str, NotPersonal.UNIT]
+    to_cell_id: Annotated[str, NotPersonal.UNIT]
+    request_id: Annotated[str, NotPersonal.PROCEDURE]
+    reason: Annotated[str, Sensitive.PARTY_STANDING]
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class FileRequested:
+    """R-FILE-REQUEST: a cell asks for the file of a citizen ID it found filed elsewhere. On its own stream
+    (`file-request-…`), filed under the asking cell only: it names no person and no holder, so it reads the same
+    whether the number is filed anywhere or not; the holder answers on the person's stream (below)."""
+
+    event_type: ClassVar[str] = "FileRequested"
+    schema_version: ClassVar[int] = 1
+
+    citizen_id: Annotated[str, Personal.CITIZEN_ID]
+    cell_id: Annotated[str, NotPersonal.UNIT]
+    reason: Annotated[str, Sensitive.PARTY_STANDING]
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
+class FileRequestRefused(PersonEvent):
+    """R-FILE-REQUEST: the holder refused a cell's request for the file; nothing else changes."""
+
+    event_type: ClassVar[str] = "FileRequestRefused"
+    request_id: Annotated[str, NotPersonal.PROCEDURE]
+    to_cell_id: Annotated[str, NotPersonal.UNIT]
+    reason: Annotated[str, Sensitive.PARTY_STANDING]
+
+
+@EVENTS.register
+@dataclass(frozen=True, kw_only=True)
 class MovedByReorganisation(PersonEvent):
     """R-UNIT-REORG: the person's cell ceased and the file or membership went to its successor; as-of answers
     before the effective date keep the old cell."""

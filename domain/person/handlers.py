@@ -40,6 +40,8 @@ DECIDERS: dict[type[c.PersonCommand], Decider] = {
     c.WithdrawCandidate: detours.withdraw_candidate,
     c.TransferCandidate: detours.transfer_candidate,
     c.FollowReorganisation: detours.follow_reorganisation,
+    c.HandOverFile: detours.hand_over_file,
+    c.RefuseFileRequest: detours.refuse_file_request,
     c.ReceiveAdmissionDecision: probation.receive_admission_decision,
     c.ConsentToLateCeremony: probation.consent_to_late_ceremony,
     c.HoldCeremony: probation.hold_ceremony,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from domain.calendar import WorkingCalendar
 from domain.errors import InvalidCommand
-from domain.identity import check_citizen_id_agrees, parse_citizen_id, person_stream_id
+from domain.identity import check_citizen_id_agrees, parse_citizen_id
 from domain.particulars import Particulars, age_in_full_years
 from domain.person import commands as c
 from domain.person import events as ev
@@ -29,11 +29,14 @@ from domain.rules.sponsors import check_sponsor_cowork, check_sponsors
 Events = list[ev.PersonEvent]
 
 
-def _check_identity(person_id: str, citizen_id: str, particulars: Particulars) -> str:
-    """The number fits the particulars and the stream: a typo must not attach a file to a stranger."""
+def _check_identity(state: PersonState, citizen_id: str, particulars: Particulars) -> str:
+    """The number fits the particulars and the stream: a typo must not attach a file to a stranger.
+
+    A stream that already carries a number keeps it; a new stream's id was found for this number by the
+    service's keyed index (services/commands/person_ids.py), which the domain cannot recompute (no key)."""
     citizen = parse_citizen_id(citizen_id)
     check_citizen_id_agrees(citizen, sex=particulars.sex, date_of_birth=particulars.date_of_birth)
-    if person_stream_id(citizen) != person_id:
+    if state.citizen_id is not None and state.citizen_id != citizen.value:
         raise InvalidCommand(
             "citizen_id", "does not belong to this person's stream", "không khớp với hồ sơ của người này"
         )
@@ -49,7 +52,7 @@ def nominate_candidate(
 ) -> Events:
     """§2.1: the cell lists a candidate with an official helper; one open file at most; R-READMIT."""
     check_step(state, cmd, MAY_OPEN_FILE)
-    citizen_id = _check_identity(cmd.person_id, cmd.citizen_id, cmd.particulars)
+    citizen_id = _check_identity(state, cmd.citizen_id, cmd.particulars)
     check_helper(facts, cmd.helper_id, cmd.person_id)
     readmission = state.was_official_member
     if readmission:
@@ -76,7 +79,7 @@ def update_particulars(
 ) -> Events:
     """Particulars change (a diploma, a corrected name) but never contradict the identity number."""
     check_step(state, cmd, set(Stage) - {Stage.NEW})
-    _check_identity(cmd.person_id, state.citizen_id or "", cmd.particulars)
+    _check_identity(state, state.citizen_id or "", cmd.particulars)
     return [ev.ParticularsUpdated(rule_set=rules.rule_set_id, particulars=cmd.particulars)]
 
 

@@ -66,7 +66,8 @@ def seed_if_empty(settings: Settings) -> None:
                 def advance(done: int, total: int) -> None:
                     bar.update(round(100 * done / max(total, 1)) - bar.pos)
 
-                generate_province(store, scale="small", seed=2025, progress=advance)
+                key = settings.person_key()  # kept in the data folder: the demo's ids are not the seed's
+                generate_province(store, scale="small", seed=2025, progress=advance, person_key=key)
     finally:
         store.close()
 

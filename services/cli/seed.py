@@ -48,7 +48,8 @@ def seed_command(scale: Scale, seed: int, database_url: str | None) -> None:
                 bar.update(days - done[0])
                 done[0] = days
 
-            report = generate_province(store, scale=scale, seed=seed, progress=advance)
+            key = settings_for(None).person_key()  # the deployment's, so its ids are this deployment's ids
+            report = generate_province(store, scale=scale, seed=seed, progress=advance, person_key=key)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

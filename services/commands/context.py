@@ -16,7 +16,9 @@ from domain.person.records import PersonState
 from domain.units.tree import UnitTree
 from eventstore import AppendResult, EventStore
 
+from .person_ids import CitizenIndex, PersonIdKey
 from .person_log import PersonCache
+from .request_book import RequestBook
 from .results import Recorded
 from .tree_log import UNIT_TREE_STREAM, load_tree
 
@@ -30,13 +32,19 @@ def ring_nothing(units: Iterable[str]) -> None:
 class CommandContext:
     """The store, the caches of the tree, the calendar and people, and how to ring a unit's worker."""
 
-    def __init__(self, store: EventStore, ring: Ring = ring_nothing) -> None:
+    def __init__(self, store: EventStore, ring: Ring = ring_nothing, person_key: PersonIdKey | None = None) -> None:
         self.store = store
         self.ring = ring
         self.people = PersonCache()
+        self.citizens = CitizenIndex(person_key)
+        self.requests = RequestBook()
         self._tree: tuple[int, UnitTree] | None = None
         self._calendar: tuple[int, WorkingCalendar] | None = None
         self._lock = Lock()
+
+    def person_id_of(self, citizen_id: str) -> str:
+        """The person a citizen ID names: the stream the log holds for it, else a new keyed id (person_ids)."""
+        return self.citizens.person_id(self.store, citizen_id)
 
     def tree(self) -> UnitTree:
         """The unit tree from the log, rebuilt only when the tree stream has a new version."""

@@ -10,11 +10,9 @@ already filed outside the caller's subtree is `FiledElsewhere`: nothing about th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
-from domain.identity import parse_citizen_id, person_stream_id
 from domain.paper import check_not_future
 from domain.person.commands import PersonCommand
 from domain.person.events import PersonEvent
@@ -28,13 +26,12 @@ from .actors import Actor
 from .context import CommandContext
 from .idempotency import scoped_key
 from .person_facts import FactContext, Reads, StatedFacts, build_facts, stated_in
+from .person_ids import PERSON_ID
 from .person_log import append_decided, replay_records
 from .person_steps import LEVEL_ROLES, STEPS, Step, command_fields
 from .results import Recorded
 from .versions import decide_at
 from .walls import FiledElsewhere, NotFound, governs, require_role, require_within, today
-
-PERSON_ID: Final = re.compile(r"person-[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -48,11 +45,6 @@ class PersonStepRequest:
     stated: StatedFacts
     expected_version: int
     idempotency_key: str
-
-
-def person_of(citizen_id: str) -> str:
-    """A new person's stream id from the identity number (never the number itself in a URL)."""
-    return person_stream_id(parse_citizen_id(citizen_id))
 
 
 def step_request(actor: Actor, step: Step, person_id: str, body: Any, key: str) -> PersonStepRequest:

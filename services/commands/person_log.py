@@ -1,6 +1,6 @@
 """A person's stream: load and replay it with the domain's evolve, wrap decided events, append (STYLE habit 4).
 
-One stream per person (`person_stream_id`), appended with the version the decision was made on (I2). Each
+One stream per person (its id from `person_ids`), appended with the version the decision was made on (I2). Each
 event is filed under the cell that owns the person when it happens; a move between cells also names the
 receiving unit (`also_unit_id`), so both units' read models see it (I8 walls stay keyed by unit).
 """
@@ -17,7 +17,13 @@ from typing import Final
 from domain.calendar import WorkingCalendar
 from domain.codec import EVENTS
 from domain.person.commands import PersonCommand
-from domain.person.events import CandidateTransferred, EntryRetracted, MovedByReorganisation, PersonEvent
+from domain.person.events import (
+    CandidateTransferred,
+    EntryRetracted,
+    FileHandedOver,
+    MovedByReorganisation,
+    PersonEvent,
+)
 from domain.person.facts import NO_FACTS, PersonFacts
 from domain.person.handlers import handle
 from domain.person.member_events import MemberTransferPresented
@@ -131,7 +137,7 @@ def envelopes(
 
 def _units_of(event: PersonEvent, before: PersonState, after: PersonState) -> tuple[str, str | None]:
     """(owning unit, receiving unit): a move is filed under the cell left and also the cell joined."""
-    if isinstance(event, CandidateTransferred | MovedByReorganisation):
+    if isinstance(event, CandidateTransferred | MovedByReorganisation | FileHandedOver):
         return event.from_cell_id, event.to_cell_id
     if isinstance(event, EntryRetracted) and before.cell_id and after.cell_id != before.cell_id:
         return before.cell_id, after.cell_id  # a retracted move: both cells' read models see it go back

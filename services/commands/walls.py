@@ -29,7 +29,7 @@ class WallDenied(NotFound):
 class FiledElsewhere(Exception):
     """A citizen ID already filed with a unit outside the caller's subtree (I8): the caller learns that much and
     nothing more — not where, not the stage, not the name — and the attempt is recorded. Bringing the file over
-    is the holding unit's (or a common committee's) transfer, not a new file."""
+    is a request the holding unit (or a committee above it) grants (R-FILE-REQUEST, `file_requests`)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__("this citizen ID is filed with a unit outside yours")

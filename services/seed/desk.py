@@ -18,7 +18,6 @@ from random import Random
 from domain.calendar import WorkingCalendar
 from domain.codec import EVENTS
 from domain.errors import DomainError, RuleViolation
-from domain.identity import parse_citizen_id, person_stream_id
 from domain.particulars import Ethnicity, Sex
 from domain.person.commands import PersonCommand
 from domain.person.events import PersonEvent
@@ -32,6 +31,7 @@ from domain.units.kinds import UnitKind
 from domain.units.state import Unit
 from eventstore import EventStore
 from services.commands.actors import Actor, Role
+from services.commands.person_ids import CitizenIndex, PersonIdKey
 from services.commands.person_log import append_decided
 from services.commands.tree_log import UNIT_TREE_STREAM, load_tree
 from services.commands.units import handle_unit_command
@@ -87,9 +87,17 @@ class Desk:
     """The world as of the agenda's current date; see the module docstring for why it can be trusted."""
 
     def __init__(
-        self, store: EventStore, plan: Plan, rng: Random, calendar: WorkingCalendar, watch: Watch | None = None
+        self,
+        store: EventStore,
+        plan: Plan,
+        rng: Random,
+        calendar: WorkingCalendar,
+        watch: Watch | None = None,
+        *,
+        person_key: PersonIdKey,
     ) -> None:
         self.store, self.plan, self.rng, self.calendar, self.watch = store, plan, rng, calendar, watch
+        self.citizens = CitizenIndex(person_key)
         self.units = {u.unit_id: u for u in plan.units}
         self.population = Population(Random(rng.getrandbits(64)), plan.hometowns)
         self._ids = Random(rng.getrandbits(64))
@@ -142,7 +150,7 @@ class Desk:
 
     def newcomer(self, newcomer: Newcomer, since: date) -> Person:
         """A person entering the ledger (their stream is still empty)."""
-        person_id = person_stream_id(parse_citizen_id(newcomer.citizen_id))
+        person_id = self.citizens.person_id(self.store, newcomer.citizen_id)
         person = Person(newcomer.citizen_id, initial_state(person_id), since)
         self.people[person_id] = person
         return person

@@ -8,6 +8,7 @@ counted in the report and simply not recorded.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +17,7 @@ from typing import Final
 
 from domain.calendar import WorkingCalendar
 from eventstore import EventStore
+from services.commands.person_ids import PersonIdKey
 from services.seed import years
 from services.seed.agenda import Agenda, Progress
 from services.seed.desk import Desk, Watch
@@ -54,10 +56,18 @@ class SeedReport:
 
 
 def generate_province(
-    store: EventStore, *, scale: Scale, seed: int, progress: Progress | None = None, watch: Watch | None = None
+    store: EventStore,
+    *,
+    scale: Scale,
+    seed: int,
+    progress: Progress | None = None,
+    watch: Watch | None = None,
+    person_key: PersonIdKey | None = None,
 ) -> SeedReport:
     """Write the whole history into an empty log; `progress(days_done, days_total)` as the agenda advances,
-    `watch` (see `Desk`) before each person command is decided."""
+    `watch` (see `Desk`) before each person command is decided. `person_key` is the deployment's (the demo
+    and `partyledger seed` pass theirs); without one, the ids of this fictional province are keyed from its
+    seed, so the same seed writes the same log."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}; got {scale!r}")
     if store.head_position() != 0:
@@ -66,7 +76,8 @@ def generate_province(
     rng = Random(seed)
     shapes = Random(rng.getrandbits(64))
     plan = build_plan(scale, iter(lambda: shapes.randrange(1_000_000), None))
-    desk = Desk(store, plan, Random(rng.getrandbits(64)), WorkingCalendar(), watch)
+    key = person_key or PersonIdKey(hashlib.sha256(f"partyledger-generated-province:{seed}".encode()).digest())
+    desk = Desk(store, plan, Random(rng.getrandbits(64)), WorkingCalendar(), watch, person_key=key)
     agenda = Agenda(years.FIRST_DAY, LAST_DAY)
     agenda.at(years.FIRST_DAY, lambda on: years.open_ledger(desk, agenda, on))
     agenda.run(progress)

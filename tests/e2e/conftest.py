@@ -15,13 +15,16 @@ from services.commands.actors import Actor, Role
 from services.embedded import seed_minimal_province
 from services.settings import Settings
 from services.tokens import issue_token
+from tests.support.person_ids import KEY_SETTING
 
 Client = TestClient[Litestar]
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    settings = Settings.from_environment({"PARTYLEDGER_DATA_DIR": str(tmp_path), "PARTYLEDGER_BROKER_URL": "memory://"})
+    settings = Settings.from_environment(
+        {"PARTYLEDGER_DATA_DIR": str(tmp_path), "PARTYLEDGER_BROKER_URL": "memory://"} | KEY_SETTING
+    )
     store = open_store(settings.database_url)
     seed_minimal_province(store)
     store.close()

@@ -9,10 +9,10 @@ from typing import Any
 
 import msgspec
 
-from domain.identity import parse_citizen_id, person_stream_id
 from services.commands.actors import Role
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer
+from tests.support.person_ids import person_id_of
 
 CELL, SIBLING = "unit-school-cell-1", "unit-school-cell-2"
 Headers = dict[str, str]
@@ -23,7 +23,7 @@ def citizen(n: int) -> str:
 
 
 def person(n: int) -> str:
-    return person_stream_id(parse_citizen_id(citizen(n)))
+    return person_id_of(citizen(n))
 
 
 def particulars(name: str) -> dict[str, Any]:

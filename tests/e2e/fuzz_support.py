@@ -37,6 +37,7 @@ from services.embedded import PROVINCE_TOP, seed_minimal_province
 from services.settings import Settings
 from tests.e2e.conftest import bearer
 from tests.e2e.desk import Desk
+from tests.support.person_ids import KEY_SETTING
 
 BASE_URL = "http://testserver"
 MAX_EXAMPLES = 6
@@ -48,7 +49,9 @@ malformed) or a 5xx. A 422 is a decision (a party rule, a field the rules refuse
 
 
 def ledger_settings(data_dir: Path) -> Settings:
-    return Settings.from_environment({"PARTYLEDGER_DATA_DIR": str(data_dir), "PARTYLEDGER_BROKER_URL": "memory://"})
+    return Settings.from_environment(
+        {"PARTYLEDGER_DATA_DIR": str(data_dir), "PARTYLEDGER_BROKER_URL": "memory://"} | KEY_SETTING
+    )
 
 
 def seeded_app(data_dir: Path) -> tuple[Settings, Litestar]:

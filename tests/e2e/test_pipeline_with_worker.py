@@ -20,6 +20,7 @@ from services.embedded import seed_minimal_province
 from services.settings import Settings
 from tests.e2e.conftest import Client
 from tests.e2e.desk import CELL, Desk, walk_to_sponsored
+from tests.support.person_ids import KEY_SETTING
 from tests.support.processes import celery_worker
 from tests.support.queues import queue_name
 
@@ -32,6 +33,7 @@ def live(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[tuple[Cl
         "PARTYLEDGER_BROKER_URL": redis_url,
         "PARTYLEDGER_QUEUE": queue_name("e2e"),
         "PARTYLEDGER_DATA_DIR": str(tmp_path),
+        **KEY_SETTING,
     }
     settings = Settings.from_environment(env)
     store = open_store(postgres_url)

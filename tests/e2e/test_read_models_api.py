@@ -16,12 +16,15 @@ from services.projection_runtime import catch_up_every_unit
 from services.seed import generate_province
 from services.settings import Settings
 from tests.e2e.conftest import Client, bearer
+from tests.support.person_ids import KEY_SETTING
 
 
 @pytest.fixture(scope="module")
 def province(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     folder: Path = tmp_path_factory.mktemp("province")
-    settings = Settings.from_environment({"PARTYLEDGER_DATA_DIR": str(folder), "PARTYLEDGER_BROKER_URL": "memory://"})
+    settings = Settings.from_environment(
+        {"PARTYLEDGER_DATA_DIR": str(folder), "PARTYLEDGER_BROKER_URL": "memory://"} | KEY_SETTING
+    )
     store = open_store(settings.database_url)
     generate_province(store, scale="small", seed=2021)
     store.close()

@@ -23,6 +23,7 @@ from tests.e2e.browser import ARTIFACTS, chromium, screenshot, serving
 from tests.e2e.conftest import Client
 from tests.e2e.desk import SIBLING, Desk, log_position
 from tests.e2e.web_support import CELL, candidate_waiting_for_the_cell_vote, token
+from tests.support.person_ids import KEY_SETTING
 from tests.support.processes import celery_worker, wait_for
 from tests.support.queues import queue_name
 
@@ -45,6 +46,7 @@ def live(postgres_url: str, redis_url: str, tmp_path: Path) -> Iterator[Live]:
         "PARTYLEDGER_BROKER_URL": redis_url,
         "PARTYLEDGER_QUEUE": queue_name("web"),
         "PARTYLEDGER_DATA_DIR": str(tmp_path),
+        **KEY_SETTING,
     }
     settings = Settings.from_environment(env)
     store = open_store(postgres_url)

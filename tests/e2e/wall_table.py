@@ -123,6 +123,10 @@ ROLES_ALLOWED: dict[str, str] = {
 cell: tested in test_person_pipeline_api.py)."""
 
 CREATING = {"nominateCandidate", "enrollMember"}
+FILE_REQUESTS = {"requestFile", "listFileRequestInbox", "listSentFileRequests", "grantFileRequest", "refuseFileRequest"}
+"""R-FILE-REQUEST: a request names a citizen ID and the asking cell, and its answers a request id; their walls
+(the asking cell within the caller's units; the file within the answerer's) are tested in
+tests/security/test_file_request_walls.py and tests/unit/services/test_file_requests.py."""
 UNSCOPED = {"listSeals", "checkSeal", "listAuditReads"}
 """Operations about the whole log, not a unit (seals bind every event; the read record is the province's):
 the role alone is the wall."""

@@ -18,7 +18,6 @@ import pytest
 from domain.calendar import WorkingCalendar
 from domain.codec import EVENTS
 from domain.errors import RuleViolation
-from domain.identity import parse_citizen_id, person_stream_id
 from domain.particulars import EducationLevel, Ethnicity, Occupation, Particulars, Religion, Sex
 from domain.person import member_commands as mc
 from domain.person.records import PersonState
@@ -34,6 +33,7 @@ from services.commands.actors import Actor, Role
 from services.commands.person_log import append_person_command, load_person
 from services.commands.tree_log import load_tree
 from services.seed import SeedReport, generate_province
+from tests.support.person_ids import person_id_of
 from tests.support.stores import sqlite_url
 
 SEED = 2021
@@ -209,7 +209,7 @@ def test_append_person_command_loads_decides_and_files_a_move_under_both_cells(t
     """The people service the API will use: the same envelopes as the generator, refusals write nothing."""
     store = open_store(sqlite_url(tmp_path))
     citizen_id = "019185004321"
-    person_id = person_stream_id(parse_citizen_id(citizen_id))
+    person_id = person_id_of(citizen_id)
     particulars = Particulars(
         full_name="Hoàng Thị Lan",
         sex=Sex.FEMALE,

@@ -15,6 +15,7 @@ from services.commands.actors import Role
 from services.embedded import seed_minimal_province
 from services.settings import Settings
 from tests.e2e.conftest import bearer
+from tests.support.person_ids import KEY_SETTING
 from tests.support.private_postgres import private_postgres
 from tests.support.queues import queue_name
 
@@ -24,7 +25,7 @@ def test_the_api_answers_503_while_the_database_is_down_and_recovers(tmp_path: P
         store = open_store(postgres.url)
         seed_minimal_province(store)
         store.close()
-        env = {"PARTYLEDGER_DATA_DIR": str(tmp_path), "PARTYLEDGER_BROKER_URL": "memory://"}
+        env = {"PARTYLEDGER_DATA_DIR": str(tmp_path), "PARTYLEDGER_BROKER_URL": "memory://"} | KEY_SETTING
         settings = replace(Settings.from_environment(env), database_url=postgres.url, queue=queue_name("outage"))
         viewer = bearer(settings, Role.VIEWER, "unit-school")
         with TestClient(app=create_app(settings)) as client:

@@ -17,6 +17,7 @@ from services.embedded import seed_minimal_province
 from services.settings import Settings
 from tests.e2e.conftest import Client, client, settings  # noqa: F401  # the e2e fixtures, shared
 from tests.e2e.desk import Desk
+from tests.support.person_ids import KEY_SETTING
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,9 @@ World = tuple[Client, Settings, str, dict[str, Any]]
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     folder: Path = tmp_path_factory.mktemp("probes")
-    config = Settings.from_environment({"PARTYLEDGER_DATA_DIR": str(folder), "PARTYLEDGER_BROKER_URL": "memory://"})
+    config = Settings.from_environment(
+        {"PARTYLEDGER_DATA_DIR": str(folder), "PARTYLEDGER_BROKER_URL": "memory://"} | KEY_SETTING
+    )
     store = open_store(config.database_url)
     seed_minimal_province(store)
     store.close()

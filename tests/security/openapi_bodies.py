@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from domain.calendar import CALENDAR_STREAM_ID
 from domain.errors import DomainError
-from domain.identity import parse_citizen_id, person_stream_id
 from services.api.app import create_app
 from services.commands.actors import Role
 from services.commands.tree_log import UNIT_TREE_STREAM
 from services.settings import Settings
 from tests.e2e.conftest import bearer
+from tests.support.person_ids import KEY_SETTING, person_id_of
 
 if TYPE_CHECKING:
     from tests.security.conftest import World
@@ -120,7 +120,9 @@ def with_value(body: Any, path: Path, value: Any) -> Any:
 def _operation_ids() -> list[str]:
     """Read from the app's document without starting it (nothing is opened)."""
     app = create_app(
-        Settings.from_environment({"PARTYLEDGER_DATA_DIR": "/nonexistent", "PARTYLEDGER_BROKER_URL": "memory://"})
+        Settings.from_environment(
+            {"PARTYLEDGER_DATA_DIR": "/nonexistent", "PARTYLEDGER_BROKER_URL": "memory://"} | KEY_SETTING
+        )
     )
     return [o.operation_id for o in write_operations(app.openapi_schema.to_schema())]
 
@@ -135,7 +137,7 @@ def _stream_of(operation: Operation, body: dict[str, Any], member: str) -> str:
         return member
     if "citizen_id" in body:  # a new file: its stream is named after the identity number, as the API names it
         try:
-            return person_stream_id(parse_citizen_id(body["citizen_id"]))
+            return person_id_of(body["citizen_id"])
         except (DomainError, TypeError):
             return UNIT_TREE_STREAM  # the number itself is the probe: refused before any version matters
     return CALENDAR_STREAM_ID if operation.path.startswith("/calendar") else UNIT_TREE_STREAM

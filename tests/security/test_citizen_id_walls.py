@@ -3,7 +3,8 @@
 Nominating or enrolling a citizen ID that is already filed with a unit the caller does not govern is refused
 the same way whatever that file holds — a member, an open file, a withdrawn candidate — naming neither the
 unit, the stage nor the person; nothing is written, the file stays where it is, and the attempt is recorded
-for the administrators. The holding unit (or a committee above both) brings a file over by a transfer.
+for the administrators. The way to bring the file over is a request the holder grants
+(R-FILE-REQUEST, tests/security/test_file_request_walls.py).
 """
 
 from __future__ import annotations

@@ -34,7 +34,11 @@ def test_the_limits_are_settings_with_clear_refusals() -> None:
     env = {"PARTYLEDGER_DATA_DIR": "/tmp/x", "PARTYLEDGER_RATE_LIMIT_PER_MINUTE": "120"}
     assert Settings.from_environment(env).rate_limit_per_minute == 120
     assert Settings.from_environment({"PARTYLEDGER_DATA_DIR": "/tmp/x"}).rate_limit_per_minute == 0
-    production = {"PARTYLEDGER_ENVIRONMENT": "production", "PARTYLEDGER_SIGNING_KEY": "k" * 40}
+    production = {
+        "PARTYLEDGER_ENVIRONMENT": "production",
+        "PARTYLEDGER_SIGNING_KEY": "k" * 40,
+        "PARTYLEDGER_PERSON_ID_KEY": "i" * 40,
+    }
     assert Settings.from_environment(production | {"PARTYLEDGER_DATA_DIR": "/tmp/x"}).rate_limit_per_minute == 600
     with pytest.raises(SettingsError, match="PARTYLEDGER_MAX_BODY_BYTES"):
         Settings.from_environment({"PARTYLEDGER_MAX_BODY_BYTES": "12"})

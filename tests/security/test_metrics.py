@@ -59,7 +59,11 @@ def test_metrics_count_requests_by_route_and_refusals_by_rule(scraped: tuple[Cli
 
 
 def test_production_refuses_a_weak_metrics_token() -> None:
-    production = {"PARTYLEDGER_ENVIRONMENT": "production", "PARTYLEDGER_SIGNING_KEY": "k" * 40}
+    production = {
+        "PARTYLEDGER_ENVIRONMENT": "production",
+        "PARTYLEDGER_SIGNING_KEY": "k" * 40,
+        "PARTYLEDGER_PERSON_ID_KEY": "i" * 40,
+    }
     with pytest.raises(SettingsError, match="PARTYLEDGER_METRICS_TOKEN must be a secret"):
         Settings.from_environment(production | {"PARTYLEDGER_METRICS_TOKEN": "change-me-metrics"})
     assert Settings.from_environment(production | {"PARTYLEDGER_METRICS_TOKEN": TOKEN}).metrics_token == TOKEN

@@ -26,6 +26,7 @@ from services.settings import Settings
 from tests.e2e.conftest import Client, bearer
 from tests.e2e.desk import Desk, citizen, particulars, person
 from tests.security.conftest import log_state
+from tests.support.person_ids import KEY_SETTING
 
 MOVED, DISSOLVED, HEIR = "unit-school-cell-5", "unit-school-cell-4", "unit-school-cell-3"
 AGENCY = "unit-agency"
@@ -44,7 +45,9 @@ NOT_FOUND = {"title": "No such resource in your units", "status": 404}
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Client, Settings, Desk]]:
     folder = tmp_path_factory.mktemp("dated-walls")
-    config = Settings.from_environment({"PARTYLEDGER_DATA_DIR": str(folder), "PARTYLEDGER_BROKER_URL": "memory://"})
+    config = Settings.from_environment(
+        {"PARTYLEDGER_DATA_DIR": str(folder), "PARTYLEDGER_BROKER_URL": "memory://"} | KEY_SETTING
+    )
     store = open_store(config.database_url)
     seed_minimal_province(store)
     store.close()

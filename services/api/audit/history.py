@@ -23,7 +23,8 @@ from services.audit.auditors import record, require_auditor
 from services.audit.clocks import Clock, Cut, end_of_day, start_of_day
 from services.audit.history_view import HistoryPage, history_page
 from services.commands.actors import Actor
-from services.commands.people import PERSON_ID, visible_person
+from services.commands.people import visible_person
+from services.commands.person_ids import PERSON_ID
 from services.commands.walls import require_within, today
 from services.ledger import Ledger
 

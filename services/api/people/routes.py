@@ -19,7 +19,7 @@ from services.api.platform.params import Caller, Context, IdempotencyKey, Person
 from services.api.platform.responses import READ_PROBLEMS, RECORDED, WRITE_PROBLEMS
 from services.api.platform.security import SECURED
 from services.commands.actors import Actor
-from services.commands.people import allowed_steps, person_of, record_person_step, step_request, visible_person
+from services.commands.people import allowed_steps, record_person_step, step_request, visible_person
 from services.commands.person_steps import STEPS, Step
 from services.commands.results import Recorded
 from services.commands.walls import require_role
@@ -65,7 +65,7 @@ def _handler(step: Step) -> HTTPRouteHandler:
 
     def create(data: Any, ledger: Ledger, principal: Actor, idempotency_key: str) -> Recorded:
         require_role(principal, *step.roles)  # before the identity number is even parsed
-        request = step_request(principal, step, person_of(data.citizen_id), data, idempotency_key)
+        request = step_request(principal, step, ledger.person_id_of(data.citizen_id), data, idempotency_key)
         return record_person_step(ledger, request)
 
     def act(person_id: str, data: Any, ledger: Ledger, principal: Actor, idempotency_key: str) -> Recorded:

@@ -89,11 +89,12 @@ def _not_found(exc: NotFound) -> ProblemDetailsException:
 
 
 FILED_ELSEWHERE_EN = (
-    "This citizen ID is filed with a unit outside yours; ask that unit or a common committee to transfer it."
+    "This citizen ID is filed with a unit outside yours; file a request for it (POST /file-requests): the unit "
+    "holding the file, or a committee above both, grants or refuses it (R-FILE-REQUEST)."
 )
 FILED_ELSEWHERE_VI = (
-    "Số định danh này đã có hồ sơ ở một tổ chức đảng ngoài phạm vi của đồng chí; đề nghị tổ chức đang quản lý "
-    "hồ sơ hoặc cấp ủy cấp trên chung chuyển hồ sơ sang."
+    "Số định danh này đã có hồ sơ ở một tổ chức đảng ngoài phạm vi của đồng chí; hãy gửi “Đề nghị chuyển hồ sơ” "
+    "để tổ chức đang quản lý hồ sơ hoặc cấp ủy cấp trên chung xem xét chuyển hồ sơ sang."
 )
 
 
@@ -103,7 +104,8 @@ def _filed_elsewhere(exc: FiledElsewhere) -> ProblemDetailsException:
         "filed-elsewhere",
         "This citizen ID is filed with a unit outside yours",
         HTTP_409_CONFLICT,
-        "Ask the unit that holds the file, or a committee above both units, to transfer it to your cell.",
+        "File a request for it: POST /file-requests with the citizen ID, your cell and a reason; the unit that holds "
+        "the file, or a committee above both units, grants (the file moves to your cell) or refuses it.",
         message_en=FILED_ELSEWHERE_EN,
         message_vi=FILED_ELSEWHERE_VI,
     )

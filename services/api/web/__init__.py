@@ -36,6 +36,7 @@ from .accounts import (
 from .audit_pages import audit_page, audit_verify, person_as_of, unit_as_of, unit_history
 from .charts import funnel_svg, plan_svg
 from .common import page
+from .file_requests import file_requests_page, grant_file_request, refuse_file_request, send_file_request
 from .format import FILTERS
 from .people import person, take_step
 from .retractions import confirm_retraction, retract
@@ -92,6 +93,7 @@ def web_router(settings: Settings) -> Router:
             confirm_retraction,
             retract,
             users_page, create_user, user_page, assign, end, reset, revoke, deactivate, holders_page, sign_ins_page,
+            file_requests_page, send_file_request, grant_file_request, refuse_file_request,
         ],
         dependencies={"viewer": Provide(signed_in, sync_to_thread=False)},
     )  # fmt: skip

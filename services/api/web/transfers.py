@@ -20,7 +20,8 @@ from projections import queries
 from projections.queries import MemberEntry
 from services.api.platform.problems import not_found
 from services.commands.actors import Actor
-from services.commands.people import PERSON_ID, record_person_step, step_request
+from services.commands.people import record_person_step, step_request
+from services.commands.person_ids import PERSON_ID
 from services.commands.person_steps import STEPS
 from services.commands.results import Recorded
 from services.ledger import Ledger

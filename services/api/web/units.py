@@ -10,13 +10,12 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from domain.identity import parse_citizen_id, person_stream_id
 from domain.person.stages import Stage
 from domain.text import search_key
 from domain.units.state import Unit
 from domain.units.tree import UnitTree
 from projections import queries
-from services.api.platform.problems import not_found
+from services.api.platform.problems import FILED_ELSEWHERE_VI, not_found
 from services.commands.actors import Actor
 from services.commands.people import record_person_step, step_request
 from services.commands.results import Recorded
@@ -178,7 +177,7 @@ def open_file(
     form = {**data, **fixed_values(step, unit)}
 
     def record() -> Recorded:
-        person_id = person_stream_id(parse_citizen_id(form.get("citizen_id", "")))
+        person_id = ledger.person_id_of(form.get("citizen_id", ""))
         seen = ledger.people.load(ledger.store, person_id).version  # 0, or a former member's closed stream
         body = body_from_form(step, form, seen)
         key = form.get("request_key") or uuid.uuid4().hex
@@ -195,4 +194,5 @@ def open_file(
     if isinstance(outcome, Recorded):
         return Redirect(f"{PREFIX}/people/{outcome.stream_id}?recorded={outcome.last_position}", status_code=303)
     extra = {"refusal": outcome, "open_step": operation_id, "values": form, "status_code": 422}
+    extra["file_request_link"] = outcome.message == FILED_ELSEWHERE_VI  # R-FILE-REQUEST: the way to ask for it
     return _files_page(ledger, tree, viewer, unit, None, None, "", **extra)

@@ -14,6 +14,7 @@ from eventstore.postgres import PostgresEventStore
 from projections.engine import projection_engine
 from projections.schema import create_projection_tables
 from services.settings import Settings
+from tests.support.person_ids import KEY_SETTING
 from tests.support.queues import queue_name
 
 
@@ -40,6 +41,7 @@ def worker_env(postgres_url: str, broker_url: str, data_dir: Path, **extra: str)
         "PARTYLEDGER_BROKER_URL": broker_url,
         "PARTYLEDGER_QUEUE": queue_name("test"),
         "PARTYLEDGER_DATA_DIR": str(data_dir),
+        **KEY_SETTING,
         **extra,
     }
 

@@ -1,17 +1,16 @@
-"""The 12-digit citizen identity number: structure, province codes, sex and century, and the stream id."""
+"""The 12-digit citizen identity number: structure, province codes, sex and century.
+
+Person ids keyed from it: tests/unit/services/test_person_ids.py.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import re
 from datetime import date
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from domain.errors import InvalidCommand
-from domain.identity import PROVINCE_CODES, check_citizen_id_agrees, parse_citizen_id, person_stream_id
+from domain.identity import PROVINCE_CODES, check_citizen_id_agrees, parse_citizen_id
 from domain.particulars import Sex
 
 
@@ -103,20 +102,3 @@ def test_a_birth_year_contradicting_the_number_is_refused() -> None:
     with pytest.raises(InvalidCommand) as refused:
         check_citizen_id_agrees(parse_citizen_id("038304000123"), sex=Sex.FEMALE, date_of_birth=date(1904, 1, 1))
     assert "sinh năm 2004" in refused.value.message_vi
-
-
-def test_person_stream_id_is_a_salted_hash_without_the_number() -> None:
-    citizen = parse_citizen_id("001090012345")
-    expected = hashlib.sha256(b"partyledger-person:001090012345").hexdigest()[:32]
-    assert person_stream_id(citizen) == "person-" + expected
-    assert "001090012345" not in person_stream_id(citizen)
-
-
-@given(st.sampled_from(sorted(PROVINCE_CODES)), st.integers(0, 9), st.integers(0, 10**8 - 1))
-def test_one_number_maps_to_one_stream_and_two_numbers_to_two(code: str, digit: int, rest: int) -> None:
-    value = f"{code}{digit}{rest:08d}"
-    other = f"{code}{digit}{(rest + 1) % 10**8:08d}"
-    stream = person_stream_id(parse_citizen_id(value))
-    assert re.fullmatch(r"person-[0-9a-f]{32}", stream)
-    assert stream == person_stream_id(parse_citizen_id(f" {value} "))
-    assert stream != person_stream_id(parse_citizen_id(other))

@@ -18,7 +18,6 @@ import msgspec
 
 from domain.calendar import WorkingCalendar
 from domain.codec import EVENTS
-from domain.identity import parse_citizen_id, person_stream_id
 from domain.particulars import EducationLevel, Ethnicity, Occupation, Particulars, Religion, Sex
 from domain.person import commands as c
 from domain.person import member_commands as mc
@@ -33,6 +32,7 @@ from domain.units.kinds import UnitKind
 from eventstore import RecordedEvent
 from projections.base import Applied, Projection
 from projections.rows import UnitRows, row_json
+from tests.support.person_ids import person_id_of
 
 CALENDAR = WorkingCalendar()
 SCHOOL = DeciderFacts(unit_id="du-truong", kind=UnitKind.GRASSROOTS_COMMITTEE, committee_size=7)
@@ -129,7 +129,7 @@ class Person:
             education=details.get("education", EducationLevel.UNIVERSITY),
             occupation=details.get("occupation", Occupation.PUBLIC_EMPLOYEE),
         )
-        self.state = initial_state(person_stream_id(parse_citizen_id(self.citizen_id)))
+        self.state = initial_state(person_id_of(self.citizen_id))
 
     @property
     def stream_id(self) -> str:

@@ -9,6 +9,7 @@ import pytest
 from eventstore import EventStore, open_store
 from services.commands.context import CommandContext
 from services.embedded import seed_minimal_province
+from tests.support.person_ids import TEST_PERSON_ID_KEY
 
 STORE_URL = "memory://"
 
@@ -38,4 +39,4 @@ def bell() -> Bell:
 
 @pytest.fixture
 def ctx(store: EventStore, bell: Bell) -> CommandContext:
-    return CommandContext(store, bell)
+    return CommandContext(store, bell, TEST_PERSON_ID_KEY)

@@ -6,12 +6,12 @@ from typing import Any
 
 import msgspec
 
-from domain.identity import parse_citizen_id, person_stream_id
 from services.commands.actors import Actor, Role
 from services.commands.context import CommandContext
 from services.commands.people import record_person_step, step_request
 from services.commands.person_steps import STEPS, Step
 from services.commands.results import Recorded
+from tests.support.person_ids import person_id_of
 
 CELL, SIBLING = "unit-school-cell-1", "unit-school-cell-2"
 SECRETARY = Actor("bithu.chibo1", Role.CELL_SECRETARY, CELL)
@@ -25,7 +25,7 @@ def citizen(n: int) -> str:
 
 
 def person(n: int) -> str:
-    return person_stream_id(parse_citizen_id(citizen(n)))
+    return person_id_of(citizen(n))
 
 
 def particulars(name: str) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 
 from domain.calendar import WorkingCalendar
-from domain.identity import parse_citizen_id, person_stream_id
 from domain.particulars import EducationLevel, Ethnicity, Occupation, Particulars, Religion, Sex
 from domain.person import commands as c
 from domain.person import member_commands as mc
@@ -25,6 +24,7 @@ from services.commands.actors import Actor, Role
 from services.commands.person_log import append_person_command
 from services.commands.tree_log import load_tree
 from services.embedded import seed_minimal_province
+from tests.support.person_ids import person_id_of
 
 CELL = "unit-school-cell-1"
 OTHER_CELL = "unit-school-cell-2"
@@ -50,7 +50,7 @@ def citizen(n: int) -> str:
 
 
 def person(n: int) -> str:
-    return person_stream_id(parse_citizen_id(citizen(n)))
+    return person_id_of(citizen(n))
 
 
 def particulars(name: str) -> Particulars:

@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from domain.calendar import WorkingCalendar
-from domain.identity import parse_citizen_id, person_stream_id
 from domain.particulars import EducationLevel, Ethnicity, Occupation, Particulars, Religion, Sex
 from domain.person import commands as c
 from domain.person import member_commands as mc
@@ -16,9 +15,10 @@ from eventstore import EventStore, open_store
 from services.commands.actors import Actor, Role
 from services.commands.person_log import PersonCache, append_person_command, load_person
 from services.embedded import seed_minimal_province
+from tests.support.person_ids import person_id_of
 
 CELL = "unit-school-cell-1"
-PERSON = person_stream_id(parse_citizen_id("001085000001"))
+PERSON = person_id_of("001085000001")
 
 
 @pytest.fixture

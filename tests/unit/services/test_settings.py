@@ -24,6 +24,7 @@ def test_production_reads_every_value(tmp_path: Path) -> None:
             "PARTYLEDGER_DATABASE_URL": "postgresql://ledger@db:5432/ledger",
             "PARTYLEDGER_BROKER_URL": "redis://redis:6379/0",
             "PARTYLEDGER_SIGNING_KEY": "k" * 40,
+            "PARTYLEDGER_PERSON_ID_KEY": "i" * 40,
             "PARTYLEDGER_QUEUE": "projections-hn",
             "PARTYLEDGER_SWEEP_SECONDS": "5",
             "PARTYLEDGER_SEAL_SECONDS": "60",
@@ -109,8 +110,10 @@ def test_production_refuses_the_placeholders_of_the_env_example() -> None:
     assert [line.split(" ", 1)[0] for line in str(refused.value).splitlines()] == [
         "PARTYLEDGER_SIGNING_KEY",
         "PARTYLEDGER_APP_PASSWORD",
+        "PARTYLEDGER_PERSON_ID_KEY",
     ]
     example |= {"PARTYLEDGER_SIGNING_KEY": "k" * 40, "PARTYLEDGER_APP_PASSWORD": "p" * 20}
+    example |= {"PARTYLEDGER_PERSON_ID_KEY": "i" * 40}
     assert Settings.from_environment(example).app_role == "partyledger_app"
 
 

@@ -22,6 +22,7 @@ from services.commands.calendar import DayRequest, declare_day
 from services.commands.context import CommandContext
 from services.commands.units import UnitChange, change_unit
 from services.commands.walls import NotFound, WallDenied
+from tests.support.person_ids import TEST_PERSON_ID_KEY
 from tests.unit.services.conftest import Bell
 from tests.unit.services.officers import ADMIN, CELL, NEIGHBOUR, SECRETARY, SIBLING, enrol, nominate, person, take
 
@@ -85,7 +86,7 @@ def test_a_stale_version_is_a_conflict_and_writes_nothing(ctx: CommandContext) -
 
 
 def test_a_unit_outside_the_administrators_subtree_is_refused(store: EventStore, bell: Bell) -> None:
-    ctx = CommandContext(store, bell)
+    ctx = CommandContext(store, bell, TEST_PERSON_ID_KEY)
     school_admin = Actor("admin.truong", Role.PROVINCIAL_ADMIN, "unit-school")
     version, _ = ctx.versioned_tree()
     command = RegisterUnit("unit-new", "MOI", "Chi bộ mới", UnitKind.CELL, "unit-bloc")

@@ -13,7 +13,6 @@ from typing import TypedDict
 import pytest
 
 from domain.calendar import WorkingCalendar
-from domain.identity import parse_citizen_id, person_stream_id
 from domain.particulars import EducationLevel, Ethnicity, Occupation, Particulars, Religion, Sex
 from domain.person import commands as c
 from domain.person import member_commands as mc
@@ -25,6 +24,7 @@ from domain.person.state import initial_state
 from domain.person.values import Relation, SponsorLetter, VerificationSubject
 from domain.rules.sponsors import SponsorKind
 from domain.units.kinds import UnitKind
+from tests.support.person_ids import person_id_of
 
 CITIZEN_ID = "001090123456"
 CELL_ID = "cell-teachers"
@@ -101,7 +101,7 @@ def _at(state: PersonState, on: date) -> At:
 
 @pytest.fixture
 def nominated(calendar: WorkingCalendar, citizen_id: str, particulars: Particulars, helper: PersonFacts) -> PersonState:
-    state = initial_state(person_stream_id(parse_citizen_id(citizen_id)))
+    state = initial_state(person_id_of(citizen_id))
     nominate = c.NominateCandidate(
         **_at(state, date(2021, 3, 1)),
         citizen_id=citizen_id,

@@ -68,7 +68,8 @@ def test_r_helper_official_refuses_a_probationary_helper(
 def test_nomination_refuses_an_identity_number_of_another_stream(
     calendar: WorkingCalendar, particulars: Particulars, helper: PersonFacts
 ) -> None:
-    fresh = PersonState(person_id="person-0123")
+    """The stream carries another number (a closed file of someone else): the typo attaches to no stranger."""
+    fresh = PersonState(person_id="person-0123", citizen_id="001090654321")
     cmd = c.NominateCandidate(
         **at(fresh, date(2021, 3, 1), "cell-teachers"),
         citizen_id="001090123456",

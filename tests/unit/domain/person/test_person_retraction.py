@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from domain.calendar import WorkingCalendar
 from domain.errors import RuleViolation
-from domain.identity import parse_citizen_id, person_stream_id
 from domain.particulars import EducationLevel, Ethnicity, Occupation, Particulars, Religion, Sex
 from domain.person import commands as c
 from domain.person import events as ev
@@ -24,10 +23,11 @@ from domain.person.values import Relation, SponsorLetter, VerificationSubject
 from domain.records import replaced
 from domain.rules.retraction import RETRACT_DEPTH, RETRACT_WITHIN_DAYS
 from domain.rules.sponsors import SponsorKind
+from tests.support.person_ids import person_id_of
 
 CALENDAR = WorkingCalendar()
 CELL = "cell-teachers"
-PERSON = person_stream_id(parse_citizen_id("001090123456"))
+PERSON = person_id_of("001090123456")
 TODAY = date(2021, 6, 1)
 
 

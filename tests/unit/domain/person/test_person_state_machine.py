@@ -19,7 +19,6 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from domain.calendar import WorkingCalendar
 from domain.codec import EVENTS
 from domain.errors import DomainError, RuleViolation
-from domain.identity import parse_citizen_id, person_stream_id
 from domain.particulars import EducationLevel, Ethnicity, Occupation, Particulars, Religion, Sex
 from domain.person import commands as c
 from domain.person import member_commands as mc
@@ -35,6 +34,7 @@ from domain.rules.periods import add_months
 from domain.rules.ratings import Grade
 from domain.rules.sponsors import SponsorKind
 from domain.units.kinds import UnitKind
+from tests.support.person_ids import person_id_of
 
 CALENDAR = WorkingCalendar()
 CITIZEN_ID = "001095123456"
@@ -74,7 +74,7 @@ class PersonMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.state = initial_state(person_stream_id(parse_citizen_id(CITIZEN_ID)))
+        self.state = initial_state(person_id_of(CITIZEN_ID))
         self.log: list[tuple[PersonEvent, date]] = []
         self.today = date(2020, 1, 6)
 

@@ -13,7 +13,6 @@ from datetime import date
 from typing import TypedDict
 
 from domain.calendar import WorkingCalendar
-from domain.identity import parse_citizen_id, person_stream_id
 from domain.particulars import EducationLevel, Ethnicity, Occupation, Particulars, Religion, Sex
 from domain.person import commands as c
 from domain.person import member_commands as mc
@@ -26,6 +25,7 @@ from domain.person.values import Relation, SponsorLetter, VerificationSubject
 from domain.rules.removal import ScreeningOutcome
 from domain.rules.sponsors import SponsorKind
 from domain.units.kinds import UnitKind
+from tests.support.person_ids import person_id_of
 
 CALENDAR = WorkingCalendar()
 CELL_SIZES = {"cb-dao-tao": 7, "cb-ly-luan": 7, "cb-xay-dung-dang": 6, "cb-van-phong": 6, "cb-nghien-cuu": 5}
@@ -59,7 +59,7 @@ class Candidate:
             education=EducationLevel.MASTER,
             occupation=Occupation.PUBLIC_EMPLOYEE,
         )
-        self.state = initial_state(person_stream_id(parse_citizen_id(citizen_id)))
+        self.state = initial_state(person_id_of(citizen_id))
         self.log: list[tuple[PersonEvent, date]] = []
 
     def at(self, on: date, unit: str | None = None) -> At:

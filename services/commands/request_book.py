@@ -1,0 +1,95 @@
+"""Requests for files filed elsewhere (R-FILE-REQUEST) and their answers, as the log tells them.
+
+Held per process by the `CommandContext` (like the citizen index), caught up from the log before each read:
+`FileRequested` on the request's own stream, `FileHandedOver` / `FileRequestRefused` on the person's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from threading import Lock
+from typing import Final
+
+from domain.codec import EVENTS
+from domain.person.events import FileHandedOver, FileRequested, FileRequestRefused
+from eventstore import EventStore, RecordedEvent
+from eventstore.selection import HistoryFilter
+
+REQUEST_ID: Final = re.compile(r"file-request-[0-9a-f]{32}")
+_EVENTS: Final = (FileRequested.event_type, FileHandedOver.event_type, FileRequestRefused.event_type)
+_PAGE: Final = 1000
+
+
+@dataclass(frozen=True)
+class Answer:
+    granted: bool
+    reason: str
+    on: date
+    by: str
+
+
+@dataclass(frozen=True)
+class FileRequest:
+    """One request as the log tells it: what was asked, by whom, and its answer once there is one."""
+
+    request_id: str
+    citizen_id: str
+    cell_id: str
+    reason: str
+    requested_on: date
+    requested_by: str
+    answer: Answer | None = None
+
+    @property
+    def status(self) -> str:
+        if self.answer is None:
+            return "pending"
+        return "granted" if self.answer.granted else "refused"
+
+
+class RequestBook:
+    """Every request and its answer, caught up from the log before each read (the log only grows, I1)."""
+
+    def __init__(self) -> None:
+        self._requests: dict[str, FileRequest] = {}
+        self._position = 0
+        self._lock = Lock()
+
+    def all(self, store: EventStore) -> list[FileRequest]:
+        with self._lock:
+            self._catch_up(store)
+            return list(self._requests.values())
+
+    def get(self, store: EventStore, request_id: str) -> FileRequest | None:
+        if not REQUEST_ID.fullmatch(request_id):
+            return None
+        with self._lock:
+            self._catch_up(store)
+            return self._requests.get(request_id)
+
+    def _catch_up(self, store: EventStore) -> None:
+        wanted = HistoryFilter(event_types=_EVENTS)
+        while True:
+            page = store.read_history(wanted, after_position=self._position, limit=_PAGE)
+            for event in page:
+                self._note(event)
+                self._position = event.position
+            if len(page) < _PAGE:
+                return
+
+    def _note(self, record: RecordedEvent) -> None:
+        event = EVENTS.decode(record.event_type, record.schema_version, record.data)
+        actor = str(record.metadata.get("actor", ""))
+        if isinstance(event, FileRequested):
+            self._requests.setdefault(
+                record.stream_id,
+                FileRequest(record.stream_id, event.citizen_id, event.cell_id, event.reason, record.occurred_on, actor),
+            )
+        elif isinstance(event, FileHandedOver | FileRequestRefused):
+            found = self._requests.get(event.request_id)
+            if found is not None and found.answer is None:
+                granted = isinstance(event, FileHandedOver)
+                answer = Answer(granted, event.reason, record.occurred_on, actor)
+                self._requests[event.request_id] = replace(found, answer=answer)
