@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Annotated
 
@@ -19,19 +19,22 @@ from litestar.response import Redirect, Template
 
 from domain.errors import DomainError, InvalidCommand, RuleViolation
 from domain.person.records import PersonState
+from domain.units.tree import UnitTree
 from eventstore import IdempotencyKeyReused, RecordedEvent, WrongExpectedVersion
 from services.api.platform.metrics import RULE_REFUSALS
 from services.api.platform.problems import FILED_ELSEWHERE_VI, not_found
 from services.commands.actors import Actor
-from services.commands.people import allowed_steps, record_person_step, step_request, visible_person, visible_records
+from services.commands.next_steps import next_steps
+from services.commands.people import record_person_step, step_request, visible_person, visible_records
 from services.commands.person_steps import STEPS
 from services.commands.results import Recorded
-from services.commands.walls import FiledElsewhere
+from services.commands.walls import FiledElsewhere, today
 from services.ledger import Ledger
 
-from .common import Viewer, breadcrumbs, page
-from .forms import FormProblem, body_from_form, form_fields
-from .labels import event_label
+from .common import Viewer, breadcrumbs, page, unit_names
+from .file_view import name_ids, person_choices, person_namer, summary, vote_result
+from .forms import FormProblem, body_from_form, form_fields, with_choices
+from .labels import event_label, field_label
 from .session import PREFIX, Context
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -51,12 +54,16 @@ class Entry:
     role: str
     document_ref: str | None
     rule_set: str
+    result: str | None
 
 
 @dataclass(frozen=True)
 class Refusal:
+    """What the officer reads: the rule's id and message, and each refused field's own message."""
+
     rule_id: str | None
     message: str
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 def _entry(event: RecordedEvent) -> Entry:
@@ -71,6 +78,7 @@ def _entry(event: RecordedEvent) -> Entry:
         str(meta.get("role", "")),
         meta.get("document_ref"),
         str(meta.get("rule_set") or event.data.get("rule_set", "")),
+        vote_result(event.event_type, event.data),
     )
 
 
@@ -88,15 +96,23 @@ def _person_page(
     tree = ledger.tree()
     state, records = visible_records(ledger, viewer, person_id)
     assert state.cell_id is not None
+    namer = person_namer(ledger, tree, viewer)
+    steps = next_steps(tree, state, viewer, today())
+    choices = person_choices(ledger, tree, viewer, state) if steps else None
+    if refusal is not None:
+        refusal = named(refusal, ledger, tree, viewer)
     return page(
         "person.html",
         viewer,
         status_code=status_code,
         state=state,
-        name=state.particulars.full_name if state.particulars else person_id,
+        name=state.particulars.full_name if state.particulars else "Hồ sơ",
         crumbs=breadcrumbs(tree, viewer, state.cell_id),
+        cell_name=unit_names(tree).get(state.cell_id, ""),
+        file=summary(state, viewer, namer),
         timeline=[_entry(e) for e in reversed(records)],
-        steps=[(s, form_fields(s)) for s in allowed_steps(state, viewer)],
+        steps=[(s, with_choices(form_fields(s), choices)) for s in steps] if choices else [],
+        subject_name=choices.subject_name if choices else "",
         refusal=refusal,
         recorded=recorded,
         request_key=uuid.uuid4().hex,
@@ -122,7 +138,8 @@ def _refusal(exc: Exception) -> Refusal:
         RULE_REFUSALS.labels(rule_id=exc.rule_id).inc()
         return Refusal(exc.rule_id, exc.message_vi)
     if isinstance(exc, InvalidCommand):
-        return Refusal(None, f"Trường “{exc.field}”: {exc.message_vi}")
+        name = exc.field.rpartition(".")[2]
+        return Refusal(None, f"Trường “{field_label(name)}”: {exc.message_vi}", {exc.field: exc.message_vi})
     if isinstance(exc, DomainError):
         return Refusal(None, exc.message_vi)
     if isinstance(exc, WrongExpectedVersion):
@@ -132,6 +149,13 @@ def _refusal(exc: Exception) -> Refusal:
     return Refusal(None, str(exc))
 
 
+def named(refusal: Refusal, ledger: Ledger, tree: UnitTree, viewer: Actor) -> Refusal:
+    """The refusal with units and people named, never by id (the domain's messages carry ids)."""
+    namer = person_namer(ledger, tree, viewer)
+    fields = {name: name_ids(text, tree, namer) for name, text in refusal.fields.items()}
+    return replace(refusal, message=name_ids(refusal.message, tree, namer), fields=fields)
+
+
 def attempt(record: Callable[[], Recorded]) -> Recorded | Refusal:
     """Run one step; what the rules, the record or the form refuse comes back as what the officer reads."""
     try:
@@ -139,9 +163,11 @@ def attempt(record: Callable[[], Recorded]) -> Recorded | Refusal:
     except (DomainError, WrongExpectedVersion, IdempotencyKeyReused) as exc:
         return _refusal(exc)
     except FiledElsewhere:
-        return Refusal(None, FILED_ELSEWHERE_VI)
-    except ValueError as exc:
-        return Refusal(None, str(exc) if isinstance(exc, FormProblem) else "Dữ liệu biểu mẫu không hợp lệ.")
+        return Refusal(None, FILED_ELSEWHERE_VI, {"citizen_id": FILED_ELSEWHERE_VI})
+    except FormProblem as problem:
+        return Refusal(None, problem.message_vi, problem.fields)
+    except ValueError:
+        return Refusal(None, "Trang đã cũ; hãy tải lại trang rồi nhập lại.")
 
 
 @post("/people/{person_id:str}/steps/{operation_id:str}", sync_to_thread=True, status_code=303)
@@ -151,11 +177,13 @@ def take_step(
     """Record one step from its form; a refusal comes back on the same page, nothing recorded."""
     step = BY_OPERATION.get(operation_id)
     state: PersonState = visible_person(ledger, viewer, person_id)
-    if step is None or step.creates or step not in allowed_steps(state, viewer):
+    tree = ledger.tree()
+    if step is None or step not in next_steps(tree, state, viewer, today()):
         raise not_found()
 
     def record() -> Recorded:
-        body = body_from_form(step, data, int(data.get("expected_version", "")))
+        choices = person_choices(ledger, tree, viewer, state)
+        body = body_from_form(step, data, int(data.get("expected_version", "")), choices)
         key = data.get("request_key") or uuid.uuid4().hex
         return record_person_step(ledger, step_request(viewer, step, person_id, body, key))
 
