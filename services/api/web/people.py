@@ -23,7 +23,7 @@ from domain.units.tree import UnitTree
 from eventstore import IdempotencyKeyReused, RecordedEvent, WrongExpectedVersion
 from services.api.platform.metrics import RULE_REFUSALS
 from services.api.platform.problems import FILED_ELSEWHERE_VI, not_found
-from services.commands.actors import Actor
+from services.commands.actors import Actor, Role
 from services.commands.next_steps import next_steps
 from services.commands.people import record_person_step, step_request, visible_person, visible_records
 from services.commands.person_steps import STEPS
@@ -66,16 +66,20 @@ class Refusal:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-def _entry(event: RecordedEvent) -> Entry:
+def _entry(event: RecordedEvent, units: dict[str, str]) -> Entry:
+    """The recorder is shown by role and unit ("Bí thư chi bộ · Chi bộ …"); login ids are for auditors."""
     meta = event.metadata
+    role = str(meta.get("role", ""))
+    who = Role(role).label_vi if role in Role.__members__.values() else role
+    unit = units.get(str(meta.get("acting_unit", "")), "")
     return Entry(
         event.position,
         event.stream_version,
         event_label(event.event_type),
         event.occurred_on,
         event.recorded_at,
-        str(meta.get("actor", "")),
-        str(meta.get("role", "")),
+        f"{who} · {unit}" if unit else who,
+        role,
         meta.get("document_ref"),
         str(meta.get("rule_set") or event.data.get("rule_set", "")),
         vote_result(event.event_type, event.data),
@@ -96,7 +100,7 @@ def _person_page(
     tree = ledger.tree()
     state, records = visible_records(ledger, viewer, person_id)
     assert state.cell_id is not None
-    namer = person_namer(ledger, tree, viewer)
+    units = unit_names(tree)
     steps = next_steps(tree, state, viewer, today())
     choices = person_choices(ledger, tree, viewer, state) if steps else None
     if refusal is not None:
@@ -108,9 +112,9 @@ def _person_page(
         state=state,
         name=state.particulars.full_name if state.particulars else "Hồ sơ",
         crumbs=breadcrumbs(tree, viewer, state.cell_id),
-        cell_name=unit_names(tree).get(state.cell_id, ""),
-        file=summary(state, viewer, namer),
-        timeline=[_entry(e) for e in reversed(records)],
+        cell_name=units.get(state.cell_id, ""),
+        file=summary(state, viewer, person_namer(ledger, tree, viewer)),
+        timeline=[_entry(e, units) for e in reversed(records)],
         steps=[(s, with_choices(form_fields(s), choices)) for s in steps] if choices else [],
         subject_name=choices.subject_name if choices else "",
         refusal=refusal,
