@@ -113,7 +113,8 @@ class Officer:
         self.shot(name)
 
     def offered(self) -> list[str]:
-        return self.page.locator("#next-steps form").evaluate_all("forms => forms.map(f => f.dataset.operation)")
+        forms = self.page.locator("#next-steps form").all()
+        return [form.get_attribute("data-operation") or "" for form in forms]
 
 
 @pytest.mark.slow
