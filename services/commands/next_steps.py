@@ -15,13 +15,14 @@ from datetime import date
 from typing import Final
 
 from domain.person.records import PersonState
-from domain.person.stages import Stage
+from domain.person.stages import BEFORE_VOTE, Stage
+from domain.person.values import RejectionLevel
 from domain.rules.votes import VoteOutcome
 from domain.units.tree import UnitTree
 
 from .actors import Actor
 from .people import allowed_steps
-from .person_steps import Step
+from .person_steps import LEVEL_ROLES, Step
 
 OWN_CELL: Final = frozenset(
     {"approveAtCell", "holdRecognitionVote", "proposeStrikeOff", "receiveAdmissionDecision", "holdCeremony"}
@@ -73,21 +74,43 @@ def _decides_admission(tree: UnitTree, state: PersonState, actor: Actor, on: dat
 
 
 def _may_reject(tree: UnitTree, state: PersonState, actor: Actor, on: date) -> bool:
-    """Some level of rejection the caller may record at this stage (the form asks which)."""
-    if state.stage is Stage.CELL_APPROVED and actor.unit_id != state.cell_id:
-        return _committee_resolves(tree, state, actor, on) or _decides_admission(tree, state, actor, on)
-    if state.stage is Stage.COMMITTEE_APPROVED:
-        return _decides_admission(tree, state, actor, on)
-    return actor.unit_id == state.cell_id  # before the vote: the cell (RejectionLevel.CELL)
+    """Some level of rejection the caller may record at this stage (the form asks which): the cell before
+    its vote, the committee after it, the competent body at the decision."""
+    if state.stage in BEFORE_VOTE:
+        return actor.unit_id == state.cell_id
+    committee_may = actor.role in LEVEL_ROLES[RejectionLevel.COMMITTEE] and not (
+        state.file and state.file.grassroots_cell
+    )
+    if state.stage is Stage.CELL_APPROVED and committee_may:
+        return True  # the domain names no unit for the committee's rejection: its role and the walls suffice
+    return _decides_admission(tree, state, actor, on)
 
 
 def _decision_awaited(tree: UnitTree, state: PersonState, actor: Actor, on: date) -> bool:
     file_clock = state.file.decision_deadline if state.file else None
     member_clock = state.membership.decision_deadline if state.membership else None
-    return (file_clock or member_clock) is not None and _competent(tree, state, actor, on)
+    return (file_clock or member_clock) is not None
+
+
+def _another_cell_in_view(tree: UnitTree, state: PersonState, actor: Actor, on: date) -> bool:
+    """A candidate moves only to a cell the caller governs too (the walls read the new cell)."""
+    return any(
+        unit.kind.holds_members and unit.is_active and unit.unit_id != state.cell_id
+        for unit_id in tree.subtree(actor.unit_id, on)
+        if (unit := tree.state_on(unit_id, on)) is not None
+    )
 
 
 CHECKS: Final[dict[str, Check]] = {
+    "transferCandidate": _another_cell_in_view,
+    "submitBackgroundForm": lambda t, s, a, on: bool(s.file and not s.file.verification_opened),
+    "openVerification": lambda t, s, a, on: bool(s.file and s.file.background_form_ref),
+    "recordVerificationResult": lambda t, s, a, on: bool(
+        s.file and s.file.verification_opened and s.file.pending_results()
+    ),
+    "certifyVerification": lambda t, s, a, on: bool(
+        s.file and s.file.verification_opened and not s.file.pending_results()
+    ),
     "appraiseAtSubCommittee": lambda t, s, a, on: bool(
         s.file and s.file.sub_committee_id == a.unit_id and not s.file.sub_committee_appraised
     ),
@@ -96,7 +119,6 @@ CHECKS: Final[dict[str, Check]] = {
     "extendDecisionDeadline": _decision_awaited,
     "rejectCandidate": _may_reject,
     "receiveAdmissionDecision": lambda t, s, a, on: bool(s.file and s.file.decision_received_on is None),
-    "holdCeremony": lambda t, s, a, on: bool(s.file and s.file.decision_received_on is not None),
     "completeNewMemberCourse": lambda t, s, a, on: bool(s.membership and not s.membership.course_completed),
     "holdRecognitionVote": lambda t, s, a, on: bool(
         s.membership and s.membership.cell_verdict is None and not s.membership.escalated
