@@ -14,7 +14,8 @@ import pytest
 from openpyxl import load_workbook
 
 from eventstore import EventStore
-from services.commands.actors import Role
+from services.api.web.file_view import name_ids, person_namer
+from services.commands.actors import Actor, Role
 from services.commands.tree_log import UNIT_TREE_STREAM
 from services.settings import Settings
 from tests.e2e.conftest import Client
@@ -299,3 +300,71 @@ def test_a_page_reads_the_unit_tree_once(client: Client, settings: Settings, mon
         asked.clear()
         assert client.get(path).status_code == 200, path
         assert asked.count(UNIT_TREE_STREAM) == 1, (path, asked)
+
+
+def test_a_helper_is_chosen_by_name_typed_without_diacritics(client: Client, settings: Settings) -> None:
+    Desk(client, settings).enrol(1)  # Đảng Viên B
+    catch_up(settings)
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    files = f"/web/units/{CELL}/files"
+    page = client.get(files).text
+    assert '<option value="Đảng Viên B (sinh 01/04/1985)" label="dang vien b (sinh 01/04/1985)">' in page
+    assert "(mã" not in page and "JSON" not in page
+
+    taken = post_form(client, files, f"{files}/nominateCandidate", nomination("dang vien b"))
+
+    assert taken.status_code == 303, taken.text
+    after = client.get(taken.headers["location"]).text
+    assert re.search(r'<div id="helper"><dt>Đảng viên giúp đỡ</dt><dd>Đảng Viên B</dd>', after)
+
+
+def test_every_refused_form_value_is_named_next_to_its_field(client: Client, settings: Settings) -> None:
+    Desk(client, settings).enrol(1)
+    catch_up(settings)
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    files = f"/web/units/{CELL}/files"
+    form = nomination("nguyen van khong co") | {"occurred_on": "31/02/2024"}
+
+    refused = post_form(client, files, f"{files}/nominateCandidate", form)
+
+    assert refused.status_code == 422
+    assert "Dữ liệu biểu mẫu không hợp lệ" not in refused.text
+    assert 'class="invalid">Đảng viên giúp đỡ' in refused.text
+    assert "không có “nguyen van khong co” trong danh sách" in refused.text
+    assert "phải là ngày dạng dd/mm/yyyy" in refused.text
+    assert refused.text.count('class="field-error"') == 2
+    assert client.get(f"/web/people/{person(9)}").status_code == 404  # nothing recorded
+
+
+def test_a_vote_count_that_is_not_a_number_is_refused_on_its_field(client: Client, settings: Settings) -> None:
+    who, version = candidate_waiting_for_the_cell_vote(client, settings)
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    page = f"/web/people/{who}"
+    vote = {"expected_version": version, "occurred_on": "15/12/2021", "resolution_ref": "NQ", "yes": "bốn", "no": "0"}
+
+    refused = post_form(client, page, f"{page}/steps/approveAtCell", vote)
+
+    assert refused.status_code == 422
+    assert re.search(r'<label class="invalid">Số phiếu tán thành \*.*?phải là một số nguyên', refused.text, re.S)
+    shown = client.get(page).text
+    assert "<details open" not in shown  # the steps stay collapsed until one is chosen
+    assert "Cập nhật thông tin cá nhân" in shown and 'value="Quần Chúng Ưu Tú"' in shown  # refilled, not blank
+
+
+def test_a_refusal_names_units_and_people_never_their_ids(client: Client, settings: Settings) -> None:
+    """The domain's messages carry ids ("unit-school không phải cấp có thẩm quyền unit-bloc"); the page names."""
+    member = Desk(client, settings).enrol(1)
+    ledger = client.app.state.ledger
+    tree = ledger.tree()
+    cell_secretary = Actor("user-cell", Role.CELL_SECRETARY, CELL)
+    outsider = Actor("user-sibling", Role.CELL_SECRETARY, SIBLING)
+    message = f"unit-school không phải cấp có thẩm quyền unit-bloc; {member} ở unit-school-cell-1"
+
+    named = name_ids(message, tree, person_namer(ledger, tree, cell_secretary))
+    hidden = name_ids(message, tree, person_namer(ledger, tree, outsider))
+
+    assert named == (
+        "Đảng bộ Trường Chính trị tỉnh không phải cấp có thẩm quyền Đảng ủy Khối các cơ quan tỉnh; "
+        "Đảng Viên B ở Chi bộ Khoa Lý luận cơ sở"
+    )
+    assert "Đảng Viên B" not in hidden and member not in hidden  # a member behind the wall stays unnamed

@@ -227,6 +227,34 @@ def with_choices(fields: Iterable[FormField], choices: Choices) -> list[FormFiel
     return bound
 
 
+def on_fields(errors: dict[str, str], fields: Iterable[FormField]) -> dict[str, str]:
+    """Each refused field's message on the input that shows it: the domain names "full_name", the form
+    "particulars.full_name"; a part of a row ("sponsors.0.kind") is shown on its rows."""
+    names = [f.name for f in fields]
+    placed: dict[str, str] = {}
+    for name, message in errors.items():
+        found = name if name in names else next((n for n in names if n.endswith("." + name)), None)
+        found = found or next((n for n in names if name.startswith(n + ".")), None)
+        placed[found or name] = message
+    return placed
+
+
+def current_values(fields: Iterable[FormField], record: Any, prefix: str) -> dict[str, str]:
+    """A form refilled with what the file holds (the particulars to correct), as the inputs write it."""
+    values = {}
+    for field in fields:
+        if not field.name.startswith(prefix + "."):
+            continue
+        value = getattr(record, field.name.removeprefix(prefix + "."), None)
+        if isinstance(value, date):
+            values[field.name] = value.strftime("%d/%m/%Y")
+        elif isinstance(value, Enum):
+            values[field.name] = str(value.value)
+        elif value is not None:
+            values[field.name] = str(value)
+    return values
+
+
 def _put(data: dict[str, Any], name: str, value: Any) -> None:
     """A dotted input name lands in its record: "particulars.sex" → data["particulars"]["sex"]."""
     *records, last = name.split(".")

@@ -33,7 +33,7 @@ from services.ledger import Ledger
 
 from .common import Viewer, breadcrumbs, page, unit_names
 from .file_view import name_ids, person_choices, person_namer, summary, vote_result
-from .forms import FormProblem, body_from_form, form_fields, with_choices
+from .forms import FormProblem, body_from_form, current_values, form_fields, on_fields, with_choices
 from .labels import event_label, field_label
 from .session import PREFIX, Context
 
@@ -103,8 +103,12 @@ def _person_page(
     units = unit_names(tree)
     steps = next_steps(tree, state, viewer, today())
     choices = person_choices(ledger, tree, viewer, state) if steps else None
+    forms = [(s, with_choices(form_fields(s), choices)) for s in steps] if choices else []
+    prefilled = {s.operation_id: current_values(f, state.particulars, "particulars") for s, f in forms}
     if refusal is not None:
         refusal = named(refusal, ledger, tree, viewer)
+        shown = next((f for s, f in forms if s.operation_id == open_step), [])
+        refusal = replace(refusal, fields=on_fields(refusal.fields, shown))
     return page(
         "person.html",
         viewer,
@@ -115,7 +119,8 @@ def _person_page(
         cell_name=units.get(state.cell_id, ""),
         file=summary(state, viewer, person_namer(ledger, tree, viewer)),
         timeline=[_entry(e, units) for e in reversed(records)],
-        steps=[(s, with_choices(form_fields(s), choices)) for s in steps] if choices else [],
+        steps=forms,
+        prefilled=prefilled,
         subject_name=choices.subject_name if choices else "",
         refusal=refusal,
         recorded=recorded,
