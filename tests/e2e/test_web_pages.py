@@ -102,7 +102,7 @@ def test_a_refused_step_is_shown_in_vietnamese_with_its_rule_and_records_nothing
     after = client.get(taken.headers["location"]).text
     assert "Đã ghi vào sổ" in after
     assert "Chi bộ đã đề nghị kết nạp" in after  # the new stage
-    assert "Chi bộ xét, đề nghị kết nạp</td><td>15/12/2021</td>" in after and "NQ 20-NQ/CB" in after
+    assert on_paper("Chi bộ xét, đề nghị kết nạp", "15/12/2021") in after and "NQ 20-NQ/CB" in after
 
 
 def test_a_viewer_gets_no_step_forms_and_cannot_post_one(client: Client, settings: Settings) -> None:
@@ -170,6 +170,11 @@ def test_an_auditor_reads_a_file_as_of_a_day_on_both_clocks(client: Client, sett
     assert stages == [("occurred", "Đã thẩm tra lý lịch"), ("recorded", "Chưa có hồ sơ vào ngày này.")]
 
 
+def on_paper(step: str, day: str) -> str:
+    """A timeline row's step and the date on its paper, as the page writes them."""
+    return f'{step}</td><td data-label="Ngày trên văn bản">{day}</td>'
+
+
 def nomination(helper: str, n: int = 9) -> dict[str, str]:
     """The nomination form as an officer fills it: dates dd/mm/yyyy, the particulars one input each."""
     return {
@@ -193,7 +198,7 @@ def test_a_cell_secretary_nominates_a_candidate_from_the_cells_files(client: Cli
     assert taken.headers["location"].startswith(f"/web/people/{person(9)}?recorded=")
     after = client.get(taken.headers["location"]).text
     assert "Đã ghi vào sổ" in after and "<h1>Quần Chúng Ưu Tú</h1>" in after
-    assert "Đưa vào nguồn phát triển đảng viên</td><td>01/12/2020</td>" in after and "NQ 05-NQ/CB" in after
+    assert on_paper("Đưa vào nguồn phát triển đảng viên", "01/12/2020") in after and "NQ 05-NQ/CB" in after
 
 
 def test_a_refused_nomination_comes_back_in_vietnamese_with_the_form_filled(client: Client, settings: Settings) -> None:
@@ -239,7 +244,7 @@ def test_an_admin_enrols_a_member_into_the_cell_whose_page_it_is(client: Client,
 
     assert taken.status_code == 303, taken.text
     sign_in(client, settings, Role.CELL_SECRETARY, CELL)  # the page fixed the cell, whatever was posted
-    assert "Nhập đảng viên vào sổ</td><td>02/11/2020</td>" in client.get(f"/web/people/{person(3)}").text
+    assert on_paper("Nhập đảng viên vào sổ", "02/11/2020") in client.get(f"/web/people/{person(3)}").text
 
 
 def test_a_viewer_cannot_open_a_file_and_a_sibling_cell_is_not_found(client: Client, settings: Settings) -> None:
@@ -278,7 +283,7 @@ def test_the_receiving_cell_sees_an_incoming_transfer_and_records_the_presentati
 
     assert taken.status_code == 303, taken.text
     after = client.get(taken.headers["location"]).text
-    assert "Đã ghi vào sổ" in after and "Nhận sinh hoạt đảng</td><td>05/12/2020</td>" in after
+    assert "Đã ghi vào sổ" in after and on_paper("Nhận sinh hoạt đảng", "05/12/2020") in after
     assert "Đảng Viên B" not in client.get(incoming).text
 
 
