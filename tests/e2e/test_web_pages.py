@@ -103,6 +103,14 @@ def test_a_refused_step_is_shown_in_vietnamese_with_its_rule_and_records_nothing
     assert "Đã ghi vào sổ" in after
     assert "Chi bộ đã đề nghị kết nạp" in after  # the new stage
     assert on_paper("Chi bộ xét, đề nghị kết nạp", "15/12/2021") in after and "NQ 20-NQ/CB" in after
+    assert "Tán thành 4 · không tán thành 0 · tổng số 4 — thông qua" in after  # the vote's result
+    assert re.search(
+        r"Cấp có thẩm quyền ra quyết định kết nạp</span>: <strong>\d\d/\d\d/\d{4}</strong> \((còn|quá hạn) \d+ ngày\)",
+        after,
+    )
+    catch_up(settings)
+    listed = client.get(f"/web/units/{CELL}/files").text
+    assert "Cấp có thẩm quyền ra quyết định kết nạp: " in listed and "R-DECIDE-DEADLINE" not in listed
 
 
 def test_a_viewer_gets_no_step_forms_and_cannot_post_one(client: Client, settings: Settings) -> None:

@@ -25,6 +25,7 @@ from .audit_pages import audit_page, audit_verify, person_as_of, unit_as_of, uni
 from .charts import funnel_svg, plan_svg
 from .common import page
 from .format import FILTERS
+from .labels import clock_label
 from .people import person, take_step
 from .session import PREFIX, csrf_config, signed_in
 from .signin import home, sign_in, sign_in_page, sign_out
@@ -44,7 +45,7 @@ def page_headers() -> BeforeMessageSendHookHandler:
 
 def _engine(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters.update(FILTERS)
-    engine.engine.globals.update(prefix=PREFIX, funnel_svg=funnel_svg, plan_svg=plan_svg)
+    engine.engine.globals.update(prefix=PREFIX, funnel_svg=funnel_svg, plan_svg=plan_svg, clock_vi=clock_label)
 
 
 def web_templates() -> TemplateConfig[JinjaTemplateEngine]:

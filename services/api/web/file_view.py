@@ -28,22 +28,12 @@ from services.reads import units_in_view
 from .common import snapshot
 from .format import vi_date
 from .forms import Choices, Option
-from .labels import choice_label
+from .labels import choice_label, clock_label
 
 PERSON_ID: Final = re.compile(r"person-[0-9a-f]{32}")
 SENSITIVE_READERS: Final = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_OFFICER, Role.PROVINCIAL_ADMIN})
 """Roles that record particulars (`updateParticulars`) and so read ethnicity and religion (DOMAIN §4b:
 sensitive data); the others see the file without them."""
-
-CLOCK_LABELS_VI: Final[dict[str, str]] = {
-    "R-DECIDE-DEADLINE": "Cấp có thẩm quyền ra quyết định kết nạp",
-    "R-CEREMONY-DEADLINE": "Tổ chức lễ kết nạp",
-    "R-RECOGNISE-DEADLINE:vote": "Chi bộ xét công nhận đảng viên chính thức",
-    "R-RECOGNISE-DEADLINE:decision": "Quyết định công nhận đảng viên chính thức",
-    "R-TRANSFER:present": "Nộp giấy giới thiệu sinh hoạt đảng tại nơi đến",
-    "R-TRAIN-VALID": "Giấy chứng nhận lớp nhận thức về Đảng còn hiệu lực đến",
-    "R-PAPERS-STALE": "Thư giới thiệu còn hiệu lực đến",
-}
 
 
 @dataclass(frozen=True)
@@ -136,7 +126,7 @@ def _subjects(state: PersonState) -> list[Subject]:
 
 
 def _due(rule: str, name: str, due_on: date, on: date) -> Due:
-    label = CLOCK_LABELS_VI.get(name) or CLOCK_LABELS_VI.get(rule) or "Thời hạn"
+    label = clock_label(name, rule)
     return Due(label, rule, due_on, (due_on - on).days)
 
 

@@ -161,6 +161,29 @@ CHOICE_LABELS_VI: Final[dict[str, str]] = {
 }
 
 
+CLOCK_LABELS_VI: Final[dict[str, str]] = {
+    "R-DECIDE-DEADLINE": "Cấp có thẩm quyền ra quyết định kết nạp",
+    "R-CEREMONY-DEADLINE": "Tổ chức lễ kết nạp",
+    "R-RECOGNISE-DEADLINE:vote": "Chi bộ xét công nhận đảng viên chính thức",
+    "R-RECOGNISE-DEADLINE:decision": "Quyết định công nhận đảng viên chính thức",
+    "R-TRANSFER:present": "Nộp giấy giới thiệu sinh hoạt đảng tại nơi đến",
+    "R-TRAIN-VALID": "Giấy chứng nhận lớp nhận thức về Đảng còn hiệu lực đến",
+    "R-PAPERS-STALE": "Thư giới thiệu còn hiệu lực đến",
+    "R-RECOGNISE-DEADLINE": "Xét công nhận đảng viên chính thức",
+    "R-TRANSFER": "Chuyển sinh hoạt đảng",
+}
+"""What each running clock waits for, by its clock name or rule id (pages never show a bare rule code)."""
+
+
+def clock_label(clock: str, rule_id: str = "") -> str:
+    """A deadline in words; its rule id is shown beside it, never alone."""
+    return (
+        CLOCK_LABELS_VI.get(clock)
+        or CLOCK_LABELS_VI.get(rule_id)
+        or CLOCK_LABELS_VI.get(clock.split(":")[0], "Thời hạn")
+    )
+
+
 def event_label(event_type: str) -> str:
     return EVENT_LABELS_VI.get(event_type, event_type)
 
