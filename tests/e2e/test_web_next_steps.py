@@ -1,8 +1,8 @@
 """The person page offers exactly the steps the use case would take from this caller now (issue 22, "Must
-show"): for several roles and stages, the forms on the page equal the steps that `record_person_step`'s own
-walls and rules do not refuse for who acts or when (the role, the walls, R-STAGE-ORDER, R-AUTH-CELL,
-R-AUTH-ADMIT's competent body, R-VERIFY-COMPLETE). A step refused only for what its form says (a vote count,
-a reference, a sample date) is one the caller may take: the officer fills the form.
+show"): for several roles and stages, the forms on the page and the API's next-steps list equal the steps
+that `record_person_step`'s own walls and rules do not refuse for who acts or when (the role, the walls,
+R-STAGE-ORDER, R-AUTH-CELL, R-AUTH-ADMIT's competent body, R-VERIFY-COMPLETE). A step refused only for what
+its form says (a vote count, a reference, a sample date) is one the caller may take: the officer fills it.
 
 The probe decides each step exactly as the use case does (walls, facts from the log, `handle`) without
 appending, so one file serves every caller and step.
@@ -112,5 +112,7 @@ def test_the_steps_offered_are_the_steps_the_use_case_would_take(client: Client,
             expected.discard("presentTransfer")  # the receiving unit's step, on its own page
             shown = offered(client, settings, role, unit, who)
             assert shown == expected, (stage_name, role, sorted(shown ^ expected))
+            listed = client.get(f"/people/{who}/next-steps", headers=desk.who(role, unit)).json()
+            assert {s["operation_id"] for s in listed} == expected, (stage_name, role)  # the API lists the same
             checked += len(expected)
     assert checked > 30  # the comparison is about steps actually offered, not empty lists
