@@ -134,12 +134,18 @@ def test_a_candidate_becomes_an_official_member_through_the_forms_only(
     for name, value in {
         "occurred_on": "01/03/2024", "citizen_id": citizen(9), "particulars.full_name": "Nguyễn Văn An",
         "particulars.date_of_birth": "01/04/1985", "particulars.hometown": "Đà Lạt, Lâm Đồng",
-        "helper_id": "dang vien b", "resolution_ref": "NQ 05-NQ/CB",
+        "helper_id": "dang vien", "resolution_ref": "NQ 05-NQ/CB",
     }.items():  # fmt: skip
         nominate.locator(f'[name="{name}"]').fill(value)
     for name, label in {"particulars.sex": "Nam", "particulars.education": "Đại học"}.items():
         nominate.locator(f'select[name="{name}"]').select_option(label=label)
     cell.shot("mo-ho-so")
+    nominate.locator("button[type=submit]").click()  # four members match "dang vien": which one is meant?
+    helper = nominate.locator('label.invalid:has([name="helper_id"]) .field-error')
+    expect(helper).to_contain_text("Có 4 lựa chọn khớp với “dang vien”")
+    expect(nominate.locator('[name="particulars.full_name"]')).to_have_value("Nguyễn Văn An")  # kept
+    cell.shot("mo-ho-so-chua-ro")
+    nominate.locator('[name="helper_id"]').fill("dang vien b")
     nominate.locator("button[type=submit]").click()
     assert page.locator(".refusal, .field-error").all_inner_texts() == []
     expect(page.locator("h1")).to_have_text("Nguyễn Văn An")

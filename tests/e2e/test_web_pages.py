@@ -343,8 +343,8 @@ def test_every_refused_form_value_is_named_next_to_its_field(client: Client, set
     assert refused.status_code == 422
     assert "Dữ liệu biểu mẫu không hợp lệ" not in refused.text
     assert 'class="invalid">Đảng viên giúp đỡ' in refused.text
-    assert "không có “nguyen van khong co” trong danh sách" in refused.text
-    assert "phải là ngày dạng dd/mm/yyyy" in refused.text
+    assert "Không có “nguyen van khong co” trong danh sách" in refused.text
+    assert "Phải là ngày dạng dd/mm/yyyy" in refused.text
     assert refused.text.count('class="field-error"') == 2
     assert client.get(f"/web/people/{person(9)}").status_code == 404  # nothing recorded
 
@@ -358,7 +358,7 @@ def test_a_vote_count_that_is_not_a_number_is_refused_on_its_field(client: Clien
     refused = post_form(client, page, f"{page}/steps/approveAtCell", vote)
 
     assert refused.status_code == 422
-    assert re.search(r'<label class="invalid">Số phiếu tán thành \*.*?phải là một số nguyên', refused.text, re.S)
+    assert re.search(r'<label class="invalid">Số phiếu tán thành \*.*?Phải là một số nguyên', refused.text, re.S)
     shown = client.get(page).text
     assert "<details open" not in shown  # the steps stay collapsed until one is chosen
     assert "Cập nhật thông tin cá nhân" in shown and 'value="Quần Chúng Ưu Tú"' in shown  # refilled, not blank
