@@ -206,5 +206,6 @@ def test_a_candidate_becomes_an_official_member_through_the_forms_only(
     bloc.page.goto(person_page)
     bloc.step("recogniseOfficial", {"occurred_on": "20/05/2026", "decision_ref": "QĐ 88-QĐ/ĐUK"}, "cong-nhan")
     expect(bloc.page.locator("#stage")).to_have_text("Đảng viên chính thức")
+    expect(bloc.page.locator("#file")).to_contain_text("Đảng viên chính thức từ05/05/2026")  # 12 months on
     for officer in (cell, school, bloc):
         officer.context.close()

@@ -108,6 +108,11 @@ def _particulars(state: PersonState, viewer: Actor) -> list[tuple[str, str]]:
     ]
     if viewer.role in SENSITIVE_READERS:
         rows += [("Dân tộc", choice_label(p.ethnicity)), ("Tôn giáo", choice_label(p.religion))]
+    m = state.membership
+    if m is not None:
+        rows += [("Ngày kết nạp", vi_date(m.admitted_on)), ("Lễ kết nạp", vi_date(m.ceremony_on))]
+        official = ("Đảng viên chính thức từ", vi_date(m.official_from)) if m.official_from else None
+        rows.append(official or ("Hết thời gian dự bị", vi_date(m.probation_ends_on)))
     return rows
 
 
