@@ -381,3 +381,23 @@ def test_a_refusal_names_units_and_people_never_their_ids(client: Client, settin
         "Đảng Viên B ở Chi bộ Khoa Lý luận cơ sở"
     )
     assert "Đảng Viên B" not in hidden and member not in hidden  # a member behind the wall stays unnamed
+
+
+def test_a_transfer_goes_to_a_unit_chosen_by_name_or_code_and_waits_there(client: Client, settings: Settings) -> None:
+    member = Desk(client, settings).enrol(1)
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    page = f"/web/people/{member}"
+    transfer = {"expected_version": "1", "occurred_on": "01/12/2020", "kind": "official", "cause_on": "20/11/2020"}
+
+    unknown = post_form(client, page, f"{page}/steps/introduceTransfer", transfer | {"to_unit_id": "TCT-CB9"})
+    assert unknown.status_code == 422
+    assert re.search(
+        r'<label class="invalid">Chuyển đến tổ chức đảng \*.*?Không có “TCT-CB9” trong danh sách', unknown.text, re.S
+    )
+
+    taken = post_form(client, page, f"{page}/steps/introduceTransfer", transfer | {"to_unit_id": "tct-cb2"})
+
+    assert taken.status_code == 303, taken.text
+    catch_up(settings)
+    sign_in(client, settings, Role.CELL_SECRETARY, SIBLING)
+    assert "Đảng Viên B" in client.get(f"/web/units/{SIBLING}/transfers").text  # the receiving cell sees it

@@ -192,8 +192,8 @@ def _cells(tree: UnitTree, viewer: Actor, leave_out: str | None) -> tuple[Option
 
 
 def _destinations(tree: UnitTree, leave_out: str | None) -> tuple[Option, ...]:
-    """Where a member's party life may move (R-TRANSFER): any active unit that keeps a roll, by name and the
-    committee above it (two cells of two schools may share a name)."""
+    """Where a member's party life may move (R-TRANSFER): any active unit that keeps a roll, by name, code (as
+    the pages show it) and the committee above it (two cells of two schools may share a name)."""
     on = today()
     found = []
     for unit in tree.all_latest():
@@ -201,7 +201,7 @@ def _destinations(tree: UnitTree, leave_out: str | None) -> tuple[Option, ...]:
             continue
         above = tree.ancestors(unit.unit_id, on)
         where = f" — {above[-1].name}" if above else ""
-        found.append(Option(unit.unit_id, f"{unit.name}{where}", unit.name))
+        found.append(Option(unit.unit_id, f"{unit.name} ({unit.code}){where}", unit.name))
     return tuple(sorted(found, key=lambda o: o.key))
 
 
