@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Final
 
+from domain.errors import DomainError
 from domain.person.records import PersonState
 from domain.person.stages import BEFORE_VOTE, Stage
 from domain.person.values import RejectionLevel
@@ -31,8 +32,13 @@ OWN_CELL: Final = frozenset(
 
 
 def _competent(tree: UnitTree, state: PersonState, actor: Actor, on: date) -> bool:
-    """R-AUTH-ADMIT: the caller's unit is the body that decides for the person's cell."""
-    return state.cell_id is not None and tree.competent_decider(state.cell_id, on).unit_id == actor.unit_id
+    """R-AUTH-ADMIT: the caller's unit is the body that decides for the person's cell (none found: nobody)."""
+    if state.cell_id is None:
+        return False
+    try:
+        return tree.competent_decider(state.cell_id, on).unit_id == actor.unit_id
+    except DomainError:  # a cell above the grassroots level, or not in today's tree: the rules refuse anyway
+        return False
 
 
 def _grassroots(tree: UnitTree, state: PersonState, actor: Actor, on: date) -> bool:
