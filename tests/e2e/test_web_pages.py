@@ -92,6 +92,7 @@ def test_a_refused_step_is_shown_in_vietnamese_with_its_rule_and_records_nothing
     assert refused.status_code == 422
     assert 'Bị từ chối (<span class="rule">R-VOTE-TWOTHIRDS</span>)' in refused.text
     assert "chỉ có 1/4 phiếu tán thành" in refused.text
+    assert re.search(r'<label class="invalid">Số phiếu tán thành \*.*?Chỉ có 1/4 phiếu tán thành', refused.text, re.S)
     assert unicodedata.is_normalized("NFC", refused.text)
     assert 'value="NQ 20-NQ/CB"' in refused.text  # the officer corrects the form instead of retyping it
     assert f'name="expected_version" value="{version}"' in client.get(page).text  # nothing recorded

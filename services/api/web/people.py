@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Final
 
 from litestar import get, post
 from litestar.enums import RequestEncodingType
@@ -141,11 +141,28 @@ def person(
     return _person_page(ledger, viewer, person_id, recorded=recorded)
 
 
+RULE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "R-DATE-FUTURE": ("occurred_on",),
+    "R-STAGE-ORDER": (),
+    "R-HELPER-OFFICIAL": ("helper_id", "mentor_id"),
+    "R-SPONSORS": ("sponsors",),
+    "R-SPONSOR-COWORK": ("sponsors",),
+    "R-VOTE-TWOTHIRDS": ("yes", "votes_in_favour"),
+    "R-CELL-QUORUM": ("yes", "no", "exempt_absent_ids"),
+    "R-AUTH-OVER60": ("provincial_consent_ref", "provincial_consent_on"),
+    "R-READMIT": ("provincial_consent_ref", "conviction_cleared_on"),
+    "R-ELIG-EDU": ("education_exemption",),
+    "R-RATING": ("grade", "score"),
+    "R-STRIKEOFF-GROUNDS": ("ground", "evidence_months"),
+}
+"""The inputs a rule's refusal is about: its message is shown next to them too (and on top with its id)."""
+
+
 def _refusal(exc: Exception) -> Refusal:
     """What an officer reads when the rules or the record say no, in Vietnamese with the rule's id."""
     if isinstance(exc, RuleViolation):
         RULE_REFUSALS.labels(rule_id=exc.rule_id).inc()
-        return Refusal(exc.rule_id, exc.message_vi)
+        return Refusal(exc.rule_id, exc.message_vi, dict.fromkeys(RULE_FIELDS.get(exc.rule_id, ()), exc.message_vi))
     if isinstance(exc, InvalidCommand):
         name = exc.field.rpartition(".")[2]
         return Refusal(None, f"Trường “{field_label(name)}”: {exc.message_vi}", {exc.field: exc.message_vi})
