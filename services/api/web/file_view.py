@@ -44,11 +44,12 @@ class Due:
     rule_id: str
     due_on: date
     days_left: int
+    paper: bool = False
 
     @property
     def left_vi(self) -> str:
         if self.days_left < 0:
-            return f"quá hạn {-self.days_left} ngày"
+            return f"đã hết hiệu lực {-self.days_left} ngày" if self.paper else f"quá hạn {-self.days_left} ngày"
         return "hết hạn hôm nay" if self.days_left == 0 else f"còn {self.days_left} ngày"
 
 
@@ -130,9 +131,8 @@ def _subjects(state: PersonState) -> list[Subject]:
     return found
 
 
-def _due(rule: str, name: str, due_on: date, on: date) -> Due:
-    label = clock_label(name, rule)
-    return Due(label, rule, due_on, (due_on - on).days)
+def _due(rule: str, name: str, due_on: date, on: date, paper: bool = False) -> Due:
+    return Due(clock_label(name, rule), rule, due_on, (due_on - on).days, paper)
 
 
 def summary(state: PersonState, viewer: Actor, name_person: Namer) -> FileSummary:
@@ -146,7 +146,7 @@ def summary(state: PersonState, viewer: Actor, name_person: Namer) -> FileSummar
         helper=name_person(helper_id) if helper_id else None,
         sponsors=[f"{name_person(s.sponsor_id)} ({s.document_ref})" for s in letters],
         subjects=_subjects(state),
-        papers=[_due(c.rule_id, c.name, c.due_on, on) for c in clocks if c.stale_paper],
+        papers=[_due(c.rule_id, c.name, c.due_on, on, paper=True) for c in clocks if c.stale_paper],
         deadlines=[_due(c.rule_id, c.name, c.due_on, on) for c in clocks if not c.stale_paper],
     )
 
