@@ -19,7 +19,7 @@ from services.commands.actors import Actor, Role
 from services.commands.tree_log import UNIT_TREE_STREAM
 from services.settings import Settings
 from tests.e2e.conftest import Client
-from tests.e2e.desk import SIBLING, Desk, citizen, person
+from tests.e2e.desk import SIBLING, Desk, citizen, particulars, person
 from tests.e2e.web_support import CELL, candidate_waiting_for_the_cell_vote, catch_up, csrf_of, post_form, sign_in
 
 
@@ -402,3 +402,27 @@ def test_a_transfer_goes_to_a_unit_chosen_by_name_or_code_and_waits_there(client
     catch_up(settings)
     sign_in(client, settings, Role.CELL_SECRETARY, SIBLING)
     assert "Đảng Viên B" in client.get(f"/web/units/{SIBLING}/transfers").text  # the receiving cell sees it
+
+
+def test_a_candidate_moves_to_a_cell_and_a_helper_chosen_by_name(client: Client, settings: Settings) -> None:
+    """The school's officer moves a candidate to another of its cells; the new helper is that cell's member."""
+    desk = Desk(client, settings)
+    school = desk.who(Role.GRASSROOTS_OFFICER, "unit-school")
+    enrolment = {
+        "citizen_id": citizen(5), "particulars": particulars("Đảng Viên F"), "cell_id": SIBLING,
+        "admitted_on": "2010-05-01", "ceremony_on": "2010-05-19", "official_from": "2011-05-19",
+        "roll_ref": "Sổ 5", "occurred_on": "2020-11-02", "expected_version": 0,
+    }  # fmt: skip
+    assert desk.post(school, "/people/enrolment", enrolment).status_code == 201
+    who = desk.nominate(9, desk.enrol(1))
+    catch_up(settings)
+    sign_in(client, settings, Role.GRASSROOTS_OFFICER, "unit-school")
+    page = f"/web/people/{who}"
+    move = {"expected_version": "1", "occurred_on": "10/01/2021", "to_cell_id": "khoa xay dung dang",
+            "helper_id": "dang vien f"}  # fmt: skip
+
+    taken = post_form(client, page, f"{page}/steps/transferCandidate", move)
+
+    assert taken.status_code == 303, taken.text
+    after = client.get(taken.headers["location"]).text
+    assert "Chi bộ Khoa Xây dựng Đảng" in after and "<dd>Đảng Viên F</dd>" in after

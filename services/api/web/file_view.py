@@ -169,7 +169,12 @@ def vote_result(event_type: str, data: dict[str, Any]) -> str | None:
     return f"{counts} — {VOTE_OUTCOMES_VI.get(str(outcome), 'thông qua')}"
 
 
-def _member_options(ledger: Ledger, cell_ids: list[str], leave_out: str = "") -> tuple[Option, ...]:
+def _member_options(
+    ledger: Ledger, cell_ids: list[str], leave_out: str = "", where: dict[str, str] | None = None
+) -> tuple[Option, ...]:
+    """Members on the roll of `cell_ids`, by name and birth date (and cell, given `where`'s names)."""
+    if not cell_ids:
+        return ()
     roll = snapshot(ledger, queries.member_roll, cell_ids, None, None, 500)
     options = []
     for m in roll.members:
@@ -177,7 +182,8 @@ def _member_options(ledger: Ledger, cell_ids: list[str], leave_out: str = "") ->
             continue
         born = f" (sinh {vi_date(m.date_of_birth)})" if m.date_of_birth else ""
         probation = " — dự bị" if m.status == "probationary" else ""
-        options.append(Option(m.stream_id, f"{m.full_name}{born}{probation}", m.full_name))
+        cell = f" — {where.get(m.unit_id, '')}" if where is not None else ""
+        options.append(Option(m.stream_id, f"{m.full_name}{born}{probation}{cell}", m.full_name))
     return tuple(sorted(options, key=lambda o: o.key))
 
 
@@ -219,9 +225,12 @@ def _pending_subjects(state: PersonState) -> tuple[Option, ...]:
 def person_choices(ledger: Ledger, tree: UnitTree, viewer: Actor, state: PersonState) -> Choices:
     """The options of the person page's pickers, all within what the caller may see."""
     cell = state.cell_id or ""
+    cells = _cells(tree, viewer, cell)
+    names = {o.value: o.label for o in cells}
     return Choices(
         members=_member_options(ledger, [cell], leave_out=state.person_id),
-        cells=_cells(tree, viewer, cell),
+        elsewhere=_member_options(ledger, list(names), state.person_id, names),
+        cells=cells,
         units=_destinations(tree, cell),
         subjects=_pending_subjects(state),
         subject_name=state.particulars.full_name if state.particulars else "",

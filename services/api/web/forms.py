@@ -70,6 +70,8 @@ class Choices:
     """The options of one page's pickers, read within the caller's walls by the page that shows them."""
 
     members: tuple[Option, ...] = ()
+    elsewhere: tuple[Option, ...] = ()
+    """Members of the caller's other cells: a helper there for a candidate moving there (never a sponsor)."""
     cells: tuple[Option, ...] = ()
     units: tuple[Option, ...] = ()
     subjects: tuple[Option, ...] = ()
@@ -77,7 +79,9 @@ class Choices:
     """The candidate's own name, written in the first row of the people to verify."""
 
     def of(self, pick: Pick) -> tuple[Option, ...]:
-        if pick in (Pick.MEMBER, Pick.MEMBERS, Pick.SPONSORS):
+        if pick is Pick.MEMBER:
+            return self.members + self.elsewhere
+        if pick in (Pick.MEMBERS, Pick.SPONSORS):
             return self.members
         return {Pick.CELL: self.cells, Pick.UNIT: self.units, Pick.SUBJECT: self.subjects}.get(pick, ())
 
