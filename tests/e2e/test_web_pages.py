@@ -14,11 +14,12 @@ import pytest
 from openpyxl import load_workbook
 
 from eventstore import EventStore
-from services.commands.actors import Role
+from services.api.web.file_view import name_ids, person_namer
+from services.commands.actors import Actor, Role
 from services.commands.tree_log import UNIT_TREE_STREAM
 from services.settings import Settings
 from tests.e2e.conftest import Client
-from tests.e2e.desk import SIBLING, Desk, citizen, person
+from tests.e2e.desk import SIBLING, Desk, citizen, particulars, person
 from tests.e2e.web_support import CELL, candidate_waiting_for_the_cell_vote, catch_up, csrf_of, post_form, sign_in
 
 
@@ -91,17 +92,26 @@ def test_a_refused_step_is_shown_in_vietnamese_with_its_rule_and_records_nothing
     assert refused.status_code == 422
     assert 'Bị từ chối (<span class="rule">R-VOTE-TWOTHIRDS</span>)' in refused.text
     assert "chỉ có 1/4 phiếu tán thành" in refused.text
+    assert re.search(r'<label class="invalid">Số phiếu tán thành \*.*?Chỉ có 1/4 phiếu tán thành', refused.text, re.S)
     assert unicodedata.is_normalized("NFC", refused.text)
     assert 'value="NQ 20-NQ/CB"' in refused.text  # the officer corrects the form instead of retyping it
-    assert f"phiên bản hồ sơ {version}" in client.get(page).text
+    assert f'name="expected_version" value="{version}"' in client.get(page).text  # nothing recorded
 
     taken = post_form(client, page, f"{page}/steps/approveAtCell", {**vote, "yes": "4", "no": "0"})
 
     assert taken.status_code == 303, taken.text
     after = client.get(taken.headers["location"]).text
-    assert "Đã ghi vào sổ tại vị trí" in after
+    assert "Đã ghi vào sổ" in after
     assert "Chi bộ đã đề nghị kết nạp" in after  # the new stage
-    assert "Chi bộ xét, đề nghị kết nạp</td><td>15/12/2021</td>" in after and "NQ 20-NQ/CB" in after
+    assert on_paper("Chi bộ xét, đề nghị kết nạp", "15/12/2021") in after and "NQ 20-NQ/CB" in after
+    assert "Tán thành 4 · không tán thành 0 · tổng số 4 — thông qua" in after  # the vote's result
+    assert re.search(
+        r"Cấp có thẩm quyền ra quyết định kết nạp</span>: <strong>\d\d/\d\d/\d{4}</strong> \((còn|quá hạn) \d+ ngày\)",
+        after,
+    )
+    catch_up(settings)
+    listed = client.get(f"/web/units/{CELL}/files").text
+    assert "Cấp có thẩm quyền ra quyết định kết nạp: " in listed and "R-DECIDE-DEADLINE" not in listed
 
 
 def test_a_viewer_gets_no_step_forms_and_cannot_post_one(client: Client, settings: Settings) -> None:
@@ -169,6 +179,11 @@ def test_an_auditor_reads_a_file_as_of_a_day_on_both_clocks(client: Client, sett
     assert stages == [("occurred", "Đã thẩm tra lý lịch"), ("recorded", "Chưa có hồ sơ vào ngày này.")]
 
 
+def on_paper(step: str, day: str) -> str:
+    """A timeline row's step and the date on its paper, as the page writes them."""
+    return f'{step}</td><td data-label="Ngày trên văn bản">{day}</td>'
+
+
 def nomination(helper: str, n: int = 9) -> dict[str, str]:
     """The nomination form as an officer fills it: dates dd/mm/yyyy, the particulars one input each."""
     return {
@@ -191,8 +206,8 @@ def test_a_cell_secretary_nominates_a_candidate_from_the_cells_files(client: Cli
     assert taken.status_code == 303, taken.text
     assert taken.headers["location"].startswith(f"/web/people/{person(9)}?recorded=")
     after = client.get(taken.headers["location"]).text
-    assert "Đã ghi vào sổ tại vị trí" in after and "<h1>Quần Chúng Ưu Tú</h1>" in after
-    assert "Đưa vào nguồn phát triển đảng viên</td><td>01/12/2020</td>" in after and "NQ 05-NQ/CB" in after
+    assert "Đã ghi vào sổ" in after and "<h1>Quần Chúng Ưu Tú</h1>" in after
+    assert on_paper("Đưa vào nguồn phát triển đảng viên", "01/12/2020") in after and "NQ 05-NQ/CB" in after
 
 
 def test_a_refused_nomination_comes_back_in_vietnamese_with_the_form_filled(client: Client, settings: Settings) -> None:
@@ -238,7 +253,7 @@ def test_an_admin_enrols_a_member_into_the_cell_whose_page_it_is(client: Client,
 
     assert taken.status_code == 303, taken.text
     sign_in(client, settings, Role.CELL_SECRETARY, CELL)  # the page fixed the cell, whatever was posted
-    assert "Nhập đảng viên vào sổ</td><td>02/11/2020</td>" in client.get(f"/web/people/{person(3)}").text
+    assert on_paper("Nhập đảng viên vào sổ", "02/11/2020") in client.get(f"/web/people/{person(3)}").text
 
 
 def test_a_viewer_cannot_open_a_file_and_a_sibling_cell_is_not_found(client: Client, settings: Settings) -> None:
@@ -277,7 +292,7 @@ def test_the_receiving_cell_sees_an_incoming_transfer_and_records_the_presentati
 
     assert taken.status_code == 303, taken.text
     after = client.get(taken.headers["location"]).text
-    assert "Đã ghi vào sổ tại vị trí" in after and "Nhận sinh hoạt đảng</td><td>05/12/2020</td>" in after
+    assert "Đã ghi vào sổ" in after and on_paper("Nhận sinh hoạt đảng", "05/12/2020") in after
     assert "Đảng Viên B" not in client.get(incoming).text
 
 
@@ -299,3 +314,115 @@ def test_a_page_reads_the_unit_tree_once(client: Client, settings: Settings, mon
         asked.clear()
         assert client.get(path).status_code == 200, path
         assert asked.count(UNIT_TREE_STREAM) == 1, (path, asked)
+
+
+def test_a_helper_is_chosen_by_name_typed_without_diacritics(client: Client, settings: Settings) -> None:
+    Desk(client, settings).enrol(1)  # Đảng Viên B
+    catch_up(settings)
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    files = f"/web/units/{CELL}/files"
+    page = client.get(files).text
+    assert '<option value="Đảng Viên B (sinh 01/04/1985)" label="dang vien b (sinh 01/04/1985)">' in page
+    assert "(mã" not in page and "JSON" not in page
+
+    taken = post_form(client, files, f"{files}/nominateCandidate", nomination("dang vien b"))
+
+    assert taken.status_code == 303, taken.text
+    after = client.get(taken.headers["location"]).text
+    assert re.search(r'<div id="helper"><dt>Đảng viên giúp đỡ</dt><dd>Đảng Viên B</dd>', after)
+
+
+def test_every_refused_form_value_is_named_next_to_its_field(client: Client, settings: Settings) -> None:
+    Desk(client, settings).enrol(1)
+    catch_up(settings)
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    files = f"/web/units/{CELL}/files"
+    form = nomination("nguyen van khong co") | {"occurred_on": "31/02/2024"}
+
+    refused = post_form(client, files, f"{files}/nominateCandidate", form)
+
+    assert refused.status_code == 422
+    assert "Dữ liệu biểu mẫu không hợp lệ" not in refused.text
+    assert 'class="invalid">Đảng viên giúp đỡ' in refused.text
+    assert "Không có “nguyen van khong co” trong danh sách" in refused.text
+    assert "Phải là ngày dạng dd/mm/yyyy" in refused.text
+    assert refused.text.count('class="field-error"') == 2
+    assert client.get(f"/web/people/{person(9)}").status_code == 404  # nothing recorded
+
+
+def test_a_vote_count_that_is_not_a_number_is_refused_on_its_field(client: Client, settings: Settings) -> None:
+    who, version = candidate_waiting_for_the_cell_vote(client, settings)
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    page = f"/web/people/{who}"
+    vote = {"expected_version": version, "occurred_on": "15/12/2021", "resolution_ref": "NQ", "yes": "bốn", "no": "0"}
+
+    refused = post_form(client, page, f"{page}/steps/approveAtCell", vote)
+
+    assert refused.status_code == 422
+    assert re.search(r'<label class="invalid">Số phiếu tán thành \*.*?Phải là một số nguyên', refused.text, re.S)
+    shown = client.get(page).text
+    assert "<details open" not in shown  # the steps stay collapsed until one is chosen
+    assert "Cập nhật thông tin cá nhân" in shown and 'value="Quần Chúng Ưu Tú"' in shown  # refilled, not blank
+
+
+def test_a_refusal_names_units_and_people_never_their_ids(client: Client, settings: Settings) -> None:
+    """The domain's messages carry ids ("unit-school không phải cấp có thẩm quyền unit-bloc"); the page names."""
+    member = Desk(client, settings).enrol(1)
+    ledger = client.app.state.ledger
+    tree = ledger.tree()
+    cell_secretary = Actor("user-cell", Role.CELL_SECRETARY, CELL)
+    outsider = Actor("user-sibling", Role.CELL_SECRETARY, SIBLING)
+    message = f"unit-school không phải cấp có thẩm quyền unit-bloc; {member} ở unit-school-cell-1"
+
+    named = name_ids(message, tree, person_namer(ledger, tree, cell_secretary))
+    hidden = name_ids(message, tree, person_namer(ledger, tree, outsider))
+
+    assert named == (
+        "Đảng bộ Trường Chính trị tỉnh không phải cấp có thẩm quyền Đảng ủy Khối các cơ quan tỉnh; "
+        "Đảng Viên B ở Chi bộ Khoa Lý luận cơ sở"
+    )
+    assert "Đảng Viên B" not in hidden and member not in hidden  # a member behind the wall stays unnamed
+
+
+def test_a_transfer_goes_to_a_unit_chosen_by_name_or_code_and_waits_there(client: Client, settings: Settings) -> None:
+    member = Desk(client, settings).enrol(1)
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    page = f"/web/people/{member}"
+    transfer = {"expected_version": "1", "occurred_on": "01/12/2020", "kind": "official", "cause_on": "20/11/2020"}
+
+    unknown = post_form(client, page, f"{page}/steps/introduceTransfer", transfer | {"to_unit_id": "TCT-CB9"})
+    assert unknown.status_code == 422
+    assert re.search(
+        r'<label class="invalid">Chuyển đến tổ chức đảng \*.*?Không có “TCT-CB9” trong danh sách', unknown.text, re.S
+    )
+
+    taken = post_form(client, page, f"{page}/steps/introduceTransfer", transfer | {"to_unit_id": "tct-cb2"})
+
+    assert taken.status_code == 303, taken.text
+    catch_up(settings)
+    sign_in(client, settings, Role.CELL_SECRETARY, SIBLING)
+    assert "Đảng Viên B" in client.get(f"/web/units/{SIBLING}/transfers").text  # the receiving cell sees it
+
+
+def test_a_candidate_moves_to_a_cell_and_a_helper_chosen_by_name(client: Client, settings: Settings) -> None:
+    """The school's officer moves a candidate to another of its cells; the new helper is that cell's member."""
+    desk = Desk(client, settings)
+    school = desk.who(Role.GRASSROOTS_OFFICER, "unit-school")
+    enrolment = {
+        "citizen_id": citizen(5), "particulars": particulars("Đảng Viên F"), "cell_id": SIBLING,
+        "admitted_on": "2010-05-01", "ceremony_on": "2010-05-19", "official_from": "2011-05-19",
+        "roll_ref": "Sổ 5", "occurred_on": "2020-11-02", "expected_version": 0,
+    }  # fmt: skip
+    assert desk.post(school, "/people/enrolment", enrolment).status_code == 201
+    who = desk.nominate(9, desk.enrol(1))
+    catch_up(settings)
+    sign_in(client, settings, Role.GRASSROOTS_OFFICER, "unit-school")
+    page = f"/web/people/{who}"
+    move = {"expected_version": "1", "occurred_on": "10/01/2021", "to_cell_id": "khoa xay dung dang",
+            "helper_id": "dang vien f"}  # fmt: skip
+
+    taken = post_form(client, page, f"{page}/steps/transferCandidate", move)
+
+    assert taken.status_code == 303, taken.text
+    after = client.get(taken.headers["location"]).text
+    assert "Chi bộ Khoa Xây dựng Đảng" in after and "<dd>Đảng Viên F</dd>" in after

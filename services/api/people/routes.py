@@ -19,10 +19,11 @@ from services.api.platform.params import Caller, Context, IdempotencyKey, Person
 from services.api.platform.responses import READ_PROBLEMS, RECORDED, WRITE_PROBLEMS
 from services.api.platform.security import SECURED
 from services.commands.actors import Actor
-from services.commands.people import allowed_steps, record_person_step, step_request, visible_person
+from services.commands.next_steps import next_steps as steps_now
+from services.commands.people import record_person_step, step_request, visible_person
 from services.commands.person_steps import STEPS, Step
 from services.commands.results import Recorded
-from services.commands.walls import require_role
+from services.commands.walls import require_role, today
 from services.ledger import Ledger
 
 FACTS_NOTE = (
@@ -114,11 +115,12 @@ def get_person(person_id: PersonIdPath, ledger: Context, principal: Caller) -> P
 
 @get("/people/{person_id:str}/next-steps", operation_id="listNextSteps", sync_to_thread=True, responses=READ_PROBLEMS)
 def next_steps(person_id: PersonIdPath, ledger: Context, principal: Caller) -> list[NextStep]:
-    """The steps the person's stage allows and the caller's role takes; the rules may still refuse one."""
+    """The steps this caller may take now: role, walls, stage and the unit the rules say acts (the dashboard
+    offers the same); the rules may still refuse one for what its body says."""
     state = visible_person(ledger, principal, person_id)
     return [
         NextStep(s.operation_id, "POST", s.route.replace("{person_id}", person_id), s.command.step_vi)
-        for s in allowed_steps(state, principal)
+        for s in steps_now(ledger.tree(), state, principal, today())
     ]
 
 

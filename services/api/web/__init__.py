@@ -38,6 +38,7 @@ from .charts import funnel_svg, plan_svg
 from .common import page
 from .file_requests import file_requests_page, grant_file_request, refuse_file_request, send_file_request
 from .format import FILTERS
+from .labels import clock_label
 from .people import person, take_step
 from .retractions import confirm_retraction, retract
 from .session import PREFIX, csrf_config, signed_in, who
@@ -58,7 +59,7 @@ def page_headers() -> BeforeMessageSendHookHandler:
 
 def _engine(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters.update(FILTERS)
-    engine.engine.globals.update(prefix=PREFIX, funnel_svg=funnel_svg, plan_svg=plan_svg, who=who)
+    engine.engine.globals.update(prefix=PREFIX, funnel_svg=funnel_svg, plan_svg=plan_svg, who=who, clock_vi=clock_label)
 
 
 def web_templates() -> TemplateConfig[JinjaTemplateEngine]:

@@ -87,7 +87,7 @@ FIELD_LABELS_VI: Final[dict[str, str]] = {
     "committee_size": "Số ủy viên cấp ủy",
     "consent_ref": "Số văn bản đồng ý",
     "decision_ref": "Số quyết định",
-    "exempt_absent_ids": "Đảng viên được miễn (mã, cách nhau dấu phẩy)",
+    "exempt_absent_ids": "Đảng viên vắng mặt có lý do (được miễn)",
     "expulsion_delegated": "Được ủy quyền khai trừ",
     "extra_working_days": "Số ngày làm việc gia hạn",
     "family_hardship": "Hoàn cảnh gia đình khó khăn",
@@ -95,11 +95,11 @@ FIELD_LABELS_VI: Final[dict[str, str]] = {
     "full_name": "Họ và tên",
     "grade": "Xếp loại",
     "ground": "Lý do xóa tên",
-    "helper_id": "Đảng viên giúp đỡ (mã)",
+    "helper_id": "Đảng viên giúp đỡ",
     "issued_on": "Ngày cấp",
     "kind": "Hình thức",
     "level": "Cấp",
-    "mentor_id": "Đảng viên giúp đỡ (mã)",
+    "mentor_id": "Đảng viên giúp đỡ",
     "no": "Số phiếu không tán thành",
     "official_from": "Chính thức từ ngày",
     "outcome": "Kết quả",
@@ -110,8 +110,8 @@ FIELD_LABELS_VI: Final[dict[str, str]] = {
     "result_ref": "Số văn bản kết quả",
     "roll_ref": "Số sổ đảng viên",
     "score": "Điểm",
-    "to_cell_id": "Chuyển đến chi bộ (mã)",
-    "to_unit_id": "Chuyển đến đơn vị (mã)",
+    "to_cell_id": "Chuyển đến chi bộ",
+    "to_unit_id": "Chuyển đến tổ chức đảng",
     "upheld": "Giữ nguyên quyết định",
     "votes_in_favour": "Số phiếu tán thành",
     "year": "Năm",
@@ -127,11 +127,15 @@ FIELD_LABELS_VI: Final[dict[str, str]] = {
     "provincial_consent_ref": "Số văn bản đồng ý của Tỉnh ủy",
     "provincial_consent_on": "Ngày Tỉnh ủy đồng ý",
     "conviction_cleared_on": "Ngày được xóa án tích",
-    "subjects": "Người cần thẩm tra (JSON)",
-    "sponsors": "Thư giới thiệu (JSON)",
+    "subjects": "Người cần thẩm tra lý lịch",
+    "sponsors": "Người giới thiệu",
     "education_exemption": "Miễn tiêu chuẩn học vấn theo vùng",
     "readmit_bar": "Lý do không được kết nạp lại",
     "entry_version": "Mục được thu hồi",
+    "subject": "Người được thẩm tra",
+    "exempt_reason": "Lý do miễn thẩm tra",
+    "sponsor_id": "Người giới thiệu",
+    "document_ref": "Số văn bản",
 }
 
 CHOICE_LABELS_VI: Final[dict[str, str]] = {
@@ -143,6 +147,9 @@ CHOICE_LABELS_VI: Final[dict[str, str]] = {
     "mother_in_law": "Mẹ vợ / mẹ chồng",
     "spouse": "Vợ / chồng",
     "adult_child": "Con đã thành niên",
+    "member": "Thư giới thiệu của đảng viên",
+    "youth_union": "Nghị quyết của Đoàn Thanh niên",
+    "trade_union": "Nghị quyết của Công đoàn",
     "mountain": "Miền núi",
     "border": "Biên giới",
     "island": "Hải đảo",
@@ -161,6 +168,29 @@ CHOICE_LABELS_VI: Final[dict[str, str]] = {
     "corruption_conviction": "Bị kết án về tham nhũng",
     "serious_crime_conviction": "Bị kết án tội nghiêm trọng",
 }
+
+
+CLOCK_LABELS_VI: Final[dict[str, str]] = {
+    "R-DECIDE-DEADLINE": "Cấp có thẩm quyền ra quyết định kết nạp",
+    "R-CEREMONY-DEADLINE": "Tổ chức lễ kết nạp",
+    "R-RECOGNISE-DEADLINE:vote": "Chi bộ xét công nhận đảng viên chính thức",
+    "R-RECOGNISE-DEADLINE:decision": "Quyết định công nhận đảng viên chính thức",
+    "R-TRANSFER:present": "Nộp giấy giới thiệu sinh hoạt đảng tại nơi đến",
+    "R-TRAIN-VALID": "Giấy chứng nhận lớp nhận thức về Đảng còn hiệu lực đến",
+    "R-PAPERS-STALE": "Thư giới thiệu còn hiệu lực đến",
+    "R-RECOGNISE-DEADLINE": "Xét công nhận đảng viên chính thức",
+    "R-TRANSFER": "Chuyển sinh hoạt đảng",
+}
+"""What each running clock waits for, by its clock name or rule id (pages never show a bare rule code)."""
+
+
+def clock_label(clock: str, rule_id: str = "") -> str:
+    """A deadline in words; its rule id is shown beside it, never alone."""
+    return (
+        CLOCK_LABELS_VI.get(clock)
+        or CLOCK_LABELS_VI.get(rule_id)
+        or CLOCK_LABELS_VI.get(clock.split(":")[0], "Thời hạn")
+    )
 
 
 def event_label(event_type: str) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Final
 
 from litestar import get, post
 from litestar.enums import RequestEncodingType
@@ -19,20 +19,23 @@ from litestar.response import Redirect, Template
 
 from domain.errors import DomainError, InvalidCommand, RuleViolation
 from domain.person.records import PersonState
+from domain.units.tree import UnitTree
 from eventstore import IdempotencyKeyReused, RecordedEvent, WrongExpectedVersion
 from services.api.platform.metrics import RULE_REFUSALS
 from services.api.platform.problems import FILED_ELSEWHERE_VI, not_found
-from services.commands.actors import Actor
-from services.commands.people import allowed_steps, record_person_step, step_request, visible_person, visible_records
+from services.commands.actors import Actor, Role
+from services.commands.next_steps import next_steps
+from services.commands.people import record_person_step, step_request, visible_person, visible_records
 from services.commands.person_steps import STEPS
 from services.commands.results import Recorded
 from services.commands.retractions import retractable_entry
-from services.commands.walls import FiledElsewhere
+from services.commands.walls import FiledElsewhere, today
 from services.ledger import Ledger
 
-from .common import Viewer, breadcrumbs, page
-from .forms import FormProblem, body_from_form, form_fields
-from .labels import event_label
+from .common import Viewer, breadcrumbs, page, unit_names
+from .file_view import name_ids, person_choices, person_namer, summary, vote_result
+from .forms import FormProblem, body_from_form, current_values, form_fields, on_fields, with_choices
+from .labels import event_label, field_label
 from .session import PREFIX, Context
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -52,26 +55,35 @@ class Entry:
     role: str
     document_ref: str | None
     rule_set: str
+    result: str | None
 
 
 @dataclass(frozen=True)
 class Refusal:
+    """What the officer reads: the rule's id and message, and each refused field's own message."""
+
     rule_id: str | None
     message: str
+    fields: dict[str, str] = field(default_factory=dict)
 
 
-def _entry(event: RecordedEvent) -> Entry:
+def _entry(event: RecordedEvent, units: dict[str, str]) -> Entry:
+    """The recorder is shown by role and unit ("Bí thư chi bộ · Chi bộ …"); login ids are for auditors."""
     meta = event.metadata
+    role = str(meta.get("role", ""))
+    who = Role(role).label_vi if role in Role.__members__.values() else role
+    unit = units.get(str(meta.get("acting_unit", "")), "")
     return Entry(
         event.position,
         event.stream_version,
         event_label(event.event_type),
         event.occurred_on,
         event.recorded_at,
-        str(meta.get("actor", "")),
-        str(meta.get("role", "")),
+        f"{who} · {unit}" if unit else who,
+        role,
         meta.get("document_ref"),
         str(meta.get("rule_set") or event.data.get("rule_set", "")),
+        vote_result(event.event_type, event.data),
     )
 
 
@@ -89,15 +101,28 @@ def _person_page(
     tree = ledger.tree()
     state, records = visible_records(ledger, viewer, person_id)
     assert state.cell_id is not None
+    units = unit_names(tree)
+    steps = next_steps(tree, state, viewer, today())
+    choices = person_choices(ledger, tree, viewer, state) if steps else None
+    forms = [(s, with_choices(form_fields(s), choices)) for s in steps] if choices else []
+    prefilled = {s.operation_id: current_values(f, state.particulars, "particulars") for s, f in forms}
+    if refusal is not None:
+        refusal = named(refusal, ledger, tree, viewer)
+        shown = next((f for s, f in forms if s.operation_id == open_step), [])
+        refusal = replace(refusal, fields=on_fields(refusal.fields, shown))
     return page(
         "person.html",
         viewer,
         status_code=status_code,
         state=state,
-        name=state.particulars.full_name if state.particulars else person_id,
+        name=state.particulars.full_name if state.particulars else "Hồ sơ",
         crumbs=breadcrumbs(tree, viewer, state.cell_id),
-        timeline=[_entry(e) for e in reversed(records)],
-        steps=[(s, form_fields(s)) for s in allowed_steps(state, viewer)],
+        cell_name=units.get(state.cell_id, ""),
+        file=summary(state, viewer, person_namer(ledger, tree, viewer)),
+        timeline=[_entry(e, units) for e in reversed(records)],
+        steps=forms,
+        prefilled=prefilled,
+        subject_name=choices.subject_name if choices else "",
         retractable=retractable_entry(ledger, viewer, state),
         refusal=refusal,
         recorded=recorded,
@@ -118,13 +143,31 @@ def person(
     return _person_page(ledger, viewer, person_id, recorded=recorded)
 
 
+RULE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "R-DATE-FUTURE": ("occurred_on",),
+    "R-STAGE-ORDER": (),
+    "R-HELPER-OFFICIAL": ("helper_id", "mentor_id"),
+    "R-SPONSORS": ("sponsors",),
+    "R-SPONSOR-COWORK": ("sponsors",),
+    "R-VOTE-TWOTHIRDS": ("yes", "votes_in_favour"),
+    "R-CELL-QUORUM": ("yes", "no", "exempt_absent_ids"),
+    "R-AUTH-OVER60": ("provincial_consent_ref", "provincial_consent_on"),
+    "R-READMIT": ("provincial_consent_ref", "conviction_cleared_on"),
+    "R-ELIG-EDU": ("education_exemption",),
+    "R-RATING": ("grade", "score"),
+    "R-STRIKEOFF-GROUNDS": ("ground", "evidence_months"),
+}
+"""The inputs a rule's refusal is about: its message is shown next to them too (and on top with its id)."""
+
+
 def _refusal(exc: Exception) -> Refusal:
     """What an officer reads when the rules or the record say no, in Vietnamese with the rule's id."""
     if isinstance(exc, RuleViolation):
         RULE_REFUSALS.labels(rule_id=exc.rule_id).inc()
-        return Refusal(exc.rule_id, exc.message_vi)
+        return Refusal(exc.rule_id, exc.message_vi, dict.fromkeys(RULE_FIELDS.get(exc.rule_id, ()), exc.message_vi))
     if isinstance(exc, InvalidCommand):
-        return Refusal(None, f"Trường “{exc.field}”: {exc.message_vi}")
+        name = exc.field.rpartition(".")[2]
+        return Refusal(None, f"Trường “{field_label(name)}”: {exc.message_vi}", {exc.field: exc.message_vi})
     if isinstance(exc, DomainError):
         return Refusal(None, exc.message_vi)
     if isinstance(exc, WrongExpectedVersion):
@@ -134,6 +177,13 @@ def _refusal(exc: Exception) -> Refusal:
     return Refusal(None, str(exc))
 
 
+def named(refusal: Refusal, ledger: Ledger, tree: UnitTree, viewer: Actor) -> Refusal:
+    """The refusal with units and people named, never by id (the domain's messages carry ids)."""
+    namer = person_namer(ledger, tree, viewer)
+    fields = {name: name_ids(text, tree, namer) for name, text in refusal.fields.items()}
+    return replace(refusal, message=name_ids(refusal.message, tree, namer), fields=fields)
+
+
 def attempt(record: Callable[[], Recorded]) -> Recorded | Refusal:
     """Run one step; what the rules, the record or the form refuse comes back as what the officer reads."""
     try:
@@ -141,9 +191,11 @@ def attempt(record: Callable[[], Recorded]) -> Recorded | Refusal:
     except (DomainError, WrongExpectedVersion, IdempotencyKeyReused) as exc:
         return _refusal(exc)
     except FiledElsewhere:
-        return Refusal(None, FILED_ELSEWHERE_VI)
-    except ValueError as exc:
-        return Refusal(None, str(exc) if isinstance(exc, FormProblem) else "Dữ liệu biểu mẫu không hợp lệ.")
+        return Refusal(None, FILED_ELSEWHERE_VI, {"citizen_id": FILED_ELSEWHERE_VI})
+    except FormProblem as problem:
+        return Refusal(None, problem.message_vi, problem.fields)
+    except ValueError:
+        return Refusal(None, "Trang đã cũ; hãy tải lại trang rồi nhập lại.")
 
 
 @post("/people/{person_id:str}/steps/{operation_id:str}", sync_to_thread=True, status_code=303)
@@ -153,11 +205,13 @@ def take_step(
     """Record one step from its form; a refusal comes back on the same page, nothing recorded."""
     step = BY_OPERATION.get(operation_id)
     state: PersonState = visible_person(ledger, viewer, person_id)
-    if step is None or step.creates or step not in allowed_steps(state, viewer):
+    tree = ledger.tree()
+    if step is None or step not in next_steps(tree, state, viewer, today()):
         raise not_found()
 
     def record() -> Recorded:
-        body = body_from_form(step, data, int(data.get("expected_version", "")))
+        choices = person_choices(ledger, tree, viewer, state)
+        body = body_from_form(step, data, int(data.get("expected_version", "")), choices)
         key = data.get("request_key") or uuid.uuid4().hex
         return record_person_step(ledger, step_request(viewer, step, person_id, body, key))
 

@@ -29,7 +29,7 @@ from services.ledger import Ledger
 from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, unit_names, visible_unit
 from .forms import FormField, body_from_form, form_fields
 from .labels import choice_label
-from .people import Form, Refusal, attempt
+from .people import Form, Refusal, attempt, named
 from .session import PREFIX, Context
 
 Position = Annotated[int | None, QueryParameter(ge=0)]
@@ -130,7 +130,8 @@ def present_transfer(
 
     outcome = attempt(record)
     if isinstance(outcome, Refusal):
-        return _page(ledger, viewer, unit_id, refusal=outcome, open_person=person_id, values=data)
+        refused = named(outcome, ledger, tree, viewer)
+        return _page(ledger, viewer, unit_id, refusal=refused, open_person=person_id, values=data)
     cell = ledger.people.load(ledger.store, person_id).cell_id
     if cell in units:
         return Redirect(f"{PREFIX}/people/{person_id}?recorded={outcome.last_position}", status_code=303)

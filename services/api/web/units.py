@@ -18,16 +18,18 @@ from projections import queries
 from services.api.platform.problems import FILED_ELSEWHERE_VI, not_found
 from services.commands.actors import Actor
 from services.commands.people import record_person_step, step_request
+from services.commands.person_steps import Step
 from services.commands.results import Recorded
 from services.commands.walls import FiledElsewhere, today
 from services.denial_records import Denial
 from services.ledger import Ledger
 
 from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, unit_names, visible_unit
-from .forms import body_from_form
+from .file_view import opening_choices
+from .forms import FormField, body_from_form, with_choices
 from .opening import FIXED, fixed_values, opening_forms, opening_steps
 from .pages import TERMS, overview, term_of
-from .people import Form, attempt
+from .people import Form, attempt, named
 from .session import PREFIX, Context
 
 Year = Annotated[int | None, QueryParameter(ge=1990, le=2200)]
@@ -155,8 +157,17 @@ def _files_page(
         names=unit_names(tree),
         fresh=freshness(ledger, found.position),
         prefix=PREFIX,
-        **({"openings": opening_forms(unit, viewer), "fixed": FIXED, "request_key": uuid.uuid4().hex} | extra),
+        **({"openings": _openings(ledger, unit, viewer), "fixed": FIXED, "request_key": uuid.uuid4().hex} | extra),
     )
+
+
+def _openings(ledger: Ledger, unit: Unit, viewer: Actor) -> list[tuple[Step, list[FormField]]]:
+    """The forms that open a file here, their helper picked among the cell's members."""
+    forms = opening_forms(unit, viewer)
+    if not forms:
+        return []
+    choices = opening_choices(ledger, unit)
+    return [(step, with_choices(fields, choices)) for step, fields in forms]
 
 
 @post("/units/{unit_id:str}/files/{operation_id:str}", sync_to_thread=True, status_code=303)
@@ -179,7 +190,7 @@ def open_file(
     def record() -> Recorded:
         person_id = ledger.person_id_of(form.get("citizen_id", ""))
         seen = ledger.people.load(ledger.store, person_id).version  # 0, or a former member's closed stream
-        body = body_from_form(step, form, seen)
+        body = body_from_form(step, form, seen, opening_choices(ledger, unit))
         key = form.get("request_key") or uuid.uuid4().hex
         try:
             return record_person_step(ledger, step_request(viewer, step, person_id, body, key))
@@ -193,6 +204,11 @@ def open_file(
     outcome = attempt(record)
     if isinstance(outcome, Recorded):
         return Redirect(f"{PREFIX}/people/{outcome.stream_id}?recorded={outcome.last_position}", status_code=303)
-    extra = {"refusal": outcome, "open_step": operation_id, "values": form, "status_code": 422}
+    extra = {
+        "refusal": named(outcome, ledger, tree, viewer),
+        "open_step": operation_id,
+        "values": form,
+        "status_code": 422,
+    }
     extra["file_request_link"] = outcome.message == FILED_ELSEWHERE_VI  # R-FILE-REQUEST: the way to ask for it
     return _files_page(ledger, tree, viewer, unit, None, None, "", **extra)
