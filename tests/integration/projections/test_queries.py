@@ -119,6 +119,7 @@ def test_files_are_paged_in_a_stable_order_and_filtered_by_stage(
             if cursor is None:
                 break
         trained = files(connection, units, stage="Trained")
+        official = files(connection, units, stage="Official")
 
     assert len(seen) == len({f.stream_id for f in seen}) == 5
     assert [(f.unit_id, f.stream_id) for f in seen] == sorted((f.unit_id, f.stream_id) for f in seen)
@@ -127,7 +128,9 @@ def test_files_are_paged_in_a_stable_order_and_filtered_by_stage(
     assert (hoa.stage, hoa.stage_label_vi, hoa.open) == ("CommitteeApproved", "Đảng ủy cơ sở đã đề nghị kết nạp", True)
     assert hoa.pending_due_on == CALENDAR.add_working_days(date(2021, 11, 15), 60)
     hung = next(f for f in seen if f.full_name == "Lê Văn Hùng")
-    assert (hung.stage, hung.open, hung.stage_since) == ("Probationary", False, date(2020, 12, 10))
+    assert (hung.stage, hung.stage_label_vi, hung.open) == ("Official", "Đảng viên chính thức", False)
+    assert hung.stage_since == date(2021, 12, 27)  # the recognition, not the ceremony
+    assert [f.full_name for f in official.files] == ["Lê Văn Hùng"]
 
 
 def test_deadlines_are_counted_in_working_days_from_the_day_asked(
