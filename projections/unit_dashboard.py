@@ -12,7 +12,8 @@ on probation by those who moved on from it here.
 
 `year:<yyyy>` → `YearRow`, the steps taken in the unit that year (the year of `occurred_on`). Its
 `screening` is filed under the year the review is *for* (`ScreeningOutcomeRecorded.year`), which may be
-recorded early the next year.
+recorded early the next year. Its `stages` is the year's net change of every bucket (stage → +/- persons, by
+the date on the paper), so a past year's funnel and members are today's less the changes of the years since.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from .person_view import EXITS, MOVES, MemberStatus, exit_type
 from .rows import UnitRows
 
 name = "unit_dashboard"
-version = 1
+version = 2
 
 StageCounts = dict[str, int]
 """Stage (its value) → persons in it."""
@@ -109,6 +110,7 @@ class YearRow(TypedDict, total=False):
     dropouts: dict[str, int]
     breaches: dict[str, int]
     screening: dict[str, int]
+    stages: dict[str, int]
 
 
 STEP_COUNTERS: Final[dict[str, YearCounter]] = {
@@ -171,11 +173,13 @@ def _place(rows: UnitRows, key: str, before: PlaceRow | None, stage: str | None,
     on = applied.envelope.occurred_on
     if old is not None:
         _bump(rows, old, -1)
+        _net(rows, on.year, old, -1)
     if stage is None:
         rows.delete(key)
         _add(rows, on.year, "transferred_out")
         return
     _bump(rows, stage, 1)
+    _net(rows, on.year, stage, 1)
     if before is not None and before["since"] is not None and old in _TIMED:
         _stage_time(rows, old or "", date.fromisoformat(before["since"]), on)
     arrived = before is None and applied.envelope.event_type in MOVES
@@ -217,6 +221,14 @@ def _add(rows: UnitRows, year: int, counter: YearCounter) -> None:
 def _add_kind(rows: UnitRows, year: int, breakdown: YearBreakdown, kind: str) -> None:
     inner = rows.edit(f"year:{year}", YearRow).setdefault(breakdown, {})
     inner[kind] = inner.get(kind, 0) + 1
+
+
+def _net(rows: UnitRows, year: int, stage: str, delta: int) -> None:
+    """The year's net change of a stage's bucket; a change that nets to zero is dropped."""
+    row = rows.edit(f"year:{year}", YearRow)
+    _change(row.setdefault("stages", {}), stage, delta)
+    if not row["stages"]:
+        del row["stages"]
 
 
 def _bump(rows: UnitRows, stage: str, delta: int) -> None:

@@ -25,6 +25,7 @@ from .member_roll import (
     member_exits,
     member_roll,
 )
+from .reading import unit_positions
 from .statistics import Statistics, label_vi, statistics
 from .units import subtree_units
 
@@ -58,5 +59,6 @@ __all__ = [
     "member_roll",
     "statistics",
     "subtree_units",
+    "unit_positions",
     "yearly_progress",
 ]

@@ -64,7 +64,7 @@ def overview(
 ) -> Overview:
     """The dashboard of `units[0]` over its subtree: this year's board, each year of the term against its
     plan, deadlines by urgency, and a line per child unit."""
-    board = queries.dashboard(connection, units, year, term)
+    board = queries.dashboard(connection, units, year, term, today.year)
     years = {
         metric: [YearBar(p.year, p.actual, p.plan) for p in progress]
         for metric, progress in queries.yearly_progress(connection, units, term).items()
@@ -110,13 +110,11 @@ def _children(
 @dataclass(frozen=True)
 class Freshness:
     """How current a page is: the position it reflects, the log's head and when the newest event was
-    recorded; when behind, since when (the first event the page does not reflect yet)."""
+    recorded; `caught_up` when the page holds every event of its units (other units' events do not count);
+    when behind, since when (the first event of its units the page does not reflect yet)."""
 
     position: int
     head: int
     latest_at: datetime | None
     behind_since: datetime | None
-
-    @property
-    def caught_up(self) -> bool:
-        return self.position >= self.head
+    caught_up: bool

@@ -93,7 +93,7 @@ def unit_dashboard(
     units = subtree(tree, viewer, unit_id)
     data = snapshot(
         ledger, overview, tree, units, chosen_year, chosen_term, today(), ledger.calendar(),
-        min_position=min_position,
+        units=units, min_position=min_position,
     )  # fmt: skip
     return page(
         "dashboard.html",
@@ -102,9 +102,10 @@ def unit_dashboard(
         crumbs=breadcrumbs(tree, viewer, unit_id),
         data=data,
         year=chosen_year,
+        current_year=today().year,
         term=chosen_term,
         terms=TERMS,
-        fresh=freshness(ledger, data.position),
+        fresh=freshness(ledger, data.position, units),
         names=unit_names(tree),
         may_open=bool(opening_steps(unit, viewer)),
     )
@@ -138,9 +139,9 @@ def _files_page(
     chosen = stage if stage in {s.value for s in Stage} else None
     units = subtree(tree, viewer, unit.unit_id)
     try:
-        found = snapshot(ledger, queries.files, units, chosen, cursor or None, 100)
+        found = snapshot(ledger, queries.files, units, chosen, cursor or None, 100, units=units)
     except ValueError:
-        found = snapshot(ledger, queries.files, units, chosen, None, 100)
+        found = snapshot(ledger, queries.files, units, chosen, None, 100, units=units)
     wanted = search_key(q)
     rows = [f for f in found.files if not wanted or wanted in search_key(f.full_name or "")]
     return page(
@@ -154,7 +155,7 @@ def _files_page(
         stages=[s for s in Stage if s is not Stage.NEW],
         q=q,
         names=unit_names(tree),
-        fresh=freshness(ledger, found.position),
+        fresh=freshness(ledger, found.position, units),
         prefix=PREFIX,
         **({"openings": opening_forms(unit, viewer), "fixed": FIXED, "request_key": uuid.uuid4().hex} | extra),
     )

@@ -79,6 +79,22 @@ def test_the_political_school_in_december_2021(
     assert board.position >= head(store)  # every event of the log is in the answer
 
 
+def test_a_past_year_counts_its_members_and_funnel_at_its_end(
+    engine: sa.Engine, store: EventStore, school: tuple[Ledger, Person]
+) -> None:
+    units = subtree_units(the_tree(), SCHOOL, DECEMBER)
+    with engine.connect() as connection:
+        end_of_2020 = dashboard(connection, units, 2020, "2020-2025", current_year=2026)
+        end_of_2021 = dashboard(connection, units, 2021, "2020-2025", current_year=2026)
+        today = dashboard(connection, units, 2026, "2025-2030", current_year=2026)
+
+    # the roll was entered on 04/01/2021; Hùng was probationary since his ceremony of 10/12/2020, Hoa trained
+    assert (end_of_2020.members.probationary, end_of_2020.members.official) == (1, 0)
+    assert {s.stage: s.count for s in end_of_2020.funnel if s.count} == {"Trained": 1}
+    assert (end_of_2021.members.official, today.members.official) == (32, 32)
+    assert {s.stage: s.count for s in end_of_2021.funnel if s.count} == {"Trained": 3, "CommitteeApproved": 1}
+
+
 def test_the_bloc_committee_sees_the_same_school_in_its_roll_up(
     engine: sa.Engine, store: EventStore, school: tuple[Ledger, Person]
 ) -> None:
