@@ -33,6 +33,7 @@ from .common import Viewer, breadcrumbs, page
 from .forms import FormProblem, body_from_form, form_fields
 from .labels import event_label
 from .session import PREFIX, Context
+from .vote_results import vote_result_vi
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 BY_OPERATION = {s.operation_id: s for s in STEPS}
@@ -51,6 +52,7 @@ class Entry:
     role: str
     document_ref: str | None
     rule_set: str
+    result: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ def _entry(event: RecordedEvent) -> Entry:
         str(meta.get("role", "")),
         meta.get("document_ref"),
         str(meta.get("rule_set") or event.data.get("rule_set", "")),
+        vote_result_vi(event.event_type, event.data),
     )
 
 
