@@ -26,7 +26,7 @@ from .member_roll import (
     member_roll,
 )
 from .reading import unit_positions
-from .statistics import Statistics, label_vi, statistics
+from .statistics import Statistics, in_order, label_vi, statistics
 from .units import subtree_units
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "dashboard",
     "deadlines",
     "files",
+    "in_order",
     "incoming_transfers",
     "label_vi",
     "member_exits",

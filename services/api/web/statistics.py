@@ -70,7 +70,7 @@ def report(connection: sa.Connection, units: list[str], year: int) -> Report:
             counts = stats.metrics.get(metric, {}).get(dimension)
             if counts is None and dimension in {"type", "grade"}:
                 continue
-            rows = tuple((queries.label_vi(dimension, v), n) for v, n in sorted((counts or {}).items()))
+            rows = tuple((queries.label_vi(dimension, v), n) for v, n in queries.in_order(dimension, counts or {}))
             tables.append(Table(metric, f"{metric_vi} — theo {dimension_vi.lower()}", rows))
     return Report(min(stats.position, board.position), year, board.members, tuple(tables))
 
