@@ -101,7 +101,8 @@ def test_a_refused_step_is_shown_in_vietnamese_with_its_rule_and_records_nothing
     after = client.get(taken.headers["location"]).text
     assert "Đã ghi vào sổ tại vị trí" in after
     assert "Chi bộ đã đề nghị kết nạp" in after  # the new stage
-    assert "Chi bộ xét, đề nghị kết nạp</td><td>15/12/2021</td>" in after and "NQ 20-NQ/CB" in after
+    assert "Chi bộ xét, đề nghị kết nạp<br>" in after and "<td>15/12/2021</td>" in after and "NQ 20-NQ/CB" in after
+    assert "4 tán thành, 0 không tán thành trên 4 đảng viên — đạt hai phần ba" in after  # the vote's result
 
 
 def test_a_viewer_gets_no_step_forms_and_cannot_post_one(client: Client, settings: Settings) -> None:

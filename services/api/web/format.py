@@ -8,6 +8,8 @@ from typing import Any
 
 from services.commands.walls import VIETNAM
 
+from .deadline_names import deadline_vi
+
 
 def vi_number(value: Any) -> str:
     """1234567 → "1.234.567"; 12.5 → "12,5" (the Vietnamese separators)."""
@@ -62,5 +64,12 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-FILTERS = {"vi_number": vi_number, "vi_date": vi_date, "vi_ago": vi_ago, "vi_percent": vi_percent, "nfc": nfc}
+FILTERS = {
+    "vi_number": vi_number,
+    "vi_date": vi_date,
+    "vi_ago": vi_ago,
+    "vi_percent": vi_percent,
+    "nfc": nfc,
+    "deadline_vi": deadline_vi,
+}
 """Jinja filters registered on the template engine."""
