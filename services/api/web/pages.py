@@ -77,15 +77,16 @@ def overview(
 def _children(
     connection: sa.Connection, tree: UnitTree, units: list[str], today: date, board: queries.DeadlineBoard
 ) -> tuple[ChildFigures, ...]:
-    """Each child's roll-up from the same rows the board summed (one read, summed per child's subtree)."""
+    """Each child of the unit as it is today (the board above may show a past year): its open files, members
+    and overdue deadlines, summed over the child's subtree from one read."""
     view = tree.as_of(today)
     kids = view.children(units[0])
     if not kids:
         return ()
-    rows = keyed_rows(
-        connection, "unit_dashboard", version_of(connection, "unit_dashboard"), units, ["funnel", "members"]
-    )
     owner = {unit_id: kid for kid in kids for unit_id in queries.subtree_units(tree, kid, today)}
+    rows = keyed_rows(  # today's children and their figures, whatever year the board above shows
+        connection, "unit_dashboard", version_of(connection, "unit_dashboard"), list(owner), ["funnel", "members"]
+    )
     sums: dict[str, list[int]] = {kid: [0, 0, 0, 0] for kid in kids}
     for unit_id, found in rows.items():
         kid = owner.get(unit_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -20,9 +21,10 @@ from services.api.platform.problems import not_found
 from services.commands.actors import Actor
 from services.commands.people import record_person_step, step_request
 from services.commands.results import Recorded
-from services.commands.walls import FiledElsewhere, today
+from services.commands.walls import FiledElsewhere, NotFound, today
 from services.denial_records import Denial
 from services.ledger import Ledger
+from services.reads import units_in_view
 
 from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, unit_names, visible_unit
 from .forms import body_from_form
@@ -90,7 +92,7 @@ def unit_dashboard(
     unit = visible_unit(tree, viewer, unit_id)
     chosen_year = year or today().year
     chosen_term = term if term in TERMS else term_of(chosen_year)
-    units = subtree(tree, viewer, unit_id)
+    units = _units_of_year(tree, viewer, unit_id, chosen_year)
     data = snapshot(
         ledger, overview, tree, units, chosen_year, chosen_term, today(), ledger.calendar(),
         units=units, min_position=min_position,
@@ -109,6 +111,17 @@ def unit_dashboard(
         names=unit_names(tree),
         may_open=bool(opening_steps(unit, viewer)),
     )
+
+
+def _units_of_year(tree: UnitTree, viewer: Actor, unit_id: str, year: int) -> list[str]:
+    """A past year's figures cover the units as they stood on 31/12 of that year (that the viewer may see
+    today, I8): the Political School of 2021 is its five cells, not the seven it has since 01/07/2025."""
+    if year >= today().year:
+        return subtree(tree, viewer, unit_id)
+    try:
+        return units_in_view(tree, viewer, unit_id, date(year, 12, 31))
+    except NotFound:
+        return subtree(tree, viewer, unit_id)  # the unit did not exist yet: its own figures are all there is
 
 
 @get("/units/{unit_id:str}/files", sync_to_thread=True)
