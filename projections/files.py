@@ -5,9 +5,12 @@ Rows: `f:<stream id>` → `FileRow`, one per person whose file the unit holds or
 An open file is the unit's while its cell is this unit: a candidate transferred away takes the open file and
 its row with them, and the new unit's row starts with `stage_since` and `opened_on` unknown (None), those
 steps having been taken elsewhere. A closed file stays with the unit that closed it, showing its outcome
-(Probationary after the ceremony, Rejected, Withdrawn, Annulled); member events after that do not touch it,
-except an annulment, which changes the outcome. A new file for the same person (readmission) replaces the
-row. No citizen id is ever stored (privacy).
+(Probationary after the ceremony, Rejected, Withdrawn, Annulled). The row of an admitted member then follows
+their stage while they stay in this unit: recognised official, struck off, expelled, left, an expulsion
+overturned on appeal, an annulled admission — so the files list's filters by those stages find them
+(`stage_since` is the date of the paper that changed it). A member who moves to another unit keeps the stage
+they had here; their later steps are the new unit's member roll. A new file for the same person
+(readmission) replaces the row. No citizen id is ever stored (privacy).
 """
 
 from __future__ import annotations
@@ -40,8 +43,17 @@ from domain.person.events import (
     VerificationOpened,
     VerificationResultRecorded,
 )
-from domain.person.member_events import AdmissionAnnulled
+from domain.person.member_events import (
+    AdmissionAnnulled,
+    ExpulsionAppealResolved,
+    MemberDisciplined,
+    MemberStruckOff,
+    OfficialRecognised,
+    ProbationaryMemberStruckOff,
+    VoluntaryExitGranted,
+)
 from domain.person.records import PersonState
+from domain.person.stages import DEPARTED, MEMBER_STAGES, Stage
 from domain.privacy import NotPersonal, Personal, Sensitive, Subject
 
 from .base import Applied, event_names
@@ -50,7 +62,7 @@ from .row_kinds import RowKind
 from .rows import UnitRows
 
 name = "files"
-version = 1
+version = 2
 event_types: frozenset[str] | None = event_names(
     CandidateNominated,
     AwarenessTrainingCertified,
@@ -76,8 +88,17 @@ event_types: frozenset[str] | None = event_names(
     DeadlineBreached,
     ParticularsUpdated,
     AdmissionAnnulled,
+    OfficialRecognised,
+    ProbationaryMemberStruckOff,
+    MemberStruckOff,
+    MemberDisciplined,
+    ExpulsionAppealResolved,
+    VoluntaryExitGranted,
     EntryRetracted,
 )
+
+FOLLOWED: frozenset[str] = frozenset(str(stage) for stage in MEMBER_STAGES | DEPARTED)
+"""The stages of an admitted member a closed file's row follows (DOMAIN.md §2.9–2.11, §3–§4)."""
 
 
 class PendingDeadline(TypedDict):
@@ -123,6 +144,23 @@ def apply(rows: UnitRows, applied: Applied) -> None:
         row is not None and (row["open"] or isinstance(event, AdmissionAnnulled | EntryRetracted))
     ):
         rows.put(key, _row(person, applied, row))
+    elif row is not None and row["stage"] in FOLLOWED and str(person.stage) in FOLLOWED:
+        _follow(row, person.stage, applied)
+        rows.put(key, row)
+
+
+def _follow(row: FileRow, stage: Stage, applied: Applied) -> None:
+    """A member's stage after the ceremony (recognition, exit, an overturned expulsion) on their file's row."""
+    if row["stage"] != str(stage):
+        row["stage"], row["stage_label_vi"] = str(stage), stage.label_vi
+        row["stage_since"] = applied.envelope.occurred_on.isoformat()
+    row["last_step_on"] = person_last_step(applied)
+    row["position"] = applied.envelope.position
+
+
+def person_last_step(applied: Applied) -> str | None:
+    on = applied.person.last_step_on if applied.person is not None else None
+    return on.isoformat() if on else applied.envelope.occurred_on.isoformat()
 
 
 def _step(row: FileRow, person: PersonState, applied: Applied) -> None:

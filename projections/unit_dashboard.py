@@ -12,7 +12,8 @@ on probation by those who moved on from it here.
 
 `year:<yyyy>` → `YearRow`, the steps taken in the unit that year (the year of `occurred_on`). Its
 `screening` is filed under the year the review is *for* (`ScreeningOutcomeRecorded.year`), which may be
-recorded early the next year.
+recorded early the next year. Its `stages` is the year's net change of every bucket (stage → +/- persons, by
+the date on the paper), so a past year's funnel and members are today's less the changes of the years since.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from .row_kinds import RowKind
 from .rows import UnitRows
 
 name = "unit_dashboard"
-version = 1
+version = 2
 
 StageCounts = Annotated[dict[str, int], NotPersonal.AGGREGATE]
 """Stage (its value) → persons in it."""
@@ -112,6 +113,7 @@ class YearRow(TypedDict, total=False):
     dropouts: Annotated[dict[str, int], NotPersonal.AGGREGATE]
     breaches: Annotated[dict[str, int], NotPersonal.AGGREGATE]
     screening: Annotated[dict[str, int], NotPersonal.AGGREGATE]
+    stages: Annotated[dict[str, int], NotPersonal.AGGREGATE]
 
 
 STEP_COUNTERS: Final[dict[str, YearCounter]] = {
@@ -207,11 +209,13 @@ def _place(rows: UnitRows, key: str, before: PlaceRow | None, stage: str | None,
     on = applied.envelope.occurred_on
     if old is not None:
         _bump(rows, old, -1)
+        _net(rows, on.year, old, -1)
     if stage is None:
         rows.delete(key)
         _add(rows, on.year, "transferred_out")
         return
     _bump(rows, stage, 1)
+    _net(rows, on.year, stage, 1)
     if before is not None and before["since"] is not None and old in _TIMED:
         _stage_time(rows, old or "", date.fromisoformat(before["since"]), on)
     arrived = before is None and applied.envelope.event_type in MOVES
@@ -252,6 +256,14 @@ def _add(rows: UnitRows, year: int, counter: YearCounter, sign: int = 1) -> None
 
 def _add_kind(rows: UnitRows, year: int, breakdown: YearBreakdown, kind: str, sign: int = 1) -> None:
     _change(rows.edit(f"year:{year}", YearRow).setdefault(breakdown, {}), kind, sign)
+
+
+def _net(rows: UnitRows, year: int, stage: str, delta: int) -> None:
+    """The year's net change of a stage's bucket; a change that nets to zero is dropped."""
+    row = rows.edit(f"year:{year}", YearRow)
+    _change(row.setdefault("stages", {}), stage, delta)
+    if not row["stages"]:
+        del row["stages"]
 
 
 def _bump(rows: UnitRows, stage: str, delta: int) -> None:

@@ -19,11 +19,16 @@ from services.commands.units import handle_unit_command
 DEMO_USERS: Final = (
     Actor("admin.tinhuy", Role.PROVINCIAL_ADMIN, "unit-province"),
     Actor("kiemtra.tinhuy", Role.AUDITOR, "unit-province"),
+    Actor("canbo.dangbocoquandang", Role.UPPER_OFFICER, "unit-dcqd"),
     Actor("canbo.truongchinhtri", Role.GRASSROOTS_OFFICER, "unit-school"),
     Actor("bithu.chibo1", Role.CELL_SECRETARY, "unit-school-cell-1"),
     Actor("xem.truongchinhtri", Role.VIEWER, "unit-school"),
 )
-"""One user per role the demo's Political School needs; offered only on the embedded development ledger."""
+"""One user per role the demo's Political School needs; offered only on the embedded development ledger.
+
+`canbo.dangbocoquandang` is the officer of the committee that decides the school's admissions and
+recognitions today: the committee of the provincial party bodies (unit-dcqd), which took over the bloc
+committee of provincial agencies on 01/03/2025 (R-AUTH-ADMIT)."""
 
 ADMINISTRATOR = Actor(user_id="admin-demo", role=Role.PROVINCIAL_ADMIN, unit_id="unit-province")
 

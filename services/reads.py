@@ -3,18 +3,71 @@ cover (the walls, I8) and one snapshot per answer (rows and their checkpoint pos
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
 from domain.units.tree import UnitTree
+from eventstore import EventStore
 from projections import queries
 from services.commands.actors import Actor
 from services.commands.walls import NotFound, WallDenied, today
 
 T = TypeVar("T")
+FEW_UNITS = 16
+"""Up to this many units an answer asks the log for each unit's head; more, it reads every unit's at once."""
+FIRST_EVENTS = 8
+"""How many behind units are asked for their first pending event (its time); the rest are judged together."""
+
+
+@dataclass(frozen=True)
+class Lag:
+    """What an answer about some units is missing of their own events (I10).
+
+    `caught_up`: every unit has applied every event of its own up to the log's head, and `min_position` when
+    one was given (a position that concerns none of the units is already reflected). `behind_since`: when the
+    oldest event the answer is missing was recorded; None when caught up. Events of other units never make
+    an answer stale: an idle unit whose read models hold all its events is caught up however far the head
+    has moved."""
+
+    caught_up: bool
+    behind_since: datetime | None
+    head: int
+    reflects_min_position: bool
+
+
+def lag_of(engine: sa.Engine, store: EventStore, units: Sequence[str], min_position: int = 0) -> Lag:
+    """The lag of an answer covering `units`: their checkpoints against their own heads in the log."""
+    head = store.head_position()
+    if not units:
+        return Lag(min_position <= head, None, head, min_position <= head)
+    with engine.connect() as connection:
+        reached = queries.unit_positions(connection, units)
+    if len(units) <= FEW_UNITS:
+        heads = {unit: store.unit_head(unit) for unit in units}
+    else:
+        every = store.unit_heads()
+        heads = {unit: every.get(unit, 0) for unit in units}
+    behind = sorted((u for u in units if heads[u] > reached[u]), key=lambda u: reached[u])
+    oldest: datetime | None = None
+    waiting = min_position > head  # a position the log has not reached is reflected by nobody yet
+    for unit in behind[:FIRST_EVENTS]:
+        page = store.read_unit(unit, after_position=reached[unit], limit=1)
+        if page.events:
+            first = page.events[0]
+            oldest = first.recorded_at if oldest is None else min(oldest, first.recorded_at)
+            waiting = waiting or first.position <= min_position
+    if len(behind) > FIRST_EVENTS:
+        rest = min(reached[u] for u in behind[FIRST_EVENTS:])
+        page_all = store.read_all(after_position=rest, limit=1)
+        if page_all.events:
+            first_any = page_all.events[0]
+            oldest = first_any.recorded_at if oldest is None else min(oldest, first_any.recorded_at)
+        waiting = waiting or rest < min_position
+    return Lag(not behind and not waiting, oldest, head, not waiting)
 
 
 def units_in_view(tree: UnitTree, actor: Actor, unit_id: str, on: date | None = None) -> list[str]:

@@ -33,6 +33,17 @@ from domain.rules.votes import check_vote_twothirds
 
 Events = list[ev.PersonEvent]
 
+CELL_NOT_PASSED_VI = (
+    "chi bộ chưa đề nghị kết nạp, biểu quyết này không ghi vào sổ; chi bộ có thể biểu quyết lại, "
+    f"hoặc ghi bước “{c.RejectCandidate.step_vi}” nếu quyết định không kết nạp"
+)
+COMMITTEE_NOT_PASSED_VI = (
+    "đảng ủy chưa đề nghị kết nạp, biểu quyết này không ghi vào sổ; có thể biểu quyết lại, "
+    f"hoặc ghi bước “{c.RejectCandidate.step_vi}” nếu quyết định không kết nạp"
+)
+"""R-VOTE-TWOTHIRDS at admission: a vote short of two-thirds is no resolution to admit (DOMAIN.md §2.6–2.7),
+so nothing is recorded — unlike a recognition round, which is recorded as inconclusive (R-RECOGNISE-DEADLOCK)."""
+
 
 def _check_candidate_at_vote(
     state: PersonState, file: CandidateFile, facts: PersonFacts, rules: RuleSet, cell: CellFacts, on: date
@@ -59,7 +70,7 @@ def approve_at_cell(
     file = file_of(state)
     cell = cell_vote(state, cmd, facts, rules, cmd.yes, cmd.no)
     _check_candidate_at_vote(state, file, facts, rules, cell, cmd.occurred_on)
-    check_vote_twothirds(rules, cmd.yes, cell.denominator)
+    check_vote_twothirds(rules, cmd.yes, cell.denominator, CELL_NOT_PASSED_VI)
     return [
         ev.CellApproved(
             rule_set=rules.rule_set_id,
@@ -110,7 +121,7 @@ def approve_at_committee(
     if file.sub_committee_id is not None and not file.sub_committee_appraised:
         raise refuse_order(cmd, "the sub-committee appraises first", "đảng ủy bộ phận phải thẩm định trước")
     committee = require_decider(facts, cmd.acting_unit_id)
-    check_vote_twothirds(rules, cmd.yes, committee.committee_size)
+    check_vote_twothirds(rules, cmd.yes, committee.committee_size, COMMITTEE_NOT_PASSED_VI)
     ref = clean_text(cmd.resolution_ref, "resolution_ref")
     return [
         ev.CommitteeApproved(

@@ -43,14 +43,22 @@ def check_cell_quorum(rules: RuleSet, official_members: int) -> None:
         )
 
 
-def check_vote_twothirds(rules: RuleSet, yes: int, denominator: int) -> None:
-    """R-VOTE-TWOTHIRDS: yes ≥ ⌈2/3 × denominator⌉, the denominator fixed by law, not by attendance."""
+NOT_PASSED_VI = "nghị quyết chưa được thông qua nên không ghi vào sổ"
+"""What a vote short of two-thirds means where the resolution is the step itself (admission, strike-off):
+there is no resolution to record. Recognition is different by rule: each round is recorded, a round short
+either way is inconclusive, and the third such round sends the case up (R-RECOGNISE-DEADLOCK)."""
+
+
+def check_vote_twothirds(rules: RuleSet, yes: int, denominator: int, consequence_vi: str = NOT_PASSED_VI) -> None:
+    """R-VOTE-TWOTHIRDS: yes ≥ ⌈2/3 × denominator⌉, the denominator fixed by law, not by attendance.
+
+    `consequence_vi` tells the officer what the refusal means for the file (what to do instead)."""
     needed = two_thirds_of(rules, denominator)
     if denominator <= 0 or yes < needed:
         raise RuleViolation(
             "R-VOTE-TWOTHIRDS",
-            f"{yes} votes in favour of {denominator}; at least {needed} are needed",
-            f"chỉ có {yes}/{denominator} phiếu tán thành; cần ít nhất {needed} phiếu",
+            f"{yes} votes in favour of {denominator}; at least {needed} are needed: the resolution did not pass",
+            f"chỉ có {yes}/{denominator} phiếu tán thành; cần ít nhất {needed} phiếu — {consequence_vi}",
             yes=yes,
             denominator=denominator,
             needed=needed,

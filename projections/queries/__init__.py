@@ -25,7 +25,8 @@ from .member_roll import (
     member_exits,
     member_roll,
 )
-from .statistics import Statistics, label_vi, statistics
+from .reading import unit_positions
+from .statistics import Statistics, in_order, label_vi, statistics
 from .units import subtree_units
 
 __all__ = [
@@ -52,11 +53,13 @@ __all__ = [
     "dashboard",
     "deadlines",
     "files",
+    "in_order",
     "incoming_transfers",
     "label_vi",
     "member_exits",
     "member_roll",
     "statistics",
     "subtree_units",
+    "unit_positions",
     "yearly_progress",
 ]

@@ -4,6 +4,10 @@
 Term targets and yearly plans are those set on `units[0]` (its congress resolution); when it has none, the
 sum of those set on the other units (e.g. a bloc committee adding up its grassroots committees' targets).
 A term "2020-2025" counts the steps taken in the calendar years 2020 to 2025 inclusive.
+
+The funnel, the members and the closed files are counted at the end of the chosen year when the caller says
+which year is the current one (`current_year`): today's counts less the net changes of the years after it, by
+the dates on the papers. For the current year (or a later one) they are today's.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import sqlalchemy as sa
 from domain.person.stages import PIPELINE, Stage
 from domain.units.events import TargetMetric
 
-from ..unit_dashboard import DropoutsRow, MembersRow, StageCounts, StageDaysRow, YearRow
+from ..unit_dashboard import DropoutsRow, StageCounts, StageDaysRow, YearRow
 from ..unit_plans import PlanRow, TargetRow
 from .reading import add_counts, distinct_units, keyed_rows, reflected_position, version_of
 
@@ -127,7 +131,9 @@ def term_years(term: str) -> range:
     return range(first, last + 1)
 
 
-def dashboard(connection: sa.Connection, units: list[str], year: int, term: str) -> Dashboard:
+def dashboard(
+    connection: sa.Connection, units: list[str], year: int, term: str, current_year: int | None = None
+) -> Dashboard:
     chosen = distinct_units(units)
     version = version_of(connection, "unit_dashboard")
     plans_version = version_of(connection, "unit_plans")
@@ -135,15 +141,23 @@ def dashboard(connection: sa.Connection, units: list[str], year: int, term: str)
         reflected_position(connection, "unit_dashboard", version, chosen),
         reflected_position(connection, "unit_plans", plans_version, chosen),
     )
-    rows = keyed_rows(connection, "unit_dashboard", version, chosen, dashboard_keys(year, term))
+    keys = dashboard_keys(year, term, current_year)
+    rows = keyed_rows(connection, "unit_dashboard", version, chosen, keys)
     plans = keyed_rows(connection, "unit_plans", plans_version, chosen, plan_keys(year, term))
-    return dashboard_from_rows(position, chosen, year, term, rows, plans)
+    return dashboard_from_rows(position, chosen, year, term, rows, plans, current_year)
 
 
-def dashboard_keys(year: int, term: str) -> list[str]:
-    """The unit_dashboard row keys a dashboard for `year` and `term` reads."""
-    years = sorted({year, *term_years(term)})
+def dashboard_keys(year: int, term: str, current_year: int | None = None) -> list[str]:
+    """The unit_dashboard row keys a dashboard for `year` and `term` reads (and the years after `year` up to
+    the current one, whose net changes take today's counts back to the end of `year`)."""
+    years = sorted({year, *term_years(term), *_later_years(year, current_year)})
     return ["funnel", "members", "closed", "dropouts", "stage_days", *(f"year:{y}" for y in years)]
+
+
+def _later_years(year: int, current_year: int | None) -> range:
+    """The years whose changes are taken off today's counts; one past the current year for a paper dated in
+    the next year before the rule against future dates (R-DATE-FUTURE) held."""
+    return range(year + 1, current_year + 2) if current_year is not None else range(0)
 
 
 def plan_keys(year: int, term: str) -> list[str]:
@@ -160,6 +174,7 @@ def dashboard_from_rows(
     term: str,
     rows: RowsByUnit,
     plans: RowsByUnit,
+    current_year: int | None = None,
 ) -> Dashboard:
     """The dashboard from rows however they were obtained: the live tables, or a replay "as of" a date (I9)."""
     chosen = distinct_units(units)
@@ -167,9 +182,12 @@ def dashboard_from_rows(
     summed = _summed({unit: rows.get(unit, {}) for unit in chosen})
     by_year = {y: _figures(y, summed.get(f"year:{y}", {})) for y in years}
     targets = _targets({unit: plans.get(unit, {}) for unit in chosen}, chosen, term, year, by_year)
-    funnel: StageCounts = summed.get("funnel", {})
-    members: MembersRow = summed.get("members", {})
-    closed: StageCounts = summed.get("closed", {})
+    since: dict[str, int] = {}
+    for later in _later_years(year, current_year):
+        add_counts(since, summed.get(f"year:{later}", {}).get("stages", {}))
+    funnel = _before(summed.get("funnel", {}), since)
+    members = _before(summed.get("members", {}), {s: since.get(stage, 0) for stage, s in MEMBER_KEYS.items()})
+    closed = _before(summed.get("closed", {}), since)
     dropouts: DropoutsRow = summed.get("dropouts", {})
     return Dashboard(
         position=position,
@@ -184,6 +202,15 @@ def dashboard_from_rows(
         figures=by_year[year],
         targets=targets,
     )
+
+
+MEMBER_KEYS: Final[dict[str, str]] = {Stage.PROBATIONARY.value: "probationary", Stage.OFFICIAL.value: "official"}
+"""The stage a member bucket counts, as the year rows' `stages` name it."""
+
+
+def _before(counts: Mapping[str, int], changes: Mapping[str, int]) -> dict[str, int]:
+    """Counts as they stood before the given net changes (a stage empty today may have held some)."""
+    return {key: max(0, counts.get(key, 0) - changes.get(key, 0)) for key in {*counts, *changes}}
 
 
 def _summed(rows_by_unit: RowsByUnit) -> dict[str, Any]:

@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from ..registry import by_name
+from ..registry import PROJECTIONS, by_name
 from ..schema import projection_checkpoints as cp
 from ..schema import projection_rows as pr
-from ..versions import active_version
+from ..versions import active_version, active_versions
 
 MAX_PAGE = 500
 
@@ -42,6 +42,24 @@ def reflected_position(connection: sa.Connection, projection: str, version: int,
         ).all()
     )
     return min(int(reached.get(unit, 0)) for unit in units)
+
+
+def unit_positions(connection: sa.Connection, units: Sequence[str]) -> dict[str, int]:
+    """Each unit's lowest checkpoint over every read model's active version (0 for a unit never built):
+    how far the unit's answers reflect its own events, whatever the other units of the log are doing."""
+    if not units:
+        return {}
+    active = active_versions(connection)
+    versions = [(p.name, active.get(p.name, p.version)) for p in PROJECTIONS]
+    reached: dict[str, dict[str, int]] = {unit: {} for unit in units}
+    rows = connection.execute(
+        sa.select(cp.c.unit_id, cp.c.projection, cp.c.position).where(
+            sa.tuple_(cp.c.projection, cp.c.version).in_(versions), cp.c.unit_id.in_(list(units))
+        )
+    )
+    for unit_id, projection, position in rows:
+        reached[unit_id][projection] = int(position)
+    return {unit: min(positions.get(name, 0) for name, _ in versions) for unit, positions in reached.items()}
 
 
 def distinct_units(units: Iterable[str]) -> list[str]:

@@ -61,6 +61,21 @@ def statistics(connection: sa.Connection, units: list[str], year: int) -> Statis
     return Statistics(reflected_position(connection, "statistics", version, chosen), year, metrics)
 
 
+def in_order(dimension: str, counts: dict[str, int]) -> list[tuple[str, int]]:
+    """A breakdown's values in the forms' natural order — the order their enum declares them (grades from
+    "Xuất sắc" down, education levels ascending, age bands ascending, Kinh first), exit types as the form
+    lists them — never alphabetical; a value no enum knows comes last."""
+    order = _declared(dimension)
+    return sorted(counts.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
+def _declared(dimension: str) -> dict[str, int]:
+    if dimension == "type":
+        return {value: n for n, value in enumerate(EXIT_LABELS_VI)}
+    labelled = LABELLED.get(dimension)
+    return {} if labelled is None else {str(member.value): n for n, member in enumerate(labelled)}
+
+
 def label_vi(dimension: str, value: str) -> str:
     """The Vietnamese label of a breakdown's value, for the statistical forms."""
     if dimension == "type":

@@ -17,14 +17,20 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from random import Random
 from types import FrameType
 
 import click
 
+from domain.calendar import WorkingCalendar
 from eventstore import open_store
+from services.commands.walls import today
 from services.embedded import DEMO_USERS
+from services.projection_runtime import build_runtime
 from services.seed import generate_province
+from services.seed.recording import PaperLag
 from services.settings import Settings
 from services.tokens import issue_token
 
@@ -57,19 +63,47 @@ def embedded_environment(settings: Settings) -> dict[str, str]:
 
 
 def seed_if_empty(settings: Settings) -> None:
+    """A province whose history runs to today (Vietnam's date), each paper entered some working days after
+    its date (`PaperLag`), so the auditors' two clocks differ as in life; then its read models are built
+    here, before the API starts, so the first page shown has its figures instead of zeros."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = open_store(settings.database_url, durable=False)  # only the seed writes here; redone if cut short
+    recording = PaperLag(Random(2025), WorkingCalendar(), datetime.now(UTC))
+    # only the seed writes here; redone if cut short
+    store = open_store(settings.database_url, durable=False, clock=recording)
     try:
-        if store.head_position() == 0:
-            with click.progressbar(length=100, label="Tạo dữ liệu mẫu (generating the demo province)") as bar:
+        if store.head_position() != 0:
+            return
+        with click.progressbar(length=100, label="Tạo dữ liệu mẫu (generating the demo province)") as bar:
 
-                def advance(done: int, total: int) -> None:
-                    bar.update(round(100 * done / max(total, 1)) - bar.pos)
+            def advance(done: int, total: int) -> None:
+                bar.update(round(100 * done / max(total, 1)) - bar.pos)
 
-                key = settings.person_key()  # kept in the data folder: the demo's ids are not the seed's
-                generate_province(store, scale="small", seed=2025, progress=advance, person_key=key)
+            key = settings.person_key()  # kept in the data folder: the demo's ids are not the seed's
+            generate_province(
+                store,
+                scale="small",
+                seed=2025,
+                progress=advance,
+                last_day=today(),
+                recording=recording,
+                person_key=key,
+            )
     finally:
         store.close()
+    build_read_models(settings)
+
+
+def build_read_models(settings: Settings) -> None:
+    """Every read model of the new province, in this process, with a progress bar (the worker would take
+    about half a minute after the API started, showing zeros meanwhile)."""
+    runtime = build_runtime(settings)
+    try:
+        units = list(runtime.store.unit_heads())
+        with click.progressbar(units, label="Dựng số liệu tổng hợp (building the read models)") as bar:
+            for unit_id in bar:
+                runtime.runner.catch_up(unit_id)
+    finally:
+        runtime.close()
 
 
 def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
@@ -135,7 +169,8 @@ def print_users(settings: Settings, port: int) -> None:
     for user in DEMO_USERS:
         token = issue_token(user, settings.signing_key, hours=settings.token_hours)
         click.echo(f"  {user.role.label_vi:<26} {user.user_id:<22} {user.unit_id:<20} {token}")
-    click.echo(f"\nTry: curl -H 'Authorization: Bearer <token>' '{base}/units/unit-school/dashboard?year=2025'")
+    example = f"{base}/units/unit-school/dashboard?year={today().year}"
+    click.echo(f"\nTry: curl -H 'Authorization: Bearer <token>' '{example}'")
     click.echo("Ctrl-C stops the API and the worker.\n")
 
 

@@ -39,6 +39,7 @@ from services.seed.fates import Fate
 from services.seed.names import full_name, officer_user_id
 from services.seed.plan import PROVINCE_ID, Plan, UnitPlan
 from services.seed.population import Newcomer, Population
+from services.seed.recording import PaperLag
 
 ROLES = {
     UnitKind.CELL: Role.CELL_SECRETARY,
@@ -93,10 +94,12 @@ class Desk:
         rng: Random,
         calendar: WorkingCalendar,
         watch: Watch | None = None,
+        recording: PaperLag | None = None,
         *,
         person_key: PersonIdKey,
     ) -> None:
         self.store, self.plan, self.rng, self.calendar, self.watch = store, plan, rng, calendar, watch
+        self.recording = recording
         self.citizens = CitizenIndex(person_key)
         self.units = {u.unit_id: u for u in plan.units}
         self.population = Population(Random(rng.getrandbits(64)), plan.hometowns)
@@ -130,6 +133,8 @@ class Desk:
         """
         own = isinstance(command, SetTermTarget | SetYearlyPlan)
         actor = self.officer(command.unit_id if own else PROVINCE_ID)
+        if self.recording is not None:
+            self.recording.paper(on)
         result = handle_unit_command(
             self.store,
             command,
@@ -167,6 +172,8 @@ class Desk:
             return []
         if events:
             actor = self.officer(command.acting_unit_id)
+            if self.recording is not None:
+                self.recording.paper(command.occurred_on)
             append_decided(self.store, before, command, events, actor, correlation_id=self.correlation_id())
             self.tally.events_by_type.update(type(e).__name__ for e in events)
         person.state = after

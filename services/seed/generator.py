@@ -22,6 +22,7 @@ from services.seed import years
 from services.seed.agenda import Agenda, Progress
 from services.seed.desk import Desk, Watch
 from services.seed.plan import Scale, build_plan
+from services.seed.recording import PaperLag
 
 LAST_DAY: Final = date(2025, 12, 31)
 SCALES: Final[tuple[Scale, ...]] = ("small", "province")
@@ -62,12 +63,18 @@ def generate_province(
     seed: int,
     progress: Progress | None = None,
     watch: Watch | None = None,
+    last_day: date = LAST_DAY,
+    recording: PaperLag | None = None,
     person_key: PersonIdKey | None = None,
 ) -> SeedReport:
     """Write the whole history into an empty log; `progress(days_done, days_total)` as the agenda advances,
-    `watch` (see `Desk`) before each person command is decided. `person_key` is the deployment's (the demo
-    and `partyledger seed` pass theirs); without one, the ids of this fictional province are keyed from its
-    seed, so the same seed writes the same log."""
+    `watch` (see `Desk`) before each person command is decided.
+
+    History runs to `last_day` (the demo passes today, so its files are in flight this month). `recording`,
+    when the store was opened with it as its clock, is told each paper's date, so `recorded_at` falls some
+    working days after it (`services.seed.recording`); without it every event is recorded as it is written.
+    `person_key` is the deployment's (the demo and `partyledger seed` pass theirs); without one, the ids of
+    this fictional province are keyed from its seed, so the same seed writes the same log."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}; got {scale!r}")
     if store.head_position() != 0:
@@ -77,8 +84,8 @@ def generate_province(
     shapes = Random(rng.getrandbits(64))
     plan = build_plan(scale, iter(lambda: shapes.randrange(1_000_000), None))
     key = person_key or PersonIdKey(hashlib.sha256(f"partyledger-generated-province:{seed}".encode()).digest())
-    desk = Desk(store, plan, Random(rng.getrandbits(64)), WorkingCalendar(), watch, person_key=key)
-    agenda = Agenda(years.FIRST_DAY, LAST_DAY)
+    desk = Desk(store, plan, Random(rng.getrandbits(64)), WorkingCalendar(), watch, recording, person_key=key)
+    agenda = Agenda(years.FIRST_DAY, last_day)
     agenda.at(years.FIRST_DAY, lambda on: years.open_ledger(desk, agenda, on))
     agenda.run(progress)
     by_type = dict(sorted(desk.tally.events_by_type.items(), key=lambda item: (-item[1], item[0])))
@@ -92,4 +99,5 @@ def generate_province(
         refused=dict(sorted(desk.tally.refusals.items())),
         elapsed_seconds=time.perf_counter() - started,
         refused_examples=tuple(desk.tally.refusal_samples),
+        last_day=last_day,
     )

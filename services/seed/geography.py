@@ -1,4 +1,7 @@
-"""The province the generator writes about: Thái Nguyên's districts and communes before 1/7/2025, its agencies.
+"""The province the generator writes about: Lâm Đồng's districts and communes before 1/7/2025, its agencies.
+
+Lâm Đồng is the province of DOMAIN.md §5's worked example (its Political School). On 1/7/2025 the district
+level closed and Đắk Nông and Bình Thuận merged into it (`services.seed.reorganise`).
 
 Real place names make the dashboards read like the real thing; the people are invented. Each district lists
 its seat first; `town` marks wards and townships, whose cells are residential groups (tổ dân phố) rather
@@ -12,7 +15,7 @@ from typing import Final
 
 from services.seed.population import Area, Profile
 
-PROVINCE_NAME: Final = "Thái Nguyên"
+PROVINCE_NAME: Final = "Lâm Đồng"
 
 
 @dataclass(frozen=True)
@@ -49,30 +52,30 @@ def commune_committee_name(district: District, name: str, town: bool) -> str:
 
 
 DISTRICTS: Final[tuple[District, ...]] = (
-    District("DT", "Đại Từ", False, Area.HIGHLAND,
-             (("Hùng Sơn", True), ("Tân Thái", False), ("Phú Thịnh", False), ("Bản Ngoại", False),
-              ("La Bằng", False), ("Ký Phú", False))),
-    District("TN", "Thái Nguyên", True, Area.LOWLAND,
-             (("Phan Đình Phùng", True), ("Hoàng Văn Thụ", True), ("Trưng Vương", True), ("Quang Trung", True),
-              ("Gia Sàng", True), ("Tân Thịnh", True))),
-    District("SC", "Sông Công", True, Area.LOWLAND,
-             (("Mỏ Chè", True), ("Thắng Lợi", True), ("Phố Cò", True), ("Lương Sơn", True), ("Bá Xuyên", False))),
-    District("PY", "Phổ Yên", True, Area.LOWLAND,
-             (("Ba Hàng", True), ("Bãi Bông", True), ("Đồng Tiến", True), ("Hồng Tiến", False),
-              ("Tiên Phong", False), ("Đắc Sơn", False))),
-    District("DH", "Định Hóa", False, Area.HIGHLAND,
-             (("Chợ Chu", True), ("Bảo Cường", False), ("Phượng Tiến", False), ("Trung Hội", False),
-              ("Kim Phượng", False))),
-    District("PL", "Phú Lương", False, Area.HIGHLAND,
-             (("Đu", True), ("Giang Tiên", True), ("Phấn Mễ", False), ("Động Đạt", False), ("Yên Ninh", False))),
-    District("VN", "Võ Nhai", False, Area.HIGHLAND,
-             (("Đình Cả", True), ("La Hiên", False), ("Phú Thượng", False), ("Tràng Xá", False),
-              ("Thần Sa", False))),
-    District("DHY", "Đồng Hỷ", False, Area.HIGHLAND,
-             (("Trại Cau", True), ("Hóa Thượng", False), ("Hóa Trung", False), ("Nam Hòa", False),
-              ("Minh Lập", False))),
-    District("PB", "Phú Bình", False, Area.LOWLAND,
-             (("Hương Sơn", True), ("Kha Sơn", False), ("Úc Kỳ", False), ("Nhã Lộng", False), ("Điềm Thụy", False))),
+    District("DT", "Đức Trọng", False, Area.HIGHLAND,
+             (("Liên Nghĩa", True), ("Hiệp An", False), ("Hiệp Thạnh", False), ("Ninh Gia", False),
+              ("Tà Năng", False), ("Phú Hội", False))),
+    District("DL", "Đà Lạt", True, Area.LOWLAND,
+             (("1", True), ("2", True), ("3", True), ("4", True),
+              ("Xuân Thọ", False), ("Tà Nung", False))),
+    District("BL", "Bảo Lộc", True, Area.LOWLAND,
+             (("B'Lao", True), ("Lộc Phát", True), ("Lộc Sơn", True), ("Lộc Tiến", True), ("Đại Lào", False))),
+    District("LH", "Lâm Hà", False, Area.HIGHLAND,
+             (("Đinh Văn", True), ("Nam Ban", True), ("Mê Linh", False), ("Đông Thanh", False),
+              ("Gia Lâm", False), ("Tân Hà", False))),
+    District("DLI", "Di Linh", False, Area.HIGHLAND,
+             (("Di Linh", True), ("Gung Ré", False), ("Tân Châu", False), ("Đinh Lạc", False),
+              ("Hòa Ninh", False))),
+    District("DD", "Đơn Dương", False, Area.HIGHLAND,
+             (("Thạnh Mỹ", True), ("D'Ran", True), ("Lạc Xuân", False), ("Ka Đô", False), ("Quảng Lập", False))),
+    District("LD", "Lạc Dương", False, Area.HIGHLAND,
+             (("Lạc Dương", True), ("Lát", False), ("Đạ Sar", False), ("Đạ Nhim", False),
+              ("Đạ Chais", False))),
+    District("BLA", "Bảo Lâm", False, Area.HIGHLAND,
+             (("Lộc Thắng", True), ("Lộc An", False), ("Lộc Ngãi", False), ("Lộc Quảng", False),
+              ("Lộc Thành", False))),
+    District("DH", "Đạ Huoai", False, Area.LOWLAND,
+             (("Mađaguôi", True), ("Đạ M'ri", True), ("Đạ Oai", False), ("Hà Lâm", False), ("Phước Lộc", False))),
 )  # fmt: skip
 
 HAMLETS: Final[tuple[str, ...]] = (
@@ -116,7 +119,7 @@ AGENCY_CELL_NAMES: Final[tuple[str, ...]] = (
 
 AGENCIES: Final[tuple[Body, ...]] = (
     Body("Đảng bộ Sở Y tế", Profile.HEALTH, (22, 18, 20, 16), committee_size=7),
-    Body("Chi bộ Báo Thái Nguyên", Profile.AGENCY, size=21, party_side=True),
+    Body("Chi bộ Báo Lâm Đồng", Profile.AGENCY, size=21, party_side=True),
     Body("Đảng bộ Sở Giáo dục và Đào tạo", Profile.AGENCY, (18, 16, 14, 12), committee_size=7),
     Body("Đảng bộ Sở Nông nghiệp và Phát triển nông thôn", Profile.AGENCY, (16, 15, 14, 13, 12), committee_size=9),
     Body("Đảng bộ Sở Tài chính", Profile.AGENCY, (15, 14, 12), committee_size=5),
@@ -129,22 +132,23 @@ AGENCIES: Final[tuple[Body, ...]] = (
     Body("Chi bộ Sở Công Thương", Profile.AGENCY, size=23),
     Body("Đảng bộ Sở Giao thông vận tải", Profile.AGENCY, (16, 14, 13), committee_size=7),
     Body("Chi bộ Sở Văn hóa, Thể thao và Du lịch", Profile.AGENCY, size=25),
-    Body("Đảng bộ Trường Cao đẳng Sư phạm Thái Nguyên", Profile.SCHOOL, (16, 14, 14, 12), committee_size=7,
+    Body("Đảng bộ Trường Cao đẳng Sư phạm Đà Lạt", Profile.SCHOOL, (16, 14, 14, 12), committee_size=7,
          party_side=True),
 )  # fmt: skip
 """The bloc's agencies besides the Political School (province scale); the first two also at small scale."""
 
 ENTERPRISES: Final[tuple[Body, ...]] = (
-    Body("Đảng bộ Công ty Điện lực Thái Nguyên", Profile.ENTERPRISE, (24, 22, 20),
-         subs=(("Đảng bộ bộ phận Điện lực thành phố", (26, 22, 20)),), committee_size=9),
-    Body("Đảng bộ Công ty Cổ phần Gang thép Thái Nguyên", Profile.ENTERPRISE, (30, 26),
-         subs=(("Đảng bộ bộ phận Nhà máy Luyện thép Lưu Xá", (34, 30, 28)),
-               ("Đảng bộ bộ phận Nhà máy Cán thép Thái Trung", (32, 28, 26))),
+    Body("Đảng bộ Công ty Điện lực Lâm Đồng", Profile.ENTERPRISE, (24, 22, 20),
+         subs=(("Đảng bộ bộ phận Điện lực Đà Lạt", (26, 22, 20)),), committee_size=9),
+    Body("Đảng bộ Công ty Nhôm Lâm Đồng - TKV", Profile.ENTERPRISE, (30, 26),
+         subs=(("Đảng bộ bộ phận Nhà máy Alumin Tân Rai", (34, 30, 28)),
+               ("Đảng bộ bộ phận Mỏ bauxit Tân Rai", (32, 28, 26))),
          committee_size=13, delegated=True),
-    Body("Chi bộ Công ty Cổ phần Nước sạch Thái Nguyên", Profile.ENTERPRISE, size=28),
+    Body("Chi bộ Công ty Cổ phần Cấp thoát nước Lâm Đồng", Profile.ENTERPRISE, size=28),
     Body("Đảng bộ Ngân hàng Nhà nước Chi nhánh tỉnh", Profile.AGENCY, (18, 16, 14), committee_size=7),
     Body("Chi bộ Công ty Môi trường và Công trình đô thị", Profile.ENTERPRISE, size=30),
-    Body("Đảng bộ Công ty Than Núi Hồng", Profile.ENTERPRISE, (30, 28, 26, 24), committee_size=11, delegated=True),
+    Body("Đảng bộ Công ty Thủy điện Đa Nhim - Hàm Thuận - Đa Mi", Profile.ENTERPRISE, (30, 28, 26, 24),
+         committee_size=11, delegated=True),
     Body("Chi bộ Công ty Cổ phần Xây dựng số 1", Profile.ENTERPRISE, size=24),
-    Body("Đảng bộ Công ty Cổ phần Chè Thái Nguyên", Profile.ENTERPRISE, (26, 22, 20), committee_size=9),
+    Body("Đảng bộ Công ty Cổ phần Chè Cầu Đất", Profile.ENTERPRISE, (26, 22, 20), committee_size=9),
 )  # fmt: skip

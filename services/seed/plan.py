@@ -20,6 +20,7 @@ from services.seed.geography import (
     ENTERPRISES,
     HAMLETS,
     POLITICAL_SCHOOL_CELLS,
+    PROVINCE_NAME,
     Body,
     District,
     commune_committee_name,
@@ -96,7 +97,7 @@ def _id(code: str) -> str:
 def build_plan(scale: Scale, rng_sizes: Iterator[int]) -> Plan:
     """The tree for a scale; `rng_sizes` is a deterministic stream of numbers for the shapes of the communes."""
     plan = Plan(scale)
-    plan.add(UnitPlan(PROVINCE_ID, "TU", "Đảng bộ tỉnh Thái Nguyên", UnitKind.PROVINCIAL_COMMITTEE, None))
+    plan.add(UnitPlan(PROVINCE_ID, "TU", f"Đảng bộ tỉnh {PROVINCE_NAME}", UnitKind.PROVINCIAL_COMMITTEE, None))
     bloc = plan.add(UnitPlan(BLOC_ID, "DUK", "Đảng bộ Khối các cơ quan tỉnh", UnitKind.UPPER_COMMITTEE, PROVINCE_ID))
     plan.blocs[bloc.unit_id] = [_political_school(plan)]
     agencies = AGENCIES[:2] if scale == "small" else AGENCIES

@@ -1,7 +1,8 @@
 """Who the province's members and candidates are: particulars in realistic proportions, with valid identity numbers.
 
-Shares are those of a northern-midlands province such as Thái Nguyên: mostly Kinh, with Tày, Nùng, Dao, Sán
-Chay, Sán Dìu, Mông and a few Mường in the highland districts; few members with a religion; education and
+Shares are still those of a northern-midlands province (the generator's first province): mostly Kinh, with
+Tày, Nùng, Dao, Sán Chay, Sán Dìu, Mông and a few Mường in the highland districts — Lâm Đồng's Cơ Ho, Mạ and
+Chu Ru need their own naming customs first; few members with a religion; education and
 occupation by the kind of cell (an agency, a school, a village). Identity numbers are built the way the card
 is (province of birth registration, sex-and-century digit, year of birth, six digits) and never repeat.
 """
@@ -19,23 +20,24 @@ from domain.identity import PROVINCE_CODES
 from domain.particulars import EducationLevel, Ethnicity, Occupation, Particulars, Religion, Sex
 from services.seed.names import Weighted, full_name, pick
 
-HOME_PROVINCE: Final = "019"
-"""Thái Nguyên: most members were born and registered here."""
+HOME_PROVINCE: Final = "068"
+"""Lâm Đồng: most members were born and registered here."""
 
 OTHER_PROVINCES: Final[Weighted] = (
-    ("006", 4),
-    ("024", 3),
-    ("008", 2),
+    ("067", 4),
+    ("060", 3),
+    ("066", 2),
     ("001", 2),
     ("034", 1.5),
     ("036", 1.5),
-    ("030", 1),
-    ("025", 1),
-    ("026", 1),
-    ("020", 1),
-    ("037", 1),
+    ("056", 1),
+    ("058", 1),
+    ("075", 1),
+    ("040", 1),
+    ("038", 1),
 )
-"""Bắc Kạn, Bắc Giang, Tuyên Quang, Hà Nội, Thái Bình, Nam Định, … for the one member in seven born elsewhere."""
+"""Đắk Nông, Bình Thuận, Đắk Lắk, Hà Nội, Thái Bình, Nam Định, … for the one member in seven born elsewhere
+(many of Lâm Đồng's families came from the north)."""
 
 
 class Profile(StrEnum):

@@ -3,6 +3,9 @@
 1/3/2025: the provincial blocs close; their organisations move under the new "Đảng bộ các cơ quan Đảng tỉnh"
 (party agencies, the Political School, the newspaper) or "Đảng bộ Ủy ban nhân dân tỉnh" (departments and
 enterprises), and the blocs merge into them.
+1/7/2025: Đắk Nông and Bình Thuận merge into Lâm Đồng (the province keeps its name and its committee). Their
+political schools join the Political School as two cells, whose members are entered from the roll a few
+working days later; the rest of the two provinces' organisations are not in this generated ledger.
 1/7/2025: the district level closes. Communes are grouped into new commune committees, which become the upper
 level; in each group one old commune committee stays as the grassroots organisation of the new commune (the
 others' cells move into it and they merge into it); the district's other organisations move under the seat's
@@ -20,10 +23,12 @@ from typing import Final
 
 from domain.units.commands import DissolveUnit, MergeUnit, MoveUnit, RegisterUnit, RenameUnit
 from domain.units.kinds import UnitKind
+from services.seed import roll
 from services.seed.agenda import Agenda
 from services.seed.desk import Desk
 from services.seed.geography import commune_committee_name
-from services.seed.plan import BLOC_ID, PROVINCE_ID, CommunePlan, DistrictPlan
+from services.seed.plan import BLOC_ID, PROVINCE_ID, SCHOOL_ID, CommunePlan, DistrictPlan, UnitPlan
+from services.seed.population import Profile
 
 BLOCS_DECIDED: Final = date(2025, 2, 28)
 BLOCS_CLOSE: Final = date(2025, 3, 1)
@@ -32,9 +37,44 @@ PARTY_AGENCIES = ("unit-dcqd", "DCQD", "Đảng bộ các cơ quan Đảng tỉn
 PEOPLES_COMMITTEE = ("unit-dubnd", "DUBND", "Đảng bộ Ủy ban nhân dân tỉnh")
 
 
+MERGED_PROVINCES: Final = (("6", "Gia Nghĩa", "Đắk Nông"), ("7", "Phan Thiết", "Bình Thuận"))
+"""(cell number, seat, province) of the two provinces merged into Lâm Đồng on 1/7/2025."""
+MERGER_REF: Final = (
+    "Nghị quyết số 202/2025/QH15 ngày 12/6/2025 của Quốc hội về sắp xếp đơn vị hành chính cấp tỉnh; "
+    "hợp nhất Đảng bộ tỉnh Đắk Nông, Đảng bộ tỉnh Bình Thuận vào Đảng bộ tỉnh Lâm Đồng"
+)
+
+
 def schedule(desk: Desk, agenda: Agenda) -> None:
     agenda.at(BLOCS_DECIDED, lambda on: close_blocs(desk, on))
+    agenda.at(DISTRICTS_CLOSE, lambda on: merge_provinces(desk, agenda, on))
     agenda.at(DISTRICTS_CLOSE, lambda on: close_districts(desk, on))
+
+
+def merge_provinces(desk: Desk, agenda: Agenda, on: date) -> None:
+    """The merged provinces' political schools become cells of the Political School, their rolls entered."""
+    cells = []
+    for number, seat, province in MERGED_PROVINCES:
+        cell = UnitPlan(
+            f"{SCHOOL_ID}-cell-{number}",
+            f"TCT-CB{number}",
+            f"Chi bộ Phân hiệu {seat} (Trường Chính trị tỉnh {province} trước 01/07/2025)",
+            UnitKind.CELL,
+            SCHOOL_ID,
+            profile=Profile.SCHOOL,
+            size=6,
+        )
+        desk.unit_command(RegisterUnit(cell.unit_id, cell.code, cell.name, cell.kind, SCHOOL_ID), on, MERGER_REF)
+        desk.plan.add(cell)
+        desk.units[cell.unit_id] = cell
+        cells.append(cell)
+
+    def enter_rolls(day: date) -> None:
+        for cell in cells:
+            for _ in range(cell.size):
+                roll.enrol(desk, agenda, cell, day, SCHOOL_ID, desk.rng.random() < roll.PROBATIONARY_SHARE)
+
+    agenda.at(desk.calendar.add_working_days(on, 5), enter_rolls)
 
 
 def close_blocs(desk: Desk, on: date) -> None:

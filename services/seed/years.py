@@ -1,4 +1,5 @@
-"""The ledger's five years, on the agenda: the tree and the roll in October 2020, then each year's round.
+"""The ledger's years, on the agenda: the tree and the roll in October 2020, then each year's round up to the
+agenda's last day (31/12/2025 by default; the demo runs to today).
 
 Each January the grassroots organisations set their yearly plans and the cells list new candidates through
 the year; each December they review their members. Term targets come from the 2020–2025 congresses (entered
@@ -25,7 +26,7 @@ from services.seed.population import Profile
 FIRST_DAY: Final = date(2020, 10, 1)
 RANDOM_LIFE_FROM: Final = date(2020, 11, 2)
 NEW_TERM_TARGETS: Final = date(2025, 10, 15)
-YEARS: Final = range(2021, 2026)
+FIRST_YEAR: Final = 2021
 NOMINATION_RATE: Final[dict[Profile, float]] = {
     Profile.AGENCY: 0.06,
     Profile.SCHOOL: 0.06,
@@ -51,7 +52,7 @@ def open_ledger(desk: Desk, agenda: Agenda, on: date) -> None:
     reorganise.schedule(desk, agenda)
     agenda.at(RANDOM_LIFE_FROM, lambda d: _round(desk, agenda, d, date(2020, 12, 18), share=2 / 12))
     review.plan_reviews(desk, agenda, 2020)
-    for year in YEARS:
+    for year in range(FIRST_YEAR, agenda.until.year + 1):  # to the agenda's last day (the demo's: today)
         agenda.at(date(year, 1, 4), lambda d: _new_year(desk, agenda, d))
         review.plan_reviews(desk, agenda, year)
     agenda.at(NEW_TERM_TARGETS, lambda d: _term_targets(desk, d, "2025-2030"))
@@ -112,7 +113,8 @@ def _yearly_plans(desk: Desk, on: date) -> None:
     for unit in desk.tree.as_of(on):
         if unit.kind is not UnitKind.GRASSROOTS_COMMITTEE and unit.kind is not UnitKind.GRASSROOTS_CELL:
             continue
-        target = unit.term_target("2020-2025", TargetMetric.ADMISSIONS) or 1
+        term = "2020-2025" if on.year <= 2025 else "2025-2030"
+        target = unit.term_target(term, TargetMetric.ADMISSIONS) or 1
         planned = max(0, round(target / 5) + desk.rng.randint(-1, 1))
         desk.unit_command(SetYearlyPlan(unit.unit_id, on.year, TargetMetric.ADMISSIONS, planned), on)
         desk.unit_command(SetYearlyPlan(unit.unit_id, on.year, TargetMetric.AWARENESS_TRAINEES, planned + 1), on)

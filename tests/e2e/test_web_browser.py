@@ -126,7 +126,7 @@ def test_an_officer_works_through_the_dashboard_in_chromium(live: Live) -> None:
     expect(page.locator("h1")).to_contain_text("Chi bộ Khoa Lý luận cơ sở")
     assert (_funnel(page, "Sponsored"), _funnel(page, "CellApproved")) == ("1", "0")
     expect(page.locator("#members-official .value")).to_have_text("4")
-    expect(page.locator("footer.fresh")).to_contain_text("Số liệu phản ánh sổ đến vị trí")
+    expect(page.locator("footer.fresh")).to_contain_text("Số liệu đã cập nhật đầy đủ")
     screenshot(page, "02-bang-tong-hop")
 
     page.click('#funnel a:text("Đã có người giới thiệu")')

@@ -104,7 +104,7 @@ def test_a_refused_step_is_shown_in_vietnamese_with_its_rule_and_records_nothing
     assert "Đã ghi vào sổ" in after
     assert "Chi bộ đã đề nghị kết nạp" in after  # the new stage
     assert on_paper("Chi bộ xét, đề nghị kết nạp", "15/12/2021") in after and "NQ 20-NQ/CB" in after
-    assert "Tán thành 4 · không tán thành 0 · tổng số 4 — thông qua" in after  # the vote's result
+    assert "4 tán thành, 0 không tán thành trên 4 đảng viên — đạt hai phần ba" in after  # the vote's result
     assert re.search(
         r"Cấp có thẩm quyền ra quyết định kết nạp</span>: <strong>\d\d/\d\d/\d{4}</strong> \((còn|quá hạn) \d+ ngày\)",
         after,

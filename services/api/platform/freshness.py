@@ -2,14 +2,16 @@
 
 Every read-model answer carries the log position it reflects (in the body and `X-Log-Position`), the log's
 head (`X-Log-Head`), whether it has caught up (`X-Caught-Up`) and its age (`X-Log-Age`): how many seconds ago
-the oldest event it may be missing was recorded (0 when caught up). `min_position` waits, at most `wait`
-seconds (≤ 5), until the read models reach that position.
+the oldest event it may be missing was recorded (0 when caught up). Both are judged on the units the answer
+covers: a unit whose read models hold every event of its own is caught up, however far other units have
+moved the head. `min_position` waits, at most `wait` seconds (≤ 5), until the read models reflect that
+position — at once when it is no event of these units.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Final, TypeVar
 
@@ -17,6 +19,7 @@ from litestar import Response
 from litestar.datastructures import ResponseHeader
 
 from services.ledger import Ledger
+from services.reads import Lag, lag_of
 
 T = TypeVar("T")
 POLL_SECONDS: Final = 0.05
@@ -42,30 +45,31 @@ FRESHNESS_HEADERS: Final = [
 """What the OpenAPI document says every read-model answer carries."""
 
 
-def age_seconds(ledger: Ledger, position: int, head: int) -> float:
-    """How long the first event after `position` has been waiting for the read models (0 if none)."""
-    if position >= head:
+def age_seconds(lag: Lag) -> float:
+    """How long the oldest event the answer is missing has been waiting for the read models (0 if none)."""
+    if lag.caught_up or lag.behind_since is None:
         return 0.0
-    page = ledger.store.read_all(after_position=position, limit=1)
-    if not page.events:
-        return 0.0
-    return max(0.0, (datetime.now(UTC) - page.events[0].recorded_at).total_seconds())
+    return max(0.0, (datetime.now(UTC) - lag.behind_since).total_seconds())
 
 
-def answer(ledger: Ledger, read: Callable[[], T], min_position: int, wait: float) -> Response[T]:
-    """Read; if the answer is older than `min_position`, read again until it is or `wait` runs out."""
+def answer(ledger: Ledger, read: Callable[[], T], units: Sequence[str], min_position: int, wait: float) -> Response[T]:
+    """Read; if the answer does not reflect `min_position` yet, read again until it does or `wait` runs out.
+
+    Judged per unit (`lag_of`): a position the units' read models have passed, or one that is no event of
+    theirs, is reflected at once; events of other units never make the answer stale. The lag is measured
+    before the read, so the rows read are at least as new as what the headers claim."""
     deadline = time.monotonic() + wait
     while True:
+        lag = lag_of(ledger.engine, ledger.store, units, min_position)
         result = read()
         position: int = getattr(result, "position")  # noqa: B009  # every query answer has one
-        if position >= min_position or time.monotonic() >= deadline:
+        if position >= min_position or lag.reflects_min_position or time.monotonic() >= deadline:
             break
         time.sleep(POLL_SECONDS)
-    head = ledger.store.head_position()
     headers = {
         "X-Log-Position": str(position),
-        "X-Log-Head": str(head),
-        "X-Caught-Up": "true" if position >= max(min_position, head) else "false",
-        "X-Log-Age": f"{age_seconds(ledger, position, head):.3f}",
+        "X-Log-Head": str(lag.head),
+        "X-Caught-Up": "true" if lag.caught_up else "false",
+        "X-Log-Age": f"{age_seconds(lag):.3f}",
     }
     return Response(result, headers=headers)

@@ -78,9 +78,11 @@ class ReadModelController(Controller):
         min_position: MinPosition = 0,
         wait: Wait = 5.0,
     ) -> Response[Dashboard]:
-        """Funnel, members, term targets and this year's figures, rolled up over the unit's subtree."""
+        """Funnel, members, term targets and the year's figures, rolled up over the unit's subtree; the funnel
+        and the members as they stood at the end of `year` (today for the current year)."""
         units = _units(ledger, principal, unit_id, on)
-        return answer(ledger, _read(ledger, queries.dashboard, units, year, term_of(term)), min_position, wait)
+        read = _read(ledger, queries.dashboard, units, year, term_of(term), today().year)
+        return answer(ledger, read, units, min_position, wait)
 
     @get("/files", operation_id="listFiles", sync_to_thread=True, responses=BOUNDED_READ_PROBLEMS)
     def files(
@@ -97,7 +99,8 @@ class ReadModelController(Controller):
     ) -> Response[FilesPage]:
         """The candidates' files in the unit's subtree, optionally at one stage, a page at a time."""
         units = _units(ledger, principal, unit_id, on)
-        return answer(ledger, _read(ledger, queries.files, units, stage, _cursor(cursor), limit), min_position, wait)
+        read = _read(ledger, queries.files, units, stage, _cursor(cursor), limit)
+        return answer(ledger, read, units, min_position, wait)
 
     @get("/deadlines", operation_id="listDeadlines", sync_to_thread=True, responses=BOUNDED_READ_PROBLEMS)
     def deadlines(
@@ -114,7 +117,7 @@ class ReadModelController(Controller):
         """Running clocks by urgency in working days, breaches, and papers about to go stale; `limit` per list."""
         units = _units(ledger, principal, unit_id, on)
         board = _read(ledger, queries.deadlines, units, on or today(), ledger.calendar())
-        return answer(ledger, lambda: page_of(board(), cursor, limit), min_position, wait)
+        return answer(ledger, lambda: page_of(board(), cursor, limit), units, min_position, wait)
 
     @get("/members", operation_id="listMembers", sync_to_thread=True, responses=BOUNDED_READ_PROBLEMS)
     def members(
@@ -132,9 +135,8 @@ class ReadModelController(Controller):
         """The members on the roll of the unit's subtree, optionally probationary or official only, a page at a
         time; seniority counts from `admitted_on`, probation from `ceremony_on`."""
         units = _units(ledger, principal, unit_id, on)
-        return answer(
-            ledger, _read(ledger, queries.member_roll, units, status, _cursor(cursor), limit), min_position, wait
-        )
+        read = _read(ledger, queries.member_roll, units, status, _cursor(cursor), limit)
+        return answer(ledger, read, units, min_position, wait)
 
     @get("/statistics", operation_id="getStatistics", sync_to_thread=True, responses=READ_PROBLEMS)
     def statistics(
@@ -149,4 +151,4 @@ class ReadModelController(Controller):
     ) -> Response[Statistics]:
         """Admissions, exits and ratings by the HD 11 breakdowns."""
         units = _units(ledger, principal, unit_id, on)
-        return answer(ledger, _read(ledger, queries.statistics, units, year), min_position, wait)
+        return answer(ledger, _read(ledger, queries.statistics, units, year), units, min_position, wait)

@@ -22,22 +22,24 @@ class Bar:
 
 
 def funnel_svg(bars: Sequence[Bar], title: str) -> Markup:
-    """Horizontal bars, one per stage, each labelled with its count (`data-count` for tests and scripts)."""
-    width, label_w, row = 640, 250, 28
+    """Horizontal bars, one per stage, each with its label above it and its count after it (`data-count` for
+    tests and scripts). Labels sit above the bars, not beside them, so the drawing is narrow: on a phone it is
+    scaled down little and the labels stay readable (beside the bars they were ~5 px tall at 390 px wide)."""
+    width, row, label_h, bar_h = 400, 44, 18, 16
     top = max((b.value for b in bars), default=0) or 1
-    height = row * len(bars) + 8
+    height = row * len(bars) + 4
     parts = [
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" aria-label="{escape(title)}">'
+        f'<svg class="chart funnel" role="img" viewBox="0 0 {width} {height}" aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title>"
     ]
     for i, bar in enumerate(bars):
         y = 4 + i * row
-        length = round((width - label_w - 70) * bar.value / top)
+        length = round((width - 60) * bar.value / top)
         parts.append(
             f'<g class="bar" data-key="{escape(bar.key)}" data-count="{bar.value}">'
-            f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end">{escape(bar.label)}</text>'
-            f'<rect x="{label_w}" y="{y + 4}" width="{max(length, 1)}" height="{row - 10}" fill="{BAR}" rx="2"/>'
-            f'<text x="{label_w + length + 6}" y="{y + 18}">{vi_number(bar.value)}</text></g>'
+            f'<text x="0" y="{y + label_h - 4}">{escape(bar.label)}</text>'
+            f'<rect x="0" y="{y + label_h}" width="{max(length, 1)}" height="{bar_h}" fill="{BAR}" rx="2"/>'
+            f'<text x="{length + 6}" y="{y + label_h + bar_h - 3}" font-weight="600">{vi_number(bar.value)}</text></g>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from litestar.di import NamedDependency
@@ -12,11 +12,11 @@ from litestar.response import Template
 
 from domain.units.state import Unit
 from domain.units.tree import UnitTree
-from services.api.platform.freshness import age_seconds, answer
+from services.api.platform.freshness import answer
 from services.commands.actors import Actor
 from services.commands.walls import require_within, today
 from services.ledger import Ledger
-from services.reads import read_snapshot, units_in_view
+from services.reads import lag_of, read_snapshot, units_in_view
 
 from .pages import Freshness
 
@@ -69,17 +69,19 @@ def breadcrumbs(tree: UnitTree, principal: Actor, unit_id: str) -> list[Crumb]:
     return crumbs
 
 
-def snapshot(ledger: Ledger, query: Callable[..., T], *args: Any, min_position: int = 0, **kwargs: Any) -> T:
-    """The API's read path: one snapshot per answer, waiting (bounded) for `min_position` after a write."""
+def snapshot(
+    ledger: Ledger, query: Callable[..., T], *args: Any, units: Sequence[str], min_position: int = 0, **kwargs: Any
+) -> T:
+    """The API's read path: one snapshot per answer about `units`, waiting (bounded) for `min_position`."""
     read = read_snapshot(ledger.engine, query, *args, **kwargs)
-    content: T = answer(ledger, read, min_position, WAIT_SECONDS).content
+    content: T = answer(ledger, read, units, min_position, WAIT_SECONDS).content
     return content
 
 
-def freshness(ledger: Ledger, position: int) -> Freshness:
-    """The position a page reflects against the log's head, with the times officers read ("5 phút trước")."""
-    head = ledger.store.head_position()
-    latest = ledger.store.read_all(after_position=max(head - 1, 0), limit=1).events
-    now = datetime.now(UTC)
-    behind = now - timedelta(seconds=age_seconds(ledger, position, head)) if position < head else None
-    return Freshness(position, head, latest[0].recorded_at if latest else None, behind)
+def freshness(ledger: Ledger, position: int, units: Sequence[str]) -> Freshness:
+    """Whether a page about `units` holds every event of theirs (`lag_of`), with the times officers read ("5
+    phút trước"): when the newest event was recorded, or since when the page is missing events."""
+    lag = lag_of(ledger.engine, ledger.store, units)
+    latest = ledger.store.read_all(after_position=max(lag.head - 1, 0), limit=1).events
+    behind = None if lag.caught_up else (lag.behind_since or datetime.now(UTC))
+    return Freshness(position, lag.head, latest[0].recorded_at if latest else None, behind, lag.caught_up)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 from domain.person.records import PersonState
 from domain.person.values import Relation
@@ -151,31 +151,13 @@ def summary(state: PersonState, viewer: Actor, name_person: Namer) -> FileSummar
     )
 
 
-VOTE_OUTCOMES_VI: Final = {
-    "for": "đạt hai phần ba tán thành",
-    "against": "đạt hai phần ba không tán thành",
-    "inconclusive": "không đạt hai phần ba — chưa có kết luận",
-}
-
-
-def vote_result(event_type: str, data: dict[str, Any]) -> str | None:
-    """For, against and total of a vote the timeline shows, and whether it passed (None for other steps)."""
-    if event_type == "CommitteeApproved":
-        return f"Tán thành {data['yes']}/{data['committee_size']} cấp ủy viên — thông qua"
-    if "yes" not in data or "denominator" not in data:
-        return None
-    counts = f"Tán thành {data['yes']} · không tán thành {data['no']} · tổng số {data['denominator']}"
-    outcome = data.get("outcome")
-    return f"{counts} — {VOTE_OUTCOMES_VI.get(str(outcome), 'thông qua')}"
-
-
 def _member_options(
     ledger: Ledger, cell_ids: list[str], leave_out: str = "", where: dict[str, str] | None = None
 ) -> tuple[Option, ...]:
     """Members on the roll of `cell_ids`, by name and birth date (and cell, given `where`'s names)."""
     if not cell_ids:
         return ()
-    roll = snapshot(ledger, queries.member_roll, cell_ids, None, None, 500)
+    roll = snapshot(ledger, queries.member_roll, cell_ids, None, None, 500, units=cell_ids)
     options = []
     for m in roll.members:
         if m.stream_id == leave_out or not m.full_name:

@@ -62,5 +62,11 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-FILTERS = {"vi_number": vi_number, "vi_date": vi_date, "vi_ago": vi_ago, "vi_percent": vi_percent, "nfc": nfc}
+FILTERS = {
+    "vi_number": vi_number,
+    "vi_date": vi_date,
+    "vi_ago": vi_ago,
+    "vi_percent": vi_percent,
+    "nfc": nfc,
+}
 """Jinja filters registered on the template engine."""

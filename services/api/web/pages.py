@@ -64,7 +64,7 @@ def overview(
 ) -> Overview:
     """The dashboard of `units[0]` over its subtree: this year's board, each year of the term against its
     plan, deadlines by urgency, and a line per child unit."""
-    board = queries.dashboard(connection, units, year, term)
+    board = queries.dashboard(connection, units, year, term, today.year)
     years = {
         metric: [YearBar(p.year, p.actual, p.plan) for p in progress]
         for metric, progress in queries.yearly_progress(connection, units, term).items()
@@ -77,15 +77,16 @@ def overview(
 def _children(
     connection: sa.Connection, tree: UnitTree, units: list[str], today: date, board: queries.DeadlineBoard
 ) -> tuple[ChildFigures, ...]:
-    """Each child's roll-up from the same rows the board summed (one read, summed per child's subtree)."""
+    """Each child of the unit as it is today (the board above may show a past year): its open files, members
+    and overdue deadlines, summed over the child's subtree from one read."""
     view = tree.as_of(today)
     kids = view.children(units[0])
     if not kids:
         return ()
-    rows = keyed_rows(
-        connection, "unit_dashboard", version_of(connection, "unit_dashboard"), units, ["funnel", "members"]
-    )
     owner = {unit_id: kid for kid in kids for unit_id in queries.subtree_units(tree, kid, today)}
+    rows = keyed_rows(  # today's children and their figures, whatever year the board above shows
+        connection, "unit_dashboard", version_of(connection, "unit_dashboard"), list(owner), ["funnel", "members"]
+    )
     sums: dict[str, list[int]] = {kid: [0, 0, 0, 0] for kid in kids}
     for unit_id, found in rows.items():
         kid = owner.get(unit_id)
@@ -110,13 +111,11 @@ def _children(
 @dataclass(frozen=True)
 class Freshness:
     """How current a page is: the position it reflects, the log's head and when the newest event was
-    recorded; when behind, since when (the first event the page does not reflect yet)."""
+    recorded; `caught_up` when the page holds every event of its units (other units' events do not count);
+    when behind, since when (the first event of its units the page does not reflect yet)."""
 
     position: int
     head: int
     latest_at: datetime | None
     behind_since: datetime | None
-
-    @property
-    def caught_up(self) -> bool:
-        return self.position >= self.head
+    caught_up: bool

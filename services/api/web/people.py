@@ -33,10 +33,11 @@ from services.commands.walls import FiledElsewhere, today
 from services.ledger import Ledger
 
 from .common import Viewer, breadcrumbs, page, unit_names
-from .file_view import name_ids, person_choices, person_namer, summary, vote_result
+from .file_view import name_ids, person_choices, person_namer, summary
 from .forms import FormProblem, body_from_form, current_values, form_fields, on_fields, with_choices
 from .labels import event_label, field_label
 from .session import PREFIX, Context
+from .vote_results import vote_result_vi
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 BY_OPERATION = {s.operation_id: s for s in STEPS}
@@ -55,7 +56,7 @@ class Entry:
     role: str
     document_ref: str | None
     rule_set: str
-    result: str | None
+    result: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def _entry(event: RecordedEvent, units: dict[str, str]) -> Entry:
         role,
         meta.get("document_ref"),
         str(meta.get("rule_set") or event.data.get("rule_set", "")),
-        vote_result(event.event_type, event.data),
+        vote_result_vi(event.event_type, event.data),
     )
 
 

@@ -13,9 +13,7 @@ from litestar.response import Template
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from domain.units.tree import UnitTree
 from projections import queries
-from services.commands.actors import Actor
 from services.commands.walls import today
 from services.ledger import Ledger
 
@@ -65,20 +63,20 @@ class Report:
 def report(connection: sa.Connection, units: list[str], year: int) -> Report:
     """The breakdowns and the member counts from one snapshot, so the sheet's figures agree with each other."""
     stats = queries.statistics(connection, units, year)
-    board = queries.dashboard(connection, units, year, term_of(year))
+    board = queries.dashboard(connection, units, year, term_of(year), today().year)
     tables = []
     for metric, metric_vi in METRICS_VI.items():
         for dimension, dimension_vi in DIMENSIONS_VI.items():
             counts = stats.metrics.get(metric, {}).get(dimension)
             if counts is None and dimension in {"type", "grade"}:
                 continue
-            rows = tuple((queries.label_vi(dimension, v), n) for v, n in sorted((counts or {}).items()))
+            rows = tuple((queries.label_vi(dimension, v), n) for v, n in queries.in_order(dimension, counts or {}))
             tables.append(Table(metric, f"{metric_vi} — theo {dimension_vi.lower()}", rows))
     return Report(min(stats.position, board.position), year, board.members, tuple(tables))
 
 
-def _read(ledger: Ledger, tree: UnitTree, viewer: Actor, unit_id: str, year: int | None) -> Report:
-    return snapshot(ledger, report, subtree(tree, viewer, unit_id), year or today().year)
+def _read(ledger: Ledger, units: list[str], year: int | None) -> Report:
+    return snapshot(ledger, report, units, year or today().year, units=units)
 
 
 @get("/units/{unit_id:str}/statistics", sync_to_thread=True)
@@ -87,7 +85,8 @@ def statistics_page(
 ) -> Template:
     tree = ledger.tree()
     unit = visible_unit(tree, viewer, unit_id)
-    data = _read(ledger, tree, viewer, unit_id, year)
+    units = subtree(tree, viewer, unit_id)
+    data = _read(ledger, units, year)
     return page(
         "statistics.html",
         viewer,
@@ -95,7 +94,7 @@ def statistics_page(
         crumbs=breadcrumbs(tree, viewer, unit_id),
         data=data,
         print_view=print_view,
-        fresh=freshness(ledger, data.position),
+        fresh=freshness(ledger, data.position, units),
         printed_on=vi_date(today()),
     )
 
@@ -105,7 +104,7 @@ def statistics_workbook(unit_id: FromPath[str], viewer: Viewer, ledger: Context,
     """The same figures as the page, as a workbook officers can file and add up."""
     tree = ledger.tree()
     unit = visible_unit(tree, viewer, unit_id)
-    data = _read(ledger, tree, viewer, unit_id, year)
+    data = _read(ledger, subtree(tree, viewer, unit_id), year)
     content = workbook(unit.name, data)
     name = f"thong-ke-{unit.code}-{data.year}.xlsx"
     return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -20,9 +21,10 @@ from services.commands.actors import Actor
 from services.commands.people import record_person_step, step_request
 from services.commands.person_steps import Step
 from services.commands.results import Recorded
-from services.commands.walls import FiledElsewhere, today
+from services.commands.walls import FiledElsewhere, NotFound, today
 from services.denial_records import Denial
 from services.ledger import Ledger
+from services.reads import units_in_view
 
 from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, unit_names, visible_unit
 from .file_view import opening_choices
@@ -91,10 +93,10 @@ def unit_dashboard(
     unit = visible_unit(tree, viewer, unit_id)
     chosen_year = year or today().year
     chosen_term = term if term in TERMS else term_of(chosen_year)
-    units = subtree(tree, viewer, unit_id)
+    units = _units_of_year(tree, viewer, unit_id, chosen_year)
     data = snapshot(
         ledger, overview, tree, units, chosen_year, chosen_term, today(), ledger.calendar(),
-        min_position=min_position,
+        units=units, min_position=min_position,
     )  # fmt: skip
     return page(
         "dashboard.html",
@@ -103,12 +105,24 @@ def unit_dashboard(
         crumbs=breadcrumbs(tree, viewer, unit_id),
         data=data,
         year=chosen_year,
+        current_year=today().year,
         term=chosen_term,
         terms=TERMS,
-        fresh=freshness(ledger, data.position),
+        fresh=freshness(ledger, data.position, units),
         names=unit_names(tree),
         may_open=bool(opening_steps(unit, viewer)),
     )
+
+
+def _units_of_year(tree: UnitTree, viewer: Actor, unit_id: str, year: int) -> list[str]:
+    """A past year's figures cover the units as they stood on 31/12 of that year (that the viewer may see
+    today, I8): the Political School of 2021 is its five cells, not the seven it has since 01/07/2025."""
+    if year >= today().year:
+        return subtree(tree, viewer, unit_id)
+    try:
+        return units_in_view(tree, viewer, unit_id, date(year, 12, 31))
+    except NotFound:
+        return subtree(tree, viewer, unit_id)  # the unit did not exist yet: its own figures are all there is
 
 
 @get("/units/{unit_id:str}/files", sync_to_thread=True)
@@ -139,9 +153,9 @@ def _files_page(
     chosen = stage if stage in {s.value for s in Stage} else None
     units = subtree(tree, viewer, unit.unit_id)
     try:
-        found = snapshot(ledger, queries.files, units, chosen, cursor or None, 100)
+        found = snapshot(ledger, queries.files, units, chosen, cursor or None, 100, units=units)
     except ValueError:
-        found = snapshot(ledger, queries.files, units, chosen, None, 100)
+        found = snapshot(ledger, queries.files, units, chosen, None, 100, units=units)
     wanted = search_key(q)
     rows = [f for f in found.files if not wanted or wanted in search_key(f.full_name or "")]
     return page(
@@ -155,7 +169,7 @@ def _files_page(
         stages=[s for s in Stage if s is not Stage.NEW],
         q=q,
         names=unit_names(tree),
-        fresh=freshness(ledger, found.position),
+        fresh=freshness(ledger, found.position, units),
         prefix=PREFIX,
         **({"openings": _openings(ledger, unit, viewer), "fixed": FIXED, "request_key": uuid.uuid4().hex} | extra),
     )

@@ -79,6 +79,22 @@ def test_the_political_school_in_december_2021(
     assert board.position >= head(store)  # every event of the log is in the answer
 
 
+def test_a_past_year_counts_its_members_and_funnel_at_its_end(
+    engine: sa.Engine, store: EventStore, school: tuple[Ledger, Person]
+) -> None:
+    units = subtree_units(the_tree(), SCHOOL, DECEMBER)
+    with engine.connect() as connection:
+        end_of_2020 = dashboard(connection, units, 2020, "2020-2025", current_year=2026)
+        end_of_2021 = dashboard(connection, units, 2021, "2020-2025", current_year=2026)
+        today = dashboard(connection, units, 2026, "2025-2030", current_year=2026)
+
+    # the roll was entered on 04/01/2021; Hùng was probationary since his ceremony of 10/12/2020, Hoa trained
+    assert (end_of_2020.members.probationary, end_of_2020.members.official) == (1, 0)
+    assert {s.stage: s.count for s in end_of_2020.funnel if s.count} == {"Trained": 1}
+    assert (end_of_2021.members.official, today.members.official) == (32, 32)
+    assert {s.stage: s.count for s in end_of_2021.funnel if s.count} == {"Trained": 3, "CommitteeApproved": 1}
+
+
 def test_the_bloc_committee_sees_the_same_school_in_its_roll_up(
     engine: sa.Engine, store: EventStore, school: tuple[Ledger, Person]
 ) -> None:
@@ -119,6 +135,7 @@ def test_files_are_paged_in_a_stable_order_and_filtered_by_stage(
             if cursor is None:
                 break
         trained = files(connection, units, stage="Trained")
+        official = files(connection, units, stage="Official")
 
     assert len(seen) == len({f.stream_id for f in seen}) == 5
     assert [(f.unit_id, f.stream_id) for f in seen] == sorted((f.unit_id, f.stream_id) for f in seen)
@@ -127,7 +144,9 @@ def test_files_are_paged_in_a_stable_order_and_filtered_by_stage(
     assert (hoa.stage, hoa.stage_label_vi, hoa.open) == ("CommitteeApproved", "Đảng ủy cơ sở đã đề nghị kết nạp", True)
     assert hoa.pending_due_on == CALENDAR.add_working_days(date(2021, 11, 15), 60)
     hung = next(f for f in seen if f.full_name == "Lê Văn Hùng")
-    assert (hung.stage, hung.open, hung.stage_since) == ("Probationary", False, date(2020, 12, 10))
+    assert (hung.stage, hung.stage_label_vi, hung.open) == ("Official", "Đảng viên chính thức", False)
+    assert hung.stage_since == date(2021, 12, 27)  # the recognition, not the ceremony
+    assert [f.full_name for f in official.files] == ["Lê Văn Hùng"]
 
 
 def test_deadlines_are_counted_in_working_days_from_the_day_asked(

@@ -7,10 +7,13 @@ from datetime import date
 
 from domain.particulars import Sex
 from domain.person import commands as c
+from domain.person import member_commands as mc
 from domain.person.facts import MemberFacts, PersonFacts
-from domain.person.values import RejectionLevel
+from domain.person.values import RejectionLevel, TransferKind
+from domain.rules.authority import Penalty
+from domain.rules.removal import StrikeOffGround
 from projections import files
-from tests.unit.projections.people import CALENDAR, Ledger, Person
+from tests.unit.projections.people import BLOC, CALENDAR, SCHOOL, Ledger, Person, cell_facts
 
 
 def candidate(ledger: Ledger, serial: int = 1, cell: str = "cb-a") -> Person:
@@ -56,7 +59,19 @@ def test_a_name_typed_decomposed_is_stored_composed_and_no_citizen_id_is_stored(
     assert (rows.get(f"f:{hoa.stream_id}") or {})["full_name"] == "Phạm Thị Hoa"
 
 
-def test_the_ceremony_closes_the_file_with_its_outcome_and_later_member_steps_leave_it_alone() -> None:
+def test_the_ceremony_closes_the_file_with_its_outcome() -> None:
+    ledger = Ledger()
+    hung = candidate(ledger)
+    hung.to_ceremony(date(2021, 3, 1))
+
+    row = ledger.build(files)["cb-a"].get(f"f:{hung.stream_id}")
+
+    assert row is not None
+    assert (row["stage"], row["open"], row["stage_since"]) == ("Probationary", False, "2021-06-29")
+    assert row["pending_deadline"] is None and row["helper_id"] is None
+
+
+def test_the_row_follows_the_member_through_recognition() -> None:
     ledger = Ledger()
     hung = candidate(ledger)
     hung.to_ceremony(date(2021, 3, 1))
@@ -65,8 +80,67 @@ def test_the_ceremony_closes_the_file_with_its_outcome_and_later_member_steps_le
     row = ledger.build(files)["cb-a"].get(f"f:{hung.stream_id}")
 
     assert row is not None
-    assert (row["stage"], row["open"], row["stage_since"]) == ("Probationary", False, "2021-06-29")
-    assert row["pending_deadline"] is None and row["helper_id"] is None
+    assert (row["stage"], row["stage_label_vi"], row["open"]) == ("Official", "Đảng viên chính thức", False)
+    assert (row["stage_since"], row["last_step_on"]) == ("2022-07-20", "2022-07-20")
+    assert row["position"] == ledger.log[-1].envelope.position
+
+
+def test_the_row_follows_the_member_out_of_the_party() -> None:
+    ledger = Ledger()
+    expelled, struck, left = (candidate(ledger, n) for n in (1, 2, 3))
+    for person in (expelled, struck, left):
+        person.to_ceremony(date(2021, 3, 1))
+        person.recognise(date(2021, 9, 1), date(2022, 7, 5), date(2022, 7, 20))
+    expelled.run(
+        mc.DisciplineMember(
+            **expelled.at(date(2023, 3, 1), BLOC.unit_id),
+            penalty=Penalty.EXPULSION,
+            reason="Vi phạm",
+            decision_ref="QĐ",
+        ),
+        PersonFacts(decider=BLOC),
+    )
+    struck.run(
+        mc.ProposeStrikeOff(
+            **struck.at(date(2023, 3, 1)),
+            ground=StrikeOffGround.INACTIVE_OR_NO_DUES,
+            yes=6,
+            no=0,
+            resolution_ref="NQ",
+            evidence_months=3,
+        ),
+        PersonFacts(cell=cell_facts("cb-a")),
+    )
+    struck.run(
+        mc.DecideStrikeOff(**struck.at(date(2023, 3, 10), SCHOOL.unit_id), decision_ref="QĐ"),
+        PersonFacts(decider=SCHOOL),
+    )
+    left.run(mc.GrantVoluntaryExit(**left.at(date(2023, 4, 1)), reason="Hoàn cảnh gia đình", decision_ref="QĐ"))
+
+    rows = ledger.build(files)["cb-a"]
+
+    stages = {p.stream_id: (rows.get(f"f:{p.stream_id}") or {}).get("stage") for p in (expelled, struck, left)}
+    assert stages == {expelled.stream_id: "Expelled", struck.stream_id: "StruckOff", left.stream_id: "Exited"}
+    assert (rows.get(f"f:{struck.stream_id}") or {})["stage_since"] == "2023-03-10"
+
+
+def test_a_member_who_moves_away_keeps_the_stage_they_had_here() -> None:
+    ledger = Ledger()
+    hung = candidate(ledger)
+    hung.to_ceremony(date(2021, 3, 1))
+    hung.recognise(date(2021, 9, 1), date(2022, 7, 5), date(2022, 7, 20))
+    hung.run(
+        mc.IntroduceTransfer(
+            **hung.at(date(2022, 10, 3)), kind=TransferKind.OFFICIAL, to_unit_id="cb-b", cause_on=date(2022, 9, 30)
+        )
+    )
+    hung.run(mc.PresentTransfer(**hung.at(date(2022, 10, 10), "cb-b")))
+    hung.run(mc.GrantVoluntaryExit(**hung.at(date(2023, 4, 1)), reason="Hoàn cảnh gia đình", decision_ref="QĐ"))
+
+    rows = ledger.build(files)
+
+    assert (rows["cb-a"].get(f"f:{hung.stream_id}") or {})["stage"] == "Official"
+    assert rows["cb-b"].get(f"f:{hung.stream_id}") is None
 
 
 def test_a_rejected_file_is_closed_and_a_new_file_for_the_same_person_reopens_the_row() -> None:

@@ -10,6 +10,7 @@ from domain.person import member_commands as mc
 from domain.person.facts import PersonFacts, RatingFacts
 from domain.rules.ratings import Grade
 from projections import statistics
+from projections.queries import in_order, label_vi
 from tests.unit.projections.people import BLOC, Ledger, Person
 
 
@@ -85,3 +86,22 @@ def test_a_step_counts_only_in_the_unit_holding_the_person() -> None:
 
     assert list(rows[BLOC.unit_id].items()) == []
     assert [key for key, _ in rows["cb-a"].items()] == ["s:2021:admissions"]
+
+
+def test_breakdowns_read_in_the_forms_natural_order_not_alphabetical() -> None:
+    grades = {"completed": 3, "excellent": 1, "not_completed": 1, "good": 4}
+    education = {"university": 5, "college": 2, "upper_secondary": 1, "master": 1, "vocational": 1}
+    assert [label_vi("grade", g) for g, _ in in_order("grade", grades)][:3] == [
+        "Hoàn thành xuất sắc nhiệm vụ",
+        "Hoàn thành tốt nhiệm vụ",
+        "Hoàn thành nhiệm vụ",
+    ]
+    assert [v for v, _ in in_order("education", education)] == [
+        "upper_secondary",
+        "vocational",
+        "college",
+        "university",
+        "master",
+    ]
+    assert [v for v, _ in in_order("age_band", {"over-70": 1, "18-30": 2, "41-50": 1})] == ["18-30", "41-50", "over-70"]
+    assert in_order("occupation", {"unknown-value": 1, "student": 1})[-1] == ("unknown-value", 1)

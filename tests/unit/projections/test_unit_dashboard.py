@@ -36,7 +36,7 @@ def test_a_candidate_is_in_one_funnel_bucket_at_a_time() -> None:
 
     assert rows.get("funnel") == {"CellApproved": 1}
     assert rows.get(f"p:{hoa.stream_id}") == {"stage": "CellApproved", "since": "2021-05-20"}
-    assert rows.get("year:2021") == {"nominated": 1, "trained": 1}
+    assert rows.get("year:2021") == {"nominated": 1, "trained": 1, "stages": {"CellApproved": 1}}
     days = rows.get("stage_days") or {}
     assert days["SourcePool"] == {"count": 1, "days": 19}
     assert set(days) == {"SourcePool", "Trained", "Applied", "Verified", "Sponsored"}
@@ -67,8 +67,12 @@ def test_an_admission_counts_in_the_year_of_the_decision_and_makes_a_probationar
 
     assert rows.get("funnel") == {}
     assert rows.get("members") == {"probationary": 1}
-    assert rows.get("year:2021") == {"nominated": 1, "trained": 1, "sent_up": 1}
-    assert rows.get("year:2022") == {"admitted": 1, "ceremonies": 1}
+    assert rows.get("year:2021") == {"nominated": 1, "trained": 1, "sent_up": 1, "stages": {"CommitteeApproved": 1}}
+    assert rows.get("year:2022") == {
+        "admitted": 1,
+        "ceremonies": 1,
+        "stages": {"CommitteeApproved": -1, "Probationary": 1},  # the year's net moves between buckets
+    }
 
 
 def test_recognition_moves_a_member_from_probationary_to_official() -> None:
@@ -119,7 +123,7 @@ def test_a_transferred_candidate_leaves_one_unit_and_arrives_in_the_other() -> N
     assert rows["cb-a"].get("year:2021") == {"nominated": 1, "trained": 1, "transferred_out": 1}
     assert rows["cb-b"].get("funnel") == {"Trained": 1}
     assert rows["cb-b"].get(f"p:{hoa.stream_id}") == {"stage": "Trained", "since": None}
-    assert rows["cb-b"].get("year:2021") == {"transferred_in": 1}
+    assert rows["cb-b"].get("year:2021") == {"transferred_in": 1, "stages": {"Trained": 1}}
 
 
 def test_an_official_transfer_moves_the_member_and_a_temporary_one_does_not() -> None:

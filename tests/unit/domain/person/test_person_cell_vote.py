@@ -63,6 +63,16 @@ def test_r_vote_twothirds_cell_refuses_4_of_7_and_records_nothing(
         decide(sponsored, vote(sponsored, 4, no=3), calendar, facts(cell, sponsors))
 
 
+def test_r_vote_twothirds_refusal_says_nothing_is_recorded_and_what_the_cell_may_do_instead(
+    sponsored: PersonState, calendar: WorkingCalendar, cell: CellFacts, sponsors: tuple[SponsorFacts, ...]
+) -> None:
+    """Unlike a recognition round (recorded, inconclusive), a vote short of two-thirds is no resolution to admit."""
+    with pytest.raises(RuleViolation) as refused:
+        decide(sponsored, vote(sponsored, 4, no=3), calendar, facts(cell, sponsors))
+    assert refused.value.message_vi.startswith("chỉ có 4/7 phiếu tán thành; cần ít nhất 5 phiếu — ")
+    assert "không ghi vào sổ" in refused.value.message_vi and "“không kết nạp”" in refused.value.message_vi
+
+
 def test_r_vote_twothirds_denominator_leaves_out_temporary_transfers_and_exempt_absentees(
     sponsored: PersonState, calendar: WorkingCalendar, cell: CellFacts, sponsors: tuple[SponsorFacts, ...]
 ) -> None:
