@@ -187,11 +187,13 @@ def _unplace(
     entry_on = entry.envelope.occurred_on
     if old is not None:
         _bump(rows, old, -1)
+        _net(rows, entry_on.year, old, -1)
     if stage is None:
         rows.delete(key)
         _add(rows, entry_on.year, "transferred_in", -1)
         return
     _bump(rows, stage, 1)
+    _net(rows, entry_on.year, stage, 1)
     since = applied.person.stage_since if applied.person is not None else None
     if before is not None and stage in _TIMED and since is not None:
         _stage_time(rows, stage, since, entry_on, -1)
