@@ -15,6 +15,7 @@ from services.cli.demo import demo_command
 from services.cli.denials import denials_command
 from services.cli.deploy import migrate_command, settings_command
 from services.cli.log_files import check_seal, export_command, import_command
+from services.cli.onboarding import init_province
 from services.cli.options import URL_HELP, first_line, open_log, redacted, settings_for
 from services.cli.projections import projections_group, rebuild_command
 from services.cli.sealing import seal_command, signatures
@@ -30,14 +31,23 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--database-url", help=URL_HELP)
-def init(database_url: str | None) -> None:
-    """Create the log's tables, triggers and functions (safe to run again)."""
+@click.option("--province", "province_code", help="Also register the province (an empty ledger only): its code.")
+@click.option("--name", "province_name", help='The province\'s name, e.g. "Đảng bộ tỉnh Lâm Đồng".')
+def init(database_url: str | None, province_code: str | None, province_name: str | None) -> None:
+    """Create the log's tables, triggers and functions (safe to run again); with --province and --name, give an
+    empty ledger its province."""
+    if (province_code is None) != (province_name is None):
+        raise click.UsageError("--province and --name go together")
     settings = settings_for(database_url)
     if settings.database_url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = open_log(settings.database_url)
-    click.echo(f"log ready: {redacted(settings.database_url)} (head position {store.head_position()})")
-    store.close()
+    try:
+        click.echo(f"log ready: {redacted(settings.database_url)} (head position {store.head_position()})")
+        if province_code is not None and province_name is not None:
+            init_province(settings, store, province_code, province_name)
+    finally:
+        store.close()
 
 
 @cli.command()
