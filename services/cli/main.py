@@ -109,7 +109,7 @@ def import_members_command(
     """Import the unit tree and the members from the roll's workbook (.xlsx, sheets "Tổ chức" and "Đảng viên");
     nothing is written until every row passes, unless --only-clean; the same file again adds nothing."""
     settings = settings_for(database_url)
-    store = open_log(settings.database_url, create=False)
+    store = open_log(settings.database_url, create=False, durable=False)  # every row keyed: run it again
     try:
         if template is not None:
             write_template(store, template)

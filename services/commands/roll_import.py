@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
@@ -43,6 +44,9 @@ from .units import handle_unit_command
 from .walls import FiledElsewhere, WallDenied, require_role, today
 
 ENROLMENT: Final = next(step for step in STEPS if step.command is mc.EnrollMember)
+WRITERS: Final = 4
+"""Members appended at once, each its own stream and transaction: a lone writer spent most of its time waiting
+for the database's answer (measured in bench/roll_import.py)."""
 CHUNK: Final = 500
 """Members whose streams are read in one round trip while planning (and rung together while writing)."""
 
@@ -137,7 +141,7 @@ def import_roll(
 
 def row_key(kind: str, row: UnitRow | MemberRow) -> str:
     """The row's idempotency key: its content (not its number, so sorting the sheet changes nothing)."""
-    content = {k: v for k, v in asdict(row).items() if k != "row"}
+    content = {k: v for k, v in vars(row).items() if k != "row"}
     digest = hashlib.sha256(json.dumps(content, default=str, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return f"roll-{kind}-{digest[:40]}"
 
@@ -356,26 +360,32 @@ def _write(ctx: CommandContext, actor: Actor, plan: _Plan, on: date, progress: P
         report.units_written += 0 if result.duplicate else 1
     ctx.ring(planned_unit.command.unit_id for planned_unit in plan.units)
     total = len(plan.members)
-    for start in range(0, total, CHUNK):
-        rung: set[str] = set()
-        for planned in plan.members[start : start + CHUNK]:
-            try:
-                result, units = append_decided(
-                    ctx.store,
-                    planned.before,
-                    planned.command,
-                    planned.events,
-                    actor,
-                    idempotency_key=scoped_key(actor, planned.key),
-                )
-            except EventStoreError:  # written meanwhile by someone else: the row is theirs now (I2)
-                report.problems.append(
-                    RowProblem(
-                        MEMBERS_SHEET, planned.row.row, None, "R-STAGE-ORDER", "hồ sơ vừa được ghi bởi người khác"
+    with ThreadPoolExecutor(WRITERS, thread_name_prefix="roll-import") as writers:
+        for start in range(0, total, CHUNK):
+            rung: set[str] = set()
+            chunk = plan.members[start : start + CHUNK]
+            for planned, outcome in zip(chunk, writers.map(lambda p: _append(ctx, actor, p), chunk), strict=True):
+                if outcome is None:
+                    report.problems.append(
+                        RowProblem(
+                            MEMBERS_SHEET, planned.row.row, None, "R-STAGE-ORDER", "hồ sơ vừa được người khác ghi"
+                        )
                     )
-                )
-                continue
-            report.members_written += 0 if result.duplicate else 1
-            rung |= units
-        ctx.ring(rung)
-        progress("write", min(start + CHUNK, total), total)
+                    continue
+                duplicate, units = outcome
+                report.members_written += 0 if duplicate else 1
+                rung |= units
+            ctx.ring(rung)
+            progress("write", min(start + CHUNK, total), total)
+
+
+def _append(ctx: CommandContext, actor: Actor, planned: PlannedMember) -> tuple[bool, frozenset[str]] | None:
+    """One member's enrolment at the version it was decided on (I2); None if the stream moved meanwhile."""
+    try:
+        result, units = append_decided(
+            ctx.store, planned.before, planned.command, planned.events, actor,
+            idempotency_key=scoped_key(actor, planned.key),
+        )  # fmt: skip
+    except EventStoreError:  # written meanwhile by someone else: the row is theirs now
+        return None
+    return result.duplicate, units

@@ -217,6 +217,7 @@ def _sheet_rows(
     sheet = next((book[name] for name in book.sheetnames if search_key(name) == search_key(title)), None)
     if sheet is None:
         return
+    sheet.reset_dimensions()  # a sheet without a stored size would otherwise be read twice to find it
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
     where = {search_key(str(h)): i for i, h in enumerate(header) if h is not None}

@@ -26,6 +26,7 @@ from .charts import funnel_svg, plan_svg
 from .common import page
 from .format import FILTERS
 from .people import person, take_step
+from .roll_import import import_page, import_template, import_upload
 from .session import PREFIX, csrf_config, signed_in
 from .signin import home, sign_in, sign_in_page, sign_out
 from .statistics import statistics_page, statistics_workbook
@@ -76,6 +77,7 @@ def web_router(settings: Settings) -> Router:
             unit_history,
             unit_as_of,
             person_as_of,
+            import_page, import_template, import_upload,
         ],
         dependencies={"viewer": Provide(signed_in, sync_to_thread=False)},
     )  # fmt: skip
