@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
+from redis import Redis
 
 from services.cli.main import cli
 from services.commands.roll_sheets import MEMBERS_SHEET
@@ -30,6 +31,15 @@ def ledger(postgres_url: str, redis_url: str) -> tuple[str, dict[str, str]]:
 
 def invoke(url: str, environment: dict[str, str], *args: str) -> Result:
     return CliRunner().invoke(cli, [*args, "--database-url", url], env=environment)
+
+
+def doorbells(environment: dict[str, str]) -> int:
+    """Messages waiting in the workers' queue (no worker runs here to take them)."""
+    client = Redis.from_url(environment["PARTYLEDGER_BROKER_URL"])
+    try:
+        return int(client.llen(environment["PARTYLEDGER_QUEUE"]))
+    finally:
+        client.close()
 
 
 def head(url: str) -> int:
@@ -74,17 +84,19 @@ def test_a_dry_run_writes_nothing_then_the_import_writes_and_a_second_adds_nothi
     url, environment = ledger
     path = template(ledger, tmp_path)
     before = head(url)
+    rung = doorbells(environment)
 
     dry = invoke(url, environment, "import-members", str(path), "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert "tổ chức mới 3 (đã ghi 0)" in dry.output
-    assert head(url) == before
+    assert (head(url), doorbells(environment)) == (before, rung)
 
     done = invoke(url, environment, "import-members", str(path))
     assert done.exit_code == 0, done.output
     assert "đảng viên mới 3 (đã ghi 3)" in done.output
     written = head(url)
     assert written == before + 6
+    assert doorbells(environment) > rung  # the workers were rung for the new units
 
     again = invoke(url, environment, "import-members", str(path))
     assert again.exit_code == 0, again.output
