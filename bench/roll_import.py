@@ -86,6 +86,27 @@ def raw_read(path: Path) -> tuple[int, float]:
     return rows, time.perf_counter() - started
 
 
+class Phases:
+    """When each phase of the import ended (from its progress reports): where the time goes, without a profiler."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.ends: dict[str, float] = {}
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        self.ends[phase] = time.perf_counter()
+
+    def read(self) -> None:
+        self.ends["read"] = time.perf_counter()
+
+    def line(self) -> str:
+        parts, last = [], self.started
+        for phase, end in self.ends.items():
+            parts.append(f"{phase} {end - last:.1f} s")
+            last = end
+        return ", ".join(parts)
+
+
 def timed_import(url: str, path: Path, *, write: bool, profile: Path | None) -> tuple[str, float]:
     store = open_store(url, durable=False)  # as `partyledger import-members` opens it
     try:
@@ -96,8 +117,10 @@ def timed_import(url: str, path: Path, *, write: bool, profile: Path | None) -> 
         profiler = cProfile.Profile() if profile else None
         if profiler:
             profiler.enable()
+        phases = Phases()
         roll = read_roll(path)
-        report = import_roll(ctx, actor, roll, write=write)
+        phases.read()
+        report = import_roll(ctx, actor, roll, write=write, progress=phases)
         if profiler:
             profiler.disable()
             profiler.dump_stats(str(profile))
@@ -105,7 +128,7 @@ def timed_import(url: str, path: Path, *, write: bool, profile: Path | None) -> 
     finally:
         store.close()
     assert not report.problems, report.problems[:3]
-    return report.summary_vi(), elapsed
+    return f"{report.summary_vi()}\n  phases: {phases.line()}", elapsed
 
 
 def main() -> None:
@@ -120,6 +143,7 @@ def main() -> None:
         units, members = make_workbook(path, args.members)
         size = path.stat().st_size / 1e6
         made = time.perf_counter() - started
+        print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
         print(f"workbook: {units:,} units, {members:,} members, {size:.1f} MB, made in {made:.1f} s")
         rows, seconds = raw_read(path)
         print(f"raw read (openpyxl read-only, values): {rows:,} rows in {seconds:.1f} s ({rows / seconds:,.0f} rows/s)")
@@ -131,6 +155,7 @@ def main() -> None:
         with scratch_database(args.url) as url:
             summary, seconds = timed_import(url, path, write=False, profile=None)
             print(f"dry run on PostgreSQL (read + plan): {seconds:.1f} s ({members / seconds:,.0f} members/s)")
+            print(f"  {summary}")
         with scratch_database(args.url) as url:
             profile = Path(folder) / "import.prof" if args.profile else None
             summary, seconds = timed_import(url, path, write=True, profile=profile)

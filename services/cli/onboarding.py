@@ -97,7 +97,12 @@ def import_members(
 class _Bars:
     """One progress bar per phase: checking every row, then writing."""
 
-    LABELS: ClassVar[dict[str, str]] = {"plan": "kiểm tra", "write": "ghi vào sổ"}
+    LABELS: ClassVar[dict[str, str]] = {
+        "units": "kiểm tra tổ chức",
+        "plan": "kiểm tra đảng viên",
+        "write units": "ghi tổ chức",
+        "write": "ghi đảng viên",
+    }
 
     def __init__(self) -> None:
         self._bar: Any = None

@@ -28,6 +28,7 @@ from domain.person.handlers import handle
 from domain.person.records import PersonState
 from domain.units.aggregate import decide as decide_unit
 from domain.units.commands import RegisterUnit
+from domain.units.events import UnitEvent
 from domain.units.tree import UnitTree
 from eventstore import EventStoreError, RecordedEvent
 
@@ -63,7 +64,7 @@ FIELD_COLUMNS: Final = {
 }
 
 Progress = Callable[[str, int, int], None]
-"""(phase, rows done, rows in all): phase `plan` while deciding, `write` while appending."""
+"""(phase, rows done, rows in all): `units` and `plan` while deciding, `write units` and `write` while appending."""
 
 
 def _no_progress(phase: str, done: int, total: int) -> None:
@@ -74,6 +75,7 @@ def _no_progress(phase: str, done: int, total: int) -> None:
 class PlannedUnit:
     row: UnitRow
     command: RegisterUnit
+    events: tuple[UnitEvent, ...]
     key: str
 
 
@@ -149,7 +151,7 @@ def row_key(kind: str, row: UnitRow | MemberRow) -> str:
 def _plan(ctx: CommandContext, actor: Actor, roll: Roll, on: date, progress: Progress) -> _Plan:
     plan = _Plan()
     plan.report.problems.extend(roll.problems)
-    tree = _plan_units(ctx.tree(), actor, roll.units, on, plan)
+    tree = _plan_units(ctx.tree(), actor, roll.units, on, plan, progress)
     calendar = ctx.calendar()
     seen: dict[str, int] = {}
     total = len(roll.members)
@@ -182,10 +184,15 @@ def _person_ids(chunk: Sequence[MemberRow], problems: list[RowProblem]) -> dict[
     return ids
 
 
-def _plan_units(tree: UnitTree, actor: Actor, rows: Sequence[UnitRow], on: date, plan: _Plan) -> UnitTree:
+def _plan_units(
+    tree: UnitTree, actor: Actor, rows: Sequence[UnitRow], on: date, plan: _Plan, progress: Progress
+) -> UnitTree:
     """Parents before children (a sheet may list them in any order), each decided on the tree so far."""
     report = plan.report
-    for row in _parents_first(rows, report.problems):
+    ordered = _parents_first(rows, report.problems)
+    for done, row in enumerate(ordered, start=1):
+        if done % CHUNK == 0 or done == len(ordered):
+            progress("units", done, len(ordered))
         key = row_key("u", row)
         existing = tree.unit_with_code(row.code)
         if existing is not None and _same_unit(tree, existing, row):
@@ -208,7 +215,7 @@ def _plan_units(tree: UnitTree, actor: Actor, rows: Sequence[UnitRow], on: date,
             continue
         for event in events:
             tree = tree.with_event(event, on)
-        plan.units.append(PlannedUnit(row, command, key))
+        plan.units.append(PlannedUnit(row, command, events, key))
         report.units_new += 1
     return tree
 
@@ -341,8 +348,9 @@ def _write(ctx: CommandContext, actor: Actor, plan: _Plan, on: date, progress: P
     """Units in order through the unit use case (following the tree it writes), then members, ringing per chunk."""
     report = plan.report
     version, tree = ctx.versioned_tree()
-    for unit in plan.units:
-        events = decide_unit(unit.command, tree, on)
+    for done, unit in enumerate(plan.units, start=1):
+        if done % CHUNK == 0 or done == len(plan.units):
+            progress("write units", done, len(plan.units))
         result = handle_unit_command(
             ctx.store,
             unit.command,
@@ -354,7 +362,7 @@ def _write(ctx: CommandContext, actor: Actor, plan: _Plan, on: date, progress: P
         )
         if result is None:
             continue
-        for event in events:
+        for event in unit.events:  # what the unit use case just decided on this same tree (no second decision)
             tree = tree.with_event(event, on)
         version = result.stream_version
         report.units_written += 0 if result.duplicate else 1
