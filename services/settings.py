@@ -111,7 +111,7 @@ class Settings:
             environment=environment,
             token_hours=read.seconds("PARTYLEDGER_TOKEN_HOURS", 12.0),
             access_minutes=read.seconds("PARTYLEDGER_ACCESS_MINUTES", 5.0),
-            app_role=read.role("PARTYLEDGER_APP_ROLE", "partyledger_app"),
+            app_role=read.role("PARTYLEDGER_APP_ROLE", app_role_for(database_url)),
             app_password=read.password("PARTYLEDGER_APP_PASSWORD", environment),
             **_api_walls(read, environment),
             seal_key_file=read.file("PARTYLEDGER_SEAL_KEY_FILE"),
@@ -123,6 +123,19 @@ class Settings:
         if read.problems:
             raise SettingsError("\n".join(read.problems))
         return settings
+
+
+def app_role_for(database_url: str) -> str:
+    """The default app role of a ledger: `<database>_app`, one per ledger, so two ledgers on one PostgreSQL
+    cluster never share a role (whose password `migrate` sets). The compose database `partyledger` keeps
+    `partyledger_app`; any other URL (SQLite) names no role."""
+    if not database_url.startswith(("postgresql", "postgres://")):
+        return "partyledger_app"
+    database = database_url.split("?", 1)[0].rsplit("/", 1)[-1] if "/" in database_url.split("://", 1)[1] else ""
+    cleaned = re.sub(r"[^a-z0-9_]", "_", database.lower())
+    if not cleaned or not re.match(r"[a-z_]", cleaned):
+        return "partyledger_app"
+    return cleaned[:59] + "_app"
 
 
 def _api_walls(read: _Reader, environment: str) -> dict[str, Any]:

@@ -83,6 +83,20 @@ class TreeAsOf:
         self._paths: dict[str, tuple[str, ...]] = {}
         self._subtrees: dict[str, frozenset[str]] = {}
 
+    def with_new_unit(self, unit: Unit, on: date) -> TreeAsOf:
+        """This tree on `on` with one unit more, one that no unit names as its parent (it was just registered):
+        the other units' paths stay; the subtrees that grow are forgotten (a copy, not a recomputation)."""
+        grown = copy.copy(self)
+        grown.on = on
+        grown._units = {**self._units, unit.unit_id: unit}
+        grown._children = dict(self._children)
+        parent = unit.parent_id
+        if parent is not None and parent in self._units:
+            grown._children[parent] = tuple(sorted((*self._children.get(parent, ()), unit.unit_id)))
+        grown._paths = dict(self._paths)
+        grown._subtrees = {k: v for k, v in self._subtrees.items() if parent not in v}
+        return grown
+
     def seen_on(self, on: date) -> TreeAsOf:
         """The same tree answering for another date of the same interval (caches are shared)."""
         view = copy.copy(self)

@@ -8,7 +8,7 @@ while the old tree stays answerable for dates before it.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -61,12 +61,32 @@ def _history(records: tuple[_Record, ...]) -> _History:
 class UnitTree:
     """Immutable; `with_event` returns a new tree. Snapshots are cached per interval between changes."""
 
-    def __init__(self, histories: dict[str, _History], codes: dict[str, str], sequence: int) -> None:
+    def __init__(
+        self,
+        histories: dict[str, _History],
+        codes: dict[str, str],
+        sequence: int,
+        *,
+        change_dates: tuple[date, ...] | None = None,
+        ever_under: dict[str, tuple[str, ...]] | None = None,
+        snapshots: dict[int, TreeAsOf] | None = None,
+    ) -> None:
+        """`change_dates`, `ever_under` and `snapshots` are what `with_event` already knows of the new tree;
+        computed from the histories when not given."""
         self._histories = histories
         self._codes = codes
         self._sequence = sequence
-        self._change_dates = tuple(sorted({d for h in histories.values() for d in h.dates}))
-        self._snapshots: dict[int, TreeAsOf] = {}
+        if change_dates is None:
+            change_dates = tuple(sorted({d for h in histories.values() for d in h.dates}))
+        self._change_dates = change_dates
+        if ever_under is None:
+            found: dict[str, list[str]] = {}
+            for unit_id, history in histories.items():
+                for parent_id in dict.fromkeys(s.parent_id for s in history.states if s.parent_id is not None):
+                    found.setdefault(parent_id, []).append(unit_id)
+            ever_under = {parent_id: tuple(ids) for parent_id, ids in found.items()}
+        self._ever_under = ever_under
+        self._snapshots: dict[int, TreeAsOf] = snapshots if snapshots is not None else {}
 
     @classmethod
     def from_events(cls, records: Iterable[tuple[UnitEvent, date]]) -> UnitTree:
@@ -87,12 +107,45 @@ class UnitTree:
         sequence = self._sequence + 1
         record = _Record(effective_date(event, occurred_on), sequence, event, occurred_on)
         previous = self._histories.get(event.unit_id)
+        history = _history((*previous.records, record) if previous else (record,))
         histories = dict(self._histories)
-        histories[event.unit_id] = _history((*previous.records, record) if previous else (record,))
+        histories[event.unit_id] = history
         codes = dict(self._codes)
         if isinstance(event, UnitRegistered):
             codes[event.code] = event.unit_id
-        return UnitTree(histories, codes, sequence)
+        # What changed is one unit's history: carry the rest over instead of recomputing it from every unit
+        # (registering a city's 30,000 units one by one was quadratic in the units).
+        on = record.effective_on
+        dates = self._change_dates
+        if on not in dates[bisect_left(dates, on) : bisect_left(dates, on) + 1]:
+            dates = (*dates[: bisect_right(dates, on)], on, *dates[bisect_right(dates, on) :])
+        ever_under = self._ever_under
+        new_parents = {s.parent_id for s in history.states if s.parent_id is not None}
+        if previous is not None:
+            new_parents -= {s.parent_id for s in previous.states}
+        if new_parents:
+            ever_under = dict(ever_under)
+            for parent_id in new_parents:
+                ever_under[parent_id] = (*ever_under.get(parent_id, ()), event.unit_id)
+        snapshots = self._carried_snapshots(previous is None, history, on, dates)
+        return UnitTree(histories, codes, sequence, change_dates=dates, ever_under=ever_under, snapshots=snapshots)
+
+    def _carried_snapshots(
+        self, new_unit: bool, history: _History, on: date, dates: tuple[date, ...]
+    ) -> dict[int, TreeAsOf]:
+        """The new tree's snapshots this tree already holds: every interval that ends by `on` is untouched, and
+        for a unit registered on or after the latest change, the latest one with that unit added."""
+        old, kept = self._change_dates, {}
+        for index, snapshot in self._snapshots.items():
+            ends = old[index + 1] if index + 1 < len(old) else None
+            if (ends is not None and ends <= on) or (ends is None and index >= 0 and old[index] < on):
+                kept[index] = snapshot
+            elif index == -1 and ends is None:
+                kept[index] = snapshot  # the empty tree before the first change stays empty
+        latest = self._snapshots.get(len(old) - 1) if old else None
+        if new_unit and latest is not None and on >= old[-1] and history.states[-1].is_active:
+            kept[len(dates) - 1] = latest.with_new_unit(history.states[-1], on)
+        return kept
 
     def knows(self, unit_id: str) -> bool:
         return unit_id in self._histories
@@ -177,7 +230,7 @@ class UnitTree:
     def first_problem(self, unit_ids: Iterable[str], since: date) -> TreeProblem | None:
         """R-UNIT-TREE for the given units and their children on `since` and on every later change date."""
         watched = set(unit_ids)
-        watched |= {h.latest.unit_id for h in self._histories.values() if _ever_under(h, watched)}
+        watched |= {child for parent_id in list(watched) for child in self._ever_under.get(parent_id, ())}
         dates = (since, *(d for d in self._change_dates if d > since))
         for on in dates:
             for unit_id in sorted(watched):
@@ -189,10 +242,6 @@ class UnitTree:
 
     def _lookup_on(self, on: date) -> Callable[[str], Unit | None]:
         return lambda unit_id: self.live_on(unit_id, on)
-
-
-def _ever_under(history: _History, parents: set[str]) -> bool:
-    return any(state.parent_id in parents for state in history.states)
 
 
 def _not_there(unit_id: str, on: date) -> InvalidCommand:

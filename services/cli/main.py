@@ -15,6 +15,7 @@ from services.cli.demo import demo_command
 from services.cli.denials import denials_command
 from services.cli.deploy import migrate_command, settings_command
 from services.cli.log_files import check_seal, export_command, import_command
+from services.cli.onboarding import import_members, init_province, write_template
 from services.cli.options import URL_HELP, first_line, open_log, redacted, settings_for
 from services.cli.privacy import privacy_group
 from services.cli.projections import projections_group, rebuild_command
@@ -32,14 +33,23 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--database-url", help=URL_HELP)
-def init(database_url: str | None) -> None:
-    """Create the log's tables, triggers and functions (safe to run again)."""
+@click.option("--province", "province_code", help="Also register the province (an empty ledger only): its code.")
+@click.option("--name", "province_name", help='The province\'s name, e.g. "Đảng bộ tỉnh Lâm Đồng".')
+def init(database_url: str | None, province_code: str | None, province_name: str | None) -> None:
+    """Create the log's tables, triggers and functions (safe to run again); with --province and --name, give an
+    empty ledger its province."""
+    if (province_code is None) != (province_name is None):
+        raise click.UsageError("--province and --name go together")
     settings = settings_for(database_url)
     if settings.database_url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = open_log(settings.database_url)
-    click.echo(f"log ready: {redacted(settings.database_url)} (head position {store.head_position()})")
-    store.close()
+    try:
+        click.echo(f"log ready: {redacted(settings.database_url)} (head position {store.head_position()})")
+        if province_code is not None and province_name is not None:
+            init_province(settings, store, province_code, province_name)
+    finally:
+        store.close()
 
 
 @cli.command()
@@ -99,6 +109,33 @@ def token(user_id: str, role: str, unit_id: str, hours: float | None) -> None:
     settings = settings_for(None)
     principal = Actor(user_id=user_id, role=Role(role), unit_id=unit_id)
     click.echo(issue_token(principal, settings.signing_key, hours=hours or settings.token_hours))
+
+
+@cli.command("import-members")
+@click.argument("source", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Decide every row and report the refusals; write nothing.")
+@click.option("--only-clean", is_flag=True, help="Write the rows that pass even if others are refused.")
+@click.option("--template", "template", type=click.Path(dir_okay=False, path_type=Path), help="Write the template.")
+@click.option("--limit", type=int, default=200, show_default=True, help="Refused rows printed at most.")
+@click.option("--database-url", help=URL_HELP)
+def import_members_command(
+    source: Path | None, dry_run: bool, only_clean: bool, template: Path | None, limit: int, database_url: str | None
+) -> None:
+    """Import the unit tree and the members from the roll's workbook (.xlsx, sheets "Tổ chức" and "Đảng viên");
+    nothing is written until every row passes, unless --only-clean; the same file again adds nothing."""
+    settings = settings_for(database_url)
+    store = open_log(settings.database_url, create=False, durable=False)  # every row keyed: run it again
+    try:
+        if template is not None:
+            write_template(store, template)
+            return
+        if source is None:
+            raise click.UsageError("name the workbook to import (or --template FILE to write the template)")
+        report = import_members(settings, store, source, dry_run=dry_run, only_clean=only_clean, limit=limit)
+    finally:
+        store.close()
+    if report.problems and not (report.written and only_clean):
+        sys.exit(1)
 
 
 cli.add_command(projections_group)

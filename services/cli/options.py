@@ -28,12 +28,13 @@ def settings_for(database_url: str | None) -> Settings:
     return settings
 
 
-def open_log(url: str, *, create: bool = True) -> EventStore:
-    """The log at `url`; without `create`, a missing SQLite file is an error instead of a new empty log."""
+def open_log(url: str, *, create: bool = True, durable: bool = True) -> EventStore:
+    """The log at `url`; without `create`, a missing SQLite file is an error instead of a new empty log; not
+    `durable` for bulk loads an interruption makes the operator run again (commits stop waiting for disk)."""
     if not create and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         raise click.ClickException(f"no log at {url.removeprefix('sqlite:///')}")
     try:
-        return open_store(url, create=create)
+        return open_store(url, create=create, durable=durable)
     except (EventStoreError, ValueError, OSError) as exc:
         raise click.ClickException(f"cannot open the log at {redacted(url)}: {exc}") from exc
     except Exception as exc:  # driver errors: unreachable server, missing database, bad credentials

@@ -9,11 +9,14 @@ from typing import get_args
 
 import click
 
-from eventstore import EventStoreError, open_store
+from eventstore import EventStore, EventStoreError, open_store
+from services.cli.onboarding import doorbell
 from services.cli.options import URL_HELP, settings_for
+from services.commands.tree_log import load_tree
 from services.seed.generator import LAST_DAY, generate_province
 from services.seed.plan import Scale
 from services.seed.years import FIRST_DAY
+from services.settings import Settings
 
 
 def _database_url(database_url: str | None) -> str:
@@ -48,10 +51,21 @@ def seed_command(scale: Scale, seed: int, database_url: str | None) -> None:
                 bar.update(days - done[0])
                 done[0] = days
 
-            key = settings_for(None).person_key()  # the deployment's, so its ids are this deployment's ids
+            settings = settings_for(database_url)
+            key = settings.person_key()  # the deployment's, so its ids are this deployment's ids
             report = generate_province(store, scale=scale, seed=seed, progress=advance, person_key=key)
+        rung = ring_every_unit(settings, store)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         store.close()
-    click.echo(report.summary())
+    click.echo(report.summary() + (f"; workers rung for {rung} units" if rung else ""))
+
+
+def ring_every_unit(settings: Settings, store: EventStore) -> int:
+    """The workers catch every unit up now rather than at the beat's next sweep (I10 covers a broker that is down)."""
+    units = [unit.unit_id for unit in load_tree(store)[0].all_latest()]
+    if settings.broker_url:
+        doorbell(settings)(units)
+        return len(units)
+    return 0

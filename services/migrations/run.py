@@ -26,9 +26,46 @@ def alembic_config(database_url: str, app_role: str) -> Config:
     return config
 
 
+class RoleOfAnotherLedger(Exception):
+    """The app role named is another ledger's: setting its password here would lock that ledger's services out."""
+
+
+ROLE_MARK = "Party Ledger app role of database "
+"""The comment `migrate` puts on the app role it grants (roles are the cluster's; the comment names the ledger)."""
+
+
+def claim_role(database_url: str, role: str) -> None:
+    """Refuse a role that is the app role of another database of this cluster (I14's role, one per ledger)."""
+    with psycopg.connect(_driver_url(database_url), autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT current_database(), (SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = %s)",
+            (role,),
+        ).fetchone()
+    assert row is not None
+    database, comment = row
+    if comment and comment.startswith(ROLE_MARK) and comment != ROLE_MARK + database:
+        other = comment.removeprefix(ROLE_MARK)
+        raise RoleOfAnotherLedger(
+            f"role {role} is the app role of the ledger in database {other}; give this ledger its own "
+            f"(PARTYLEDGER_APP_ROLE, default <database>_app)"
+        )
+
+
+def mark_role(database_url: str, role: str) -> None:
+    with psycopg.connect(_driver_url(database_url), autocommit=True) as connection:
+        database = connection.execute("SELECT current_database()").fetchone()
+        assert database is not None
+        connection.execute(
+            sql.SQL("COMMENT ON ROLE {} IS {}").format(sql.Identifier(role), sql.Literal(ROLE_MARK + database[0]))
+        )
+
+
 def upgrade(database_url: str, app_role: str, app_password: str = "", revision: str = "head") -> str | None:
-    """Bring the schema to `revision` as its owner, then let the app role log in if given a password."""
+    """Bring the schema to `revision` as its owner, then let the app role log in if given a password; refused
+    before anything changes when the role is another ledger's (`claim_role`)."""
+    claim_role(database_url, app_role)
     command.upgrade(alembic_config(database_url, app_role), revision)
+    mark_role(database_url, app_role)
     if app_password:
         allow_login(database_url, app_role, app_password)
     return current_revision(database_url)

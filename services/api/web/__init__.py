@@ -41,6 +41,7 @@ from .format import FILTERS
 from .labels import clock_label
 from .people import person, take_step
 from .retractions import confirm_retraction, retract
+from .roll_import import import_page, import_template, import_upload
 from .session import PREFIX, csrf_config, signed_in, who
 from .signin import home, sign_in, sign_in_page, sign_out, sso_callback, sso_start
 from .statistics import statistics_page, statistics_workbook
@@ -95,6 +96,7 @@ def web_router(settings: Settings) -> Router:
             retract,
             users_page, create_user, user_page, assign, end, reset, revoke, deactivate, holders_page, sign_ins_page,
             file_requests_page, send_file_request, grant_file_request, refuse_file_request,
+            import_page, import_template, import_upload,
         ],
         dependencies={"viewer": Provide(signed_in, sync_to_thread=False)},
     )  # fmt: skip

@@ -17,6 +17,7 @@ from domain.units.commands import (
     MergeUnit,
     MoveUnit,
     ReclassifyUnit,
+    RegisterUnit,
     RenameUnit,
     UnitCommand,
 )
@@ -224,3 +225,60 @@ def test_random_reorganisations_never_leave_a_cycle_or_a_misplaced_unit(
         snapshot = ledger.tree.as_of(on)
         assert snapshot.problems() == ()
         assert all(snapshot.path(unit.unit_id)[0] == "p" for unit in snapshot)
+
+
+def _answers(tree: UnitTree, on: date) -> tuple[object, ...]:
+    snapshot = tree.as_of(on)
+    units = sorted(u.unit_id for u in snapshot)
+    return (
+        snapshot.on,
+        tuple((u, snapshot.get(u), snapshot.children(u), snapshot.path(u), snapshot.subtree(u)) for u in units),
+        tree.first_problem(units, on),
+    )
+
+
+def _kind_under(tree: UnitTree, parent_id: str) -> UnitKind:
+    parent = tree.latest(parent_id)
+    fitting = sorted(k for k in K if parent is not None and parent.kind in k.allowed_parent_kinds)
+    return fitting[0] if fitting else K.CELL
+
+
+registrations = st.lists(
+    st.tuples(st.sampled_from(["register", "move", "merge", "rename"]), st.integers(0, 40), st.integers(0, 12),
+              st.integers(-30, 30)),
+    max_size=30,
+)  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(registrations)
+def test_a_tree_followed_event_by_event_answers_like_the_tree_rebuilt_from_its_log(
+    plan: list[tuple[str, int, int, int]],
+) -> None:
+    """`with_event` carries the snapshots, change dates and children it already holds into the next tree (so a
+    city's units register in linear time); queried between events, it must answer as a tree made from scratch."""
+    ledger = Ledger()
+    for unit_id, kind, parent in SMALL_TREE:
+        ledger.register(unit_id, kind, parent)
+    made = [unit_id for unit_id, _, _ in SMALL_TREE]
+    for number, (action, pick, other, offset) in enumerate(plan):
+        on = REFORM + timedelta(days=offset)
+        ledger.tree.as_of(on)  # cache a snapshot for the next with_event to carry
+        ledger.tree.as_of(REFORM + timedelta(days=40))
+        command: UnitCommand
+        if action == "register":
+            parent = made[pick % len(made)]
+            kind = _kind_under(ledger.tree, parent)
+            command = RegisterUnit(f"n{number}", f"N{number}", f"Mới {number}", kind, parent)
+        elif action == "rename":
+            command = RenameUnit(made[pick % len(made)], f"Tên {number}")
+        else:
+            command = _command(action, made[pick % len(made)], made[other % len(made)], K.CELL, on)
+        with contextlib.suppress(DomainError):
+            ledger.run(command, on)
+            if action == "register":
+                made.append(f"n{number}")
+        rebuilt = UnitTree.from_events(ledger.log)
+        assert ledger.tree.change_dates == rebuilt.change_dates
+        for day in (*rebuilt.change_dates, on, REFORM + timedelta(days=40), FOUNDED - timedelta(days=1)):
+            assert _answers(ledger.tree, day) == _answers(rebuilt, day)
