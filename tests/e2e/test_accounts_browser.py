@@ -24,6 +24,7 @@ from services.settings import Settings
 from tests.e2e.browser import chromium, screenshot, serving
 from tests.e2e.conftest import Client
 from tests.e2e.web_support import CELL, candidate_waiting_for_the_cell_vote
+from tests.support.person_ids import KEY_SETTING
 
 TIMEOUT_MS = 15_000
 ADMIN_PASSWORD = "Quan-tri-Tinh-uy-2026"
@@ -47,7 +48,7 @@ def live(postgres_url: str, tmp_path: Path) -> Iterator[Live]:
         "PARTYLEDGER_DATABASE_URL": postgres_url,
         "PARTYLEDGER_BROKER_URL": "memory://",
         "PARTYLEDGER_DATA_DIR": str(tmp_path),
-    }
+    } | KEY_SETTING  # the tests' person-id key, so the desk's ids are the server's
     settings = Settings.from_environment(env)
     store = open_store(postgres_url)
     seed_minimal_province(store)

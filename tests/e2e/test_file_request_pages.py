@@ -100,7 +100,7 @@ def test_both_sides_in_chromium_at_a_laptops_and_a_phones_width(settings: Settin
                 page = context.new_page()
                 page.goto(f"{base}/web/sign-in")
                 page.fill("#token", token(settings, Role.CELL_SECRETARY, role_unit))
-                page.click("form.card button[type=submit]")
+                page.click("form.service button[type=submit]")
                 page.goto(f"{base}/web/units/{role_unit}/file-requests")
                 expect(page.locator("h1")).to_contain_text("Đề nghị chuyển hồ sơ")
                 if name == "asker" and width == 1366:

@@ -78,7 +78,7 @@ class Officer:
         self.base, self.tag, self.shots = base, tag, 0
         self.page.goto(f"{base}/web/sign-in")
         self.page.fill("#token", token(settings, role, unit))
-        self.page.click("form.card button[type=submit]")
+        self.page.click("form.service button[type=submit]")
         expect(self.page.locator("h1")).to_have_text("Cây tổ chức")
 
     def shot(self, name: str) -> None:

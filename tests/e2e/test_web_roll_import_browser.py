@@ -44,7 +44,7 @@ def test_the_administrator_checks_reads_the_refusals_and_confirms(settings: Sett
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.goto(f"{base}/web/sign-in")
         page.fill("#token", token(settings, Role.PROVINCIAL_ADMIN, "unit-province"))
-        page.click("form.card button[type=submit]")
+        page.click("form.service button[type=submit]")
         page.click("text=Nhập sổ")
         expect(page.locator("h1")).to_have_text("Nhập sổ từ tệp Excel")
         screenshot(page, "import-01-trang-1366")

@@ -127,6 +127,14 @@ FILE_REQUESTS = {"requestFile", "listFileRequestInbox", "listSentFileRequests", 
 """R-FILE-REQUEST: a request names a citizen ID and the asking cell, and its answers a request id; their walls
 (the asking cell within the caller's units; the file within the answerer's) are tested in
 tests/security/test_file_request_walls.py and tests/unit/services/test_file_requests.py."""
+ACCOUNTS = {
+    "signIn", "refreshSession", "signOut", "getMe", "changeMyPassword", "offerTotp", "confirmTotp",
+    "listUsers", "createUser", "listHolders", "listSignIns", "getUser", "listUserSignIns", "assignRole",
+    "endAssignment", "resetPassword", "revokeSessions", "deactivateUser",
+}  # fmt: skip
+"""Issue 19: sign-in and the caller's own account name no unit; user management's walls (a user's units within
+the caller's, no role granted above one's own, every role an account holds within reach before it is reset or
+locked) are tested in tests/unit/services/test_accounts.py and tests/e2e/test_accounts_api.py."""
 UNSCOPED = {"listSeals", "checkSeal", "listAuditReads"}
 """Operations about the whole log, not a unit (seals bind every event; the read record is the province's):
 the role alone is the wall."""
