@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from domain.calendar import WorkingCalendar
 from domain.errors import InvalidCommand
@@ -21,7 +22,7 @@ from domain.person.guards import (
 )
 from domain.person.records import PersonState
 from domain.person.stages import BEFORE_VOTE, MAY_OPEN_FILE, Stage
-from domain.person.values import Relation, SponsorLetter, VerificationSubject, clean_text
+from domain.person.values import BIRTH_YEAR_FLOOR, Relation, SponsorLetter, VerificationSubject, clean_text
 from domain.rules.base import RuleSet
 from domain.rules.dossier import check_verify_complete
 from domain.rules.sponsors import check_sponsor_cowork, check_sponsors
@@ -132,7 +133,23 @@ def submit_background_form(
     return [ev.BackgroundFormSubmitted(rule_set=rules.rule_set_id, form_ref=clean_text(cmd.form_ref, "form_ref"))]
 
 
-def _check_subjects(subjects: Sequence[VerificationSubject]) -> None:
+def _check_birth_years(subjects: Sequence[VerificationSubject], paper_on: date) -> None:
+    """A year of birth is plausible: not after the paper's year, not before BIRTH_YEAR_FLOOR (a typo otherwise).
+    The message counts the person in the list and never repeats a name (no personal data in refusals)."""
+    for place, subject in enumerate(subjects, start=1):
+        year = subject.birth_year
+        if year is not None and not BIRTH_YEAR_FLOOR <= year <= paper_on.year:
+            raise InvalidCommand(
+                "subjects",
+                f"person {place}: birth_year {year} is not between {BIRTH_YEAR_FLOOR} and the paper's year"
+                f" {paper_on.year}",
+                f"năm sinh {year} của người thứ {place} trong danh sách không hợp lệ: phải từ {BIRTH_YEAR_FLOOR}"
+                f" đến {paper_on.year} (năm của văn bản)",
+            )
+
+
+def _check_subjects(subjects: Sequence[VerificationSubject], paper_on: date) -> None:
+    _check_birth_years(subjects, paper_on)
     selves = [s for s in subjects if s.relation is Relation.SELF]
     if len(selves) != 1 or selves[0].exempt_reason is not None:
         raise InvalidCommand(
@@ -151,7 +168,7 @@ def open_verification(
     check_step(state, cmd, {Stage.APPLIED})
     if file_of(state).background_form_ref is None:
         raise refuse_order(cmd, "the background form (2-KNĐ) comes first", "phải có lý lịch (mẫu 2-KNĐ) trước")
-    _check_subjects(cmd.subjects)
+    _check_subjects(cmd.subjects, cmd.occurred_on)
     return [ev.VerificationOpened(rule_set=rules.rule_set_id, subjects=cmd.subjects)]
 
 

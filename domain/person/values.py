@@ -11,6 +11,8 @@ from domain.rules.sponsors import SponsorKind
 from domain.text import normalise_text
 
 TEXT_MAX_LENGTH = 1000
+BIRTH_YEAR_FLOOR = 1900
+"""The earliest year of birth a relative to verify may have: an earlier one is a typing mistake."""
 
 
 def clean_text(value: str, field: str) -> str:
@@ -33,10 +35,15 @@ class Relation(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class VerificationSubject:
-    """A person to verify; a relative may be exempt (e.g. already a member) with the reason stated."""
+    """A person to verify; a relative may be exempt (e.g. already a member) with the reason stated.
+
+    `birth_year` is how the background form (2-KNĐ) tells two relatives of one name apart; optional, since
+    events recorded before it was asked carry none (they decode with None, no upcaster needed). Its range is
+    judged where the paper's date is known (`pipeline.open_verification`)."""
 
     relation: Annotated[Relation, Personal.FAMILY_RELATION.of(Subject.RELATIVE)]
     full_name: Annotated[str, Personal.NAME.of(Subject.RELATIVE)]
+    birth_year: Annotated[int | None, Personal.BIRTH_DATE.of(Subject.RELATIVE)] = None
     exempt_reason: Annotated[str | None, Sensitive.PARTY_STANDING.of(Subject.RELATIVE)] = None
 
     def __post_init__(self) -> None:

@@ -426,3 +426,33 @@ def test_a_candidate_moves_to_a_cell_and_a_helper_chosen_by_name(client: Client,
     assert taken.status_code == 303, taken.text
     after = client.get(taken.headers["location"]).text
     assert "Chi bộ Khoa Xây dựng Đảng" in after and "<dd>Đảng Viên F</dd>" in after
+
+
+def test_relatives_are_verified_as_rows_with_their_year_of_birth(client: Client, settings: Settings) -> None:
+    """Issue 22: relation, full name and year of birth per row; the candidate's own row comes filled in; a year
+    after the paper's is refused on the rows, naming the year of birth; the page lists each year kept."""
+    desk = Desk(client, settings)
+    cell, who = desk.cell, desk.nominate(9, desk.enrol(1))
+    v = desk.step(cell, who, "/training-certificate", 1, "2021-01-15", certificate_ref="GCN", issued_on="2021-01-10")
+    v = desk.step(cell, who, "/application", v, "2021-02-01", application_ref="Đơn 1-KNĐ")
+    v = desk.step(cell, who, "/background-form", v, "2021-02-02", form_ref="Lý lịch 2-KNĐ")
+    sign_in(client, settings, Role.CELL_SECRETARY, CELL)
+    page = f"/web/people/{who}"
+    shown = client.get(page).text
+    assert 'name="subjects.0.full_name" value="Quần Chúng Ưu Tú"' in shown
+    assert re.search(r'Năm sinh<input name="subjects\.0\.birth_year"[^>]*value="1985"', shown)
+    rows = {"expected_version": str(v), "occurred_on": "03/02/2021",
+            "subjects.0.relation": "self", "subjects.0.full_name": "Quần Chúng Ưu Tú", "subjects.0.birth_year": "1985",
+            "subjects.1.relation": "father", "subjects.1.full_name": "Nguyễn Văn Bình"}  # fmt: skip
+
+    late = post_form(client, page, f"{page}/steps/openVerification", rows | {"subjects.1.birth_year": "2030"})
+    typo = post_form(client, page, f"{page}/steps/openVerification", rows | {"subjects.1.birth_year": "196O"})
+    taken = post_form(client, page, f"{page}/steps/openVerification", rows | {"subjects.1.birth_year": "1960"})
+
+    assert late.status_code == 422 and typo.status_code == 422
+    assert re.search(r'class="field-error" role="alert">Năm sinh 2030 của người thứ 2[^<]*1900 đến 2021', late.text)
+    assert "Dòng 2: năm sinh phải là bốn chữ số" in typo.text
+    assert taken.status_code == 303, taken.text
+    after = client.get(taken.headers["location"]).text
+    assert "Bản thân: Quần Chúng Ưu Tú (sinh năm 1985) — đang chờ kết quả" in after
+    assert "Cha: Nguyễn Văn Bình (sinh năm 1960) — đang chờ kết quả" in after

@@ -165,6 +165,7 @@ def test_the_classes_the_law_names_are_where_the_law_puts_them() -> None:
     assert nominated["CandidateNominated.particulars.date_of_birth"] == Personal.BIRTH_DATE
     assert nominated["CandidateNominated.cell_id"] == NotPersonal.UNIT
     assert verification["VerificationOpened.subjects.full_name"] == Personal.NAME.of(Subject.RELATIVE)
+    assert verification["VerificationOpened.subjects.birth_year"] == Personal.BIRTH_DATE.of(Subject.RELATIVE)
     assert sponsors["SponsorsRecorded.sponsors.sponsor_id"] == Personal.PERSON_ID.of(Subject.SPONSOR)
     for projection in PROJECTIONS:
         for kind in row_kinds(projection):

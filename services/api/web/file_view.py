@@ -58,6 +58,7 @@ class Subject:
     relation: str
     full_name: str
     status: str
+    birth_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def _subjects(state: PersonState) -> list[Subject]:
             status = f"miễn thẩm tra: {s.exempt_reason}"
         else:
             status = "đã có kết quả" if s.key in file.results else "đang chờ kết quả"
-        found.append(Subject(choice_label(s.relation), s.full_name, status))
+        found.append(Subject(choice_label(s.relation), s.full_name, status, s.birth_year))
     return found
 
 
@@ -216,6 +217,7 @@ def person_choices(ledger: Ledger, tree: UnitTree, viewer: Actor, state: PersonS
         units=_destinations(tree, cell),
         subjects=_pending_subjects(state),
         subject_name=state.particulars.full_name if state.particulars else "",
+        subject_year=str(state.particulars.date_of_birth.year) if state.particulars else "",
     )
 
 

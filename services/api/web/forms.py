@@ -77,6 +77,8 @@ class Choices:
     subjects: tuple[Option, ...] = ()
     subject_name: str = ""
     """The candidate's own name, written in the first row of the people to verify."""
+    subject_year: str = ""
+    """The candidate's own year of birth, written beside that name."""
 
     def of(self, pick: Pick) -> tuple[Option, ...]:
         if pick is Pick.MEMBER:
@@ -334,7 +336,17 @@ def _sponsors(field: FormField, form: dict[str, str]) -> list[dict[str, str]]:
     return letters
 
 
-def _subjects(field: FormField, form: dict[str, str]) -> list[dict[str, str | None]]:
+def _birth_year(raw: str, row: int) -> int | None:
+    """A row's year of birth as four digits, or none; its range is the domain's to judge (the paper's year)."""
+    text = raw.strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{4}", text):
+        raise _Refused(f"dòng {row + 1}: năm sinh phải là bốn chữ số, ví dụ 1965")
+    return int(text)
+
+
+def _subjects(field: FormField, form: dict[str, str]) -> list[dict[str, Any]]:
     subjects = []
     for row in field.rows:
         prefix = f"{field.name}.{row}."
@@ -343,7 +355,8 @@ def _subjects(field: FormField, form: dict[str, str]) -> list[dict[str, str | No
             continue
         exempt = form.get(prefix + "exempt_reason", "").strip() or None
         relation = form.get(prefix + "relation") or Relation.SELF.value
-        subjects.append({"relation": relation, "full_name": name, "exempt_reason": exempt})
+        year = _birth_year(form.get(prefix + "birth_year", ""), row)
+        subjects.append({"relation": relation, "full_name": name, "birth_year": year, "exempt_reason": exempt})
     return subjects
 
 

@@ -134,6 +134,7 @@ FIELD_LABELS_VI: Final[dict[str, str]] = {
     "entry_version": "Mục được thu hồi",
     "subject": "Người được thẩm tra",
     "exempt_reason": "Lý do miễn thẩm tra",
+    "birth_year": "Năm sinh",
     "sponsor_id": "Người giới thiệu",
     "document_ref": "Số văn bản",
 }

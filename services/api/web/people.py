@@ -124,6 +124,7 @@ def _person_page(
         steps=forms,
         prefilled=prefilled,
         subject_name=choices.subject_name if choices else "",
+        subject_year=choices.subject_year if choices else "",
         retractable=retractable_entry(ledger, viewer, state),
         refusal=refusal,
         recorded=recorded,

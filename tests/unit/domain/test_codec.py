@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.codec import EventCodec, InvalidEventData
+from domain.codec import EVENTS, EventCodec, InvalidEventData
+from domain.person.events import VerificationOpened
 
 CODEC = EventCodec()
 
@@ -85,3 +86,16 @@ def test_json_that_does_not_fit_the_class_is_refused_by_name(stored: bytes) -> N
     """The runner parks the unit's read models on it, naming the event type (a poison event)."""
     with pytest.raises(InvalidEventData, match="'Filed'"):
         CODEC.decode_json("Filed", 2, stored)
+
+
+def test_a_verification_recorded_before_years_of_birth_were_asked_still_decodes_both_ways() -> None:
+    """Events stored before `VerificationSubject.birth_year` existed carry no such key: they read as None,
+    through the dictionary and the stored-JSON paths alike (no upcaster: same schema version)."""
+    old = {"rule_set": "qd24-2021", "subjects": [{"relation": "father", "full_name": "Nguyễn Văn Bình"}]}
+    version = EVENTS.current_version("VerificationOpened")
+
+    parsed = EVENTS.decode("VerificationOpened", version, old)
+    stored = EVENTS.decode_json("VerificationOpened", version, msgspec.json.encode(old))
+
+    assert isinstance(parsed, VerificationOpened) and parsed == stored
+    assert parsed.subjects[0].birth_year is None and parsed.subjects[0].full_name == "Nguyễn Văn Bình"

@@ -145,6 +145,30 @@ def test_verification_must_name_the_candidate_never_exempt(applied: PersonState,
         decide(applied, c.OpenVerification(**at(applied, date(2021, 3, 29)), subjects=exempt_self), calendar)
 
 
+@pytest.mark.parametrize("year", [1899, 2022, 3021, -1])
+def test_a_relatives_year_of_birth_after_the_papers_year_or_before_1900_is_refused_naming_the_field(
+    applied: PersonState, calendar: WorkingCalendar, year: int
+) -> None:
+    subjects = (
+        VerificationSubject(relation=Relation.SELF, full_name="Nguyễn Văn An", birth_year=2000),
+        VerificationSubject(relation=Relation.FATHER, full_name="Nguyễn Văn Bình", birth_year=year),
+    )
+    with pytest.raises(InvalidCommand, match=r"^subjects:") as refused:
+        decide(applied, c.OpenVerification(**at(applied, date(2021, 3, 29)), subjects=subjects), calendar)
+    assert refused.value.message_vi.startswith(f"năm sinh {year} của người thứ 2")
+    assert "Bình" not in refused.value.message_vi and "Bình" not in refused.value.message_en
+
+
+@pytest.mark.parametrize("year", [1900, 1960, 2021])
+def test_a_plausible_year_of_birth_is_kept_with_the_subject(
+    applied: PersonState, calendar: WorkingCalendar, year: int
+) -> None:
+    father = VerificationSubject(relation=Relation.FATHER, full_name="Nguyễn Văn Bình", birth_year=year)
+    subjects = (VerificationSubject(relation=Relation.SELF, full_name="Nguyễn Văn An"), father)
+    state = handle(applied, c.OpenVerification(**at(applied, date(2021, 3, 29)), subjects=subjects), calendar)[0]
+    assert state.file is not None and state.file.subjects[1].birth_year == year
+
+
 def test_r_verify_complete_refuses_certification_with_a_result_missing(
     applied: PersonState, calendar: WorkingCalendar
 ) -> None:
