@@ -456,3 +456,22 @@ def test_relatives_are_verified_as_rows_with_their_year_of_birth(client: Client,
     after = client.get(taken.headers["location"]).text
     assert "Bản thân: Quần Chúng Ưu Tú (sinh năm 1985) — đang chờ kết quả" in after
     assert "Cha: Nguyễn Văn Bình (sinh năm 1960) — đang chờ kết quả" in after
+
+
+@pytest.mark.parametrize(
+    ("role", "unit", "shown"),
+    [
+        (Role.CELL_SECRETARY, CELL, "Bí thư chi bộ · Chi bộ Khoa Lý luận cơ sở"),
+        (Role.UPPER_OFFICER, "unit-bloc", "Cán bộ cấp ủy cấp trên · Đảng ủy Khối các cơ quan tỉnh"),
+    ],
+)
+def test_a_service_token_session_is_named_by_its_role_and_units_name_never_an_id(
+    client: Client, settings: Settings, role: Role, unit: str, shown: str
+) -> None:
+    """A token names no person: the header says which role of which unit is signed in, never its login id."""
+    sign_in(client, settings, role, unit)
+    page = client.get(f"/web/units/{unit}").text
+    header = re.search(r'<span class="who">([^<]*)</span>', page)
+    assert header is not None
+    assert header.group(1) == shown
+    assert "user-" not in header.group(1) and unit not in header.group(1)

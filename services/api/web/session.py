@@ -21,6 +21,7 @@ from litestar.exceptions import NotAuthorizedException
 from services.commands.account_log import load_accounts
 from services.commands.actors import Actor
 from services.commands.sign_in import SESSION_FOR, SessionEnded, open_service_session, session_actor
+from services.commands.walls import today
 from services.embedded import DEMO_USERS
 from services.ledger import Ledger
 from services.settings import Settings
@@ -57,11 +58,25 @@ def cookie_settings(settings: Settings) -> dict[str, Any]:
 
 SHOWN_NAMES: dict[str, str] = {}
 """The full name each signed-in account's header shows (`who`), kept as its session is checked."""
+UNIT_NAMES: dict[str, str] = {}
+"""The name of the unit a service-token or demo session acts for, read from the tree when the session opens
+(or, in another process, at its first page): a page reads the tree once, so the header must not read it again."""
 
 
 def who(actor: Actor) -> str:
-    """The name the header shows: an account's full name, else the id a service token or demo user carries."""
-    return SHOWN_NAMES.get(actor.user_id, actor.user_id)
+    """The header's words for the caller (messages name people and units, never ids): an account's full name
+    and role; a service token or demo user, which names no person, its role and its unit's name."""
+    name = SHOWN_NAMES.get(actor.user_id)
+    if name is not None:
+        return f"{name} · {actor.role.label_vi}"
+    unit = UNIT_NAMES.get(actor.unit_id)
+    return f"{actor.role.label_vi} · {unit}" if unit else actor.role.label_vi
+
+
+def _note_unit_name(ledger: Ledger, unit_id: str) -> None:
+    unit = ledger.tree().state_on(unit_id, today())
+    if unit is not None:
+        UNIT_NAMES[unit_id] = unit.name
 
 
 def signed_in(request: Request[Any, Any, Any], ledger: Context) -> Actor:
@@ -76,12 +91,15 @@ def signed_in(request: Request[Any, Any, Any], ledger: Context) -> Actor:
     user = load_accounts(ledger.store).users.get(actor.user_id)
     if user is not None:
         SHOWN_NAMES[user.user_id] = user.full_name
+    elif actor.unit_id not in UNIT_NAMES:
+        _note_unit_name(ledger, actor.unit_id)
     return actor
 
 
 def service_session(ledger: Ledger, actor: Actor, client: str, expires_at: datetime | None = None) -> str:
     """A session for a demo user or a pasted service token: the cookie's value."""
     until = expires_at or datetime.now(UTC) + timedelta(hours=ledger.settings.token_hours)
+    _note_unit_name(ledger, actor.unit_id)  # renamed units are read afresh at each sign-in
     return open_service_session(ledger.credentials, ledger.settings, actor, client, until).refresh_token
 
 
