@@ -160,11 +160,12 @@ def test_a_candidate_becomes_an_official_member_through_the_forms_only(
     cell.step("submitBackgroundForm", {"occurred_on": "03/05/2024", "form_ref": "Lý lịch 2-KNĐ"}, "ly-lich")
     cell.step(
         "openVerification",
-        {"occurred_on": "06/05/2024", "subjects.1.full_name": "Nguyễn Văn Bình"},
+        {"occurred_on": "06/05/2024", "subjects.1.full_name": "Nguyễn Văn Bình", "subjects.1.birth_year": "1962"},
         "tham-tra",
         choose={"subjects.1.relation": "Cha"},
     )
-    expect(page.locator("#subjects")).to_contain_text("Cha: Nguyễn Văn Bình — đang chờ kết quả")
+    expect(page.locator("#subjects")).to_contain_text("Bản thân: Nguyễn Văn An (sinh năm 1985) — đang chờ kết quả")
+    expect(page.locator("#subjects")).to_contain_text("Cha: Nguyễn Văn Bình (sinh năm 1962) — đang chờ kết quả")
     cell.step("recordVerificationResult", {"occurred_on": "03/06/2024", "result_ref": "KQ 1"}, "ket-qua-1",
               choose={"subject": "Bản thân — Nguyễn Văn An"})  # fmt: skip
     cell.step("recordVerificationResult", {"occurred_on": "04/06/2024", "result_ref": "KQ 2"}, "ket-qua-2",
@@ -177,7 +178,7 @@ def test_a_candidate_becomes_an_official_member_through_the_forms_only(
     cell.step("approveAtCell", {"occurred_on": "20/03/2025", "yes": "4", "no": "0",
                                 "resolution_ref": "NQ 20-NQ/CB"}, "chi-bo-xet")  # fmt: skip
     expect(page.locator("#timeline tbody tr").first.locator(".result")).to_have_text(
-        "Tán thành 4 · không tán thành 0 · tổng số 4 — thông qua"
+        "4 tán thành, 0 không tán thành trên 4 đảng viên — đạt hai phần ba, nghị quyết được thông qua"
     )
     expect(page.locator("#deadlines")).to_contain_text("Cấp có thẩm quyền ra quyết định kết nạp")
     assert not {"approveAtCommittee", "decideAdmission"} & set(cell.offered())  # the committees' steps
