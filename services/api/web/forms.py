@@ -341,7 +341,7 @@ def _birth_year(raw: str, row: int) -> int | None:
     text = raw.strip()
     if not text:
         return None
-    if not re.fullmatch(r"\d{4}", text):
+    if not re.fullmatch(r"[0-9]{4}", text):
         raise _Refused(f"dòng {row + 1}: năm sinh phải là bốn chữ số, ví dụ 1965")
     return int(text)
 
