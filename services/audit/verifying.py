@@ -45,7 +45,14 @@ KEPT_FORMS = (
     "the line `partyledger seal` prints (seal N · position P · … · sha256 HASH), HASH@POSITION, "
     "or a receipt file from `partyledger seal --receipt`"
 )
-_PRINTED = re.compile(r"^seal (\d+) · position (\d+) · [^·]+ · sha256 ([0-9a-fA-F]{64})$")
+KEPT_SEAL_PATTERN = (
+    r"^\s*(?:([0-9a-fA-F]{64})@([0-9]{1,19})"
+    r"|seal\s+([0-9]{1,19})\s+·\s+position\s+([0-9]{1,19})\s+·\s+[^·]+\s+·\s+sha256\s+([0-9a-fA-F]{64}))\s*$"
+)
+"""The two typed forms of a kept seal, `HASH@POSITION` or the line `partyledger seal` prints (spaces as
+copied): the one grammar `KeptSeal.parse` reads and the API's OpenAPI document states, so what the document
+lets through is what the parser takes."""
+_KEPT = re.compile(KEPT_SEAL_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -59,18 +66,14 @@ class KeptSeal:
 
     @classmethod
     def parse(cls, text: str) -> KeptSeal:
-        printed = _PRINTED.match(" ".join(text.split()))
-        if printed:
-            number, position, digest = printed.groups()
-            return cls(bytes.fromhex(digest), int(position), int(number))
-        digest, sep, position = text.strip().partition("@")
-        try:
-            parsed = cls(bytes.fromhex(digest), int(position))
-        except ValueError as exc:
-            raise ValueError(f"a kept seal is {KEPT_FORMS}") from exc
-        if not sep or len(parsed.seal_hash) != 32 or parsed.up_to_position < 0:
+        """Either form (`KEPT_SEAL_PATTERN`), for `verify --seal` and `GET /audit/seals/check` alike."""
+        found = _KEPT.fullmatch(text)
+        if found is None:
             raise ValueError(f"a kept seal is {KEPT_FORMS}")
-        return parsed
+        digest, at, number, position, printed_digest = found.groups()
+        if printed_digest is not None:
+            return cls(bytes.fromhex(printed_digest), int(position), int(number))
+        return cls(bytes.fromhex(digest), int(at))
 
 
 def kept_form(seal: Seal) -> str:

@@ -277,7 +277,14 @@ def totp_offer(ctx: CommandContext, credentials: CredentialStore, actor: Actor, 
     if stored is None or user is None or not verify_password(stored.password_hash, password):
         raise SignInRefused(*BAD)
     secret = pyotp.random_base32()
-    return secret, pyotp.TOTP(secret).provisioning_uri(name=user.login, issuer_name="Party Ledger")
+    return secret, otpauth_uri(ctx, actor, secret)
+
+
+def otpauth_uri(ctx: CommandContext, actor: Actor, secret: str) -> str:
+    """The otpauth:// URI of a secret for the caller's account, which an authenticator app accepts."""
+    user = load_accounts(ctx.store).users.get(actor.user_id)
+    name = user.login if user is not None else actor.user_id
+    return pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name="Party Ledger")
 
 
 def enable_totp(credentials: CredentialStore, actor: Actor, secret: str, code: str) -> None:
@@ -309,3 +316,12 @@ def sign_in_external(
     credentials.record_attempt(Attempt(now, user.user_id, client, "success_sso"))
     actor = Actor(user.user_id, Role(assignment.role), assignment.unit_id)
     return _open(credentials, settings, actor, assignment.assignment_id, client, now, now + SESSION_FOR)
+
+
+def second_factor(credentials: CredentialStore, actor: Actor) -> tuple[bool, bool]:
+    """(offered, enabled) for the caller's own account: offered to administrators and auditors (SECOND_FACTOR),
+    enabled once `enable_totp` kept a secret; a service token's principal has no account, so neither."""
+    stored = credentials.credential(actor.user_id)
+    if stored is None:
+        return False, False
+    return str(actor.role) in SECOND_FACTOR, bool(stored.totp_secret)

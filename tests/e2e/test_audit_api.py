@@ -3,6 +3,8 @@ data is on record for the provincial administrator."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 
@@ -143,6 +145,31 @@ def test_a_seal_is_printable_and_checkable_later(client: Client, settings: Setti
     assert seal["seal_hash"] in seal["printable"] and f"position {seal['up_to_position']}" in seal["printable"]
     assert holds["holds"] is True
     assert broken["holds"] is False
+
+
+def test_the_seal_check_takes_the_line_partyledger_seal_printed(client: Client, settings: Settings) -> None:
+    """Issue 18: what `partyledger seal` prints, pasted as `verify --seal` takes it, is what the API checks too."""
+    from eventstore import open_store
+
+    store = open_store(settings.database_url)
+    store.seal()
+    store.close()
+    (seal,) = client.get("/audit/seals", headers=auditor(settings)).json()
+    printed = seal["printable"]
+    misnumbered = printed.replace(f"seal {seal['seal_number']} ", f"seal {seal['seal_number'] + 1} ", 1)
+
+    def check(text: str) -> Any:
+        return client.get("/audit/seals/check", params={"seal": text}, headers=auditor(settings))
+
+    holds, copied, wrong_number, garbled = (
+        check(printed), check(f"  {printed}\n"), check(misnumbered), check(printed.replace("sha256", "md5"))
+    )  # fmt: skip
+
+    assert printed.startswith("seal ") and " · sha256 " in printed
+    assert (holds.status_code, holds.json()["holds"], holds.json()["seal_number"]) == (200, True, seal["seal_number"])
+    assert copied.json()["holds"] is True  # as copied from a terminal, spaces and newline around it
+    assert wrong_number.json()["holds"] is False and "not" in wrong_number.json()["reason"]
+    assert garbled.status_code == 400 and garbled.headers["content-type"].startswith("application/problem+json")
 
 
 def test_replay_check_over_http_names_an_altered_row(client: Client, settings: Settings) -> None:

@@ -31,7 +31,7 @@ from services.audit.access import AuditRead, list_reads
 from services.audit.auditors import record, require_auditor
 from services.audit.replay_check import ReplayReport, check_replay
 from services.audit.unit_verify import verify_unit
-from services.audit.verifying import KeptSeal, SealCheck, check_kept_seal_signed, kept_form
+from services.audit.verifying import KEPT_SEAL_PATTERN, KeptSeal, SealCheck, check_kept_seal_signed, kept_form
 from services.commands.actors import Actor, Role
 from services.commands.walls import require_role, require_within, today
 from services.ledger import Ledger
@@ -51,12 +51,18 @@ UnitParam = Annotated[
         examples=[Example(summary="A grassroots cell", value=UNIT)],
     ),
 ]
+PRINTED_EXAMPLE = f"seal 3 · position 1024 · 2026-12-07 06:00:00 UTC · sha256 {'3b' * 32}"
+"""What `partyledger seal` prints (`Seal.printable`): the example of the check's first form."""
 SealParam = Annotated[
     str,
     QueryParameter(
-        pattern=r"^[0-9a-fA-F]{64}@[0-9]{1,19}$",
-        description="HASH@POSITION",
-        examples=[Example(summary="A seal kept on paper", value=f"{'3b' * 32}@1024")],
+        pattern=KEPT_SEAL_PATTERN,
+        max_length=300,
+        description="The line `partyledger seal` printed (as `verify --seal` takes it), or HASH@POSITION",
+        examples=[
+            Example(summary="The line `partyledger seal` printed", value=PRINTED_EXAMPLE),
+            Example(summary="A seal kept on paper as HASH@POSITION", value=f"{'3b' * 32}@1024"),
+        ],
     ),
 ]
 
@@ -229,7 +235,8 @@ class AuditLogController(Controller):
         principal: Caller,
         seal: SealParam,
     ) -> SealCheck:
-        """Does the log still prove a seal kept earlier (`HASH@POSITION`)? holds=false names what broke."""
+        """Does the log still prove a seal kept earlier (the line `partyledger seal` printed, or `HASH@POSITION`)?
+        holds=false names what broke."""
         require_auditor(principal)
         try:
             kept = KeptSeal.parse(seal)

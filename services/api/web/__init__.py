@@ -39,6 +39,7 @@ from .common import page
 from .file_requests import file_requests_page, grant_file_request, refuse_file_request, send_file_request
 from .format import FILTERS
 from .labels import clock_label
+from .my_account import account_page, change_my_password, confirm_totp, offer_totp
 from .people import person, take_step
 from .retractions import confirm_retraction, retract
 from .roll_import import import_page, import_template, import_upload
@@ -97,6 +98,7 @@ def web_router(settings: Settings) -> Router:
             users_page, create_user, user_page, assign, end, reset, revoke, deactivate, holders_page, sign_ins_page,
             file_requests_page, send_file_request, grant_file_request, refuse_file_request,
             import_page, import_template, import_upload,
+            account_page, change_my_password, offer_totp, confirm_totp,
         ],
         dependencies={"viewer": Provide(signed_in, sync_to_thread=False)},
     )  # fmt: skip

@@ -26,6 +26,7 @@ from .session import COOKIE, PREFIX, Context, cookie_settings, demo_user, demo_u
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 BAD_TOKEN = "Mã đăng nhập không hợp lệ hoặc đã hết hạn."
+NEED_CODE = "Tài khoản này bật xác thực hai lớp: xin nhập lại mật khẩu và mã 6 số đang hiện trên ứng dụng xác thực."
 
 
 @get("/", sync_to_thread=False)
@@ -42,7 +43,7 @@ def sign_in_page(ledger: Context) -> Template:
 def _form(ledger: Context, problem: str | None, status_code: int = 200, **values: Any) -> Template:
     return page(
         "sign_in.html", None, status_code=status_code, demo=demo_users(ledger.settings), problem=problem,
-        sso=bool(ledger.settings.oidc[0]), **values,
+        sso=bool(ledger.settings.oidc[0]), **({"errors": {}} | values),
     )  # fmt: skip
 
 
@@ -75,7 +76,10 @@ def sign_in(request: Request[Any, Any, Any], data: Form, ledger: Context) -> Red
     except SignInRefused as exc:
         change = exc.kind in ("password-change-required", "weak-password")
         status = 429 if exc.retry_after else 401
-        return _form(ledger, exc.message_vi, status, login=login, change=change, totp=exc.kind == "totp-required")
+        if exc.kind == "totp-required":  # told at the code's own field; the password is typed again with it
+            said = NEED_CODE if not data.get("totp") else exc.message_vi
+            return _form(ledger, None, status, login=login, totp=True, errors={"totp": said})
+        return _form(ledger, exc.message_vi, status, login=login, change=change)
     return _signed_in(ledger, tokens.refresh_token)
 
 

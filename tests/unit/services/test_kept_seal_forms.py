@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from eventstore.store import Seal
 from services.audit.receipts import Receipt, parse_receipt, read_receipt, receipt_bytes, write_receipt
-from services.audit.verifying import KeptSeal
+from services.audit.verifying import KEPT_SEAL_PATTERN, KeptSeal
 
 seals = st.builds(
     Seal,
@@ -73,3 +73,12 @@ def test_a_file_that_is_not_a_receipt_is_refused(tmp_path: Path) -> None:
         read_receipt(path)
     write_receipt(path, Receipt(Seal(1, 2, 2, bytes(32), bytes(32), datetime.now(UTC))))
     assert read_receipt(path).seal.up_to_position == 2
+
+
+@given(st.from_regex(KEPT_SEAL_PATTERN))
+def test_whatever_the_api_document_lets_through_the_parser_takes(text: str) -> None:
+    """One grammar: the OpenAPI pattern of `GET /audit/seals/check` is the parser's own, so no text the
+    document accepts is refused (or misread) after it."""
+    kept = KeptSeal.parse(text)
+    assert kept.seal_hash.hex() in text.lower()
+    assert str(kept.up_to_position) in text
