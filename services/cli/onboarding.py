@@ -25,7 +25,7 @@ from services.commands.roll_sheets import read_roll
 from services.commands.roll_template import roll_template
 from services.commands.walls import today
 from services.doorbell import ring
-from services.settings import Settings
+from services.settings import Settings, SettingsError
 
 IMPORTER: Final = "partyledger-import"
 """The actor recorded on rows imported from the command line: the operator's installation, not an account."""
@@ -47,9 +47,18 @@ def doorbell(settings: Settings) -> Ring:
     return ring_units
 
 
+def _context(settings: Settings, store: EventStore) -> CommandContext:
+    """The use cases' context with the deployment's person-id key (new people get keyed ids, I8/issue 18)."""
+    try:
+        key = settings.person_key()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return CommandContext(store, doorbell(settings), key)
+
+
 def init_province(settings: Settings, store: EventStore, code: str, name: str) -> None:
     """Register the province on an empty ledger and say what to do next."""
-    ctx = CommandContext(store, doorbell(settings))
+    ctx = _context(settings, store)
     try:
         founded = found_province(ctx, code, name)
     except DomainError as exc:
@@ -83,7 +92,7 @@ def import_members(
         roll = read_roll(source)
     except (OSError, ValueError, KeyError) as exc:
         raise click.ClickException(f"không đọc được tệp {source.name}: {first_line(exc)}") from exc
-    ctx = CommandContext(store, doorbell(settings))
+    ctx = _context(settings, store)
     with _Bars() as bars:
         report = import_roll(ctx, actor, roll, write=not dry_run, only_clean=only_clean, progress=bars.update)
     for problem in report.problems[:limit]:
