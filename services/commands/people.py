@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from domain.errors import InvalidCommand
 from domain.paper import check_not_future
 from domain.person.commands import PersonCommand
 from domain.person.events import PersonEvent
@@ -80,7 +81,21 @@ def check_walls(tree: UnitTree, request: PersonStepRequest, current: PersonState
         require_within(tree, actor, unit_id)
     for named in reads.units:
         require_within(tree, actor, named)
+    if reads.destination:
+        check_destination(tree, reads.destination)
     return reads
+
+
+def check_destination(tree: UnitTree, unit_id: str) -> None:
+    """R-TRANSFER: a transfer goes to a cell (chi bộ, of either kind) active today; a code or a name typed where
+    the unit belongs was logged once and left the member stuck in a transfer no page showed (issue 22)."""
+    unit = tree.state_on(unit_id, today())
+    if unit is None or not unit.is_active or not unit.kind.holds_members:
+        raise InvalidCommand(
+            "to_unit_id",
+            "is not a unit of the province that keeps a roll",
+            "nơi chuyển đến phải là một chi bộ đang hoạt động trong tỉnh",
+        )
 
 
 def _history(ctx: CommandContext, person_id: str) -> list[RecordedEvent]:

@@ -69,6 +69,9 @@ class Reads:
     year: int | None = None
     entry_version: int | None = None
     """The entry a retraction names (R-RETRACT), read from the log with its recording unit's wall."""
+    destination: str = ""
+    """Where a member's activity is transferred (R-TRANSFER): any unit of the province that keeps a roll today,
+    within the caller's walls or not — but a unit, never a code or a name typed instead of one."""
 
 
 NO_READS: Final = Reads()

@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 
 from domain.calendar import declare_day_off
+from domain.errors import InvalidCommand
 from domain.units.commands import MergeUnit, RegisterUnit, SetTermTarget
 from domain.units.events import TargetMetric
 from domain.units.kinds import UnitKind
@@ -72,6 +73,22 @@ def test_a_transfer_to_a_cell_outside_the_walls_is_refused(ctx: CommandContext) 
     with pytest.raises(WallDenied):
         take(ctx, outside, "transferCandidate", person(2), "t", to_cell_id=SIBLING, helper_id=person(1),
              occurred_on="2021-04-01", expected_version=1)  # fmt: skip
+
+
+@pytest.mark.parametrize("destination", ["TCT-CB2", "Chi bộ Khoa Xây dựng Đảng", "unit-school", "unit-nowhere"])
+def test_a_transfer_goes_only_to_a_unit_that_keeps_a_roll(ctx: CommandContext, destination: str) -> None:
+    """Issue 22: a typed code was once logged as the destination and the member stayed in a transfer no page
+    showed. A code, a name, a committee without a roll and an unknown id are refused at the field."""
+    enrol(ctx, 1)
+    head = ctx.store.head_position()
+    with pytest.raises(InvalidCommand) as refused:
+        take(ctx, SECRETARY, "introduceTransfer", person(1), f"x-{destination}", kind="official",
+             to_unit_id=destination, cause_on="2021-05-01", occurred_on="2021-05-03", expected_version=1)  # fmt: skip
+    assert refused.value.field == "to_unit_id"
+    assert ctx.store.head_position() == head
+    done = take(ctx, SECRETARY, "introduceTransfer", person(1), "x-ok", kind="official", to_unit_id=SIBLING,
+                cause_on="2021-05-01", occurred_on="2021-05-03", expected_version=1)  # fmt: skip
+    assert done.stream_version == 2
 
 
 def test_a_stale_version_is_a_conflict_and_writes_nothing(ctx: CommandContext) -> None:
