@@ -3,17 +3,24 @@ cover (the walls, I8) and one snapshot per answer (rows and their checkpoint pos
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from functools import cache
+from typing import Any, Final, TypeVar
 
 import sqlalchemy as sa
 
+from domain.privacy import Kind, classify
 from domain.units.tree import UnitTree
 from eventstore import EventStore
 from projections import queries
-from services.commands.actors import Actor
+from projections.files import FileRow
+from projections.member_roll import MemberRow
+from projections.queries.files import FileEntry
+from projections.queries.member_roll import MemberEntry
+from services.commands.actors import Actor, Role
 from services.commands.walls import NotFound, WallDenied, today
 
 T = TypeVar("T")
@@ -97,15 +104,75 @@ def caller_units(tree: UnitTree, actor: Actor, now: date) -> frozenset[str]:
     return frozenset(queries.subtree_units(tree, actor.unit_id, now))
 
 
-def read_snapshot(engine: sa.Engine, query: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], T]:
+def read_snapshot(
+    engine: sa.Engine, query: Callable[..., T], *args: Any, reader: Actor, **kwargs: Any
+) -> Callable[[], T]:
     """One snapshot per answer: rows and the checkpoint position they are reported with must agree, or a
     worker committing between the two reads makes a stale answer claim a fresh position (seen in a test).
-    SQLite's read transaction is already a snapshot (the engine begins IMMEDIATE)."""
+    SQLite's read transaction is already a snapshot (the engine begins IMMEDIATE).
+
+    Every answer goes to `reader` as their role may see it (`as_reader_may_see`): the one place the API and
+    the web pages withhold a named person's sensitive fields."""
 
     def run() -> T:
         with engine.connect() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execution_options(isolation_level="REPEATABLE READ")
-            return query(connection, *args, **kwargs)
+            return as_reader_may_see(reader, query(connection, *args, **kwargs))
 
     return run
+
+
+SENSITIVE_READERS: Final = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_OFFICER, Role.PROVINCIAL_ADMIN})
+"""Roles that record particulars (`updateParticulars`) and so read a named person's ethnicity and religion
+(DOMAIN §4b: access rules for sensitive data; issue 20 item 5). Upper officers, auditors and viewers see the
+counts by ethnicity and religion (HD 11), never a named person's."""
+
+WITHHELD_KINDS: Final = frozenset({Kind.ETHNICITY, Kind.RELIGION})
+"""The sensitive kinds withheld from the other roles. Party standing (stage, status, ratings) is sensitive
+too, but it is what every list is about: a role that may see the list at all sees it."""
+
+PERSON_ENTRIES: Final[dict[type, type]] = {FileEntry: FileRow, MemberEntry: MemberRow}
+"""Each answer entry about a named person and the read-model row it is read from, whose fields carry their
+privacy class (`domain/privacy.py`): the withheld fields are read from those declarations."""
+
+
+def may_read_sensitive(actor: Actor) -> bool:
+    return actor.role in SENSITIVE_READERS
+
+
+@cache
+def withheld_fields(entry: type) -> frozenset[str]:
+    """The fields of an entry about a named person whose row declares them ethnicity or religion."""
+    row = PERSON_ENTRIES.get(entry)
+    if row is None:
+        return frozenset()
+    own = {f.name for f in dataclasses.fields(entry)}
+    return frozenset(
+        f.name for f in classify(row) if f.privacy is not None and f.privacy.kind in WITHHELD_KINDS and f.name in own
+    )
+
+
+def as_reader_may_see(reader: Actor, answer: T) -> T:
+    """The answer with every named person's ethnicity and religion set to None for a role that may not read
+    them (`SENSITIVE_READERS`); aggregates (counts by ethnicity) are not about a named person and stay."""
+    if may_read_sensitive(reader):
+        return answer
+    withheld: T = _withhold(answer)
+    return withheld
+
+
+def _withhold(value: Any) -> Any:
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        items = tuple(_withhold(v) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return value
+    changes: dict[str, Any] = dict.fromkeys(withheld_fields(type(value)))
+    for field in dataclasses.fields(value):
+        inner = getattr(value, field.name)
+        if isinstance(inner, tuple) or dataclasses.is_dataclass(inner):
+            seen = _withhold(inner)
+            if seen is not inner:
+                changes[field.name] = seen
+    return dataclasses.replace(value, **changes) if changes else value

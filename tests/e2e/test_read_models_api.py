@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,11 @@ import pytest
 from litestar.testing import TestClient
 
 from eventstore import open_store
+from projections import queries
 from services.api.app import create_app
-from services.commands.actors import Role
+from services.api.web.common import snapshot
+from services.commands.actors import Actor, Role
+from services.ledger import Ledger
 from services.projection_runtime import catch_up_every_unit
 from services.seed import generate_province
 from services.settings import Settings
@@ -128,3 +132,57 @@ def test_a_cursor_the_api_never_gave_is_a_422_naming_it(
     assert answer.status_code == 422, answer.text
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert "cursor" in answer.text
+
+
+SENSITIVE = ("ethnicity", "religion")
+
+
+def _sensitive_values(rows: list[dict[str, Any]]) -> list[Any]:
+    return [row[name] for row in rows for name in SENSITIVE if row.get(name) is not None]
+
+
+def test_a_viewer_reads_no_named_persons_ethnicity_while_an_officer_does(api: Client, province: Settings) -> None:
+    """Issue 20 item 5 (DOMAIN §4b): a named person's ethnicity and religion go only to the roles that record
+    particulars; the counts by ethnicity and religion (HD 11) are the same for every role."""
+    answers: dict[Role, dict[str, Any]] = {}
+    for role in (Role.VIEWER, Role.AUDITOR, Role.GRASSROOTS_OFFICER):
+        who = bearer(province, role, "unit-school")
+        answers[role] = {
+            path: api.get(f"/units/unit-school/{path}", params=params, headers=who).json()
+            for path, params in (("files", {"limit": 500}), ("members", {"limit": 500}), ("statistics", {"year": 2024}))
+        }
+    told = answers[Role.GRASSROOTS_OFFICER]
+    assert told["files"]["files"] and _sensitive_values(told["files"]["files"]), "the officer reads ethnicity"
+    for role in (Role.VIEWER, Role.AUDITOR):
+        seen = answers[role]
+        assert [f["stream_id"] for f in seen["files"]["files"]] == [f["stream_id"] for f in told["files"]["files"]]
+        assert _sensitive_values(seen["files"]["files"]) == []
+        assert _sensitive_values(seen["members"]["members"]) == []
+        assert [f["full_name"] for f in seen["files"]["files"]] == [f["full_name"] for f in told["files"]["files"]]
+        assert seen["statistics"]["metrics"] == told["statistics"]["metrics"]
+    assert any("ethnicity" in by for by in told["statistics"]["metrics"].values())
+
+
+def test_the_dashboards_lists_withhold_a_named_persons_ethnicity_from_a_viewer(province: Settings) -> None:
+    """The web pages read through the same rule (`services.reads.read_snapshot`) as the API."""
+    ledger = Ledger.open(province)
+    try:
+        units = queries.subtree_units(ledger.tree(), "unit-school", date.today())
+        read = {
+            role: snapshot(
+                ledger,
+                queries.files,
+                units,
+                None,
+                None,
+                500,
+                reader=Actor("user-test", role, "unit-school"),
+                units=units,
+            )
+            for role in (Role.VIEWER, Role.CELL_SECRETARY)
+        }
+        assert [f.stream_id for f in read[Role.VIEWER].files] == [f.stream_id for f in read[Role.CELL_SECRETARY].files]
+        assert all(f.ethnicity is None for f in read[Role.VIEWER].files)
+        assert any(f.ethnicity is not None for f in read[Role.CELL_SECRETARY].files)
+    finally:
+        ledger.close()

@@ -55,8 +55,9 @@ def _units(ledger: Ledger, principal: Actor, unit_id: str, on: date | None) -> l
     return units_in_view(ledger.tree(), principal, unit_id, on)
 
 
-def _read(ledger: Ledger, query: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], T]:
-    return read_snapshot(ledger.engine, query, *args, **kwargs)
+def _read(ledger: Ledger, reader: Actor, query: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """The answer as `reader`'s role may see it (`services.reads.as_reader_may_see`)."""
+    return read_snapshot(ledger.engine, query, *args, reader=reader)
 
 
 class ReadModelController(Controller):
@@ -81,7 +82,7 @@ class ReadModelController(Controller):
         """Funnel, members, term targets and the year's figures, rolled up over the unit's subtree; the funnel
         and the members as they stood at the end of `year` (today for the current year)."""
         units = _units(ledger, principal, unit_id, on)
-        read = _read(ledger, queries.dashboard, units, year, term_of(term), today().year)
+        read = _read(ledger, principal, queries.dashboard, units, year, term_of(term), today().year)
         return answer(ledger, read, units, min_position, wait)
 
     @get("/files", operation_id="listFiles", sync_to_thread=True, responses=BOUNDED_READ_PROBLEMS)
@@ -99,7 +100,7 @@ class ReadModelController(Controller):
     ) -> Response[FilesPage]:
         """The candidates' files in the unit's subtree, optionally at one stage, a page at a time."""
         units = _units(ledger, principal, unit_id, on)
-        read = _read(ledger, queries.files, units, stage, _cursor(cursor), limit)
+        read = _read(ledger, principal, queries.files, units, stage, _cursor(cursor), limit)
         return answer(ledger, read, units, min_position, wait)
 
     @get("/deadlines", operation_id="listDeadlines", sync_to_thread=True, responses=BOUNDED_READ_PROBLEMS)
@@ -116,7 +117,7 @@ class ReadModelController(Controller):
     ) -> Response[DeadlinePage]:
         """Running clocks by urgency in working days, breaches, and papers about to go stale; `limit` per list."""
         units = _units(ledger, principal, unit_id, on)
-        board = _read(ledger, queries.deadlines, units, on or today(), ledger.calendar())
+        board = _read(ledger, principal, queries.deadlines, units, on or today(), ledger.calendar())
         return answer(ledger, lambda: page_of(board(), cursor, limit), units, min_position, wait)
 
     @get("/members", operation_id="listMembers", sync_to_thread=True, responses=BOUNDED_READ_PROBLEMS)
@@ -135,7 +136,7 @@ class ReadModelController(Controller):
         """The members on the roll of the unit's subtree, optionally probationary or official only, a page at a
         time; seniority counts from `admitted_on`, probation from `ceremony_on`."""
         units = _units(ledger, principal, unit_id, on)
-        read = _read(ledger, queries.member_roll, units, status, _cursor(cursor), limit)
+        read = _read(ledger, principal, queries.member_roll, units, status, _cursor(cursor), limit)
         return answer(ledger, read, units, min_position, wait)
 
     @get("/statistics", operation_id="getStatistics", sync_to_thread=True, responses=READ_PROBLEMS)
@@ -151,4 +152,4 @@ class ReadModelController(Controller):
     ) -> Response[Statistics]:
         """Admissions, exits and ratings by the HD 11 breakdowns."""
         units = _units(ledger, principal, unit_id, on)
-        return answer(ledger, _read(ledger, queries.statistics, units, year), units, min_position, wait)
+        return answer(ledger, _read(ledger, principal, queries.statistics, units, year), units, min_position, wait)

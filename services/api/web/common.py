@@ -70,10 +70,17 @@ def breadcrumbs(tree: UnitTree, principal: Actor, unit_id: str) -> list[Crumb]:
 
 
 def snapshot(
-    ledger: Ledger, query: Callable[..., T], *args: Any, units: Sequence[str], min_position: int = 0, **kwargs: Any
+    ledger: Ledger,
+    query: Callable[..., T],
+    *args: Any,
+    reader: Actor,
+    units: Sequence[str],
+    min_position: int = 0,
+    **kwargs: Any,
 ) -> T:
-    """The API's read path: one snapshot per answer about `units`, waiting (bounded) for `min_position`."""
-    read = read_snapshot(ledger.engine, query, *args, **kwargs)
+    """The API's read path: one snapshot per answer about `units`, waiting (bounded) for `min_position`, as
+    `reader`'s role may see it (no named person's ethnicity or religion for a role that may not read them)."""
+    read = read_snapshot(ledger.engine, query, *args, reader=reader, **kwargs)
     content: T = answer(ledger, read, units, min_position, WAIT_SECONDS).content
     return content
 

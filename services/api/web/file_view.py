@@ -20,10 +20,10 @@ from domain.units.state import Unit
 from domain.units.tree import UnitTree
 from projections import queries
 from projections.person_view import open_clocks
-from services.commands.actors import Actor, Role
+from services.commands.actors import Actor
 from services.commands.walls import governs, today
 from services.ledger import Ledger
-from services.reads import units_in_view
+from services.reads import may_read_sensitive, units_in_view
 
 from .common import snapshot
 from .format import vi_date
@@ -31,9 +31,6 @@ from .forms import Choices, Option
 from .labels import choice_label, clock_label
 
 PERSON_ID: Final = re.compile(r"person-[0-9a-f]{32}")
-SENSITIVE_READERS: Final = frozenset({Role.CELL_SECRETARY, Role.GRASSROOTS_OFFICER, Role.PROVINCIAL_ADMIN})
-"""Roles that record particulars (`updateParticulars`) and so read ethnicity and religion (DOMAIN §4b:
-sensitive data); the others see the file without them."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +105,7 @@ def _particulars(state: PersonState, viewer: Actor) -> list[tuple[str, str]]:
         ("Trình độ học vấn", choice_label(p.education)),
         ("Nghề nghiệp", choice_label(p.occupation)),
     ]
-    if viewer.role in SENSITIVE_READERS:
+    if may_read_sensitive(viewer):
         rows += [("Dân tộc", choice_label(p.ethnicity)), ("Tôn giáo", choice_label(p.religion))]
     m = state.membership
     if m is not None:
@@ -153,12 +150,12 @@ def summary(state: PersonState, viewer: Actor, name_person: Namer) -> FileSummar
 
 
 def _member_options(
-    ledger: Ledger, cell_ids: list[str], leave_out: str = "", where: dict[str, str] | None = None
+    ledger: Ledger, viewer: Actor, cell_ids: list[str], leave_out: str = "", where: dict[str, str] | None = None
 ) -> tuple[Option, ...]:
     """Members on the roll of `cell_ids`, by name and birth date (and cell, given `where`'s names)."""
     if not cell_ids:
         return ()
-    roll = snapshot(ledger, queries.member_roll, cell_ids, None, None, 500, units=cell_ids)
+    roll = snapshot(ledger, queries.member_roll, cell_ids, None, None, 500, reader=viewer, units=cell_ids)
     options = []
     for m in roll.members:
         if m.stream_id == leave_out or not m.full_name:
@@ -211,8 +208,8 @@ def person_choices(ledger: Ledger, tree: UnitTree, viewer: Actor, state: PersonS
     cells = _cells(tree, viewer, cell)
     names = {o.value: o.label for o in cells}
     return Choices(
-        members=_member_options(ledger, [cell], leave_out=state.person_id),
-        elsewhere=_member_options(ledger, list(names), state.person_id, names),
+        members=_member_options(ledger, viewer, [cell], leave_out=state.person_id),
+        elsewhere=_member_options(ledger, viewer, list(names), state.person_id, names),
         cells=cells,
         units=_destinations(tree, cell),
         subjects=_pending_subjects(state),
@@ -221,7 +218,7 @@ def person_choices(ledger: Ledger, tree: UnitTree, viewer: Actor, state: PersonS
     )
 
 
-def opening_choices(ledger: Ledger, unit: Unit) -> Choices:
+def opening_choices(ledger: Ledger, unit: Unit, viewer: Actor) -> Choices:
     """A new file's helper is a member of the cell it opens in; an enrolment's cell is that cell (the page
     fixes it)."""
-    return Choices(members=_member_options(ledger, [unit.unit_id]), cells=(Option(unit.unit_id, unit.name),))
+    return Choices(members=_member_options(ledger, viewer, [unit.unit_id]), cells=(Option(unit.unit_id, unit.name),))

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from projections import queries
+from services.commands.actors import Actor
 from services.commands.walls import today
 from services.ledger import Ledger
 
@@ -75,8 +76,8 @@ def report(connection: sa.Connection, units: list[str], year: int) -> Report:
     return Report(min(stats.position, board.position), year, board.members, tuple(tables))
 
 
-def _read(ledger: Ledger, units: list[str], year: int | None) -> Report:
-    return snapshot(ledger, report, units, year or today().year, units=units)
+def _read(ledger: Ledger, viewer: Actor, units: list[str], year: int | None) -> Report:
+    return snapshot(ledger, report, units, year or today().year, reader=viewer, units=units)
 
 
 @get("/units/{unit_id:str}/statistics", sync_to_thread=True)
@@ -86,7 +87,7 @@ def statistics_page(
     tree = ledger.tree()
     unit = visible_unit(tree, viewer, unit_id)
     units = subtree(tree, viewer, unit_id)
-    data = _read(ledger, units, year)
+    data = _read(ledger, viewer, units, year)
     return page(
         "statistics.html",
         viewer,
@@ -104,7 +105,7 @@ def statistics_workbook(unit_id: FromPath[str], viewer: Viewer, ledger: Context,
     """The same figures as the page, as a workbook officers can file and add up."""
     tree = ledger.tree()
     unit = visible_unit(tree, viewer, unit_id)
-    data = _read(ledger, subtree(tree, viewer, unit_id), year)
+    data = _read(ledger, viewer, subtree(tree, viewer, unit_id), year)
     content = workbook(unit.name, data)
     name = f"thong-ke-{unit.code}-{data.year}.xlsx"
     return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -79,7 +79,7 @@ def _page(
     tree = ledger.tree()
     unit = visible_unit(tree, viewer, unit_id)
     units = subtree(tree, viewer, unit_id)
-    found = snapshot(ledger, queries.incoming_transfers, units, units=units, min_position=min_position)
+    found = snapshot(ledger, queries.incoming_transfers, units, reader=viewer, units=units, min_position=min_position)
     fields: list[FormField] = form_fields(PRESENT) if viewer.role in PRESENT.roles else []
     return page(
         "transfers.html",

@@ -96,7 +96,7 @@ def unit_dashboard(
     units = _units_of_year(tree, viewer, unit_id, chosen_year)
     data = snapshot(
         ledger, overview, tree, units, chosen_year, chosen_term, today(), ledger.calendar(),
-        units=units, min_position=min_position,
+        reader=viewer, units=units, min_position=min_position,
     )  # fmt: skip
     return page(
         "dashboard.html",
@@ -153,9 +153,9 @@ def _files_page(
     chosen = stage if stage in {s.value for s in Stage} else None
     units = subtree(tree, viewer, unit.unit_id)
     try:
-        found = snapshot(ledger, queries.files, units, chosen, cursor or None, 100, units=units)
+        found = snapshot(ledger, queries.files, units, chosen, cursor or None, 100, reader=viewer, units=units)
     except ValueError:
-        found = snapshot(ledger, queries.files, units, chosen, None, 100, units=units)
+        found = snapshot(ledger, queries.files, units, chosen, None, 100, reader=viewer, units=units)
     wanted = search_key(q)
     rows = [f for f in found.files if not wanted or wanted in search_key(f.full_name or "")]
     return page(
@@ -180,7 +180,7 @@ def _openings(ledger: Ledger, unit: Unit, viewer: Actor) -> list[tuple[Step, lis
     forms = opening_forms(unit, viewer)
     if not forms:
         return []
-    choices = opening_choices(ledger, unit)
+    choices = opening_choices(ledger, unit, viewer)
     return [(step, with_choices(fields, choices)) for step, fields in forms]
 
 
@@ -204,7 +204,7 @@ def open_file(
     def record() -> Recorded:
         person_id = ledger.person_id_of(form.get("citizen_id", ""))
         seen = ledger.people.load(ledger.store, person_id).version  # 0, or a former member's closed stream
-        body = body_from_form(step, form, seen, opening_choices(ledger, unit))
+        body = body_from_form(step, form, seen, opening_choices(ledger, unit, viewer))
         key = form.get("request_key") or uuid.uuid4().hex
         try:
             return record_person_step(ledger, step_request(viewer, step, person_id, body, key))
