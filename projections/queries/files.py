@@ -15,6 +15,9 @@ from .reading import day, distinct_units, json_text, page_of_rows
 
 @dataclass(frozen=True)
 class FileEntry:
+    """A file in the list; `ethnicity` is null when not recorded, or withheld from a role that may not read a
+    named person's sensitive data (issue 20 item 5: only the roles that record particulars read it)."""
+
     unit_id: str
     stream_id: str
     full_name: str | None

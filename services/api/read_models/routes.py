@@ -98,7 +98,9 @@ class ReadModelController(Controller):
         min_position: MinPosition = 0,
         wait: Wait = 5.0,
     ) -> Response[FilesPage]:
-        """The candidates' files in the unit's subtree, optionally at one stage, a page at a time."""
+        """The candidates' files in the unit's subtree, optionally at one stage, a page at a time. A named
+        person's `ethnicity` is null for a role that may not read sensitive data (only the roles that record
+        particulars do); `getStatistics` counts by ethnicity for every role."""
         units = _units(ledger, principal, unit_id, on)
         read = _read(ledger, principal, queries.files, units, stage, _cursor(cursor), limit)
         return answer(ledger, read, units, min_position, wait)
