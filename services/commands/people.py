@@ -81,8 +81,6 @@ def check_walls(tree: UnitTree, request: PersonStepRequest, current: PersonState
         require_within(tree, actor, unit_id)
     for named in reads.units:
         require_within(tree, actor, named)
-    if reads.destination:
-        check_destination(tree, reads.destination)
     return reads
 
 
@@ -110,6 +108,8 @@ def record_person_step(ctx: CommandContext, request: PersonStepRequest) -> Recor
     current = known or initial_state(person_id)
     reads = check_walls(tree, request, current)
     check_not_future(request.command.occurred_on, today())  # R-DATE-FUTURE, once the walls have held
+    if reads.destination:
+        check_destination(tree, reads.destination)
 
     def load_at(version: int) -> PersonState:
         return current if version == current.version else replay_records(person_id, _history(ctx, person_id)[:version])
