@@ -8,45 +8,17 @@ import base64
 import json
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from eventstore import open_store, verify_store
-from eventstore.seal_signing import public_pem
+from tests.integration.sealing.conftest import partyledger
 from tests.support.events import CODEC, noted
 from tests.support.resealing import rewrite_everything
 from tests.support.stores import Backdoor, sqlite_url
 from tests.support.tsa import Authority, local_authority, make_certificates
-
-PARTYLEDGER = str(Path(sys.executable).parent / "partyledger")
-
-
-def partyledger(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([PARTYLEDGER, *args], capture_output=True, text=True, timeout=120, check=False)
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "postgres":
-        found: str = request.getfixturevalue("postgres_url")
-        return found
-    return sqlite_url(tmp_path)
-
-
-@pytest.fixture
-def keys(tmp_path: Path) -> tuple[Path, Path]:
-    key = Ed25519PrivateKey.generate()
-    private, public = tmp_path / "seal.pem", tmp_path / "seal.pub"
-    private.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    public.write_bytes(public_pem(key))
-    return private, public
 
 
 @pytest.fixture
