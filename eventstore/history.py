@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 
 from .envelope import RecordedEvent
 from .selection import HistoryFilter, PositionHash
-from .store import EventStore
+from .store import EventStore, opened
 
 __all__ = [
     "HistoryFilter",
@@ -34,11 +34,13 @@ def read_history(
 
 
 def read_matching(store: EventStore, chosen: HistoryFilter, batch: int = 20_000) -> list[RecordedEvent]:
-    """Every matching event (an "as of" replay of one unit, a person's file)."""
+    """Every matching event (an "as of" replay of one unit, a person's file), personal fields opened (I13):
+    what a replay decodes, not what a hash covers."""
     found: list[RecordedEvent] = []
     while True:
         page = store.read_history(chosen, after_position=found[-1].position if found else 0, limit=batch)
-        found += page
+        store.cipher.prefetch(page)
+        found += [opened(store.cipher, event) for event in page]
         if len(page) < batch:
             return found
 

@@ -22,6 +22,7 @@ from domain.codec import EVENTS, EventCodec
 from .canonical import GENESIS_HASH, canonical_json, seal_hash
 from .envelope import AppendResult, LeanEvent, NewEvent, RecordedEvent
 from .errors import IdempotencyKeyReused, NotEmpty, WrongExpectedVersion
+from .field_cipher import NO_CIPHER, Cipher
 from .selection import HistoryFilter, PositionHash
 from .store import Clock, EventPage, PreparedAppend, Seal, SignSeal, page_of, prepare_append, upcast, utc_now
 from .validation import check_stream_id
@@ -59,9 +60,17 @@ class MemoryLog:
 class MemoryEventStore:
     """The log in this process's memory (see the module's docstring)."""
 
-    def __init__(self, log: MemoryLog | None = None, *, codec: EventCodec = EVENTS, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        log: MemoryLog | None = None,
+        *,
+        codec: EventCodec = EVENTS,
+        clock: Clock = utc_now,
+        cipher: Cipher = NO_CIPHER,
+    ) -> None:
         self.log = log if log is not None else MemoryLog()
         self.codec = codec
+        self.cipher = cipher
         self._clock = clock
 
     def append(
@@ -72,7 +81,9 @@ class MemoryEventStore:
         expected_version: int,
         idempotency_key: str | None = None,
     ) -> AppendResult:
-        batch = prepare_append(self.codec, stream_id, events, expected_version, idempotency_key, self._clock())
+        batch = prepare_append(
+            self.codec, stream_id, events, expected_version, idempotency_key, self._clock(), self.cipher
+        )
         with self.log.lock:
             if batch.idempotency_key is not None and batch.idempotency_key in self.log.keys:
                 digest, first = self.log.keys[batch.idempotency_key]
@@ -116,7 +127,7 @@ class MemoryEventStore:
         check_stream_id(stream_id)
         with self.log.lock:
             stream = self.log.streams.get(stream_id, [])
-            return [upcast(self.codec, event) for event in stream if event.stream_version > after_version]
+            return [upcast(self.codec, event, self.cipher) for event in stream if event.stream_version > after_version]
 
     def read_unit(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> EventPage[LeanEvent]:
         return self.read_units({unit_id: after_position}, limit=limit)[unit_id]
@@ -137,12 +148,16 @@ class MemoryEventStore:
 
     def unit_history(self, unit_id: str, *, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         with self.log.lock:
-            return [upcast(self.codec, event) for event in self._unit_events(unit_id, after_position, limit)]
+            return [
+                upcast(self.codec, event, self.cipher) for event in self._unit_events(unit_id, after_position, limit)
+            ]
 
     def read_all(self, *, after_position: int = 0, limit: int = 1000) -> EventPage[RecordedEvent]:
         with self.log.lock:
             head, events = self.log.head(), self.log.after(after_position)[:limit]
-        return page_of([upcast(self.codec, e) for e in events], limit=limit, after=after_position, complete_to=head)
+        return page_of(
+            [upcast(self.codec, e, self.cipher) for e in events], limit=limit, after=after_position, complete_to=head
+        )
 
     def head_position(self) -> int:
         with self.log.lock:

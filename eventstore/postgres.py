@@ -21,6 +21,7 @@ from domain.codec import EVENTS, EventCodec
 from .canonical import GENESIS_HASH, seal_hash
 from .envelope import COLUMNS, SEALS, SIGNATURE_INSERT, AppendResult, LeanEvent, NewEvent, RecordedEvent
 from .errors import IdempotencyKeyReused, SchemaNotCurrent, WrongExpectedVersion
+from .field_cipher import NO_CIPHER, Cipher, close_keys
 from .postgres_append import StreamHeads, append_parameters, append_sql
 from .postgres_audit import PostgresAuditReads
 from .postgres_retry import keyed_on_broken_connection, on_broken_connection
@@ -76,9 +77,12 @@ class PostgresEventStore(PostgresAuditReads):
     """The log on PostgreSQL; positions follow transaction ids and reads stop at the horizon (I4). The
     auditors' reads, verify and restore are in `PostgresAuditReads`."""
 
-    def __init__(self, pool: ConnectionPool, *, codec: EventCodec = EVENTS, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, pool: ConnectionPool, *, codec: EventCodec = EVENTS, clock: Clock = utc_now, cipher: Cipher = NO_CIPHER
+    ) -> None:
         self.pool = pool
         self.codec = codec
+        self.cipher = cipher
         self._clock = clock
         self._heads = StreamHeads()
 
@@ -124,7 +128,9 @@ class PostgresEventStore(PostgresAuditReads):
         expected_version: int,
         idempotency_key: str | None = None,
     ) -> AppendResult:
-        batch = prepare_append(self.codec, stream_id, events, expected_version, idempotency_key, self._clock())
+        batch = prepare_append(
+            self.codec, stream_id, events, expected_version, idempotency_key, self._clock(), self.cipher
+        )
         for _ in range(3):
             head = self._head_hash(batch)
             if head is None:
@@ -300,7 +306,7 @@ class PostgresEventStore(PostgresAuditReads):
         )  # OFFSET 0 keeps the sub-select a value: inlined, the horizon was computed again for every row returned
         with self._connection() as connection:
             rows = connection.execute(query, (*parameters, after, limit)).fetchall()
-        events = [upcast(self.codec, event_from_row(row[1:])) for row in rows if row[1] is not None]
+        events = [upcast(self.codec, event_from_row(row[1:]), self.cipher) for row in rows if row[1] is not None]
         return page_of(events, limit=limit, after=after, complete_to=int(rows[0][0]) - 1)
 
     def seal(self, *, sign: SignSeal | None = None) -> Seal | None:
@@ -334,9 +340,10 @@ class PostgresEventStore(PostgresAuditReads):
 
     def close(self) -> None:
         self.pool.close()
+        close_keys(self.cipher)
 
     def _select(self, where: str, parameters: tuple[Any, ...]) -> list[RecordedEvent]:
-        return [upcast(self.codec, event) for event in self._select_raw(where, parameters)]
+        return [upcast(self.codec, event, self.cipher) for event in self._select_raw(where, parameters)]
 
     @on_broken_connection
     def _select_raw(self, where: str, parameters: tuple[Any, ...]) -> list[RecordedEvent]:

@@ -25,6 +25,7 @@ from .envelope import (
     NewEvent,
     RecordedEvent,
 )
+from .field_cipher import NO_CIPHER, Cipher, close_keys
 from .history_sql import (
     LINKS_PER_STATEMENT,
     POSITION_HASHES_SQL,
@@ -69,9 +70,12 @@ def sqlite_engine(url_or_path: str | Path, *, durable: bool = True) -> sa.Engine
 class SqliteEventStore:
     """The log on SQLite; `BEGIN IMMEDIATE` makes each append the only writer until it commits."""
 
-    def __init__(self, engine: sa.Engine, *, codec: EventCodec = EVENTS, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, engine: sa.Engine, *, codec: EventCodec = EVENTS, clock: Clock = utc_now, cipher: Cipher = NO_CIPHER
+    ) -> None:
         self.engine = engine
         self.codec = codec
+        self.cipher = cipher
         self._clock = clock
 
     @classmethod
@@ -111,7 +115,9 @@ class SqliteEventStore:
         expected_version: int,
         idempotency_key: str | None = None,
     ) -> AppendResult:
-        batch = prepare_append(self.codec, stream_id, events, expected_version, idempotency_key, self._clock())
+        batch = prepare_append(
+            self.codec, stream_id, events, expected_version, idempotency_key, self._clock(), self.cipher
+        )
         with self._write() as connection:
             earlier = earlier_result(connection, batch)
             if earlier is not None:
@@ -169,7 +175,7 @@ class SqliteEventStore:
                 f"SELECT {COLUMNS} FROM event_log WHERE {where} position > ? ORDER BY position LIMIT ?",
                 (*parameters, after, limit),
             ).fetchall()
-        events = [upcast(self.codec, event_from_row(row)) for row in rows]
+        events = [upcast(self.codec, event_from_row(row), self.cipher) for row in rows]
         return page_of(events, limit=limit, after=after, complete_to=head)
 
     @contextmanager
@@ -301,9 +307,10 @@ class SqliteEventStore:
 
     def close(self) -> None:
         self.engine.dispose()
+        close_keys(self.cipher)
 
     def _select(self, where: str, parameters: tuple[Any, ...]) -> list[RecordedEvent]:
-        return [upcast(self.codec, event) for event in self._select_raw(where, parameters)]
+        return [upcast(self.codec, event, self.cipher) for event in self._select_raw(where, parameters)]
 
     def _select_raw(self, where: str, parameters: tuple[Any, ...]) -> list[RecordedEvent]:
         with self._connection() as connection:

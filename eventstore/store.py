@@ -17,6 +17,7 @@ from domain.codec import EventCodec
 
 from .canonical import canonical_json, chain_hash, envelope_digest, format_recorded_at, request_digest
 from .envelope import AppendResult, LeanEvent, NewEvent, RecordedEvent
+from .field_cipher import NO_CIPHER, SEALED, Cipher
 from .selection import HistoryFilter, PositionHash
 from .validation import check_batch, check_expected_version, check_idempotency_key, check_json, check_stream_id
 from .verify_report import VerifyReport
@@ -120,6 +121,8 @@ class EventStore(Protocol):
     """The append-only log (DESIGN §3): append with expected version, idempotent, gap-free reads, seals."""
 
     codec: EventCodec
+    cipher: Cipher
+    """Seals personal fields on append and opens them on every read but the raw ones (verify, export)."""
 
     def append(
         self,
@@ -222,8 +225,10 @@ def prepare_append(
     expected_version: int,
     idempotency_key: str | None,
     recorded_at: datetime,
+    cipher: Cipher = NO_CIPHER,
 ) -> PreparedAppend:
-    """Validate an append and compute its digests before any connection is taken."""
+    """Validate an append, seal its personal fields (I13) and compute its digests before any connection is
+    taken: the hash covers the sealed form (I7), the idempotency fingerprint the plain one (a retry seals anew)."""
     check_stream_id(stream_id)
     check_expected_version(expected_version)
     check_idempotency_key(idempotency_key)
@@ -234,7 +239,8 @@ def prepare_append(
         version = expected_version + offset
         metadata = event.metadata.as_json(idempotency_key)
         check_json(metadata, "metadata")
-        data_json, metadata_json = canonical_json(event.data), canonical_json(metadata)
+        stored, stored_metadata = cipher.seal(stream_id, version, event.event_type, event.data, metadata)
+        data_json, metadata_json = canonical_json(stored), canonical_json(stored_metadata)
         digest = envelope_digest(
             data_json,
             metadata_json,
@@ -284,9 +290,23 @@ def _fingerprint(event: PreparedEvent) -> dict[str, Any]:
     }
 
 
-def upcast(codec: EventCodec, event: RecordedEvent) -> RecordedEvent:
-    """Readers see today's schema; the stored row (and its hash) never changes (STYLE habit 6)."""
+def upcast(codec: EventCodec, event: RecordedEvent, cipher: Cipher = NO_CIPHER) -> RecordedEvent:
+    """Readers see today's schema, personal fields opened (I13); the stored row (and its hash) never changes
+    (STYLE habit 6)."""
+    event = opened(cipher, event)
     if not codec.knows(event.event_type) or event.schema_version == codec.current_version(event.event_type):
         return event  # an unknown type is the reader's to judge (a newer writer may know it)
     version, data = codec.upcast(event.event_type, event.schema_version, event.data)
     return msgspec.structs.replace(event, schema_version=version, data=data)
+
+
+def opened(cipher: Cipher, event: RecordedEvent) -> RecordedEvent:
+    """The event with its sealed personal fields (data and metadata) put back, at its stored schema version."""
+    if SEALED not in event.data and SEALED not in event.metadata:
+        return event
+    sid, version, kind = event.stream_id, event.stream_version, event.event_type
+    return msgspec.structs.replace(
+        event,
+        data=cipher.open(sid, version, kind, event.data),
+        metadata=cipher.open_metadata(sid, version, kind, event.metadata),
+    )

@@ -169,12 +169,17 @@ class Runner:
         rolling deploy) poisons every projection of the unit at that event."""
         first_stop = min((p.position for p in stop_at.values()), default=None)
         decoded = []
+        cipher = self.store.cipher
+        cipher.prefetch(events)  # the page's subject keys in one query (I13)
         self.enrich.prepare(events)
         for envelope in events:
             if first_stop is not None and envelope.position >= first_stop:
                 break
             try:
-                event = self.codec.decode_json(envelope.event_type, envelope.schema_version, envelope.data_json)
+                data = cipher.open_json(
+                    envelope.stream_id, envelope.stream_version, envelope.event_type, envelope.data_json
+                )
+                event = self.codec.decode_json(envelope.event_type, envelope.schema_version, data)
                 decoded.append(Applied(envelope, event, self.enrich(envelope, event), unit_id))
             except Exception as exc:
                 raise _Poisoned({name: PoisonEvent(envelope.position, exc) for name in live}) from exc

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from eventstore import EventStore, open_store
+from eventstore import EventStore
 from projections.engine import projection_engine
 from projections.schema import create_projection_tables
 from services.commands.context import CommandContext
 from services.credentials import CredentialStore, create_credential_tables
+from services.data_keys import open_ledger_log
 from services.denial_records import DenialWriter
 from services.doorbell import Doorbell
 from services.record_tables import create_record_tables
@@ -33,7 +34,7 @@ class Ledger(CommandContext):
     def open(cls, settings: Settings) -> Ledger:
         if settings.embedded:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-        store = open_store(settings.database_url)
+        store = open_ledger_log(settings)
         engine = projection_engine(settings.database_url)
         try:
             create_projection_tables(engine)

@@ -9,13 +9,14 @@ import sqlalchemy as sa
 
 from domain.accounts import events as account_events  # noqa: F401  # registers the account event types
 from domain.codec import EVENTS
-from eventstore import EventStore, open_store
+from eventstore import EventStore
 from projections.engine import projection_engine
 from projections.person_states import PersonStates
 from projections.registry import PROJECTIONS
 from projections.runner import Runner
 from projections.schema import create_projection_tables
 from services.collector import collect_garbage_rarely
+from services.data_keys import open_ledger_log
 from services.settings import Settings, get_settings
 
 
@@ -33,7 +34,7 @@ class ProjectionRuntime:
 
 def build_runtime(settings: Settings, *, relaxed: bool = False) -> ProjectionRuntime:
     """`relaxed` only for a process that writes read models and nothing else (see `projection_engine`)."""
-    store = open_store(settings.database_url)
+    store = open_ledger_log(settings)
     engine = projection_engine(settings.database_url, relaxed=relaxed)
     try:
         create_projection_tables(engine)

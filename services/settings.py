@@ -73,6 +73,11 @@ class Settings:
     oidc: tuple[str, str, str, str] = ("", "", "", "")
     """OpenID Connect: issuer, client id, client secret, redirect URI (`services/oidc.py`); off when empty."""
     person_id_key: str = ""
+    data_kek: str = ""
+    """Wraps every data subject's key (I13; `services/data_keys.py`). Required in production; elsewhere, unset,
+    it is derived from the person-id key."""
+    data_kek_previous: tuple[str, ...] = ()
+    """KEKs being rotated out: they still unwrap keys until `partyledger keys rewrap` has re-wrapped them all."""
     """Keys person ids and the citizen index (services/commands/person_ids.py). Required in production; left
     empty elsewhere, one is generated once and kept in the data folder (`PERSON_KEY_FILE`)."""
 
@@ -119,6 +124,10 @@ class Settings:
             retention_months=read.retention("PARTYLEDGER_RETENTION_MONTHS"),
             oidc=read.oidc(),
             person_id_key=read.person_key("PARTYLEDGER_PERSON_ID_KEY", environment),
+            data_kek=read.person_key("PARTYLEDGER_DATA_KEK", environment),
+            data_kek_previous=tuple(
+                k.strip() for k in (read.env.get("PARTYLEDGER_DATA_KEK_PREVIOUS") or "").split(",") if k.strip()
+            ),
         )
         if read.problems:
             raise SettingsError("\n".join(read.problems))

@@ -10,7 +10,9 @@ import msgspec
 
 from eventstore import EventStore, RecordedEvent
 from eventstore.canonical import GENESIS_HASH
+from eventstore.field_cipher import SealBroken
 from eventstore.history import previous_links
+from eventstore.store import opened
 from eventstore.verify import check_row
 
 
@@ -43,11 +45,13 @@ def history_page(store: EventStore, events: list[RecordedEvent], limit: int) -> 
     """A page of events with each one's chain status (the API's answer and the dashboard's table)."""
     links = previous_links(store, events)
     shown = []
+    store.cipher.prefetch(events)
     for event in events:
         previous = (event.stream_id, event.stream_version - 1)
         prev_hash = GENESIS_HASH if event.stream_version == 1 else links.get(previous)
         problem = check_row(event, event.stream_version - 1, prev_hash) if prev_hash is not None else None
         chain = "removed" if prev_hash is None else (problem.kind if problem else "ok")
+        readable = shown_to_auditor(store, event)
         shown.append(
             HistoryEvent(
                 event.position,
@@ -57,8 +61,8 @@ def history_page(store: EventStore, events: list[RecordedEvent], limit: int) -> 
                 event.also_unit_id,
                 event.event_type,
                 event.schema_version,
-                event.data,
-                event.metadata,
+                readable.data,
+                readable.metadata,
                 event.occurred_on,
                 event.recorded_at,
                 event.prev_hash.hex(),
@@ -68,3 +72,12 @@ def history_page(store: EventStore, events: list[RecordedEvent], limit: int) -> 
         )
     following = str(events[-1].position) if len(events) == limit else None
     return HistoryPage(shown, following)
+
+
+def shown_to_auditor(store: EventStore, event: RecordedEvent) -> RecordedEvent:
+    """The row with its personal fields opened for an auditor of the subtree (I13); a sealed field that no
+    longer opens (changed behind the application's back) is shown as stored, beside its failed chain status."""
+    try:
+        return opened(store.cipher, event)
+    except SealBroken:
+        return event

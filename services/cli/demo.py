@@ -25,8 +25,8 @@ from types import FrameType
 import click
 
 from domain.calendar import WorkingCalendar
-from eventstore import open_store
 from services.commands.walls import today
+from services.data_keys import open_ledger_log
 from services.embedded import DEMO_USERS
 from services.projection_runtime import build_runtime
 from services.seed import generate_province
@@ -69,7 +69,7 @@ def seed_if_empty(settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     recording = PaperLag(Random(2025), WorkingCalendar(), datetime.now(UTC))
     # only the seed writes here; redone if cut short
-    store = open_store(settings.database_url, durable=False, clock=recording)
+    store = open_ledger_log(settings, durable=False, clock=recording)
     try:
         if store.head_position() != 0:
             return

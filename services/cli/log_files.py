@@ -66,7 +66,7 @@ def export_command(file: Path, unit_id: str | None, database_url: str | None, ke
         key = None if key_file is None else load_private_key(key_file)
     except (ValueError, OSError) as exc:
         raise click.ClickException(f"cannot read the sealing key: {exc}") from exc
-    store = open_log(settings_for(database_url).database_url, create=False)
+    store = open_log(settings_for(database_url), create=False)
     try:
         units = None
         if unit_id is not None:
@@ -105,7 +105,7 @@ def import_command(file: Path, database_url: str | None, kept_digest: str | None
     settings = settings_for(database_url)
     if settings.database_url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = open_log(settings.database_url)
+    store = open_log(settings)
     try:
         done = import_log(store, file, digest=digest, public_key=key)
     except ImportRefused as exc:

@@ -43,7 +43,7 @@ def init(database_url: str | None, province_code: str | None, province_name: str
     settings = settings_for(database_url)
     if settings.database_url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = open_log(settings.database_url)
+    store = open_log(settings)
     try:
         click.echo(f"log ready: {redacted(settings.database_url)} (head position {store.head_position()})")
         if province_code is not None and province_name is not None:
@@ -77,7 +77,7 @@ def verify(database_url: str | None, kept: str | None, public_key: Path | None, 
     if tsa_cert is not None and kept is None:
         raise click.ClickException("--tsa-cert checks a receipt's time-stamp: give it with --seal RECEIPT")
     settings = settings_for(database_url)
-    store = open_log(settings.database_url, create=False)
+    store = open_log(settings, create=False)
     if kept is not None:
         try:
             check_seal(store, kept, public_key or settings.seal_public_key_file, tsa_cert)
@@ -124,7 +124,7 @@ def import_members_command(
     """Import the unit tree and the members from the roll's workbook (.xlsx, sheets "Tổ chức" and "Đảng viên");
     nothing is written until every row passes, unless --only-clean; the same file again adds nothing."""
     settings = settings_for(database_url)
-    store = open_log(settings.database_url, create=False, durable=False)  # every row keyed: run it again
+    store = open_log(settings, create=False, durable=False)  # every row keyed: run it again
     try:
         if template is not None:
             write_template(store, template)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from eventstore import EventStore, EventStoreError, open_store
+from eventstore import EventStore, EventStoreError
+from services.data_keys import open_ledger_log
 from services.settings import Settings, SettingsError
 
 URL_HELP = "Database URL (postgresql://… or sqlite:///…); default: $PARTYLEDGER_DATABASE_URL or the data folder."
@@ -28,13 +29,15 @@ def settings_for(database_url: str | None) -> Settings:
     return settings
 
 
-def open_log(url: str, *, create: bool = True, durable: bool = True) -> EventStore:
+def open_log(settings: Settings, *, create: bool = True, durable: bool = True) -> EventStore:
     """The log at `url`; without `create`, a missing SQLite file is an error instead of a new empty log; not
-    `durable` for bulk loads an interruption makes the operator run again (commits stop waiting for disk)."""
+    `durable` for bulk loads an interruption makes the operator run again (commits stop waiting for disk).
+    With the deployment's keys: personal fields are sealed and opened with them (I13)."""
+    url = settings.database_url
     if not create and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         raise click.ClickException(f"no log at {url.removeprefix('sqlite:///')}")
     try:
-        return open_store(url, create=create, durable=durable)
+        return open_ledger_log(settings, create=create, durable=durable)
     except (EventStoreError, ValueError, OSError) as exc:
         raise click.ClickException(f"cannot open the log at {redacted(url)}: {exc}") from exc
     except Exception as exc:  # driver errors: unreachable server, missing database, bad credentials

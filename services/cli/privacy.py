@@ -34,7 +34,7 @@ def privacy_group() -> None:
 def report_command(out: Path, officer: str | None, database_url: str | None) -> None:
     """Write the processing register and the impact-assessment annex (Vietnamese, locked .xlsx)."""
     settings = settings_for(database_url)
-    store = open_log(settings.database_url, create=False)
+    store = open_log(settings, create=False)
     engine = projection_engine(settings.database_url)
     try:
         report = privacy_report(
@@ -59,7 +59,7 @@ def retention_command(unit_id: str | None, database_url: str | None) -> None:
     """List the closed files past their retention period, per unit (none is erased: erasure needs the
     subjects' keys, which the log does not have yet)."""
     settings = settings_for(database_url)
-    store = open_log(settings.database_url, create=False)
+    store = open_log(settings, create=False)
     try:
         tree, _ = load_tree(store)
         people = scan_log(store).people

@@ -53,7 +53,7 @@ def seal_command(
         certificates = None if tsa_cert is None else tsa_cert.read_bytes()
     except OSError as exc:
         raise click.ClickException(f"cannot read the authority's certificates: {exc}") from exc
-    store = open_log(settings.database_url, create=False)
+    store = open_log(settings, create=False)
     try:
         sealed = seal_and_stamp(
             store, sign=None if key is None else seal_signer(key), tsa_url=tsa_url, tsa_certificates=certificates

@@ -9,24 +9,23 @@ from typing import get_args
 
 import click
 
-from eventstore import EventStore, EventStoreError, open_store
+from eventstore import EventStore, EventStoreError
 from services.cli.onboarding import doorbell
 from services.cli.options import URL_HELP, settings_for
 from services.commands.tree_log import load_tree
+from services.data_keys import open_ledger_log
 from services.seed.generator import LAST_DAY, generate_province
 from services.seed.plan import Scale
 from services.seed.years import FIRST_DAY
 from services.settings import Settings
 
 
-def _database_url(database_url: str | None) -> str:
-    """The URL given, else the settings' one (creating the data folder for the embedded SQLite log)."""
-    if database_url:
-        return database_url
-    settings = settings_for(None)
+def _settings(database_url: str | None) -> Settings:
+    """The settings, with the URL given in place of theirs (creating the data folder for the embedded log)."""
+    settings = settings_for(database_url)
     if settings.embedded:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return settings.database_url
+    return settings
 
 
 @click.command("seed")
@@ -40,7 +39,7 @@ def seed_command(scale: Scale, seed: int, database_url: str | None) -> None:
     province: ~100 grassroots units, ~500 cells, ~20,000 members (minutes). The log must be empty.
     """
     try:
-        store = open_store(_database_url(database_url), durable=False)  # an interrupted seed is redone
+        store = open_ledger_log(_settings(database_url), durable=False)  # an interrupted seed is redone
     except (EventStoreError, ValueError, OSError) as exc:
         raise click.ClickException(f"cannot open the log: {exc}") from exc
     try:

@@ -27,7 +27,7 @@ def users_group() -> None:
 def add_command(login: str, full_name: str, contact: str, database_url: str | None) -> None:
     """Create the first provincial administrator and print a one-time password (changed at first sign-in)."""
     settings = settings_for(database_url)
-    store = open_log(settings.database_url, create=False)
+    store = open_log(settings, create=False)
     engine = projection_engine(settings.database_url)
     try:
         create_credential_tables(engine)

@@ -27,7 +27,9 @@ from domain.identity import CitizenId, parse_citizen_id
 from domain.person.events import CandidateNominated
 from domain.person.member_events import MemberEnrolled
 from eventstore import EventStore
+from eventstore.field_cipher import ERASED_TEXT
 from eventstore.selection import HistoryFilter
+from eventstore.store import opened
 
 PERSON_ID: Final = re.compile(r"person-[0-9a-f]{32}")
 KEY_MINIMUM: Final = 32
@@ -117,9 +119,11 @@ class CitizenIndex:
         key = self.key
         while True:
             page = store.read_history(wanted, after_position=self._position, limit=_PAGE)
-            for event in page:
+            store.cipher.prefetch(page)
+            for stored in page:
+                event = opened(store.cipher, stored)
                 number = event.data.get("citizen_id")
-                if isinstance(number, str):
+                if isinstance(number, str) and number != ERASED_TEXT:  # an erased person is no longer found
                     self._ids.setdefault(key.index_digest(parse_citizen_id(number)), event.stream_id)
                 self._position = event.position
             if len(page) < _PAGE:

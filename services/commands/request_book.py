@@ -16,6 +16,7 @@ from domain.codec import EVENTS
 from domain.person.events import FileHandedOver, FileRequested, FileRequestRefused
 from eventstore import EventStore, RecordedEvent
 from eventstore.selection import HistoryFilter
+from eventstore.store import opened
 
 REQUEST_ID: Final = re.compile(r"file-request-[0-9a-f]{32}")
 _EVENTS: Final = (FileRequested.event_type, FileHandedOver.event_type, FileRequestRefused.event_type)
@@ -73,8 +74,9 @@ class RequestBook:
         wanted = HistoryFilter(event_types=_EVENTS)
         while True:
             page = store.read_history(wanted, after_position=self._position, limit=_PAGE)
+            store.cipher.prefetch(page)
             for event in page:
-                self._note(event)
+                self._note(opened(store.cipher, event))
                 self._position = event.position
             if len(page) < _PAGE:
                 return

@@ -38,6 +38,7 @@ def test_the_limits_are_settings_with_clear_refusals() -> None:
         "PARTYLEDGER_ENVIRONMENT": "production",
         "PARTYLEDGER_SIGNING_KEY": "k" * 40,
         "PARTYLEDGER_PERSON_ID_KEY": "i" * 40,
+        "PARTYLEDGER_DATA_KEK": "d" * 40,
     }
     assert Settings.from_environment(production | {"PARTYLEDGER_DATA_DIR": "/tmp/x"}).rate_limit_per_minute == 600
     with pytest.raises(SettingsError, match="PARTYLEDGER_MAX_BODY_BYTES"):

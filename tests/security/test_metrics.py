@@ -63,6 +63,7 @@ def test_production_refuses_a_weak_metrics_token() -> None:
         "PARTYLEDGER_ENVIRONMENT": "production",
         "PARTYLEDGER_SIGNING_KEY": "k" * 40,
         "PARTYLEDGER_PERSON_ID_KEY": "i" * 40,
+        "PARTYLEDGER_DATA_KEK": "d" * 40,
     }
     with pytest.raises(SettingsError, match="PARTYLEDGER_METRICS_TOKEN must be a secret"):
         Settings.from_environment(production | {"PARTYLEDGER_METRICS_TOKEN": "change-me-metrics"})

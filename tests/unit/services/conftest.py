@@ -9,7 +9,7 @@ import pytest
 from eventstore import EventStore, open_store
 from services.commands.context import CommandContext
 from services.embedded import seed_minimal_province
-from tests.support.person_ids import TEST_PERSON_ID_KEY
+from tests.support.person_ids import TEST_PERSON_ID_KEY, keyring_for_tests
 
 STORE_URL = "memory://"
 
@@ -26,7 +26,7 @@ class Bell:
 
 @pytest.fixture
 def store() -> Iterator[EventStore]:
-    store = open_store(STORE_URL)
+    store = open_store(STORE_URL, keyring=keyring_for_tests())  # personal fields sealed, as in every deployment
     seed_minimal_province(store)
     yield store
     store.close()

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from domain.codec import EVENTS
 from domain.person.member_events import MemberEnrolled
 from eventstore import EventStore
+from eventstore.store import opened
 from services.commands.actors import Actor, Role
 from services.commands.context import CommandContext
 from services.commands.roll_import import ImportReport, import_roll
@@ -65,7 +66,8 @@ def run(ctx: CommandContext, source: BytesIO, *, write: bool, only_clean: bool =
 
 def enrolled(store: EventStore) -> list[MemberEnrolled]:
     found = []
-    for record in store.iter_raw():
+    for stored in store.iter_raw():
+        record = opened(store.cipher, stored)  # the raw row holds the particulars sealed (I13)
         event = EVENTS.decode(record.event_type, record.schema_version, record.data)
         if isinstance(event, MemberEnrolled):
             found.append(event)

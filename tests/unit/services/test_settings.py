@@ -25,6 +25,7 @@ def test_production_reads_every_value(tmp_path: Path) -> None:
             "PARTYLEDGER_BROKER_URL": "redis://redis:6379/0",
             "PARTYLEDGER_SIGNING_KEY": "k" * 40,
             "PARTYLEDGER_PERSON_ID_KEY": "i" * 40,
+            "PARTYLEDGER_DATA_KEK": "d" * 40,
             "PARTYLEDGER_QUEUE": "projections-hn",
             "PARTYLEDGER_SWEEP_SECONDS": "5",
             "PARTYLEDGER_SEAL_SECONDS": "60",
@@ -111,9 +112,10 @@ def test_production_refuses_the_placeholders_of_the_env_example() -> None:
         "PARTYLEDGER_SIGNING_KEY",
         "PARTYLEDGER_APP_PASSWORD",
         "PARTYLEDGER_PERSON_ID_KEY",
+        "PARTYLEDGER_DATA_KEK",
     ]
     example |= {"PARTYLEDGER_SIGNING_KEY": "k" * 40, "PARTYLEDGER_APP_PASSWORD": "p" * 20}
-    example |= {"PARTYLEDGER_PERSON_ID_KEY": "i" * 40}
+    example |= {"PARTYLEDGER_PERSON_ID_KEY": "i" * 40, "PARTYLEDGER_DATA_KEK": "d" * 40}
     assert Settings.from_environment(example).app_role == "partyledger_app"
 
 
