@@ -14,7 +14,7 @@ from typing import Annotated, Final
 from domain.ages import AgeBand, age_band, age_band_five_year, age_in_full_months, age_in_full_years
 from domain.errors import InvalidCommand
 from domain.ethnicity import Ethnicity
-from domain.privacy import Personal, Sensitive
+from domain.privacy import ERASED_TEXT, Personal, Sensitive
 from domain.text import normalise_text
 
 __all__ = [
@@ -211,6 +211,11 @@ class Particulars:
         if self.hometown is not None:
             place = normalise_text(self.hometown, field="hometown", max_length=PLACE_MAX_LENGTH)
             object.__setattr__(self, "hometown", place)
+
+    @property
+    def erased(self) -> bool:
+        """The person's data was erased (R-PRIVACY-ERASE): these are placeholders and counted values only."""
+        return self.full_name == ERASED_TEXT
 
     def age_in_full_months(self, on: date) -> int:
         return age_in_full_months(self.date_of_birth, on)

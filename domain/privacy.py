@@ -39,6 +39,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final, Union, get_args, get_origin
 
+ERASED_TEXT: Final = "đã xóa dữ liệu cá nhân"
+"""What a reader sees where an erased data subject's text was (R-PRIVACY-ERASE; I13)."""
+
 
 class Level(StrEnum):
     """The law's two kinds of personal data, and what is none."""

@@ -37,13 +37,11 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from domain.codec import EventCodec
-from domain.privacy import Kind, Level, Privacy, Subject, privacy_of
+from domain.privacy import ERASED_TEXT, Kind, Level, Privacy, Subject, privacy_of
 
 from .subject_keys import Erased, SubjectKey, SubjectKeys
 
 SEALED: Final = "_sealed"
-ERASED_TEXT: Final = "đã xóa dữ liệu cá nhân"
-"""What a reader sees where an erased subject's text was (DOMAIN.md §4b, issue 20)."""
 PERSON_STREAM_PREFIX: Final = "person-"
 
 Path = tuple[str | int, ...]

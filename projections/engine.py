@@ -50,6 +50,9 @@ def projection_engine(url: str | Path, *, pool_size: int = 5, relaxed: bool = Fa
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA busy_timeout=30000")
+        # a deleted or rewritten row is overwritten on disk, not left in a free page: an erased person's rows
+        # (R-PRIVACY-ERASE) must not be recoverable from the file
+        dbapi_connection.execute("PRAGMA secure_delete=ON")
 
     @sa.event.listens_for(engine, "begin")
     def _begin_immediate(connection: sa.Connection) -> None:

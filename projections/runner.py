@@ -21,6 +21,7 @@ from eventstore import Envelope, EventStore, LeanEvent
 from .base import Applied, PoisonEvent, Projection
 from .checkpoints import Checkpoint, Move, advance, lock_units
 from .engine import RELAXED
+from .erasure import forget_erased
 from .rows import UnitRows
 from .storage import load_units, save_units
 
@@ -231,6 +232,7 @@ def _apply_after(
                 apply(rows, item)
             except Exception as exc:
                 raise _Poisoned({projection.name: PoisonEvent(at, exc)}) from exc
+        forget_erased(rows, (item,))
         applied, position = applied + 1, at
     return applied, max(position, reached)
 
@@ -257,6 +259,7 @@ def _apply_all(projection: Projection, rows: UnitRows, decoded: list[Applied]) -
     except Exception as exc:
         assert item is not None
         raise _Poisoned({projection.name: PoisonEvent(item.envelope.position, exc)}) from exc
+    forget_erased(rows, decoded)
     return len(decoded)
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from domain.person import events as ev
+from domain.person.erasure import PersonalDataErased
 from domain.person.member_appliers import MEMBER_APPLIERS
 from domain.person.member_appliers import UNORDERED as MEMBER_UNORDERED
 from domain.person.records import Applier, CandidateFile, CorruptStreamError, Membership, PersonState
@@ -183,6 +184,11 @@ def _particulars(state: PersonState, e: ev.ParticularsUpdated, on: date) -> Pers
     return replaced(state, particulars=e.particulars)
 
 
+def _erased(state: PersonState, e: PersonalDataErased, on: date) -> PersonState:
+    """Nothing of the file can be retracted or recorded any more (R-PRIVACY-ERASED)."""
+    return replaced(state, erased=True, undo=())
+
+
 APPLIERS: dict[type, Applier] = {
     ev.CandidateNominated: _nominated,
     ev.AwarenessTrainingCertified: _trained,
@@ -210,6 +216,7 @@ APPLIERS: dict[type, Applier] = {
     ev.DeadlineBreached: _unchanged,
     ev.ParticularsUpdated: _particulars,
     ev.EntryRetracted: _retracted,
+    PersonalDataErased: _erased,
     **MEMBER_APPLIERS,
 }
 

@@ -11,6 +11,7 @@ from domain.paper import check_ids, check_paper
 from domain.person import admission, corrections, detours, enrolment, membership, pipeline, probation, removal
 from domain.person import commands as c
 from domain.person import member_commands as mc
+from domain.person.erasure import refuse_after_erasure
 from domain.person.events import PersonEvent
 from domain.person.facts import NO_FACTS, PersonFacts
 from domain.person.records import PersonState
@@ -83,6 +84,7 @@ def decide(
             f"the command is for {command.person_id}, the state is of {state.person_id}",
             "lệnh không thuộc hồ sơ của người này",
         )
+    refuse_after_erasure(state)
     check_paper(command)
     check_ids(command)
     check_paper(facts)  # what the body told about others (a consent, who was absent) is paper too

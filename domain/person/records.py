@@ -136,6 +136,8 @@ class PersonState:
     undo: tuple[Entry, ...] = field(default=(), compare=False, repr=False)
     """The last standing entries, oldest first, each with the state before it (R-RETRACT: what a retraction
     restores); at most `RETRACT_DEPTH`, emptied by a reorganisation's move."""
+    erased: bool = False
+    """R-PRIVACY-ERASE: the file's personal data was erased; nothing more is recorded on it."""
     retracted: Entry | None = field(default=None, compare=False, repr=False)
     """Set only on the state a retraction leaves: the entry it undid, for read models to take back."""
 

@@ -16,6 +16,7 @@ from services.api.accounts.auth import AuthController, MeController
 from services.api.accounts.users import UsersController
 from services.api.audit.denials import DenialController, record_refusal
 from services.api.audit.history import audit_router
+from services.api.people.erasure import erasure_router
 from services.api.people.file_requests import file_request_router
 from services.api.people.routes import people_router
 from services.api.platform.api_index import OperationIndex
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
             ReadModelController,
             people_router,
             file_request_router,
+            erasure_router,
             audit_router,
             *metrics_routes(chosen),
             DenialController,

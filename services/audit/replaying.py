@@ -15,6 +15,7 @@ from domain.person.state import evolve, initial_state, replay
 from eventstore import EventStore, RecordedEvent
 from eventstore.store import upcast
 from projections.base import Applied, Projection
+from projections.erasure import forget_erased
 from projections.person_states import PERSON_STREAM_PREFIX
 from projections.rows import Row, UnitRows
 
@@ -89,6 +90,7 @@ def replay_partitions(
             for projection in projections:
                 if projection.event_types is None or envelope.event_type in projection.event_types:
                     projection.apply(rows[projection.name][unit], applied)
+                forget_erased(rows[projection.name][unit], (applied,))
     return {name: {unit: dict(r.items()) for unit, r in by_unit.items()} for name, by_unit in rows.items()}
 
 

@@ -14,6 +14,7 @@ from eventstore import verify_store
 from services.cli.demo import demo_command
 from services.cli.denials import denials_command
 from services.cli.deploy import migrate_command, settings_command
+from services.cli.erasure import erase_command, keys_group
 from services.cli.log_files import check_seal, export_command, import_command
 from services.cli.onboarding import import_members, init_province, write_template
 from services.cli.options import URL_HELP, first_line, open_log, redacted, settings_for
@@ -150,3 +151,5 @@ cli.add_command(migrate_command)
 cli.add_command(settings_command)
 cli.add_command(privacy_group)
 cli.add_command(users_group)
+cli.add_command(erase_command)
+cli.add_command(keys_group)

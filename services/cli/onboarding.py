@@ -47,7 +47,7 @@ def doorbell(settings: Settings) -> Ring:
     return ring_units
 
 
-def _context(settings: Settings, store: EventStore) -> CommandContext:
+def command_context(settings: Settings, store: EventStore) -> CommandContext:
     """The use cases' context with the deployment's person-id key (new people get keyed ids, I8/issue 18)."""
     try:
         key = settings.person_key()
@@ -58,7 +58,7 @@ def _context(settings: Settings, store: EventStore) -> CommandContext:
 
 def init_province(settings: Settings, store: EventStore, code: str, name: str) -> None:
     """Register the province on an empty ledger and say what to do next."""
-    ctx = _context(settings, store)
+    ctx = command_context(settings, store)
     try:
         founded = found_province(ctx, code, name)
     except DomainError as exc:
@@ -92,7 +92,7 @@ def import_members(
         roll = read_roll(source)
     except (OSError, ValueError, KeyError) as exc:
         raise click.ClickException(f"không đọc được tệp {source.name}: {first_line(exc)}") from exc
-    ctx = _context(settings, store)
+    ctx = command_context(settings, store)
     with _Bars() as bars:
         report = import_roll(ctx, actor, roll, write=not dry_run, only_clean=only_clean, progress=bars.update)
     for problem in report.problems[:limit]:

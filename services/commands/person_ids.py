@@ -26,8 +26,8 @@ from typing import Final
 from domain.identity import CitizenId, parse_citizen_id
 from domain.person.events import CandidateNominated
 from domain.person.member_events import MemberEnrolled
+from domain.privacy import ERASED_TEXT
 from eventstore import EventStore
-from eventstore.field_cipher import ERASED_TEXT
 from eventstore.selection import HistoryFilter
 from eventstore.store import opened
 
@@ -35,7 +35,8 @@ PERSON_ID: Final = re.compile(r"person-[0-9a-f]{32}")
 KEY_MINIMUM: Final = 32
 """Bytes of secret a key must hold (as the signing key's characters)."""
 IDENTITY_EVENTS: Final = (CandidateNominated.event_type, MemberEnrolled.event_type)
-"""The events that carry a citizen ID: the index is nothing but them."""
+"""The events that carry a citizen ID: the index is nothing but them (and the erasures that take one out)."""
+ERASURE_EVENT: Final = "PersonalDataErased"
 _PAGE: Final = 1000
 
 
@@ -64,9 +65,11 @@ class PersonIdKey:
         """The index's key for a number (a different purpose from the id, so neither gives the other)."""
         return self._mac(b"partyledger-citizen-index", citizen)
 
-    def new_person_id(self, citizen: CitizenId) -> str:
-        """The stream id of a person the log has never seen."""
-        return "person-" + self._mac(b"partyledger-person-id", citizen)[:32]
+    def new_person_id(self, citizen: CitizenId, generation: int = 1) -> str:
+        """The stream id of a person the log has never seen; a later `generation` when the person's earlier
+        file was erased (R-PRIVACY-ERASE: a new file starts afresh, the erased stream stays closed)."""
+        purpose = b"partyledger-person-id" if generation == 1 else b"partyledger-person-id:%d" % generation
+        return "person-" + self._mac(purpose, citizen)[:32]
 
 
 class CitizenIndex:
@@ -97,30 +100,41 @@ class CitizenIndex:
         citizen = parse_citizen_id(citizen_id)
         digest = self.key.index_digest(citizen)
         with self._lock:
+            self._catch_up(store)  # also on a hit: another process may have erased the file since
             found = self._ids.get(digest)
-            if found is None:
-                self._catch_up(store)
-                found = self._ids.get(digest)
-        return found if found is not None else self.key.new_person_id(citizen)
+        if found is not None:
+            return found
+        generation = 1
+        while store.stream_version(minted := self.key.new_person_id(citizen, generation)) > 0:
+            generation += 1  # that stream is an erased file of the same number: it stays closed
+        return minted
 
     def known(self, store: EventStore, citizen_id: str) -> str | None:
         """The stream the log holds for this number, or None: never a minted id."""
         citizen = parse_citizen_id(citizen_id)
         digest = self.key.index_digest(citizen)
         with self._lock:
-            if digest not in self._ids:
-                self._catch_up(store)
+            self._catch_up(store)
             return self._ids.get(digest)
+
+    def _forget(self, stream_id: str) -> None:
+        """An erased file is found by no number any more."""
+        for digest in [d for d, s in self._ids.items() if s == stream_id]:
+            del self._ids[digest]
 
     def _catch_up(self, store: EventStore) -> None:
         """Read the identity events after the last one seen. `read_history` returns only events no later
         commit can precede (I4), so the position is a sound checkpoint."""
-        wanted = HistoryFilter(event_types=IDENTITY_EVENTS)
+        wanted = HistoryFilter(event_types=(*IDENTITY_EVENTS, ERASURE_EVENT))
         key = self.key
         while True:
             page = store.read_history(wanted, after_position=self._position, limit=_PAGE)
             store.cipher.prefetch(page)
             for stored in page:
+                if stored.event_type == ERASURE_EVENT:
+                    self._forget(stored.stream_id)
+                    self._position = stored.position
+                    continue
                 event = opened(store.cipher, stored)
                 number = event.data.get("citizen_id")
                 if isinstance(number, str) and number != ERASED_TEXT:  # an erased person is no longer found

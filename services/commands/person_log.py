@@ -69,6 +69,16 @@ def replay_records(person_id: str, records: Iterable[RecordedEvent]) -> PersonSt
     return replay(person_id, ((EVENTS.decode(r.event_type, r.schema_version, r.data), r.occurred_on) for r in records))
 
 
+ERASURE_EVENT = "PersonalDataErased"
+
+
+def forget_cached_keys(store: EventStore) -> None:
+    """Drop every key this process keeps unwrapped: an erasure elsewhere must not be read past (I13)."""
+    keys = getattr(store.cipher, "keys", None)
+    if keys is not None:
+        keys.forget_all()
+
+
 class PersonCache:
     """People's states by stream version, topped up with the events after it: what `load_person` answers,
     with one short read instead of reading and replaying the whole stream on every command.
@@ -84,7 +94,18 @@ class PersonCache:
 
     def load(self, store: EventStore, person_id: str) -> PersonState:
         known = self.known(person_id)
-        return self.advance(known, store.read_stream(person_id, after_version=known.version))
+        newer = store.read_stream(person_id, after_version=known.version)
+        if any(r.event_type == ERASURE_EVENT for r in newer) and known.version > 0:
+            # erased since this process last saw the file (maybe by another process): nothing it holds of the
+            # person may be shown again, neither the state's particulars nor the keys still cached
+            self.forget(person_id)
+            forget_cached_keys(store)
+            return self.advance(initial_state(person_id), store.read_stream(person_id))
+        return self.advance(known, newer)
+
+    def forget(self, person_id: str) -> None:
+        with self._lock:
+            self._states.pop(person_id, None)
 
     def known(self, person_id: str) -> PersonState:
         """The latest state this process has seen (the empty one if none): read the events after its version."""

@@ -107,6 +107,7 @@ ROLES_ALLOWED: dict[str, str] = {
     "disciplineMember": ANY_OFFICER,
     "appealExpulsion": ANY_OFFICER,
     "retractEntry": ANY_OFFICER,  # and the unit that recorded the entry must be within the caller's (R-RETRACT)
+    "erasePersonalData": DECIDERS,  # the sample body's ground needs a closed file: allowed callers get a 422
     # auditors (inspection) read, replay and verify; the administrator sees who read what
     "getPersonHistory": AUDIT,
     "getPersonAsOf": AUDIT,

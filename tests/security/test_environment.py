@@ -31,7 +31,8 @@ def test_a_server_database_without_an_environment_is_production(tmp_path: Path) 
 
     with pytest.raises(SettingsError, match="PARTYLEDGER_SIGNING_KEY must be a secret"):
         Settings.from_environment(env)
-    settings = Settings.from_environment(env | {"PARTYLEDGER_SIGNING_KEY": KEY, "PARTYLEDGER_PERSON_ID_KEY": KEY, "PARTYLEDGER_DATA_KEK": KEY})
+    keys = {"PARTYLEDGER_SIGNING_KEY": KEY, "PARTYLEDGER_PERSON_ID_KEY": KEY, "PARTYLEDGER_DATA_KEK": KEY}
+    settings = Settings.from_environment(env | keys)
     assert (settings.environment, settings.rate_limit_per_minute) == ("production", 600)
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import msgspec
 import pytest
 
+from domain.privacy import ERASED_TEXT
 from eventstore import EventStore, open_store
-from eventstore.field_cipher import ERASED_TEXT, SEALED, FieldCipher
+from eventstore.field_cipher import SEALED, FieldCipher
 from services.commands.context import CommandContext
 from services.embedded import seed_minimal_province
 from tests.support.person_ids import TEST_PERSON_ID_KEY, keyring_for_tests

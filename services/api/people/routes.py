@@ -48,6 +48,8 @@ class PersonRead(msgspec.Struct, frozen=True):
     last_step_on: str | None
     probation_ends_on: str | None
     official_from: str | None
+    erased: bool = False
+    """The file's personal data was erased (R-PRIVACY-ERASE): it is closed for good."""
 
 
 class NextStep(msgspec.Struct, frozen=True):
@@ -110,6 +112,7 @@ def get_person(person_id: PersonIdPath, ledger: Context, principal: Caller) -> P
         last_step_on=state.last_step_on.isoformat() if state.last_step_on else None,
         probation_ends_on=m.probation_ends_on.isoformat() if m else None,
         official_from=m.official_from.isoformat() if m and m.official_from else None,
+        erased=state.erased,
     )
 
 

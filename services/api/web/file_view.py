@@ -16,6 +16,7 @@ from typing import Final
 
 from domain.person.records import PersonState
 from domain.person.values import Relation
+from domain.privacy import ERASED_TEXT
 from domain.units.state import Unit
 from domain.units.tree import UnitTree
 from projections import queries
@@ -98,6 +99,8 @@ def _particulars(state: PersonState, viewer: Actor) -> list[tuple[str, str]]:
     p = state.particulars
     if p is None:
         return []
+    if p.erased:  # placeholders and counted values only: nothing of the person is shown (R-PRIVACY-ERASE)
+        return [("Thông tin cá nhân", ERASED_TEXT.capitalize())]
     rows = [
         ("Ngày sinh", vi_date(p.date_of_birth)),
         ("Giới tính", p.sex.label_vi),

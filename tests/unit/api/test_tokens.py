@@ -78,7 +78,11 @@ def test_production_refuses_the_development_key() -> None:
             {"PARTYLEDGER_ENVIRONMENT": "production", "PARTYLEDGER_SIGNING_KEY": DEVELOPMENT_SIGNING_KEY}
         )
     ok = Settings.from_environment(
-        {"PARTYLEDGER_ENVIRONMENT": "production", "PARTYLEDGER_SIGNING_KEY": KEY, "PARTYLEDGER_PERSON_ID_KEY": KEY,
-         "PARTYLEDGER_DATA_KEK": KEY}
+        {
+            "PARTYLEDGER_ENVIRONMENT": "production",
+            "PARTYLEDGER_SIGNING_KEY": KEY,
+            "PARTYLEDGER_PERSON_ID_KEY": KEY,
+            "PARTYLEDGER_DATA_KEK": KEY,
+        }
     )
     assert ok.signing_key == KEY

@@ -129,7 +129,8 @@ def test_production_requires_the_key_and_the_embedded_default_keeps_one(tmp_path
         Settings.from_environment(production)
     with pytest.raises(SettingsError, match="PARTYLEDGER_PERSON_ID_KEY"):
         Settings.from_environment(production | {"PARTYLEDGER_PERSON_ID_KEY": "change-me-" + "x" * 40})
-    chosen = Settings.from_environment(production | {"PARTYLEDGER_PERSON_ID_KEY": "i" * 40, "PARTYLEDGER_DATA_KEK": "d" * 40})
+    keys = {"PARTYLEDGER_PERSON_ID_KEY": "i" * 40, "PARTYLEDGER_DATA_KEK": "d" * 40}
+    chosen = Settings.from_environment(production | keys)
     assert chosen.person_key() == PersonIdKey.from_text("i" * 40)
     assert not (tmp_path / "prod").exists()  # production never writes a key of its own
 
