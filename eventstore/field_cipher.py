@@ -52,6 +52,14 @@ class SealBroken(ValueError):
     """A sealed field that does not open with its subject's key: changed behind the application's back."""
 
 
+class KeyMissing(SealBroken):
+    """A sealed field whose subject has no key at all, live or erased: the key store is not this log's, or was
+    restored incomplete. Fail closed: nothing is shown in its place (deploy/README, Restore)."""
+
+    def __init__(self, key_id: str) -> None:
+        super().__init__(f"subject key {key_id[:8]}… is missing from the key store: restore the keys backup")
+
+
 @dataclass(frozen=True, slots=True)
 class Leaf:
     """One personal leaf of an event's data: where it sits (`"*"` for each item of a list), its class and type."""
@@ -168,8 +176,10 @@ class FieldCipher:
             if isinstance(key, AESGCM):
                 for path, value in _decrypt(key, blob, _aad(stream_id, stream_version, event_type, key_id)):
                     _put(opened, path, value)
+            elif isinstance(key, Erased):
+                erased.append(key)
             else:
-                erased.append(key if isinstance(key, Erased) else Erased({}))
+                raise KeyMissing(key_id)
         if erased:
             self._fill_erased(event_type, stream_version, opened, erased)
         return opened
@@ -189,8 +199,10 @@ class FieldCipher:
             if isinstance(key, AESGCM):
                 for path, value in _decrypt(key, blob, aad):
                     opened[str(path[0])] = value
-            else:
+            elif isinstance(key, Erased):
                 opened["document_ref"] = ERASED_TEXT
+            else:
+                raise KeyMissing(key_id)
         return opened
 
     def open_json(self, stream_id: str, stream_version: int, event_type: str, data_json: bytes | str) -> bytes | str:

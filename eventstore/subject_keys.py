@@ -282,7 +282,11 @@ class SqlKeyTable:
         return self.engine.dialect.name == "postgresql"
 
     def create(self) -> None:
+        """Create the table when missing (a migrated database has it: the app role needs no DDL right)."""
         with self.engine.begin() as connection:
+            schema = KEY_SCHEMA if self._postgres else None
+            if sa.inspect(connection).has_table("subject_keys", schema=schema):
+                return
             if self._postgres:
                 connection.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {KEY_SCHEMA}"))
             self.table.metadata.create_all(connection, checkfirst=True)

@@ -21,6 +21,7 @@ from services.migrations.run import downgrade, upgrade
 from services.migrations.steps import ReleasedRevisionChanged, projection_tables_digest, require_unchanged
 from services.record_tables import create_record_tables
 from tests.support.events import CODEC, noted
+from tests.support.person_ids import keyring_for_tests
 
 from .conftest import as_role
 
@@ -48,9 +49,9 @@ def schema_of(url: str) -> dict[str, set[tuple[Any, ...]]]:
 def test_upgrade_from_empty_gives_the_schema_the_tests_create(
     postgres_url: str, other_database: str, app_role: tuple[str, str]
 ) -> None:
-    assert upgrade(postgres_url, app_role[0]) == "0009"
+    assert upgrade(postgres_url, app_role[0]) == "0010"
 
-    store = open_store(other_database)
+    store = open_store(other_database, keyring=keyring_for_tests())  # with its key table, as every process opens it
     engine = projection_engine(other_database)
     create_projection_tables(engine)
     create_record_tables(engine)
@@ -96,6 +97,13 @@ def test_the_app_role_appends_but_cannot_change_the_log(postgres_url: str, app_r
         app.execute("INSERT INTO audit_reads (read_at, user_id, role, acting_unit, operation, subject, detail) "
                     "VALUES (now(), 'u', 'auditor', 'unit-x', 'getPersonHistory', 'person-1', '')")  # fmt: skip
         for statement in ("UPDATE audit_reads SET user_id = 'x'", "DELETE FROM access_denials"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                app.execute(statement)
+        # the subjects' keys: added, read and turned into tombstones by the app, never deleted (issue 20)
+        app.execute("INSERT INTO ledger_keys.subject_keys (key_id, kek_id, wrapped) VALUES ('k', 'kek', '\\x00')")
+        app.execute("UPDATE ledger_keys.subject_keys SET wrapped = NULL, residue = '{}' WHERE key_id = 'k'")
+        assert app.execute("SELECT wrapped FROM ledger_keys.subject_keys").fetchall() == [(None,)]
+        for statement in ("DELETE FROM ledger_keys.subject_keys", "DROP TABLE ledger_keys.subject_keys"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 app.execute(statement)
         app.execute("INSERT INTO projection_versions VALUES ('p', 1, now())")
@@ -171,7 +179,7 @@ def test_partyledger_migrate_reports_the_revision_and_the_login(postgres_url: st
     role, password = app_role
     environment = {"PARTYLEDGER_APP_ROLE": role, "PARTYLEDGER_APP_PASSWORD": password}
     result = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
-    assert (result.exit_code, result.output.strip()) == (0, f"schema at revision 0009; role {role} may log in")
+    assert (result.exit_code, result.output.strip()) == (0, f"schema at revision 0010; role {role} may log in")
     again = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
     assert again.exit_code == 0
     with psycopg.connect(as_role(postgres_url, role, password)) as app:
