@@ -84,18 +84,29 @@ def erase_person(ctx: CommandContext, request: ErasureRequest) -> Recorded:
         correlation_id=f"erasure:{request.person_id}",
     )
     name, schema, data = ctx.store.codec.encode(event)
-    unit = state.cell_id or records[-1].unit_id
+    units = units_of(state.cell_id, records)
     key = scoped_key(request.actor, request.idempotency_key) if request.idempotency_key else None
     result = ctx.store.append(
         request.person_id,
-        [NewEvent(name, data, request.decided_on, unit, metadata, schema)],
+        [
+            NewEvent(name, data, request.decided_on, unit, metadata, schema, also_unit_id=also)
+            for unit, also in zip(units[::2], [*units[1::2], None], strict=False)
+        ],
         expected_version=version,
         idempotency_key=key,
     )
     cipher.keys.erase([cipher.keys.key_id(h) for h in handles], residue)
     ctx.people.forget(request.person_id)
-    ctx.ring([unit])
+    ctx.ring(units)
     return Recorded.of(result)
+
+
+def units_of(cell_id: str | None, records: list[RecordedEvent]) -> list[str]:
+    """Every unit whose read models may hold the person (where any of their events was filed), the current cell
+    first: the erasure is filed under each, two per event (`unit_id`, `also_unit_id`), so each forgets them."""
+    touched = [cell_id] if cell_id else []
+    touched += [u for r in reversed(records) for u in (r.unit_id, r.also_unit_id) if u]
+    return list(dict.fromkeys(touched))
 
 
 def residue_of(cipher: FieldCipher, records: list[RecordedEvent]) -> dict[str, dict[str, Any]]:
