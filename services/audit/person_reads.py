@@ -18,7 +18,7 @@ would make the busiest pages the slowest and the record the largest table of the
 as-of replays); list reads are counted in the privacy report and answered from the log on request.
 
 **Fail closed**: the row is written before the answer leaves, in its own transaction; a record that cannot be
-written raises, and the answer is not given (a database that is down answers 503, as every read does).
+written raises `ReadNotRecorded`, and the answer is not given (503, as for a database that is down).
 
 Append-only like the log: the table refuses UPDATE, DELETE and TRUNCATE (`services/record_tables.py`).
 """
@@ -95,6 +95,11 @@ RECORD_READERS: Final = frozenset(
 )
 """Who may list who read a person's file: the officers and auditors whose subtree holds the person (a viewer
 reads lists, not the record of who read them)."""
+
+
+class ReadNotRecorded(Exception):
+    """The record could not be written, so the read is refused (fail closed): the API answers 503, as for a
+    database that is down. The message names no person."""
 
 
 @dataclass(frozen=True)
@@ -214,5 +219,8 @@ def _insert(
         "people": people,
         "position": position,
     }
-    with engine.begin() as connection:
-        connection.execute(sa.insert(person_reads).values(**values))
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.insert(person_reads).values(**values))
+    except sa.exc.SQLAlchemyError as exc:
+        raise ReadNotRecorded(f"a {kind} read could not be recorded: {type(exc).__name__}") from exc

@@ -15,6 +15,7 @@ from projections.queries.statistics import Statistics
 from services.audit.person_reads import (
     RECORD_READERS,
     ReadKind,
+    ReadNotRecorded,
     people_named,
     person_reads,
     read_person,
@@ -77,7 +78,7 @@ def test_a_person_behind_the_wall_is_not_read_and_not_recorded(ctx: CommandConte
 def test_a_read_that_cannot_be_recorded_fails_closed(ctx: CommandContext) -> None:
     enrol(ctx, 1)
     unrecorded = sa.create_engine("sqlite://")  # no record table: the insert fails
-    with pytest.raises(sa.exc.OperationalError):
+    with pytest.raises(ReadNotRecorded):
         read_person_records(ctx, unrecorded, SECRETARY, person(1), ReadKind.FILE)
     unrecorded.dispose()
 
