@@ -19,12 +19,14 @@ from domain.privacy import Level
 from domain.retention import Outcome
 from eventstore import EventStore
 from services.audit.access import record_read
+from services.audit.person_reads import ReadKind, read_person
+from services.commands.actors import Actor, Role
 from services.commands.context import CommandContext
 from services.privacy.catalogue import catalogue, undeclared_stored_fields
 from services.privacy.report import PrivacyReport, privacy_report
 from services.privacy.workbook import CATALOGUE_HEADERS, SHEETS, register_workbook
 from services.record_tables import create_record_tables
-from tests.unit.services.officers import SECRETARY, enrol, nominate, person, take
+from tests.unit.services.officers import CELL, SECRETARY, enrol, nominate, person, take
 
 TODAY = date(2026, 12, 7)
 
@@ -91,14 +93,17 @@ def test_the_figures_are_the_logs(ctx: CommandContext, engine: sa.Engine) -> Non
 
 def test_reads_and_readers_come_from_the_record_of_reads(ctx: CommandContext, engine: sa.Engine) -> None:
     create_record_tables(engine)
-    for user in ("kiemtra.a", "kiemtra.a", "kiemtra.b"):
-        record_read(engine, user_id=user, role="auditor", acting_unit="unit-province", operation="history",
-                    subject=person(1), detail="")  # fmt: skip
+    enrol(ctx, 1)
+    for user in ("bithu.a", "bithu.a", "bithu.b"):
+        read_person(ctx, engine, Actor(user, Role.CELL_SECRETARY, CELL), person(1), ReadKind.FILE)
+    record_read(engine, user_id="kiemtra.a", role="auditor", acting_unit="unit-province", operation="history",
+                subject=person(1), detail="")  # fmt: skip
 
     book = book_of(report_of(ctx, engine))
 
     assert figure(book, "Số lượt đọc được ghi nhận") == 3
     assert figure(book, "Số người đã đọc") == 2
+    assert figure(book, "Trong đó, ghi nhận riêng của kiểm tra viên") == 1
 
 
 def test_the_workbook_is_vietnamese_and_locked(ctx: CommandContext, engine: sa.Engine) -> None:
