@@ -154,3 +154,25 @@ def test_a_read_that_cannot_be_recorded_is_not_answered(
     finally:
         with psycopg.connect(postgres_url, autocommit=True) as owner:
             owner.execute("ALTER TABLE person_reads_away RENAME TO person_reads")
+
+
+def test_auditors_reads_of_a_file_and_of_a_units_history_are_recorded(
+    pg_client: Client, pg_settings: Settings, postgres_url: str
+) -> None:
+    who = Desk(pg_client, pg_settings).enrol(1)
+    auditor = bearer(pg_settings, Role.AUDITOR, "unit-province", "kiemtra.tinhuy")
+    for path, params in (
+        (f"/audit/people/{who}/history", {}),
+        (f"/audit/people/{who}/as-of", {"on": "2021-01-01", "clock": "recorded"}),
+        (f"/audit/units/{CELL}/history", {}),
+        (f"/audit/units/{CELL}/as-of/dashboard", {"on": "2030-01-01", "clock": "occurred"}),
+    ):
+        assert pg_client.get(path, params=params, headers=auditor).status_code == 200, path
+    with psycopg.connect(postgres_url) as connection:
+        rows = connection.execute(
+            "SELECT kind, person_id, unit_id, people FROM person_reads ORDER BY read_id"
+        ).fetchall()
+    assert rows[:3] == [("history", who, None, 1), ("as_of", who, None, 1), ("list", None, CELL, 1)]
+    assert [r[0] for r in rows[3:]] in ([], ["list"])  # the as-of dashboard names people only when the clocks differ
+    listed = reads(pg_client, pg_settings, who, Role.CELL_SECRETARY, CELL).json()["reads"]
+    assert [(r["kind"], r["role"]) for r in listed] == [("as_of", "auditor"), ("history", "auditor")]

@@ -140,7 +140,9 @@ class AuditController(Controller):
         require_within(ledger.tree(), principal, unit_id)
         cut = Cut(bounded(on, "on") or on, Clock(clock))
         record(ledger.engine, principal, "getDashboardAsOf", unit_id, on=on, clock=clock)
-        return dashboard_as_of(ledger.store, unit_id, cut, year or cut.on.year, term_of(term))
+        found = dashboard_as_of(ledger.store, unit_id, cut, year or cut.on.year, term_of(term))
+        record_list_read(ledger.engine, principal, [unit_id], found)  # its differences name people's steps (I13)
+        return found
 
     @get(
         "/units/{unit_id:str}/as-of/tree",

@@ -135,6 +135,7 @@ def unit_as_of(unit_id: FromPath[str], viewer: Viewer, ledger: Context, on: Text
         clock: dashboard_as_of(ledger.store, unit_id, Cut(day, clock), day.year, term_of(day.year))
         for clock in (Clock.OCCURRED, Clock.RECORDED)
     }
+    record_list_read(ledger.engine, viewer, [unit_id], list(clocks.values()))  # the differences name people (I13)
     return page(
         "audit_as_of.html",
         viewer,
