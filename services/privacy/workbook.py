@@ -161,9 +161,12 @@ def _access(sheet: Worksheet, report: PrivacyReport) -> None:
         (
             access.role.label_vi,
             "; ".join(access.records) or "Không ghi",
-            f"Có, trong phạm vi đơn vị mình và cấp dưới: {shown}" if access.reads_lists else "Không",
+            f"Có, trong phạm vi đơn vị mình và cấp dưới: {shown}; mỗi lượt đọc được ghi nhận"
+            if access.reads_lists
+            else "Không",
             f"{_yes(access.reads_log)}{', mỗi lượt đọc được ghi nhận' if access.reads_log else ''}",
             _yes(access.reads_records),
+            _yes(access.reads_who_read),
         )
         for access in report.roles
     ]
@@ -173,8 +176,9 @@ def _access(sheet: Worksheet, report: PrivacyReport) -> None:
         "Đọc danh sách, bảng tổng hợp của đơn vị",
         "Đọc toàn bộ sự kiện (kiểm tra)",
         "Đọc ghi nhận truy cập, từ chối",
+        "Xem ai đã đọc hồ sơ của người trong đơn vị",
     )
-    _table(sheet, headers, rows, (26, 60, 60, 30, 24))
+    _table(sheet, headers, rows, (26, 60, 60, 30, 24, 24))
 
 
 def _retention(sheet: Worksheet, report: PrivacyReport) -> None:

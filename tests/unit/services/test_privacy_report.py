@@ -117,6 +117,8 @@ def test_the_workbook_is_vietnamese_and_locked(ctx: CommandContext, engine: sa.E
     assert values(book, "Danh mục dữ liệu")[0] == CATALOGUE_HEADERS
     assert values(book, "Dữ liệu nhạy cảm")[0] == CATALOGUE_HEADERS
     assert values(book, "Quyền truy cập")[0][0] == "Vai trò"
+    who_read = {row[0]: row[-1] for row in values(book, "Quyền truy cập")[1:]}
+    assert (who_read["Kiểm tra viên"], who_read["Bí thư chi bộ"], who_read["Người xem"]) == ("Có", "Có", "Không")
     assert values(book, "Thời hạn lưu trữ")[0][:3] == ("Mã quy tắc", "Kết quả hồ sơ", "Thời hạn lưu (tháng)")
     assert values(book, "Số liệu đo được")[0] == ("Nhóm", "Chỉ tiêu", "Giá trị")
     general = dict(row[:2] for row in values(book, "Thông tin chung")[1:])
