@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from domain.privacy import Kind, Level
 from services.audit.auditors import AUDIT_ROLES
+from services.audit.person_reads import RECORD_READERS
 from services.commands.actors import Role
 from services.commands.person_steps import STEPS
 from services.privacy.catalogue import Entry, Source
@@ -28,6 +29,8 @@ class RoleAccess:
     """The events themselves, all fields, through the audit endpoints (each read recorded)."""
     reads_records: bool
     """Who read what and who was refused (the provincial administrator)."""
+    reads_who_read: bool
+    """Who read the file of a person of its subtree (`listPersonReads`: officers and auditors, I13)."""
 
 
 def role_access() -> list[RoleAccess]:
@@ -38,6 +41,7 @@ def role_access() -> list[RoleAccess]:
             reads_lists=True,
             reads_log=role in AUDIT_ROLES,
             reads_records=role is Role.PROVINCIAL_ADMIN,
+            reads_who_read=role in RECORD_READERS,
         )
         for role in Role
     ]

@@ -22,6 +22,7 @@ from eventstore import EventMetadata, RecordedEvent
 from projections.registry import PROJECTIONS
 from projections.row_kinds import row_kinds
 from services.audit.access import audit_reads
+from services.audit.person_reads import person_reads
 from services.denial_records import access_denials
 
 
@@ -115,9 +116,22 @@ RECORDS: Final[dict[str, dict[str, Privacy]]] = {
         "method": NotPersonal.PROCEDURE,
         "path": Personal.PERSON_ID,  # a person's id when the refused request named one
     },
+    "person_reads": {
+        "read_id": NotPersonal.PROCEDURE,
+        "read_at": NotPersonal.PROCEDURE,
+        "user_id": OFFICER_ID,
+        "role": NotPersonal.PROCEDURE,
+        "acting_unit": NotPersonal.UNIT,
+        "kind": NotPersonal.PROCEDURE,
+        "person_id": Personal.PERSON_ID,  # whose file was read: the id, never the data
+        "unit_id": NotPersonal.UNIT,
+        "people": NotPersonal.AGGREGATE,
+        "position": NotPersonal.PROCEDURE,
+    },
 }
 """Tables beside the log that record who read or was refused what (services/audit/access.py,
-services/denial_records.py); `undeclared_stored_fields` holds them to the tables' columns."""
+services/denial_records.py, services/audit/person_reads.py); `undeclared_stored_fields` holds them to the
+tables' columns."""
 
 
 def event_entries() -> list[Entry]:
@@ -161,7 +175,7 @@ def undeclared_stored_fields() -> list[str]:
     refuses any, so a column added there is classed here in the same change."""
     envelope = set(RecordedEvent.__struct_fields__) - set(ENVELOPE)
     metadata = {f.name for f in dataclasses.fields(EventMetadata)} - set(METADATA)
-    tables = {table.name: {c.name for c in table.columns} for table in (audit_reads, access_denials)}
+    tables = {table.name: {c.name for c in table.columns} for table in (audit_reads, access_denials, person_reads)}
     return [
         *(f"envelope.{name}" for name in sorted(envelope)),
         *(f"metadata.{name}" for name in sorted(metadata)),

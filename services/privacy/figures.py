@@ -18,6 +18,7 @@ from projections.row_kinds import row_kinds
 from projections.schema import projection_rows
 from projections.versions import active_version
 from services.audit.access import audit_reads
+from services.audit.person_reads import person_reads
 from services.privacy.catalogue import Entry, Source
 from services.privacy.outcomes import LogScan
 
@@ -36,11 +37,15 @@ class Figures:
     """`read model[key pattern]` → its rows whose key names a person (active versions); None: no read models."""
     reads: int | None
     readers: int | None
-    """Reads recorded in `audit_reads`, and the distinct users who made them; None when there is no record."""
+    """Reads of named people's personal data recorded in `person_reads` (I13: files, lists, auditors' replays;
+    a list is one read) and the distinct users who made them; None when there is no record."""
+    audit_reads: int | None = None
+    """The auditors' own record (`audit_reads`: every audit endpoint, person or not); None without the table."""
 
 
 def measure(scan: LogScan, entries: Iterable[Entry], engine: sa.Engine) -> Figures:
-    reads, readers = _reads(engine)
+    reads, readers = _reads(engine, person_reads)
+    audited, _ = _reads(engine, audit_reads)
     return Figures(
         events=scan.events,
         people=len(scan.people),
@@ -53,6 +58,7 @@ def measure(scan: LogScan, entries: Iterable[Entry], engine: sa.Engine) -> Figur
         rows_naming_people=_rows_naming_people(engine),
         reads=reads,
         readers=readers,
+        audit_reads=audited,
     )
 
 
@@ -76,10 +82,11 @@ def _rows_naming_people(engine: sa.Engine) -> dict[str, int] | None:
     return counts
 
 
-def _reads(engine: sa.Engine) -> tuple[int | None, int | None]:
+def _reads(engine: sa.Engine, table: sa.Table) -> tuple[int | None, int | None]:
+    """Rows of a record of reads and the distinct users in it (the readers), measured, never estimated."""
     with engine.connect() as connection:
-        if not sa.inspect(connection).has_table(audit_reads.name):
+        if not sa.inspect(connection).has_table(table.name):
             return None, None
-        query = sa.select(sa.func.count(), sa.func.count(sa.distinct(audit_reads.c.user_id)))
+        query = sa.select(sa.func.count(), sa.func.count(sa.distinct(table.c.user_id)))
         reads, readers = connection.execute(query).one()
     return int(reads), int(readers)

@@ -161,9 +161,12 @@ def _access(sheet: Worksheet, report: PrivacyReport) -> None:
         (
             access.role.label_vi,
             "; ".join(access.records) or "Không ghi",
-            f"Có, trong phạm vi đơn vị mình và cấp dưới: {shown}" if access.reads_lists else "Không",
+            f"Có, trong phạm vi đơn vị mình và cấp dưới: {shown}; mỗi lượt đọc được ghi nhận"
+            if access.reads_lists
+            else "Không",
             f"{_yes(access.reads_log)}{', mỗi lượt đọc được ghi nhận' if access.reads_log else ''}",
             _yes(access.reads_records),
+            _yes(access.reads_who_read),
         )
         for access in report.roles
     ]
@@ -173,8 +176,9 @@ def _access(sheet: Worksheet, report: PrivacyReport) -> None:
         "Đọc danh sách, bảng tổng hợp của đơn vị",
         "Đọc toàn bộ sự kiện (kiểm tra)",
         "Đọc ghi nhận truy cập, từ chối",
+        "Xem ai đã đọc hồ sơ của người trong đơn vị",
     )
-    _table(sheet, headers, rows, (26, 60, 60, 30, 24))
+    _table(sheet, headers, rows, (26, 60, 60, 30, 24, 24))
 
 
 def _retention(sheet: Worksheet, report: PrivacyReport) -> None:
@@ -222,6 +226,8 @@ def _figures(sheet: Worksheet, report: PrivacyReport) -> None:
         rows.append(("Truy cập", "Ghi nhận lượt đọc", "Chưa có bảng ghi nhận"))
     else:
         rows += [("Truy cập", "Số lượt đọc được ghi nhận", f.reads), ("Truy cập", "Số người đã đọc", f.readers)]
+    if f.audit_reads is not None:
+        rows.append(("Truy cập", "Trong đó, ghi nhận riêng của kiểm tra viên", f.audit_reads))
     _table(sheet, ("Nhóm", "Chỉ tiêu", "Giá trị"), rows, (20, 70, 16))
 
 
@@ -260,11 +266,12 @@ def _annex(sheet: Worksheet, report: PrivacyReport) -> None:
         ),
         (
             4,
-            "Lượt đọc dữ liệu cá nhân qua danh sách và trang web chưa được ghi nhận (chỉ ghi nhận khi kiểm tra)",
+            "Người có quyền đọc dữ liệu cá nhân của người có tên mà không để lại dấu vết",
             "Trung bình",
-            f"Ghi nhận lượt đọc của kiểm tra viên: {f.reads if f.reads is not None else 0} lượt",
-            "Ghi nhận mọi lượt đọc dữ liệu của người có tên; đơn vị của chủ thể xem được ai đã đọc",
-            "Chưa triển khai",
+            f"Ghi nhận mọi lượt đọc hồ sơ, danh sách và lượt kiểm tra: {f.reads or 0} lượt, {f.readers or 0} người "
+            "đọc; đơn vị của chủ thể xem được ai đã đọc hồ sơ; không ghi nhận được thì không trả dữ liệu",
+            "Danh sách ghi theo đơn vị và số người; xem lại định kỳ các lượt đọc bất thường",
+            "Đã triển khai",
         ),
         (
             5,

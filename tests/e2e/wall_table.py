@@ -63,6 +63,7 @@ ROLES_ALLOWED: dict[str, str] = {
     # a person's file: reads
     "getPerson": READ,
     "listNextSteps": READ,
+    "listPersonReads": "SGUAK",  # who read the file (I13): officers and auditors, not viewers
     # the cell's own steps
     "recordTrainingCertificate": CELL,
     "submitApplication": CELL,

@@ -22,6 +22,7 @@ from services.audit.asof import DashboardAsOf, FileAsOf, TreeAsOfAnswer, dashboa
 from services.audit.auditors import record, require_auditor
 from services.audit.clocks import Clock, Cut, end_of_day, start_of_day
 from services.audit.history_view import HistoryPage, history_page
+from services.audit.person_reads import ReadKind, record_list_read, record_person_read
 from services.commands.actors import Actor
 from services.commands.people import visible_person
 from services.commands.person_ids import PERSON_ID
@@ -52,6 +53,7 @@ class AuditController(Controller):
         require_auditor(principal)
         _person(ledger, principal, person_id)
         after = after_position(cursor)
+        record_person_read(ledger.engine, principal, ReadKind.HISTORY, person_id)  # for the person's unit (I13)
         record(ledger.engine, principal, "getPersonHistory", person_id, cursor=cursor)
         chosen = HistoryFilter(stream_id=person_id)
         return history_page(ledger.store, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
@@ -93,7 +95,9 @@ class AuditController(Controller):
             recorded_before=end_of_day(recorded[1]) if recorded[1] else None,
         )
         record(ledger.engine, principal, "listUnitHistory", unit_id, subtree=subtree, cursor=cursor, actor=actor)
-        return history_page(ledger.store, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
+        found = history_page(ledger.store, read_history(ledger.store, chosen, after_position=after, limit=limit), limit)
+        record_list_read(ledger.engine, principal, [unit_id], found)  # the people its events name (I13)
+        return found
 
     @get(
         "/people/{person_id:str}/as-of",
@@ -108,6 +112,7 @@ class AuditController(Controller):
         require_auditor(principal)
         _person(ledger, principal, person_id)
         cut = Cut(bounded(on, "on") or on, Clock(clock))
+        record_person_read(ledger.engine, principal, ReadKind.AS_OF, person_id)  # for the person's unit (I13)
         record(ledger.engine, principal, "getPersonAsOf", person_id, on=on, clock=clock)
         answer = file_as_of(ledger.store, person_id, cut)
         if answer is None:
@@ -135,7 +140,9 @@ class AuditController(Controller):
         require_within(ledger.tree(), principal, unit_id)
         cut = Cut(bounded(on, "on") or on, Clock(clock))
         record(ledger.engine, principal, "getDashboardAsOf", unit_id, on=on, clock=clock)
-        return dashboard_as_of(ledger.store, unit_id, cut, year or cut.on.year, term_of(term))
+        found = dashboard_as_of(ledger.store, unit_id, cut, year or cut.on.year, term_of(term))
+        record_list_read(ledger.engine, principal, [unit_id], found)  # its differences name people's steps (I13)
+        return found
 
     @get(
         "/units/{unit_id:str}/as-of/tree",

@@ -8,19 +8,22 @@ as for a person who does not exist (I8); a stale version a 409 (I2); a retry the
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Router, get, post
 from litestar.handlers import HTTPRouteHandler
 
+from services.api.platform.audit_params import Cursor, Limit
 from services.api.platform.examples import with_example
-from services.api.platform.params import Caller, Context, IdempotencyKey, PersonIdPath
+from services.api.platform.params import INT64_MAX, Caller, Context, IdempotencyKey, PersonIdPath
 from services.api.platform.responses import READ_PROBLEMS, RECORDED, WRITE_PROBLEMS
 from services.api.platform.security import SECURED
+from services.audit.person_reads import ReadKind, read_person, reads_of_person
 from services.commands.actors import Actor
 from services.commands.next_steps import next_steps as steps_now
-from services.commands.people import record_person_step, step_request, visible_person
+from services.commands.people import record_person_step, step_request
 from services.commands.person_steps import STEPS, Step
 from services.commands.results import Recorded
 from services.commands.walls import require_role, today
@@ -50,6 +53,26 @@ class PersonRead(msgspec.Struct, frozen=True):
     official_from: str | None
     erased: bool = False
     """The file's personal data was erased (R-PRIVACY-ERASE): it is closed for good."""
+
+
+class ReadOfPerson(msgspec.Struct, frozen=True):
+    """One recorded read of the person's file: who (user, role, the unit they acted for), when (the database's
+    clock), what (`person`: this API's summary or next steps; `file`: the dashboard's file page; `history`,
+    `as_of`: an auditor's reads)."""
+
+    read_id: int
+    read_at: datetime
+    user_id: str
+    role: str
+    acting_unit: str
+    kind: str
+
+
+class ReadsOfPerson(msgspec.Struct, frozen=True):
+    """Newest first; `next_cursor` (when more remain) is the `cursor` of the next page."""
+
+    reads: list[ReadOfPerson]
+    next_cursor: str | None
 
 
 class NextStep(msgspec.Struct, frozen=True):
@@ -100,8 +123,9 @@ def _handler(step: Step) -> HTTPRouteHandler:
 
 @get("/people/{person_id:str}", operation_id="getPerson", sync_to_thread=True, responses=READ_PROBLEMS)
 def get_person(person_id: PersonIdPath, ledger: Context, principal: Caller) -> PersonRead:
-    """The person's stage (with its Vietnamese label), cell and stream version — to send as expected_version."""
-    state = visible_person(ledger, principal, person_id)
+    """The person's stage (with its Vietnamese label), cell and stream version — to send as expected_version.
+    The read is recorded (who, when, which person: `listPersonReads`)."""
+    state = read_person(ledger, ledger.engine, principal, person_id, ReadKind.PERSON)
     m = state.membership
     return PersonRead(
         person_id=state.person_id,
@@ -119,14 +143,35 @@ def get_person(person_id: PersonIdPath, ledger: Context, principal: Caller) -> P
 @get("/people/{person_id:str}/next-steps", operation_id="listNextSteps", sync_to_thread=True, responses=READ_PROBLEMS)
 def next_steps(person_id: PersonIdPath, ledger: Context, principal: Caller) -> list[NextStep]:
     """The steps this caller may take now: role, walls, stage and the unit the rules say acts (the dashboard
-    offers the same); the rules may still refuse one for what its body says."""
-    state = visible_person(ledger, principal, person_id)
+    offers the same); the rules may still refuse one for what its body says. The read is recorded, as for
+    getPerson: the steps open say the person's stage."""
+    state = read_person(ledger, ledger.engine, principal, person_id, ReadKind.PERSON)
     return [
         NextStep(s.operation_id, "POST", s.route.replace("{person_id}", person_id), s.command.step_vi)
         for s in steps_now(ledger.tree(), state, principal, today())
     ]
 
 
+@get("/people/{person_id:str}/reads", operation_id="listPersonReads", sync_to_thread=True, responses=READ_PROBLEMS)
+def person_reads(
+    person_id: PersonIdPath, ledger: Context, principal: Caller, cursor: Cursor = None, limit: Limit = 100
+) -> ReadsOfPerson:
+    """Who read this person's file, and when, newest first (I13): for the officers and auditors whose units hold
+    the person; anyone else is answered as for a person who does not exist. Lists that named the person
+    (files, members) are recorded per list, by unit, and are not repeated here."""
+    before = min(int(cursor), INT64_MAX) if cursor is not None else None
+    found = reads_of_person(ledger, ledger.engine, principal, person_id, before=before, limit=limit + 1)
+    shown = found[:limit]
+    more = len(found) > limit
+    return ReadsOfPerson(
+        [ReadOfPerson(r.read_id, r.read_at, r.user_id, r.role, r.acting_unit, r.kind) for r in shown],
+        str(shown[-1].read_id) if more else None,
+    )
+
+
 people_router = Router(
-    path="/", route_handlers=[get_person, next_steps, *(_handler(s) for s in STEPS)], tags=["people"], **SECURED
+    path="/",
+    route_handlers=[get_person, next_steps, person_reads, *(_handler(s) for s in STEPS)],
+    tags=["people"],
+    **SECURED,
 )

@@ -5,7 +5,8 @@ head (`X-Log-Head`), whether it has caught up (`X-Caught-Up`) and its age (`X-Lo
 the oldest event it may be missing was recorded (0 when caught up). Both are judged on the units the answer
 covers: a unit whose read models hold every event of its own is caught up, however far other units have
 moved the head. `min_position` waits, at most `wait` seconds (≤ 5), until the read models reflect that
-position — at once when it is no event of these units.
+position — at once when it is no event of these units. The answer given is recorded for `reader` when it names
+people (I13, `services.audit.person_reads`), once, before it leaves: the read path of the API and the pages.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Final, TypeVar
 from litestar import Response
 from litestar.datastructures import ResponseHeader
 
+from services.audit.person_reads import record_list_read
+from services.commands.actors import Actor
 from services.ledger import Ledger
 from services.reads import Lag, lag_of
 
@@ -52,8 +55,11 @@ def age_seconds(lag: Lag) -> float:
     return max(0.0, (datetime.now(UTC) - lag.behind_since).total_seconds())
 
 
-def answer(ledger: Ledger, read: Callable[[], T], units: Sequence[str], min_position: int, wait: float) -> Response[T]:
-    """Read; if the answer does not reflect `min_position` yet, read again until it does or `wait` runs out.
+def answer(
+    ledger: Ledger, read: Callable[[], T], units: Sequence[str], min_position: int, wait: float, *, reader: Actor
+) -> Response[T]:
+    """Read; if the answer does not reflect `min_position` yet, read again until it does or `wait` runs out;
+    record the answer given if it names people (a record that cannot be written fails the read: I13).
 
     Judged per unit (`lag_of`): a position the units' read models have passed, or one that is no event of
     theirs, is reflected at once; events of other units never make the answer stale. The lag is measured
@@ -66,6 +72,7 @@ def answer(ledger: Ledger, read: Callable[[], T], units: Sequence[str], min_posi
         if position >= min_position or lag.reflects_min_position or time.monotonic() >= deadline:
             break
         time.sleep(POLL_SECONDS)
+    record_list_read(ledger.engine, reader, units, result)
     headers = {
         "X-Log-Position": str(position),
         "X-Log-Head": str(lag.head),

@@ -15,6 +15,7 @@ from litestar.types import ExceptionHandlersMap
 from psycopg_pool import PoolTimeout
 
 from services.api.platform.problems import problem_response
+from services.audit.person_reads import ReadNotRecorded
 
 RETRY_AFTER_SECONDS = 1
 UNAVAILABLE: tuple[type[Exception], ...] = (
@@ -23,6 +24,7 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
     PoolTimeout,
     sqlalchemy.exc.OperationalError,
     sqlalchemy.exc.InterfaceError,
+    ReadNotRecorded,  # a read of personal data is not answered unrecorded (I13)
 )
 
 

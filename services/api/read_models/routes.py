@@ -83,7 +83,7 @@ class ReadModelController(Controller):
         and the members as they stood at the end of `year` (today for the current year)."""
         units = _units(ledger, principal, unit_id, on)
         read = _read(ledger, principal, queries.dashboard, units, year, term_of(term), today().year)
-        return answer(ledger, read, units, min_position, wait)
+        return answer(ledger, read, units, min_position, wait, reader=principal)
 
     @get("/files", operation_id="listFiles", sync_to_thread=True, responses=BOUNDED_READ_PROBLEMS)
     def files(
@@ -103,7 +103,7 @@ class ReadModelController(Controller):
         particulars do); `getStatistics` counts by ethnicity for every role."""
         units = _units(ledger, principal, unit_id, on)
         read = _read(ledger, principal, queries.files, units, stage, _cursor(cursor), limit)
-        return answer(ledger, read, units, min_position, wait)
+        return answer(ledger, read, units, min_position, wait, reader=principal)
 
     @get("/deadlines", operation_id="listDeadlines", sync_to_thread=True, responses=BOUNDED_READ_PROBLEMS)
     def deadlines(
@@ -120,7 +120,7 @@ class ReadModelController(Controller):
         """Running clocks by urgency in working days, breaches, and papers about to go stale; `limit` per list."""
         units = _units(ledger, principal, unit_id, on)
         board = _read(ledger, principal, queries.deadlines, units, on or today(), ledger.calendar())
-        return answer(ledger, lambda: page_of(board(), cursor, limit), units, min_position, wait)
+        return answer(ledger, lambda: page_of(board(), cursor, limit), units, min_position, wait, reader=principal)
 
     @get("/members", operation_id="listMembers", sync_to_thread=True, responses=BOUNDED_READ_PROBLEMS)
     def members(
@@ -139,7 +139,7 @@ class ReadModelController(Controller):
         time; seniority counts from `admitted_on`, probation from `ceremony_on`."""
         units = _units(ledger, principal, unit_id, on)
         read = _read(ledger, principal, queries.member_roll, units, status, _cursor(cursor), limit)
-        return answer(ledger, read, units, min_position, wait)
+        return answer(ledger, read, units, min_position, wait, reader=principal)
 
     @get("/statistics", operation_id="getStatistics", sync_to_thread=True, responses=READ_PROBLEMS)
     def statistics(
@@ -154,4 +154,11 @@ class ReadModelController(Controller):
     ) -> Response[Statistics]:
         """Admissions, exits and ratings by the HD 11 breakdowns."""
         units = _units(ledger, principal, unit_id, on)
-        return answer(ledger, _read(ledger, principal, queries.statistics, units, year), units, min_position, wait)
+        return answer(
+            ledger,
+            _read(ledger, principal, queries.statistics, units, year),
+            units,
+            min_position,
+            wait,
+            reader=principal,
+        )

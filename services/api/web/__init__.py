@@ -41,6 +41,7 @@ from .format import FILTERS
 from .labels import clock_label
 from .my_account import account_page, change_my_password, confirm_totp, offer_totp
 from .people import person, take_step
+from .person_reads import person_reads_page
 from .retractions import confirm_retraction, retract
 from .roll_import import import_page, import_template, import_upload
 from .session import PREFIX, csrf_config, signed_in, who
@@ -88,7 +89,8 @@ def web_router(settings: Settings) -> Router:
     pages = Router(
         path="/",
         route_handlers=[
-            unit_tree, unit_dashboard, unit_files, open_file, person, take_step, statistics_page, statistics_workbook,
+            unit_tree, unit_dashboard, unit_files, open_file, person, take_step, person_reads_page,
+            statistics_page, statistics_workbook,
             audit_page, audit_verify, incoming_transfers, present_transfer,
             unit_history,
             unit_as_of,

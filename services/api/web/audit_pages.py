@@ -18,6 +18,7 @@ from services.audit.asof import dashboard_as_of, file_as_of
 from services.audit.auditors import record, require_auditor
 from services.audit.clocks import Clock, Cut, end_of_day, start_of_day
 from services.audit.history_view import history_page
+from services.audit.person_reads import ReadKind, record_list_read, record_person_read
 from services.audit.unit_verify import verify_unit
 from services.audit.verifying import kept_form
 from services.commands.people import visible_person
@@ -106,12 +107,14 @@ def unit_history(
     )
     record(ledger.engine, viewer, "web:listUnitHistory", unit_id, cursor=cursor)
     events = read_history(ledger.store, chosen, after_position=after_position(cursor), limit=PAGE)
+    history = history_page(ledger.store, events, PAGE)
+    record_list_read(ledger.engine, viewer, [unit_id], history)  # the people its events name (I13)
     return page(
         "audit_history.html",
         viewer,
         unit=unit,
         crumbs=breadcrumbs(tree, viewer, unit_id),
-        history=history_page(ledger.store, events, PAGE),
+        history=history,
         label=event_label,
         chain_vi=CHAIN_VI,
         filters={"occurred_from": occurred_from, "occurred_to": occurred_to,
@@ -132,6 +135,7 @@ def unit_as_of(unit_id: FromPath[str], viewer: Viewer, ledger: Context, on: Text
         clock: dashboard_as_of(ledger.store, unit_id, Cut(day, clock), day.year, term_of(day.year))
         for clock in (Clock.OCCURRED, Clock.RECORDED)
     }
+    record_list_read(ledger.engine, viewer, [unit_id], list(clocks.values()))  # the differences name people (I13)
     return page(
         "audit_as_of.html",
         viewer,
@@ -152,6 +156,7 @@ def person_as_of(person_id: FromPath[str], viewer: Viewer, ledger: Context, on: 
     tree = ledger.tree()
     state = visible_person(ledger, viewer, person_id)
     day = _days(on)[0] or today()
+    record_person_read(ledger.engine, viewer, ReadKind.AS_OF, person_id)  # for the person's unit (I13)
     record(ledger.engine, viewer, "web:getPersonAsOf", person_id, on=day.isoformat())
     true_on, ledger_on = (file_as_of(ledger.store, person_id, Cut(day, c)) for c in (Clock.OCCURRED, Clock.RECORDED))
     return page(

@@ -81,7 +81,7 @@ def snapshot(
     """The API's read path: one snapshot per answer about `units`, waiting (bounded) for `min_position`, as
     `reader`'s role may see it (no named person's ethnicity or religion for a role that may not read them)."""
     read = read_snapshot(ledger.engine, query, *args, reader=reader, **kwargs)
-    content: T = answer(ledger, read, units, min_position, WAIT_SECONDS).content
+    content: T = answer(ledger, read, units, min_position, WAIT_SECONDS, reader=reader).content
     return content
 
 

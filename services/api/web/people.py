@@ -23,9 +23,10 @@ from domain.units.tree import UnitTree
 from eventstore import IdempotencyKeyReused, RecordedEvent, WrongExpectedVersion
 from services.api.platform.metrics import RULE_REFUSALS
 from services.api.platform.problems import FILED_ELSEWHERE_VI, not_found
+from services.audit.person_reads import ReadKind, read_person_records
 from services.commands.actors import Actor, Role
 from services.commands.next_steps import next_steps
-from services.commands.people import record_person_step, step_request, visible_person, visible_records
+from services.commands.people import record_person_step, step_request, visible_person
 from services.commands.person_steps import STEPS
 from services.commands.results import Recorded
 from services.commands.retractions import retractable_entry
@@ -36,6 +37,7 @@ from .common import Viewer, breadcrumbs, page, unit_names
 from .file_view import name_ids, person_choices, person_namer, summary
 from .forms import FormProblem, body_from_form, current_values, form_fields, on_fields, with_choices
 from .labels import event_label, field_label
+from .person_reads import ON_FILE_PAGE, may_list_reads, reads_shown
 from .session import PREFIX, Context
 from .vote_results import vote_result_vi
 
@@ -100,7 +102,7 @@ def _person_page(
     values: dict[str, str] | None = None,
 ) -> Template:
     tree = ledger.tree()
-    state, records = visible_records(ledger, viewer, person_id)
+    state, records = read_person_records(ledger, ledger.engine, viewer, person_id, ReadKind.FILE)
     assert state.cell_id is not None
     units = unit_names(tree)
     steps = next_steps(tree, state, viewer, today())
@@ -126,6 +128,7 @@ def _person_page(
         subject_name=choices.subject_name if choices else "",
         subject_year=choices.subject_year if choices else "",
         retractable=retractable_entry(ledger, viewer, state),
+        reads=reads_shown(ledger, viewer, person_id, None, ON_FILE_PAGE) if may_list_reads(viewer) else None,
         refusal=refusal,
         recorded=recorded,
         request_key=uuid.uuid4().hex,

@@ -22,6 +22,7 @@ from domain.errors import InvalidCommand
 from domain.rules.retraction import RETRACT_WITHIN_DAYS
 from eventstore import RecordedEvent
 from services.api.platform.problems import not_found
+from services.audit.person_reads import ReadKind, record_person_read
 from services.commands.actors import Actor
 from services.commands.people import record_person_step, step_request, visible_records
 from services.commands.results import Recorded
@@ -78,6 +79,7 @@ def _confirm_page(
     state, records = visible_records(ledger, viewer, person_id)
     if retractable_entry(ledger, viewer, state) != version:
         raise not_found()  # not this caller's to retract now: the same answer as an entry that never was
+    record_person_read(ledger.engine, viewer, ReadKind.FILE, person_id)  # the page shows the name and the entry (I13)
     assert state.cell_id is not None
     tree = ledger.tree()
     return page(

@@ -29,8 +29,8 @@ def upgrade() -> None:
     if found != RECORDS_SHA256:
         raise ReleasedRevisionChanged(f"the records' tables changed ({found}); add a new revision for the change")
     bind = op.get_bind()
-    create_record_tables(bind)
-    grant_app_role(bind, app_role())  # the role exists since 0001
+    create_record_tables(bind, TABLES)
+    grant_app_role(bind, app_role(), TABLES)  # the role exists since 0001
 
 
 def downgrade() -> None:

@@ -61,10 +61,10 @@ def test_upgrade_from_empty_gives_the_schema_the_tests_create(
 
     migrated, created = schema_of(postgres_url), schema_of(other_database)
     assert migrated == created
-    # two on each of the log's five tables, the three records; the clocks of events, keys and seals
-    assert len(migrated["triggers"]) == 19
+    # two on each of the log's five tables, the four records; the clocks of events, keys and seals
+    assert len(migrated["triggers"]) == 21
     assert {"partyledger_horizon", "partyledger_refuse_change"} <= {f[0] for f in migrated["functions"]}
-    assert {"event_log", "projection_rows", "log_seals", "audit_reads", "access_denials"} <= {
+    assert {"event_log", "projection_rows", "log_seals", "audit_reads", "access_denials", "person_reads"} <= {
         c[0] for c in migrated["columns"]
     }
 
@@ -96,7 +96,16 @@ def test_the_app_role_appends_but_cannot_change_the_log(postgres_url: str, app_r
                 app.execute(statement)
         app.execute("INSERT INTO audit_reads (read_at, user_id, role, acting_unit, operation, subject, detail) "
                     "VALUES (now(), 'u', 'auditor', 'unit-x', 'getPersonHistory', 'person-1', '')")  # fmt: skip
-        for statement in ("UPDATE audit_reads SET user_id = 'x'", "DELETE FROM access_denials"):
+        app.execute("INSERT INTO person_reads (user_id, role, acting_unit, kind, person_id, people) "
+                    "VALUES ('u', 'cell_secretary', 'unit-x', 'file', 'person-1', 1)")  # fmt: skip
+        stamped = app.execute("SELECT read_at > now() - interval '1 minute' FROM person_reads").fetchone()
+        assert stamped == (True,)  # the database's clock
+        for statement in (
+            "UPDATE audit_reads SET user_id = 'x'",
+            "DELETE FROM access_denials",
+            "UPDATE person_reads SET user_id = 'x'",
+            "DELETE FROM person_reads",
+        ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 app.execute(statement)
         # the subjects' keys: added, read and turned into tombstones by the app, never deleted (issue 20)
@@ -112,7 +121,9 @@ def test_the_app_role_appends_but_cannot_change_the_log(postgres_url: str, app_r
 
 
 @pytest.mark.parametrize("statement", ["UPDATE audit_reads SET user_id = 'x'", "DELETE FROM audit_reads",
-                                       "TRUNCATE access_denials", "DELETE FROM access_denials"])  # fmt: skip
+                                       "TRUNCATE access_denials", "DELETE FROM access_denials",
+                                       "UPDATE person_reads SET kind = 'x'", "DELETE FROM person_reads",
+                                       "TRUNCATE person_reads"])  # fmt: skip
 def test_even_the_owner_cannot_edit_the_records_of_reads_and_refusals(
     postgres_url: str, app_role: tuple[str, str], statement: str
 ) -> None:
@@ -122,6 +133,8 @@ def test_even_the_owner_cannot_edit_the_records_of_reads_and_refusals(
                       "VALUES (now(), 'u', 'auditor', 'unit-x', 'getPersonHistory', 'person-1', '')")  # fmt: skip
         owner.execute("INSERT INTO access_denials (at, status, reason, verified, client, method, path) "
                       "VALUES (now(), 401, 'missing bearer token', false, '127.0.0.1', 'GET', '/units/x')")  # fmt: skip
+        owner.execute("INSERT INTO person_reads (user_id, role, acting_unit, kind, person_id, people) "
+                      "VALUES ('u', 'auditor', 'unit-x', 'history', 'person-1', 1)")  # fmt: skip
         with pytest.raises(psycopg.Error, match="append-only"):
             owner.execute(statement)
 

@@ -15,10 +15,13 @@ from projections.registry import PROJECTIONS
 from projections.runner import Runner
 from projections.schema import projection_rows
 from services.audit.access import record_read
+from services.audit.person_reads import ReadKind, record_person_read
+from services.commands.actors import Actor, Role
 from services.commands.context import CommandContext
 from services.embedded import seed_minimal_province
 from services.privacy.report import privacy_report
 from services.record_tables import create_record_tables
+from tests.unit.services.officers import person
 from tests.unit.services.test_privacy_report import a_cell_with_five_people
 
 
@@ -33,6 +36,9 @@ def test_the_register_counts_what_the_log_the_read_models_and_the_reads_hold(
     create_record_tables(engine)
     record_read(engine, user_id="kiemtra.tinhuy", role="auditor", acting_unit="unit-province",
                 operation="history", subject="unit-school", detail="")  # fmt: skip
+    reader = Actor("bithu.chibo1", Role.CELL_SECRETARY, "unit-school-cell-1")
+    record_person_read(engine, reader, ReadKind.FILE, person(1))
+    record_person_read(engine, reader, ReadKind.PERSON, person(2))
 
     report = privacy_report(store, engine, retention_months=[], today=date(2026, 12, 7))
 
@@ -46,5 +52,5 @@ def test_the_register_counts_what_the_log_the_read_models_and_the_reads_hold(
     assert figures.rows_naming_people is not None
     assert figures.rows_naming_people["files[f:<stream id>]"] == files == 3
     assert figures.rows_naming_people["member_roll[m:<stream id>]"] == members == 2
-    assert (figures.reads, figures.readers) == (1, 1)
+    assert (figures.reads, figures.readers, figures.audit_reads) == (2, 1, 1)
     assert report.head_position == store.head_position()

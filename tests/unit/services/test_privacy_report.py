@@ -19,12 +19,14 @@ from domain.privacy import Level
 from domain.retention import Outcome
 from eventstore import EventStore
 from services.audit.access import record_read
+from services.audit.person_reads import ReadKind, read_person
+from services.commands.actors import Actor, Role
 from services.commands.context import CommandContext
 from services.privacy.catalogue import catalogue, undeclared_stored_fields
 from services.privacy.report import PrivacyReport, privacy_report
 from services.privacy.workbook import CATALOGUE_HEADERS, SHEETS, register_workbook
 from services.record_tables import create_record_tables
-from tests.unit.services.officers import SECRETARY, enrol, nominate, person, take
+from tests.unit.services.officers import CELL, SECRETARY, enrol, nominate, person, take
 
 TODAY = date(2026, 12, 7)
 
@@ -91,14 +93,17 @@ def test_the_figures_are_the_logs(ctx: CommandContext, engine: sa.Engine) -> Non
 
 def test_reads_and_readers_come_from_the_record_of_reads(ctx: CommandContext, engine: sa.Engine) -> None:
     create_record_tables(engine)
-    for user in ("kiemtra.a", "kiemtra.a", "kiemtra.b"):
-        record_read(engine, user_id=user, role="auditor", acting_unit="unit-province", operation="history",
-                    subject=person(1), detail="")  # fmt: skip
+    enrol(ctx, 1)
+    for user in ("bithu.a", "bithu.a", "bithu.b"):
+        read_person(ctx, engine, Actor(user, Role.CELL_SECRETARY, CELL), person(1), ReadKind.FILE)
+    record_read(engine, user_id="kiemtra.a", role="auditor", acting_unit="unit-province", operation="history",
+                subject=person(1), detail="")  # fmt: skip
 
     book = book_of(report_of(ctx, engine))
 
     assert figure(book, "Số lượt đọc được ghi nhận") == 3
     assert figure(book, "Số người đã đọc") == 2
+    assert figure(book, "Trong đó, ghi nhận riêng của kiểm tra viên") == 1
 
 
 def test_the_workbook_is_vietnamese_and_locked(ctx: CommandContext, engine: sa.Engine) -> None:
@@ -112,6 +117,8 @@ def test_the_workbook_is_vietnamese_and_locked(ctx: CommandContext, engine: sa.E
     assert values(book, "Danh mục dữ liệu")[0] == CATALOGUE_HEADERS
     assert values(book, "Dữ liệu nhạy cảm")[0] == CATALOGUE_HEADERS
     assert values(book, "Quyền truy cập")[0][0] == "Vai trò"
+    who_read = {row[0]: row[-1] for row in values(book, "Quyền truy cập")[1:]}
+    assert (who_read["Kiểm tra viên"], who_read["Bí thư chi bộ"], who_read["Người xem"]) == ("Có", "Có", "Không")
     assert values(book, "Thời hạn lưu trữ")[0][:3] == ("Mã quy tắc", "Kết quả hồ sơ", "Thời hạn lưu (tháng)")
     assert values(book, "Số liệu đo được")[0] == ("Nhóm", "Chỉ tiêu", "Giá trị")
     general = dict(row[:2] for row in values(book, "Thông tin chung")[1:])
