@@ -5,8 +5,8 @@ with the non-identifying residue the counts need. Its own schema, so the log's b
 …`) never hold a key and the keys are backed up on their own retention (the erasure horizon, deploy/README).
 The app role reads keys, adds them and turns them into tombstones (UPDATE); it never deletes a row.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from alembic import op
 from eventstore.subject_keys import KEY_SCHEMA, SUBJECT_KEYS, grant_app_role
 from services.migrations.steps import ReleasedRevisionChanged, app_role, tables_digest
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
