@@ -39,6 +39,8 @@ class Figures:
     readers: int | None
     """Reads of named people's personal data recorded in `person_reads` (I13: files, lists, auditors' replays;
     a list is one read) and the distinct users who made them; None when there is no record."""
+    erased: int = 0
+    """Files whose personal data was erased (R-PRIVACY-ERASE), counted from the log's erasure events."""
     audit_reads: int | None = None
     """The auditors' own record (`audit_reads`: every audit endpoint, person or not); None without the table."""
 
@@ -58,6 +60,7 @@ def measure(scan: LogScan, entries: Iterable[Entry], engine: sa.Engine) -> Figur
         rows_naming_people=_rows_naming_people(engine),
         reads=reads,
         readers=readers,
+        erased=sum(1 for p in scan.people if p.erased),
         audit_reads=audited,
     )
 

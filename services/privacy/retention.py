@@ -42,7 +42,9 @@ def past_retention(
     wanted = set(units) if units is not None else None
     found: dict[str, list[PastRetention]] = defaultdict(list)
     for person in people:
-        if person.outcome is None or person.since is None or (wanted is not None and person.unit_id not in wanted):
+        if person.outcome is None or person.since is None or person.erased:
+            continue
+        if wanted is not None and person.unit_id not in wanted:
             continue
         rule = rules[person.outcome]
         due = rule.due_on(person.since)

@@ -45,8 +45,9 @@ CATALOGUE_HEADERS: Final = (
     "Khi xóa dữ liệu cá nhân",
 )
 BOLD: Final = Font(bold=True)
-NOT_ERASED_YET: Final = (
-    "Chưa xóa được hồ sơ quá hạn: việc xóa cần mã hóa dữ liệu theo khóa của từng chủ thể (chưa triển khai)."
+ERASURE_NOTE: Final = (
+    "Hồ sơ quá hạn được xóa dữ liệu cá nhân bằng cách hủy khóa của từng chủ thể (partyledger erase; "
+    "POST /people/{id}/erasure); sổ vẫn kiểm chứng được và số liệu tổng hợp giữ nguyên."
 )
 
 
@@ -201,7 +202,7 @@ def _retention(sheet: Worksheet, report: PrivacyReport) -> None:
     headers = ("Mã quy tắc", "Kết quả hồ sơ", "Thời hạn lưu (tháng)", "Nguồn", "Số hồ sơ", "Số hồ sơ đã quá hạn")
     _table(sheet, headers, rows, (38, 52, 20, 16, 12, 20))
     sheet.append([])
-    sheet.append([NOT_ERASED_YET])
+    sheet.append([ERASURE_NOTE])
 
 
 def _figures(sheet: Worksheet, report: PrivacyReport) -> None:
@@ -228,6 +229,7 @@ def _figures(sheet: Worksheet, report: PrivacyReport) -> None:
         rows += [("Truy cập", "Số lượt đọc được ghi nhận", f.reads), ("Truy cập", "Số người đã đọc", f.readers)]
     if f.audit_reads is not None:
         rows.append(("Truy cập", "Trong đó, ghi nhận riêng của kiểm tra viên", f.audit_reads))
+    rows.append(("Xóa dữ liệu", "Số hồ sơ đã xóa dữ liệu cá nhân (hủy khóa của chủ thể)", f.erased))
     _table(sheet, ("Nhóm", "Chỉ tiêu", "Giá trị"), rows, (20, 70, 16))
 
 
@@ -244,16 +246,18 @@ def _annex(sheet: Worksheet, report: PrivacyReport) -> None:
             "sự kiện, bản xuất và bản sao lưu",
             "Cao",
             "Sổ chỉ ghi thêm, chuỗi băm và niêm phong phát hiện sửa đổi; phân quyền theo đơn vị",
-            "Mã hóa từng trường theo khóa của chủ thể dữ liệu trước khi băm; khóa lưu riêng",
-            "Chưa triển khai",
+            "Mã hóa từng trường theo khóa của chủ thể dữ liệu trước khi băm (AES-256-GCM); khóa lưu riêng, "
+            "bọc bằng khóa chính; bản sao lưu sổ không chứa khóa",
+            "Đã triển khai",
         ),
         (
             2,
             f"Không xóa được dữ liệu khi hết mục đích: {past} hồ sơ đã quá thời hạn lưu",
             "Cao",
             "Danh sách hồ sơ quá hạn theo từng đơn vị (partyledger privacy retention)",
-            "Xóa bằng hủy khóa của chủ thể, ghi sự kiện xóa không chứa dữ liệu cá nhân",
-            "Chưa triển khai",
+            "Xóa bằng hủy khóa của chủ thể, ghi sự kiện xóa không chứa dữ liệu cá nhân "
+            f"(đã xóa {f.erased} hồ sơ); số liệu thống kê giữ nguyên",
+            "Đã triển khai",
         ),
         (
             3,

@@ -14,6 +14,7 @@ from domain.person import events as ev
 from domain.person import member_commands as mc
 from domain.person import member_events as mev
 from domain.person.appliers import APPLIERS
+from domain.person.erasure import PersonalDataErased
 from domain.person.handlers import DECIDERS
 from domain.person.records import CorruptStreamError
 from domain.person.state import evolve, initial_state
@@ -32,7 +33,7 @@ def test_every_command_has_a_decision() -> None:
 
 
 def test_every_event_is_registered_and_has_an_applier() -> None:
-    events = subclasses_in(ev, ev.PersonEvent) | subclasses_in(mev, ev.PersonEvent)
+    events = subclasses_in(ev, ev.PersonEvent) | subclasses_in(mev, ev.PersonEvent) | {PersonalDataErased}
     assert events == set(APPLIERS)
     assert all(EVENTS.event_class(event.event_type) is event for event in events)
 
