@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any, Final
 
 from domain.ages import age_band
-from domain.paper import check_not_future
+from domain.paper import check_date, check_not_future
 from domain.person.erasure import ErasureGround, PersonalDataErased, check_erasure
 from domain.person.values import clean_text
 from domain.rules.registry import rules_in_force
@@ -63,9 +63,10 @@ def erase_person(ctx: CommandContext, request: ErasureRequest) -> Recorded:
     cipher = _cipher(ctx.store)
     require_role(request.actor, *ERASERS)
     state, records = visible_records(ctx, request.actor, request.person_id)
+    decision_ref = clean_text(request.decision_ref, "decision_ref")  # the paper's content first, then the rules
+    check_date(request.decided_on, "decided_on")
     check_not_future(request.decided_on, today())
     check_erasure(state, request.ground)
-    decision_ref = clean_text(request.decision_ref, "decision_ref")
     residue = residue_of(cipher, records)
     handles = cipher.handles_of(request.person_id, [(r.event_type, r.data) for r in records])
     event = PersonalDataErased(

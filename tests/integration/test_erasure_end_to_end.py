@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from domain.person.stages import Stage
+from eventstore import RecordedEvent
 from projections.engine import projection_engine
 from services.commands.person_log import replay_records
 from services.data_keys import open_ledger_log
@@ -58,7 +59,7 @@ def a_closed_file(settings: Settings) -> tuple[str, list[str]]:
     """A withdrawn or rejected person and what identifies them: name (NFC and NFD), citizen ID, birth date."""
     store = open_ledger_log(settings, create=False)
     try:
-        streams: dict[str, list] = {}
+        streams: dict[str, list[RecordedEvent]] = {}
         for page_event in store.iter_raw():
             if page_event.stream_id.startswith("person-"):
                 streams.setdefault(page_event.stream_id, []).append(page_event)
