@@ -10,7 +10,13 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from eventstore import open_store
+from domain.codec import EVENTS
+from eventstore import EventStore, open_store
+from projections.engine import projection_engine
+from projections.person_states import PersonStates
+from projections.registry import PROJECTIONS
+from projections.runner import CatchUp, Runner
+from projections.schema import create_projection_tables
 from services.commands.context import CommandContext
 from services.embedded import seed_minimal_province
 from tests.support.person_ids import KEY_SETTING, TEST_PERSON_ID_KEY, keyring_for_tests
@@ -47,6 +53,17 @@ def partyledger(logs: Logs, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def read_models(url: str, store: EventStore) -> list[CatchUp]:
+    """Every read model built from the new log, as the workers will."""
+    engine = projection_engine(url)
+    create_projection_tables(engine)
+    try:
+        runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS))
+        return [runner.catch_up(unit) for unit in sorted(store.unit_heads())]
+    finally:
+        engine.dispose()
+
+
 def plaintext_log(url: str) -> str:
     """A log written before encryption, sealed: the line its last `partyledger seal` printed."""
     store = open_store(url)
@@ -76,6 +93,7 @@ def test_a_migrated_log_verifies_and_answers_the_old_printed_seal(logs: Logs) ->
         assert NAME.encode() not in stored and citizen(2).encode() not in stored
         assert new.read_stream(person(2))[0].data["particulars"]["full_name"] == NAME
         first_seal = new.seals()[0].printable()
+        assert not any(done.parked for done in read_models(logs.new, new)), "no read model parks on the record"
     finally:
         new.close()
     assert first_seal in migrated.stdout
