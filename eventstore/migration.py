@@ -24,8 +24,8 @@ written as the old log recorded it):
 Why a record event rather than a first seal whose `prev_seal_hash` is the old seal's hash: `verify` (with no
 key, I7) and every auditor's tool already check a log whose first seal chains onto the genesis hash; a record
 is an ordinary event that the new log's first seal covers, so changing a byte of it breaks `verify`, an
-auditor can print it like any event (`/audit/events`), and `verify --seal` can answer a seal of the old log
-by reading it (`services/audit/verifying.py`).
+auditor reads it in the province's history like any event (`/audit/units/{unit}/history`), and `verify --seal`
+can answer a seal of the old log by reading it (`services/audit/verifying.py`).
 """
 
 from __future__ import annotations
