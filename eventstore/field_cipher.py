@@ -111,9 +111,21 @@ class FieldCipher:
     # -- writing ---------------------------------------------------------------------------------------
 
     def seal(
-        self, stream_id: str, stream_version: int, event_type: str, data: Mapping[str, Any], metadata: dict[str, Any]
+        self,
+        stream_id: str,
+        stream_version: int,
+        event_type: str,
+        data: Mapping[str, Any],
+        metadata: dict[str, Any],
+        *,
+        lose_erased: bool = False,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """(data, metadata) with every personal leaf taken out and sealed under its subject's key."""
+        """(data, metadata) with every personal leaf taken out and sealed under its subject's key.
+
+        An erased subject's fields are refused (they must never be written again), unless `lose_erased`: a
+        migration of a log written before encryption (`eventstore/migration.py`) meets the plaintext of people
+        erased since, and seals it under a key made for this one event and forgotten at once, so it leaves the
+        log for good and reads as erased (with the tombstone's residue), like every other field of theirs."""
         clear = _copy(data)
         by_handle = self._take(self.plan(event_type), stream_id, clear)
         meta = dict(metadata)
@@ -123,6 +135,8 @@ class FieldCipher:
         handles = set(by_handle) | ({stream_id} if document_ref is not None else set())
         key_ids = {handle: self.keys.key_id(handle) for handle in handles}
         keys = self.keys.for_writing(key_ids.values())
+        if lose_erased:
+            keys = {k: AESGCM(AESGCM.generate_key(256)) if isinstance(v, Erased) else v for k, v in keys.items()}
         if by_handle:
             clear[SEALED] = {
                 key_ids[h]: _encrypt(keys[key_ids[h]], pairs, _aad(stream_id, stream_version, event_type, key_ids[h]))
@@ -260,7 +274,14 @@ class NoCipher:
     and logs written before encryption, whose plaintext events stay readable)."""
 
     def seal(
-        self, stream_id: str, stream_version: int, event_type: str, data: Mapping[str, Any], metadata: dict[str, Any]
+        self,
+        stream_id: str,
+        stream_version: int,
+        event_type: str,
+        data: Mapping[str, Any],
+        metadata: dict[str, Any],
+        *,
+        lose_erased: bool = False,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         return dict(data), metadata
 

@@ -24,7 +24,18 @@ from .envelope import AppendResult, LeanEvent, NewEvent, RecordedEvent
 from .errors import IdempotencyKeyReused, NotEmpty, WrongExpectedVersion
 from .field_cipher import NO_CIPHER, Cipher
 from .selection import HistoryFilter, PositionHash
-from .store import Clock, EventPage, PreparedAppend, Seal, SignSeal, page_of, prepare_append, upcast, utc_now
+from .store import (
+    Clock,
+    EventPage,
+    PreparedAppend,
+    RestoredSeals,
+    Seal,
+    SignSeal,
+    page_of,
+    prepare_append,
+    upcast,
+    utc_now,
+)
 from .validation import check_stream_id
 from .verify import verify_events
 from .verify_report import VerifyReport
@@ -243,7 +254,7 @@ class MemoryEventStore:
         return (PositionHash(event.position, event.hash) for event in events)
 
     def restore(
-        self, events: Iterable[RecordedEvent], seals: Sequence[Seal], *, batch_size: int = 2000, atomic: bool = True
+        self, events: Iterable[RecordedEvent], seals: RestoredSeals, *, batch_size: int = 2000, atomic: bool = True
     ) -> int:
         """Rows round-trip through their canonical JSON, as they would through a database."""
         rows = [_stored(event) for event in events]
@@ -252,7 +263,7 @@ class MemoryEventStore:
                 raise NotEmpty()
             for row in rows:
                 self.log.add(row)
-            self.log.seals.extend(seals)
+            self.log.seals.extend(seals() if callable(seals) else seals)
         return len(rows)
 
     def close(self) -> None:

@@ -32,7 +32,7 @@ from .postgres_rows import event_from_row, seal_from_row
 from .postgres_schema import CONTINUE_POSITIONS
 from .scan import read_ahead
 from .selection import HistoryFilter, PositionHash
-from .store import Seal
+from .store import RestoredSeals, Seal
 from .verify_ranges import processes_for, verify_ranges
 from .verify_report import VerifyReport
 
@@ -114,7 +114,7 @@ class PostgresAuditReads:
             after_position = int(rows[-1][0])
 
     def restore(
-        self, events: Iterable[RecordedEvent], seals: Sequence[Seal], *, batch_size: int = 2000, atomic: bool = True
+        self, events: Iterable[RecordedEvent], seals: RestoredSeals, *, batch_size: int = 2000, atomic: bool = True
     ) -> int:
         with self.pool.connection() as connection:
             return restore_rows(connection, events, seals, batch_size, atomic)
@@ -164,7 +164,7 @@ def estimated_events(connection: Connection) -> int:
 
 
 def restore_rows(
-    connection: Connection, events: Iterable[RecordedEvent], seals: Sequence[Seal], batch: int, atomic: bool
+    connection: Connection, events: Iterable[RecordedEvent], restored: RestoredSeals, batch: int, atomic: bool
 ) -> int:
     """Insert the rows and seals as exported; see `EventStore.restore`."""
     row = connection.execute(HAS_ROWS_SQL).fetchone()
@@ -176,6 +176,7 @@ def restore_rows(
             with connection.transaction(), connection.cursor() as cursor:
                 cursor.executemany(INSERT_SQL, chunk)
             written += len(chunk)
+        seals = restored() if callable(restored) else restored
         with connection.transaction(), connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO log_seals VALUES (%s, %s, %s, %s, %s, %s)",

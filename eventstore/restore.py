@@ -8,17 +8,17 @@ above the restored ones (I4 keeps holding).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from .envelope import RecordedEvent
 from .errors import NotEmpty
-from .store import EventStore, Seal
+from .store import EventStore, RestoredSeals
 
 __all__ = ["NotEmpty", "restore"]
 
 
 def restore(
-    store: EventStore, events: Iterable[RecordedEvent], seals: Sequence[Seal], batch: int = 2000, *, atomic: bool = True
+    store: EventStore, events: Iterable[RecordedEvent], seals: RestoredSeals, batch: int = 2000, *, atomic: bool = True
 ) -> int:
     """Insert every event and seal in one transaction; returns the number of events written.
 

@@ -40,7 +40,7 @@ from .selection import HistoryFilter, PositionHash
 from .sqlite_append import earlier_result, insert
 from .sqlite_rows import event_from_row, last_seal, lean_event_from_row, restore_rows, seal_from_row
 from .sqlite_schema import statements
-from .store import Clock, EventPage, Seal, SignSeal, page_of, prepare_append, upcast, utc_now
+from .store import Clock, EventPage, RestoredSeals, Seal, SignSeal, page_of, prepare_append, upcast, utc_now
 from .validation import check_stream_id
 from .verify import verify_events
 from .verify_report import VerifyReport
@@ -299,7 +299,7 @@ class SqliteEventStore:
             after_position = int(rows[-1][0])
 
     def restore(
-        self, events: Iterable[RecordedEvent], seals: Sequence[Seal], *, batch_size: int = 2000, atomic: bool = True
+        self, events: Iterable[RecordedEvent], seals: RestoredSeals, *, batch_size: int = 2000, atomic: bool = True
     ) -> int:
         """Always in one transaction: SQLite has no other readers' horizon to hold back."""
         with self._write() as connection:

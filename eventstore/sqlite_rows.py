@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -16,14 +16,14 @@ from .canonical import canonical_json, format_recorded_at, parse_recorded_at
 from .envelope import COLUMNS, SEALS, SIGNATURE_INSERT, TIMESTAMP_INSERT, LeanEvent, RecordedEvent
 from .errors import NotEmpty
 from .history_sql import batched
-from .store import Seal
+from .store import RestoredSeals, Seal
 
 INSERT_SQL = f"INSERT INTO event_log ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 HAS_ROWS_SQL = "SELECT EXISTS (SELECT 1 FROM event_log) OR EXISTS (SELECT 1 FROM log_seals)"
 
 
 def restore_rows(
-    connection: sqlite3.Connection, events: Iterable[RecordedEvent], seals: Sequence[Seal], batch: int
+    connection: sqlite3.Connection, events: Iterable[RecordedEvent], restored: RestoredSeals, batch: int
 ) -> int:
     """Inside the caller's write transaction, so the log cannot gain a row between the check and the insert."""
     if connection.execute(HAS_ROWS_SQL).fetchone()[0]:
@@ -32,6 +32,7 @@ def restore_rows(
     for chunk in batched((_row(event) for event in events), batch):
         connection.executemany(INSERT_SQL, chunk)
         written += len(chunk)
+    seals = restored() if callable(restored) else restored
     connection.executemany(
         "INSERT INTO log_seals VALUES (?, ?, ?, ?, ?, ?)",
         [

@@ -54,6 +54,10 @@ class Seal:
 SignSeal = Callable[[Seal], bytes]
 """Signs a seal before it is written: handed to `EventStore.seal` by the process that holds the sealing key."""
 
+RestoredSeals = Sequence[Seal] | Callable[[], Sequence[Seal]]
+"""The seals `EventStore.restore` writes: as exported, or made by a function called once every event is
+written, in the same transaction (a migration's first seal binds the rows it has just re-hashed)."""
+
 EventT = TypeVar("EventT", RecordedEvent, LeanEvent)
 
 
@@ -208,11 +212,12 @@ class EventStore(Protocol):
         ...
 
     def restore(
-        self, events: Iterable[RecordedEvent], seals: Sequence[Seal], *, batch_size: int = 2000, atomic: bool = True
+        self, events: Iterable[RecordedEvent], seals: RestoredSeals, *, batch_size: int = 2000, atomic: bool = True
     ) -> int:
         """Write rows and seals exactly as exported (positions, clocks, hashes) into an empty log, else raise
-        `NotEmpty`; the number of events written. `atomic=False` may commit batch by batch (a bulk load on a
-        shared server, where one long transaction would hold back every reader's horizon)."""
+        `NotEmpty`; the number of events written. `seals` may be a function, called after the last event is
+        written. `atomic=False` may commit batch by batch (a bulk load on a shared server, where one long
+        transaction would hold back every reader's horizon)."""
         ...
 
     def close(self) -> None: ...

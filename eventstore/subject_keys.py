@@ -19,8 +19,9 @@ import hmac
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import msgspec
@@ -144,6 +145,11 @@ class KeyTable(Protocol):
         """Re-wrap every live key not under the current KEK; the number re-wrapped."""
         ...
 
+    def every_row(self) -> Iterator[tuple[str, str | None, bytes | None, str | None]]:
+        """(key_id, kek_id, wrapped or None, residue or None) of every key and tombstone, for a migration to
+        carry them into the new log's table (`eventstore/migration.py`); nothing when the table was never made."""
+        ...
+
     def create(self) -> None: ...
 
     def close(self) -> None: ...
@@ -249,6 +255,12 @@ class MemoryKeyTable:
                     count += 1
         return count
 
+    def every_row(self) -> Iterator[tuple[str, str | None, bytes | None, str | None]]:
+        with self._lock:
+            rows = list(self.rows.items())
+        for key_id, (wrapped_by, wrapped, residue) in rows:
+            yield key_id, wrapped_by, wrapped, residue
+
     def create(self) -> None:
         return None
 
@@ -333,6 +345,18 @@ class SqlKeyTable:
                 connection.execute(t.update().where(t.c.key_id == key_id).values(kek_id=keks.current_id, wrapped=fresh))
                 count += 1
         return count
+
+    def every_row(self) -> Iterator[tuple[str, str | None, bytes | None, str | None]]:
+        t = self.table
+        database = self.engine.url.database
+        if not self._postgres and database and not Path(database).exists():
+            return  # no key file beside the log: connecting would make an empty one
+        if not sa.inspect(self.engine).has_table(t.name, schema=t.schema):
+            return  # a log written before encryption: no key was ever made
+        with self.engine.connect() as connection:
+            query = sa.select(t.c.key_id, t.c.kek_id, t.c.wrapped, t.c.residue).order_by(t.c.key_id)
+            for key_id, wrapped_by, wrapped, residue in connection.execute(query):
+                yield key_id, wrapped_by, None if wrapped is None else bytes(wrapped), residue
 
     def close(self) -> None:
         self.engine.dispose()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated, TypedDict
 
+import domain.ledger_migration  # noqa: F401  (registers `LogMigrated`, which this read model counts like every event)
 from domain.privacy import NotPersonal
 
 from .base import Applied

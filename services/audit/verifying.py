@@ -17,6 +17,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from domain.ledger_migration import MIGRATION_STREAM_ID
 from eventstore import EventStore, VerifyReport, verify_events, verify_store
 from eventstore.history import events_of_streams, position_hashes, streams_touching
 from eventstore.seal_signing import check_signatures, load_public_key, signature_holds
@@ -97,6 +98,10 @@ def check_kept_seal(store: EventStore, kept: KeptSeal, public_key: Ed25519Public
     text = f"{kept.seal_hash.hex()}@{kept.up_to_position}"
     on_record = [s for s in store.seals() if s.up_to_position <= kept.up_to_position]
     match = next((s for s in on_record if s.up_to_position == kept.up_to_position), None)
+    if match is None or match.seal_hash != kept.seal_hash:
+        earlier = _previous_log(store, kept, text, public_key)
+        if earlier is not None:
+            return earlier
     if match is None:
         return SealCheck(text, False, "no seal at that position: the log or its seals were cut or rewritten")
     if match.seal_hash != kept.seal_hash:
@@ -118,6 +123,49 @@ def check_kept_seal(store: EventStore, kept: KeptSeal, public_key: Ed25519Public
         True,
         f"the log up to position {kept.up_to_position} is as it was when sealed{signed_too}",
         match.seal_number,
+    )
+
+
+def _previous_log(
+    store: EventStore, kept: KeptSeal, text: str, public_key: Ed25519PublicKey | None
+) -> SealCheck | None:
+    """A seal of the log this one was migrated from (`partyledger migrate-log`): its last seal holds through
+    the binding — the migration record at position 1 names it, and this log's first seal, recomputed here,
+    covers the record — while its events can only be recomputed from the old log. None when this log was not
+    migrated, or the kept seal is not of the old log."""
+    records = store.read_stream(MIGRATION_STREAM_ID)
+    if not records:
+        return None
+    record, previous = records[0], records[0].data
+    number, position = int(previous["previous_seal_number"]), int(previous["previous_up_to_position"])
+    ended = f"seal {number} at position {position}, sha256 {previous['previous_seal_hash']}"
+    if kept.seal_hash.hex() != previous["previous_seal_hash"] or kept.up_to_position != position:
+        if kept.up_to_position > position:
+            return None
+        return SealCheck(
+            text,
+            False,
+            f"not a seal of this log: this log was migrated from an earlier one, which ended at {ended}; "
+            "check an earlier seal of that log against the old log itself",
+        )
+    if kept.seal_number is not None and kept.seal_number != number:
+        return SealCheck(
+            text, False, f"the log this one was migrated from ended at seal {number}, not {kept.seal_number}"
+        )
+    binding = next((s for s in store.seals() if s.up_to_position >= record.position), None)
+    if binding is None:
+        return SealCheck(text, False, "the migration record that names it is not sealed in this log", number)
+    bound = check_kept_seal(store, KeptSeal(binding.seal_hash, binding.up_to_position, binding.seal_number), public_key)
+    if not bound.holds:
+        return SealCheck(text, False, f"the migration record names it, but this log no longer proves the record: "
+                         f"{bound.reason}", number)  # fmt: skip
+    return SealCheck(
+        text,
+        True,
+        f"the last seal of the log this one was migrated from: the migration record at position {record.position} "
+        f"names it and this log's seal {binding.seal_number} still binds the record ({bound.reason}); the old "
+        "events' own hashes are recomputed only from the old log (verify --seal on it)",
+        number,
     )
 
 

@@ -1,4 +1,5 @@
-"""`partyledger export`, `partyledger import` and the kept-seal check of `partyledger verify --seal`."""
+"""`partyledger export`, `partyledger import`, `partyledger migrate-log` and the kept-seal check of
+`partyledger verify --seal`."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from pathlib import Path
 import click
 
 from eventstore import EventStore, EventStoreError
-from eventstore.seal_signing import load_private_key, load_public_key
+from eventstore.field_cipher import SealBroken
+from eventstore.seal_signing import load_private_key, load_public_key, seal_signer
 from projections.queries import subtree_units
 from services.audit.clocks import VIETNAM
+from services.audit.log_migration import migrate_ledger
 from services.audit.receipts import read_receipt
 from services.audit.transfer import ImportRefused, export_log, import_log
 from services.audit.verifying import KeptSeal, check_kept_seal, check_receipt
-from services.cli.options import URL_HELP, open_log, settings_for
+from services.cli.options import URL_HELP, first_line, open_log, redacted, settings_for
 from services.commands.tree_log import load_tree
 
 
@@ -119,3 +122,47 @@ def import_command(file: Path, database_url: str | None, kept_digest: str | None
         f"imported {done.events} events and {done.seals} seals from {file}; every hash verified; "
         f"export digest sha256 {done.digest.hex()}{checked}"
     )
+
+
+@click.command("migrate-log")
+@click.option("--from", "old_url", required=True, help="The log written before encryption (only read).")
+@click.option("--database-url", help="The NEW, empty log: " + URL_HELP)
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Ed25519 private key (PEM) to sign the new log's first seal; default $PARTYLEDGER_SEAL_KEY_FILE.",
+)
+def migrate_log_command(old_url: str, database_url: str | None, key_file: Path | None) -> None:
+    """Re-write a log written before encryption into a NEW, EMPTY log with every personal field sealed: verifies
+    the old log (sealed up to its head) first, keeps every event's stream, version, unit, type, data, metadata and
+    both clocks, and starts the new log with a record naming the old last seal, which its first seal binds. All
+    or nothing; the old log is never written."""
+    settings = settings_for(database_url)
+    try:
+        key_path = key_file or settings.seal_key_file
+        key = None if key_path is None else load_private_key(key_path)
+    except (ValueError, OSError) as exc:
+        raise click.ClickException(f"cannot read the sealing key: {exc}") from exc
+    if settings.database_url == old_url:
+        raise click.ClickException("--from names the new log itself: give the new, empty log's --database-url")
+    if settings.database_url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    source = open_log(settings_for(old_url), create=False)
+    try:
+        target = open_log(settings)
+        try:
+            done = migrate_ledger(source, target, sign=None if key is None else seal_signer(key))
+        except (EventStoreError, SealBroken) as exc:
+            raise click.ClickException(f"refused, nothing migrated: {exc}") from exc
+        except Exception as exc:  # a driver's error mid-way: the new log's transaction rolled back
+            raise click.ClickException(f"failed, nothing migrated: {first_line(exc)}") from exc
+        finally:
+            target.close()
+    finally:
+        source.close()
+    click.echo(
+        f"migrated {done.events} events in {done.streams} streams from {redacted(old_url)} "
+        f"(its last {done.previous.printable()}); {done.keys_copied} keys carried over"
+    )
+    click.echo(f"new log's first {done.first_seal.printable()} (keep it; it binds the record at position 1)")

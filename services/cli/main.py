@@ -15,7 +15,7 @@ from services.cli.demo import demo_command
 from services.cli.denials import denials_command
 from services.cli.deploy import migrate_command, settings_command
 from services.cli.erasure import erase_command, keys_group
-from services.cli.log_files import check_seal, export_command, import_command
+from services.cli.log_files import check_seal, export_command, import_command, migrate_log_command
 from services.cli.onboarding import import_members, init_province, write_template
 from services.cli.options import URL_HELP, first_line, open_log, redacted, settings_for
 from services.cli.privacy import privacy_group
@@ -146,6 +146,7 @@ cli.add_command(demo_command)
 cli.add_command(rebuild_command)
 cli.add_command(export_command)
 cli.add_command(import_command)
+cli.add_command(migrate_log_command)
 cli.add_command(denials_command)
 cli.add_command(migrate_command)
 cli.add_command(settings_command)

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Final
 
 import domain.calendar
+import domain.ledger_migration
 import domain.person.events
 import domain.person.member_events
 import domain.units.events  # noqa: F401  # every module that registers events with the codec

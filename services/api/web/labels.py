@@ -7,6 +7,7 @@ from typing import Final
 
 EVENT_LABELS_VI: Final[dict[str, str]] = {
     "PersonalDataErased": "Xóa dữ liệu cá nhân",
+    "LogMigrated": "Chuyển sổ cũ sang sổ mã hóa dữ liệu cá nhân",
     "CandidateNominated": "Đưa vào nguồn phát triển đảng viên",
     "AwarenessTrainingCertified": "Có giấy chứng nhận lớp nhận thức về Đảng",
     "ApplicationSubmitted": "Nộp đơn xin vào Đảng",
