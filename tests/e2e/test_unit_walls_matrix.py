@@ -158,6 +158,10 @@ def request(
         return client.get(f"/people/{person}/next-steps", headers=headers)
     if operation == "listPersonReads":
         return client.get(f"/people/{person}/reads", headers=headers)
+    if operation == "erasePersonalData":  # the member is serving: an allowed caller is refused by R-PRIVACY-ERASE
+        body = {"ground": "purpose_complete", "decision_ref": "QĐ 5-QĐ/ĐU", "decided_on": "2026-12-01",
+                "expected_version": 1}  # fmt: skip
+        return client.post(f"/people/{person}/erasure", json=body, headers=headers)
     step = next(s for s in STEPS if s.operation_id == operation)
     body = sample_body(step.body)
     if "to_cell_id" in body:  # the receiving cell is checked against the walls too: keep it in the target's unit
@@ -182,7 +186,7 @@ def placed(operation: str, position: str) -> tuple[str, str, bool]:
     """(caller's unit, target unit, whether the wall lets the caller through) for an operation and position."""
     if operation in PROVINCE_WIDE:
         return PROVINCE_CALLERS[position], "unit-province", PROVINCE_PASSES[operation][position]
-    person_reads = {"getPerson", "listNextSteps", "listPersonReads", *AUDIT_PERSON_READS}
+    person_reads = {"getPerson", "listNextSteps", "listPersonReads", "erasePersonalData", *AUDIT_PERSON_READS}
     is_person = operation in person_reads or any(s.operation_id == operation for s in STEPS)
     caller, target = (PERSON_POSITIONS if is_person else POSITIONS)[position]
     return caller, target, WALL_PASSES[position]
