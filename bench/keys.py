@@ -64,4 +64,4 @@ def sealed_share(url: str) -> str:
             "SELECT count(*) FILTER (WHERE data::text LIKE '%\"_sealed\"%'), count(*) FROM event_log"
         ).fetchone()
     sealed, total = (int(row[0]), int(row[1])) if row else (0, 0)
-    return f"{sealed:,} of {total:,} events in the bench log hold \"_sealed\" fields"
+    return f'{sealed:,} of {total:,} events in the bench log hold "_sealed" fields'
