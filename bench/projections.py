@@ -95,8 +95,11 @@ def rebuild_rate(url: str, jobs: int = 1, keys: bool = False) -> tuple[int, floa
     engine = projection_engine(url)
     create_projection_tables(engine)
     engine.dispose()
-    scratch = {p.name: SCRATCH + p.version + int(time.time()) % 1000 for p in PROJECTIONS}
     with psycopg.connect(url) as connection:
+        # versions no run on this log has used yet (a repeated run on a kept log must start from zero again)
+        used = connection.execute("SELECT max(version) FROM projection_checkpoints").fetchone()
+        base = max(SCRATCH, int(used[0] or 0) + 1) if used else SCRATCH
+        scratch = {p.name: base + p.version for p in PROJECTIONS}
         sizes = connection.execute(
             "SELECT u, count(*) FROM (SELECT unit_id AS u FROM event_log UNION ALL "
             "SELECT also_unit_id FROM event_log WHERE also_unit_id IS NOT NULL) e GROUP BY u"
