@@ -136,9 +136,9 @@ def _rebuild_share(
     engine = projection_engine(url)
     runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS), batch_size=5000)
     store.head_position()
-    keys = getattr(store.cipher, "keys", None) if hasattr(store, "cipher") else None
-    if keys is not None:  # the key table's connection made before the clock too, like the log's
-        keys.table.fetch(["0" * 32])
+    subject_keys = getattr(getattr(store, "cipher", None), "keys", None)
+    if subject_keys is not None:  # the key table's connection made before the clock too, like the log's
+        subject_keys.table.fetch(["0" * 32])
     start.wait()
     began = time.perf_counter()
     runner.catch_up_many(units, versions=scratch)
