@@ -13,6 +13,11 @@
 3. As of: one grassroots committee's dashboard (its subtree) on 31/12/2022 on each clock, replayed from its
    events with the projections' own code; the median and worst of several runs, the garbage collector set
    as in the API's processes.
+
+With `--keys` (the default) every generated event is sealed as the keyed store seals an append (each person's
+personal fields under their own key, AES-256-GCM, issue 20) before it is hashed, so verify walks sealed rows
+and "as of" opens them; `--no-keys` writes them in the clear, as the code before encryption did
+(`bench/keys.py`).
 """
 
 from __future__ import annotations
@@ -34,12 +39,14 @@ import psycopg
 from psycopg.types.json import set_json_loads
 
 from bench.append import scratch_database
+from bench.keys import add_keys_option, keyring, open_bench_store, sealed_share
+from domain.codec import EVENTS
 from domain.particulars import Sex
 from domain.person import member_commands as mc
 from domain.rules.removal import ScreeningOutcome
 from domain.units.events import UnitRegistered
 from domain.units.kinds import UnitKind
-from eventstore import RecordedEvent, open_store, verify_store
+from eventstore import RecordedEvent, verify_store
 from eventstore.canonical import GENESIS_HASH, canonical_json, chain_hash, envelope_digest, format_recorded_at
 from eventstore.postgres import PostgresEventStore
 from eventstore.restore import restore
@@ -126,14 +133,53 @@ def unit_ids(grassroots: int, cells: int) -> tuple[list[tuple[str, UnitKind, str
     return units, all_cells
 
 
-def tree_events(units: list[tuple[str, UnitKind, str | None]]) -> Iterator[RecordedEvent]:
+class Sealer:
+    """Seals an event's personal fields as the keyed store's append does (`FieldCipher.seal`), or passes it
+    through (`--no-keys`). Its keys are made a few thousand subjects at a time, ahead of their events, and
+    kept for the whole generation (the store's own cache keeps them a minute)."""
+
+    def __init__(self, url: str, keys: bool) -> None:
+        ring = keyring(keys)
+        self.cipher: Any = None
+        if ring is not None:
+            from eventstore.field_cipher import FieldCipher
+            from eventstore.subject_keys import SqlKeyTable, SubjectKeys
+
+            table = SqlKeyTable.for_log(url)
+            table.create()
+            self.cipher = FieldCipher(SubjectKeys(table, ring, cache_seconds=24 * 3600), EVENTS)
+
+    def make_keys(self, streams: list[tuple[str, list[tuple[str, dict[str, Any]]]]]) -> None:
+        """Every subject key of these (stream, its (type, data) events) made in a few statements."""
+        if self.cipher is None:
+            return
+        handles = {h for stream_id, events in streams for h in self.cipher.handles_of(stream_id, events)}
+        handles |= {stream_id for stream_id, _ in streams}  # the papers' references in the metadata
+        self.cipher.keys.for_writing([self.cipher.keys.key_id(h) for h in handles])
+
+    def seal(
+        self, stream_id: str, version: int, event_type: str, data: dict[str, Any], metadata: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        if self.cipher is None:
+            return data, metadata
+        stored, stored_metadata = self.cipher.seal(stream_id, version, event_type, data, metadata)
+        return stored, stored_metadata
+
+    def close(self) -> None:
+        if self.cipher is not None:
+            self.cipher.keys.table.close()
+
+
+def tree_events(units: list[tuple[str, UnitKind, str | None]], sealer: Sealer) -> Iterator[RecordedEvent]:
     recorded = datetime(2020, 1, 2, 2, tzinfo=UTC)
     prev = GENESIS_HASH
     for version, (unit_id, kind, parent) in enumerate(units, start=1):
         new = envelope(
             UnitRegistered(unit_id, unit_id.upper(), unit_id, kind, parent, False), unit_id, date(2020, 1, 1)
         )
-        data, metadata = new.data, new.metadata.as_json(None)
+        data, metadata = sealer.seal(
+            UNIT_TREE_STREAM, version, new.event_type, dict(new.data), new.metadata.as_json(None)
+        )
         digest = envelope_digest(
             canonical_json(data),
             canonical_json(metadata),
@@ -153,9 +199,11 @@ def tree_events(units: list[tuple[str, UnitKind, str | None]]) -> Iterator[Recor
         prev = hashed
 
 
-def person_events(cells: list[str], first_position: int) -> Iterator[RecordedEvent]:
+def person_events(cells: list[str], first_position: int, sealer: Sealer) -> Iterator[RecordedEvent]:
     """Every person of every cell, in the order the ledger recorded them (stream order kept)."""
     admitted, enrolled = journeys()
+    if sealer.cipher is not None:
+        _make_person_keys(cells, admitted, enrolled, sealer)
     planned: list[tuple[datetime, int, int, int, int, date]] = []  # recorded, person, version, kind, cell, start
     person = 0
     for cell_index in range(len(cells)):
@@ -178,6 +226,12 @@ def person_events(cells: list[str], first_position: int) -> Iterator[RecordedEve
         data_json = step.data_json.replace(TEMPLATE_CELL.encode(), cell)
         metadata_json = step.metadata_json.replace(TEMPLATE_CELL.encode(), cell)
         stream_id, on = f"person-{who:032x}", start + timedelta(days=step.days)
+        data: Any = None
+        if sealer.cipher is not None:
+            data, metadata = sealer.seal(
+                stream_id, version, step.event_type, msgspec.json.decode(data_json), msgspec.json.decode(metadata_json)
+            )
+            data_json, metadata_json = canonical_json(data), canonical_json(metadata)
         digest = envelope_digest(
             data_json, metadata_json, stream_id=stream_id, stream_version=version, unit_id=cells[cell_index],
             event_type=step.event_type, schema_version=step.schema_version, occurred_on=on,
@@ -187,23 +241,47 @@ def person_events(cells: list[str], first_position: int) -> Iterator[RecordedEve
         heads[who] = hashed = chain_hash(prev, digest)
         yield RecordedEvent(
             position, stream_id, version, cells[cell_index], step.event_type, step.schema_version,
-            msgspec.json.decode(data_json), msgspec.json.decode(metadata_json), on, recorded, prev, hashed,
+            data if data is not None else msgspec.json.decode(data_json),
+            metadata if data is not None else msgspec.json.decode(metadata_json),
+            on, recorded, prev, hashed,
         )  # fmt: skip
 
 
-def generate(store: PostgresEventStore, grassroots: int, cells: int) -> int:
+def _make_person_keys(cells: list[str], admitted: list[Step], enrolled: list[Step], sealer: Sealer) -> None:
+    """Every person's subject keys (theirs, and their relatives'), 2,000 people at a time."""
+    person, chunk = 0, []
+    for cell in cells:
+        for n in range(ADMITTED_PER_CELL + ENROLLED_PER_CELL):
+            steps = admitted if n < ADMITTED_PER_CELL else enrolled
+            events = [
+                (step.event_type, msgspec.json.decode(step.data_json.replace(TEMPLATE_CELL.encode(), cell.encode())))
+                for step in steps
+            ]
+            chunk.append((f"person-{person:032x}", events))
+            person += 1
+            if len(chunk) == 2000:
+                sealer.make_keys(chunk)
+                chunk = []
+    sealer.make_keys(chunk)
+
+
+def generate(store: PostgresEventStore, url: str, grassroots: int, cells: int, keys: bool) -> int:
     units, all_cells = unit_ids(grassroots, cells)
     started = time.perf_counter()
+    sealer = Sealer(url, keys)
+    if sealer.cipher is not None:
+        sealer.make_keys([(UNIT_TREE_STREAM, [])])
 
     def everything() -> Iterator[RecordedEvent]:
-        yield from tree_events(units)
-        yield from person_events(all_cells, len(units) + 1)
+        yield from tree_events(units, sealer)
+        yield from person_events(all_cells, len(units) + 1, sealer)
 
     written = restore(store, everything(), [], batch=5000, atomic=False)
+    sealer.close()
     store.seal()
     with store.pool.connection() as connection:  # as autovacuum would soon after a bulk load
         connection.execute("ANALYZE event_log")
-    print(f"generated {written:,} events in {time.perf_counter() - started:.0f} s (restore path, one seal)")
+    print(f"generated {written:,} events in {time.perf_counter() - started:.0f} s (restore path, one seal)", flush=True)
     return written
 
 
@@ -227,8 +305,9 @@ def raw_rate(url: str, processes: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-def measure(url: str, rounds: int, processes: int) -> None:
-    store = open_store(url)
+def measure(url: str, rounds: int, processes: int, keys: bool, verify_only: bool = False) -> None:
+    print(f"keys {'on' if keys else 'off'}: {sealed_share(url)}", flush=True)
+    store = open_bench_store(url, keys)
     assert isinstance(store, PostgresEventStore)
     for jobs in sorted({1, processes}):
         rates, raws = [], []
@@ -242,9 +321,13 @@ def measure(url: str, rounds: int, processes: int) -> None:
         print(
             f"verify, {jobs} process{'es' if jobs > 1 else ''}: median {rate:,.0f} events/s, best {max(rates):,.0f} "
             f"(target ≥ 100,000); raw PostgreSQL read of the same rows by as many processes: {raw:,.0f} events/s "
-            f"(verify/raw {rate / raw:.2f})"
+            f"(verify/raw {rate / raw:.2f})",
+            flush=True,
         )
     print(f"verify: {report.summary()}")
+    if verify_only:
+        store.close()
+        return
     collect_garbage_rarely()  # as the API process that answers "as of" runs (services/collector.py)
     freeze_what_started()
     for clock in Clock:
@@ -272,21 +355,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="verify's processes (one per CPU)")
     parser.add_argument("--url", help="Keep the log in this database (generated there when empty) and reuse it.")
+    parser.add_argument("--verify-only", action="store_true", help='skip the "as of" figures')
+    add_keys_option(parser)
     args = parser.parse_args()
     if args.url:
-        store = open_store(args.url)
+        store = open_bench_store(args.url, args.keys)
         assert isinstance(store, PostgresEventStore)
         if next(store.iter_raw(batch_size=1), None) is None:
-            generate(store, args.grassroots, args.cells)
+            generate(store, args.url, args.grassroots, args.cells, args.keys)
         store.close()
-        measure(args.url, args.rounds, args.processes)
+        measure(args.url, args.rounds, args.processes, args.keys, args.verify_only)
         return
     with scratch_database(os.environ.get("PARTYLEDGER_BENCH_POSTGRES_URL", DEFAULT_PG)) as url:
-        store = open_store(url)
+        store = open_bench_store(url, args.keys)
         assert isinstance(store, PostgresEventStore)
-        generate(store, args.grassroots, args.cells)
+        generate(store, url, args.grassroots, args.cells, args.keys)
         store.close()
-        measure(url, args.rounds, args.processes)
+        measure(url, args.rounds, args.processes, args.keys, args.verify_only)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@
    by as many processes in the same run (the baseline).
 3. Lag: a real `celery worker` (Redis broker) keeps the projections up while this process appends at a
    sustained rate and rings after each commit; lag = commit → the unit's slowest checkpoint covers the event.
+
+With `--keys` (the default) the province is seeded through a store holding the bench's keyring, so every
+person's personal fields are sealed (AES-256-GCM, issue 20) and the rebuild opens them; `--no-keys` seeds and
+rebuilds plaintext, as the code before encryption did (`bench/keys.py`).
 """
 
 from __future__ import annotations
@@ -32,9 +36,10 @@ import sqlalchemy as sa
 from psycopg.types.json import set_json_loads
 
 from bench.append import scratch_database
+from bench.keys import add_keys_option, open_bench_store, sealed_share, worker_env
 from domain.codec import EVENTS
 from domain.units.events import TargetMetric, YearlyPlanSet
-from eventstore import EventMetadata, NewEvent, open_store
+from eventstore import EventMetadata, NewEvent
 from eventstore.verify_ranges import split
 from projections.engine import projection_engine
 from projections.person_states import PersonStates
@@ -84,14 +89,17 @@ def _read_range(url: str, after: int, up_to: int, start: Any, spans: Any) -> Non
         spans.put((count, began, time.perf_counter()))
 
 
-def rebuild_rate(url: str, jobs: int = 1) -> tuple[int, float]:
+def rebuild_rate(url: str, jobs: int = 1, keys: bool = False) -> tuple[int, float]:
     """Events/s applied into every projection, every unit, from zero (scratch versions, as `rebuild` does),
     by `jobs` processes sharing the units as the worker pool's processes share doorbells."""
     engine = projection_engine(url)
     create_projection_tables(engine)
     engine.dispose()
-    scratch = {p.name: SCRATCH + p.version + int(time.time()) % 1000 for p in PROJECTIONS}
     with psycopg.connect(url) as connection:
+        # versions no run on this log has used yet (a repeated run on a kept log must start from zero again)
+        used = connection.execute("SELECT max(version) FROM projection_checkpoints").fetchone()
+        base = max(SCRATCH, int(used[0] or 0) + 1) if used else SCRATCH
+        scratch = {p.name: base + p.version for p in PROJECTIONS}
         sizes = connection.execute(
             "SELECT u, count(*) FROM (SELECT unit_id AS u FROM event_log UNION ALL "
             "SELECT also_unit_id FROM event_log WHERE also_unit_id IS NOT NULL) e GROUP BY u"
@@ -106,7 +114,9 @@ def rebuild_rate(url: str, jobs: int = 1) -> tuple[int, float]:
         loads[lightest] += int(n)
     context = multiprocessing.get_context("spawn")
     start, spans = context.Barrier(jobs), context.Queue()
-    processes = [context.Process(target=_rebuild_share, args=(url, share, scratch, start, spans)) for share in shares]
+    processes = [
+        context.Process(target=_rebuild_share, args=(url, share, scratch, start, spans, keys)) for share in shares
+    ]
     for process in processes:
         process.start()
     spans_seen = [spans.get(timeout=3600) for _ in processes]
@@ -116,14 +126,19 @@ def rebuild_rate(url: str, jobs: int = 1) -> tuple[int, float]:
     return events, events / elapsed
 
 
-def _rebuild_share(url: str, units: list[str], scratch: dict[str, int], start: Any, spans: Any) -> None:
+def _rebuild_share(
+    url: str, units: list[str], scratch: dict[str, int], start: Any, spans: Any, keys: bool = False
+) -> None:
     """One process's units, timed from a barrier all processes pass once connected (start-up not counted),
     with the garbage collector set as in the worker and `partyledger rebuild`."""
     collect_garbage_rarely()
-    store = open_store(url)
+    store = open_bench_store(url, keys)
     engine = projection_engine(url)
     runner = Runner(engine, store, EVENTS, PROJECTIONS, enrich=PersonStates(store, EVENTS), batch_size=5000)
     store.head_position()
+    subject_keys = getattr(getattr(store, "cipher", None), "keys", None)
+    if subject_keys is not None:  # the key table's connection made before the clock too, like the log's
+        subject_keys.table.fetch(["0" * 32])
     start.wait()
     began = time.perf_counter()
     runner.catch_up_many(units, versions=scratch)
@@ -133,7 +148,9 @@ def _rebuild_share(url: str, units: list[str], scratch: dict[str, int], start: A
     spans.put((began, ended))
 
 
-def lag_under_load(url: str, redis_url: str, rate: float, seconds: float, appenders: int = 4) -> list[Lag]:
+def lag_under_load(
+    url: str, redis_url: str, rate: float, seconds: float, appenders: int = 4, keys: bool = False
+) -> list[Lag]:
     """(commit time, seconds from commit to visible in every projection) of each event appended at `rate`
     per second."""
     with TemporaryDirectory() as folder:
@@ -142,15 +159,18 @@ def lag_under_load(url: str, redis_url: str, rate: float, seconds: float, append
             "PARTYLEDGER_BROKER_URL": redis_url,
             "PARTYLEDGER_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
             "PARTYLEDGER_DATA_DIR": folder,
+            **worker_env(keys),
         }
         with celery_worker(env, Path(folder) / "worker.log", concurrency=WORKER_PROCESSES):
-            lags = _measure_lag(url, env, rate, seconds, appenders)
+            lags = _measure_lag(url, env, rate, seconds, appenders, keys)
         if os.environ.get("PARTYLEDGER_BENCH_KEEP_WORKER_LOG"):
             Path(os.environ["PARTYLEDGER_BENCH_KEEP_WORKER_LOG"]).write_text((Path(folder) / "worker.log").read_text())
         return lags
 
 
-def _measure_lag(url: str, env: dict[str, str], rate: float, seconds: float, appenders: int) -> list[Lag]:
+def _measure_lag(
+    url: str, env: dict[str, str], rate: float, seconds: float, appenders: int, keys: bool = False
+) -> list[Lag]:
     """`appenders` processes of four threads, each thread on its own units at an equal share of `rate`,
     ringing after every commit as the API does (its Doorbell); commits are timed on the system-wide
     monotonic clock and reported to this process, which watches the checkpoints."""
@@ -167,7 +187,7 @@ def _measure_lag(url: str, env: dict[str, str], rate: float, seconds: float, app
     start = context.Barrier(lanes + 1)  # every lane, and this process to start the machine's clock
     cpu = context.Queue()
     processes = [
-        context.Process(target=_append_process, args=(env, p, rate / lanes, seconds, start, commits, cpu))
+        context.Process(target=_append_process, args=(env, p, rate / lanes, seconds, start, commits, cpu, keys))
         for p in range(appenders)
     ]
     for process in processes:
@@ -196,11 +216,18 @@ WORKER_PROCESSES = int(os.environ.get("PARTYLEDGER_BENCH_WORKER_PROCESSES", "2")
 
 
 def _append_process(
-    env: dict[str, str], process: int, rate: float, seconds: float, start: Any, commits: Any, cpu: Any
+    env: dict[str, str],
+    process: int,
+    rate: float,
+    seconds: float,
+    start: Any,
+    commits: Any,
+    cpu: Any,
+    keys: bool = False,
 ) -> None:
     began = time.process_time()  # the imports are done by now: only the load is counted
     settings = Settings.from_environment(env)
-    store = open_store(settings.database_url)
+    store = open_bench_store(settings.database_url, keys)
     doorbell = Doorbell(settings)
     threads = [
         threading.Thread(
@@ -306,18 +333,24 @@ def percentile(values: list[float], q: float) -> float:
 
 
 @contextmanager
-def seeded(url: str, scale: str, log: str | None) -> Iterator[str]:
-    if log:  # a province seeded earlier (python -m bench.projections --scale province --keep prints it)
+def seeded(url: str, scale: str, log: str | None, keys: bool = False) -> Iterator[str]:
+    if log:  # a province seeded earlier (`--keep` prints it), with the same --keys / --no-keys
         yield log
         return
     with scratch_database(url) as database:
-        store = open_store(database)
-        report = generate_province(store, scale=scale, seed=2025)  # type: ignore[arg-type]
-        store.close()
-        with psycopg.connect(database, autocommit=True) as connection:
-            connection.execute("ANALYZE event_log")  # as autovacuum would soon after a bulk load
-        print(f"generated {report.events} events ({scale})")
+        seed_into(database, scale, keys)
         yield database
+
+
+def seed_into(database: str, scale: str, keys: bool) -> None:
+    """The province generated through the deciders into `database`, sealed when `keys`."""
+    started = time.perf_counter()
+    store = open_bench_store(database, keys)
+    report = generate_province(store, scale=scale, seed=2025)  # type: ignore[arg-type]
+    store.close()
+    with psycopg.connect(database, autocommit=True) as connection:
+        connection.execute("ANALYZE event_log")  # as autovacuum would soon after a bulk load
+    print(f"generated {report.events} events ({scale}) in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def main() -> None:
@@ -331,19 +364,33 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="rebuild processes (one per CPU)")
     parser.add_argument("--appenders", type=int, default=4, help="appending processes (four threads each)")
     parser.add_argument("--lag-only", action="store_true", help="skip the rebuild figures")
+    parser.add_argument("--rebuild-only", action="store_true", help="skip the lag figures")
+    parser.add_argument("--keep", action="store_true", help="seed a database, print its URL and keep it (for --log)")
+    add_keys_option(parser)
     args = parser.parse_args()
-    with seeded(args.url, args.scale, args.log) as url:
+    if args.keep:
+        database = args.url.rsplit("/", 1)[0] + f"/partyledger_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(args.url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{database.rsplit("/", 1)[1]}"')
+        seed_into(database, args.scale, args.keys)
+        print(f"kept: {database}\n{sealed_share(database)}")
+        return
+    with seeded(args.url, args.scale, args.log, args.keys) as url:
+        print(f"keys {'on' if args.keys else 'off'}: {sealed_share(url)}", flush=True)
         for jobs in [] if args.lag_only else sorted({1, args.jobs}):
             events, raw = raw_read_rate(url, jobs)
-            rebuilt, rate = rebuild_rate(url, jobs)
+            rebuilt, rate = rebuild_rate(url, jobs, args.keys)
             assert rebuilt == events, (rebuilt, events)
             print(f"{jobs} process{'es' if jobs > 1 else ''}: raw read {raw:>9,.0f} events/s ({events} events)")
             print(
                 f"{jobs} process{'es' if jobs > 1 else ''}: rebuild  {rate:>9,.0f} events/s into all "
                 f"{len(PROJECTIONS)} projections   rebuild/raw {rate / raw:.2f}   target ≥ 50,000 events/s "
-                f"where the raw read is ~220,000/s, i.e. rebuild/raw ≥ {TARGET_RATIO:.2f} on a slower machine"
+                f"where the raw read is ~220,000/s, i.e. rebuild/raw ≥ {TARGET_RATIO:.2f} on a slower machine",
+                flush=True,
             )
-        lags = lag_under_load(url, args.redis, args.rate, args.seconds, args.appenders)
+        if args.rebuild_only:
+            return
+        lags = lag_under_load(url, args.redis, args.rate, args.seconds, args.appenders, args.keys)
         achieved = len(lags) / args.seconds
         first = min((committed for committed, _ in lags), default=0.0)
         steady = [lag for committed, lag in lags if committed >= first + WARM_UP_SECONDS]

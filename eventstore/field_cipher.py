@@ -25,6 +25,7 @@ import base64
 import dataclasses
 import enum
 import os
+import re
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -46,6 +47,10 @@ PERSON_STREAM_PREFIX: Final = "person-"
 
 Path = tuple[str | int, ...]
 _JSON = msgspec.json.Encoder(order="sorted")
+_PAIRS = msgspec.json.Decoder(list[tuple[tuple[str | int, ...], Any]])
+"""A sealed plaintext's [[path, value], …], paths made tuples by the decoder itself."""
+_READ_JSON = msgspec.json.Encoder()
+"""Opened data handed straight to a decoder: key order does not matter there (it is not hashed)."""
 
 
 class SealBroken(ValueError):
@@ -170,7 +175,7 @@ class FieldCipher:
             data = getattr(envelope, "data_json", None)
             if data is not None:
                 if _holds_seal(data):
-                    wanted.extend(msgspec.json.decode(data).get(SEALED, {}))
+                    wanted.extend(_sealed_key_ids(data))
             elif SEALED in envelope.data:
                 wanted.extend(envelope.data[SEALED])
         if wanted:
@@ -181,8 +186,13 @@ class FieldCipher:
         sealed = data.get(SEALED)
         if sealed is None:
             return data if isinstance(data, dict) else dict(data)
-        opened = _copy(data)
-        del opened[SEALED]
+        return self._open_owned(stream_id, stream_version, event_type, _copy(data))
+
+    def _open_owned(
+        self, stream_id: str, stream_version: int, event_type: str, opened: dict[str, Any]
+    ) -> dict[str, Any]:
+        """`open` on data this call may change in place (freshly decoded: no copy to make)."""
+        sealed = opened.pop(SEALED)
         keys = self.keys.for_reading(sealed)
         erased: list[Erased] = []
         for key_id, blob in sealed.items():
@@ -223,7 +233,10 @@ class FieldCipher:
         """Stored data JSON as a reader needs it: unchanged unless it holds sealed leaves."""
         if not _holds_seal(data_json):
             return data_json
-        return _JSON.encode(self.open(stream_id, stream_version, event_type, msgspec.json.decode(data_json)))
+        data = msgspec.json.decode(data_json)
+        if not isinstance(data, dict) or SEALED not in data:
+            return data_json  # the text appeared inside a value, not as the seal's key
+        return _READ_JSON.encode(self._open_owned(stream_id, stream_version, event_type, data))
 
     def _fill_erased(self, event_type: str, version: int, data: dict[str, Any], erased: list[Erased]) -> None:
         residue: dict[str, Any] = {}
@@ -347,7 +360,22 @@ def _decrypt(key: AESGCM, blob: str, aad: bytes) -> list[tuple[Path, Any]]:
         plaintext = key.decrypt(raw[:12], raw[12:], aad)
     except InvalidTag as exc:
         raise SealBroken("a sealed field does not open with its subject's key") from exc
-    return [(tuple(path), value) for path, value in msgspec.json.decode(plaintext)]
+    return _PAIRS.decode(plaintext)
+
+
+_KEY_ID_TEXT = re.compile(r'"([0-9a-f]{32})"\s*:')
+_KEY_ID_BYTES = re.compile(rb'"([0-9a-f]{32})"\s*:')
+
+
+def _sealed_key_ids(data_json: bytes | str) -> list[str]:
+    """The key ids of a stored event's `"_sealed"` object, found in its text without decoding the whole event
+    (a prefetch only: an id missed here is loaded when the event is opened). Inside that object only key ids
+    are followed by a colon: the values are base64url, and a quote inside any string value is escaped."""
+    if isinstance(data_json, bytes):
+        start = data_json.find(b'"_sealed"')
+        return [m.decode() for m in _KEY_ID_BYTES.findall(data_json, start, data_json.find(b"}", start))]
+    start = data_json.find('"_sealed"')
+    return _KEY_ID_TEXT.findall(data_json, start, data_json.find("}", start))
 
 
 def _holds_seal(data_json: bytes | str) -> bool:

@@ -3,12 +3,15 @@ them once their key is destroyed."""
 
 from __future__ import annotations
 
+import secrets
+
 import msgspec
 import pytest
 
 from domain.privacy import ERASED_TEXT
 from eventstore import EventStore, open_store
-from eventstore.field_cipher import SEALED, FieldCipher
+from eventstore.field_cipher import SEALED, FieldCipher, _sealed_key_ids
+from eventstore.subject_keys import KeyEncryptionKeys, KeyNotUnwrapped, wrap_rfc3394
 from services.commands.context import CommandContext
 from services.embedded import seed_minimal_province
 from tests.support.person_ids import TEST_PERSON_ID_KEY, keyring_for_tests
@@ -63,3 +66,29 @@ def test_an_erased_subject_reads_as_erased_with_its_counted_values_kept(ctx: Com
     assert again.data["particulars"]["ethnicity"] == "kinh"  # a count by ethnicity stays right
     assert again.data["citizen_id"] == ERASED_TEXT
     assert ctx.store.verify().ok
+
+
+def test_a_subject_key_unwraps_only_with_its_kek_whichever_format_wrapped_it() -> None:
+    """Keys are wrapped with AES-256-GCM under the KEK; those wrapped by RFC 3394 before still open (I13)."""
+    keks = KeyEncryptionKeys.from_secrets("a" * 40)
+    other = KeyEncryptionKeys.from_secrets("b" * 40)
+    key = secrets.token_bytes(32)
+    for wrapped in (keks.wrap(key), wrap_rfc3394(keks, key)):
+        assert keks.unwrap(wrapped, keks.current_id) == key
+        with pytest.raises(KeyNotUnwrapped):
+            KeyEncryptionKeys(other.current, (keks.current,)).unwrap(wrapped, other.current_id)
+    tampered = bytearray(keks.wrap(key))
+    tampered[20] ^= 1
+    with pytest.raises(KeyNotUnwrapped):
+        keks.unwrap(bytes(tampered), keks.current_id)
+    assert keks.wrap(key) != keks.wrap(key), "a fresh nonce for every wrap"
+
+
+def test_a_page_prefetch_finds_the_key_ids_in_the_stored_text_as_either_database_spells_it() -> None:
+    """The prefetch reads key ids off the text (no decode); it must find exactly the `_sealed` object's keys."""
+    ids = ["0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"]
+    data = {"note": '"_sealed": {"x": 1}', SEALED: {ids[0]: "AAAA-_==", ids[1]: "BBBB"}, "z": {"a": 1}}
+    canonical = msgspec.json.encode(data, order="sorted")
+    spaced = canonical.replace(b'":', b'": ').replace(b",", b", ")  # PostgreSQL's jsonb text
+    for text in (canonical, spaced, spaced.decode()):
+        assert _sealed_key_ids(text) == ids
