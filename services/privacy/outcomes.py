@@ -42,6 +42,8 @@ class PersonOutcome:
     since: date | None
     outcome: Outcome | None
     full_name: str | None
+    erased: bool = False
+    """R-PRIVACY-ERASED: the personal data is already erased (nothing more is due)."""
 
 
 @dataclass
@@ -90,6 +92,7 @@ def scan_log(store: EventStore) -> LogScan:
             since=since.get(stream),
             outcome=outcome_of(state),
             full_name=state.particulars.full_name if state.particulars else None,
+            erased=state.erased,
         )
         for stream, state in states.items()
     ]
