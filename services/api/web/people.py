@@ -24,6 +24,7 @@ from eventstore import IdempotencyKeyReused, RecordedEvent, WrongExpectedVersion
 from services.api.platform.metrics import RULE_REFUSALS
 from services.api.platform.problems import FILED_ELSEWHERE_VI, not_found
 from services.commands.actors import Actor, Role
+from services.commands.erasure import ERASERS
 from services.commands.next_steps import next_steps
 from services.commands.people import record_person_step, step_request, visible_person, visible_records
 from services.commands.person_steps import STEPS
@@ -126,6 +127,7 @@ def _person_page(
         subject_name=choices.subject_name if choices else "",
         subject_year=choices.subject_year if choices else "",
         retractable=retractable_entry(ledger, viewer, state),
+        may_erase=viewer.role in ERASERS and not state.erased,
         refusal=refusal,
         recorded=recorded,
         request_key=uuid.uuid4().hex,
