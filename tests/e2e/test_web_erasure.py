@@ -59,6 +59,7 @@ def test_an_officer_erases_a_withdrawn_candidates_file_through_the_form(client: 
     page = client.get(done.headers["location"]).text
     assert "Hồ sơ đã xóa dữ liệu cá nhân" in page and "Quần Chúng Ưu Tú" not in page
     assert f'href="{form_path}"' not in page
+    assert 'id="next-steps"' not in page  # R-PRIVACY-ERASED: no step is offered on an erased file
 
 
 def test_an_open_file_is_refused_naming_the_rule_and_nothing_is_recorded(client: Client, settings: Settings) -> None:

@@ -42,6 +42,8 @@ from .vote_results import vote_result_vi
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 BY_OPERATION = {s.operation_id: s for s in STEPS}
+ERASED_FILE_VI: Final = "Hồ sơ đã xóa dữ liệu cá nhân"
+"""The heading of an erased file (R-PRIVACY-ERASED), whose name is no longer known."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ def _person_page(
         viewer,
         status_code=status_code,
         state=state,
-        name=state.particulars.full_name if state.particulars else "Hồ sơ",
+        name=ERASED_FILE_VI if state.erased else state.particulars.full_name if state.particulars else "Hồ sơ",
         crumbs=breadcrumbs(tree, viewer, state.cell_id),
         cell_name=units.get(state.cell_id, ""),
         file=summary(state, viewer, person_namer(ledger, tree, viewer)),
