@@ -4,9 +4,11 @@ period, then erased through the one erasure use case; a second run, or a second 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+from celery.schedules import crontab
 
 from domain.person.erasure import ErasureGround
 from domain.privacy import ERASED_TEXT
@@ -15,6 +17,7 @@ from eventstore import EventStore
 from services.commands.context import CommandContext
 from services.privacy.outcomes import scan_log
 from services.privacy.retention_run import RETENTION_USER, due_for_erasure, run_retention
+from services.settings import Settings
 from tests.unit.services.officers import SECRETARY, enrol, nominate, person, take
 
 RULES = retention_rules()  # withdrawn: 24 months
@@ -109,3 +112,19 @@ def test_two_workers_at_once_erase_each_file_once(
     assert (run.erased, run.raced) == (0, 1)
     assert [r.event_type for r in store.read_stream(past)].count("PersonalDataErased") == 1
     assert store.read_stream(past)[0].data["citizen_id"] == ERASED_TEXT
+
+
+def test_the_beat_runs_the_retention_daily(tmp_path: Path) -> None:
+    from services.worker.app import create_app
+
+    entry = create_app(Settings.from_environment({"PARTYLEDGER_DATA_DIR": str(tmp_path)})).conf.beat_schedule[
+        "erase-past-retention"
+    ]
+
+    assert entry["task"] == "partyledger.retention"
+    assert isinstance(entry["schedule"], crontab)
+    assert (entry["schedule"].hour, entry["schedule"].minute, entry["schedule"].day_of_week) == (
+        {19},
+        {30},
+        set(range(7)),
+    )
