@@ -28,7 +28,8 @@ def second_withdrawn(client: Client, settings: Settings, member: str) -> str:
     answer = desk.post(desk.cell, "/people", body, key="second-nomination")
     assert answer.status_code == 201, answer.text
     withdrawal = {"reason": "Chuyển công tác", "occurred_on": recently_past_its_period(), "expected_version": 1}
-    assert desk.post(desk.cell, f"/people/{person(8)}/withdrawal", withdrawal, key="second-withdrawal").status_code == 201
+    answer = desk.post(desk.cell, f"/people/{person(8)}/withdrawal", withdrawal, key="second-withdrawal")
+    assert answer.status_code == 201, answer.text
     return person(8)
 
 
