@@ -12,7 +12,7 @@ from services.commands.walls import today
 from services.settings import Settings
 from tests.e2e.conftest import Client
 from tests.e2e.desk import SIBLING, Desk, log_position
-from tests.e2e.web_support import CELL, post_form, sign_in
+from tests.e2e.web_support import CELL, catch_up, post_form, sign_in
 
 SCHOOL = "unit-school"
 
@@ -94,6 +94,7 @@ def test_the_unit_sees_a_file_past_its_period_with_the_day_it_will_be_erased(
 ) -> None:
     on = recently_past_its_period()
     who, _ = withdrawn_candidate(client, settings, on)
+    catch_up(settings)
     sign_in(client, settings, Role.GRASSROOTS_OFFICER, SCHOOL)
     assert 'id="retention-link"' in client.get(f"/web/units/{SCHOOL}").text
 
