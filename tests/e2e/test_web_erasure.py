@@ -118,3 +118,19 @@ def test_the_retention_page_of_a_foreign_unit_reads_like_a_missing_one(client: C
         assert foreign.status_code == missing.status_code == 404
         assert foreign.text == missing.text
     assert 'id="retention-link"' not in client.get(f"/web/units/{CELL}").text
+
+
+def test_hostile_values_come_back_on_the_form_and_record_nothing(client: Client, settings: Settings) -> None:
+    who, _ = withdrawn_candidate(client, settings)
+    sign_in(client, settings, Role.GRASSROOTS_OFFICER, SCHOOL)
+    form_path = f"/web/people/{who}/erasure"
+    head = log_position(client)
+    good = {"ground": "purpose_complete", "decision_ref": "15-QĐ/ĐU", "confirm": "on", "expected_version": "2",
+            "decided_on": today().strftime("%d/%m/%Y")}  # fmt: skip
+    for bad in ({"decision_ref": "QĐ\x00 15"}, {"decision_ref": "Q" * 5000}, {"ground": "everything"},
+                {"expected_version": "abc"}, {"expected_version": "1"}, {"decided_on": "99/99/99999"},
+                {"decided_on": "2026-13-01"}):  # fmt: skip
+        answer = post_form(client, form_path, form_path, good | bad)
+        assert answer.status_code == 422, (bad, answer.status_code)
+        assert 'class="refusal"' in answer.text or 'class="field-error"' in answer.text, bad
+    assert log_position(client) == head
