@@ -16,6 +16,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Final
 
+from domain.person.records import PersonState
+from domain.person.stages import Stage
 from domain.rules.periods import add_months
 
 
@@ -87,3 +89,22 @@ def retention_rules(overrides: Mapping[str, int] | None = None) -> dict[Outcome,
         outcome = Outcome(name)
         rules[outcome] = replace(rules[outcome], months=months)
     return rules
+
+
+_CLOSED: Final[dict[Stage, Outcome]] = {
+    Stage.REJECTED: Outcome.REJECTED,
+    Stage.WITHDRAWN: Outcome.WITHDRAWN,
+    Stage.ANNULLED: Outcome.ANNULLED,
+    Stage.STRUCK_OFF: Outcome.STRUCK_OFF,
+    Stage.EXPELLED: Outcome.EXPELLED,
+    Stage.EXITED: Outcome.VOLUNTARY_EXIT,
+}
+
+
+def outcome_of(state: PersonState) -> Outcome | None:
+    """R-PRIVACY-RETAIN's outcome (None while the file is open or the member serves): a struck-off member who
+    never became official left before admission was complete (xóa tên đảng viên dự bị)."""
+    outcome = _CLOSED.get(state.stage)
+    if outcome is Outcome.STRUCK_OFF and state.departures and not state.departures[-1].was_official:
+        return Outcome.PROBATIONARY_STRUCK_OFF
+    return outcome

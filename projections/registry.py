@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import cast
 
-from . import deadlines, files, member_roll, statistics, unit_activity, unit_dashboard, unit_plans
+from . import deadlines, files, member_roll, retention, statistics, unit_activity, unit_dashboard, unit_plans
 from .base import Projection
 
 
@@ -16,7 +16,8 @@ def _as_projection(module: ModuleType) -> Projection:
 
 
 PROJECTIONS: Sequence[Projection] = tuple(
-    _as_projection(m) for m in (unit_plans, unit_activity, unit_dashboard, files, deadlines, member_roll, statistics)
+    _as_projection(m)
+    for m in (unit_plans, unit_activity, unit_dashboard, files, deadlines, member_roll, statistics, retention)
 )
 
 

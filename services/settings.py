@@ -70,6 +70,8 @@ class Settings:
     """Its public key (PEM): `verify` checks every seal's signature with it."""
     retention_months: tuple[tuple[str, int], ...] = ()
     """R-PRIVACY-RETAIN overrides (outcome → months) over `domain.retention.DEFAULT_MONTHS`."""
+    retention_notice_days: int = 30
+    """A file past its retention period is listed to its unit this many days before the daily run erases it."""
     oidc: tuple[str, str, str, str] = ("", "", "", "")
     """OpenID Connect: issuer, client id, client secret, redirect URI (`services/oidc.py`); off when empty."""
     person_id_key: str = ""
@@ -122,6 +124,7 @@ class Settings:
             seal_key_file=read.file("PARTYLEDGER_SEAL_KEY_FILE"),
             seal_public_key_file=read.file("PARTYLEDGER_SEAL_PUBLIC_KEY_FILE"),
             retention_months=read.retention("PARTYLEDGER_RETENTION_MONTHS"),
+            retention_notice_days=read.whole("PARTYLEDGER_RETENTION_NOTICE_DAYS", 30, (1, 3650)),
             oidc=read.oidc(),
             person_id_key=read.person_key("PARTYLEDGER_PERSON_ID_KEY", environment),
             data_kek=read.person_key("PARTYLEDGER_DATA_KEK", environment),

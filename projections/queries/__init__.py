@@ -26,11 +26,14 @@ from .member_roll import (
     member_roll,
 )
 from .reading import unit_positions
+from .retention import ClosedFile, ClosedFiles, closed_files
 from .statistics import Statistics, in_order, label_vi, statistics
 from .units import subtree_units
 
 __all__ = [
     "Breach",
+    "ClosedFile",
+    "ClosedFiles",
     "Dashboard",
     "DeadlineBoard",
     "FileEntry",
@@ -50,6 +53,7 @@ __all__ = [
     "TargetProgress",
     "YearFigures",
     "YearProgress",
+    "closed_files",
     "dashboard",
     "deadlines",
     "files",

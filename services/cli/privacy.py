@@ -1,5 +1,6 @@
 """`partyledger privacy report` (the register and the impact-assessment annex, .xlsx) and `partyledger privacy
-retention` (closed files past their R-PRIVACY-RETAIN period, per unit); the use cases are services/privacy/."""
+retention` (closed files past their R-PRIVACY-RETAIN period, per unit; `--erase` runs the beat's daily retention
+run); the use cases are services/privacy/."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from pathlib import Path
 import click
 
 from projections.engine import projection_engine
+from services.cli.onboarding import command_context
 from services.cli.options import URL_HELP, first_line, open_log, settings_for
+from services.commands.erasure import KeysUnavailable
 from services.commands.tree_log import load_tree
 from services.commands.walls import today
 from services.privacy.outcomes import scan_log
 from services.privacy.report import privacy_report
-from services.privacy.retention import past_retention, rules_from
+from services.privacy.retention import rules_from
+from services.privacy.retention_run import due_for_erasure, run_retention
 from services.privacy.workbook import register_workbook
 
 
@@ -54,27 +58,45 @@ def report_command(out: Path, officer: str | None, database_url: str | None) -> 
 
 @privacy_group.command("retention")
 @click.option("--unit", "unit_id", help="Only this unit (its own files).")
+@click.option(
+    "--erase",
+    is_flag=True,
+    help="Run the retention run the beat runs daily: erase the files past their period and their notice "
+    "period (PARTYLEDGER_RETENTION_NOTICE_DAYS), then finish earlier erasures.",
+)
 @click.option("--database-url", help=URL_HELP)
-def retention_command(unit_id: str | None, database_url: str | None) -> None:
-    """List the closed files past their retention period, per unit (none is erased: erasure needs the
-    subjects' keys, which the log does not have yet)."""
+def retention_command(unit_id: str | None, erase: bool, database_url: str | None) -> None:
+    """List the closed files past their retention period, per unit, with the day each will be erased; with
+    --erase, erase those whose notice period has passed (the same use case as the beat's daily run)."""
     settings = settings_for(database_url)
     store = open_log(settings, create=False)
+    rules = rules_from(settings.retention_months)
     try:
-        tree, _ = load_tree(store)
-        people = scan_log(store).people
-    except Exception as exc:
-        raise click.ClickException(f"cannot read the log: {first_line(exc)}") from exc
+        if erase:
+            if unit_id:
+                raise click.UsageError("--erase runs over the whole province; leave out --unit")
+            try:
+                run = run_retention(command_context(settings, store), rules, today(), settings.retention_notice_days)
+            except KeysUnavailable as exc:
+                raise click.ClickException(str(exc)) from exc
+            click.echo(run.summary())
+            return
+        try:
+            tree, _ = load_tree(store)
+            people = scan_log(store).people
+        except Exception as exc:
+            raise click.ClickException(f"cannot read the log: {first_line(exc)}") from exc
     finally:
         store.close()
-    due = past_retention(people, rules_from(settings.retention_months), today(), [unit_id] if unit_id else None)
-    for unit, items in due.items():
+    due = due_for_erasure(people, rules, today(), settings.retention_notice_days, [unit_id] if unit_id else None)
+    for unit in sorted({d.person.unit_id for d in due}):
+        items = [d for d in due if d.person.unit_id == unit]
         known = tree.latest(unit)
         click.echo(f"{known.name if known else unit}: {len(items)}")
         for item in items:
             name = item.person.full_name or "(không rõ tên)"
             click.echo(
-                f"  {name} — {item.rule.outcome.label_vi} ngày {item.closed_on:%d/%m/%Y}, "
-                f"quá hạn từ {item.due_on:%d/%m/%Y} ({item.rule.rule_id})"
+                f"  {name} — {item.rule.outcome.label_vi} ngày {item.past.closed_on:%d/%m/%Y}, "
+                f"quá hạn từ {item.past.due_on:%d/%m/%Y}, xóa ngày {item.erase_on:%d/%m/%Y} ({item.rule.rule_id})"
             )
-    click.echo(f"{sum(len(i) for i in due.values())} file(s) past their retention period", err=True)
+    click.echo(f"{len(due)} file(s) past their retention period", err=True)

@@ -143,7 +143,10 @@ CHECKS: Final[dict[str, Check]] = {
 
 
 def next_steps(tree: UnitTree, state: PersonState, actor: Actor, on: date) -> list[Step]:
-    """The steps the person page offers this caller today; the transfer's receiving side has its own page."""
+    """The steps the person page offers this caller today; the transfer's receiving side has its own page. None
+    on an erased file (R-PRIVACY-ERASED: nothing more is recorded on it)."""
+    if state.erased:
+        return []
     chosen = []
     for step in allowed_steps(state, actor):
         if step.creates or step.at_destination:

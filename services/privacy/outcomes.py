@@ -16,19 +16,10 @@ from domain.person.records import PersonState
 from domain.person.stages import Stage
 from domain.person.state import evolve, initial_state
 from domain.person.values import Relation
-from domain.retention import Outcome
+from domain.retention import Outcome, outcome_of
 from eventstore import EventStore, RecordedEvent
 
 PAGE: Final = 5000
-
-_CLOSED: Final[dict[Stage, Outcome]] = {
-    Stage.REJECTED: Outcome.REJECTED,
-    Stage.WITHDRAWN: Outcome.WITHDRAWN,
-    Stage.ANNULLED: Outcome.ANNULLED,
-    Stage.STRUCK_OFF: Outcome.STRUCK_OFF,
-    Stage.EXPELLED: Outcome.EXPELLED,
-    Stage.EXITED: Outcome.VOLUNTARY_EXIT,
-}
 
 
 @dataclass(frozen=True)
@@ -55,15 +46,6 @@ class LogScan:
     relatives: set[tuple[str, str]] = field(default_factory=set)
     sponsors: set[str] = field(default_factory=set)
     helpers: set[str] = field(default_factory=set)
-
-
-def outcome_of(state: PersonState) -> Outcome | None:
-    """R-PRIVACY-RETAIN's outcome: a struck-off member who never became official left before admission
-    was complete (xóa tên đảng viên dự bị)."""
-    outcome = _CLOSED.get(state.stage)
-    if outcome is Outcome.STRUCK_OFF and state.departures and not state.departures[-1].was_official:
-        return Outcome.PROBATIONARY_STRUCK_OFF
-    return outcome
 
 
 def scan_log(store: EventStore) -> LogScan:

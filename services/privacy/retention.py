@@ -1,9 +1,7 @@
 """R-PRIVACY-RETAIN: the closed files past their retention period, per unit (issue 20 item 4).
 
-This only lists them. Erasing one must destroy the data subject's key (I13: personal fields encrypted with
-the subject's own key before hashing), which the log does not have yet: its fields are plaintext inside a
-hash-chained, append-only record, so nothing can be erased without breaking the chain. Until then the list
-tells each unit which files the law says are due, and the register shows how many.
+This lists them (an erased file is no longer due). The retention run (`services/privacy/retention_run.py`)
+erases each one a notice period after it fell due, the unit having seen it listed meanwhile.
 """
 
 from __future__ import annotations

@@ -7,11 +7,15 @@ doorbells; the truth is the log, so a lost, repeated or late message never chang
 from __future__ import annotations
 
 from celery import Celery
+from celery.schedules import crontab
 from kombu.entity import Queue
 
 from services.settings import Settings, get_settings
 
 from .redis_transport import TRANSPORT
+
+RETENTION_SCHEDULE = crontab(hour=19, minute=30)
+"""R-PRIVACY-RETAIN's daily run at 02:30 in Vietnam (19:30 UTC), when no one records."""
 
 
 def create_app(settings: Settings) -> Celery:
@@ -30,6 +34,7 @@ def create_app(settings: Settings) -> Celery:
             "sweep-units-behind": {"task": "partyledger.sweep", "schedule": settings.sweep_seconds},
             "seal-the-log": {"task": "partyledger.seal", "schedule": settings.seal_seconds},
             "follow-reorganisations": {"task": "partyledger.follow-reorganisations", "schedule": 6 * 3600},
+            "erase-past-retention": {"task": "partyledger.retention", "schedule": RETENTION_SCHEDULE},
         },
         beat_schedule_filename=str(settings.data_dir / "beat-schedule"),
         timezone="UTC",

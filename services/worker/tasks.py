@@ -16,7 +16,10 @@ from projections.versions import switch_when_caught_up
 from services.commands.actors import Actor, Role
 from services.commands.context import CommandContext
 from services.commands.reorganisation import follow_reorganisations as follow_ceased_units
+from services.commands.walls import today
 from services.doorbell import CATCH_UP_TASK, CATCH_UP_UNITS_TASK, answered, doorbell_groups
+from services.privacy.retention import rules_from
+from services.privacy.retention_run import run_retention
 from services.projection_runtime import process_runtime
 
 from .app import app
@@ -104,3 +107,18 @@ def follow_reorganisations() -> str:
     for units in doorbell_groups(sorted(followed.units)):
         catch_up_units.apply_async(args=[units], queue=runtime.settings.queue)
     return f"{followed.moved} people moved to their units' successors"
+
+
+@app.task(name="partyledger.retention", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def erase_past_retention() -> str:
+    """R-PRIVACY-RETAIN (purpose complete): erase the closed files whose retention period and notice period have
+    passed, then finish earlier erasures. Safe twice and on two workers at once (`run_retention`); the log line
+    holds counts only."""
+    runtime = process_runtime()
+    settings = runtime.settings
+    context = CommandContext(runtime.store)
+    run = run_retention(context, rules_from(settings.retention_months), today(), settings.retention_notice_days)
+    for units in doorbell_groups(sorted(run.units)):
+        catch_up_units.apply_async(args=[units], queue=settings.queue)
+    log.info("retention: %s", run.summary())
+    return run.summary()

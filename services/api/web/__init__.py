@@ -36,12 +36,14 @@ from .accounts import (
 from .audit_pages import audit_page, audit_verify, person_as_of, unit_as_of, unit_history
 from .charts import funnel_svg, plan_svg
 from .common import page
+from .erasure import erase, erasure_form
 from .file_requests import file_requests_page, grant_file_request, refuse_file_request, send_file_request
 from .format import FILTERS
 from .labels import clock_label
 from .my_account import account_page, change_my_password, confirm_totp, offer_totp
 from .people import person, take_step
 from .person_reads import person_reads_page
+from .retention import retention_page
 from .retractions import confirm_retraction, retract
 from .roll_import import import_page, import_template, import_upload
 from .session import PREFIX, csrf_config, signed_in, who
@@ -97,6 +99,9 @@ def web_router(settings: Settings) -> Router:
             person_as_of,
             confirm_retraction,
             retract,
+            erasure_form,
+            erase,
+            retention_page,
             users_page, create_user, user_page, assign, end, reset, revoke, deactivate, holders_page, sign_ins_page,
             file_requests_page, send_file_request, grant_file_request, refuse_file_request,
             import_page, import_template, import_upload,

@@ -25,6 +25,7 @@ from services.api.platform.metrics import RULE_REFUSALS
 from services.api.platform.problems import FILED_ELSEWHERE_VI, not_found
 from services.audit.person_reads import ReadKind, read_person_records
 from services.commands.actors import Actor, Role
+from services.commands.erasure import ERASERS
 from services.commands.next_steps import next_steps
 from services.commands.people import record_person_step, step_request, visible_person
 from services.commands.person_steps import STEPS
@@ -43,6 +44,8 @@ from .vote_results import vote_result_vi
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 BY_OPERATION = {s.operation_id: s for s in STEPS}
+ERASED_FILE_VI: Final = "Hồ sơ đã xóa dữ liệu cá nhân"
+"""The heading of an erased file (R-PRIVACY-ERASED), whose name is no longer known."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def _person_page(
         viewer,
         status_code=status_code,
         state=state,
-        name=state.particulars.full_name if state.particulars else "Hồ sơ",
+        name=ERASED_FILE_VI if state.erased else state.particulars.full_name if state.particulars else "Hồ sơ",
         crumbs=breadcrumbs(tree, viewer, state.cell_id),
         cell_name=units.get(state.cell_id, ""),
         file=summary(state, viewer, person_namer(ledger, tree, viewer)),
@@ -129,6 +132,7 @@ def _person_page(
         subject_year=choices.subject_year if choices else "",
         retractable=retractable_entry(ledger, viewer, state),
         reads=reads_shown(ledger, viewer, person_id, None, ON_FILE_PAGE) if may_list_reads(viewer) else None,
+        may_erase=viewer.role in ERASERS and not state.erased,
         refusal=refusal,
         recorded=recorded,
         request_key=uuid.uuid4().hex,

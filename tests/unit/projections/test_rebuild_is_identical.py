@@ -14,12 +14,12 @@ from domain.person.facts import MemberFacts, PersonFacts, RatingFacts
 from domain.person.values import RejectionLevel, TransferKind
 from domain.rules.ratings import Grade
 from domain.rules.removal import ScreeningOutcome
-from projections import deadlines, files, member_roll, statistics, unit_activity, unit_dashboard
+from projections import deadlines, files, member_roll, retention, statistics, unit_activity, unit_dashboard
 from projections.base import Projection
 from projections.rows import Iso
 from tests.unit.projections.people import BLOC, NAMES, Ledger, Person, snapshot
 
-PROJECTIONS: list[Projection] = [unit_dashboard, files, deadlines, member_roll, statistics, unit_activity]
+PROJECTIONS: list[Projection] = [unit_dashboard, files, deadlines, member_roll, statistics, unit_activity, retention]
 
 
 def enroll(ledger: Ledger, serial: int, cell: str) -> Person:

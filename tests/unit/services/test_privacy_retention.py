@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from domain.person.records import Departure, PersonState
 from domain.person.stages import Stage
-from domain.retention import Outcome
+from domain.retention import Outcome, outcome_of
 from domain.rules.periods import add_months
 from services.commands.context import CommandContext
-from services.privacy.outcomes import PersonOutcome, outcome_of, scan_log
+from services.privacy.outcomes import PersonOutcome, scan_log
 from services.privacy.retention import past_retention, rules_from
 from services.settings import Settings, SettingsError
 from tests.unit.services.officers import CELL, SECRETARY, enrol, nominate, person, take
