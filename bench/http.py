@@ -121,7 +121,7 @@ def server(app: str, env: dict[str, str], workers: int, factory: bool, code: Pat
     process = subprocess.Popen(command, env={**os.environ, **env}, cwd=code)
     served = Served(f"http://127.0.0.1:{port}", process.pid)
     try:
-        wait_for(lambda: _answers(served.base), 60, f"{app} on port {port}")
+        wait_for(lambda: _answers(served.base), 180, f"{app} on port {port}")
         yield served
     finally:
         process.terminate()

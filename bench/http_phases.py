@@ -65,6 +65,7 @@ def install() -> None:
     import eventstore.postgres as pg
     import services.api.people.routes as routes
     import services.commands.people as people
+    from eventstore.subject_keys import SubjectKeys
     from services.commands.context import CommandContext
     from services.doorbell import Doorbell
 
@@ -78,6 +79,8 @@ def install() -> None:
         (pg.PostgresEventStore, "_execute_append", "append_statement"),
         (ConnectionPool, "getconn", "pool_wait"),
         (Doorbell, "ring", "ring"),
+        (SubjectKeys, "_load", "keys_fetch"),
+        (SubjectKeys, "for_writing", "keys_for_writing"),
     ]
     for owner, attribute, name in wrapped:
         original = getattr(owner, attribute)

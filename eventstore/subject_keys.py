@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import threading
 import time
@@ -268,8 +269,12 @@ class SqlKeyTable:
         """The key table that belongs to the log at `url`: same PostgreSQL database, or a SQLite file beside."""
         if url.startswith(("postgresql", "postgres://")):
             rest = url.split("://", 1)[1]
+            # As many kept connections as an API process has request threads (asyncio's default executor:
+            # min(32, CPUs + 4)): with 2 kept and the rest overflow, concurrent key fetches opened and closed a
+            # PostgreSQL connection each (the `http` bench's slowest commands, bench/README.md).
+            threads = min(32, (os.cpu_count() or 1) + 4)
             return cls(
-                sa.create_engine("postgresql+psycopg://" + rest, pool_size=2, max_overflow=4, pool_pre_ping=True)
+                sa.create_engine("postgresql+psycopg://" + rest, pool_size=threads, max_overflow=4, pool_pre_ping=True)
             )
         path = url.removeprefix("sqlite:///") if url.startswith("sqlite") else url
         keys = path[: -len(".sqlite3")] + "-keys.sqlite3" if path.endswith(".sqlite3") else path + "-keys"
