@@ -38,6 +38,9 @@ CACHE_SECONDS = 60.0
 within this time (the process that erases drops it at once, and one that meets the erasure event in a file it
 shows drops every key it holds)."""
 
+REQUEST_THREADS = min(32, (os.cpu_count() or 1) + 4)
+"""The threads an API process runs its requests on (asyncio's default executor, which Litestar uses)."""
+
 METADATA = sa.MetaData()
 SUBJECT_KEYS = sa.Table(
     "subject_keys",

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from eventstore import EventStore
 from eventstore.field_cipher import FieldCipher
-from eventstore.subject_keys import SqlKeyTable
+from eventstore.postgres import PostgresEventStore
+from eventstore.subject_keys import REQUEST_THREADS, SqlKeyTable
 from projections.engine import projection_engine
 from projections.schema import create_projection_tables
 from services.commands.context import CommandContext
@@ -51,11 +52,16 @@ class Ledger(CommandContext):
         return cls(settings, store, engine)
 
     def warm(self) -> None:
-        """The tree and calendar (`CommandContext.warm`), and the subject-key table's connections opened: a
-        fresh process's first commands each fetched a key (I13) on an engine that first had to connect and
-        ask the server its settings — 250 ms at p99 and up to 530 ms on the shared machine, the slowest
-        commands of the `http` bench (bench/README.md)."""
+        """The tree and calendar (`CommandContext.warm`), and the log's and the subject-key table's connections
+        opened, one per request thread: a fresh process's first commands each fetched a key (I13) on an engine
+        that first had to connect and ask the server its settings — 250 ms at p99 and up to 530 ms on the shared
+        machine — and waited for the log's pool to open connections, the slowest commands of the `http` bench
+        (bench/README.md)."""
         super().warm()
+        if isinstance(self.store, PostgresEventStore):  # the log's connections too (the pool kept one at start)
+            pool = self.store.pool
+            pool.resize(min(REQUEST_THREADS, pool.max_size), pool.max_size)
+            pool.wait()
         cipher = getattr(self.store, "cipher", None)
         if isinstance(cipher, FieldCipher) and isinstance(cipher.keys.table, SqlKeyTable):
             engine = cipher.keys.table.engine
