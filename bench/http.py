@@ -245,24 +245,35 @@ def run_full(
             },
         }
         sent = time.perf_counter()  # CLOCK_MONOTONIC: the same clock in the server's processes
-        response = await http.post(
-            f"{base}/people/{people[n]}/particulars",
-            json=body,
-            headers={
-                "Authorization": f"Bearer {token}",
-                "Idempotency-Key": uuid.uuid4().hex,
-                "X-Bench-Sent": repr(sent),
-            },
-        )
+        headers = {"Authorization": f"Bearer {token}"}
+        try:
+            response = await http.post(
+                f"{base}/people/{people[n]}/particulars",
+                json=body,
+                headers={**headers, "Idempotency-Key": uuid.uuid4().hex, "X-Bench-Sent": repr(sent)},
+            )
+        except httpx.HTTPError as exc:  # a worker gone (uvicorn's supervisor kills one that misses pings)
+            failures.append(f"no answer: {exc!r}")
+            return False, await _version_now(http, f"{base}/people/{people[n]}", headers, version)
         CLIENT_TIMES.append((sent, time.perf_counter()))
         if response.status_code != 201 and not failures:
             failures.append(f"{response.status_code} {response.text[:300]}")
+        if response.status_code == 409:
+            return False, await _version_now(http, f"{base}/people/{people[n]}", headers, version)
         return response.status_code == 201, version + (response.status_code == 201)
 
     result = asyncio.run(_load(clients, seconds, request, versions))
     if failures:
         print(f"first failed command: {failures[0]}")
     return result
+
+
+async def _version_now(http: httpx.AsyncClient, url: str, headers: dict[str, str], known: int) -> int:
+    """The member's stream version as the API has it (after a command whose fate the client did not see)."""
+    try:
+        return int((await http.get(url, headers=headers)).json()["version"])
+    except (httpx.HTTPError, KeyError, ValueError):
+        return known
 
 
 def run_bare(base: str, clients: int, seconds: float) -> tuple[int, list[float], int]:
