@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import threading
 import time
@@ -39,6 +40,9 @@ CACHE_SECONDS = 60.0
 """How long a process keeps an unwrapped key: an erasure done by another process reaches this one's memory
 within this time (the process that erases drops it at once, and one that meets the erasure event in a file it
 shows drops every key it holds)."""
+
+REQUEST_THREADS = min(32, (os.cpu_count() or 1) + 4)
+"""The threads an API process runs its requests on (asyncio's default executor, which Litestar uses)."""
 
 METADATA = sa.MetaData()
 SUBJECT_KEYS = sa.Table(
@@ -306,8 +310,12 @@ class SqlKeyTable:
         """The key table that belongs to the log at `url`: same PostgreSQL database, or a SQLite file beside."""
         if url.startswith(("postgresql", "postgres://")):
             rest = url.split("://", 1)[1]
+            # As many kept connections as an API process has request threads (asyncio's default executor:
+            # min(32, CPUs + 4)): with 2 kept and the rest overflow, concurrent key fetches opened and closed a
+            # PostgreSQL connection each (the `http` bench's slowest commands, bench/README.md).
+            threads = min(32, (os.cpu_count() or 1) + 4)
             return cls(
-                sa.create_engine("postgresql+psycopg://" + rest, pool_size=2, max_overflow=4, pool_pre_ping=True)
+                sa.create_engine("postgresql+psycopg://" + rest, pool_size=threads, max_overflow=4, pool_pre_ping=True)
             )
         path = url.removeprefix("sqlite:///") if url.startswith("sqlite") else url
         keys = path[: -len(".sqlite3")] + "-keys.sqlite3" if path.endswith(".sqlite3") else path + "-keys"

@@ -4,9 +4,14 @@ keeps the credentials and sessions) and the doorbell its commands ring."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import sqlalchemy as sa
 
 from eventstore import EventStore
+from eventstore.field_cipher import FieldCipher
+from eventstore.postgres import PostgresEventStore
+from eventstore.subject_keys import REQUEST_THREADS, SqlKeyTable
 from projections.engine import projection_engine
 from projections.schema import create_projection_tables
 from services.commands.context import CommandContext
@@ -45,6 +50,24 @@ class Ledger(CommandContext):
             engine.dispose()
             raise
         return cls(settings, store, engine)
+
+    def warm(self) -> None:
+        """The tree and calendar (`CommandContext.warm`), and the log's and the subject-key table's connections
+        opened, one per request thread: a fresh process's first commands each fetched a key (I13) on an engine
+        that first had to connect and ask the server its settings — 250 ms at p99 and up to 530 ms on the shared
+        machine — and waited for the log's pool to open connections, the slowest commands of the `http` bench
+        (bench/README.md)."""
+        super().warm()
+        if isinstance(self.store, PostgresEventStore):  # the log's connections too (the pool kept one at start)
+            pool = self.store.pool
+            pool.resize(min(REQUEST_THREADS, pool.max_size), pool.max_size)
+            pool.wait()
+        cipher = getattr(self.store, "cipher", None)
+        if isinstance(cipher, FieldCipher) and isinstance(cipher.keys.table, SqlKeyTable):
+            engine = cipher.keys.table.engine
+            with ExitStack() as opened:  # all at once, so the pool keeps as many as it holds
+                for _ in range(engine.pool.size()):  # type: ignore[attr-defined]
+                    opened.enter_context(engine.connect())
 
     def close(self) -> None:
         self.denials.close()

@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
     def open_ledger(app: Litestar) -> None:
         app.state.ledger = Ledger.open(chosen)
         if long_running:  # not in a test process, which makes an app per test
+            app.state.ledger.warm()  # the tree and calendar before the first request, not during the first ones
             collect_garbage_rarely()
             freeze_what_started()
 

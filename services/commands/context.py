@@ -14,7 +14,7 @@ from domain.calendar import CALENDAR_STREAM_ID, WorkingCalendar, calendar_from_d
 from domain.codec import EVENTS
 from domain.person.records import PersonState
 from domain.units.tree import UnitTree
-from eventstore import AppendResult, EventStore
+from eventstore import AppendResult, EventStore, RecordedEvent
 
 from .person_ids import CitizenIndex, PersonIdKey
 from .person_log import PersonCache
@@ -54,20 +54,55 @@ class CommandContext:
         """The tree with the version of its stream: what a unit command sends as `expected_version`."""
         return self._tree_at(self.store.stream_version(UNIT_TREE_STREAM))
 
+    def warm(self) -> None:
+        """Load the tree and the calendar now: what a server process does before its first request, so its
+        first commands do not each read the whole tree stream at once (they did, all of them, on a cold
+        process: on a province's log the first second's requests were the slowest of a run)."""
+        self.tree()
+        self.calendar()
+
     def for_command(self, person_id: str | None) -> tuple[UnitTree, WorkingCalendar, PersonState | None]:
         """The tree, the calendar and the person now: the events after what this process holds of each, in
         one round trip (the streams only grow, I1, so what it holds plus the newer events is the whole)."""
         with self._lock:
-            tree_version = self._tree[0] if self._tree else 0
+            cold = self._tree is None or self._calendar is None
+        if cold:  # one thread loads them (under the lock) while the others wait, instead of all reading them
+            self.warm()
+        with self._lock:
+            held_tree = self._tree
             calendar_version = self._calendar[0] if self._calendar else 0
+        tree_version = held_tree[0] if held_tree else 0
         person = self.people.known(person_id) if person_id else None
         after = {UNIT_TREE_STREAM: tree_version, CALENDAR_STREAM_ID: calendar_version}
         if person is not None:
             after[person.person_id] = person.version
         found = self.store.read_streams(after)
-        tree = self._tree_at(tree_version + len(found[UNIT_TREE_STREAM]))[1]
+        tree = self._tree_after(held_tree, found[UNIT_TREE_STREAM])
         calendar = self._calendar_at(calendar_version + len(found[CALENDAR_STREAM_ID]))
         return tree, calendar, self.people.advance(person, found[person.person_id]) if person else None
+
+    def _tree_after(self, held: tuple[int, UnitTree] | None, newer: list[RecordedEvent]) -> UnitTree:
+        """The tree `held` with the tree stream's `newer` events applied, cached: a unit registered or changed
+        anywhere in the province cost every API process a read and replay of the whole tree stream, under the
+        lock every command of that process waits on; `with_event` is the seed's and the import's own step."""
+        if held is None:
+            return self._tree_at(len(newer))[1]
+        if not newer:
+            return held[1]  # the tree as of this command's read
+        version = held[0] + len(newer)
+        with self._lock:
+            if self._tree is not None and self._tree[0] == version:
+                return self._tree[1]  # another request applied the same events
+        if newer[0].stream_version != held[0] + 1 or newer[-1].stream_version != version:
+            return self._tree_at(version)[1]
+        tree = held[1]
+        for record in newer:
+            tree = tree.with_event(EVENTS.decode(record.event_type, record.schema_version, record.data),
+                                   record.occurred_on)  # fmt: skip
+        with self._lock:
+            if self._tree is None or self._tree[0] < version:
+                self._tree = (version, tree)
+        return tree
 
     def _tree_at(self, version: int) -> tuple[int, UnitTree]:
         """The cached tree, rebuilt when the stream is past `version`'s; with the version it was loaded at."""
