@@ -29,12 +29,14 @@ from bench.append import scratch_database
 from eventstore import open_store
 from services.commands.actors import Actor, Role
 from services.commands.context import CommandContext
+from services.commands.person_ids import PersonIdKey
 from services.commands.province import found_province
 from services.commands.roll_import import import_roll
 from services.commands.roll_sheets import MEMBER_COLUMNS, MEMBERS_SHEET, UNIT_COLUMNS, UNITS_SHEET, read_roll
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 MEMBERS_PER_CELL, CELLS_PER_GRASSROOTS, GRASSROOTS_PER_COMMUNE = 16, 5, 30
+BENCH_KEY = PersonIdKey(b"bench-roll-import-person-id-key-0123456789")
 NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Võ Thị Phượng")
 
 
@@ -110,7 +112,7 @@ class Phases:
 def timed_import(url: str, path: Path, *, write: bool, profile: Path | None) -> tuple[str, float]:
     store = open_store(url, durable=False)  # as `partyledger import-members` opens it
     try:
-        ctx = CommandContext(store)
+        ctx = CommandContext(store, person_key=BENCH_KEY)  # as a deployment's PARTYLEDGER_PERSON_ID_KEY
         found_province(ctx, "HCM", "Đảng bộ Thành phố Hồ Chí Minh")
         actor = Actor("bench-import", Role.PROVINCIAL_ADMIN, "unit-hcm")
         started = time.perf_counter()
