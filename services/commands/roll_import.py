@@ -17,10 +17,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Final
+from typing import Final, TypeVar
 
 from domain.calendar import WorkingCalendar
 from domain.errors import DomainError, InvalidCommand, RuleViolation
+from domain.identity import CitizenId, parse_citizen_id
 from domain.particulars import Particulars
 from domain.person import member_commands as mc
 from domain.person.events import PersonEvent
@@ -30,26 +31,27 @@ from domain.units.aggregate import decide as decide_unit
 from domain.units.commands import RegisterUnit
 from domain.units.events import UnitEvent
 from domain.units.tree import UnitTree
-from eventstore import EventStoreError, RecordedEvent
+from eventstore import EventStoreError, RecordedEvent, WrongExpectedVersion
 
 from .actors import Actor, Role
 from .context import CommandContext
 from .idempotency import scoped_key
 from .people import PersonStepRequest, check_walls
 from .person_facts import NOTHING_STATED, FactContext, build_facts
-from .person_log import append_decided, replay_records
+from .person_log import append_decided, new_person_stream, replay_records
 from .person_steps import STEPS
 from .province import unit_id_for
 from .roll_sheets import COLUMN_OF_FIELD, MEMBERS_SHEET, UNITS_SHEET, MemberRow, Roll, RowProblem, UnitRow
-from .units import handle_unit_command
+from .tree_log import UNIT_TREE_STREAM
+from .units import command_metadata, handle_unit_command, unit_envelopes
 from .walls import FiledElsewhere, WallDenied, require_role, today
 
 ENROLMENT: Final = next(step for step in STEPS if step.command is mc.EnrollMember)
-WRITERS: Final = 4
-"""Members appended at once, each its own stream and transaction: a lone writer spent most of its time waiting
-for the database's answer (measured in bench/roll_import.py)."""
+WRITERS: Final = 2
+"""Batches of members written at once: one thread prepares (hashes) a batch while the database writes another."""
 CHUNK: Final = 500
-"""Members whose streams are read in one round trip while planning (and rung together while writing)."""
+"""Members whose streams are read in one round trip while planning, and at most the members (and the events) of
+one transaction while writing (`append_new_streams`, within the store's 1,000 events an append)."""
 
 RULE_COLUMNS: Final = {
     "R-ELIG-AGE": "Ngày quyết định kết nạp",
@@ -119,6 +121,8 @@ class _Plan:
     units: list[PlannedUnit] = field(default_factory=list)
     members: list[PlannedMember] = field(default_factory=list)
     report: ImportReport = field(default_factory=ImportReport)
+    tree_version: int = 0
+    """The version of the tree stream the units were decided on."""
 
 
 def import_roll(
@@ -151,7 +155,8 @@ def row_key(kind: str, row: UnitRow | MemberRow) -> str:
 def _plan(ctx: CommandContext, actor: Actor, roll: Roll, on: date, progress: Progress) -> _Plan:
     plan = _Plan()
     plan.report.problems.extend(roll.problems)
-    tree = _plan_units(ctx.tree(), actor, roll.units, on, plan, progress)
+    plan.tree_version, tree = ctx.versioned_tree()
+    tree = _plan_units(tree, actor, roll.units, on, plan, progress)
     calendar = ctx.calendar()
     seen: dict[str, int] = {}
     total = len(roll.members)
@@ -175,13 +180,15 @@ def _plan(ctx: CommandContext, actor: Actor, roll: Roll, on: date, progress: Pro
 
 
 def _person_ids(ctx: CommandContext, chunk: Sequence[MemberRow], problems: list[RowProblem]) -> dict[int, str]:
-    ids: dict[int, str] = {}
+    """Each row's person, the whole chunk found with one read of the log (`CommandContext.person_ids_of`)."""
+    citizens: dict[int, CitizenId] = {}
     for row in chunk:
         try:
-            ids[row.row] = ctx.person_id_of(row.citizen_id)
+            citizens[row.row] = parse_citizen_id(row.citizen_id)
         except DomainError as exc:
             problems.append(_problem(MEMBERS_SHEET, row.row, exc))
-    return ids
+    found = ctx.person_ids_of(citizens.values())
+    return {number: found[citizen] for number, citizen in citizens.items()}
 
 
 def _plan_units(
@@ -345,49 +352,143 @@ def _missing_unit(sheet: str, row: int, column: str, code: str, *, cell: bool = 
 
 
 def _write(ctx: CommandContext, actor: Actor, plan: _Plan, on: date, progress: Progress) -> None:
-    """Units in order through the unit use case (following the tree it writes), then members, ringing per chunk."""
-    report = plan.report
+    """Units, then members, each in batches of one transaction (ringing per batch)."""
+    _write_units(ctx, actor, plan, on, progress)
+    ctx.ring(planned_unit.command.unit_id for planned_unit in plan.units)
+    _write_members(ctx, actor, plan, progress)
+
+
+def _write_units(ctx: CommandContext, actor: Actor, plan: _Plan, on: date, progress: Progress) -> None:
+    """The plan's unit events, decided on the tree at `plan.tree_version`, appended a batch at a time with the
+    tree stream's version as the expected one (I2): one round trip per batch instead of one per unit. If the
+    tree changed since the plan (another administrator), the store refuses the batch and the units left are
+    decided again one by one on the tree as it is now, as `handle_unit_command` decides any unit command."""
+    report, version, total = plan.report, plan.tree_version, len(plan.units)
+    done = 0
+    for batch in _batches(plan.units, lambda unit: len(unit.events)):
+        metadata = command_metadata(actor, on, None, None)
+        events = [e for unit in batch for e in unit_envelopes(unit.events, on, metadata)]
+        key = "roll-units-" + hashlib.sha256("\n".join(unit.key for unit in batch).encode()).hexdigest()[:40]
+        try:
+            result = ctx.store.append(
+                UNIT_TREE_STREAM, events, expected_version=version, idempotency_key=scoped_key(actor, key)
+            )
+        except WrongExpectedVersion:
+            _write_units_one_by_one(ctx, actor, plan.units[done:], on, report)
+            break
+        version = result.stream_version
+        report.units_written += 0 if result.duplicate else len(batch)
+        done += len(batch)
+        progress("write units", done, total)
+    progress("write units", total, total)
+
+
+def _write_units_one_by_one(
+    ctx: CommandContext, actor: Actor, units: Sequence[PlannedUnit], on: date, report: ImportReport
+) -> None:
+    """Each unit decided again on the tree it will join (following the tree it writes)."""
     version, tree = ctx.versioned_tree()
-    for done, unit in enumerate(plan.units, start=1):
-        if done % CHUNK == 0 or done == len(plan.units):
-            progress("write units", done, len(plan.units))
-        result = handle_unit_command(
-            ctx.store,
-            unit.command,
-            occurred_on=on,
-            actor=actor,
-            idempotency_key=scoped_key(actor, unit.key),
-            expected_version=version,
-            known_tree=(tree, version),
-        )
+    for unit in units:
+        try:
+            result = handle_unit_command(
+                ctx.store,
+                unit.command,
+                occurred_on=on,
+                actor=actor,
+                idempotency_key=scoped_key(actor, unit.key),
+                expected_version=version,
+                known_tree=(tree, version),
+            )
+        except DomainError as exc:
+            report.problems.append(_problem(UNITS_SHEET, unit.row.row, exc))
+            continue
         if result is None:
             continue
         for event in unit.events:  # what the unit use case just decided on this same tree (no second decision)
             tree = tree.with_event(event, on)
         version = result.stream_version
         report.units_written += 0 if result.duplicate else 1
-    ctx.ring(planned_unit.command.unit_id for planned_unit in plan.units)
-    total = len(plan.members)
+
+
+def _write_members(ctx: CommandContext, actor: Actor, plan: _Plan, progress: Progress) -> None:
+    """New people (the whole roll, on a new ledger) a batch of streams per transaction (`append_new_streams`),
+    `WRITERS` batches at once; a person whose stream exists already (a candidate's file before the import)
+    by one append at the version decided on."""
+    report, total = plan.report, len(plan.members)
+    new = [planned for planned in plan.members if planned.before.version == 0]
+    known = [planned for planned in plan.members if planned.before.version != 0]
+    done = 0
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="roll-import") as writers:
-        for start in range(0, total, CHUNK):
-            rung: set[str] = set()
-            chunk = plan.members[start : start + CHUNK]
-            for planned, outcome in zip(chunk, writers.map(lambda p: _append(ctx, actor, p), chunk), strict=True):
-                if outcome is None:
-                    report.problems.append(
-                        RowProblem(
-                            MEMBERS_SHEET, planned.row.row, None, "R-STAGE-ORDER", "hồ sơ vừa được người khác ghi"
-                        )
-                    )
-                    continue
-                duplicate, units = outcome
-                report.members_written += 0 if duplicate else 1
-                rung |= units
-            ctx.ring(rung)
-            progress("write", min(start + CHUNK, total), total)
+        batches = _batches(new, lambda planned: len(planned.events))
+        for batch, outcome in zip(batches, writers.map(lambda b: _append_new(ctx, actor, b), batches), strict=True):
+            done += len(batch)
+            if outcome is None:  # one of them was filed meanwhile: each on its own, as any other person
+                outcome = [_append(ctx, actor, planned) for planned in batch]
+            _count(report, batch, outcome, ctx)
+            progress("write", done, total)
+        for start in range(0, len(known), CHUNK):
+            chunk = known[start : start + CHUNK]
+            _count(report, chunk, list(writers.map(lambda p: _append(ctx, actor, p), chunk)), ctx)
+            done += len(chunk)
+            progress("write", done, total)
 
 
-def _append(ctx: CommandContext, actor: Actor, planned: PlannedMember) -> tuple[bool, frozenset[str]] | None:
+Outcome = tuple[bool, frozenset[str]] | None
+
+
+def _count(
+    report: ImportReport, chunk: Sequence[PlannedMember], outcomes: Sequence[Outcome], ctx: CommandContext
+) -> None:
+    rung: set[str] = set()
+    for planned, outcome in zip(chunk, outcomes, strict=True):
+        if outcome is None:
+            report.problems.append(
+                RowProblem(MEMBERS_SHEET, planned.row.row, None, "R-STAGE-ORDER", "hồ sơ vừa được người khác ghi")
+            )
+            continue
+        duplicate, units = outcome
+        report.members_written += 0 if duplicate else 1
+        rung |= units
+    ctx.ring(rung)
+
+
+T = TypeVar("T")
+
+
+def _batches(items: Sequence[T], events: Callable[[T], int]) -> list[list[T]]:
+    """Consecutive items, at most `CHUNK` a batch and `CHUNK` events each (well within one transaction's)."""
+    batches: list[list[T]] = []
+    batch: list[T] = []
+    held = 0
+    for item in items:
+        count = events(item)
+        if batch and (len(batch) == CHUNK or held + count > CHUNK):
+            batches.append(batch)
+            batch, held = [], 0
+        batch.append(item)
+        held += count
+    if batch:
+        batches.append(batch)
+    return batches
+
+
+def _append_new(ctx: CommandContext, actor: Actor, batch: Sequence[PlannedMember]) -> list[Outcome] | None:
+    """New people's first events, one transaction for the batch; None if one of their streams exists now."""
+    streams, units = [], []
+    for planned in batch:
+        stream, concerned = new_person_stream(
+            planned.before, planned.command, planned.events, actor, idempotency_key=scoped_key(actor, planned.key)
+        )
+        streams.append(stream)
+        units.append(concerned)
+    try:
+        results = ctx.store.append_new_streams(streams)
+    except WrongExpectedVersion:
+        return None
+    return [(result.duplicate, concerned) for result, concerned in zip(results, units, strict=True)]
+
+
+def _append(ctx: CommandContext, actor: Actor, planned: PlannedMember) -> Outcome:
     """One member's enrolment at the version it was decided on (I2); None if the stream moved meanwhile."""
     try:
         result, units = append_decided(
