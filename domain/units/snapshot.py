@@ -101,6 +101,8 @@ class TreeAsOf:
 
     def seen_on(self, on: date) -> TreeAsOf:
         """The same tree answering for another date of the same interval (caches are shared)."""
+        if on == self.on:
+            return self
         view = copy.copy(self)
         view.on = on
         return view
