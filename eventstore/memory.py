@@ -133,6 +133,9 @@ class MemoryEventStore:
             self.log.keys[batch.idempotency_key] = (batch.request_digest, result)
         return result
 
+    def flush(self) -> None:
+        """Nothing is durable in memory: nothing to wait for."""
+
     def stream_version(self, stream_id: str) -> int:
         check_stream_id(stream_id)
         with self.log.lock:

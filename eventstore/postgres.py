@@ -271,6 +271,15 @@ class PostgresEventStore(PostgresAuditReads):
         return None  # our remembered head hash was stale; the caller retries with the one just read
 
     @on_broken_connection
+    def flush(self) -> None:
+        """One transaction committed with `synchronous_commit = on`: it takes a transaction id, so its commit is
+        a WAL record, and waits until the WAL is on disk up to it, which holds every earlier commit of the
+        server (the pool's `durable=False` connections commit with it off, `postgres_pool`)."""
+        with self._connection() as connection, connection.transaction():
+            connection.execute("SET LOCAL synchronous_commit = on")
+            connection.execute("SELECT pg_current_xact_id()")
+
+    @on_broken_connection
     def stream_version(self, stream_id: str) -> int:
         check_stream_id(stream_id)
         with self._connection() as connection:

@@ -148,6 +148,11 @@ class EventStore(Protocol):
         run again adds nothing. Answers one result per stream, in order."""
         ...
 
+    def flush(self) -> None:
+        """Make every append committed so far durable: what a bulk load opened with `durable=False` (commits
+        that do not wait for the disk) calls before it says it is done."""
+        ...
+
     def stream_version(self, stream_id: str) -> int: ...
 
     def read_streams(self, after: Mapping[str, int]) -> dict[str, list[RecordedEvent]]:

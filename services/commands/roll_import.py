@@ -41,7 +41,7 @@ from .person_facts import NOTHING_STATED, FactContext, build_facts
 from .person_log import append_decided, new_person_stream, replay_records
 from .person_steps import STEPS
 from .province import unit_id_for
-from .roll_sheets import COLUMN_OF_FIELD, MEMBERS_SHEET, UNITS_SHEET, MemberRow, Roll, RowProblem, UnitRow
+from .roll_sheets import COLUMN_OF_FIELD, MEMBERS_SHEET, UNITS_SHEET, MemberRow, RollFeed, RowProblem, UnitRow
 from .tree_log import UNIT_TREE_STREAM
 from .units import command_metadata, handle_unit_command, unit_envelopes
 from .walls import FiledElsewhere, WallDenied, require_role, today
@@ -128,7 +128,7 @@ class _Plan:
 def import_roll(
     ctx: CommandContext,
     actor: Actor,
-    roll: Roll,
+    roll: RollFeed,
     *,
     write: bool,
     only_clean: bool = False,
@@ -152,31 +152,49 @@ def row_key(kind: str, row: UnitRow | MemberRow) -> str:
     return f"roll-{kind}-{digest[:40]}"
 
 
-def _plan(ctx: CommandContext, actor: Actor, roll: Roll, on: date, progress: Progress) -> _Plan:
+def _plan(ctx: CommandContext, actor: Actor, roll: RollFeed, on: date, progress: Progress) -> _Plan:
+    """Units first (the members' cells are in the tree they build), then the members as they are read."""
     plan = _Plan()
     plan.report.problems.extend(roll.problems)
     plan.tree_version, tree = ctx.versioned_tree()
     tree = _plan_units(tree, actor, roll.units, on, plan, progress)
     calendar = ctx.calendar()
     seen: dict[str, int] = {}
-    total = len(roll.members)
-    for start in range(0, total, CHUNK):
-        chunk = roll.members[start : start + CHUNK]
-        ids = _person_ids(ctx, chunk, plan.report.problems)
-        found = ctx.store.read_streams(dict.fromkeys(ids.values(), 0))
-        for row in chunk:
-            person_id = ids.get(row.row)
-            if person_id is None:
-                continue
-            first = seen.setdefault(person_id, row.row)
-            if first != row.row:
-                plan.report.problems.append(
-                    RowProblem(MEMBERS_SHEET, row.row, "Số CCCD", "citizen_id", f"trùng số CCCD với dòng {first}")
-                )
-                continue
-            _plan_member(ctx, tree, calendar, actor, row, person_id, found[person_id], on, plan)
-        progress("plan", min(start + CHUNK, total), total)
+    done = 0
+    for rows, problems in roll.member_chunks():
+        plan.report.problems.extend(problems)
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            _plan_chunk(ctx, tree, calendar, actor, chunk, seen, on, plan)
+            done += len(chunk)
+            progress("plan", done, max(done, roll.expected_members))
     return plan
+
+
+def _plan_chunk(
+    ctx: CommandContext,
+    tree: UnitTree,
+    calendar: WorkingCalendar,
+    actor: Actor,
+    chunk: Sequence[MemberRow],
+    seen: dict[str, int],
+    on: date,
+    plan: _Plan,
+) -> None:
+    """Members whose streams are read in one round trip, each decided on its own stream and the tree."""
+    ids = _person_ids(ctx, chunk, plan.report.problems)
+    found = ctx.store.read_streams(dict.fromkeys(ids.values(), 0))
+    for row in chunk:
+        person_id = ids.get(row.row)
+        if person_id is None:
+            continue
+        first = seen.setdefault(person_id, row.row)
+        if first != row.row:
+            plan.report.problems.append(
+                RowProblem(MEMBERS_SHEET, row.row, "Số CCCD", "citizen_id", f"trùng số CCCD với dòng {first}")
+            )
+            continue
+        _plan_member(ctx, tree, calendar, actor, row, person_id, found[person_id], on, plan)
 
 
 def _person_ids(ctx: CommandContext, chunk: Sequence[MemberRow], problems: list[RowProblem]) -> dict[int, str]:
@@ -352,10 +370,13 @@ def _missing_unit(sheet: str, row: int, column: str, code: str, *, cell: bool = 
 
 
 def _write(ctx: CommandContext, actor: Actor, plan: _Plan, on: date, progress: Progress) -> None:
-    """Units, then members, each in batches of one transaction (ringing per batch)."""
+    """Units, then members, each in batches of one transaction (ringing per batch); then a durable flush, so a
+    report that says the rows are written is true after a crash too (the CLI's log does not wait for the disk
+    at each commit: `durable=False`)."""
     _write_units(ctx, actor, plan, on, progress)
     ctx.ring(planned_unit.command.unit_id for planned_unit in plan.units)
     _write_members(ctx, actor, plan, progress)
+    ctx.store.flush()
 
 
 def _write_units(ctx: CommandContext, actor: Actor, plan: _Plan, on: date, progress: Progress) -> None:

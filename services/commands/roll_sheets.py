@@ -15,12 +15,12 @@ Headers are found by name in any order (with or without diacritics, any case); a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any, Final, TypeVar
+from typing import IO, Any, Final, Protocol, TypeVar
 
 from openpyxl import load_workbook
 
@@ -121,6 +121,33 @@ class Roll:
     members: tuple[MemberRow, ...]
     problems: tuple[RowProblem, ...]
 
+    @property
+    def expected_members(self) -> int:
+        return len(self.members)
+
+    def member_chunks(self) -> Iterator[tuple[Sequence[MemberRow], Sequence[RowProblem]]]:
+        """All the members at once (their problems are already in `problems`)."""
+        yield self.members, ()
+
+
+class RollFeed(Protocol):
+    """A roll as the import decides it: its units at once, its members in chunks as they are read, each with
+    the problems of the rows read meanwhile (a `Roll`, or `roll_reading.ParallelRoll` read by a second process).
+    `problems` are those known before the members: all of them for a `Roll`."""
+
+    @property
+    def units(self) -> tuple[UnitRow, ...]: ...
+
+    @property
+    def problems(self) -> tuple[RowProblem, ...]: ...
+
+    @property
+    def expected_members(self) -> int:
+        """How many member rows the sheet says it holds (for progress), 0 if it does not say."""
+        ...
+
+    def member_chunks(self) -> Iterator[tuple[Sequence[MemberRow], Sequence[RowProblem]]]: ...
+
 
 class CellError(ValueError):
     """A cell's value is not what its column takes (the message is Vietnamese, shown to the officer)."""
@@ -198,13 +225,33 @@ READERS: Final[dict[str, Callable[[object], Any]]] = {
 }
 
 
+def member_rows(book: Any, problems: list[RowProblem]) -> Iterator[MemberRow]:
+    """The members' sheet, row by row (a problem appended to `problems` for each row that cannot be read)."""
+    return (MemberRow(**v) for v in _sheet_rows(book, MEMBERS_SHEET, MEMBER_COLUMNS, problems))
+
+
+def unit_rows(book: Any, problems: list[RowProblem]) -> list[UnitRow]:
+    return [UnitRow(**v) for v in _sheet_rows(book, UNITS_SHEET, UNIT_COLUMNS, problems)]
+
+
+def sheet_size(book: Any, title: str) -> int:
+    """The data rows a sheet says it holds (its stored dimension: Excel writes one), 0 if it does not say."""
+    sheet = _sheet(book, title)
+    if sheet is None:
+        return 0
+    try:
+        return max(int(sheet.max_row or 0) - 1, 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def read_roll(source: Path | IO[bytes]) -> Roll:
     """Every row of both sheets, streamed (openpyxl's read-only mode: memory stays flat at 400,000 rows)."""
     book = load_workbook(source, read_only=True, data_only=True)
     try:
         problems: list[RowProblem] = []
-        units = [UnitRow(**v) for v in _sheet_rows(book, UNITS_SHEET, UNIT_COLUMNS, problems)]
-        members = [MemberRow(**v) for v in _sheet_rows(book, MEMBERS_SHEET, MEMBER_COLUMNS, problems)]
+        units = unit_rows(book, problems)
+        members = list(member_rows(book, problems))
     finally:
         book.close()
     return Roll(tuple(units), tuple(members), tuple(problems))
@@ -214,7 +261,7 @@ def _sheet_rows(
     book: Any, title: str, columns: tuple[Column, ...], problems: list[RowProblem]
 ) -> Iterator[dict[str, Any]]:
     """Each readable row as the fields of its columns (with `row`, the number Excel shows)."""
-    sheet = next((book[name] for name in book.sheetnames if search_key(name) == search_key(title)), None)
+    sheet = _sheet(book, title)
     if sheet is None:
         return
     sheet.reset_dimensions()  # a sheet without a stored size would otherwise be read twice to find it
@@ -236,6 +283,10 @@ def _sheet_rows(
         fields = _row_fields(title, number, values, columns, index, problems)
         if fields is not None:
             yield fields
+
+
+def _sheet(book: Any, title: str) -> Any:
+    return next((book[name] for name in book.sheetnames if search_key(name) == search_key(title)), None)
 
 
 def _row_fields(

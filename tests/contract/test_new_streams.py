@@ -93,3 +93,21 @@ def test_a_bad_event_or_a_stream_named_twice_writes_nothing(store: EventStore) -
     with pytest.raises(InvalidAppend, match="at most"):
         store.append_new_streams(_streams("g", 501, events=2))
     assert store.head_position() == 0
+
+
+def test_streams_without_keys_are_written_and_a_second_time_refused(store: EventStore) -> None:
+    streams = [NewStream(f"file-h{i}", [noted(f"h {i}")]) for i in range(3)]
+
+    assert [r.stream_version for r in store.append_new_streams(streams)] == [1, 1, 1]
+    with pytest.raises(WrongExpectedVersion):
+        store.append_new_streams(streams)
+    assert store.stream_version("file-h2") == 1
+
+
+def test_a_flush_leaves_the_log_as_it_was(store: EventStore) -> None:
+    store.append_new_streams(_streams("i", 2))
+    head = store.head_position()
+
+    store.flush()
+
+    assert store.head_position() == head and len(store.read_stream("file-i1")) == 1
