@@ -38,10 +38,21 @@ from .context import CommandContext
 from .idempotency import scoped_key
 from .people import PersonStepRequest, check_walls
 from .person_facts import NOTHING_STATED, FactContext, build_facts
-from .person_log import append_decided, new_person_stream, replay_records
+from .person_log import append_decided, new_person_stream, new_person_stream_of_steps, replay_records
 from .person_steps import STEPS
 from .province import unit_id_for
-from .roll_sheets import COLUMN_OF_FIELD, MEMBERS_SHEET, UNITS_SHEET, MemberRow, RollFeed, RowProblem, UnitRow
+from .roll_files import PlannedFile, RowRefused, helper_ids, plan_file
+from .roll_sheets import (
+    COLUMN_OF_FIELD,
+    MEMBERS_SHEET,
+    OPEN_FILES_SHEET,
+    UNITS_SHEET,
+    MemberRow,
+    OpenFileRow,
+    RollFeed,
+    RowProblem,
+    UnitRow,
+)
 from .tree_log import UNIT_TREE_STREAM
 from .units import command_metadata, handle_unit_command, unit_envelopes
 from .walls import FiledElsewhere, WallDenied, require_role, today
@@ -98,10 +109,13 @@ class ImportReport:
     units_present: int = 0
     members_new: int = 0
     members_present: int = 0
+    files_new: int = 0
+    files_present: int = 0
     problems: list[RowProblem] = field(default_factory=list)
     written: bool = False
     units_written: int = 0
     members_written: int = 0
+    files_written: int = 0
 
     @property
     def clean(self) -> bool:
@@ -112,6 +126,7 @@ class ImportReport:
         return (
             f"{done}: tổ chức mới {self.units_new} (đã ghi {self.units_written}), đã có {self.units_present}; "
             f"đảng viên mới {self.members_new} (đã ghi {self.members_written}), đã có {self.members_present}; "
+            f"hồ sơ đang xét mới {self.files_new} (đã ghi {self.files_written}), đã có {self.files_present}; "
             f"dòng bị từ chối {len(self.problems)}"
         )
 
@@ -120,6 +135,7 @@ class ImportReport:
 class _Plan:
     units: list[PlannedUnit] = field(default_factory=list)
     members: list[PlannedMember] = field(default_factory=list)
+    files: list[PlannedFile] = field(default_factory=list)
     report: ImportReport = field(default_factory=ImportReport)
     tree_version: int = 0
     """The version of the tree stream the units were decided on."""
@@ -145,7 +161,7 @@ def import_roll(
     return report
 
 
-def row_key(kind: str, row: UnitRow | MemberRow) -> str:
+def row_key(kind: str, row: UnitRow | MemberRow | OpenFileRow) -> str:
     """The row's idempotency key: its content (not its number, so sorting the sheet changes nothing)."""
     content = {k: v for k, v in vars(row).items() if k != "row"}
     digest = hashlib.sha256(json.dumps(content, default=str, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
@@ -168,7 +184,59 @@ def _plan(ctx: CommandContext, actor: Actor, roll: RollFeed, on: date, progress:
             _plan_chunk(ctx, tree, calendar, actor, chunk, seen, on, plan)
             done += len(chunk)
             progress("plan", done, max(done, roll.expected_members))
+    _plan_files(ctx, tree, calendar, actor, roll.open_files, seen, on, plan)
     return plan
+
+
+def _plan_files(
+    ctx: CommandContext,
+    tree: UnitTree,
+    calendar: WorkingCalendar,
+    actor: Actor,
+    rows: Sequence[OpenFileRow],
+    seen: dict[str, int],
+    on: date,
+    plan: _Plan,
+) -> None:
+    """Open files after the members (a helper may be one of them), each its steps in order (`roll_files`)."""
+    report = plan.report
+    officials = {p.command.person_id: p.command.official_from for p in plan.members if p.command.official_from}
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        ids = _person_ids(ctx, chunk, report.problems, OPEN_FILES_SHEET)
+        helpers = helper_ids(ctx, chunk)
+        found = ctx.store.read_streams(dict.fromkeys(ids.values(), 0))
+        for row in chunk:
+            person_id = ids.get(row.row)
+            if person_id is None:
+                continue
+            first = seen.setdefault(person_id, -row.row)
+            if first != -row.row:
+                where = f"dòng {first} trang “{MEMBERS_SHEET}”" if first > 0 else f"dòng {-first}"
+                report.problems.append(
+                    RowProblem(
+                        OPEN_FILES_SHEET,
+                        row.row,
+                        "Số CCCD",
+                        "citizen_id",
+                        f"{row.full_name}: trùng số CCCD với {where}",
+                    )
+                )
+                continue
+            key = row_key("o", row)
+            records = found[person_id]
+            if records and str(records[0].metadata.get("idempotency_key", "")).endswith(":" + key):
+                report.files_present += 1
+                continue
+            try:
+                planned = plan_file(
+                    ctx, tree, calendar, actor, row, person_id, helpers.get(row.row), records, on, key, officials.get
+                )
+            except RowRefused as refused:
+                report.problems.append(refused.problem)
+                continue
+            plan.files.append(planned)
+            report.files_new += 1
 
 
 def _plan_chunk(
@@ -197,14 +265,19 @@ def _plan_chunk(
         _plan_member(ctx, tree, calendar, actor, row, person_id, found[person_id], on, plan)
 
 
-def _person_ids(ctx: CommandContext, chunk: Sequence[MemberRow], problems: list[RowProblem]) -> dict[int, str]:
+def _person_ids(
+    ctx: CommandContext,
+    chunk: Sequence[MemberRow | OpenFileRow],
+    problems: list[RowProblem],
+    sheet: str = MEMBERS_SHEET,
+) -> dict[int, str]:
     """Each row's person, the whole chunk found with one read of the log (`CommandContext.person_ids_of`)."""
     citizens: dict[int, CitizenId] = {}
     for row in chunk:
         try:
             citizens[row.row] = parse_citizen_id(row.citizen_id)
         except DomainError as exc:
-            problems.append(_problem(MEMBERS_SHEET, row.row, exc))
+            problems.append(_problem(sheet, row.row, exc))
     found = ctx.person_ids_of(citizens.values())
     return {number: found[citizen] for number, citizen in citizens.items()}
 
@@ -376,6 +449,7 @@ def _write(ctx: CommandContext, actor: Actor, plan: _Plan, on: date, progress: P
     _write_units(ctx, actor, plan, on, progress)
     ctx.ring(planned_unit.command.unit_id for planned_unit in plan.units)
     _write_members(ctx, actor, plan, progress)
+    _write_files(ctx, actor, plan)
     ctx.store.flush()
 
 
@@ -452,6 +526,46 @@ def _write_members(ctx: CommandContext, actor: Actor, plan: _Plan, progress: Pro
             _count(report, chunk, list(writers.map(lambda p: _append(ctx, actor, p), chunk)), ctx)
             done += len(chunk)
             progress("write", done, total)
+
+
+def _write_files(ctx: CommandContext, actor: Actor, plan: _Plan) -> None:
+    """Each open file's steps in one append at the version they were decided on (I2): new people a batch of
+    streams at a time, a person the log already holds (a file closed before) on their own stream."""
+    report = plan.report
+    new = [planned for planned in plan.files if planned.before.version == 0]
+    for batch in _batches(new, lambda planned: sum(len(events) for _, _, events in planned.steps)):
+        streams = [
+            new_person_stream_of_steps(p.before, p.steps, actor, idempotency_key=scoped_key(actor, p.key))
+            for p in batch
+        ]
+        try:
+            results = ctx.store.append_new_streams([stream for stream, _ in streams])
+        except WrongExpectedVersion:  # one was filed meanwhile: each on its own
+            _files_one_by_one(ctx, actor, batch, report)
+            continue
+        report.files_written += sum(not result.duplicate for result in results)
+        ctx.ring(u for _, units in streams for u in units)
+    _files_one_by_one(ctx, actor, [planned for planned in plan.files if planned.before.version != 0], report)
+
+
+def _files_one_by_one(ctx: CommandContext, actor: Actor, files: Sequence[PlannedFile], report: ImportReport) -> None:
+    for planned in files:
+        stream, units = new_person_stream_of_steps(
+            planned.before, planned.steps, actor, idempotency_key=scoped_key(actor, planned.key), existing=True
+        )
+        try:
+            result = ctx.store.append(
+                stream.stream_id, stream.events, expected_version=planned.before.version,
+                idempotency_key=stream.idempotency_key,
+            )  # fmt: skip
+        except EventStoreError:
+            report.problems.append(
+                RowProblem(OPEN_FILES_SHEET, planned.row.row, None, "R-STAGE-ORDER",
+                           f"{planned.row.full_name}: hồ sơ vừa được người khác ghi")
+            )  # fmt: skip
+            continue
+        report.files_written += 0 if result.duplicate else 1
+        ctx.ring(units)
 
 
 Outcome = tuple[bool, frozenset[str]] | None

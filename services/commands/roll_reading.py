@@ -4,7 +4,8 @@ openpyxl is pure Python, and reading the members' sheet of a 400,000-member roll
 row (bench/roll_import.py). The import decides the members in order anyway, so a second process reads them
 and hands them over a chunk at a time while this one decides the units and then each chunk as it arrives: the
 two halves overlap on a machine with two cores. The units' sheet is small and read here first (the members
-are decided against the tree it builds). What a row that cannot be read becomes is unchanged (`RowProblem`).
+are decided against the tree it builds), and so is the short sheet of open files. What a row that cannot be
+read becomes is unchanged (`RowProblem`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,17 @@ from typing import Any, Final
 
 from openpyxl import load_workbook
 
-from .roll_sheets import MEMBERS_SHEET, MemberRow, RowProblem, UnitRow, member_rows, sheet_size, unit_rows
+from .roll_sheets import (
+    MEMBERS_SHEET,
+    MemberRow,
+    OpenFileRow,
+    RowProblem,
+    UnitRow,
+    member_rows,
+    open_file_rows,
+    sheet_size,
+    unit_rows,
+)
 
 READ_CHUNK: Final = 2000
 """Member rows handed over at once (a few hundred kilobytes pickled)."""
@@ -38,6 +49,7 @@ class ParallelRoll:
 
     units: tuple[UnitRow, ...]
     problems: tuple[RowProblem, ...]
+    open_files: tuple[OpenFileRow, ...]
     _queue: Any = field(repr=False)
     _process: SpawnProcess = field(repr=False)
     expected_members: int = 0
@@ -78,9 +90,10 @@ def read_roll_in_parallel(path: Path) -> Iterator[ParallelRoll]:
         try:
             problems: list[RowProblem] = []
             units = tuple(unit_rows(book, problems))
+            open_files = tuple(open_file_rows(book, problems))
         finally:
             book.close()
-        yield ParallelRoll(units, tuple(problems), channel, process)
+        yield ParallelRoll(units, tuple(problems), open_files, channel, process)
     finally:
         if process.is_alive():
             process.terminate()
