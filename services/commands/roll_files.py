@@ -15,7 +15,7 @@ import) — the roll's own dates: official from the date it gives as official.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
@@ -68,6 +68,14 @@ Step_ = tuple[PersonState, c.PersonCommand, tuple[PersonEvent, ...]]
 
 
 @dataclass(frozen=True)
+class RollPeople:
+    """The members the roll itself enrols (this file's plan): their names, and from when each is official."""
+
+    names: dict[str, str]
+    official_from: dict[str, date]
+
+
+@dataclass(frozen=True)
 class PlannedFile:
     row: OpenFileRow
     before: PersonState
@@ -106,11 +114,9 @@ def plan_file(
     records: list[RecordedEvent],
     on: date,
     key: str,
-    roll_officials: Callable[[str], date | None],
+    roll: RollPeople,
 ) -> PlannedFile:
-    """Every step of the row decided in order on the person's state; `RowRefused` names the first that fails.
-
-    `roll_officials` answers the date from which a member the roll enrols is official (None if not one)."""
+    """Every step of the row decided in order on the person's state; `RowRefused` names the first that fails."""
     if row.stage not in IMPORTED_STAGES:
         later = (
             f"chưa nhập được hồ sơ ở giai đoạn “{row.stage.label_vi}” từ tệp: nhập đến giai đoạn "
@@ -138,14 +144,15 @@ def plan_file(
             reads = check_walls(tree, request, state)
             facts = build_facts(request.step.facts, FactContext(ctx.store, tree, state, command, reads, NOTHING_STATED))
             if isinstance(command, c.NominateCandidate):
-                facts = replace(facts, member=_helper(ctx, helper_id, command.occurred_on, roll_officials))
+                facts = replace(facts, member=_helper(ctx, helper_id, command.occurred_on, roll))
             after, events = handle(state, command, calendar, facts)
         except FiledElsewhere:
             raise _refused(row, "citizen_id", "R-STAGE-ORDER", "số CCCD này đã có hồ sơ ở một tổ chức khác") from None
         except WallDenied:
             raise _refused(row, "cell_code", "R-UNIT-TREE", f"không có chi bộ mã “{row.cell_code}” trong sổ") from None
         except DomainError as exc:
-            raise _domain_refusal(row, command, exc, tree, {person_id: row.full_name}) from None
+            names = {person_id: row.full_name, helper_id: "người giúp đỡ " + _name(ctx, helper_id, roll)}
+            raise _domain_refusal(row, command, exc, tree, names) from None
         decided.append((state, command, tuple(events)))
         state = after
     return PlannedFile(row, before, tuple(decided), key)
@@ -177,11 +184,19 @@ def _commands(row: OpenFileRow, person_id: str, cell_id: str, helper_id: str) ->
     return steps
 
 
-def _helper(ctx: CommandContext, helper_id: str, on: date, roll_officials: Callable[[str], date | None]) -> MemberFacts:
+def _name(ctx: CommandContext, person_id: str, roll: RollPeople) -> str:
+    """A person's name, from this file or from the log (a refusal names people, never ids)."""
+    if person_id in roll.names:
+        return roll.names[person_id]
+    particulars = replay_records(person_id, ctx.store.read_stream(person_id)).particulars
+    return particulars.full_name if particulars else "(không có trong sổ)"
+
+
+def _helper(ctx: CommandContext, helper_id: str, on: date, roll: RollPeople) -> MemberFacts:
     """R-HELPER-OFFICIAL on the nomination's date: the log's answer, or the roll's for a member it enrols."""
     official = log_facts.member_facts(ctx.store, helper_id, on).is_official
     if not official:
-        official_from = roll_officials(helper_id) or _enrolled_official_from(ctx, helper_id)
+        official_from = roll.official_from.get(helper_id) or _enrolled_official_from(ctx, helper_id)
         official = official_from is not None and official_from <= on
     return MemberFacts(person_id=helper_id, is_official=official)
 

@@ -41,7 +41,7 @@ from .person_facts import NOTHING_STATED, FactContext, build_facts
 from .person_log import append_decided, new_person_stream, new_person_stream_of_steps, replay_records
 from .person_steps import STEPS
 from .province import unit_id_for
-from .roll_files import PlannedFile, RowRefused, helper_ids, plan_file
+from .roll_files import PlannedFile, RollPeople, RowRefused, helper_ids, plan_file
 from .roll_sheets import (
     COLUMN_OF_FIELD,
     MEMBERS_SHEET,
@@ -200,7 +200,10 @@ def _plan_files(
 ) -> None:
     """Open files after the members (a helper may be one of them), each its steps in order (`roll_files`)."""
     report = plan.report
-    officials = {p.command.person_id: p.command.official_from for p in plan.members if p.command.official_from}
+    roll = RollPeople(
+        {p.command.person_id: p.row.full_name for p in plan.members},
+        {p.command.person_id: p.command.official_from for p in plan.members if p.command.official_from},
+    )
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         ids = _person_ids(ctx, chunk, report.problems, OPEN_FILES_SHEET)
@@ -230,7 +233,7 @@ def _plan_files(
                 continue
             try:
                 planned = plan_file(
-                    ctx, tree, calendar, actor, row, person_id, helpers.get(row.row), records, on, key, officials.get
+                    ctx, tree, calendar, actor, row, person_id, helpers.get(row.row), records, on, key, roll
                 )
             except RowRefused as refused:
                 report.problems.append(refused.problem)
