@@ -162,9 +162,10 @@ RETURNING stream_id, position
 """
 """Many new streams and their keys in one statement, so one transaction: each row a column of arrays (one
 parameter per column whatever the batch's size, so one generic plan), sent in binary (`%b`): psycopg's text
-arrays escape each JSON text with a regular expression, two fifths of a batch's time (measured). No stream exists yet, so every chain
-starts at the genesis hash; a stream that does exist, or a key already claimed, fails the unique constraints
-and the whole statement with it. Positions are numbered across the batch (at most `MAX_BATCH` < 1024)."""
+arrays escape each JSON text with a regular expression, two fifths of a batch's time (measured). No stream
+exists yet, so every chain starts at the genesis hash; a stream that does exist, or a key already claimed,
+fails the unique constraints and the whole statement with it. Positions are numbered across the batch (at
+most `MAX_BATCH` < 1024)."""
 
 
 def new_streams_parameters(batches: list[PreparedAppend], links: list[list[tuple[bytes, bytes]]]) -> list[object]:
