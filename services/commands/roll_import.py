@@ -1,12 +1,15 @@
-"""Import a province's roll from its spreadsheets: the unit tree, then every member, each row decided by the
-domain exactly as the one-by-one commands are (`RegisterUnit` for a unit; `EnrollMember`, its `STEPS` row's
-walls and facts, for a member).
+"""Import a province's roll from its spreadsheets: the unit tree, then every member, then the open files, each
+row decided by the domain exactly as the one-by-one commands are (`RegisterUnit` for a unit; `EnrollMember`, its
+`STEPS` row's walls and facts, for a member; an open file's steps up to its stage, `roll_files`).
 
 Two passes. The plan decides every row against the tree the file itself builds (nothing written), and names
 each refusal with its sheet, row, column and rule, in Vietnamese. Only a clean plan is written — or, when the
 operator asks for it, its clean rows alone. Each row carries an idempotency key made from its content, so the
 same file imported again finds its rows already in the ledger and adds nothing (I3); a row that changed is a
 new decision (a member already enrolled is then refused by R-STAGE-ORDER like any second enrolment).
+
+Writing is in batches of one transaction each (units on the tree stream, new people as new streams:
+`EventStore.append_new_streams`), and ends with a durable flush before the report says what was written.
 """
 
 from __future__ import annotations
