@@ -9,7 +9,10 @@ grassroots committees a commune committee) with openpyxl's write-only mode, then
 - **raw read**: openpyxl `load_workbook(read_only=True)` iterating every row's values — the floor;
 - **read**: `read_roll`, the same read plus turning each cell into typed values;
 - **plan**: `import_roll(write=False)` — every row decided by the domain against the tree the file builds;
-- **import**: `import_roll(write=True)` on a ledger given its province by `found_province` — plan and write.
+- **import**: `import_roll(write=True)` on a ledger given its province by `found_province` — plan and write,
+  the members' sheet read by a second process while the rows already read are decided, as
+  `partyledger import-members` does (`--serial-read`: the whole file read first). Its phases: `read` is the
+  units' sheet (and the reader's start), `plan` includes waiting for the members' rows.
 """
 
 from __future__ import annotations
@@ -29,12 +32,15 @@ from bench.append import scratch_database
 from eventstore import open_store
 from services.commands.actors import Actor, Role
 from services.commands.context import CommandContext
+from services.commands.person_ids import PersonIdKey
 from services.commands.province import found_province
 from services.commands.roll_import import import_roll
+from services.commands.roll_reading import read_roll_in_parallel
 from services.commands.roll_sheets import MEMBER_COLUMNS, MEMBERS_SHEET, UNIT_COLUMNS, UNITS_SHEET, read_roll
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 MEMBERS_PER_CELL, CELLS_PER_GRASSROOTS, GRASSROOTS_PER_COMMUNE = 16, 5, 30
+BENCH_KEY = PersonIdKey(b"bench-roll-import-person-id-key-0123456789")
 NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Võ Thị Phượng")
 
 
@@ -107,10 +113,10 @@ class Phases:
         return ", ".join(parts)
 
 
-def timed_import(url: str, path: Path, *, write: bool, profile: Path | None) -> tuple[str, float]:
+def timed_import(url: str, path: Path, *, write: bool, profile: Path | None, serial: bool = False) -> tuple[str, float]:
     store = open_store(url, durable=False)  # as `partyledger import-members` opens it
     try:
-        ctx = CommandContext(store)
+        ctx = CommandContext(store, person_key=BENCH_KEY)  # as a deployment's PARTYLEDGER_PERSON_ID_KEY
         found_province(ctx, "HCM", "Đảng bộ Thành phố Hồ Chí Minh")
         actor = Actor("bench-import", Role.PROVINCIAL_ADMIN, "unit-hcm")
         started = time.perf_counter()
@@ -118,9 +124,14 @@ def timed_import(url: str, path: Path, *, write: bool, profile: Path | None) -> 
         if profiler:
             profiler.enable()
         phases = Phases()
-        roll = read_roll(path)
-        phases.read()
-        report = import_roll(ctx, actor, roll, write=write, progress=phases)
+        if serial:
+            roll = read_roll(path)
+            phases.read()
+            report = import_roll(ctx, actor, roll, write=write, progress=phases)
+        else:  # as `partyledger import-members` reads it: the members by a second process, while deciding
+            with read_roll_in_parallel(path) as parallel:
+                phases.read()
+                report = import_roll(ctx, actor, parallel, write=write, progress=phases)
         if profiler:
             profiler.disable()
             profiler.dump_stats(str(profile))
@@ -137,6 +148,7 @@ def main() -> None:
     parser.add_argument("--url", default=os.environ.get("PARTYLEDGER_BENCH_POSTGRES_URL", DEFAULT_PG))
     parser.add_argument("--profile", action="store_true", help="Print the import's top functions by own time.")
     parser.add_argument("--no-dry-run", action="store_true", help="Only the raw read and the import.")
+    parser.add_argument("--serial-read", action="store_true", help="Read the whole file before deciding (as before).")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "roll.xlsx"
@@ -160,7 +172,7 @@ def main() -> None:
                 print(f"  {summary}")
         with scratch_database(args.url) as url:
             profile = Path(folder) / "import.prof" if args.profile else None
-            summary, seconds = timed_import(url, path, write=True, profile=profile)
+            summary, seconds = timed_import(url, path, write=True, profile=profile, serial=args.serial_read)
             print(f"import on PostgreSQL (read + plan + write): {seconds:.1f} s ({members / seconds:,.0f} members/s)")
             print(f"  {summary}")
             if profile:

@@ -39,6 +39,8 @@ def normalise_text(s: str, *, field: str = "text", required: bool = True, max_le
 
 def refuse_hidden_characters(s: str, field: str) -> None:
     """What is seen is what is stored: controls and invisible characters are refused, layout whitespace kept."""
+    if s.isprintable():  # no character of the categories refused (nor any separator but the space): most texts
+        return
     for char in s:
         if char not in _WHITESPACE_CONTROLS and unicodedata.category(char) in _REFUSED_CATEGORIES:
             raise InvalidCommand(

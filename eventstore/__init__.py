@@ -1,6 +1,6 @@
 """The append-only log: one interface (`EventStore`), a PostgreSQL, a SQLite and an in-memory adapter."""
 
-from .envelope import AppendResult, Envelope, EventMetadata, LeanEvent, NewEvent, RecordedEvent
+from .envelope import AppendResult, Envelope, EventMetadata, LeanEvent, NewEvent, NewStream, RecordedEvent
 from .errors import (
     EventStoreError,
     IdempotencyKeyReused,
@@ -22,6 +22,7 @@ __all__ = [
     "InvalidAppend",
     "LeanEvent",
     "NewEvent",
+    "NewStream",
     "Problem",
     "RecordedEvent",
     "Seal",

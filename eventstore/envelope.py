@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -51,6 +52,16 @@ class NewEvent:
     schema_version: int | None = None
     also_unit_id: str | None = None
     """A second unit whose read models must see this event: the receiving unit when a person moves."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewStream:
+    """A stream to create with its first events (expected version 0), under its own idempotency key: one of
+    the many a bulk load (`EventStore.append_new_streams`) writes in one transaction."""
+
+    stream_id: str
+    events: Sequence[NewEvent]
+    idempotency_key: str | None = None
 
 
 COLUMNS = (

@@ -166,6 +166,16 @@ class FieldCipher:
                 _remove(data, path)
         return by_handle
 
+    def warm(self, streams: Iterable[Any]) -> None:
+        """Make (or load) every key a batch of new streams will be sealed with, in one round trip."""
+        wanted: list[str] = []
+        for stream in streams:
+            events = [(e.event_type, e.data) for e in stream.events]
+            handles = self.handles_of(stream.stream_id, events) | {stream.stream_id}
+            wanted += [self.keys.key_id(handle) for handle in handles]
+        if wanted:
+            self.keys.for_writing(wanted)
+
     # -- reading ---------------------------------------------------------------------------------------
 
     def prefetch(self, envelopes: Iterable[Any]) -> None:
@@ -299,6 +309,9 @@ class NoCipher:
         return dict(data), metadata
 
     def prefetch(self, envelopes: Iterable[Any]) -> None:
+        return None
+
+    def warm(self, streams: Iterable[Any]) -> None:
         return None
 
     def open(self, stream_id: str, stream_version: int, event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import msgspec
 from domain.codec import EVENTS, EventCodec
 
 from .canonical import GENESIS_HASH, canonical_json, seal_hash
-from .envelope import AppendResult, LeanEvent, NewEvent, RecordedEvent
+from .envelope import AppendResult, LeanEvent, NewEvent, NewStream, RecordedEvent
 from .errors import IdempotencyKeyReused, NotEmpty, WrongExpectedVersion
 from .field_cipher import NO_CIPHER, Cipher
 from .selection import HistoryFilter, PositionHash
@@ -33,6 +33,7 @@ from .store import (
     SignSeal,
     page_of,
     prepare_append,
+    prepare_new_streams,
     upcast,
     utc_now,
 )
@@ -96,12 +97,31 @@ class MemoryEventStore:
             self.codec, stream_id, events, expected_version, idempotency_key, self._clock(), self.cipher
         )
         with self.log.lock:
-            if batch.idempotency_key is not None and batch.idempotency_key in self.log.keys:
-                digest, first = self.log.keys[batch.idempotency_key]
-                if digest != batch.request_digest:
-                    raise IdempotencyKeyReused(batch.idempotency_key)
-                return replace(first, duplicate=True)
-            return self._insert(batch)
+            earlier = self._earlier(batch)
+            return earlier if earlier is not None else self._insert(batch)
+
+    def append_new_streams(self, streams: Sequence[NewStream]) -> list[AppendResult]:
+        """Every check before the first insert, under the one lock: all or nothing."""
+        batches = prepare_new_streams(self.codec, streams, self._clock(), self.cipher)
+        with self.log.lock:
+            earlier = [self._earlier(batch) for batch in batches]
+            for batch, found in zip(batches, earlier, strict=True):
+                stream = self.log.streams.get(batch.stream_id)
+                if found is None and stream:
+                    raise WrongExpectedVersion(batch.stream_id, 0, stream[-1].stream_version)
+            return [
+                found if found is not None else self._insert(batch)
+                for batch, found in zip(batches, earlier, strict=True)
+            ]
+
+    def _earlier(self, batch: PreparedAppend) -> AppendResult | None:
+        """I3: a known key answers with its first result, or is refused if the request differs."""
+        if batch.idempotency_key is None or batch.idempotency_key not in self.log.keys:
+            return None
+        digest, first = self.log.keys[batch.idempotency_key]
+        if digest != batch.request_digest:
+            raise IdempotencyKeyReused(batch.idempotency_key)
+        return replace(first, duplicate=True)
 
     def _insert(self, batch: PreparedAppend) -> AppendResult:
         stream = self.log.streams.get(batch.stream_id, [])
@@ -124,6 +144,9 @@ class MemoryEventStore:
         if batch.idempotency_key is not None:
             self.log.keys[batch.idempotency_key] = (batch.request_digest, result)
         return result
+
+    def flush(self) -> None:
+        """Nothing is durable in memory: nothing to wait for."""
 
     def stream_version(self, stream_id: str) -> int:
         check_stream_id(stream_id)

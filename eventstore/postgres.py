@@ -19,10 +19,10 @@ from psycopg_pool import ConnectionPool
 from domain.codec import EVENTS, EventCodec
 
 from .canonical import GENESIS_HASH, seal_hash
-from .envelope import COLUMNS, SEALS, SIGNATURE_INSERT, AppendResult, LeanEvent, NewEvent, RecordedEvent
+from .envelope import COLUMNS, SEALS, SIGNATURE_INSERT, AppendResult, LeanEvent, NewEvent, NewStream, RecordedEvent
 from .errors import IdempotencyKeyReused, SchemaNotCurrent, WrongExpectedVersion
 from .field_cipher import NO_CIPHER, Cipher, close_keys
-from .postgres_append import StreamHeads, append_parameters, append_sql
+from .postgres_append import NEW_STREAMS_SQL, StreamHeads, append_parameters, append_sql, new_streams_parameters
 from .postgres_audit import PostgresAuditReads
 from .postgres_retry import keyed_on_broken_connection, on_broken_connection
 from .postgres_rows import (
@@ -35,7 +35,18 @@ from .postgres_rows import (
     seal_from_row,
 )
 from .postgres_schema import SCHEMA_VERSION, SEAL_LOCK_ID, install, installed_version
-from .store import Clock, EventPage, PreparedAppend, Seal, SignSeal, page_of, prepare_append, upcast, utc_now
+from .store import (
+    Clock,
+    EventPage,
+    PreparedAppend,
+    Seal,
+    SignSeal,
+    page_of,
+    prepare_append,
+    prepare_new_streams,
+    upcast,
+    utc_now,
+)
 from .validation import check_stream_id
 
 OPTIONS = "-c plan_cache_mode=force_generic_plan"
@@ -151,6 +162,67 @@ class PostgresEventStore(PostgresAuditReads):
                 return refused
         raise WrongExpectedVersion(batch.stream_id, batch.expected_version, self.stream_version(batch.stream_id))
 
+    def append_new_streams(self, streams: Sequence[NewStream]) -> list[AppendResult]:
+        """One INSERT statement for the whole batch (`NEW_STREAMS_SQL`): one round trip and one commit.
+
+        The happy path asks nothing first. A unique violation means a key already claimed or a stream that
+        exists: the keys are then looked up, the streams already written under their key answer as duplicates
+        (I3) and the rest are tried again; a stream that exists without its key refuses the batch (I2)."""
+        batches = prepare_new_streams(self.codec, streams, self._clock(), self.cipher)
+        keyed = all(batch.idempotency_key is not None for batch in batches)
+        write = on_broken_connection(self._write_new_streams) if keyed else self._write_new_streams
+        return write(batches)
+
+    def _write_new_streams(self, batches: list[PreparedAppend]) -> list[AppendResult]:
+        results: dict[str, AppendResult] = {}
+        for _ in range(3):
+            fresh = [batch for batch in batches if batch.stream_id not in results]
+            if not fresh:
+                break
+            links = [batch.chained(GENESIS_HASH) for batch in fresh]
+            try:
+                rows = self._execute_append(NEW_STREAMS_SQL, new_streams_parameters(fresh, links))
+            except psycopg.errors.UniqueViolation:
+                earlier = self._earlier_results(fresh)
+                if not earlier:
+                    self._refuse_existing(fresh)
+                results.update(earlier)
+                continue
+            positions: dict[str, list[int]] = {}
+            for stream_id, position in rows:
+                positions.setdefault(stream_id, []).append(int(position))
+            for batch, chain in zip(fresh, links, strict=True):
+                results[batch.stream_id] = self._appended(batch, chain[-1][1], positions[batch.stream_id])
+        unwritten = [batch for batch in batches if batch.stream_id not in results]
+        if unwritten:  # three rounds of keys claimed meanwhile by concurrent writers: say which stream stands
+            self._refuse_existing(unwritten)
+        return [results[batch.stream_id] for batch in batches]
+
+    def _earlier_results(self, batches: list[PreparedAppend]) -> dict[str, AppendResult]:
+        """Streams of the batch whose keys are already claimed, by the same request (else `IdempotencyKeyReused`)."""
+        wanted = {batch.idempotency_key: batch for batch in batches if batch.idempotency_key is not None}
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT key, request_digest, stream_id, stream_version, first_position, last_position "
+                "FROM idempotency_keys WHERE key = ANY(%s)",
+                (list(wanted),),
+            ).fetchall()
+        found: dict[str, AppendResult] = {}
+        for key, digest, stream_id, version, first, last in rows:
+            batch = wanted[key]
+            if bytes(digest) != batch.request_digest or stream_id != batch.stream_id:
+                raise IdempotencyKeyReused(key)
+            found[stream_id] = AppendResult(stream_id, int(version), int(first), int(last), duplicate=True)
+        return found
+
+    def _refuse_existing(self, batches: list[PreparedAppend]) -> None:
+        """I2: name the first stream of the batch that already exists (a new stream's expected version is 0)."""
+        for batch in batches:
+            current = self.stream_version(batch.stream_id)
+            if current:
+                raise WrongExpectedVersion(batch.stream_id, 0, current)
+        raise WrongExpectedVersion(batches[0].stream_id, 0, self.stream_version(batches[0].stream_id))
+
     def _execute_append(self, sql: str, parameters: list[object]) -> list[tuple[Any, ...]]:
         """One statement, one transaction (autocommit); the stress test widens this window on purpose.
 
@@ -203,6 +275,15 @@ class PostgresEventStore(PostgresAuditReads):
         if current != batch.expected_version:
             raise WrongExpectedVersion(batch.stream_id, batch.expected_version, current)
         return None  # our remembered head hash was stale; the caller retries with the one just read
+
+    @on_broken_connection
+    def flush(self) -> None:
+        """One transaction committed with `synchronous_commit = on`: it takes a transaction id, so its commit is
+        a WAL record, and waits until the WAL is on disk up to it, which holds every earlier commit of the
+        server (the pool's `durable=False` connections commit with it off, `postgres_pool`)."""
+        with self._connection() as connection, connection.transaction():
+            connection.execute("SET LOCAL synchronous_commit = on")
+            connection.execute("SELECT pg_current_xact_id()")
 
     @on_broken_connection
     def stream_version(self, stream_id: str) -> int:

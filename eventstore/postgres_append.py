@@ -142,3 +142,66 @@ class StreamHeads:
                 self._heads.move_to_end(stream_id)
             if len(self._heads) > self._capacity:
                 self._heads.popitem(last=False)
+
+
+NEW_STREAMS_SQL = f"""WITH new_keys AS (
+    INSERT INTO idempotency_keys (key, request_digest, stream_id, stream_version, first_position, last_position)
+    SELECT k.key, k.digest, k.stream_id, k.version, {POSITION} + k.first_n, {POSITION} + k.last_n
+      FROM unnest(%b::text[], %b::bytea[], %b::text[], %b::integer[], %b::integer[], %b::integer[])
+           AS k(key, digest, stream_id, version, first_n, last_n)
+)
+INSERT INTO event_log (position, stream_id, stream_version, unit_id, event_type, schema_version, data, metadata,
+    occurred_on, recorded_at, prev_hash, hash, also_unit_id)
+SELECT {POSITION} + v.n, v.stream_id, v.stream_version, v.unit_id, v.event_type, v.schema_version, v.data::jsonb,
+       v.metadata::jsonb, v.occurred_on, %b::timestamptz, v.prev_hash, v.hash, v.also_unit_id
+  FROM unnest(%b::integer[], %b::text[], %b::integer[], %b::text[], %b::text[], %b::integer[], %b::text[],
+              %b::text[], %b::date[], %b::bytea[], %b::bytea[], %b::text[])
+       AS v(n, stream_id, stream_version, unit_id, event_type, schema_version, data, metadata, occurred_on,
+            prev_hash, hash, also_unit_id)
+RETURNING stream_id, position
+"""
+"""Many new streams and their keys in one statement, so one transaction: each row a column of arrays (one
+parameter per column whatever the batch's size, so one generic plan), sent in binary (`%b`): psycopg's text
+arrays escape each JSON text with a regular expression, two fifths of a batch's time (measured). No stream
+exists yet, so every chain starts at the genesis hash; a stream that does exist, or a key already claimed,
+fails the unique constraints and the whole statement with it. Positions are numbered across the batch (at
+most `MAX_BATCH` < 1024)."""
+
+
+def new_streams_parameters(batches: list[PreparedAppend], links: list[list[tuple[bytes, bytes]]]) -> list[object]:
+    """`NEW_STREAMS_SQL`'s arrays: the keyed streams' keys, the clock, then every event of every stream."""
+    keys: list[list[object]] = [[], [], [], [], [], []]
+    columns: list[list[object]] = [[] for _ in range(12)]
+    n = 0
+    for batch, chain in zip(batches, links, strict=True):
+        first = n + 1
+        for event, (prev, digest) in zip(batch.events, chain, strict=True):
+            n += 1
+            row: tuple[object, ...] = (
+                n,
+                batch.stream_id,
+                event.stream_version,
+                event.unit_id,
+                event.event_type,
+                event.schema_version,
+                event.data_json.decode(),
+                event.metadata_json.decode(),
+                event.occurred_on,
+                prev,
+                digest,
+                event.also_unit_id,
+            )
+            for column, value in zip(columns, row, strict=True):
+                column.append(value)
+        if batch.idempotency_key is not None:
+            key_row: tuple[object, ...] = (
+                batch.idempotency_key,
+                batch.request_digest,
+                batch.stream_id,
+                len(batch.events),
+                first,
+                n,
+            )
+            for column, value in zip(keys, key_row, strict=True):
+                column.append(value)
+    return [*keys, batches[0].recorded_at, *columns]

@@ -23,6 +23,7 @@ from .envelope import (
     AppendResult,
     LeanEvent,
     NewEvent,
+    NewStream,
     RecordedEvent,
 )
 from .field_cipher import NO_CIPHER, Cipher, close_keys
@@ -40,7 +41,18 @@ from .selection import HistoryFilter, PositionHash
 from .sqlite_append import earlier_result, insert
 from .sqlite_rows import event_from_row, last_seal, lean_event_from_row, restore_rows, seal_from_row
 from .sqlite_schema import statements
-from .store import Clock, EventPage, RestoredSeals, Seal, SignSeal, page_of, prepare_append, upcast, utc_now
+from .store import (
+    Clock,
+    EventPage,
+    RestoredSeals,
+    Seal,
+    SignSeal,
+    page_of,
+    prepare_append,
+    prepare_new_streams,
+    upcast,
+    utc_now,
+)
 from .validation import check_stream_id
 from .verify import verify_events
 from .verify_report import VerifyReport
@@ -123,6 +135,22 @@ class SqliteEventStore:
             if earlier is not None:
                 return earlier
             return insert(connection, batch)
+
+    def append_new_streams(self, streams: Sequence[NewStream]) -> list[AppendResult]:
+        """One `BEGIN IMMEDIATE` for the batch: a refused stream rolls every other one back."""
+        batches = prepare_new_streams(self.codec, streams, self._clock(), self.cipher)
+        with self._write() as connection:
+            earlier = [earlier_result(connection, batch) for batch in batches]
+            return [
+                found if found is not None else insert(connection, batch)
+                for batch, found in zip(batches, earlier, strict=True)
+            ]
+
+    def flush(self) -> None:
+        """A checkpoint: in WAL mode with synchronous=NORMAL (`durable=False`) the log's WAL is synced to disk
+        before every checkpoint, so each commit before it is durable (with FULL it already was)."""
+        with self._connection() as connection:
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def stream_version(self, stream_id: str) -> int:
         check_stream_id(stream_id)

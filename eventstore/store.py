@@ -16,10 +16,18 @@ import msgspec
 from domain.codec import EventCodec
 
 from .canonical import canonical_json, chain_hash, envelope_digest, format_recorded_at, request_digest
-from .envelope import AppendResult, LeanEvent, NewEvent, RecordedEvent
+from .envelope import AppendResult, LeanEvent, NewEvent, NewStream, RecordedEvent
+from .errors import InvalidAppend
 from .field_cipher import NO_CIPHER, SEALED, Cipher
 from .selection import HistoryFilter, PositionHash
-from .validation import check_batch, check_expected_version, check_idempotency_key, check_json, check_stream_id
+from .validation import (
+    MAX_BATCH,
+    check_batch,
+    check_expected_version,
+    check_idempotency_key,
+    check_json,
+    check_stream_id,
+)
 from .verify_report import VerifyReport
 
 Clock = Callable[[], datetime]
@@ -136,6 +144,21 @@ class EventStore(Protocol):
         expected_version: int,
         idempotency_key: str | None = None,
     ) -> AppendResult: ...
+
+    def append_new_streams(self, streams: Sequence[NewStream]) -> list[AppendResult]:
+        """Create many streams with their first events in one transaction (a bulk load: one round trip per
+        batch where the database allows), each exactly as `append(…, expected_version=0)` would write it.
+
+        All or nothing: a stream that already exists refuses the whole batch (`WrongExpectedVersion`), as does
+        a key reused for other content (`IdempotencyKeyReused`). A stream whose key is already recorded for
+        the same content is not written again: its first result comes back with `duplicate` (I3), so a batch
+        run again adds nothing. Answers one result per stream, in order."""
+        ...
+
+    def flush(self) -> None:
+        """Make every append committed so far durable: what a bulk load opened with `durable=False` (commits
+        that do not wait for the disk) calls before it says it is done."""
+        ...
 
     def stream_version(self, stream_id: str) -> int: ...
 
@@ -279,6 +302,42 @@ def prepare_append(
         else b""
     )
     return PreparedAppend(stream_id, expected_version, idempotency_key, fingerprint, recorded_at, prepared)
+
+
+def prepare_new_streams(
+    codec: EventCodec, streams: Sequence[NewStream], recorded_at: datetime, cipher: Cipher = NO_CIPHER
+) -> list[PreparedAppend]:
+    """Validate a batch of new streams and compute their digests: each stream through `prepare_append` (the one
+    path that prepares and hashes an event), at expected version 0, under one clock.
+
+    The whole batch is one transaction, so its events together stay within what one append may hold (and what
+    one PostgreSQL transaction has positions for); a stream or key named twice is refused before any write."""
+    if isinstance(streams, NewStream) or not isinstance(streams, Sequence):
+        raise InvalidAppend("streams must be a list of NewStream")
+    if not streams:
+        raise InvalidAppend("a batch of new streams needs at least one stream")
+    prepared: list[PreparedAppend] = []
+    if all(isinstance(stream, NewStream) for stream in streams):
+        cipher.warm(streams)  # every subject's key of the batch made in one round trip, not one per event
+    for index, stream in enumerate(streams):
+        if not isinstance(stream, NewStream):
+            raise InvalidAppend(f"stream {index}: each stream must be a NewStream")
+        try:
+            prepared.append(
+                prepare_append(codec, stream.stream_id, stream.events, 0, stream.idempotency_key, recorded_at, cipher)
+            )
+        except InvalidAppend as exc:
+            raise InvalidAppend(f"stream {index}: {exc}") from exc
+    total = sum(len(batch.events) for batch in prepared)
+    if total > MAX_BATCH:
+        raise InvalidAppend(f"a batch of new streams holds at most {MAX_BATCH} events, not {total}")
+    ids = [batch.stream_id for batch in prepared]
+    keys = [batch.idempotency_key for batch in prepared if batch.idempotency_key is not None]
+    if len(set(ids)) != len(ids):
+        raise InvalidAppend("a batch of new streams names a stream twice")
+    if len(set(keys)) != len(keys):
+        raise InvalidAppend("a batch of new streams uses an idempotency key twice")
+    return prepared
 
 
 def _fingerprint(event: PreparedEvent) -> dict[str, Any]:

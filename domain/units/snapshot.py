@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 from domain.errors import InvalidCommand
 from domain.units.kinds import UnitKind
+from domain.units.layered import Layered
 from domain.units.state import Unit
 
 MAX_DEPTH = 16
@@ -74,31 +75,34 @@ class TreeAsOf:
 
     def __init__(self, on: date, units: Mapping[str, Unit]) -> None:
         self.on = on
-        self._units = dict(units)
+        self._units: Layered[str, Unit] = Layered(units)
         children: dict[str, list[str]] = {}
-        for unit in self._units.values():
-            if unit.parent_id is not None and unit.parent_id in self._units:
+        for unit in units.values():
+            if unit.parent_id is not None and unit.parent_id in units:
                 children.setdefault(unit.parent_id, []).append(unit.unit_id)
-        self._children = {parent: tuple(sorted(ids)) for parent, ids in children.items()}
+        self._children: Layered[str, tuple[str, ...]] = Layered(
+            (parent, tuple(sorted(ids))) for parent, ids in children.items()
+        )
         self._paths: dict[str, tuple[str, ...]] = {}
         self._subtrees: dict[str, frozenset[str]] = {}
 
     def with_new_unit(self, unit: Unit, on: date) -> TreeAsOf:
         """This tree on `on` with one unit more, one that no unit names as its parent (it was just registered):
-        the other units' paths stay; the subtrees that grow are forgotten (a copy, not a recomputation)."""
+        the other units' paths stay, and so their cache is shared (`path` answers only for its own units); the
+        subtrees that grow are forgotten; units and children are `Layered`, shared too (no copy of the tree)."""
         grown = copy.copy(self)
         grown.on = on
-        grown._units = {**self._units, unit.unit_id: unit}
-        grown._children = dict(self._children)
+        grown._units = self._units.set(unit.unit_id, unit)
         parent = unit.parent_id
         if parent is not None and parent in self._units:
-            grown._children[parent] = tuple(sorted((*self._children.get(parent, ()), unit.unit_id)))
-        grown._paths = dict(self._paths)
+            grown._children = self._children.set(parent, tuple(sorted((*self._children.get(parent, ()), unit.unit_id))))
         grown._subtrees = {k: v for k, v in self._subtrees.items() if parent not in v}
         return grown
 
     def seen_on(self, on: date) -> TreeAsOf:
         """The same tree answering for another date of the same interval (caches are shared)."""
+        if on == self.on:
+            return self
         view = copy.copy(self)
         view.on = on
         return view
@@ -138,7 +142,7 @@ class TreeAsOf:
     def path(self, unit_id: str) -> tuple[str, ...]:
         """Ids from the root down to and including the unit (cached; R-UNIT-TREE keeps it finite)."""
         cached = self._paths.get(unit_id)
-        if cached is not None:
+        if cached is not None and unit_id in self._units:
             return cached
         parent = self.require(unit_id).parent_id
         prefix = self._parent_path(parent) if parent is not None and parent in self._units else ()

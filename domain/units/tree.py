@@ -9,12 +9,13 @@ while the old tree stays answerable for dates before it.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from domain.errors import InvalidCommand, RuleViolation
 from domain.units.events import UnitEvent, UnitRegistered, effective_date
+from domain.units.layered import K, Layered, V
 from domain.units.snapshot import TreeAsOf, TreeProblem, unit_problem
 from domain.units.state import Unit, evolve
 
@@ -63,18 +64,18 @@ class UnitTree:
 
     def __init__(
         self,
-        histories: dict[str, _History],
-        codes: dict[str, str],
+        histories: Mapping[str, _History],
+        codes: Mapping[str, str],
         sequence: int,
         *,
         change_dates: tuple[date, ...] | None = None,
-        ever_under: dict[str, tuple[str, ...]] | None = None,
+        ever_under: Mapping[str, tuple[str, ...]] | None = None,
         snapshots: dict[int, TreeAsOf] | None = None,
     ) -> None:
         """`change_dates`, `ever_under` and `snapshots` are what `with_event` already knows of the new tree;
-        computed from the histories when not given."""
-        self._histories = histories
-        self._codes = codes
+        computed from the histories when not given. Kept as `Layered` mappings, which a new tree shares."""
+        self._histories = _layered(histories)
+        self._codes = _layered(codes)
         self._sequence = sequence
         if change_dates is None:
             change_dates = tuple(sorted({d for h in histories.values() for d in h.dates}))
@@ -85,7 +86,7 @@ class UnitTree:
                 for parent_id in dict.fromkeys(s.parent_id for s in history.states if s.parent_id is not None):
                     found.setdefault(parent_id, []).append(unit_id)
             ever_under = {parent_id: tuple(ids) for parent_id, ids in found.items()}
-        self._ever_under = ever_under
+        self._ever_under = _layered(ever_under)
         self._snapshots: dict[int, TreeAsOf] = snapshots if snapshots is not None else {}
 
     @classmethod
@@ -108,13 +109,10 @@ class UnitTree:
         record = _Record(effective_date(event, occurred_on), sequence, event, occurred_on)
         previous = self._histories.get(event.unit_id)
         history = _history((*previous.records, record) if previous else (record,))
-        histories = dict(self._histories)
-        histories[event.unit_id] = history
-        codes = dict(self._codes)
-        if isinstance(event, UnitRegistered):
-            codes[event.code] = event.unit_id
-        # What changed is one unit's history: carry the rest over instead of recomputing it from every unit
-        # (registering a city's 30,000 units one by one was quadratic in the units).
+        histories = self._histories.set(event.unit_id, history)
+        codes = self._codes.set(event.code, event.unit_id) if isinstance(event, UnitRegistered) else self._codes
+        # What changed is one unit's history: carry the rest over, sharing it, instead of recomputing or copying
+        # it (registering a city's 30,000 units one by one was quadratic in the units: `Layered`).
         on = record.effective_on
         dates = self._change_dates
         if on not in dates[bisect_left(dates, on) : bisect_left(dates, on) + 1]:
@@ -124,9 +122,9 @@ class UnitTree:
         if previous is not None:
             new_parents -= {s.parent_id for s in previous.states}
         if new_parents:
-            ever_under = dict(ever_under)
-            for parent_id in new_parents:
-                ever_under[parent_id] = (*ever_under.get(parent_id, ()), event.unit_id)
+            ever_under = ever_under.updated(
+                (parent_id, (*ever_under.get(parent_id, ()), event.unit_id)) for parent_id in new_parents
+            )
         snapshots = self._carried_snapshots(previous is None, history, on, dates)
         return UnitTree(histories, codes, sequence, change_dates=dates, ever_under=ever_under, snapshots=snapshots)
 
@@ -242,6 +240,10 @@ class UnitTree:
 
     def _lookup_on(self, on: date) -> Callable[[str], Unit | None]:
         return lambda unit_id: self.live_on(unit_id, on)
+
+
+def _layered(mapping: Mapping[K, V]) -> Layered[K, V]:
+    return mapping if isinstance(mapping, Layered) else Layered(mapping)
 
 
 def _not_there(unit_id: str, on: date) -> InvalidCommand:

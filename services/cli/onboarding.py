@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, ClassVar, Final
 
@@ -21,7 +22,7 @@ from services.commands.actors import Actor, Role
 from services.commands.context import CommandContext, Ring
 from services.commands.province import found_province
 from services.commands.roll_import import ImportReport, import_roll
-from services.commands.roll_sheets import read_roll
+from services.commands.roll_reading import RollUnreadable, read_roll_in_parallel
 from services.commands.roll_template import roll_template
 from services.commands.walls import today
 from services.doorbell import ring
@@ -87,20 +88,28 @@ def import_members(
 ) -> ImportReport:
     """Read the workbook, decide every row, write (unless a dry run) and print the refusals row by row."""
     actor = province_actor(store)
-    click.echo(f"đọc {source.name} …", err=True)
-    try:
-        roll = read_roll(source)
-    except (OSError, ValueError, KeyError) as exc:
-        raise click.ClickException(f"không đọc được tệp {source.name}: {first_line(exc)}") from exc
     ctx = command_context(settings, store)
-    with _Bars() as bars:
-        report = import_roll(ctx, actor, roll, write=not dry_run, only_clean=only_clean, progress=bars.update)
+    click.echo(f"đọc {source.name} …", err=True)
+    with ExitStack() as stack:  # the members' sheet is read by a second process while the rows read are decided
+        try:
+            roll = stack.enter_context(read_roll_in_parallel(source))
+        except (OSError, ValueError, KeyError) as exc:
+            raise _unreadable(source, exc) from exc
+        bars = stack.enter_context(_Bars())
+        try:
+            report = import_roll(ctx, actor, roll, write=not dry_run, only_clean=only_clean, progress=bars.update)
+        except RollUnreadable as exc:
+            raise _unreadable(source, exc) from exc
     for problem in report.problems[:limit]:
         click.echo(problem.line())
     if len(report.problems) > limit:
         click.echo(f"… và {len(report.problems) - limit} dòng bị từ chối nữa (--limit để xem thêm)")
-    click.echo(report.summary_vi())
+    click.echo(report.summary_vi())  # after `import_roll`'s durable flush: what it says written is on disk
     return report
+
+
+def _unreadable(source: Path, exc: Exception) -> click.ClickException:
+    return click.ClickException(f"không đọc được tệp {source.name}: {first_line(exc)}")
 
 
 class _Bars:

@@ -12,6 +12,7 @@ from threading import Lock
 
 from domain.calendar import CALENDAR_STREAM_ID, WorkingCalendar, calendar_from_declarations
 from domain.codec import EVENTS
+from domain.identity import CitizenId
 from domain.person.records import PersonState
 from domain.units.tree import UnitTree
 from eventstore import AppendResult, EventStore, RecordedEvent
@@ -45,6 +46,10 @@ class CommandContext:
     def person_id_of(self, citizen_id: str) -> str:
         """The person a citizen ID names: the stream the log holds for it, else a new keyed id (person_ids)."""
         return self.citizens.person_id(self.store, citizen_id)
+
+    def person_ids_of(self, citizens: Iterable[CitizenId]) -> dict[CitizenId, str]:
+        """`person_id_of` for many checked numbers, with one read of the log for all (a bulk import)."""
+        return self.citizens.person_ids(self.store, citizens)
 
     def tree(self) -> UnitTree:
         """The unit tree from the log, rebuilt only when the tree stream has a new version."""

@@ -30,7 +30,7 @@ from domain.person.member_events import MemberTransferPresented
 from domain.person.records import PersonState
 from domain.person.state import evolve, initial_state, replay
 from domain.person.values import TransferKind
-from eventstore import AppendResult, EventMetadata, EventStore, NewEvent, RecordedEvent
+from eventstore import AppendResult, EventMetadata, EventStore, NewEvent, NewStream, RecordedEvent
 
 from .actors import Actor
 
@@ -199,6 +199,39 @@ def append_decided(
     wrapped = envelopes(before, events, command, metadata)
     result = store.append(command.person_id, wrapped, expected_version=before.version, idempotency_key=idempotency_key)
     return result, frozenset(u for e in wrapped for u in (e.unit_id, e.also_unit_id) if u)
+
+
+def new_person_stream(
+    before: PersonState,
+    command: PersonCommand,
+    events: Sequence[PersonEvent],
+    actor: Actor,
+    *,
+    idempotency_key: str | None = None,
+) -> tuple[NewStream, frozenset[str]]:
+    """`append_decided` for a person the log has never seen, as one `NewStream` of a bulk load's batch
+    (`EventStore.append_new_streams`): the same envelopes, at version 0; also the units to ring."""
+    return new_person_stream_of_steps(before, [(before, command, events)], actor, idempotency_key=idempotency_key)
+
+
+def new_person_stream_of_steps(
+    before: PersonState,
+    steps: Sequence[tuple[PersonState, PersonCommand, Sequence[PersonEvent]]],
+    actor: Actor,
+    *,
+    idempotency_key: str | None = None,
+    existing: bool = False,
+) -> tuple[NewStream, frozenset[str]]:
+    """Several steps decided one after the other (each on the state the one before left), as the events of one
+    append: each step's events in their own envelopes, dated and attributed as that step. A new person's
+    stream unless `existing` (then the caller appends it at `before.version`)."""
+    if before.version != 0 and not existing:
+        raise ValueError(f"{before.person_id} already has a stream (version {before.version})")
+    wrapped: list[NewEvent] = []
+    for state, command, events in steps:
+        wrapped += envelopes(state, events, command, metadata_for(command, events[0], actor))
+    units = frozenset(u for e in wrapped for u in (e.unit_id, e.also_unit_id) if u)
+    return NewStream(before.person_id, wrapped, idempotency_key), units
 
 
 def append_person_command(

@@ -8,6 +8,9 @@ Two sheets with Vietnamese headers, documented in the template (`roll_template.p
 - **Đảng viên** — one row per member admitted before the ledger: the citizen ID, the particulars, the code of
   the cell, the dates of the admission decision and the ceremony, the date official (blank while on
   probation) and the party card or probationary-roll reference.
+- **Hồ sơ đang xét** (optional) — one row per open file: the person, the cell, the stage it has reached
+  (`IMPORTED_STAGES`) and the date and paper of each step taken to reach it (the nomination with its
+  official helper, the awareness-class certificate, the application and the background form).
 
 Headers are found by name in any order (with or without diacritics, any case); a cell that cannot be read is a
 `RowProblem` naming the sheet, the row, the column and the field, and the row is not decided.
@@ -15,22 +18,24 @@ Headers are found by name in any order (with or without diacritics, any case); a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any, Final, TypeVar
+from typing import IO, Any, Final, Protocol, TypeVar
 
 from openpyxl import load_workbook
 
 from domain.ethnicity import Ethnicity
 from domain.particulars import EducationLevel, Occupation, Religion, Sex
+from domain.person.stages import Stage
 from domain.text import search_key
 from domain.units.kinds import UnitKind
 
 UNITS_SHEET: Final = "Tổ chức"
 MEMBERS_SHEET: Final = "Đảng viên"
+OPEN_FILES_SHEET: Final = "Hồ sơ đang xét"
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,24 @@ MEMBER_COLUMNS: Final = (
     Column("Ngày công nhận chính thức", "official_from", required=False, hint="để trống nếu còn dự bị"),
     Column("Số thẻ đảng viên / số danh sách dự bị", "roll_ref"),
 )
-COLUMN_OF_FIELD: Final = {c.field: c.header for c in (*UNIT_COLUMNS, *MEMBER_COLUMNS)}
+IMPORTED_STAGES: Final = (Stage.SOURCE_POOL, Stage.TRAINED, Stage.APPLIED)
+"""The stages an open file is imported at (each the sequence of its steps); a later stage is named and refused."""
+OPEN_FILE_COLUMNS: Final = (
+    *MEMBER_COLUMNS[:9],
+    Column("Mã chi bộ", "cell_code", hint="chi bộ đang xét hồ sơ"),
+    Column("Giai đoạn", "stage", hint=" / ".join(s.label_vi for s in IMPORTED_STAGES)),
+    Column("Số CCCD người giúp đỡ", "helper_citizen_id", hint="đảng viên chính thức (trong sổ hoặc trang Đảng viên)"),
+    Column("Ngày đưa vào nguồn", "nominated_on", hint="dd/mm/yyyy: ngày nghị quyết của chi bộ"),
+    Column("Số nghị quyết đưa vào nguồn", "resolution_ref"),
+    Column("Số giấy chứng nhận lớp nhận thức", "certificate_ref", required=False, hint="từ giai đoạn đã học lớp"),
+    Column("Ngày cấp giấy chứng nhận", "certificate_issued_on", required=False, hint="dd/mm/yyyy"),
+    Column("Ngày nộp đơn xin vào Đảng", "applied_on", required=False, hint="từ giai đoạn đã có đơn"),
+    Column("Số đơn xin vào Đảng", "application_ref", required=False),
+    Column("Ngày nộp lý lịch", "background_form_on", required=False, hint="nếu đã nộp (giai đoạn đã có đơn)"),
+    Column("Số lý lịch", "background_form_ref", required=False),
+)
+"""An open file: the person, the cell, the stage reached and the papers of the steps taken to reach it."""
+COLUMN_OF_FIELD: Final = {c.field: c.header for c in (*UNIT_COLUMNS, *MEMBER_COLUMNS, *OPEN_FILE_COLUMNS)}
 
 
 @dataclass(frozen=True)
@@ -114,12 +136,68 @@ class MemberRow:
 
 
 @dataclass(frozen=True)
+class OpenFileRow:
+    row: int
+    citizen_id: str
+    full_name: str
+    sex: Sex
+    date_of_birth: date
+    ethnicity: Ethnicity
+    religion: Religion
+    education: EducationLevel
+    occupation: Occupation
+    hometown: str | None
+    cell_code: str
+    stage: Stage
+    helper_citizen_id: str
+    nominated_on: date
+    resolution_ref: str
+    certificate_ref: str | None
+    certificate_issued_on: date | None
+    applied_on: date | None
+    application_ref: str | None
+    background_form_on: date | None
+    background_form_ref: str | None
+
+
+@dataclass(frozen=True)
 class Roll:
     """What the workbook holds: the rows that could be read, and the problems of those that could not."""
 
     units: tuple[UnitRow, ...]
     members: tuple[MemberRow, ...]
     problems: tuple[RowProblem, ...]
+    open_files: tuple[OpenFileRow, ...] = ()
+
+    @property
+    def expected_members(self) -> int:
+        return len(self.members)
+
+    def member_chunks(self) -> Iterator[tuple[Sequence[MemberRow], Sequence[RowProblem]]]:
+        """All the members at once (their problems are already in `problems`)."""
+        yield self.members, ()
+
+
+class RollFeed(Protocol):
+    """A roll as the import decides it: its units at once, its members in chunks as they are read, each with
+    the problems of the rows read meanwhile (a `Roll`, or `roll_reading.ParallelRoll` read by a second process).
+    `problems` are those known before the members: all of them for a `Roll`."""
+
+    @property
+    def units(self) -> tuple[UnitRow, ...]: ...
+
+    @property
+    def problems(self) -> tuple[RowProblem, ...]: ...
+
+    @property
+    def open_files(self) -> tuple[OpenFileRow, ...]: ...
+
+    @property
+    def expected_members(self) -> int:
+        """How many member rows the sheet says it holds (for progress), 0 if it does not say."""
+        ...
+
+    def member_chunks(self) -> Iterator[tuple[Sequence[MemberRow], Sequence[RowProblem]]]: ...
 
 
 class CellError(ValueError):
@@ -195,7 +273,38 @@ READERS: Final[dict[str, Callable[[object], Any]]] = {
     "admitted_on": _date,
     "ceremony_on": _date,
     "official_from": _date,
+    "stage": _choice(_labels(Stage), "giai đoạn của hồ sơ"),
+    "helper_citizen_id": _citizen_id,
+    "nominated_on": _date,
+    "certificate_issued_on": _date,
+    "applied_on": _date,
+    "background_form_on": _date,
 }
+
+
+def member_rows(book: Any, problems: list[RowProblem]) -> Iterator[MemberRow]:
+    """The members' sheet, row by row (a problem appended to `problems` for each row that cannot be read)."""
+    return (MemberRow(**v) for v in _sheet_rows(book, MEMBERS_SHEET, MEMBER_COLUMNS, problems))
+
+
+def unit_rows(book: Any, problems: list[RowProblem]) -> list[UnitRow]:
+    return [UnitRow(**v) for v in _sheet_rows(book, UNITS_SHEET, UNIT_COLUMNS, problems)]
+
+
+def open_file_rows(book: Any, problems: list[RowProblem]) -> list[OpenFileRow]:
+    """The open files' sheet (optional: a roll without one has no open files)."""
+    return [OpenFileRow(**v) for v in _sheet_rows(book, OPEN_FILES_SHEET, OPEN_FILE_COLUMNS, problems)]
+
+
+def sheet_size(book: Any, title: str) -> int:
+    """The data rows a sheet says it holds (its stored dimension: Excel writes one), 0 if it does not say."""
+    sheet = _sheet(book, title)
+    if sheet is None:
+        return 0
+    try:
+        return max(int(sheet.max_row or 0) - 1, 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def read_roll(source: Path | IO[bytes]) -> Roll:
@@ -203,18 +312,19 @@ def read_roll(source: Path | IO[bytes]) -> Roll:
     book = load_workbook(source, read_only=True, data_only=True)
     try:
         problems: list[RowProblem] = []
-        units = [UnitRow(**v) for v in _sheet_rows(book, UNITS_SHEET, UNIT_COLUMNS, problems)]
-        members = [MemberRow(**v) for v in _sheet_rows(book, MEMBERS_SHEET, MEMBER_COLUMNS, problems)]
+        units = unit_rows(book, problems)
+        members = list(member_rows(book, problems))
+        open_files = open_file_rows(book, problems)
     finally:
         book.close()
-    return Roll(tuple(units), tuple(members), tuple(problems))
+    return Roll(tuple(units), tuple(members), tuple(problems), tuple(open_files))
 
 
 def _sheet_rows(
     book: Any, title: str, columns: tuple[Column, ...], problems: list[RowProblem]
 ) -> Iterator[dict[str, Any]]:
     """Each readable row as the fields of its columns (with `row`, the number Excel shows)."""
-    sheet = next((book[name] for name in book.sheetnames if search_key(name) == search_key(title)), None)
+    sheet = _sheet(book, title)
     if sheet is None:
         return
     sheet.reset_dimensions()  # a sheet without a stored size would otherwise be read twice to find it
@@ -236,6 +346,10 @@ def _sheet_rows(
         fields = _row_fields(title, number, values, columns, index, problems)
         if fields is not None:
             yield fields
+
+
+def _sheet(book: Any, title: str) -> Any:
+    return next((book[name] for name in book.sheetnames if search_key(name) == search_key(title)), None)
 
 
 def _row_fields(

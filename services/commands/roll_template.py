@@ -18,10 +18,20 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from domain.ethnicity import Ethnicity
 from domain.particulars import EducationLevel, Occupation, Religion, Sex
+from domain.person.stages import Stage
 from domain.rules.periods import add_months
 from domain.units.kinds import UnitKind
 
-from .roll_sheets import MEMBER_COLUMNS, MEMBERS_SHEET, UNIT_COLUMNS, UNITS_SHEET, Column
+from .roll_sheets import (
+    IMPORTED_STAGES,
+    MEMBER_COLUMNS,
+    MEMBERS_SHEET,
+    OPEN_FILE_COLUMNS,
+    OPEN_FILES_SHEET,
+    UNIT_COLUMNS,
+    UNITS_SHEET,
+    Column,
+)
 
 LISTS_SHEET: Final = "Danh mục"
 GUIDE_SHEET: Final = "Hướng dẫn"
@@ -36,6 +46,7 @@ LISTS: Final[dict[str, list[str]]] = {
     "Tôn giáo": [r.label_vi for r in Religion],
     "Trình độ học vấn": [e.label_vi for e in EducationLevel],
     "Nghề nghiệp": [o.label_vi for o in Occupation],
+    "Giai đoạn": [stage.label_vi for stage in IMPORTED_STAGES],
 }
 LIST_OF_FIELD: Final = {
     "kind": "Loại tổ chức",
@@ -45,8 +56,9 @@ LIST_OF_FIELD: Final = {
     "religion": "Tôn giáo",
     "education": "Trình độ học vấn",
     "occupation": "Nghề nghiệp",
+    "stage": "Giai đoạn",
 }
-TEXT_FIELDS: Final = frozenset({"citizen_id", "code", "parent_code", "cell_code"})
+TEXT_FIELDS: Final = frozenset({"citizen_id", "code", "parent_code", "cell_code", "helper_citizen_id"})
 
 
 def example_units(province_code: str) -> list[list[Any]]:
@@ -73,6 +85,20 @@ def example_members(today: date) -> list[list[Any]]:
     ]  # fmt: skip
 
 
+def example_open_files(today: date) -> list[list[Any]]:
+    """A candidate in the source pool and one whose application is in, helped by the first example member."""
+    return [
+        ["079204001111", "Phạm Minh Khoa", "Nam", date(2004, 2, 14), "Kinh", "Không", "Đại học",
+         "Viên chức đơn vị sự nghiệp công lập", None, "VD.BT.BTX.TOAN", Stage.SOURCE_POOL.label_vi, "079085001234",
+         add_months(today, -2), "Nghị quyết chi bộ số 05-NQ/CB", None, None, None, None, None, None],
+        ["079199002222", "Đặng Thu Hà", "Nữ", date(1999, 8, 30), "Kinh", "Không", "Thạc sĩ",
+         "Viên chức đơn vị sự nghiệp công lập", "Đà Lạt, Lâm Đồng", "VD.BT.BTX.TOAN", Stage.APPLIED.label_vi,
+         "079085001234", add_months(today, -14), "Nghị quyết chi bộ số 02-NQ/CB", "Giấy chứng nhận số 118",
+         add_months(today, -13), add_months(today, -6), "Đơn xin vào Đảng ngày nộp", add_months(today, -5),
+         "Lý lịch người xin vào Đảng số 07"],
+    ]  # fmt: skip
+
+
 def roll_template(province_code: str, today: date) -> bytes:
     """The workbook: instructions, the two sheets with their headers and example rows, the lists they take."""
     book = Workbook()
@@ -84,6 +110,7 @@ def roll_template(province_code: str, today: date) -> bytes:
     ranges = _lists(lists)
     _sheet(book.create_sheet(UNITS_SHEET, 1), UNIT_COLUMNS, example_units(province_code), ranges)
     _sheet(book.create_sheet(MEMBERS_SHEET, 2), MEMBER_COLUMNS, example_members(today), ranges)
+    _sheet(book.create_sheet(OPEN_FILES_SHEET, 3), OPEN_FILE_COLUMNS, example_open_files(today), ranges)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -100,10 +127,15 @@ def _guide(sheet: Any) -> None:
         "5. Kiểm tra trước (--dry-run hoặc nút “Kiểm tra”): sổ chỉ ghi khi mọi dòng hợp lệ,",
         "   hoặc khi chọn chỉ ghi các dòng hợp lệ. Nhập lại cùng một tệp không ghi thêm gì.",
         "6. Các dòng ví dụ (mã bắt đầu bằng VD) hãy xóa trước khi nhập dữ liệu thật.",
+        f"7. Trang “{OPEN_FILES_SHEET}” (không bắt buộc): mỗi dòng một hồ sơ đang xét, ở giai đoạn đã đến",
+        "   (nguồn, đã học lớp nhận thức về Đảng, đã có đơn xin vào Đảng) với ngày và số văn bản của từng bước",
+        "   đã qua; mỗi bước được kiểm tra theo thứ tự và theo quy định như khi ghi trên trang hồ sơ.",
+        "   Người giúp đỡ là đảng viên chính thức vào ngày đưa vào nguồn (trong sổ hoặc trang Đảng viên).",
+        "   Các giai đoạn sau (thẩm tra, giới thiệu, biểu quyết…) ghi tiếp trên trang hồ sơ sau khi nhập.",
         "",
         "Cột | Bắt buộc | Ghi chú",
     ]
-    for column in (*UNIT_COLUMNS, *MEMBER_COLUMNS):
+    for column in (*UNIT_COLUMNS, *MEMBER_COLUMNS, *OPEN_FILE_COLUMNS[9:]):
         lines.append(f"{column.header} | {'có' if column.required else 'không'} | {column.hint}")
     for number, line in enumerate(lines, start=1):
         sheet.cell(number, 1, line)

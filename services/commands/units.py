@@ -9,6 +9,7 @@ and plans are recorded by its officers or by an officer above it (as the provinc
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -27,6 +28,7 @@ from domain.units.commands import (
     SplitUnit,
     UnitCommand,
 )
+from domain.units.events import UnitEvent
 from domain.units.refusals import clean_reference
 from domain.units.tree import UnitTree
 from eventstore import AppendResult, EventMetadata, EventStore, NewEvent
@@ -94,12 +96,18 @@ def handle_unit_command(
     if not decided:
         return None
     metadata = command_metadata(actor, occurred_on, correlation_id, document_ref)
-    new_events = []
-    for event in decided:
-        event_type, schema_version, data = EVENTS.encode(event)
-        new_events.append(NewEvent(event_type, data, occurred_on, event.unit_id, metadata, schema_version))
+    new_events = unit_envelopes(decided, occurred_on, metadata)
     version = current if expected_version is None else expected_version
     return store.append(UNIT_TREE_STREAM, new_events, expected_version=version, idempotency_key=idempotency_key)
+
+
+def unit_envelopes(decided: Iterable[UnitEvent], occurred_on: date, metadata: EventMetadata) -> list[NewEvent]:
+    """Decided unit events in their envelopes, each filed under its own unit."""
+    envelopes = []
+    for event in decided:
+        event_type, schema_version, data = EVENTS.encode(event)
+        envelopes.append(NewEvent(event_type, data, occurred_on, event.unit_id, metadata, schema_version))
+    return envelopes
 
 
 @dataclass(frozen=True)

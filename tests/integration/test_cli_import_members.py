@@ -1,5 +1,6 @@
 """`partyledger import-members` on an empty PostgreSQL ledger given its province by `init`: refused rows reported
-row by row and nothing written, a dry run writing nothing, the import, and the same file again adding nothing."""
+row by row and nothing written, a dry run writing nothing, the import, and the same file again adding nothing —
+for members and for open files alike."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from openpyxl import load_workbook
 from redis import Redis
 
 from services.cli.main import cli
-from services.commands.roll_sheets import MEMBERS_SHEET
+from services.commands.roll_sheets import MEMBERS_SHEET, OPEN_FILES_SHEET
 from tests.support.queues import queue_name
 
 
@@ -95,12 +96,66 @@ def test_a_dry_run_writes_nothing_then_the_import_writes_and_a_second_adds_nothi
     assert done.exit_code == 0, done.output
     assert "đảng viên mới 3 (đã ghi 3)" in done.output
     written = head(url)
-    assert written == before + 6
+    assert written == before + 11  # 3 units, 3 members, 2 open files (1 and 4 steps)
     assert doorbells(environment) > rung  # the workers were rung for the new units
 
     again = invoke(url, environment, "import-members", str(path))
     assert again.exit_code == 0, again.output
     assert "tổ chức mới 0 (đã ghi 0), đã có 3; đảng viên mới 0 (đã ghi 0), đã có 3" in again.output
+    assert head(url) == written
+
+
+def test_open_files_a_refused_row_in_the_dry_run_then_the_import_and_again_nothing(
+    ledger: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    url, environment = ledger
+    path = template(ledger, tmp_path)
+    book = load_workbook(path)
+    book[OPEN_FILES_SHEET].append(
+        [
+            "079098000601",
+            "Châu Văn Minh",
+            "Nam",
+            date(1998, 3, 9),
+            "Kinh",
+            "Không",
+            "Đại học",
+            "Công an",
+            None,
+            "VD.BT.BTX.TOAN",
+            "Đã có đơn xin vào Đảng",
+            "079085001234",
+            date(2025, 1, 6),
+            "Nghị quyết số 9",
+            "Giấy chứng nhận số 77",
+            date(2025, 3, 3),
+            date(2025, 2, 3),
+            "Đơn xin vào Đảng",
+            None,
+            None,
+        ]
+    )  # fmt: skip  (the application dated before the awareness class)
+    book.save(path)
+    before = head(url)
+
+    dry = invoke(url, environment, "import-members", str(path), "--dry-run")
+
+    assert dry.exit_code == 1
+    assert (
+        "Trang “Hồ sơ đang xét”, dòng 4, cột “Ngày nộp đơn xin vào Đảng” [R-STAGE-ORDER]: Châu Văn Minh" in dry.output
+    )
+    assert "person-" not in dry.output and head(url) == before
+
+    book[OPEN_FILES_SHEET].delete_rows(4)
+    book.save(path)
+    done = invoke(url, environment, "import-members", str(path))
+    assert done.exit_code == 0, done.output
+    assert "hồ sơ đang xét mới 2 (đã ghi 2), đã có 0" in done.output
+    written = head(url)
+
+    again = invoke(url, environment, "import-members", str(path))
+    assert again.exit_code == 0, again.output
+    assert "hồ sơ đang xét mới 0 (đã ghi 0), đã có 2" in again.output
     assert head(url) == written
 
 
@@ -114,7 +169,7 @@ def test_only_clean_writes_the_rows_that_pass(ledger: tuple[str, dict[str, str]]
 
     assert result.exit_code == 0, result.output
     assert "dòng bị từ chối 1" in result.output
-    assert head(url) == before + 6
+    assert head(url) == before + 11
 
 
 def test_an_import_before_init_says_what_to_run(postgres_url: str, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import hashlib
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -117,6 +118,29 @@ def test_the_index_reads_only_the_identity_events(store: EventStore) -> None:
         enrol(ctx, n)
     fresh = CitizenIndex(TEST_PERSON_ID_KEY)
     assert [fresh.known(store, citizen(n)) for n in (1, 2, 3, 4)] == [person(1), person(2), person(3), None]
+
+
+def test_many_numbers_at_once_answer_as_one_by_one_with_one_read_of_the_log(store: EventStore) -> None:
+    """A bulk import's chunk: the ids `person_id` gives, the log asked once for all the misses."""
+    ctx = CommandContext(store, person_key=TEST_PERSON_ID_KEY)
+    for n in (1, 2):
+        enrol(ctx, n)
+    reads = 0
+    read_history = store.read_history
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal reads
+        reads += 1
+        return read_history(*args, **kwargs)
+
+    fresh = CitizenIndex(TEST_PERSON_ID_KEY)
+    store.read_history = counted  # type: ignore[method-assign]
+    numbers = [parse_citizen_id(citizen(n)) for n in (1, 2, 3, 4)]
+    found = fresh.person_ids(store, numbers)
+
+    assert reads == 1
+    assert [found[number] for number in numbers] == [person(1), person(2), person_id_of(citizen(3)),
+                                                      person_id_of(citizen(4))]  # fmt: skip
 
 
 def test_production_requires_the_key_and_the_embedded_default_keeps_one(tmp_path: Path) -> None:
