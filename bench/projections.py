@@ -142,6 +142,8 @@ def lag_under_load(url: str, redis_url: str, rate: float, seconds: float, append
             "PARTYLEDGER_BROKER_URL": redis_url,
             "PARTYLEDGER_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
             "PARTYLEDGER_DATA_DIR": folder,
+            # a bench's log on a server, not a deployment: no production secrets to demand
+            "PARTYLEDGER_ENVIRONMENT": os.environ.get("PARTYLEDGER_ENVIRONMENT", "development"),
         }
         with celery_worker(env, Path(folder) / "worker.log", concurrency=WORKER_PROCESSES):
             lags = _measure_lag(url, env, rate, seconds, appenders)

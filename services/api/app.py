@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
     def open_ledger(app: Litestar) -> None:
         app.state.ledger = Ledger.open(chosen)
         if long_running:  # not in a test process, which makes an app per test
+            app.state.ledger.heads.warm()  # every unit's head once, before the first page about many units
             collect_garbage_rarely()
             freeze_what_started()
 
