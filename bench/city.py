@@ -67,7 +67,7 @@ def settings_for(url: str, folder: str) -> Settings:
     )
 
 
-def make_log(url: str, fraction: float = 1.0) -> None:
+def make_log(url: str, fraction: float = 1.0, *, build: bool = False) -> None:
     """The city, once: generated when the database holds no event, its read models built when none are."""
     store = open_store(url, durable=False)
     assert isinstance(store, PostgresEventStore)
@@ -93,7 +93,7 @@ def make_log(url: str, fraction: float = 1.0) -> None:
                 "SELECT 1 FROM projection_checkpoints WHERE version < %s LIMIT 1", (SCRATCH,)
             ).fetchone()
         )
-    if not built:
+    if build or not built:
         build_read_models(url)
 
 
@@ -263,10 +263,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1000.0)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--fraction", type=float, default=1.0, help="of the city's size, for trying the bench")
+    parser.add_argument("--build", action="store_true", help="build the live read models again (timed)")
     parser.add_argument("--skip", default="", help="comma-separated: pages, rebuild, verify, lag")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
-    make_log(args.url, args.fraction)
+    make_log(args.url, args.fraction, build=args.build)
     if "pages" not in skip:
         bench_pages(args.url, args.rounds)
     if "rebuild" not in skip:

@@ -10,6 +10,7 @@ from typing import cast, get_args
 import click
 
 from eventstore import EventStore, EventStoreError, open_store
+from eventstore.postgres import PostgresEventStore
 from services.cli.onboarding import doorbell
 from services.cli.options import URL_HELP, settings_for
 from services.commands.tree_log import load_tree
@@ -88,6 +89,9 @@ def seed_city(seed: int, database_url: str | None) -> None:
                 done[0] = min(events, CITY_EVENTS)
 
             report = generate_city(store, seed=seed, person_key=settings.person_key(), progress=advance)
+        if isinstance(store, PostgresEventStore):  # as autovacuum would later: the unit heads' plans need it now
+            with store.pool.connection() as connection:
+                connection.execute("ANALYZE event_log")
         rung = ring_every_unit(settings, store)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
