@@ -74,7 +74,10 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
     def open_ledger(app: Litestar) -> None:
         app.state.ledger = Ledger.open(chosen)
         if long_running:  # not in a test process, which makes an app per test
-            app.state.ledger.heads.warm()  # every unit's head once, before the first page about many units
+            # Read now what every page reads first, so the first request does not wait for it: the unit tree
+            # (~100,000 events in the largest province) and every unit's head (services.reads.UnitHeads).
+            app.state.ledger.tree()
+            app.state.ledger.heads.warm()
             collect_garbage_rarely()
             freeze_what_started()
 
