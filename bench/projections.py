@@ -160,6 +160,8 @@ def lag_under_load(
             "PARTYLEDGER_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
             "PARTYLEDGER_DATA_DIR": folder,
             **worker_env(keys),
+            # a bench's log on a server, not a deployment: no production secrets to demand
+            "PARTYLEDGER_ENVIRONMENT": os.environ.get("PARTYLEDGER_ENVIRONMENT", "development"),
         }
         with celery_worker(env, Path(folder) / "worker.log", concurrency=WORKER_PROCESSES):
             lags = _measure_lag(url, env, rate, seconds, appenders, keys)

@@ -19,6 +19,7 @@ from services.credentials import CredentialStore, create_credential_tables
 from services.data_keys import open_ledger_log
 from services.denial_records import DenialWriter
 from services.doorbell import Doorbell
+from services.reads import UnitHeads
 from services.record_tables import create_record_tables
 from services.settings import Settings
 
@@ -34,6 +35,7 @@ class Ledger(CommandContext):
         self.engine = engine
         self.denials = DenialWriter(engine)
         self.credentials = CredentialStore(engine)
+        self.heads = UnitHeads(store)
 
     @classmethod
     def open(cls, settings: Settings) -> Ledger:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from threading import Lock
 from typing import Any, Final, TypeVar
 
 import sqlalchemy as sa
@@ -28,6 +29,59 @@ FEW_UNITS = 16
 """Up to this many units an answer asks the log for each unit's head; more, it reads every unit's at once."""
 FIRST_EVENTS = 8
 """How many behind units are asked for their first pending event (its time); the rest are judged together."""
+TAIL_LIMIT: Final = 5_000
+"""At most this many new events top a process's unit heads up; more (an import, a long pause) and it asks the
+log for every unit's head again."""
+
+
+class UnitHeads:
+    """Every unit's head in the log, kept by an API process and topped up from the events after the last one
+    it saw, so that an answer about thousands of units does not ask the log for each one's head.
+
+    `lag_of` asked for every unit's head (a skip scan of the log's unit index: seconds for the city's 30,000
+    units) twice a page, and again every 50 ms while a `min_position` waited. Sound because the log only
+    grows below the readers' horizon (I1, I4): once the heads hold every event up to `EventPage.reached`, the
+    events read after it are all that can move them. Before the first answer about more than `FEW_UNITS`
+    units (or `warm`, at the process's start), a few units are asked for one by one as before."""
+
+    def __init__(self, store: EventStore, tail_limit: int = TAIL_LIMIT) -> None:
+        self._store, self._tail_limit = store, tail_limit
+        self._heads: dict[str, int] | None = None
+        self._reached = 0
+        self._lock = Lock()
+
+    def warm(self) -> None:
+        with self._lock:
+            if self._heads is None:
+                self._load()
+
+    def of(self, units: Sequence[str]) -> dict[str, int]:
+        with self._lock:
+            if self._heads is None:
+                if len(units) <= FEW_UNITS:
+                    return {unit: self._store.unit_head(unit) for unit in units}
+                self._load()
+            else:
+                self._top_up()
+            heads = self._heads or {}
+            return {unit: heads.get(unit, 0) for unit in units}
+
+    def _load(self) -> None:
+        reached = self._store.head_position()  # every event up to here is in the heads read next
+        self._heads = self._store.unit_heads()
+        self._reached = reached
+
+    def _top_up(self) -> None:
+        page = self._store.read_all(after_position=self._reached, limit=self._tail_limit)
+        if len(page.events) >= self._tail_limit:
+            self._load()
+            return
+        heads = self._heads if self._heads is not None else {}
+        for event in page.events:
+            heads[event.unit_id] = max(heads.get(event.unit_id, 0), event.position)
+            if event.also_unit_id:
+                heads[event.also_unit_id] = max(heads.get(event.also_unit_id, 0), event.position)
+        self._reached = max(self._reached, page.reached)
 
 
 @dataclass(frozen=True)
@@ -46,14 +100,19 @@ class Lag:
     reflects_min_position: bool
 
 
-def lag_of(engine: sa.Engine, store: EventStore, units: Sequence[str], min_position: int = 0) -> Lag:
-    """The lag of an answer covering `units`: their checkpoints against their own heads in the log."""
+def lag_of(
+    engine: sa.Engine, store: EventStore, units: Sequence[str], min_position: int = 0, heads_of: UnitHeads | None = None
+) -> Lag:
+    """The lag of an answer covering `units`: their checkpoints against their own heads in the log (kept by
+    `heads_of`, the process's, when given)."""
     head = store.head_position()
     if not units:
         return Lag(min_position <= head, None, head, min_position <= head)
     with engine.connect() as connection:
         reached = queries.unit_positions(connection, units)
-    if len(units) <= FEW_UNITS:
+    if heads_of is not None:
+        heads = heads_of.of(units)
+    elif len(units) <= FEW_UNITS:
         heads = {unit: store.unit_head(unit) for unit in units}
     else:
         every = store.unit_heads()

@@ -15,7 +15,7 @@ from domain.calendar import WorkingCalendar
 
 from ..deadlines import DeadlineRow
 from ..schema import projection_rows as pr
-from .reading import day, distinct_units, json_text, reflected_position, version_of
+from .reading import day, distinct_units, json_text, reflected_position, unit_in, version_of
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def deadlines(
     query = sa.select(pr.c.unit_id, pr.c.data).where(
         pr.c.projection == "deadlines",
         pr.c.version == version,
-        pr.c.unit_id.in_(chosen),
+        unit_in(connection, pr.c.unit_id, chosen),
         pr.c.row_key.startswith("d:", autoescape=True),
         json_text("status").in_(["open", "breached"]),
     )

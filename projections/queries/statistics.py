@@ -12,7 +12,7 @@ from domain.particulars import EducationLevel, Ethnicity, Occupation, Religion, 
 from domain.rules.ratings import Grade
 
 from ..schema import projection_rows as pr
-from .reading import add_counts, distinct_units, reflected_position, version_of
+from .reading import add_counts, distinct_units, reflected_position, unit_in, version_of
 
 EXIT_LABELS_VI: Final[dict[str, str]] = {
     "struck_off": "Xóa tên",
@@ -52,7 +52,7 @@ def statistics(connection: sa.Connection, units: list[str], year: int) -> Statis
     query = sa.select(pr.c.row_key, pr.c.data).where(
         pr.c.projection == "statistics",
         pr.c.version == version,
-        pr.c.unit_id.in_(chosen),
+        unit_in(connection, pr.c.unit_id, chosen),
         pr.c.row_key.startswith(prefix, autoescape=True),
     )
     metrics: dict[str, Any] = {}

@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None, *, long_running: bool = False) 
         app.state.ledger = Ledger.open(chosen)
         if long_running:  # not in a test process, which makes an app per test
             app.state.ledger.warm()  # the tree and calendar before the first request, not during the first ones
+            app.state.ledger.heads.warm()  # every unit's head (services.reads.UnitHeads)
             collect_garbage_rarely()
             freeze_what_started()
 

@@ -66,7 +66,7 @@ def answer(
     before the read, so the rows read are at least as new as what the headers claim."""
     deadline = time.monotonic() + wait
     while True:
-        lag = lag_of(ledger.engine, ledger.store, units, min_position)
+        lag = lag_of(ledger.engine, ledger.store, units, min_position, ledger.heads)
         result = read()
         position: int = getattr(result, "position")  # noqa: B009  # every query answer has one
         if position >= min_position or lag.reflects_min_position or time.monotonic() >= deadline:

@@ -88,7 +88,7 @@ def snapshot(
 def freshness(ledger: Ledger, position: int, units: Sequence[str]) -> Freshness:
     """Whether a page about `units` holds every event of theirs (`lag_of`), with the times officers read ("5
     phút trước"): when the newest event was recorded, or since when the page is missing events."""
-    lag = lag_of(ledger.engine, ledger.store, units)
+    lag = lag_of(ledger.engine, ledger.store, units, heads_of=ledger.heads)
     latest = ledger.store.read_all(after_position=max(lag.head - 1, 0), limit=1).events
     behind = None if lag.caught_up else (lag.behind_since or datetime.now(UTC))
     return Freshness(position, lag.head, latest[0].recorded_at if latest else None, behind, lag.caught_up)

@@ -13,6 +13,7 @@ from domain.units.tree import UnitTree
 from projections import queries
 from projections.queries.dashboard import term_years
 from projections.queries.reading import keyed_rows, version_of
+from projections.queries.units import subtrees_units
 from projections.unit_dashboard import MembersRow, StageCounts
 
 from .charts import Bar, YearBar
@@ -83,7 +84,7 @@ def _children(
     kids = view.children(units[0])
     if not kids:
         return ()
-    owner = {unit_id: kid for kid in kids for unit_id in queries.subtree_units(tree, kid, today)}
+    owner = {unit_id: kid for kid, units in subtrees_units(tree, kids, today).items() for unit_id in units}
     rows = keyed_rows(  # today's children and their figures, whatever year the board above shows
         connection, "unit_dashboard", version_of(connection, "unit_dashboard"), list(owner), ["funnel", "members"]
     )
