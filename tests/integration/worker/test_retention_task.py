@@ -1,5 +1,6 @@
-"""The daily retention run on a real worker (R-PRIVACY-RETAIN, issue 20 item 4): the task delivered twice to two
-task processes at once erases a file past its period and notice exactly once, and logs counts, never names."""
+"""The daily retention run on a real worker (R-PRIVACY-RETAIN, issue 20 item 4): the task delivered twice to a
+worker with two task processes erases a file past its period and notice exactly once, and logs counts, never
+names (a true race of two appends is tests/unit/services/test_retention_run.py's)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,8 @@ def test_the_retention_task_twice_at_once_erases_a_due_file_once(
         assert stream[0].data["citizen_id"] == "đã xóa dữ liệu cá nhân"
         text = log.read_text()
         assert "1 file(s) erased" in text and "Quần Chúng" not in text
-        assert "Traceback" not in text
+        failed = [line for line in text.splitlines() if "partyledger.retention[" in line and "succeeded" not in line
+                  and "received" not in line]  # fmt: skip
+        assert failed == []  # (a catch-up the erasure rang may be cut short when the worker stops: not ours)
     finally:
         ledger.close()
