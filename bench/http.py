@@ -367,7 +367,7 @@ def main() -> None:
             # and sends every request from one address, which production would rate-limit
             "PARTYLEDGER_ENVIRONMENT": "development",
             **KEY_SETTING,
-            **({"PARTYLEDGER_BENCH_PHASES": str(phases)} if phases else {}),
+            **({"BENCH_PHASES_DIR": str(phases)} if phases else {}),
         }
         full_app = "bench.http_phases:create_timed_app" if phases else "services.api.app:create_server_app"
         paths = [("bare insert", "bench.bare_app:app", None), ("full command", full_app, None)]

@@ -9,7 +9,7 @@ request, its arrival at the ASGI app, the start and end of its handler on a work
 Every wait for a pooled connection and every garbage collection is timed too. Each phase records its wall
 time and the thread's CPU time: wall minus CPU on a thread that only computes is time spent waiting for the
 GIL (or for a core the machine gave to someone else). Each process writes one JSON line per request into
-`$PARTYLEDGER_BENCH_PHASES/<pid>.jsonl`; `summarise` reads them back.
+`$BENCH_PHASES_DIR/<pid>.jsonl`; `summarise` reads them back.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def create_timed_app() -> Any:
     from services.api.app import create_server_app
 
     install()
-    return TimedApp(create_server_app(), Path(os.environ["PARTYLEDGER_BENCH_PHASES"]))
+    return TimedApp(create_server_app(), Path(os.environ["BENCH_PHASES_DIR"]))
 
 
 def _quantiles(values: list[float]) -> str:
