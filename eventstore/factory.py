@@ -48,12 +48,13 @@ def open_store(
     if keyring is not None:
         table = SqlKeyTable.for_log(text)
         store.cipher = FieldCipher(SubjectKeys(table, keyring), codec)
-    if create:
-        try:
+    try:
+        if create:
             store.create_schema()
-            if keyring is not None:
-                table.create()
-        except BaseException:
-            store.close()  # an unreferenced open pool is reaped by the GC, possibly on its own worker thread
-            raise
+        if keyring is not None:
+            table.create()  # even on an existing log: a log from before encryption gets its key table here (no DDL
+            # when the migration made it, so the app role needs no right to create)
+    except BaseException:
+        store.close()  # an unreferenced open pool is reaped by the GC, possibly on its own worker thread
+        raise
     return store

@@ -13,6 +13,7 @@ from services.cli.main import cli
 from services.commands.context import CommandContext
 from services.commands.sign_in import SignIn, sign_in
 from services.credentials import CredentialStore
+from services.data_keys import open_ledger_log
 from services.embedded import seed_minimal_province
 from services.settings import Settings
 
@@ -42,7 +43,7 @@ def test_the_first_administrator_is_created_once_and_signs_in(tmp_path: Path) ->
     )
 
     settings = Settings.from_environment(environment)
-    store = open_store(url)
+    store = open_ledger_log(settings)  # with the deployment's keys: an officer's name is sealed (I13)
     engine = sa.create_engine(url)
     try:
         tokens = sign_in(CommandContext(store), CredentialStore(engine), settings,
