@@ -166,7 +166,7 @@ def first_request(url: str, path: str, answers: Any) -> None:
     answers.put((status, (done - ready) * 1000, (ready - began) * 1000))
 
 
-def bench_pages(url: str, rounds: int) -> None:
+def bench_pages(url: str, rounds: int, only: str = "") -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     context = multiprocessing.get_context("spawn")
     with TemporaryDirectory() as folder:
@@ -176,7 +176,8 @@ def bench_pages(url: str, rounds: int) -> None:
             f"{'page':<28} {'warm median':>11} {'warm p95':>9} {'first request':>14} {'process start':>14}  "
             f"(targets: p95 ≤ {PAGE_TARGET_MS:.0f} ms, first ≤ {FIRST_TARGET_MS:.0f} ms)"
         )
-        for name, path in {"baseline: /health": "/health", **pages}.items():
+        chosen = {name: path for name, path in pages.items() if not only or any(w in name for w in only.split(","))}
+        for name, path in {"baseline: /health": "/health", **chosen}.items():
             answers: Any = context.Queue()
             fresh = context.Process(target=first_request, args=(url, path, answers))
             fresh.start()
@@ -268,6 +269,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--rate", type=float, default=1000.0)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--pages", default="", help="comma-separated words: only the pages whose names hold one")
     parser.add_argument("--fraction", type=float, default=1.0, help="of the city's size, for trying the bench")
     parser.add_argument("--build", action="store_true", help="build the live read models again (timed)")
     parser.add_argument("--skip", default="", help="comma-separated: pages, rebuild, verify, lag")
@@ -275,7 +277,7 @@ def main() -> None:
     skip = set(filter(None, args.skip.split(",")))
     make_log(args.url, args.fraction, build=args.build)
     if "pages" not in skip:
-        bench_pages(args.url, args.rounds)
+        bench_pages(args.url, args.rounds, args.pages)
     if "rebuild" not in skip:
         bench_rebuild(args.url, args.jobs)
     if "verify" not in skip:

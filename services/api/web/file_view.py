@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
+from weakref import WeakKeyDictionary
 
 from domain.person.records import PersonState
 from domain.person.values import Relation
@@ -170,28 +171,54 @@ def _member_options(
     return tuple(sorted(options, key=lambda o: o.key))
 
 
+_SORTED: WeakKeyDictionary[UnitTree, dict[tuple[object, ...], tuple[Option, ...]]] = WeakKeyDictionary()
+"""Sorted pickers per tree (immutable) and what else they depend on: a province's 25,000 cells were listed,
+their names folded and sorted again for every person page (1.6 s of a member's file in the largest one)."""
+
+
+def _sorted_once(tree: UnitTree, key: tuple[object, ...], make: Callable[[], list[Option]]) -> tuple[Option, ...]:
+    known = _SORTED.get(tree, {}).get(key)
+    if known is None:
+        known = tuple(sorted(make(), key=lambda o: o.key))
+        kept = _SORTED.setdefault(tree, {})
+        if len(kept) > 64:  # a few viewers' units a day
+            kept.clear()
+        kept[key] = known
+    return known
+
+
 def _cells(tree: UnitTree, viewer: Actor, leave_out: str | None) -> tuple[Option, ...]:
     on = today()
-    found = []
-    for unit_id in units_in_view(tree, viewer, viewer.unit_id):
-        unit = tree.state_on(unit_id, on)
-        if unit is not None and unit.kind.holds_members and unit.is_active and unit_id != leave_out:
-            found.append(Option(unit_id, unit.name, unit.name))
-    return tuple(sorted(found, key=lambda o: o.key))
+
+    def make() -> list[Option]:
+        found = []
+        for unit_id in units_in_view(tree, viewer, viewer.unit_id):
+            unit = tree.state_on(unit_id, on)
+            if unit is not None and unit.kind.holds_members and unit.is_active:
+                found.append(Option(unit_id, unit.name, unit.name))
+        return found
+
+    every = _sorted_once(tree, ("cells", viewer.role, viewer.unit_id, on), make)
+    return tuple(option for option in every if option.value != leave_out)
 
 
 def _destinations(tree: UnitTree, leave_out: str | None) -> tuple[Option, ...]:
     """Where a member's party life may move (R-TRANSFER): any active unit that keeps a roll, by name, code (as
     the pages show it) and the committee above it (two cells of two schools may share a name)."""
     on = today()
-    found = []
-    for unit in tree.all_latest():
-        if not unit.kind.holds_members or not unit.is_active or unit.unit_id == leave_out:
-            continue
-        above = tree.ancestors(unit.unit_id, on)
-        where = f" — {above[-1].name}" if above else ""
-        found.append(Option(unit.unit_id, f"{unit.name} ({unit.code}){where}", unit.name))
-    return tuple(sorted(found, key=lambda o: o.key))
+
+    def make() -> list[Option]:
+        found = []
+        for unit in tree.all_latest():
+            if not unit.kind.holds_members or not unit.is_active:
+                continue
+            above = tree.ancestors(unit.unit_id, on)
+            where = f" — {above[-1].name}" if above else ""
+            found.append(Option(unit.unit_id, f"{unit.name} ({unit.code}){where}", unit.name))
+        return found
+
+    every = _sorted_once(tree, ("destinations", on), make)
+    return tuple(option for option in every if option.value != leave_out)
 
 
 def _pending_subjects(state: PersonState) -> tuple[Option, ...]:
