@@ -166,6 +166,10 @@ class FieldCipher:
                 _remove(data, path)
         return by_handle
 
+    def forget_all(self) -> None:
+        """Drop every key this process keeps unwrapped: an erasure elsewhere must not be read past (I13)."""
+        self.keys.forget_all()
+
     def warm(self, streams: Iterable[Any]) -> None:
         """Make (or load) every key a batch of new streams will be sealed with, in one round trip."""
         wanted: list[str] = []
@@ -312,6 +316,9 @@ class NoCipher:
         return None
 
     def warm(self, streams: Iterable[Any]) -> None:
+        return None
+
+    def forget_all(self) -> None:
         return None
 
     def open(self, stream_id: str, stream_version: int, event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .postgres_schema import POSITIONS_PER_TRANSACTION
-from .store import PreparedAppend
+from .store import PreparedAppend, PreparedEvent
 
 EVENT_FIELDS = (
     ("n", "integer"),
@@ -102,21 +102,26 @@ def append_parameters(
         batch_values["count"] = len(batch.events)
     parameters = [batch_values[name] for name in statement.before]
     for index, (event, (prev, digest)) in enumerate(zip(batch.events, links, strict=True), start=1):
-        parameters += (
-            index,
-            event.stream_version,
-            event.unit_id,
-            event.event_type,
-            event.schema_version,
-            event.data_json.decode(),
-            event.metadata_json.decode(),
-            event.occurred_on,
-            prev,
-            digest,
-            event.also_unit_id,
-        )
+        parameters += event_row(index, event, prev, digest)
     parameters += [batch_values[name] for name in statement.after]
     return parameters
+
+
+def event_row(index: int, event: PreparedEvent, prev: bytes, digest: bytes) -> tuple[object, ...]:
+    """One event's values as both append statements write them, after its number in the statement."""
+    return (
+        index,
+        event.stream_version,
+        event.unit_id,
+        event.event_type,
+        event.schema_version,
+        event.data_json.decode(),
+        event.metadata_json.decode(),
+        event.occurred_on,
+        prev,
+        digest,
+        event.also_unit_id,
+    )
 
 
 class StreamHeads:
@@ -177,20 +182,8 @@ def new_streams_parameters(batches: list[PreparedAppend], links: list[list[tuple
         first = n + 1
         for event, (prev, digest) in zip(batch.events, chain, strict=True):
             n += 1
-            row: tuple[object, ...] = (
-                n,
-                batch.stream_id,
-                event.stream_version,
-                event.unit_id,
-                event.event_type,
-                event.schema_version,
-                event.data_json.decode(),
-                event.metadata_json.decode(),
-                event.occurred_on,
-                prev,
-                digest,
-                event.also_unit_id,
-            )
+            number, *rest = event_row(n, event, prev, digest)
+            row = (number, batch.stream_id, *rest)
             for column, value in zip(columns, row, strict=True):
                 column.append(value)
         if batch.idempotency_key is not None:

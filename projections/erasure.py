@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Final
 
+from domain.person.erasure import PersonalDataErased
 from domain.privacy import ERASED_TEXT
 
 from .base import Applied
 from .rows import UnitRows
 
-ERASURE_EVENT: Final = "PersonalDataErased"
+ERASURE_EVENT: Final = PersonalDataErased.event_type
 NAME_FIELDS: Final = frozenset({"full_name"})
 """What an entry naming a person in another row's list holds of them besides the stream id (`ExitEntry`)."""
 

@@ -25,6 +25,7 @@ from threading import Lock
 from typing import Final
 
 from domain.identity import CitizenId, parse_citizen_id
+from domain.person.erasure import PersonalDataErased
 from domain.person.events import CandidateNominated
 from domain.person.member_events import MemberEnrolled
 from domain.privacy import ERASED_TEXT
@@ -37,7 +38,7 @@ KEY_MINIMUM: Final = 32
 """Bytes of secret a key must hold (as the signing key's characters)."""
 IDENTITY_EVENTS: Final = (CandidateNominated.event_type, MemberEnrolled.event_type)
 """The events that carry a citizen ID: the index is nothing but them (and the erasures that take one out)."""
-ERASURE_EVENT: Final = "PersonalDataErased"
+ERASURE_EVENT: Final = PersonalDataErased.event_type
 _PAGE: Final = 1000
 
 

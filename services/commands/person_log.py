@@ -17,6 +17,7 @@ from typing import Final
 from domain.calendar import WorkingCalendar
 from domain.codec import EVENTS
 from domain.person.commands import PersonCommand
+from domain.person.erasure import PersonalDataErased
 from domain.person.events import (
     CandidateTransferred,
     EntryRetracted,
@@ -69,14 +70,7 @@ def replay_records(person_id: str, records: Iterable[RecordedEvent]) -> PersonSt
     return replay(person_id, ((EVENTS.decode(r.event_type, r.schema_version, r.data), r.occurred_on) for r in records))
 
 
-ERASURE_EVENT = "PersonalDataErased"
-
-
-def forget_cached_keys(store: EventStore) -> None:
-    """Drop every key this process keeps unwrapped: an erasure elsewhere must not be read past (I13)."""
-    keys = getattr(store.cipher, "keys", None)
-    if keys is not None:
-        keys.forget_all()
+ERASURE_EVENT = PersonalDataErased.event_type
 
 
 class PersonCache:
@@ -99,7 +93,7 @@ class PersonCache:
             # erased since this process last saw the file (maybe by another process): nothing it holds of the
             # person may be shown again, neither the state's particulars nor the keys still cached
             self.forget(person_id)
-            forget_cached_keys(store)
+            store.cipher.forget_all()
             return self.advance(initial_state(person_id), store.read_stream(person_id))
         return self.advance(known, newer)
 

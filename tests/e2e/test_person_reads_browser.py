@@ -12,30 +12,16 @@ import pytest
 from litestar.testing import TestClient
 from playwright.sync_api import Browser, expect
 
-from eventstore import open_store
 from services.api.app import create_app
 from services.commands.actors import Actor, Role
-from services.embedded import seed_minimal_province
 from services.settings import Settings
 from services.tokens import issue_token
 from tests.e2e.browser import chromium, screenshot, serving
 from tests.e2e.conftest import Client, bearer
 from tests.e2e.desk import CELL, Desk
-from tests.support.person_ids import KEY_SETTING
 
 SCHOOL = "unit-school"
 WHEN = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$")
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Settings:
-    settings = Settings.from_environment(
-        {"PARTYLEDGER_DATA_DIR": str(tmp_path), "PARTYLEDGER_BROKER_URL": "memory://"} | KEY_SETTING
-    )
-    store = open_store(settings.database_url)
-    seed_minimal_province(store)
-    store.close()
-    return settings
 
 
 @pytest.fixture
@@ -53,7 +39,8 @@ def _account(client: Client, settings: Settings, login: str, full_name: str, uni
 
 
 @pytest.mark.slow
-def test_the_file_page_shows_who_read_it_on_a_desk_and_a_phone(ledger: Settings, browser: Browser) -> None:
+def test_the_file_page_shows_who_read_it_on_a_desk_and_a_phone(settings: Settings, browser: Browser) -> None:
+    ledger = settings  # the e2e conftest's ledger: the top of a province, the tests' person-id key
     with TestClient(app=create_app(ledger)) as client:
         who = Desk(client, ledger).enrol(1)
         secretary = _account(client, ledger, "bithu.an", "Nguyễn Văn An", CELL)
