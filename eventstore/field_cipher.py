@@ -22,6 +22,7 @@ clear: they are keyed pseudonyms the log's streams are found by, and name no one
 from __future__ import annotations
 
 import base64
+import binascii
 import dataclasses
 import enum
 import os
@@ -375,12 +376,17 @@ def _encrypt(key: SubjectKey, pairs: list[tuple[Path, Any]], aad: bytes) -> str:
 
 
 def _decrypt(key: AESGCM, blob: str, aad: bytes) -> list[tuple[Path, Any]]:
-    raw = base64.urlsafe_b64decode(blob)
+    # base64url by one table lookup and the C decoder: `urlsafe_b64decode` costs twice as much (a rebuild
+    # opens one blob per sealed event)
+    raw = binascii.a2b_base64(blob.encode("ascii").translate(_FROM_URLSAFE))
     try:
         plaintext = key.decrypt(raw[:12], raw[12:], aad)
     except InvalidTag as exc:
         raise SealBroken("a sealed field does not open with its subject's key") from exc
     return _PAIRS.decode(plaintext)
+
+
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
 
 
 _KEY_ID_TEXT = re.compile(r'"([0-9a-f]{32})"\s*:')

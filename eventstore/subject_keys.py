@@ -212,16 +212,16 @@ class SubjectKeys:
 
     def for_reading(self, key_ids: Iterable[str]) -> dict[str, SubjectKey]:
         """The keys that exist (live or erased); a key id with none is left out (its fields read as erased)."""
-        now = time.monotonic()
+        fresh_since = time.monotonic() - self._cache_seconds
         found: dict[str, SubjectKey] = {}
         missing: list[str] = []
-        with self._lock:
-            for key_id in key_ids:
-                cached = self._cache.get(key_id)
-                if cached is not None and now - cached[0] < self._cache_seconds:
-                    found[key_id] = cached[1]
-                elif key_id not in found:
-                    missing.append(key_id)
+        cache = self._cache  # read without the lock: each entry is replaced whole (one call per sealed event)
+        for key_id in key_ids:
+            cached = cache.get(key_id)
+            if cached is not None and cached[0] > fresh_since:
+                found[key_id] = cached[1]
+            elif key_id not in found:
+                missing.append(key_id)
         if missing:
             found.update(self._load(list(dict.fromkeys(missing))))
         return found

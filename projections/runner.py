@@ -154,6 +154,8 @@ class Runner:
                 live[unit_id] = unparked
         starts = {unit_id: min(cp.position for cp in by_name.values()) for unit_id, by_name in live.items()}
         pages = self.store.read_units(starts, limit=self.batch_size) if starts else {}
+        # every unit's subject keys in one query, not one per unit: a rebuild's group holds dozens (I13)
+        self.store.cipher.prefetch(event for page in pages.values() for event in page.events)
         batches = []
         for unit_id, page in pages.items():
             decoded = self._decode(unit_id, page.events, live[unit_id], stop_at)
@@ -171,7 +173,6 @@ class Runner:
         first_stop = min((p.position for p in stop_at.values()), default=None)
         decoded = []
         cipher = self.store.cipher
-        cipher.prefetch(events)  # the page's subject keys in one query (I13)
         self.enrich.prepare(events)
         for envelope in events:
             if first_stop is not None and envelope.position >= first_stop:
