@@ -204,11 +204,18 @@ class FieldCipher:
         return self._open_owned(stream_id, stream_version, event_type, _copy(data))
 
     def _open_owned(
-        self, stream_id: str, stream_version: int, event_type: str, opened: dict[str, Any]
+        self,
+        stream_id: str,
+        stream_version: int,
+        event_type: str,
+        opened: dict[str, Any],
+        keys: Mapping[str, SubjectKey] | None = None,
     ) -> dict[str, Any]:
-        """`open` on data this call may change in place (freshly decoded: no copy to make)."""
+        """`open` on data this call may change in place (freshly decoded: no copy to make), with the subject
+        keys already fetched for its page when given (a key id not among them has no key at all)."""
         sealed = opened.pop(SEALED)
-        keys = self.keys.for_reading(sealed)
+        if keys is None:
+            keys = self.keys.for_reading(sealed)
         erased: list[Erased] = []
         for key_id, blob in sealed.items():
             key = keys.get(key_id)
@@ -252,6 +259,32 @@ class FieldCipher:
         if not isinstance(data, dict) or SEALED not in data:
             return data_json  # the text appeared inside a value, not as the seal's key
         return _READ_JSON.encode(self._open_owned(stream_id, stream_version, event_type, data))
+
+    def open_page(self, envelopes: Iterable[Any]) -> dict[int, bytes | str | Exception]:
+        """position → each stored event's data JSON as a reader needs it (`open_json`), or the error opening it
+        raised (the runner parks the event's projections there, not the whole page). One pass: each sealed
+        event is decoded once, its page's subject keys fetched in one query, then opened; a rebuild opens
+        ~180,000 sealed events of a province this way, and a separate prefetch scan cost a tenth of that."""
+        opened: dict[int, bytes | str | Exception] = {}
+        sealed: list[tuple[Any, dict[str, Any]]] = []
+        wanted: list[str] = []
+        for envelope in envelopes:
+            data_json = envelope.data_json
+            if _holds_seal(data_json):
+                data = msgspec.json.decode(data_json)
+                if isinstance(data, dict) and SEALED in data:
+                    sealed.append((envelope, data))
+                    wanted.extend(data[SEALED])
+                    continue
+            opened[envelope.position] = data_json
+        keys = self.keys.for_reading(wanted) if wanted else {}
+        for envelope, data in sealed:
+            try:
+                data = self._open_owned(envelope.stream_id, envelope.stream_version, envelope.event_type, data, keys)
+                opened[envelope.position] = _READ_JSON.encode(data)
+            except Exception as exc:  # an event that does not open poisons only itself (the caller decides)
+                opened[envelope.position] = exc
+        return opened
 
     def _fill_erased(self, event_type: str, version: int, data: dict[str, Any], erased: list[Erased]) -> None:
         residue: dict[str, Any] = {}
@@ -336,6 +369,10 @@ class NoCipher:
         if _holds_seal(data_json):
             raise SealBroken("this log holds sealed personal data and the process was given no keys")
         return data_json
+
+    def open_page(self, envelopes: Iterable[Any]) -> dict[int, bytes | str | Exception]:
+        refused = SealBroken("this log holds sealed personal data and the process was given no keys")
+        return {e.position: refused if _holds_seal(e.data_json) else e.data_json for e in envelopes}
 
 
 Cipher = FieldCipher | NoCipher

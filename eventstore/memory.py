@@ -31,6 +31,7 @@ from .store import (
     RestoredSeals,
     Seal,
     SignSeal,
+    forgotten_key,
     page_of,
     prepare_append,
     prepare_new_streams,
@@ -265,6 +266,17 @@ class MemoryEventStore:
         with self.log.lock:
             touched = [event.stream_id for unit in units for event in self.log.units.get(unit, [])]
         return list(dict.fromkeys(touched))
+
+    def forget_requests(self, stream_id: str, before_position: int) -> int:
+        with self.log.lock:
+            chosen = [
+                key
+                for key, (digest, result) in self.log.keys.items()
+                if result.stream_id == stream_id and result.last_position < before_position and digest
+            ]
+            for key in chosen:
+                self.log.keys[forgotten_key(key)] = (b"", self.log.keys.pop(key)[1])
+        return len(chosen)
 
     def iter_streams_raw(self, stream_ids: Sequence[str]) -> Iterator[RecordedEvent]:
         with self.log.lock:

@@ -248,6 +248,41 @@ any other value is refused. Neither is inside a hash, so unlike step 4 the datab
 refusing instead keeps one rule for all three clocks and makes a forged time an error, not a silent fix.
 The owner (a restore of a verified file, the tests' stepping clocks) writes past times unchecked."""
 
+FORGOTTEN_KEY = "'forgotten-' || encode(sha256(convert_to({key}, 'UTF8')), 'hex')"
+"""`store.forgotten_key` in SQL: the trigger recomputes it from the old key, so no other value gets in."""
+
+FORGET_ONLY = f"""
+CREATE INDEX IF NOT EXISTS idempotency_keys_stream ON idempotency_keys (stream_id);
+CREATE OR REPLACE FUNCTION partyledger_requests_only_forgotten() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE'
+       AND length(OLD.request_digest) > 0
+       AND NEW.key = {FORGOTTEN_KEY.format(key="OLD.key")}
+       AND NEW.request_digest = ''::bytea
+       AND (NEW.stream_id, NEW.stream_version, NEW.first_position, NEW.last_position, NEW.recorded_at)
+           IS NOT DISTINCT FROM
+           (OLD.stream_id, OLD.stream_version, OLD.first_position, OLD.last_position, OLD.recorded_at) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'the % table is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'PL001',
+              HINT = 'Only an erased person''s requests may be forgotten, key by its digest (R-PRIVACY-ERASE).';
+END $$;
+CREATE OR REPLACE TRIGGER idempotency_keys_append_only BEFORE UPDATE OR DELETE ON idempotency_keys
+    FOR EACH ROW EXECUTE FUNCTION partyledger_requests_only_forgotten();
+"""
+"""Step 8 (R-PRIVACY-ERASE, issue 20): an idempotency record keeps a SHA-256 of the request it answered, i.e.
+of the plaintext the person's fields were sealed from, and the caller's key, which a client may have made of a
+citizen ID. When a person is erased their records are forgotten: the key becomes its digest and the request
+digest is blanked. That one UPDATE, recomputed by the trigger from the old row, is all the table now lets
+through; every other UPDATE, every DELETE and TRUNCATE are refused as before. Streams, versions and positions
+stay, so the records still say which appends were made under a key."""
+
+FORGET_REQUESTS = f"""
+UPDATE idempotency_keys SET key = {FORGOTTEN_KEY.format(key="key")}, request_digest = ''::bytea
+ WHERE stream_id = %s AND last_position < %s AND length(request_digest) > 0
+"""
+
 SCHEMA_LOCK_ID = 7_203_411_002
 """Serialises concurrent schema creation (several workers starting at once, or a worker and a migration)."""
 
@@ -259,6 +294,7 @@ STEPS: Final[dict[int, tuple[str, ...]]] = {
     5: (SEAL_SIGNATURES,),
     6: (SEAL_TIMESTAMPS,),
     7: (DATABASE_STAMPS_TIME,),
+    8: (FORGET_ONLY,),
 }
 """The log's DDL by schema version. A released step is never edited (its Alembic revision pins its digest);
 a change is a new step, which `create_schema` and a new revision both apply."""
@@ -284,14 +320,15 @@ continue above the restored ones. Harmless elsewhere: the offset never goes down
 
 APP_PRIVILEGES: Final = {
     "event_log": "SELECT, INSERT",
-    "idempotency_keys": "SELECT, INSERT",
+    "idempotency_keys": "SELECT, INSERT, UPDATE (key, request_digest)",
     "log_seals": "SELECT, INSERT",
     "seal_signatures": "SELECT, INSERT",
     "seal_timestamps": "SELECT, INSERT",
     "log_position_offset": "SELECT",
     "log_schema_version": "SELECT",
 }
-"""What the application's role may do: read and append, never UPDATE, DELETE or TRUNCATE (I1, twice over)."""
+"""What the application's role may do: read and append, never UPDATE, DELETE or TRUNCATE (I1, twice over) —
+except forgetting an erased person's idempotency records, which the trigger of step 8 narrows to one form."""
 
 
 def step_digest(version: int) -> str:

@@ -47,6 +47,7 @@ from .store import (
     RestoredSeals,
     Seal,
     SignSeal,
+    forgotten_key,
     page_of,
     prepare_append,
     prepare_new_streams,
@@ -311,6 +312,20 @@ class SqliteEventStore:
         sql, values = touching_sql(units)
         with self._connection() as connection:
             return [str(row[0]) for row in connection.execute(_lite(sql), values).fetchall()]
+
+    def forget_requests(self, stream_id: str, before_position: int) -> int:
+        """The trigger lets an UPDATE through only in this form (`sqlite_schema.FORGET_ONLY`)."""
+        with self._write() as connection:
+            keys = connection.execute(
+                "SELECT key FROM idempotency_keys WHERE stream_id = ? AND last_position < ? "
+                "AND length(request_digest) > 0",
+                (stream_id, before_position),
+            ).fetchall()
+            connection.executemany(
+                "UPDATE idempotency_keys SET key = ?, request_digest = X'' WHERE key = ?",
+                [(forgotten_key(str(key)), key) for (key,) in keys],
+            )
+        return len(keys)
 
     def iter_streams_raw(self, stream_ids: Sequence[str]) -> Iterator[RecordedEvent]:
         for chunk in batched(stream_ids, STREAMS_PER_STATEMENT):

@@ -63,8 +63,26 @@ CREATE TRIGGER IF NOT EXISTS {table}_no_{operation.lower()} BEFORE {operation} O
 BEGIN SELECT RAISE(ABORT, 'the {table} table is append-only: {operation} refused'); END"""
     for table in ("event_log", "idempotency_keys", "log_seals", "seal_signatures", "seal_timestamps")
     for operation in ("UPDATE", "DELETE")
+    if (table, operation) != ("idempotency_keys", "UPDATE")
 ]
+
+FORGET_ONLY = [
+    "DROP TRIGGER IF EXISTS idempotency_keys_no_update",
+    """
+CREATE TRIGGER IF NOT EXISTS idempotency_keys_only_forgotten BEFORE UPDATE ON idempotency_keys
+WHEN NOT (
+    length(OLD.request_digest) > 0 AND length(NEW.request_digest) = 0
+    AND NEW.key GLOB 'forgotten-*' AND length(NEW.key) = 74 AND NEW.key <> OLD.key
+    AND NEW.stream_id IS OLD.stream_id AND NEW.stream_version IS OLD.stream_version
+    AND NEW.first_position IS OLD.first_position AND NEW.last_position IS OLD.last_position
+    AND NEW.recorded_at IS OLD.recorded_at
+)
+BEGIN SELECT RAISE(ABORT, 'the idempotency_keys table is append-only: UPDATE refused'); END""",
+]
+"""An erased person's idempotency records may be forgotten (key → `forgotten-<SHA-256>`, request digest
+blanked; `eventstore/postgres_schema.FORGET_ONLY` says why); any other UPDATE is refused as before. SQLite has
+no SHA-256 to recompute the key with, so the form is checked: the embedded default has no separate roles."""
 
 
 def statements() -> list[str]:
-    return [*TABLES, *TRIGGERS]
+    return [*TABLES, *TRIGGERS, *FORGET_ONLY]

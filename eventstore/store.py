@@ -6,10 +6,11 @@ that the contract suite proves one behaviour for both (STYLE: one abstract test 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Final, Generic, Protocol, TypeVar
 
 import msgspec
 
@@ -31,6 +32,15 @@ from .validation import (
 from .verify_report import VerifyReport
 
 Clock = Callable[[], datetime]
+
+
+FORGOTTEN_KEY_PREFIX: Final = "forgotten-"
+"""An erased person's idempotency key, replaced by `forgotten-<SHA-256 of the key>`: never a caller's key (those
+are `user:key` or `sha256-…`, services/commands/idempotency.py), so a retry finds nothing and meets the rules."""
+
+
+def forgotten_key(key: str) -> str:
+    return FORGOTTEN_KEY_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def utc_now() -> datetime:
@@ -232,6 +242,13 @@ class EventStore(Protocol):
 
     def iter_hashes(self, *, after_position: int = 0, batch_size: int = 50_000) -> Iterator[PositionHash]:
         """(position, hash) of every committed event in log order: all that a seal binds."""
+        ...
+
+    def forget_requests(self, stream_id: str, before_position: int) -> int:
+        """Forget the requests behind this stream's idempotency records written before `before_position` (an
+        erasure's): each key is replaced by its digest and its request digest (a hash over the plaintext
+        request) blanked, so nothing derived from the erased person's data stays (R-PRIVACY-ERASE). The
+        records' streams, versions and positions stay; the number forgotten. Idempotent."""
         ...
 
     def restore(

@@ -154,11 +154,11 @@ class Runner:
                 live[unit_id] = unparked
         starts = {unit_id: min(cp.position for cp in by_name.values()) for unit_id, by_name in live.items()}
         pages = self.store.read_units(starts, limit=self.batch_size) if starts else {}
-        # every unit's subject keys in one query, not one per unit: a rebuild's group holds dozens (I13)
-        self.store.cipher.prefetch(event for page in pages.values() for event in page.events)
+        # every unit's events opened together: one query for the subject keys of dozens of units (I13)
+        opened = self.store.cipher.open_page(event for page in pages.values() for event in page.events)
         batches = []
         for unit_id, page in pages.items():
-            decoded = self._decode(unit_id, page.events, live[unit_id], stop_at)
+            decoded = self._decode(unit_id, page.events, opened, live[unit_id], stop_at)
             truncated = len(decoded) < len(page.events)
             start = starts[unit_id]
             reached = decoded[-1].envelope.position if truncated and decoded else (start if truncated else page.reached)
@@ -166,21 +166,25 @@ class Runner:
         return batches
 
     def _decode(
-        self, unit_id: str, events: list[LeanEvent], live: dict[str, Checkpoint], stop_at: dict[str, PoisonEvent]
+        self,
+        unit_id: str,
+        events: list[LeanEvent],
+        opened: dict[int, bytes | str | Exception],
+        live: dict[str, Checkpoint],
+        stop_at: dict[str, PoisonEvent],
     ) -> list[Applied]:
         """Decode up to the first stop. An event this code cannot read (say, a newer type written during a
         rolling deploy) poisons every projection of the unit at that event."""
         first_stop = min((p.position for p in stop_at.values()), default=None)
         decoded = []
-        cipher = self.store.cipher
         self.enrich.prepare(events)
         for envelope in events:
             if first_stop is not None and envelope.position >= first_stop:
                 break
             try:
-                data = cipher.open_json(
-                    envelope.stream_id, envelope.stream_version, envelope.event_type, envelope.data_json
-                )
+                data = opened[envelope.position]
+                if isinstance(data, Exception):
+                    raise data  # a sealed field that did not open (KeyMissing, SealBroken): parks here
                 event = self.codec.decode_json(envelope.event_type, envelope.schema_version, data)
                 decoded.append(Applied(envelope, event, self.enrich(envelope, event), unit_id))
             except Exception as exc:

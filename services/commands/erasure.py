@@ -9,8 +9,11 @@ Order, so that a crash at any point loses nothing and leaves nothing half-erased
    age bands on every date of the file — what HD 11's breakdowns need and nothing that names;
 3. `PersonalDataErased` is appended at the version the decision was made on (I2), carrying only that;
 4. every data subject's key of the file (the person, each relative) is destroyed, a tombstone keeping the
-   residue. A crash between 3 and 4 is finished by `finish_erasures` (run by the beat and by `partyledger
-   erase` again), which also re-destroys keys brought back by restoring an older key-store backup.
+   residue;
+5. the person's idempotency records are forgotten (the caller's key by its digest, the request's digest —
+   a hash over the plaintext — blanked; `EventStore.forget_requests`).
+A crash after 3 is finished by `finish_erasures` (run by the beat and by `partyledger erase` again), which
+also re-destroys keys brought back by restoring an older key-store backup.
 The read models forget the person's rows when they apply the event (`projections/erasure.py`).
 """
 
@@ -97,6 +100,7 @@ def erase_person(ctx: CommandContext, request: ErasureRequest) -> Recorded:
         idempotency_key=key,
     )
     cipher.keys.erase([cipher.keys.key_id(h) for h in handles], residue)
+    ctx.store.forget_requests(request.person_id, result.first_position)
     ctx.people.forget(request.person_id)
     ctx.ring(units)
     return Recorded.of(result)
@@ -168,6 +172,7 @@ def finish_erasures(store: EventStore) -> int:
             if live:
                 cipher.keys.erase(live, dict(erasure.data.get("residue", {})))
                 finished += 1
+            store.forget_requests(erasure.stream_id, erasure.position)  # a crash before it, or a restore
         if len(page) < _PAGE:
             return finished
         after = page[-1].position

@@ -49,7 +49,7 @@ def schema_of(url: str) -> dict[str, set[tuple[Any, ...]]]:
 def test_upgrade_from_empty_gives_the_schema_the_tests_create(
     postgres_url: str, other_database: str, app_role: tuple[str, str]
 ) -> None:
-    assert upgrade(postgres_url, app_role[0]) == "0011"
+    assert upgrade(postgres_url, app_role[0]) == "0012"
 
     store = open_store(other_database, keyring=keyring_for_tests())  # with its key table, as every process opens it
     engine = projection_engine(other_database)
@@ -78,6 +78,7 @@ def test_the_app_role_appends_but_cannot_change_the_log(postgres_url: str, app_r
     store.append("file-1", [noted("kept")], expected_version=0, idempotency_key="k-1")
     store.seal()
     assert [e.data["text"] for e in store.read_stream("file-1")] == ["kept"]
+    assert store.forget_requests("file-1", store.head_position() + 1) == 1  # an erasure's one UPDATE (step 8)
     store.close()
 
     with psycopg.connect(app_url, autocommit=True) as app:
@@ -93,6 +94,9 @@ def test_the_app_role_appends_but_cannot_change_the_log(postgres_url: str, app_r
             "CREATE TABLE sneaky (x int)",
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                app.execute(statement)
+        for statement in ("UPDATE idempotency_keys SET key = 'x'", "UPDATE idempotency_keys SET request_digest = ''"):
+            with pytest.raises(psycopg.Error, match="append-only"):  # the one form it may write
                 app.execute(statement)
         app.execute("INSERT INTO audit_reads (read_at, user_id, role, acting_unit, operation, subject, detail) "
                     "VALUES (now(), 'u', 'auditor', 'unit-x', 'getPersonHistory', 'person-1', '')")  # fmt: skip
@@ -192,7 +196,7 @@ def test_partyledger_migrate_reports_the_revision_and_the_login(postgres_url: st
     role, password = app_role
     environment = {"PARTYLEDGER_APP_ROLE": role, "PARTYLEDGER_APP_PASSWORD": password}
     result = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
-    assert (result.exit_code, result.output.strip()) == (0, f"schema at revision 0011; role {role} may log in")
+    assert (result.exit_code, result.output.strip()) == (0, f"schema at revision 0012; role {role} may log in")
     again = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
     assert again.exit_code == 0
     with psycopg.connect(as_role(postgres_url, role, password)) as app:

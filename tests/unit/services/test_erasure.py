@@ -97,10 +97,16 @@ def test_finishing_destroys_keys_left_alive_by_a_crash_after_the_append(ctx: Com
     keys = ctx.store.cipher.keys  # type: ignore[union-attr]
     destroy = keys.erase
     keys.erase = lambda *_: None  # type: ignore[method-assign]  # the process dies before the keys' destruction
+    forget = ctx.store.forget_requests
+    ctx.store.forget_requests = lambda *_: 0  # type: ignore[method-assign]
     erase(ctx, person_id)
+    ctx.store.forget_requests = forget  # type: ignore[method-assign]
     keys.erase = destroy  # type: ignore[method-assign]
     assert ctx.store.read_stream(person_id)[0].data["citizen_id"] == citizen(2)
+    log = ctx.store.log  # type: ignore[attr-defined]
+    assert all(digest for digest, _ in log.keys.values()), "the process died before forgetting the requests too"
     assert finish_erasures(ctx.store) == 1
+    assert sum(1 for digest, _ in log.keys.values() if not digest) == 2
     assert ctx.store.read_stream(person_id)[0].data["citizen_id"] == ERASED_TEXT
     assert finish_erasures(ctx.store) == 0
 
@@ -113,3 +119,23 @@ def test_the_kept_birth_date_gives_the_same_age_bands_and_is_no_more_precise() -
 
     assert [age_band(kept, d) for d in dates] == [age_band(born, d) for d in dates]
     assert kept < born
+
+
+def test_the_erased_persons_idempotency_records_keep_neither_their_key_nor_a_digest_of_their_data(
+    ctx: CommandContext,
+) -> None:
+    """A client may make its keys of what it sends (here the citizen ID), and each record keeps a SHA-256 of the
+    plaintext request: both go with the erasure; the erasure's own record stays to answer its retries."""
+    enrol(ctx, 1)
+    nominate(ctx, 2, helper=person(1), key=f"nominate-{citizen(2)}")
+    take(ctx, SECRETARY, "withdrawCandidate", person(2), "w2", reason="Xin rút vì lý do gia đình",
+         occurred_on="2021-04-01", expected_version=1)  # fmt: skip
+    log = ctx.store.log  # type: ignore[attr-defined]
+    assert any(citizen(2) in key for key in log.keys)
+    request = ErasureRequest(SCHOOL, person(2), ErasureGround.PURPOSE_COMPLETE, "QĐ 15/QĐ-ĐU", date(2026, 11, 30),
+                             idempotency_key="erase-2")  # fmt: skip
+    erase_person(ctx, request)
+    assert not any(citizen(2) in key for key in log.keys)
+    kept = {result.stream_version: digest for digest, result in log.keys.values() if result.stream_id == person(2)}
+    assert kept[1] == b"" and kept[2] == b"", "the nomination's and the withdrawal's requests are forgotten"
+    assert kept[3] != b"", "the erasure's own record (it names no one) is kept"
