@@ -5,13 +5,14 @@ plaintext request go; which appends were made, and where, stay."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
 from eventstore import EventStore
 from eventstore.errors import WrongExpectedVersion
 from tests.support.events import CODEC, noted
-from tests.support.stores import MEMORY_URL, Backdoor, open_for_test
+from tests.support.stores import MEMORY_URL, Backdoor, open_for_test, sqlite_url
 
 CITIZEN_KEY = "officer-7:enrol-079204001111"
 
@@ -75,3 +76,20 @@ def test_a_forgotten_record_cannot_be_changed_again_on_postgres(postgres_url: st
             "UPDATE idempotency_keys SET key = 'forgotten-' || encode(sha256(convert_to(key, 'UTF8')), 'hex')"
         )
     store.close()
+
+
+def test_an_embedded_ledger_made_before_gets_the_narrowed_trigger_when_next_opened(tmp_path: Path) -> None:
+    """A SQLite file from before step 8 refused every UPDATE of the records; opening it again swaps the trigger."""
+    url = sqlite_url(tmp_path)
+    store = open_for_test(url, CODEC)
+    written = store.append("person-a", [noted()], expected_version=0, idempotency_key=CITIZEN_KEY)
+    store.close()
+    backdoor = Backdoor(url)
+    backdoor.execute("DROP TRIGGER idempotency_keys_only_forgotten")
+    backdoor.execute(
+        "CREATE TRIGGER idempotency_keys_no_update BEFORE UPDATE ON idempotency_keys "
+        "BEGIN SELECT RAISE(ABORT, 'the idempotency_keys table is append-only: UPDATE refused'); END"
+    )
+    reopened = open_for_test(url, CODEC)
+    assert reopened.forget_requests("person-a", written.last_position + 1) == 1
+    reopened.close()
