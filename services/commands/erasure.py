@@ -9,7 +9,7 @@ Order, so that a crash at any point loses nothing and leaves nothing half-erased
    age bands on every date of the file — what HD 11's breakdowns need and nothing that names;
 3. `PersonalDataErased` is appended at the version the decision was made on (I2), carrying only that;
 4. every data subject's key of the file (the person, each relative) is destroyed, a tombstone keeping the
-   residue;
+   residue, and so are the keys of the file requests made for their citizen ID (R-FILE-REQUEST);
 5. the person's idempotency records are forgotten (the caller's key by its digest, the request's digest —
    a hash over the plaintext — blanked; `EventStore.forget_requests`).
 A crash after 3 is finished by `finish_erasures` (run by the beat and by `partyledger erase` again), which
@@ -26,6 +26,7 @@ from typing import Any, Final
 from domain.ages import age_band
 from domain.paper import check_date, check_not_future
 from domain.person.erasure import ErasureGround, PersonalDataErased, check_erasure
+from domain.person.events import FileHandedOver, FileRequestRefused
 from domain.person.values import clean_text
 from domain.rules.registry import rules_in_force
 from eventstore import EventMetadata, EventStore, NewEvent, RecordedEvent
@@ -44,6 +45,7 @@ ERASERS: Final = (Role.GRASSROOTS_OFFICER, Role.UPPER_OFFICER, Role.PROVINCIAL_A
 """The competent unit: a committee's officer or the province's administrator, within their walls."""
 BIRTH_DATE_PATH: Final = "date_of_birth"
 _PAGE: Final = 1000
+_ANSWERS: Final = (FileHandedOver.event_type, FileRequestRefused.event_type)
 
 
 class KeysUnavailable(RuntimeError):
@@ -100,10 +102,20 @@ def erase_person(ctx: CommandContext, request: ErasureRequest) -> Recorded:
         idempotency_key=key,
     )
     cipher.keys.erase([cipher.keys.key_id(h) for h in handles], residue)
+    asked = {r.request_id for r in ctx.requests.all(ctx.store) if state.citizen_id and r.citizen_id == state.citizen_id}
+    cipher.keys.erase([cipher.keys.key_id(r) for r in sorted(asked | requests_answered(records))], {})
+    ctx.requests.reopen(ctx.store)
     ctx.store.forget_requests(request.person_id, result.first_position)
     ctx.people.forget(request.person_id)
     ctx.ring(units)
     return Recorded.of(result)
+
+
+def requests_answered(records: list[RecordedEvent]) -> set[str]:
+    """The file requests (R-FILE-REQUEST) answered on the person's stream: each request's own stream holds the
+    person's citizen ID and the asking cell's reason, sealed under the request stream's key, destroyed with theirs.
+    A request still pending is found by the citizen ID while it can still be read (`erase_person`)."""
+    return {str(r.data["request_id"]) for r in records if r.event_type in _ANSWERS and "request_id" in r.data}
 
 
 def units_of(cell_id: str | None, records: list[RecordedEvent]) -> list[str]:
@@ -172,6 +184,8 @@ def finish_erasures(store: EventStore) -> int:
             if live:
                 cipher.keys.erase(live, dict(erasure.data.get("residue", {})))
                 finished += 1
+            answered = cipher.keys.for_reading([cipher.keys.key_id(r) for r in requests_answered(records)])
+            cipher.keys.erase([k for k, key in answered.items() if not isinstance(key, Erased)], {})
             store.forget_requests(erasure.stream_id, erasure.position)  # a crash before it, or a restore
         if len(page) < _PAGE:
             return finished

@@ -13,6 +13,7 @@ from threading import Lock
 from typing import Final
 
 from domain.codec import EVENTS
+from domain.person.erasure import PersonalDataErased
 from domain.person.events import FileHandedOver, FileRequested, FileRequestRefused
 from eventstore import EventStore, RecordedEvent
 from eventstore.selection import HistoryFilter
@@ -56,6 +57,7 @@ class RequestBook:
     def __init__(self) -> None:
         self._requests: dict[str, FileRequest] = {}
         self._position = 0
+        self._last_erasure = 0
         self._lock = Lock()
 
     def all(self, store: EventStore) -> list[FileRequest]:
@@ -70,16 +72,33 @@ class RequestBook:
             self._catch_up(store)
             return self._requests.get(request_id)
 
+    def reopen(self, store: EventStore) -> None:
+        """Read every request again from the log: after an erasure, a request whose key is gone reads as erased
+        and must not stay in this process's memory with the citizen ID it held (I13)."""
+        with self._lock:
+            self._requests, self._position = {}, 0
+            self._catch_up(store)
+
     def _catch_up(self, store: EventStore) -> None:
-        wanted = HistoryFilter(event_types=_EVENTS)
+        """New events since the last read; an erasure recorded since (by any process) makes the book read every
+        request again, so none keeps in memory what the erasure destroyed."""
+        wanted = HistoryFilter(event_types=(*_EVENTS, PersonalDataErased.event_type))
+        erased_since = False
         while True:
             page = store.read_history(wanted, after_position=self._position, limit=_PAGE)
             store.cipher.prefetch(page)
             for event in page:
-                self._note(opened(store.cipher, event))
+                if event.event_type == PersonalDataErased.event_type:
+                    erased_since = erased_since or event.position > self._last_erasure
+                    self._last_erasure = max(self._last_erasure, event.position)
+                else:
+                    self._note(opened(store.cipher, event))
                 self._position = event.position
             if len(page) < _PAGE:
-                return
+                break
+        if erased_since:
+            self._requests, self._position = {}, 0
+            self._catch_up(store)  # once: the erasures read again are not newer than `_last_erasure`
 
     def _note(self, record: RecordedEvent) -> None:
         event = EVENTS.decode(record.event_type, record.schema_version, record.data)

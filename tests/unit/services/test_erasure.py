@@ -14,8 +14,21 @@ from domain.privacy import ERASED_TEXT
 from services.commands.actors import Actor, Role
 from services.commands.context import CommandContext
 from services.commands.erasure import ErasureRequest, band_keeping_birth_date, erase_person, finish_erasures
+from services.commands.file_requests import RequestFiling, file_request
 from services.commands.walls import NotFound
-from tests.unit.services.officers import SECRETARY, citizen, enrol, nominate, particulars, person, take
+from tests.support.person_ids import TEST_PERSON_ID_KEY
+from tests.unit.services.conftest import Bell
+from tests.unit.services.officers import (
+    NEIGHBOUR,
+    SECRETARY,
+    SIBLING,
+    citizen,
+    enrol,
+    nominate,
+    particulars,
+    person,
+    take,
+)
 
 SCHOOL = Actor("canbo.truong", Role.GRASSROOTS_OFFICER, "unit-school")
 OTHER_SCHOOL = Actor("canbo.khac", Role.GRASSROOTS_OFFICER, "unit-school-cell-2")
@@ -139,3 +152,20 @@ def test_the_erased_persons_idempotency_records_keep_neither_their_key_nor_a_dig
     kept = {result.stream_version: digest for digest, result in log.keys.values() if result.stream_id == person(2)}
     assert kept[1] == b"" and kept[2] == b"", "the nomination's and the withdrawal's requests are forgotten"
     assert kept[3] != b"", "the erasure's own record (it names no one) is kept"
+
+
+def test_the_file_requests_for_the_persons_citizen_id_are_erased_with_them_in_every_process(
+    ctx: CommandContext,
+) -> None:
+    """R-FILE-REQUEST: a request's own stream holds the citizen ID asked for and the asking cell's reason; their
+    key goes with the person's, and a process that had read the request forgets it once it sees the erasure."""
+    person_id = withdrawn(ctx)
+    filed = file_request(ctx, RequestFiling(NEIGHBOUR, citizen(2), SIBLING, "Quần chúng nay ở chi bộ 2", "ask-2"))
+    other_process = CommandContext(ctx.store, Bell(), TEST_PERSON_ID_KEY)
+    assert [r.citizen_id for r in other_process.requests.all(ctx.store)] == [citizen(2)]
+    erase(ctx, person_id)
+    request_event = ctx.store.read_stream(filed.request_id)[0]
+    assert request_event.data["citizen_id"] == ERASED_TEXT and request_event.data["reason"] == ERASED_TEXT
+    for process in (ctx, other_process):
+        assert [r.citizen_id for r in process.requests.all(ctx.store)] == [ERASED_TEXT]
+    assert ctx.store.verify().ok
