@@ -89,7 +89,7 @@ def test_a_candidates_new_cell_is_found_within_the_walls_with_its_members_as_hel
     catch_up(settings)
     sign_in(client, settings, Role.GRASSROOTS_OFFICER, "unit-school")
     page = f"/web/people/{other}"
-    assert 'value="to_cell_id"' not in client.get(page).text  # its list is all it may see: nothing to search
+    assert "Danh sách có các chi bộ thuộc Đảng bộ Trường Chính trị tỉnh." in client.get(page).text  # all it sees
     posted = {"expected_version": "1", "occurred_on": "10/01/2021", "helper_id": "dang vien c"}
     beyond = post_form(client, page, f"{page}/steps/transferCandidate", posted | {"to_cell_id": "Chi bộ Tổ Toán"})
     made_up = post_form(client, page, f"{page}/steps/transferCandidate", posted | {"to_cell_id": "Chi bộ Tổ Văn"})
@@ -125,5 +125,10 @@ def test_a_file_reads_the_rolls_of_its_own_cell_and_commune_never_the_provinces(
     asked.clear()
     assert client.get(f"/web/people/{candidate}").status_code == 200
     bloc = {CELL, *(f"unit-school-cell-{n}" for n in range(2, 6))}
-    assert asked and all(set(units) <= bloc for units in asked)  # its cell, and the cells it may move to nearby
+    assert asked and all(set(units) <= bloc for units in asked)  # its own cell (a new cell's once one is chosen)
     assert all(OTHER_CELL not in units and "unit-province" not in units for units in asked)
+    asked.clear()
+    page = f"/web/people/{candidate}"
+    move = {"expected_version": "1", "to_cell_id": "to toan", "find": "to_cell_id"}
+    assert post_form(client, page, f"{page}/steps/transferCandidate", move).status_code == 200
+    assert {tuple(units) for units in asked} == {(CELL,), (OTHER_CELL,)}  # and the new cell's, once it is chosen

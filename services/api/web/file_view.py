@@ -210,19 +210,20 @@ def person_choices(
     commune = commune_of(view, cell) or root
     finders: dict[Pick, Finder] = {}
     hints: dict[Pick, str] = {}
-    if Pick.CELL in picks and root != viewer.unit_id:  # the caller sees more cells than the list holds
+    moving = [fields for fields in forms if {f.pick for f in fields} >= {Pick.CELL, Pick.MEMBER}]
+    if Pick.CELL in picks:  # within the caller's walls
         finders[Pick.CELL] = cell_finder(tree, on, viewer.unit_id, cell)
-        hints[Pick.CELL] = _hint(view, root)
+        hints[Pick.CELL] = _hint(view, root, more=root != viewer.unit_id) + (HELPERS_HINT if moving else "")
     if Pick.UNIT in picks:  # R-TRANSFER: any active cell of the province
         finders[Pick.UNIT] = cell_finder(tree, on, None, cell)
         hints[Pick.UNIT] = _hint(view, commune)
     cells = near_cells(tree, root, on, cell) if Pick.CELL in picks else ()
-    moving = [fields for fields in forms if {f.pick for f in fields} >= {Pick.CELL, Pick.MEMBER}]
     named = [typed.get(f.name, "") for fields in moving for f in fields if f.pick is Pick.CELL] if typed else []
     new_cells = [c for text in named if (c := resolve_or_none(Pick.CELL, text, cells, finders.get(Pick.CELL)))]
+    listed = cells if root == viewer.unit_id else ()  # the caller's own few cells, not a commune's 150
     return Choices(
         members=_member_options(ledger, viewer, [cell], leave_out=state.person_id) if picks & ROLL_PICKS else (),
-        elsewhere=_elsewhere(ledger, view, viewer, state.person_id, new_cells, cells) if moving else (),
+        elsewhere=_elsewhere(ledger, view, viewer, state.person_id, new_cells, listed) if moving else (),
         cells=cells,
         units=near_cells(tree, commune, on, cell) if Pick.UNIT in picks else (),
         subjects=_pending_subjects(state),
@@ -233,17 +234,23 @@ def person_choices(
     )
 
 
-def _hint(view: TreeAsOf, root: str) -> str:
+HELPERS_HINT: Final = " Khi đã chọn chi bộ, bấm “Tìm” để chọn người giúp đỡ trong các đảng viên của chi bộ đó."
+"""A candidate's new helper is a member of the new cell: its roll is read once the cell is chosen, not before
+(the members of a commune's 150 cells were read, and their reading recorded, for every file page)."""
+
+
+def _hint(view: TreeAsOf, root: str, more: bool = True) -> str:
+    """Where the list comes from, and, when there is `more` to find, how to find it."""
     unit = view.get(root)
-    listed = f"các chi bộ thuộc {unit.name}" if unit else "các chi bộ gần nhất"
-    return f"Danh sách có {listed}; chi bộ ở nơi khác: gõ tên hoặc mã chi bộ rồi bấm “Tìm”."
+    listed = f"Danh sách có các chi bộ thuộc {unit.name}" if unit else "Danh sách có các chi bộ gần nhất"
+    return f"{listed}; chi bộ ở nơi khác: gõ tên hoặc mã chi bộ rồi bấm “Tìm”." if more else f"{listed}."
 
 
 def _elsewhere(
     ledger: Ledger, view: TreeAsOf, viewer: Actor, person_id: str, new_cells: list[str], cells: tuple[Option, ...]
 ) -> tuple[Option, ...]:
-    """Members of the cell the form names (first) and of the listed cells: a helper there for a candidate
-    moving there (never a sponsor)."""
+    """Members of the cell the form names (first), and of `cells`: a helper there for a candidate moving there
+    (never a sponsor)."""
     listed = [o.value for o in cells]
     names = {uid: unit.name for uid in [*new_cells, *listed] if (unit := view.get(uid)) is not None}
     first = _member_options(ledger, viewer, [c for c in new_cells if c not in listed], person_id, names)

@@ -220,8 +220,19 @@ def _names_subject(step: Step) -> bool:
     return "relation" in names and "full_name" in names
 
 
+_FIELDS: dict[str, tuple[FormField, ...]] = {}
+
+
 def form_fields(step: Step) -> list[FormField]:
-    """The inputs of a step's form, in the body's order (the date on the paper first)."""
+    """The inputs of a step's form, in the body's order (the date on the paper first); made once per step (the
+    body's types do not change), not for every form of every file page."""
+    known = _FIELDS.get(step.operation_id)
+    if known is None:
+        known = _FIELDS[step.operation_id] = tuple(_form_fields(step))
+    return list(known)
+
+
+def _form_fields(step: Step) -> list[FormField]:
     picks = _picks(step)
     subject = _names_subject(step)
     chosen = []

@@ -7,7 +7,7 @@ from the log, decide, append, doorbell): the page is another face of the same co
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Annotated, Final
@@ -74,7 +74,7 @@ class Refusal:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-def _entry(event: RecordedEvent, units: dict[str, str]) -> Entry:
+def _entry(event: RecordedEvent, units: Mapping[str, str]) -> Entry:
     """The recorder is shown by role and unit ("Bí thư chi bộ · Chi bộ …"); login ids are for auditors."""
     meta = event.metadata
     role = str(meta.get("role", ""))
