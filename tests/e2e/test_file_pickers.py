@@ -54,6 +54,8 @@ def test_a_members_transfer_lists_its_communes_cells_and_finds_any_other(client:
     assert 'name="expected_version" value="1"' in client.get(page).text  # nothing recorded
     many = post_form(client, page, action, transfer | {"to_unit_id": "chi bo", "find": "to_unit_id"})
     assert "Có 5 chi bộ khớp với “chi bo”: hãy chọn một trong danh sách của ô này." in many.text
+    none = post_form(client, page, action, transfer | {"to_unit_id": "<b>Tổ Văn</b>", "find": "to_unit_id"})
+    assert "Không tìm thấy chi bộ nào khớp với “&lt;b&gt;Tổ Văn&lt;/b&gt;”." in none.text
 
     taken = post_form(client, page, action, transfer | {"to_unit_id": OTHER_LABEL})
 
