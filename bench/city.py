@@ -9,7 +9,8 @@
 2. Pages, signed in as the provincial administrator, in-process through Litestar's test client as
    `bench.pages` does, but on PostgreSQL: the city committee's dashboard and HD 11 statistics, one
    commune-level committee's dashboard, files list (all, and its official members) and statistics, and a
-   member's file from it. For each,
+   member's file (the first its files list shows), a candidate's (in the source pool) and an official
+   member's from it. For each,
    the p95 of `--rounds` warm requests (target ≤ 300 ms) and the first request of a fresh API process
    (its own interpreter, app made and started as the server's processes start, then one request;
    target ≤ 1 s). Baseline in the same
@@ -135,6 +136,11 @@ def chosen_pages(client: Any) -> dict[str, str]:
     }
     if person:
         pages["a member's file (commune)"] = person.group(1)
+    for stage, name in (("SourcePool", "a candidate's file (source pool)"), ("Official", "an official's file")):
+        listed = client.get(f"/web/units/{COMMUNE}/files?stage={stage}").text
+        found = re.search(r'href="(/web/people/person-[0-9a-f]+)"', listed)
+        if found:  # a candidate's forms pick a new cell and a helper there; an official's, a transfer's (issue 21)
+            pages[name] = found.group(1)
     return pages
 
 

@@ -1,6 +1,7 @@
 """A person's file as an officer reads it first: particulars, stage, helper and sponsors by name, relatives
 verified, papers and running deadlines with their dates and days left, each vote's result; and the pickers'
-options of the page (members of the cell, cells of the caller's view, destinations the rules allow).
+options of the page (members of the cell, the cells of its commune-level committee, any other cell the walls
+and the rules allow found by name: `cell_pickers`).
 
 Everything here reads within the caller's walls: a helper, sponsor or mentor outside them is not named, and a
 refusal's ids are turned into names at this edge (`name_ids`), never in the domain.
@@ -9,27 +10,29 @@ refusal's ids are turned into names at this edge (`name_ids`), never in the doma
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
-from weakref import WeakKeyDictionary
 
 from domain.person.records import PersonState
 from domain.person.values import Relation
 from domain.privacy import ERASED_TEXT
+from domain.units.snapshot import TreeAsOf
 from domain.units.state import Unit
 from domain.units.tree import UnitTree
 from projections import queries
 from projections.person_view import open_clocks
 from services.commands.actors import Actor
+from services.commands.person_steps import Step
 from services.commands.walls import governs, today
 from services.ledger import Ledger
-from services.reads import may_read_sensitive, units_in_view
+from services.reads import may_read_sensitive
 
+from .cell_pickers import cell_finder, commune_of, near_cells, near_root
 from .common import snapshot
 from .format import vi_date
-from .forms import Choices, Option
+from .forms import Choices, Finder, Option, Pick, form_fields, resolve_or_none
 from .labels import choice_label, clock_label
 
 PERSON_ID: Final = re.compile(r"person-[0-9a-f]{32}")
@@ -171,56 +174,6 @@ def _member_options(
     return tuple(sorted(options, key=lambda o: o.key))
 
 
-_SORTED: WeakKeyDictionary[UnitTree, dict[tuple[object, ...], tuple[Option, ...]]] = WeakKeyDictionary()
-"""Sorted pickers per tree (immutable) and what else they depend on: a province's 25,000 cells were listed,
-their names folded and sorted again for every person page (1.6 s of a member's file in the largest one)."""
-
-
-def _sorted_once(tree: UnitTree, key: tuple[object, ...], make: Callable[[], list[Option]]) -> tuple[Option, ...]:
-    known = _SORTED.get(tree, {}).get(key)
-    if known is None:
-        known = tuple(sorted(make(), key=lambda o: o.key))
-        kept = _SORTED.setdefault(tree, {})
-        if len(kept) > 64:  # a few viewers' units a day
-            kept.clear()
-        kept[key] = known
-    return known
-
-
-def _cells(tree: UnitTree, viewer: Actor, leave_out: str | None) -> tuple[Option, ...]:
-    on = today()
-
-    def make() -> list[Option]:
-        found = []
-        for unit_id in units_in_view(tree, viewer, viewer.unit_id):
-            unit = tree.state_on(unit_id, on)
-            if unit is not None and unit.kind.holds_members and unit.is_active:
-                found.append(Option(unit_id, unit.name, unit.name))
-        return found
-
-    every = _sorted_once(tree, ("cells", viewer.role, viewer.unit_id, on), make)
-    return tuple(option for option in every if option.value != leave_out)
-
-
-def _destinations(tree: UnitTree, leave_out: str | None) -> tuple[Option, ...]:
-    """Where a member's party life may move (R-TRANSFER): any active unit that keeps a roll, by name, code (as
-    the pages show it) and the committee above it (two cells of two schools may share a name)."""
-    on = today()
-
-    def make() -> list[Option]:
-        found = []
-        for unit in tree.all_latest():
-            if not unit.kind.holds_members or not unit.is_active:
-                continue
-            above = tree.ancestors(unit.unit_id, on)
-            where = f" — {above[-1].name}" if above else ""
-            found.append(Option(unit.unit_id, f"{unit.name} ({unit.code}){where}", unit.name))
-        return found
-
-    every = _sorted_once(tree, ("destinations", on), make)
-    return tuple(option for option in every if option.value != leave_out)
-
-
 def _pending_subjects(state: PersonState) -> tuple[Option, ...]:
     file = state.file
     if file is None:
@@ -232,20 +185,78 @@ def _pending_subjects(state: PersonState) -> tuple[Option, ...]:
     )
 
 
-def person_choices(ledger: Ledger, tree: UnitTree, viewer: Actor, state: PersonState) -> Choices:
-    """The options of the person page's pickers, all within what the caller may see."""
+ROLL_PICKS: Final = frozenset({Pick.MEMBER, Pick.MEMBERS, Pick.SPONSORS})
+"""Pickers of the members of the file's own cell."""
+
+
+def person_choices(
+    ledger: Ledger,
+    tree: UnitTree,
+    viewer: Actor,
+    state: PersonState,
+    steps: Sequence[Step],
+    typed: Mapping[str, str] | None = None,
+) -> Choices:
+    """The options of the pickers the offered steps' forms show, all within what the caller may see, and only
+    those: the cells of the file's own commune-level committee (any other is found by name), and members'
+    rolls read for the cells listed, never for the whole province (issue 21). `typed`: a form posted or shown
+    again, whose new cell's members are offered as helpers."""
+    on = today()
+    view = tree.as_of(on)
     cell = state.cell_id or ""
-    cells = _cells(tree, viewer, cell)
-    names = {o.value: o.label for o in cells}
+    forms = [form_fields(s) for s in steps]
+    picks = {f.pick for fields in forms for f in fields}
+    root = near_root(view, viewer, cell)
+    commune = commune_of(view, cell) or root
+    finders: dict[Pick, Finder] = {}
+    hints: dict[Pick, str] = {}
+    moving = [fields for fields in forms if {f.pick for f in fields} >= {Pick.CELL, Pick.MEMBER}]
+    if Pick.CELL in picks:  # within the caller's walls
+        finders[Pick.CELL] = cell_finder(tree, on, viewer.unit_id, cell)
+        hints[Pick.CELL] = _hint(view, root, more=root != viewer.unit_id) + (HELPERS_HINT if moving else "")
+    if Pick.UNIT in picks:  # R-TRANSFER: any active cell of the province
+        finders[Pick.UNIT] = cell_finder(tree, on, None, cell)
+        hints[Pick.UNIT] = _hint(view, commune)
+    cells = near_cells(tree, root, on, cell) if Pick.CELL in picks else ()
+    named = [typed.get(f.name, "") for fields in moving for f in fields if f.pick is Pick.CELL] if typed else []
+    new_cells = [c for text in named if (c := resolve_or_none(Pick.CELL, text, cells, finders.get(Pick.CELL)))]
+    listed = cells if root == viewer.unit_id else ()  # the caller's own few cells, not a commune's 150
     return Choices(
-        members=_member_options(ledger, viewer, [cell], leave_out=state.person_id),
-        elsewhere=_member_options(ledger, viewer, list(names), state.person_id, names),
+        members=_member_options(ledger, viewer, [cell], leave_out=state.person_id) if picks & ROLL_PICKS else (),
+        elsewhere=_elsewhere(ledger, view, viewer, state.person_id, new_cells, listed) if moving else (),
         cells=cells,
-        units=_destinations(tree, cell),
+        units=near_cells(tree, commune, on, cell) if Pick.UNIT in picks else (),
         subjects=_pending_subjects(state),
         subject_name=state.particulars.full_name if state.particulars else "",
         subject_year=str(state.particulars.date_of_birth.year) if state.particulars else "",
+        finders=finders,
+        hints=hints,
     )
+
+
+HELPERS_HINT: Final = " Khi đã chọn chi bộ, bấm “Tìm” để chọn người giúp đỡ trong các đảng viên của chi bộ đó."
+"""A candidate's new helper is a member of the new cell: its roll is read once the cell is chosen, not before
+(the members of a commune's 150 cells were read, and their reading recorded, for every file page)."""
+
+
+def _hint(view: TreeAsOf, root: str, more: bool = True) -> str:
+    """Where the list comes from, and, when there is `more` to find, how to find it."""
+    unit = view.get(root)
+    listed = f"Danh sách có các chi bộ thuộc {unit.name}" if unit else "Danh sách có các chi bộ gần nhất"
+    return f"{listed}; chi bộ ở nơi khác: gõ tên hoặc mã chi bộ rồi bấm “Tìm”." if more else f"{listed}."
+
+
+def _elsewhere(
+    ledger: Ledger, view: TreeAsOf, viewer: Actor, person_id: str, new_cells: list[str], cells: tuple[Option, ...]
+) -> tuple[Option, ...]:
+    """Members of the cell the form names (first), and of `cells`: a helper there for a candidate moving there
+    (never a sponsor)."""
+    listed = [o.value for o in cells]
+    names = {uid: unit.name for uid in [*new_cells, *listed] if (unit := view.get(uid)) is not None}
+    first = _member_options(ledger, viewer, [c for c in new_cells if c not in listed], person_id, names)
+    known = {o.value for o in first}
+    rest = _member_options(ledger, viewer, listed, person_id, names)
+    return first + tuple(o for o in rest if o.value not in known)
 
 
 def opening_choices(ledger: Ledger, unit: Unit, viewer: Actor) -> Choices:

@@ -15,10 +15,11 @@ import dataclasses
 import re
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum, StrEnum
+from functools import cached_property
 from typing import Any, Final
 
 import msgspec
@@ -60,14 +61,23 @@ class Option:
     label: str
     name: str = ""
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """Folded once: a search runs through a province's 25,000 cells."""
         return search_key(self.label)
+
+
+Finder = Callable[[str], tuple[Option, ...]]
+"""Every option a typed text may mean beyond those a picker lists, within the same walls (`Choices.finders`)."""
 
 
 @dataclass(frozen=True)
 class Choices:
-    """The options of one page's pickers, read within the caller's walls by the page that shows them."""
+    """The options of one page's pickers, read within the caller's walls by the page that shows them.
+
+    A picker lists the options near the file (`cells`, `units`: the cells of its own commune-level committee);
+    `finders` find any other the same picker may name, typed by name or code (searched with "Tìm", and when a
+    posted form is read), and `hints` say so under it."""
 
     members: tuple[Option, ...] = ()
     elsewhere: tuple[Option, ...] = ()
@@ -79,6 +89,8 @@ class Choices:
     """The candidate's own name, written in the first row of the people to verify."""
     subject_year: str = ""
     """The candidate's own year of birth, written beside that name."""
+    finders: Mapping[Pick, Finder] = dataclasses.field(default_factory=dict)
+    hints: Mapping[Pick, str] = dataclasses.field(default_factory=dict)
 
     def of(self, pick: Pick) -> tuple[Option, ...]:
         if pick is Pick.MEMBER:
@@ -101,6 +113,10 @@ class FormField:
     pick: Pick = Pick.NONE
     options: tuple[Option, ...] = ()
     rows: tuple[int, ...] = ()
+    find: Finder | None = dataclasses.field(default=None, compare=False)
+    """Searches beyond `options` (a "Tìm" button beside the picker)."""
+    note: str = ""
+    """Words under the picker: where its list comes from, or what a search found."""
 
 
 def _unwrap(kind: Any) -> tuple[Any, bool]:
@@ -204,8 +220,19 @@ def _names_subject(step: Step) -> bool:
     return "relation" in names and "full_name" in names
 
 
+_FIELDS: dict[str, tuple[FormField, ...]] = {}
+
+
 def form_fields(step: Step) -> list[FormField]:
-    """The inputs of a step's form, in the body's order (the date on the paper first)."""
+    """The inputs of a step's form, in the body's order (the date on the paper first); made once per step (the
+    body's types do not change), not for every form of every file page."""
+    known = _FIELDS.get(step.operation_id)
+    if known is None:
+        known = _FIELDS[step.operation_id] = tuple(_form_fields(step))
+    return list(known)
+
+
+def _form_fields(step: Step) -> list[FormField]:
     picks = _picks(step)
     subject = _names_subject(step)
     chosen = []
@@ -222,14 +249,18 @@ def form_fields(step: Step) -> list[FormField]:
 
 
 def with_choices(fields: Iterable[FormField], choices: Choices) -> list[FormField]:
-    """The fields with their pickers' options (a subject choice lists its options as a select's choices)."""
+    """The fields with their pickers' options (a subject choice lists its options as a select's choices), and
+    the finder and hint of the pickers that may name more than they list."""
     bound = []
-    for field in fields:
-        options = choices.of(field.pick)
-        if field.pick is Pick.SUBJECT:
-            bound.append(dataclasses.replace(field, choices=tuple((o.value, o.label) for o in options)))
-        else:
-            bound.append(dataclasses.replace(field, options=options) if options else field)
+    for f in fields:
+        options = choices.of(f.pick)
+        if f.pick is Pick.SUBJECT:
+            bound.append(dataclasses.replace(f, choices=tuple((o.value, o.label) for o in options)))
+            continue
+        find = choices.finders.get(f.pick)
+        if options or find:
+            f = dataclasses.replace(f, options=options, find=find, note=choices.hints.get(f.pick, "") if find else "")
+        bound.append(f)
     return bound
 
 
@@ -301,10 +332,14 @@ def _number(raw: str) -> int:
         raise _Refused("phải là một số nguyên") from exc
 
 
-def resolve(pick: Pick, raw: str, options: tuple[Option, ...]) -> str:
+def resolve(pick: Pick, raw: str, options: tuple[Option, ...], find: Finder | None = None) -> str:
     """The id an officer chose by name: the option itself, the one name that matches with or without
-    diacritics, or a member's id as the API takes it (the domain judges it). Anything else is refused."""
+    diacritics, or a member's id as the API takes it (the domain judges it). Anything else is refused.
+    `find` adds what the text may mean beyond the listed options (a cell of another commune)."""
     text = raw.strip()
+    if find is not None and text:
+        offered = {o.value for o in options}
+        options = options + tuple(o for o in find(text) if o.value not in offered)
     for option in options:
         if text in (option.value, option.label):
             return option.value
@@ -319,6 +354,14 @@ def resolve(pick: Pick, raw: str, options: tuple[Option, ...]) -> str:
     if pick in (Pick.MEMBER, Pick.MEMBERS, Pick.SPONSORS) and PERSON_ID.fullmatch(text):
         return text
     raise _Refused(f"không có “{text}” trong danh sách; hãy gõ vài chữ của tên rồi chọn trong danh sách")
+
+
+def resolve_or_none(pick: Pick, raw: str, options: tuple[Option, ...], find: Finder | None = None) -> str | None:
+    """The one id the text names, as `resolve` reads it, or None (nothing, or more than one)."""
+    try:
+        return resolve(pick, raw, options, find) if raw.strip() else None
+    except _Refused:
+        return None
 
 
 def _sponsors(field: FormField, form: dict[str, str]) -> list[dict[str, str]]:
@@ -375,7 +418,7 @@ def _value(field: FormField, raw: str) -> Any:
     if field.widget == "list":
         return [part.strip() for part in raw.split(",") if part.strip()]
     if field.widget == "pick":
-        return resolve(field.pick, raw, field.options)
+        return resolve(field.pick, raw, field.options, field.find)
     return raw.strip()
 
 

@@ -7,7 +7,7 @@ from the log, decide, append, doorbell): the page is another face of the same co
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Annotated, Final
@@ -28,15 +28,16 @@ from services.commands.actors import Actor, Role
 from services.commands.erasure import ERASERS
 from services.commands.next_steps import next_steps
 from services.commands.people import record_person_step, step_request, visible_person
-from services.commands.person_steps import STEPS
+from services.commands.person_steps import STEPS, Step
 from services.commands.results import Recorded
 from services.commands.retractions import retractable_entry
 from services.commands.walls import FiledElsewhere, today
 from services.ledger import Ledger
 
+from .cell_pickers import FIND, with_found
 from .common import Viewer, breadcrumbs, page, unit_names
 from .file_view import name_ids, person_choices, person_namer, summary
-from .forms import FormProblem, body_from_form, current_values, form_fields, on_fields, with_choices
+from .forms import FormField, FormProblem, body_from_form, current_values, form_fields, on_fields, with_choices
 from .labels import event_label, field_label
 from .person_reads import ON_FILE_PAGE, may_list_reads, reads_shown
 from .session import PREFIX, Context
@@ -73,7 +74,7 @@ class Refusal:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-def _entry(event: RecordedEvent, units: dict[str, str]) -> Entry:
+def _entry(event: RecordedEvent, units: Mapping[str, str]) -> Entry:
     """The recorder is shown by role and unit ("Bí thư chi bộ · Chi bộ …"); login ids are for auditors."""
     meta = event.metadata
     role = str(meta.get("role", ""))
@@ -103,14 +104,19 @@ def _person_page(
     status_code: int = 200,
     open_step: str | None = None,
     values: dict[str, str] | None = None,
+    searched: str = "",
 ) -> Template:
+    """The file and its steps' forms; `open_step`'s form shown again with `values` (refused, or after "Tìm" on
+    its picker `searched`, whose matches it then lists)."""
     tree = ledger.tree()
     state, records = read_person_records(ledger, ledger.engine, viewer, person_id, ReadKind.FILE)
     assert state.cell_id is not None
     units = unit_names(tree)
     steps = next_steps(tree, state, viewer, today())
-    choices = person_choices(ledger, tree, viewer, state) if steps else None
+    choices = person_choices(ledger, tree, viewer, state, steps, values) if steps else None
     forms = [(s, with_choices(form_fields(s), choices)) for s in steps] if choices else []
+    if open_step and values is not None:
+        forms, values = _shown_again(forms, open_step, values, searched)
     prefilled = {s.operation_id: current_values(f, state.particulars, "particulars") for s, f in forms}
     if refusal is not None:
         refusal = named(refusal, ledger, tree, viewer)
@@ -140,6 +146,18 @@ def _person_page(
         values=values or {},
         prefix=PREFIX,
     )
+
+
+def _shown_again(
+    forms: list[tuple[Step, list[FormField]]], open_step: str, values: dict[str, str], searched: str
+) -> tuple[list[tuple[Step, list[FormField]]], dict[str, str]]:
+    """The open step's form as posted: the matches of the cells typed in it listed first (`with_found`)."""
+    again = []
+    for step, fields in forms:
+        if step.operation_id == open_step:
+            fields, values = with_found(fields, values, searched)
+        again.append((step, fields))
+    return again, values
 
 
 @get("/people/{person_id:str}", sync_to_thread=True)
@@ -211,15 +229,21 @@ def attempt(record: Callable[[], Recorded]) -> Recorded | Refusal:
 def take_step(
     person_id: FromPath[str], operation_id: FromPath[str], data: Form, viewer: Viewer, ledger: Context
 ) -> Redirect | Template:
-    """Record one step from its form; a refusal comes back on the same page, nothing recorded."""
+    """Record one step from its form; a refusal comes back on the same page, nothing recorded. The form's "Tìm"
+    button (`FIND`, naming its picker) posts it to search for a cell instead: the page comes back with the
+    form as typed and the cells found, so it works without scripts and loses nothing typed."""
     step = BY_OPERATION.get(operation_id)
     state: PersonState = visible_person(ledger, viewer, person_id)
     tree = ledger.tree()
     if step is None or step not in next_steps(tree, state, viewer, today()):
         raise not_found()
 
+    searched = data.get(FIND, "")
+    if searched:  # "Tìm" beside a picker: the form comes back with what its text matches, nothing recorded
+        return _person_page(ledger, viewer, person_id, open_step=operation_id, values=data, searched=searched)
+
     def record() -> Recorded:
-        choices = person_choices(ledger, tree, viewer, state)
+        choices = person_choices(ledger, tree, viewer, state, [step], data)
         body = body_from_form(step, data, int(data.get("expected_version", "")), choices)
         key = data.get("request_key") or uuid.uuid4().hex
         return record_person_step(ledger, step_request(viewer, step, person_id, body, key))

@@ -8,6 +8,7 @@ the step would be); this page names the entry, asks for the reason and posts `re
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
@@ -50,7 +51,7 @@ class Retracting:
     document_ref: str | None
 
 
-def _entry(records: list[RecordedEvent], version: int, names: dict[str, str]) -> Retracting:
+def _entry(records: list[RecordedEvent], version: int, names: Mapping[str, str]) -> Retracting:
     first = records[version - 1]
     same = [
         r for r in records[version - 1 :] if r.metadata.get("correlation_id") == first.metadata.get("correlation_id")
