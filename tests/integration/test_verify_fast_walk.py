@@ -71,7 +71,7 @@ def test_an_intact_log_with_odd_ids_and_second_units_verifies(
     assert (one.events_checked, one.streams, one.seals_checked) == (12, 3, 1)
 
 
-def flip(column: str) -> Callable[[Backdoor, int], None]:
+def flip(column: str) -> Callable[[Backdoor, int], object]:
     """One byte of a bytea column changed."""
     return lambda backdoor, position: backdoor.execute(
         f"UPDATE event_log SET {column} = set_byte({column}, 5, get_byte({column}, 5) # 1) WHERE position = %s",
@@ -79,7 +79,7 @@ def flip(column: str) -> Callable[[Backdoor, int], None]:
     )
 
 
-def rewrite(assignment: str) -> Callable[[Backdoor, int], None]:
+def rewrite(assignment: str) -> Callable[[Backdoor, int], object]:
     return lambda backdoor, position: backdoor.execute(
         f"UPDATE event_log SET {assignment} WHERE position = %s", (position,)
     )
@@ -108,7 +108,7 @@ def delete(backdoor: Backdoor, position: int) -> None:
     backdoor.execute("DELETE FROM event_log WHERE position = %s", (position,))
 
 
-TAMPERING: dict[str, tuple[Callable[[Backdoor, int], None], int, str]] = {
+TAMPERING: dict[str, tuple[Callable[[Backdoor, int], object], int, str]] = {
     # name: (how, index of the event tampered with, kind of problem named)
     "one byte of data": (
         rewrite("data = jsonb_set(data, '{text}', to_jsonb('X' || substr(data->>'text', 2)))"),
@@ -147,7 +147,7 @@ def test_a_tampered_row_is_named_where_the_reference_names_it(
 
 @pytest.mark.parametrize("how", [swap_with_neighbour, delete])
 def test_a_sealed_row_moved_or_removed_is_caught_by_the_seal(
-    log: tuple[PostgresEventStore, Backdoor, list[int]], how: Callable[[Backdoor, int], None]
+    log: tuple[PostgresEventStore, Backdoor, list[int]], how: Callable[[Backdoor, int], object]
 ) -> None:
     """Two sealed events of other streams trading places, or the sealed last event of a stream removed: no
     chain notices, only the seal."""
