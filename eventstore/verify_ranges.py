@@ -29,7 +29,7 @@ import msgspec
 import psycopg
 from psycopg.types.string import ByteaBinaryLoader
 
-from .canonical import ENVELOPE, ENVELOPE_ALSO, GENESIS_HASH, canonical_json, json_string, seal_digest
+from .canonical import CANONICAL_ENCODER, ENVELOPE, ENVELOPE_ALSO, GENESIS_HASH, json_string, seal_digest
 from .scan import read_ahead
 from .store import Seal
 from .verify import altered, chained_seals, link_problem, seal_mismatch, unfinished_seal
@@ -109,7 +109,7 @@ def _walk(
     the range; the first problem is returned, and the walk stops there."""
     positions = walk.positions
     quoted, days = _JsonStrings(), _Days()
-    encode, decode, sha256 = canonical_json, msgspec.json.decode, hashlib.sha256
+    encode, decode, sha256 = CANONICAL_ENCODER.encode, msgspec.json.Decoder().decode, hashlib.sha256
     plain, also_unit, padded = ENVELOPE, ENVELOPE_ALSO, _PADDED.get
     seal = bisect_left(seal_ends, after + 1)
     seal_end, sealed = _seal_piece(walk, seal_ends, seal)
