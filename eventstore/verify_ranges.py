@@ -210,19 +210,46 @@ def verify_ranges(url: str, seals: list[Seal], processes: int, *, executor: Exec
 
 
 def split(url: str, parts: int) -> list[int]:
-    """Range bounds with about as many events in each range, all below one horizon."""
+    """Range bounds with about as many events in each range, all below one horizon.
+
+    The horizon is read first and then passed as a value, so the highest position is one index probe. The
+    inner bounds of a large log are percentiles of a block sample of about `SAMPLE_ROWS` rows (every row
+    equally likely to be drawn): sorting every position of the city's 5.9 million rows took seconds of the
+    verify's time, for bounds a percent or so more even."""
     with psycopg.connect(url, autocommit=True) as connection:
-        row = connection.execute(
-            "WITH h AS MATERIALIZED (SELECT partyledger_horizon() AS h) "
-            "SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY position), "
-            "       (SELECT coalesce(max(position), 0) FROM event_log, h WHERE position < h.h) "
-            "  FROM event_log, h WHERE position < h.h",
-            ([n / parts for n in range(1, parts)],),
-        ).fetchone()
-    assert row is not None
-    inner: list[Any] = [p for p in row[0] or [] if p is not None]
-    bounds = sorted({0, *(int(p) for p in inner), int(row[1])})
+        horizon = _one(connection, "SELECT partyledger_horizon()", ())
+        highest = int(
+            _one(connection, "SELECT coalesce(max(position), 0) FROM event_log WHERE position < %s", (horizon,))
+        )
+        fractions = [n / parts for n in range(1, parts)]
+        inner: list[Any] = []
+        if fractions:
+            estimated = _one(connection, "SELECT reltuples::bigint FROM pg_class WHERE oid = 'event_log'::regclass", ())
+            if estimated >= 2 * SAMPLE_ROWS:
+                inner = (
+                    _one(
+                        connection,
+                        PERCENTILES.format(f"TABLESAMPLE SYSTEM ({100 * SAMPLE_ROWS / estimated:f})"),
+                        (fractions, horizon),
+                    )
+                    or []
+                )
+            if len([p for p in inner if p is not None]) < len(fractions):  # a small log, or an unlucky sample
+                inner = _one(connection, PERCENTILES.format(""), (fractions, horizon)) or []
+    bounds = sorted({0, *(int(p) for p in inner if p is not None and p < highest), highest})
     return bounds if len(bounds) > 1 else [0, 0]  # an empty log: one empty range
+
+
+SAMPLE_ROWS = 100_000
+PERCENTILES = (
+    "SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY position) FROM event_log {} WHERE position < %s"
+)
+
+
+def _one(connection: psycopg.Connection[Any], sql: str, values: tuple[Any, ...]) -> Any:
+    row = connection.execute(sql, values).fetchone()
+    assert row is not None
+    return row[0]
 
 
 def _stitched(walks: list[RangeWalk], seals: list[Seal], report: VerifyReport) -> VerifyReport:
