@@ -78,6 +78,37 @@ class RangeWalk:
     """seal index → the event hashes of this range that the seal binds, in position order."""
     problem: Problem | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """How a walk travels back from its process: the per-stream maps as parallel columns (pickling maps of
+        tuples, one entry per stream in the range, cost the city's verify a second per range each way)."""
+        firsts, lasts = self.firsts.values(), self.lasts.values()
+        return (
+            _unpacked,
+            (
+                self.positions, self.seal_hashes, self.problem,
+                list(self.firsts), array("q", (f[0] for f in firsts)), array("q", (f[1] for f in firsts)),
+                [f[2] for f in firsts], list(self.lasts), array("q", (last[0] for last in lasts)),
+                [last[1] for last in lasts],
+            ),
+        )  # fmt: skip
+
+
+def _unpacked(
+    positions: array[int],
+    seal_hashes: dict[int, bytearray],
+    problem: Problem | None,
+    first_streams: list[str],
+    first_positions: array[int],
+    first_versions: array[int],
+    first_prevs: list[bytes],
+    last_streams: list[str],
+    last_versions: array[int],
+    last_hashes: list[bytes],
+) -> RangeWalk:
+    firsts = dict(zip(first_streams, zip(first_positions, first_versions, first_prevs, strict=True), strict=True))
+    lasts = dict(zip(last_streams, zip(last_versions, last_hashes, strict=True), strict=True))
+    return RangeWalk(positions, firsts, lasts, seal_hashes, problem)
+
 
 def walk_range(url: str, after: int, up_to: int, seal_ends: list[int], page: int = 10_000) -> RangeWalk:
     """Check every event with `after < position <= up_to`: links inside the range, every content hash."""
