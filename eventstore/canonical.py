@@ -118,9 +118,9 @@ ENVELOPE = (
     b'{"data":%b,"event_type":%b,"metadata":%b,"occurred_on":"%b","recorded_at":"%b","schema_version":%d,'
     b'"stream_id":%b,"stream_version":%d,"unit_id":%b}'
 )
-"""The canonical envelope, keys in sorted order, filled by `%` with (data JSON, event type as a JSON string,
-metadata JSON, occurred_on, recorded_at, schema version, stream id and unit id as JSON strings, stream
-version): the one spelling the writer and every verifier share."""
+"""The canonical envelope, keys in sorted order, filled by `%` with, in this order: data JSON, event type (a
+JSON string), metadata JSON, occurred_on and recorded_at (their text), schema version, stream id (a JSON
+string), stream version, unit id (a JSON string). The one spelling the writer and every verifier share."""
 ENVELOPE_ALSO = b'{"also_unit_id":%b,' + ENVELOPE[1:]
 """The envelope of an event with a second unit: the same, its first field the `also_unit_id` JSON string."""
 
