@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eventstore import open_store, verify_events, verify_store
+from eventstore import verify_ranges as verify_ranges_module
 from eventstore.canonical import canonical_json
 from eventstore.postgres import PostgresEventStore
-from eventstore.verify_ranges import verify_ranges
+from eventstore.verify_ranges import split, verify_ranges
 from tests.support.events import CODEC, noted
 from tests.support.stores import Backdoor, settle
 
@@ -136,3 +137,30 @@ def test_a_large_log_is_verified_by_several_processes(backdoor: Backdoor) -> Non
 def test_an_empty_log_verifies_in_ranges(backdoor: Backdoor) -> None:
     with emptied(backdoor) as store:
         assert verify_store(store, processes=3).summary() == verify_events([], []).summary()
+
+
+def test_a_large_logs_ranges_are_cut_from_a_sample(backdoor: Backdoor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above `2 × SAMPLE_ROWS` rows the bounds are percentiles of a block sample: still in order, the last the
+    log's head, and the walk's answer the same wherever they fall."""
+    monkeypatch.setattr(verify_ranges_module, "SAMPLE_ROWS", 40)
+    asked: list[str] = []
+    one = verify_ranges_module._one
+
+    def noted_one(connection: Any, sql: str, values: tuple[Any, ...]) -> Any:
+        asked.append(sql)
+        return one(connection, sql, values)
+
+    monkeypatch.setattr(verify_ranges_module, "_one", noted_one)
+    with emptied(backdoor) as store:
+        positions = [store.append(f"file-{n}", [noted(f"#{n}")], expected_version=0).last_position for n in range(400)]
+        store.seal()
+        settle(store)
+        backdoor.execute("ANALYZE event_log")
+
+        bounds = split(backdoor.url, 3)
+        report = verify_ranges(backdoor.url, store.seals(), 3, executor=ThreadPoolExecutor(3))
+
+        assert report == verify_events(store.iter_raw(), store.seals())
+    assert any("TABLESAMPLE" in sql for sql in asked)
+    assert bounds[0] == 0 and bounds[-1] == positions[-1] and bounds == sorted(set(bounds))
+    assert report.ok and report.events_checked == 400
