@@ -12,7 +12,8 @@ from domain.calendar import WorkingCalendar
 from domain.units.tree import UnitTree
 from projections import queries
 from projections.queries.dashboard import term_years
-from projections.queries.reading import keyed_rows, version_of
+from projections.queries.reading import version_of
+from projections.queries.rollup import summed_rows, sums_only
 from projections.queries.units import subtrees_units
 from projections.unit_dashboard import MembersRow, StageCounts
 
@@ -79,25 +80,22 @@ def _children(
     connection: sa.Connection, tree: UnitTree, units: list[str], today: date, board: queries.DeadlineBoard
 ) -> tuple[ChildFigures, ...]:
     """Each child of the unit as it is today (the board above may show a past year): its open files, members
-    and overdue deadlines, summed over the child's subtree from one read."""
+    and overdue deadlines, summed over the child's subtree from one read (a child that is a group, as the
+    city's communes are, from its kept sums)."""
     view = tree.as_of(today)
     kids = view.children(units[0])
     if not kids:
         return ()
-    owner = {unit_id: kid for kid, units in subtrees_units(tree, kids, today).items() for unit_id in units}
-    rows = keyed_rows(  # today's children and their figures, whatever year the board above shows
-        connection, "unit_dashboard", version_of(connection, "unit_dashboard"), list(owner), ["funnel", "members"]
-    )
+    scopes = subtrees_units(tree, kids, today)
+    owner = {unit_id: kid for kid, units in scopes.items() for unit_id in units}
+    version = version_of(connection, "unit_dashboard")
+    summed = summed_rows(connection, "unit_dashboard", version, scopes, ["funnel", "members"])
     sums: dict[str, list[int]] = {kid: [0, 0, 0, 0] for kid in kids}
-    for unit_id, found in rows.items():
-        kid = owner.get(unit_id)
-        if kid is None:
-            continue
-        funnel: StageCounts = found.get("funnel", {})
-        members: MembersRow = found.get("members", {})
-        sums[kid][0] += sum(funnel.values())
-        sums[kid][1] += members.get("probationary", 0)
-        sums[kid][2] += members.get("official", 0)
+    for kid in kids:
+        rows = sums_only(summed.get(kid, {}))
+        funnel: StageCounts = rows.get("funnel", {})
+        members: MembersRow = rows.get("members", {})
+        sums[kid][:3] = [sum(funnel.values()), members.get("probationary", 0), members.get("official", 0)]
     for item in board.open:
         if item.overdue and item.unit_id in owner:
             sums[owner[item.unit_id]][3] += 1
