@@ -108,8 +108,6 @@ def lag_of(
     head = store.head_position()
     if not units:
         return Lag(min_position <= head, None, head, min_position <= head)
-    with engine.connect() as connection:
-        reached = queries.unit_positions(connection, units)
     if heads_of is not None:
         heads = heads_of.of(units)
     elif len(units) <= FEW_UNITS:
@@ -117,7 +115,9 @@ def lag_of(
     else:
         every = store.unit_heads()
         heads = {unit: every.get(unit, 0) for unit in units}
-    behind = sorted((u for u in units if heads[u] > reached[u]), key=lambda u: reached[u])
+    with engine.connect() as connection:
+        reached = queries.units_behind(connection, heads)
+    behind = sorted(reached, key=lambda u: (reached[u], u))
     oldest: datetime | None = None
     waiting = min_position > head  # a position the log has not reached is reflected by nobody yet
     for unit in behind[:FIRST_EVENTS]:
