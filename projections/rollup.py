@@ -42,13 +42,38 @@ from .schema import projection_rows as pr
 SCRATCH_VERSIONS: Final = 1_000_000
 """Versions from here are a rebuild's scratch space (`projections.rebuild.SCRATCH`): no sums kept for them."""
 
-ROLLED_UP: Final[dict[str, Callable[[str], bool]]] = {
-    "unit_dashboard": lambda key: not key.startswith("p:"),
-    "statistics": lambda key: key.startswith("s:"),
-    "unit_plans": lambda key: key.startswith(("target:", "plan:")),
+
+@dataclass(frozen=True)
+class Counted:
+    """How a projection's rows feed the sums: which row keys are sources (`source`), and the counter rows a
+    source row adds to (`counters`; a row counts as itself unless told otherwise)."""
+
+    source: Callable[[str], bool]
+    counters: Callable[[str, Row], dict[str, Row]] | None = None
+    prefix: str = ""
+    """A prefix every source key has (what a query reads of a unit's rows when the counters are not the rows)."""
+
+    def of(self, key: str, row: Row) -> dict[str, Row]:
+        return self.counters(key, row) if self.counters is not None else {key: row}
+
+
+def _open_deadline_due(_key: str, row: Row) -> dict[str, Row]:
+    """A running deadline counts under "due" by its due date: how many are overdue today is a sum over the
+    dates before today's cut (`queries.deadlines`), never stored. Other clocks (met, breached, stale papers)
+    count nothing."""
+    if row.get("status") == "open" and row.get("kind") == "deadline":
+        return {"due": {row["due_on"]: 1}}
+    return {}
+
+
+ROLLED_UP: Final[dict[str, Counted]] = {
+    "unit_dashboard": Counted(lambda key: not key.startswith("p:")),
+    "statistics": Counted(lambda key: key.startswith("s:")),
+    "unit_plans": Counted(lambda key: key.startswith(("target:", "plan:"))),
+    "deadlines": Counted(lambda key: key.startswith("d:"), _open_deadline_due, "d:"),
 }
-"""The projections whose counter rows are summed up the tree, and which of their row keys are counters (a
-unit_dashboard `p:` row is a person's place, not a count)."""
+"""The projections whose rows are summed up the tree, and how (a unit_dashboard `p:` row is a person's
+place, not a count; a deadline row is a person's clock, counted by its due date)."""
 
 _ROLLUP_COLUMNS: Final = (
     rollup_rows.c.projection,
@@ -87,6 +112,35 @@ def pruned(row: Mapping[str, Any]) -> dict[str, Any]:
     return kept
 
 
+def sums_of(name: str, rows: Mapping[str, Row]) -> dict[str, Sums]:
+    """The counter rows `rows` (source rows of projection `name`) add up to: counter key → {"n": source rows
+    adding to it, "sum": what they add}."""
+    counted = ROLLED_UP[name]
+    found: dict[str, Sums] = {}
+    for key, row in rows.items():
+        if counted.source(key):
+            for counter, value in counted.of(key, row).items():
+                sums = found.setdefault(counter, {"n": 0, "sum": {}})
+                sums["n"] += 1
+                add_into(sums["sum"], value)
+    return found
+
+
+def difference(new: Mapping[str, Sums], old: Mapping[str, Sums]) -> dict[str, Sums]:
+    """Counter key → what to add to turn `old` sums into `new` ones (keys that do not change are left out)."""
+    found: dict[str, Sums] = {}
+    for key in {*new, *old}:
+        change: Sums = {"n": 0, "sum": {}}
+        for sums, sign in ((new.get(key), 1), (old.get(key), -1)):
+            if sums is not None:
+                change["n"] += sign * sums["n"]
+                add_into(change["sum"], sums["sum"], sign)
+        change["sum"] = pruned(change["sum"])
+        if change["n"] or change["sum"]:
+            found[key] = change
+    return found
+
+
 def _copy(row: Row) -> Row:
     return {k: _copy(v) if isinstance(v, dict) else v for k, v in row.items()}
 
@@ -108,8 +162,8 @@ def capture(rows: Mapping[str, Mapping[str, UnitRows]], versions: Mapping[str, i
         for name in kept:
             unit_rows = by_name.get(name)
             if unit_rows is not None:
-                counts = ROLLED_UP[name]
-                before[unit_id, name] = {k: _copy(v) for k, v in unit_rows.items() if counts(k)}
+                source = ROLLED_UP[name].source
+                before[unit_id, name] = {k: _copy(v) for k, v in unit_rows.items() if source(k)}
     return before
 
 
@@ -118,29 +172,19 @@ UnitDeltas = dict[str, dict[Key, Sums]]
 
 
 def deltas(before: Before, rows: Mapping[str, Mapping[str, UnitRows]], versions: Mapping[str, int]) -> UnitDeltas:
-    """What the batch changed in each unit's counter rows, as changes to a sum (new minus old)."""
+    """What the batch changed in each unit's counters: the changed source rows' sums, new less old."""
     found: UnitDeltas = {}
     for (unit_id, name), old_rows in before.items():
-        counts = ROLLED_UP[name]
+        source = ROLLED_UP[name].source
         upserts, deletes = rows[unit_id][name].changes()
-        for key in [*upserts, *deletes]:
-            if not counts(key):
-                continue
-            change = _change(old_rows.get(key), upserts.get(key))
-            if change is not None:
-                found.setdefault(unit_id, {})[name, versions[name], key] = change
+        changed = [key for key in [*upserts, *deletes] if source(key)]
+        if not changed:
+            continue
+        old = sums_of(name, {key: old_rows[key] for key in changed if key in old_rows})
+        new = sums_of(name, {key: upserts[key] for key in changed if key in upserts})
+        for counter, change in difference(new, old).items():
+            found.setdefault(unit_id, {})[name, versions[name], counter] = change
     return found
-
-
-def _change(old: Row | None, new: Row | None) -> Sums | None:
-    summed: dict[str, Any] = {}
-    if new is not None:
-        add_into(summed, new)
-    if old is not None:
-        add_into(summed, old, -1)
-    n = (new is not None) - (old is not None)
-    summed = pruned(summed)
-    return {"n": n, "sum": summed} if n or summed else None
 
 
 def record(
@@ -274,15 +318,13 @@ def record_swap(
     for unit_id in unit_ids:
         for name, version in kept.items():
             before, after = old.get((unit_id, name), {}), new.get((unit_id, name), {})
-            for key in {*before, *after}:
-                change = _change(before.get(key), after.get(key))
-                if change is not None:
-                    changes.setdefault(unit_id, {})[name, version, key] = change
+            for counter, change in difference(sums_of(name, after), sums_of(name, before)).items():
+                changes.setdefault(unit_id, {})[name, version, counter] = change
     add_to_groups(connection, changes)
 
 
 def _counter_rows(connection: sa.Connection, unit_ids: Sequence[str], versions: Mapping[str, int]) -> Before:
-    """(unit, projection) → its counter rows of the given versions (person rows not read)."""
+    """(unit, projection) → its source rows of the given versions (person rows not read)."""
     query = sa.select(pr.c.unit_id, pr.c.projection, pr.c.row_key, pr.c.data).where(
         sa.tuple_(pr.c.projection, pr.c.version).in_(sorted(versions.items())),
         _among(connection, pr.c.unit_id, unit_ids),
@@ -290,7 +332,7 @@ def _counter_rows(connection: sa.Connection, unit_ids: Sequence[str], versions: 
     )
     found: Before = {}
     for unit_id, name, key, data in connection.execute(query):
-        if ROLLED_UP[name](key):
+        if ROLLED_UP[name].source(key):
             found.setdefault((unit_id, name), {})[key] = data
     return found
 
@@ -364,10 +406,8 @@ def _move(connection: sa.Connection, unit_ids: list[str], wanted: Mapping[str, s
     for unit_id in moving:
         contribution: dict[Key, Sums] = {}
         for (name, version), by_key in rows.get(unit_id, {}).items():
-            for key, row in by_key.items():
-                change = _change(None, row)
-                if change is not None:
-                    contribution[name, version, key] = change
+            for counter, sums in sums_of(name, by_key).items():
+                contribution[name, version, counter] = sums
         old, new = now.get(unit_id), wanted.get(unit_id)
         if old is not None:
             _merge(by_group.setdefault(old, {}), contribution, -1)
@@ -421,7 +461,7 @@ def _counter_rows_all(
     )
     found: dict[str, dict[tuple[str, int], dict[str, Row]]] = {}
     for unit_id, name, version, key, data in connection.execute(query):
-        if ROLLED_UP[name](key):
+        if ROLLED_UP[name].source(key):
             found.setdefault(unit_id, {}).setdefault((name, version), {})[key] = data
     return found
 
@@ -457,10 +497,10 @@ def check(connection: sa.Connection) -> list[Mismatch]:
     for group, units in members.items():
         for by_version in _counter_rows_all(connection, units, versions).values():
             for (name, version), by_key in by_version.items():
-                for key, row in by_key.items():
-                    sums = summed.setdefault((name, version, group, key), {"n": 0, "sum": {}})
-                    sums["n"] += 1
-                    add_into(sums["sum"], row)
+                for counter, sums in sums_of(name, by_key).items():
+                    into = summed.setdefault((name, version, group, counter), {"n": 0, "sum": {}})
+                    into["n"] += sums["n"]
+                    add_into(into["sum"], sums["sum"])
     for sums in summed.values():
         sums["sum"] = pruned(sums["sum"])
     found = []

@@ -45,8 +45,25 @@ rollup_rows = sa.Table(
 ROLLUP_TABLES = tuple(rollup_metadata.sorted_tables)
 
 
+DEADLINE_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS projection_rows_running_deadlines "
+    "ON projection_rows (version, (data->>'due_on'), unit_id) "
+    "WHERE projection = 'deadlines' AND (data->>'status') = 'open' AND (data->>'kind') = 'deadline'",
+    "CREATE INDEX IF NOT EXISTS projection_rows_deadline_breaches "
+    "ON projection_rows (version, (coalesce(data->>'met_on', data->>'due_on')) DESC, unit_id) "
+    "WHERE projection = 'deadlines' AND (data->>'status') = 'breached'",
+)
+"""PostgreSQL: a dashboard lists a subtree's 50 most urgent running clocks and latest breaches
+(`queries.deadlines.deadline_summary`) by walking these in order, not by reading every clock of the city."""
+
+
 def create_rollup_tables(connection: sa.Connection) -> None:
+    """The roll-up tables, and on PostgreSQL the deadline indexes on the read-model rows (made once: a
+    database that has them is not touched)."""
     rollup_metadata.create_all(connection, checkfirst=True)
+    if connection.dialect.name == "postgresql":
+        for statement in DEADLINE_INDEXES:
+            connection.exec_driver_sql(statement)
 
 
 def grant_app_role(connection: sa.Connection, role: str) -> None:

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from domain.calendar import WorkingCalendar
 
 from ..deadlines import DeadlineRow
 from ..schema import projection_rows as pr
-from .reading import day, distinct_units, json_text, reflected_position, unit_in, version_of
+from .reading import MANY_UNITS, day, distinct_units, json_text, reflected_position, unit_in, version_of
+from .rollup import Scopes, summed_rows
 
 
 @dataclass(frozen=True)
@@ -168,3 +170,112 @@ def _breach(unit_id: str, row: DeadlineRow, due: date, met_on: date | None) -> B
         met_on,
         row["late_by_working_days"],
     )
+
+
+SHOWN = 50
+"""How many running deadlines and breaches a dashboard lists (it shows how many there are in all)."""
+
+
+@dataclass(frozen=True)
+class DeadlineSummary:
+    """What a dashboard shows of a subtree's deadlines: the most urgent running clocks and this year's latest
+    breaches (`SHOWN` of each, in the board's order), how many clocks are running and how many of them are
+    overdue today, and how many are overdue in each of the named scopes (a dashboard's children)."""
+
+    position: int
+    today: date
+    open: tuple[OpenDeadline, ...]
+    open_count: int
+    overdue_count: int
+    breaches: tuple[Breach, ...]
+    overdue_by_scope: dict[str, int]
+
+
+def deadline_summary(
+    connection: sa.Connection,
+    units: list[str],
+    today: date,
+    calendar: WorkingCalendar,
+    scopes: Scopes | None = None,
+    *,
+    shown: int = SHOWN,
+) -> DeadlineSummary:
+    """The `DeadlineBoard`'s first `shown` running clocks and breaches, and its counts, without reading every
+    clock of the subtree: the counts from the running clocks' due dates kept per group (`projections.rollup`:
+    "due", date → clocks), the lists from the rows in order, `shown` at a time (on PostgreSQL through partial
+    indexes on the due and breach dates)."""
+    chosen = distinct_units(units)
+    version = version_of(connection, "deadlines")
+    summed = summed_rows(connection, "deadlines", version, {"": chosen, **(scopes or {})}, ["due"])
+    late: dict[str, bool] = {}
+
+    def overdue(due: dict[str, int]) -> int:
+        for day_text in due:
+            if day_text not in late:
+                late[day_text] = calendar.working_days_between(today, date.fromisoformat(day_text)) < 0
+        return sum(count for day_text, count in due.items() if late[day_text])
+
+    due = {scope: found.get("due", {"sum": {}})["sum"] for scope, found in summed.items()}
+    running = [
+        _open(
+            unit_id,
+            row,
+            date.fromisoformat(row["due_on"]),
+            calendar.working_days_between(today, date.fromisoformat(row["due_on"])),
+        )
+        for unit_id, row in _first_rows(connection, version, chosen, "open", shown)
+    ]
+    since = date(today.year, 1, 1)
+    breaches = [
+        _breach(unit_id, row, date.fromisoformat(row["due_on"]), day(row["met_on"]))
+        for unit_id, row in _first_rows(connection, version, chosen, "breached", shown, since)
+    ]
+    running.sort(key=lambda d: (d.working_days_left, d.due_on, d.unit_id, d.stream_id, d.clock))
+    breaches.sort(key=lambda b: (-(b.met_on or b.due_on).toordinal(), b.unit_id, b.stream_id, b.clock))
+    return DeadlineSummary(
+        position=reflected_position(connection, "deadlines", version, chosen),
+        today=today,
+        open=tuple(running),
+        open_count=sum(due[""].values()),
+        overdue_count=overdue(due[""]),
+        breaches=tuple(breaches),
+        overdue_by_scope={scope: overdue(counts) for scope, counts in due.items() if scope != ""},
+    )
+
+
+def _field(connection: sa.Connection, name: str) -> str:
+    """A text field of the row's JSON, written as the partial indexes are (`projections.schema`)."""
+    if connection.dialect.name == "postgresql":
+        return f"(data->>'{name}')"
+    return f"json_extract(data, '$.{name}')"
+
+
+def _first_rows(
+    connection: sa.Connection, version: int, units: list[str], status: str, limit: int, since: date | None = None
+) -> list[tuple[str, DeadlineRow]]:
+    """The first `limit` running clocks (soonest due first) or breaches met since `since` (latest first), in
+    the board's order: by date, unit, person, clock (byte order, as Python sorts them)."""
+    collate = ' COLLATE "C"' if connection.dialect.name == "postgresql" else ""
+    unit, stream, clock = (
+        f"unit_id{collate}",
+        f"{_field(connection, 'stream_id')}{collate}",
+        _field(connection, "clock"),
+    )
+    if status == "open":
+        where = f"{_field(connection, 'status')} = 'open' AND {_field(connection, 'kind')} = 'deadline'"
+        order = f"{_field(connection, 'due_on')}, {unit}, {stream}, {clock}{collate}"
+    else:
+        when = f"coalesce({_field(connection, 'met_on')}, {_field(connection, 'due_on')})"
+        met = _field(connection, "met_on")
+        where = f"{_field(connection, 'status')} = 'breached' AND ({met} IS NULL OR {met} >= :since)"
+        order = f"{when} DESC, {unit}, {stream}, {clock}{collate}"
+    many = connection.dialect.name == "postgresql" and len(units) > MANY_UNITS
+    statement = sa.text(
+        "SELECT unit_id, data FROM projection_rows WHERE projection = 'deadlines' AND version = :version "
+        f"AND {where} AND {'unit_id = ANY(:units)' if many else 'unit_id IN :units'} ORDER BY {order} LIMIT :limit"
+    ).bindparams(sa.bindparam("units", type_=ARRAY(sa.Text())) if many else sa.bindparam("units", expanding=True))
+    parameters: dict[str, object] = {"version": version, "units": units, "limit": limit}
+    if since is not None:
+        parameters["since"] = since.isoformat()
+    rows = connection.execute(statement.columns(sa.column("unit_id", sa.Text), sa.column("data", sa.JSON)), parameters)
+    return [(unit_id, data) for unit_id, data in rows]

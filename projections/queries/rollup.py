@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 
-from ..rollup import ROLLED_UP, Sums, add_into, pruned
+from ..rollup import ROLLED_UP, Sums, add_into, pruned, sums_of
 from ..rollup_schema import rollup_groups, rollup_members, rollup_rows
 from ..schema import projection_rows as pr
 from .reading import unit_in
@@ -43,10 +43,14 @@ def summed_rows(
 ) -> dict[str, SummedRows]:
     """Each scope's counter rows of `projection` at `version` (the named `keys`, or every counter key starting
     with `prefix`), summed over the scope's units."""
-    counts = ROLLED_UP[projection]
+    counted = ROLLED_UP[projection]
     wanted = sorted(set(keys)) if keys is not None else None
-    if wanted is not None and not all(counts(key) for key in wanted):
-        raise ValueError(f"only counter rows of {projection} are summed")
+    if counted.counters is None:
+        if wanted is not None and not all(counted.source(key) for key in wanted):
+            raise ValueError(f"only counter rows of {projection} are summed")
+        source_keys, source_prefix = wanted, prefix
+    else:
+        source_keys, source_prefix = None, counted.prefix
     members = _group_members(connection, {u for units in scopes.values() for u in units})
     covered: dict[str, list[str]] = {}
     alone: dict[str, list[str]] = {}
@@ -55,7 +59,8 @@ def summed_rows(
     groups = sorted({g for found in covered.values() for g in found})
     singles = sorted({u for found in alone.values() for u in found})
     kept = _rows(connection, rollup_rows, rollup_rows.c.group_id, projection, version, groups, wanted, prefix)
-    own = _rows(connection, pr, pr.c.unit_id, projection, version, singles, wanted, prefix)
+    own = _rows(connection, pr, pr.c.unit_id, projection, version, singles, source_keys, source_prefix)
+    counted_alone = {unit: sums_of(projection, rows) for unit, rows in own.items()}
     answers: dict[str, SummedRows] = {}
     for scope in scopes:
         summed: SummedRows = {}
@@ -65,11 +70,11 @@ def summed_rows(
                 into["n"] += sums["n"]
                 add_into(into["sum"], sums["sum"])
         for unit_id in alone[scope]:
-            for key, row in own.get(unit_id, {}).items():
-                if counts(key):
+            for key, sums in counted_alone.get(unit_id, {}).items():
+                if (wanted is None or key in wanted) and key.startswith(prefix):
                     into = summed.setdefault(key, {"n": 0, "sum": {}})
-                    into["n"] += 1
-                    add_into(into["sum"], row)
+                    into["n"] += sums["n"]
+                    add_into(into["sum"], sums["sum"])
         answers[scope] = {key: {"n": s["n"], "sum": pruned(s["sum"])} for key, s in summed.items()}
     return answers
 
