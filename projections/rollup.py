@@ -37,6 +37,7 @@ from domain.units.tree import UnitTree
 
 from .rollup_schema import rollup_groups, rollup_members, rollup_rows
 from .rows import Row, UnitRows
+from .schema import projection_checkpoints as cp
 from .schema import projection_rows as pr
 
 SCRATCH_VERSIONS: Final = 1_000_000
@@ -400,7 +401,7 @@ def _move(connection: sa.Connection, unit_ids: list[str], wanted: Mapping[str, s
     moving = [u for u in unit_ids if wanted.get(u) != now.get(u)]
     if not moving:
         return 0, 0, 0
-    versions = _kept_versions(connection)
+    versions = _kept_versions(connection)  # after the lock: a version a writer starts now adds to the new group
     rows = _counter_rows_all(connection, moving, versions)
     by_group: dict[str, dict[Key, Sums]] = {}
     for unit_id in moving:
@@ -440,13 +441,14 @@ def _ensure_groups(connection: sa.Connection, group_ids: Iterable[str]) -> None:
 
 
 def _kept_versions(connection: sa.Connection) -> list[tuple[str, int]]:
-    """Every (projection, version) of the rolled-up projections that has rows (live, or built beside)."""
+    """Every (projection, version) of the rolled-up projections that units have reached (live, or built
+    beside): read from the checkpoints, a row per unit, not from the rows, millions in a city."""
     query = (
-        sa.select(pr.c.projection, pr.c.version)
-        .where(pr.c.projection.in_(sorted(ROLLED_UP)), pr.c.version < SCRATCH_VERSIONS)
+        sa.select(cp.c.projection, cp.c.version)
+        .where(cp.c.projection.in_(sorted(ROLLED_UP)), cp.c.version < SCRATCH_VERSIONS)
         .distinct()
     )
-    return sorted(connection.execute(query).all())
+    return sorted((str(name), int(version)) for name, version in connection.execute(query))
 
 
 def _counter_rows_all(
