@@ -22,6 +22,7 @@ from domain.units.tree import UnitTree
 from eventstore import EventStore, open_store
 from projections import queries
 from projections import rollup as kept_rollup
+from projections.queries import reading
 from projections.queries import rollup as reading_rollup
 from projections.queries.dashboard import dashboard_from_rows, dashboard_keys, plan_keys
 from projections.queries.deadlines import deadline_summary
@@ -207,7 +208,10 @@ def test_an_officer_never_reads_a_group_reaching_outside_their_walls(
     assert mine["board"].members.total < whole["board"].members.total
 
 
-def test_many_units_are_judged_behind_by_the_server_as_one_by_one(city: ProjectionRuntime) -> None:
+def test_many_units_are_judged_behind_by_the_server_as_one_by_one(
+    city: ProjectionRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reading, "MANY_UNITS", 16)  # the small city has 63 units: the server judges above 16
     store: EventStore = city.store
     units = sorted(store.unit_heads())
     catch_up(city, units[:-3])
@@ -215,6 +219,6 @@ def test_many_units_are_judged_behind_by_the_server_as_one_by_one(city: Projecti
     with city.engine.connect() as connection:
         behind = queries.units_behind(connection, heads)
         reached = queries.unit_positions(connection, units)
-    assert len(heads) > 64
+    assert len(heads) > 16
     assert behind == {u: reached[u] for u in units if heads[u] > reached[u]}
     assert set(behind) == set(units[-3:])

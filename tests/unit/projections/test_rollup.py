@@ -15,6 +15,7 @@ from domain.units.events import UnitMerged, UnitMoved, UnitRegistered
 from domain.units.kinds import UnitKind
 from domain.units.tree import UnitTree
 from projections import rollup
+from projections.checkpoints import lock_units
 from projections.queries.rollup import _cover, forget_members, summed_rows
 from projections.queries.units import subtree_units
 from projections.rollup_schema import rollup_rows
@@ -40,6 +41,7 @@ def batch(
 ) -> None:
     """One runner batch in miniature: load, replace or delete rows, record the roll-up, save."""
     with engine.begin() as connection:
+        lock_units(connection, [unit_id], VERSIONS)  # as the runner: the unit's checkpoints first
         rows = load_units(connection, [unit_id], VERSIONS)
         before = rollup.capture(rows, VERSIONS)
         for key, row in change.items():
