@@ -35,6 +35,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from domain.errors import InvalidCommand
 from domain.units.tree import UnitTree
 
+from .checkpoints import Move
 from .rollup_schema import rollup_groups, rollup_members, rollup_rows
 from .rows import Row, UnitRows
 from .schema import projection_checkpoints as cp
@@ -193,10 +194,36 @@ def record(
     before: Before,
     rows: Mapping[str, Mapping[str, UnitRows]],
     versions: Mapping[str, int],
+    moves: Iterable[Move] = (),
 ) -> None:
-    """Add a batch's changes to its units' groups (call before the rows are saved: `changes` is still set)."""
-    if before:
-        add_to_groups(connection, deltas(before, rows, versions))
+    """Add a batch's changes to its units' groups: its counters, and where its checkpoints moved (call before
+    the rows are saved: `changes` is still set)."""
+    changes = deltas(before, rows, versions) if before else {}
+    kept = rolled_up(versions)
+    for move in moves:
+        checkpoint = move.checkpoint
+        if kept.get(checkpoint.projection) == checkpoint.version and move.position != checkpoint.position:
+            change = _position_change(checkpoint.position, move.position)
+            if change is not None:
+                changes.setdefault(checkpoint.unit_id, {})[checkpoint.projection, checkpoint.version, POSITIONS] = (
+                    change
+                )
+    add_to_groups(connection, changes)
+
+
+POSITIONS: Final = "@positions"
+"""A group's row of its members' checkpoints: {"sum": {position: members there}} (a member at 0, never built,
+is not counted): the lowest key is the position an answer over the whole group reflects."""
+
+
+def _position_change(old: int, new: int) -> Sums | None:
+    change: dict[str, int] = {}
+    if old > 0:
+        change[str(old)] = -1
+    if new > 0:
+        change[str(new)] = change.get(str(new), 0) + 1
+    change = pruned(change)
+    return {"n": 0, "sum": change} if change else None
 
 
 def add_to_groups(connection: sa.Connection, changes: UnitDeltas) -> None:
@@ -321,7 +348,42 @@ def record_swap(
             before, after = old.get((unit_id, name), {}), new.get((unit_id, name), {})
             for counter, change in difference(sums_of(name, after), sums_of(name, before)).items():
                 changes.setdefault(unit_id, {})[name, version, counter] = change
+    live_at = _checkpoints(connection, unit_ids, kept.items())
+    scratch_at = _checkpoints(connection, unit_ids, [(name, scratch[name]) for name in kept])
+    for unit_id in unit_ids:
+        for name, version in kept.items():
+            moved = _position_change(live_at.get((unit_id, name), 0), scratch_at.get((unit_id, name), 0))
+            if moved is not None:
+                changes.setdefault(unit_id, {})[name, version, POSITIONS] = moved
     add_to_groups(connection, changes)
+
+
+def _checkpoints(
+    connection: sa.Connection, unit_ids: Sequence[str], versions: Iterable[tuple[str, int]]
+) -> dict[tuple[str, str], int]:
+    """(unit, projection) → its checkpoint's position at the given versions."""
+    pairs = sorted(versions)
+    if not pairs:
+        return {}
+    query = sa.select(cp.c.unit_id, cp.c.projection, cp.c.position).where(
+        sa.tuple_(cp.c.projection, cp.c.version).in_(pairs), _among(connection, cp.c.unit_id, unit_ids)
+    )
+    return {(unit_id, name): int(position) for unit_id, name, position in connection.execute(query)}
+
+
+def _checkpoints_all(
+    connection: sa.Connection, unit_ids: Sequence[str], versions: Sequence[tuple[str, int]]
+) -> dict[str, dict[tuple[str, int], int]]:
+    """unit → (projection, version) → its checkpoint's position."""
+    if not versions:
+        return {}
+    query = sa.select(cp.c.unit_id, cp.c.projection, cp.c.version, cp.c.position).where(
+        sa.tuple_(cp.c.projection, cp.c.version).in_(list(versions)), _among(connection, cp.c.unit_id, unit_ids)
+    )
+    found: dict[str, dict[tuple[str, int], int]] = {}
+    for unit_id, name, version, position in connection.execute(query):
+        found.setdefault(unit_id, {})[name, int(version)] = int(position)
+    return found
 
 
 def _counter_rows(connection: sa.Connection, unit_ids: Sequence[str], versions: Mapping[str, int]) -> Before:
@@ -403,12 +465,17 @@ def _move(connection: sa.Connection, unit_ids: list[str], wanted: Mapping[str, s
         return 0, 0, 0
     versions = _kept_versions(connection)  # after the lock: a version a writer starts now adds to the new group
     rows = _counter_rows_all(connection, moving, versions)
+    positions = _checkpoints_all(connection, moving, versions)
     by_group: dict[str, dict[Key, Sums]] = {}
     for unit_id in moving:
         contribution: dict[Key, Sums] = {}
         for (name, version), by_key in rows.get(unit_id, {}).items():
             for counter, sums in sums_of(name, by_key).items():
                 contribution[name, version, counter] = sums
+        for (name, version), position in positions.get(unit_id, {}).items():
+            at = _position_change(0, position)
+            if at is not None:
+                contribution[name, version, POSITIONS] = at
         old, new = now.get(unit_id), wanted.get(unit_id)
         if old is not None:
             _merge(by_group.setdefault(old, {}), contribution, -1)
@@ -503,6 +570,11 @@ def check(connection: sa.Connection) -> list[Mismatch]:
                     into = summed.setdefault((name, version, group, counter), {"n": 0, "sum": {}})
                     into["n"] += sums["n"]
                     add_into(into["sum"], sums["sum"])
+        for reached in _checkpoints_all(connection, units, versions).values():
+            for (name, version), position in reached.items():
+                if position > 0:
+                    into = summed.setdefault((name, version, group, POSITIONS), {"n": 0, "sum": {}})
+                    add_into(into["sum"], {str(position): 1})
     for sums in summed.values():
         sums["sum"] = pruned(sums["sum"])
     found = []

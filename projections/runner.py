@@ -132,7 +132,7 @@ class Runner:
             moves += batch.moves
         if reading or any(m.changes for m in moves):  # a catch-up that found nothing new writes nothing
             relax_commit(connection)
-            rollup.record(connection, before, rows, wanted)  # before saving: the rows still know what changed
+            rollup.record(connection, before, rows, wanted, moves)  # before saving: the rows know what changed
             save_units(connection, wanted, rows)
             advance(connection, moves)
         flags = dict.fromkeys(unit_ids, (False, False))

@@ -44,16 +44,25 @@ def version_of(connection: sa.Connection, projection: str) -> int:
 
 
 def reflected_position(connection: sa.Connection, projection: str, version: int, units: Sequence[str]) -> int:
-    """The log position the answer reflects for every unit read (0 if one was never built). For many units
-    the server finds the lowest and counts them: the city's 30,000 checkpoints never reach this process."""
+    """The log position the answer reflects for every unit read (0 if one was never built). For many units,
+    the groups wholly among them answer from their kept positions (`projections.rollup`), and the server
+    finds the lowest of the other units' checkpoints: the city's 30,000 never reach this process."""
     if not units:
         return 0
-    chosen = sa.and_(cp.c.projection == projection, cp.c.version == version, unit_in(connection, cp.c.unit_id, units))
-    if len(units) > MANY_UNITS:
-        found, lowest = connection.execute(sa.select(sa.func.count(), sa.func.min(cp.c.position)).where(chosen)).one()
-        return int(lowest) if found >= len(set(units)) and lowest is not None else 0
-    reached = dict(connection.execute(sa.select(cp.c.unit_id, cp.c.position).where(chosen)).all())
-    return min(int(reached.get(unit, 0)) for unit in units)
+    if len(units) <= MANY_UNITS:
+        chosen = sa.and_(cp.c.projection == projection, cp.c.version == version, cp.c.unit_id.in_(list(units)))
+        reached = dict(connection.execute(sa.select(cp.c.unit_id, cp.c.position).where(chosen)).all())
+        return min(int(reached.get(unit, 0)) for unit in units)
+    from .rollup import groups_position  # reads this module's helpers
+
+    kept, alone = groups_position(connection, projection, version, units)
+    if kept == 0 or not alone:
+        return kept or 0
+    chosen = sa.and_(cp.c.projection == projection, cp.c.version == version, unit_in(connection, cp.c.unit_id, alone))
+    found, lowest = connection.execute(sa.select(sa.func.count(), sa.func.min(cp.c.position)).where(chosen)).one()
+    if found < len(set(alone)) or lowest is None:
+        return 0
+    return int(lowest) if kept is None else min(kept, int(lowest))
 
 
 def unit_positions(connection: sa.Connection, units: Sequence[str]) -> dict[str, int]:
@@ -61,7 +70,7 @@ def unit_positions(connection: sa.Connection, units: Sequence[str]) -> dict[str,
     how far the unit's answers reflect its own events, whatever the other units of the log are doing."""
     if not units:
         return {}
-    versions = _active_pairs(connection)
+    versions = active_pairs(connection)
     reached: dict[str, dict[str, int]] = {unit: {} for unit in units}
     rows = connection.execute(
         sa.select(cp.c.unit_id, cp.c.projection, cp.c.position).where(
@@ -73,7 +82,8 @@ def unit_positions(connection: sa.Connection, units: Sequence[str]) -> dict[str,
     return {unit: min(positions.get(name, 0) for name, _ in versions) for unit, positions in reached.items()}
 
 
-def _active_pairs(connection: sa.Connection) -> list[tuple[str, int]]:
+def active_pairs(connection: sa.Connection) -> list[tuple[str, int]]:
+    """(projection, active version) of every read model, in the registry's order."""
     active = active_versions(connection)
     return [(p.name, active.get(p.name, p.version)) for p in PROJECTIONS]
 
@@ -96,7 +106,7 @@ def units_behind(connection: sa.Connection, heads: Mapping[str, int]) -> dict[st
     if len(heads) <= MANY_UNITS or connection.dialect.name != "postgresql":
         reached = unit_positions(connection, list(heads))
         return {unit: reached[unit] for unit, head in heads.items() if head > reached[unit]}
-    versions = _active_pairs(connection)
+    versions = active_pairs(connection)
     parameters = {
         "projections": len(versions),
         "units": list(heads),

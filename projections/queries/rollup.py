@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 
-from ..rollup import ROLLED_UP, Sums, add_into, pruned, sums_of
+from ..rollup import POSITIONS, ROLLED_UP, Sums, add_into, pruned, sums_of
 from ..rollup_schema import rollup_groups, rollup_members, rollup_rows
 from ..schema import projection_rows as pr
 from .reading import unit_in
@@ -77,6 +77,29 @@ def summed_rows(
                     add_into(into["sum"], sums["sum"])
         answers[scope] = {key: {"n": s["n"], "sum": pruned(s["sum"])} for key, s in summed.items()}
     return answers
+
+
+def groups_position(
+    connection: sa.Connection, projection: str, version: int, units: Sequence[str]
+) -> tuple[int | None, list[str]]:
+    """The lowest checkpoint of `projection` at `version` over the members of the groups wholly within
+    `units` (0 if one was never built; None if no group is), from the groups' kept positions, and the units
+    no such group holds (whose own checkpoints the caller reads)."""
+    members = _group_members(connection, set(units))
+    groups, alone = _cover(units, members)
+    if not groups:
+        return None, alone
+    kept = _rows(connection, rollup_rows, rollup_rows.c.group_id, projection, version, groups, [POSITIONS], "")
+    counted, lowest = 0, None
+    for group in groups:
+        at: dict[str, int] = kept.get(group, {}).get(POSITIONS, {"sum": {}})["sum"]
+        counted += sum(at.values())
+        if at:
+            low = min(int(position) for position in at)
+            lowest = low if lowest is None else min(lowest, low)
+    if counted < sum(len(members[group]) for group in groups) or lowest is None:
+        return 0, alone
+    return lowest, alone
 
 
 def sums_only(summed: SummedRows) -> dict[str, Any]:

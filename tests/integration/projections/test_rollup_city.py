@@ -44,7 +44,8 @@ KEY = PersonIdKey(b"k" * 32)
 
 
 @pytest.fixture
-def city(postgres_url: str, tmp_path: Path) -> Iterator[ProjectionRuntime]:
+def city(postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProjectionRuntime]:
+    monkeypatch.setattr(reading, "MANY_UNITS", 8)  # the small city's 63 units are "many": groups answer positions
     store = open_store(postgres_url, durable=False)
     try:
         generate_city(store, seed=2020, person_key=KEY, fraction=0.002)

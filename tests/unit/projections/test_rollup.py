@@ -15,7 +15,8 @@ from domain.units.events import UnitMerged, UnitMoved, UnitRegistered
 from domain.units.kinds import UnitKind
 from domain.units.tree import UnitTree
 from projections import rollup
-from projections.checkpoints import lock_units
+from projections.checkpoints import Move, advance, lock_units
+from projections.queries import reading
 from projections.queries.rollup import _cover, forget_members, summed_rows
 from projections.queries.units import subtree_units
 from projections.rollup_schema import rollup_rows
@@ -25,6 +26,7 @@ from projections.storage import load_units, save_units
 
 VERSIONS = {"unit_dashboard": 2, "statistics": 1}
 KEPT = sa.select(rollup_rows.c.group_id, rollup_rows.c.row_key, rollup_rows.c.data)
+Change = dict[str, dict[str, Any] | None]
 
 
 @pytest.fixture
@@ -36,12 +38,12 @@ def engine(tmp_path: Path) -> Iterator[sa.Engine]:
     made.dispose()
 
 
-def batch(
-    engine: sa.Engine, unit_id: str, change: dict[str, dict[str, Any] | None], name: str = "unit_dashboard"
-) -> None:
-    """One runner batch in miniature: load, replace or delete rows, record the roll-up, save."""
+def batch(engine: sa.Engine, unit_id: str, change: Change, name: str = "unit_dashboard", to: int | None = None) -> None:
+    """One runner batch in miniature: load, replace or delete rows, record the roll-up, save; the unit's
+    checkpoints move `to` a position when given."""
     with engine.begin() as connection:
-        lock_units(connection, [unit_id], VERSIONS)  # as the runner: the unit's checkpoints first
+        checkpoints = lock_units(connection, [unit_id], VERSIONS)[unit_id]  # as the runner: checkpoints first
+        moves = [Move(c, to, 1) for c in checkpoints.values()] if to is not None else []
         rows = load_units(connection, [unit_id], VERSIONS)
         before = rollup.capture(rows, VERSIONS)
         for key, row in change.items():
@@ -49,8 +51,9 @@ def batch(
                 rows[unit_id][name].delete(key)
             else:
                 rows[unit_id][name].put(key, row)
-        rollup.record(connection, before, rows, VERSIONS)
+        rollup.record(connection, before, rows, VERSIONS, moves)
         save_units(connection, VERSIONS, rows)
+        advance(connection, moves)
 
 
 def summed(engine: sa.Engine, units: list[str], keys: list[str], name: str = "unit_dashboard") -> dict[str, Any]:
@@ -162,3 +165,26 @@ def test_a_unit_is_grouped_under_the_committee_below_the_top_and_a_merged_one_wi
     for on, groups in ((date(2023, 6, 1), before), (date(2025, 1, 1), after)):
         for group in {"a", "b"}:
             assert {u for u, g in groups.items() if g == group} == set(subtree_units(tree, group, on)), (on, group)
+
+
+def test_an_answer_over_groups_reflects_their_members_lowest_checkpoint(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reading, "MANY_UNITS", 1)  # the groups' kept positions answer above one unit
+    rollup.regroup(engine, {"a": "a", "a1": "a", "a2": "a"})
+    batch(engine, "a", {"members": {"official": 1}}, to=40)
+    batch(engine, "a1", {"members": {"official": 1}}, to=30)
+
+    def position(units: list[str]) -> int:
+        with engine.connect() as connection:
+            return reading.reflected_position(connection, "unit_dashboard", 2, units)
+
+    assert position(["top", "a", "a1", "a2"]) == 0, "a2 was never built"
+    batch(engine, "a2", {}, to=50)
+    assert position(["a", "a1", "a2"]) == 30
+    batch(engine, "a1", {}, to=60)
+    assert position(["a", "a1", "a2"]) == 40
+    rollup.regroup(engine, {"a": "a", "a2": "a"})
+    assert position(["a", "a1", "a2"]) == 40
+    assert position(["a", "a2"]) == 40
+    assert kept(engine) == []
