@@ -17,7 +17,7 @@ from domain.calendar import WorkingCalendar
 from ..deadlines import DeadlineRow
 from ..schema import projection_rows as pr
 from .reading import MANY_UNITS, day, distinct_units, json_text, reflected_position, unit_in, version_of
-from .rollup import Scopes, summed_rows
+from .rollup import Scopes, cover, summed_rows
 
 
 @dataclass(frozen=True)
@@ -235,10 +235,10 @@ def deadline_summary(
     return DeadlineSummary(
         position=reflected_position(connection, "deadlines", version, chosen),
         today=today,
-        open=tuple(running),
+        open=tuple(running[:shown]),
         open_count=sum(due[""].values()),
         overdue_count=overdue(due[""]),
-        breaches=tuple(breaches),
+        breaches=tuple(breaches[:shown]),
         overdue_by_scope={scope: overdue(counts) for scope, counts in due.items() if scope != ""},
     )
 
@@ -253,29 +253,54 @@ def _field(connection: sa.Connection, name: str) -> str:
 def _first_rows(
     connection: sa.Connection, version: int, units: list[str], status: str, limit: int, since: date | None = None
 ) -> list[tuple[str, DeadlineRow]]:
-    """The first `limit` running clocks (soonest due first) or breaches met since `since` (latest first), in
-    the board's order: by date, unit, person, clock (byte order, as Python sorts them)."""
-    collate = ' COLLATE "C"' if connection.dialect.name == "postgresql" else ""
-    unit, stream, clock = (
-        f"unit_id{collate}",
-        f"{_field(connection, 'stream_id')}{collate}",
-        _field(connection, "clock"),
-    )
+    """At least the first `limit` running clocks (soonest due first) or breaches met since `since` (latest
+    first) of the units — every row on or before the date of the `limit`-th, so that the caller's sort in the
+    board's order (date, then unit, person, clock) picks exactly the board's first `limit`.
+
+    Two reads, each in the order of a partial index (`projections.rollup_schema.DEADLINE_INDEXES`): the date of
+    the `limit`-th, then the rows up to it; a tie-break in the statement's order would make PostgreSQL sort
+    every running clock of the city. The units are named by their groups where a group covers them (the
+    server reads the members), so the city's 30,000 ids are not sent."""
     if status == "open":
+        when = _field(connection, "due_on")
         where = f"{_field(connection, 'status')} = 'open' AND {_field(connection, 'kind')} = 'deadline'"
-        order = f"{_field(connection, 'due_on')}, {unit}, {stream}, {clock}{collate}"
+        order, reach = when, "<="
     else:
         when = f"coalesce({_field(connection, 'met_on')}, {_field(connection, 'due_on')})"
         met = _field(connection, "met_on")
         where = f"{_field(connection, 'status')} = 'breached' AND ({met} IS NULL OR {met} >= :since)"
-        order = f"{when} DESC, {unit}, {stream}, {clock}{collate}"
-    many = connection.dialect.name == "postgresql" and len(units) > MANY_UNITS
-    statement = sa.text(
-        "SELECT unit_id, data FROM projection_rows WHERE projection = 'deadlines' AND version = :version "
-        f"AND {where} AND {'unit_id = ANY(:units)' if many else 'unit_id IN :units'} ORDER BY {order} LIMIT :limit"
-    ).bindparams(sa.bindparam("units", type_=ARRAY(sa.Text())) if many else sa.bindparam("units", expanding=True))
-    parameters: dict[str, object] = {"version": version, "units": units, "limit": limit}
+        order, reach = f"{when} DESC", ">="
+    among, parameters = _units_among(connection, units)
+    parameters |= {"version": version, "offset": limit - 1}
     if since is not None:
         parameters["since"] = since.isoformat()
-    rows = connection.execute(statement.columns(sa.column("unit_id", sa.Text), sa.column("data", sa.JSON)), parameters)
+    base = f"FROM projection_rows WHERE projection = 'deadlines' AND version = :version AND {where} AND {among}"
+    cut = connection.execute(
+        _with_units(sa.text(f"SELECT {when} {base} ORDER BY {order} LIMIT 1 OFFSET :offset"), parameters), parameters
+    ).scalar()
+    bounded = f" AND {when} {reach} :cut" if cut is not None else ""
+    statement = _with_units(sa.text(f"SELECT unit_id, data {base}{bounded}"), parameters)
+    rows = connection.execute(
+        statement.columns(sa.column("unit_id", sa.Text), sa.column("data", sa.JSON)), parameters | {"cut": cut}
+    )
     return [(unit_id, data) for unit_id, data in rows]
+
+
+def _units_among(connection: sa.Connection, units: list[str]) -> tuple[str, dict[str, object]]:
+    """The condition "unit_id is one of `units`", and its parameters: on PostgreSQL, the groups wholly among
+    them by name (their members read by the server) and the other units as one array."""
+    if connection.dialect.name != "postgresql" or len(units) <= MANY_UNITS:
+        return "unit_id IN :units", {"units": units}
+    groups, alone = cover(connection, units)
+    condition = (
+        "(unit_id = ANY(:alone) OR unit_id IN (SELECT unit_id FROM rollup_members WHERE group_id = ANY(:groups)))"
+    )
+    return condition, {"groups": groups, "alone": alone}
+
+
+def _with_units(statement: sa.TextClause, parameters: dict[str, object]) -> sa.TextClause:
+    if "units" in parameters:
+        return statement.bindparams(sa.bindparam("units", expanding=True))
+    return statement.bindparams(
+        sa.bindparam("groups", type_=ARRAY(sa.Text())), sa.bindparam("alone", type_=ARRAY(sa.Text()))
+    )

@@ -107,6 +107,11 @@ def sums_only(summed: SummedRows) -> dict[str, Any]:
     return {key: sums["sum"] for key, sums in summed.items()}
 
 
+def cover(connection: sa.Connection, units: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The groups wholly within `units`, and the units none of them holds, as of the caller's snapshot."""
+    return _cover(units, _group_members(connection, set(units)))
+
+
 def _cover(units: Sequence[str], members: Mapping[str, frozenset[str]]) -> tuple[list[str], list[str]]:
     """The groups wholly within `units` (each named by one of them), and the units no such group holds."""
     chosen = set(units)
