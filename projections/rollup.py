@@ -37,7 +37,7 @@ from domain.units.tree import UnitTree
 
 from .checkpoints import Move
 from .rollup_schema import rollup_groups, rollup_members, rollup_rows
-from .rows import Row, UnitRows
+from .rows import Row, UnitRows, row_json
 from .schema import projection_checkpoints as cp
 from .schema import projection_rows as pr
 
@@ -216,6 +216,11 @@ POSITIONS: Final = "@positions"
 is not counted): the lowest key is the position an answer over the whole group reflects."""
 
 
+def stored_sums(data: Mapping[str, Any]) -> Sums:
+    """A stored roll-up row as {"n", "sum"}: PostgreSQL's adding leaves zeros out (`ROLLUP_ADD`)."""
+    return {"n": int(data.get("n", 0)), "sum": dict(data.get("sum", {}))}
+
+
 def _position_change(old: int, new: int) -> Sums | None:
     change: dict[str, int] = {}
     if old > 0:
@@ -277,7 +282,9 @@ def _apply(connection: sa.Connection, by_group: Mapping[str, Mapping[Key, Sums]]
     changed = {g: c for g, c in changed.items() if c}
     if not changed:
         return
-    _lock_groups(connection, sorted(changed))
+    if connection.dialect.name == "postgresql":
+        _add_on_server(connection, changed)
+        return
     stored = _stored(connection, changed)
     upserts, deletes = [], []
     for group, changes in changed.items():
@@ -303,6 +310,34 @@ def _apply(connection: sa.Connection, by_group: Mapping[str, Mapping[Key, Sums]]
         )
     if upserts:
         _upsert(connection, upserts)
+
+
+_ADD_ARRAYS = """
+INSERT INTO rollup_rows AS kept (projection, version, group_id, row_key, data)
+SELECT p, v, g, k, d::jsonb
+  FROM unnest(%s::text[], %s::int[], %s::text[], %s::text[], %s::text[]) WITH ORDINALITY AS t(p, v, g, k, d, i)
+ ORDER BY i
+ON CONFLICT (projection, version, group_id, row_key) DO UPDATE
+   SET data = partyledger_rollup_add(kept.data, excluded.data)
+"""
+
+
+def _add_on_server(connection: sa.Connection, changed: Mapping[str, Mapping[Key, Sums]]) -> None:
+    """One statement: each change added to its stored sum by the server (`ROLLUP_ADD`), in (projection,
+    version, group, key) order so that two writers lock shared rows in the same order."""
+    rows = sorted(
+        (name, version, group, key, change)
+        for group, c in changed.items()
+        for (name, version, key), change in c.items()
+    )
+    columns = (
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        [r[3] for r in rows],
+        [row_json({"n": r[4]["n"], "sum": pruned(r[4]["sum"])}) for r in rows],
+    )
+    connection.exec_driver_sql(_ADD_ARRAYS, columns)
 
 
 def _stored(
@@ -492,9 +527,21 @@ def _move(connection: sa.Connection, unit_ids: list[str], wanted: Mapping[str, s
         token = uuid.uuid4().hex
         connection.execute(sa.update(rollup_groups).where(rollup_groups.c.group_id == group).values(token=token))
     _apply(connection, by_group)
+    _forget_empty(connection, touched)
     joined = sum(1 for u in moving if u not in now)
     left = sum(1 for u in moving if u not in wanted)
     return joined, len(moving) - joined - left, left
+
+
+def _forget_empty(connection: sa.Connection, group_ids: Sequence[str]) -> None:
+    """Sums added down to nothing on PostgreSQL (an empty object): gone when their group is regrouped."""
+    if connection.dialect.name == "postgresql" and group_ids:
+        connection.execute(
+            sa.delete(rollup_rows).where(
+                _among(connection, rollup_rows.c.group_id, group_ids),
+                rollup_rows.c.data == sa.cast(sa.literal("{}"), rollup_rows.c.data.type),
+            )
+        )
 
 
 def _ensure_groups(connection: sa.Connection, group_ids: Iterable[str]) -> None:
@@ -561,7 +608,9 @@ def check(connection: sa.Connection) -> list[Mismatch]:
     versions = _kept_versions(connection)
     kept_rows: dict[tuple[str, int, str, str], Sums] = {}
     for name, version, group, key, data in connection.execute(sa.select(*_ROLLUP_COLUMNS)):
-        kept_rows[name, version, group, key] = data
+        sums = stored_sums(data)
+        if sums["n"] or sums["sum"]:
+            kept_rows[name, version, group, key] = sums
     summed: dict[tuple[str, int, str, str], Sums] = {}
     for group, units in members.items():
         for by_version in _counter_rows_all(connection, units, versions).values():

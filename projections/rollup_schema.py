@@ -10,6 +10,7 @@ database. Disposable like every read model: `partyledger rebuild` makes them aga
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 rollup_metadata = sa.MetaData()
 
@@ -38,9 +39,26 @@ rollup_rows = sa.Table(
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("group_id", sa.Text, primary_key=True),
     sa.Column("row_key", sa.Text, primary_key=True),
-    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("data", sa.JSON().with_variant(JSONB(), "postgresql"), nullable=False),
 )
-"""(projection, version, group, row key) → {"n": members' rows at that key, "sum": their counters added up}."""
+"""(projection, version, group, row key) → {"n": members' rows at that key, "sum": their counters added up}; on
+PostgreSQL a zero is left out ({"sum": …} when "n" is 0, {} when nothing is left), as `ROLLUP_ADD` adds."""
+
+ROLLUP_ADD = """
+CREATE OR REPLACE FUNCTION partyledger_rollup_add(a jsonb, b jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb)
+  FROM (SELECT key,
+               CASE WHEN jsonb_typeof(a -> key) = 'object' OR jsonb_typeof(b -> key) = 'object'
+                    THEN partyledger_rollup_add(coalesce(a -> key, '{}'::jsonb), coalesce(b -> key, '{}'::jsonb))
+                    ELSE to_jsonb(coalesce((a ->> key)::numeric, 0) + coalesce((b ->> key)::numeric, 0)) END AS value
+          FROM (SELECT jsonb_object_keys(a) AS key UNION SELECT jsonb_object_keys(b)) AS keys) AS added
+ WHERE value <> '0'::jsonb AND value <> '{}'::jsonb
+$$
+"""
+"""PostgreSQL: two sums added key by key, nested maps alike, zeros and empty maps left out (as
+`projections.rollup.add_into` then `pruned`): a writer adds its change in the upsert itself, so writers of one
+group wait only on the rows they both change, and neither reads the sums first."""
 
 ROLLUP_TABLES = tuple(rollup_metadata.sorted_tables)
 
@@ -62,6 +80,8 @@ def create_rollup_tables(connection: sa.Connection) -> None:
     database that has them is not touched)."""
     rollup_metadata.create_all(connection, checkfirst=True)
     if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL check_function_bodies = off")  # the function calls itself
+        connection.exec_driver_sql(ROLLUP_ADD)
         for statement in DEADLINE_INDEXES:
             connection.exec_driver_sql(statement)
 

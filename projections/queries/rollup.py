@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 
-from ..rollup import POSITIONS, ROLLED_UP, Sums, add_into, pruned, sums_of
+from ..rollup import POSITIONS, ROLLED_UP, Sums, add_into, pruned, stored_sums, sums_of
 from ..rollup_schema import rollup_groups, rollup_members, rollup_rows
 from ..schema import projection_rows as pr
 from .reading import unit_in
@@ -65,10 +65,12 @@ def summed_rows(
     for scope in scopes:
         summed: SummedRows = {}
         for group in covered[scope]:
-            for key, sums in kept.get(group, {}).items():
-                into = summed.setdefault(key, {"n": 0, "sum": {}})
-                into["n"] += sums["n"]
-                add_into(into["sum"], sums["sum"])
+            for key, data in kept.get(group, {}).items():
+                sums = stored_sums(data)
+                if sums["n"] or sums["sum"]:
+                    into = summed.setdefault(key, {"n": 0, "sum": {}})
+                    into["n"] += sums["n"]
+                    add_into(into["sum"], sums["sum"])
         for unit_id in alone[scope]:
             for key, sums in counted_alone.get(unit_id, {}).items():
                 if (wanted is None or key in wanted) and key.startswith(prefix):
@@ -92,7 +94,7 @@ def groups_position(
     kept = _rows(connection, rollup_rows, rollup_rows.c.group_id, projection, version, groups, [POSITIONS], "")
     counted, lowest = 0, None
     for group in groups:
-        at: dict[str, int] = kept.get(group, {}).get(POSITIONS, {"sum": {}})["sum"]
+        at: dict[str, int] = stored_sums(kept.get(group, {}).get(POSITIONS, {}))["sum"]
         counted += sum(at.values())
         if at:
             low = min(int(position) for position in at)

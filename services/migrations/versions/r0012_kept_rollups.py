@@ -1,7 +1,8 @@
 """The kept roll-ups of upper units' counts (issue 21): `rollup_members`, `rollup_groups` and `rollup_rows`.
 
 Creates what `create_rollup_tables` creates (the API and the worker create them too at start, with the
-read-model tables), then grants the app role what it has on read-model rows. Disposable: `partyledger
+read-model tables: the tables, the function adding sums, the two partial indexes of running clocks and
+breaches on `projection_rows`), then grants the app role what it has on read-model rows. Disposable: `partyledger
 rebuild` (or `partyledger projections regroup` on a database whose rows are built) fills them.
 
 Revision ID: 0012
@@ -20,7 +21,7 @@ down_revision = "0011"
 branch_labels = None
 depends_on = None
 
-ROLLUP_SHA256 = "1be438e282429c9b0a802c927927c43b8889eb4c824d8d44b600f80c6b59b55d"
+ROLLUP_SHA256 = "284158751cf1af525f419365a38450d8373a39e054aba25964ce3a39f301988e"
 
 
 def upgrade() -> None:
@@ -34,4 +35,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Roll-ups are made again from the read models' rows: dropping them loses nothing."""
-    rollup_metadata.drop_all(op.get_bind())
+    bind = op.get_bind()
+    rollup_metadata.drop_all(bind)
+    bind.exec_driver_sql("DROP FUNCTION IF EXISTS partyledger_rollup_add(jsonb, jsonb)")
+    for index in ("projection_rows_running_deadlines", "projection_rows_deadline_breaches"):
+        bind.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
