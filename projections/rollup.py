@@ -16,9 +16,12 @@ answer reads its groups' rows and the few units no group covers (`projections/qu
 - **Writers**: the runner hands over each batch's rows before and after (`capture`, `record`); rebuild's swap
   hands over the scratch rows replacing the live ones (`record_swap`); a dropped version drops its sums.
   Scratch versions (rebuild, compare) keep no sums: they are summed when swapped in.
+- **Positions** (`POSITIONS`): each group also counts its members' checkpoints per position, changed with
+  them, so an answer over groups reports the lowest checkpoint of their members without reading them.
 - **Locks**, always in this order: the units' checkpoints (the runner's), their `rollup_members` rows (FOR
-  SHARE; FOR UPDATE when `regroup` moves them), then the groups' rows (FOR UPDATE, by group id). A cell's
-  catch-up waits only for its own commune's other writers, never for the whole province's.
+  SHARE; FOR UPDATE when `regroup` moves them), then the sum rows: on PostgreSQL a writer adds its change in
+  its upsert (`rollup_schema.ROLLUP_ADD`, rows in key order), so writers of one commune wait only on the rows
+  they both change, never on another commune's; `regroup` also locks the groups' rows. SQLite has one writer.
 """
 
 from __future__ import annotations
