@@ -3,7 +3,7 @@ groups themselves (the lock a writer takes, and a token that changes whenever th
 group's summed rows of each projection version.
 
 Their own `MetaData`, beside the read-model tables' (whose shape a released revision pins): created with them
-at a process's start (`projections.schema.create_projection_tables`) and by revision 0012 on a deployed
+at a process's start (`projections.schema.create_projection_tables`) and by revision 0013 on a deployed
 database. Disposable like every read model: `partyledger rebuild` makes them again from the units' rows.
 """
 

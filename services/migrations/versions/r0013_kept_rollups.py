@@ -5,8 +5,8 @@ read-model tables: the tables, the function adding sums, the two partial indexes
 breaches on `projection_rows`), then grants the app role what it has on read-model rows. Disposable: `partyledger
 rebuild` (or `partyledger projections regroup` on a database whose rows are built) fills them.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from alembic import op
 from projections.rollup_schema import ROLLUP_TABLES, create_rollup_tables, grant_app_role, rollup_metadata
 from services.migrations.steps import ReleasedRevisionChanged, app_role, tables_digest
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
