@@ -21,10 +21,10 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 import sqlalchemy as sa
@@ -297,6 +297,9 @@ class MemoryKeyTable:
         return None
 
 
+T = TypeVar("T")
+
+
 class SqlKeyTable:
     """The key table on PostgreSQL (schema `ledger_keys`) or SQLite (a file of its own), via SQLAlchemy Core."""
 
@@ -337,7 +340,21 @@ class SqlKeyTable:
                 connection.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {KEY_SCHEMA}"))
             self.table.metadata.create_all(connection, checkfirst=True)
 
+    def _once_more_if_disconnected(self, work: Callable[[], T]) -> T:
+        """Run `work` again, once, when the server dropped the connection under it (a restarted or terminated
+        backend after the pool's ping): every statement here is a read or an idempotent write, and an API
+        command must not answer 503 for a connection the pool can replace (the soak's backend kills)."""
+        try:
+            return work()
+        except sa.exc.DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+        return work()
+
     def fetch(self, key_ids: Sequence[str]) -> dict[str, tuple[str | None, bytes | None, str | None]]:
+        return self._once_more_if_disconnected(lambda: self._fetch(key_ids))
+
+    def _fetch(self, key_ids: Sequence[str]) -> dict[str, tuple[str | None, bytes | None, str | None]]:
         """One statement per 5,000 ids, outside a transaction (a read needs none: no BEGIN and ROLLBACK round
         trips); on PostgreSQL the ids go as one text split by the server into an array (`= ANY`): not thousands
         of parameters to render, nor an array the driver checks element by element (a third of the fetch).
@@ -358,6 +375,9 @@ class SqlKeyTable:
         return found
 
     def insert(self, rows: Sequence[tuple[str, str, bytes]]) -> None:
+        self._once_more_if_disconnected(lambda: self._insert(rows))  # ON CONFLICT DO NOTHING: idempotent
+
+    def _insert(self, rows: Sequence[tuple[str, str, bytes]]) -> None:
         values = [{"key_id": k, "kek_id": by, "wrapped": w} for k, by, w in rows]
         insert: Any = (postgresql_insert if self._postgres else sqlite_insert)(self.table)
         with self.engine.begin() as connection:
