@@ -135,7 +135,9 @@ def _cli(env: dict[str, str], *args: str) -> str:
         [str(BIN / "partyledger"), *args, "--database-url", env["PARTYLEDGER_DATABASE_URL"]],
         env={**env}, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
-    text = (done.stdout.strip().splitlines() or [""])[-1] if done.returncode == 0 else done.stderr.strip()[-500:]
+    # a failed check says why on stdout (`rebuild --check`'s differences) or stderr (an error): keep both tails
+    failed = f"{done.stdout.strip()[-500:]} {done.stderr.strip()[-500:]}".strip()
+    text = (done.stdout.strip().splitlines() or [""])[-1] if done.returncode == 0 else failed
     return ("ok: " if done.returncode == 0 else "FAILED: ") + text
 
 
