@@ -72,13 +72,6 @@ class RequestBook:
             self._catch_up(store)
             return self._requests.get(request_id)
 
-    def reopen(self, store: EventStore) -> None:
-        """Read every request again from the log: after an erasure, a request whose key is gone reads as erased
-        and must not stay in this process's memory with the citizen ID it held (I13)."""
-        with self._lock:
-            self._requests, self._position = {}, 0
-            self._catch_up(store)
-
     def _catch_up(self, store: EventStore) -> None:
         """New events since the last read; an erasure recorded since (by any process) makes the book read every
         request again, so none keeps in memory what the erasure destroyed."""
