@@ -110,5 +110,9 @@ def test_a_check_past_its_deadline_is_stopped_with_503(
 
     assert_refused(answer, 503)
     assert len(pairs) < 20  # stopped at the deadline, not run to the end
-    monkeypatch.undo()
+    # The gate is free again. A quick check stands in for the real one, whose length on a loaded machine is not
+    # this test's subject (the real one ran past 0.2 s under CI's load and answered 503 on time, as it should).
+    monkeypatch.setattr(
+        log_checks, "check_replay", lambda runner, units, on_pair=lambda: None: ReplayReport(tuple(units), 0)
+    )
     assert client.get(PATH, headers=auditor(settings, "patient")).status_code == 200

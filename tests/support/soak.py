@@ -25,7 +25,7 @@ from tests.support.private_postgres import private_postgres
 from tests.support.processes import BIN, api_server, celery_worker, private_redis, wait_for
 from tests.support.soak_faults import API_APP, FaultScript
 from tests.support.soak_load import Command, Officer
-from tests.support.soak_monitor import LagMonitor, caught_up
+from tests.support.soak_monitor import LagMonitor, behind, caught_up
 
 
 @dataclass
@@ -99,7 +99,13 @@ def run_soak(folder: Path, seconds: float = 60.0, clients: int = 16) -> SoakRepo
             elapsed = time.monotonic() - start
             commands = [c for o in officers for c in o.commands]
             _finish_open(api.url, officers)
-            wait_for(lambda: caught_up(postgres.url), 120, "the worker to catch every unit up")
+            try:
+                wait_for(lambda: caught_up(postgres.url), 120, "the worker to catch every unit up")
+            except AssertionError as late:
+                tail = worker.log.read_text(errors="replace")[-3000:]
+                alive = worker.process is not None and worker.process.poll() is None
+                state = f"{behind(postgres.url)}\nworker alive: {alive}; its log ends:\n{tail}"
+                raise AssertionError(f"{late}\n{state}") from late
             monitor.stop()
         counts = _log_counts(postgres.url)
         return _report(commands, counts, faults, monitor, elapsed, _cli(env, "verify"), _cli(env, "rebuild", "--check"))

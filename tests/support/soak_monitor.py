@@ -32,6 +32,24 @@ def caught_up(url: str) -> bool:
         engine.dispose()
 
 
+def behind(url: str) -> str:
+    """What still lags, for a failed catch-up's message: each unit's checkpoints below its head, parked or not."""
+    store, engine = open_store(url, create=False), projection_engine(url)
+    try:
+        late = {unit: n for unit, n in lag(engine, store, PROJECTIONS).items() if n}
+        with psycopg.connect(url) as connection:
+            rows = connection.execute(
+                "SELECT unit_id, projection, position, parked_position, left(parked_error, 200) "
+                "FROM projection_checkpoints WHERE unit_id = ANY(%s) ORDER BY unit_id, position",
+                [list(late)],
+            ).fetchall()
+    finally:
+        store.close()
+        engine.dispose()
+    lines = [f"{len(late)} units behind: {dict(sorted(late.items())[:10])}", *(str(row) for row in rows[:20])]
+    return "\n".join(lines)
+
+
 class LagMonitor(threading.Thread):
     """Polls the units' lowest checkpoints and times each acknowledged command until its unit reaches it."""
 
