@@ -9,10 +9,12 @@ checkpoints already moved. An event a projection cannot apply parks that project
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import psycopg
 import sqlalchemy as sa
 
 from domain.codec import EventCodec
@@ -188,6 +190,8 @@ class Runner:
                 event = self.codec.decode_json(envelope.event_type, envelope.schema_version, data)
                 decoded.append(Applied(envelope, event, self.enrich(envelope, event), unit_id))
             except Exception as exc:
+                if not_the_events_fault(exc):
+                    raise  # the database failed beside it: the task retries, nothing is parked
                 raise _Poisoned({name: PoisonEvent(envelope.position, exc) for name in live}) from exc
         return decoded
 
@@ -240,6 +244,13 @@ def _apply_after(
         forget_erased(rows, (item,))
         applied, position = applied + 1, at
     return applied, max(position, reached)
+
+
+def not_the_events_fault(exc: BaseException) -> bool:
+    """An error of the database or the network while reading beside an event (the person's earlier events that
+    `enrich` replays from the log): a retry succeeds, so parking there would stop a unit for an operator over
+    nothing the event holds (I4 parks what this code cannot apply, never a dropped connection)."""
+    return isinstance(exc, (sa.exc.SQLAlchemyError, psycopg.Error, sqlite3.Error, OSError))
 
 
 def relax_commit(connection: sa.Connection) -> None:

@@ -302,3 +302,33 @@ def test_a_poison_event_in_a_group_parks_its_own_unit_and_spares_the_group(
     with engine.connect() as connection:
         [stuck] = parked(connection)
     assert (stuck.unit_id, stuck.projection, stuck.parked_position) == ("unit-bad", "exploding", poison.last_position)
+
+
+class DroppedOnce:
+    """An `enrich` whose first read of the log meets a dropped connection, as `PersonStates` can mid-replay."""
+
+    def __init__(self) -> None:
+        self.failures = 0
+
+    def prepare(self, events: Any) -> None:
+        pass
+
+    def __call__(self, envelope: Any, event: Any) -> None:
+        if self.failures == 0:
+            self.failures += 1
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+
+def test_a_database_error_beside_an_event_is_retried_not_parked(engine: sa.Engine, store: EventStore) -> None:
+    set_target(store, "unit-school", 5)
+    chosen: list[Projection] = [unit_plans, EventCounter()]
+    flaky = Runner(engine, store, EVENTS, chosen, enrich=DroppedOnce())
+
+    with pytest.raises(psycopg.OperationalError):
+        flaky.catch_up("unit-school")
+    with engine.connect() as connection:
+        assert parked(connection) == []
+    result = flaky.catch_up("unit-school")  # the worker's retry
+
+    assert result.parked == []
+    assert counts(engine, "unit-school") == {"TermTargetSet": 1}
