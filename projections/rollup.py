@@ -18,14 +18,17 @@ answer reads its groups' rows and the few units no group covers (`projections/qu
   Scratch versions (rebuild, compare) keep no sums: they are summed when swapped in.
 - **Positions** (`POSITIONS`): each group also counts its members' checkpoints per position, changed with
   them, so an answer over groups reports the lowest checkpoint of their members without reading them.
-- **Locks**, always in this order: the units' checkpoints (the runner's), their `rollup_members` rows (FOR
-  SHARE; FOR UPDATE when `regroup` moves them), then the sum rows: on PostgreSQL a writer adds its change in
-  its upsert (`rollup_schema.ROLLUP_ADD`, rows in key order), so writers of one commune wait only on the rows
-  they both change, never on another commune's; `regroup` also locks the groups' rows. SQLite has one writer.
+- **Locks**, always in this order: the units' checkpoints (the runner's), their membership (an advisory lock
+  per unit, shared by writers, exclusive when `regroup` moves them: it exists before the unit joins a group),
+  their `rollup_members` rows (FOR SHARE; FOR UPDATE when moved), then the sum rows: on PostgreSQL a writer
+  adds its change in its upsert (`rollup_schema.ROLLUP_ADD`, rows in key order), so writers of one commune
+  wait only on the rows they both change, never on another commune's; `regroup` also locks the groups' rows.
+  SQLite has one writer.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -262,8 +265,30 @@ def members_of(connection: sa.Connection, unit_ids: Sequence[str], lock: str | N
         .order_by(rollup_members.c.unit_id)
     )
     if lock is not None and connection.dialect.name == "postgresql":
+        _lock_membership(connection, unit_ids, exclusive=lock == "update")
         query = query.with_for_update(read=lock == "share")
     return dict(connection.execute(query).all())
+
+
+_UNIT_LOCKS: Final = 0x526F6C6C  # "Roll": the advisory-lock class of a unit's membership
+_LOCK_UNITS: Final = {
+    False: "SELECT count(pg_advisory_xact_lock_shared(:space, k)) FROM unnest(CAST(:keys AS int[])) AS t(k)",
+    True: "SELECT count(pg_advisory_xact_lock(:space, k)) FROM unnest(CAST(:keys AS int[])) AS t(k)",
+}
+
+
+def _lock_membership(connection: sa.Connection, unit_ids: Sequence[str], *, exclusive: bool) -> None:
+    """A unit's membership, locked whether or not it has a row: a writer shares it until it commits, a move
+    holds it alone. Row locks alone let a race through: a unit not yet in a group has no `rollup_members` row
+    to lock, so a writer could find it in no group (adding nothing) while a move, reading the unit's rows as
+    they stood before that writer committed, put it in one: the group's sums then missed the writer's change
+    (a race open at the worker's first regroup, beside the soak's load). Keys are taken in one
+    ascending order in every transaction (no deadlock); two units sharing a key only wait for each other."""
+    keys = sorted(
+        {int.from_bytes(hashlib.blake2b(u.encode(), digest_size=4).digest(), "big", signed=True) for u in unit_ids}
+    )
+    if keys:
+        connection.execute(sa.text(_LOCK_UNITS[exclusive]), {"space": _UNIT_LOCKS, "keys": keys})
 
 
 def _among(connection: sa.Connection, column: sa.ColumnElement[str], ids: Sequence[str]) -> sa.ColumnElement[bool]:
