@@ -123,6 +123,32 @@ def build_read_models(url: str) -> None:
         connection.execute("VACUUM ANALYZE projection_checkpoints")
 
 
+def set_groups(url: str, on: bool) -> str:
+    """The kept roll-ups' groups as the unit tree makes them today (`on`), or none: every answer then sums its
+    units' own rows at query time, as before there were roll-ups (the same code, the same minutes)."""
+    from projections.engine import projection_engine
+    from projections.queries.rollup import forget_members
+    from projections.rollup import regroup, regroup_to_tree
+    from projections.schema import create_projection_tables
+    from services.commands.tree_log import load_tree
+    from services.commands.walls import today
+
+    engine = projection_engine(url)
+    create_projection_tables(engine)
+    store = open_store(url)
+    started = time.perf_counter()
+    try:
+        moved = regroup_to_tree(engine, load_tree(store)[0], today()) if on else regroup(engine, {})
+    finally:
+        store.close()
+        engine.dispose()
+    forget_members()
+    return (
+        f"roll-up groups {'made' if on else 'removed'}: {moved.joined:,} units joined, {moved.left:,} left, "
+        f"{moved.moved:,} moved in {time.perf_counter() - started:.1f} s ({load()})"
+    )
+
+
 def chosen_pages(client: Any) -> dict[str, str]:
     files = client.get(f"/web/units/{COMMUNE}/files").text
     person = re.search(r'href="(/web/people/person-[0-9a-f]+)"', files)
@@ -279,11 +305,19 @@ def main() -> None:
     parser.add_argument("--fraction", type=float, default=1.0, help="of the city's size, for trying the bench")
     parser.add_argument("--build", action="store_true", help="build the live read models again (timed)")
     parser.add_argument("--skip", default="", help="comma-separated: pages, rebuild, verify, lag")
+    parser.add_argument(
+        "--rollups",
+        choices=("on", "off", "both"),
+        default="on",
+        help="the pages with the kept roll-ups (on), with every unit's rows summed at query time (off), or both",
+    )
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     make_log(args.url, args.fraction, build=args.build)
     if "pages" not in skip:
-        bench_pages(args.url, args.rounds, args.pages)
+        for on in {"on": (True,), "off": (False,), "both": (False, True)}[args.rollups]:
+            print(set_groups(args.url, on), flush=True)
+            bench_pages(args.url, args.rounds, args.pages)
     if "rebuild" not in skip:
         bench_rebuild(args.url, args.jobs)
     if "verify" not in skip:

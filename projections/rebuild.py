@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from eventstore.canonical import canonical_json
 
+from . import rollup
 from .base import Projection
 from .checkpoints import lock_units
 from .runner import UNITS_TOGETHER, Runner
@@ -17,8 +18,9 @@ from .schema import for_units, pair_parameters
 from .schema import projection_checkpoints as cp
 from .storage import digest, load_rows
 
-SCRATCH = 1_000_000
-"""Scratch versions are `SCRATCH + version`: never a live version, so a rebuild never disturbs queries."""
+SCRATCH = rollup.SCRATCH_VERSIONS
+"""Scratch versions are `SCRATCH + version`: never a live version, so a rebuild never disturbs queries (and no
+roll-up is kept for them: the swap adds them to their groups)."""
 
 
 @dataclass(frozen=True)
@@ -135,8 +137,9 @@ def _drop(connection: sa.Connection, unit_ids: list[str], versions: dict[str, in
 def _swap_in(connection: sa.Connection, unit_ids: list[str], live: dict[str, int]) -> None:
     """Live rows and checkpoints become the scratch ones, in one transaction (queries see old or new)."""
     lock_units(connection, unit_ids, live)
-    _drop(connection, unit_ids, live)
     scratch = {name: SCRATCH + version for name, version in live.items()}
+    rollup.record_swap(connection, unit_ids, live, scratch)  # the groups' sums follow the rows swapped in
+    _drop(connection, unit_ids, live)
     parameters = {"units": unit_ids, "scratch": SCRATCH, **pair_parameters(scratch)}
     for table in ("projection_rows", "projection_checkpoints"):
         connection.execute(for_units(f"UPDATE {table} SET version = version - :scratch", len(scratch)), parameters)

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from domain.codec import EventCodec
 from eventstore import Envelope, EventStore, LeanEvent
 
+from . import rollup
 from .base import Applied, PoisonEvent, Projection
 from .checkpoints import Checkpoint, Move, advance, lock_units
 from .engine import RELAXED
@@ -119,6 +120,7 @@ class Runner:
         batches = self._read_batches(checkpoints, results, stop_at)
         reading = [batch.unit_id for batch in batches if batch.decoded]
         rows = load_units(connection, reading, wanted) if reading else {}
+        before = rollup.capture(rows, wanted)
         moves: list[Move] = []
         for batch in batches:
             unit_rows = rows.get(batch.unit_id) or {name: UnitRows() for name in wanted}
@@ -132,6 +134,7 @@ class Runner:
             moves += batch.moves
         if reading or any(m.changes for m in moves):  # a catch-up that found nothing new writes nothing
             relax_commit(connection)
+            rollup.record(connection, before, rows, wanted, moves)  # before saving: the rows know what changed
             save_units(connection, wanted, rows)
             advance(connection, moves)
         flags = dict.fromkeys(unit_ids, (False, False))

@@ -11,6 +11,8 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 
+from .rollup_schema import create_rollup_tables
+
 metadata = sa.MetaData()
 
 projection_rows = sa.Table(
@@ -84,6 +86,7 @@ def _create(connection: sa.Connection) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(sa.select(sa.func.pg_advisory_xact_lock(SCHEMA_LOCK_ID)))
     metadata.create_all(connection, checkfirst=True)
+    create_rollup_tables(connection)
 
 
 APP_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"

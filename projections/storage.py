@@ -10,6 +10,7 @@ from sqlalchemy.dialects import sqlite
 
 from eventstore.canonical import canonical_json
 
+from . import rollup
 from .rows import Row, UnitRows, row_json
 from .schema import for_units, pair_parameters
 from .schema import projection_rows as pr
@@ -130,6 +131,9 @@ def digest(connection: sa.Connection, projection: str, version: int, unit_id: st
 
 
 def drop_version(connection: sa.Connection, projection: str, version: int, unit_id: str | None = None) -> None:
+    """A version's rows (of one unit: a scratch version's, which keep no roll-up), and its groups' sums."""
+    if unit_id is None:
+        rollup.drop_version(connection, projection, version)
     query = sa.delete(pr).where(pr.c.projection == projection, pr.c.version == version)
     if unit_id is not None:
         query = query.where(pr.c.unit_id == unit_id)

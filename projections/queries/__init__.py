@@ -25,7 +25,7 @@ from .member_roll import (
     member_exits,
     member_roll,
 )
-from .reading import unit_positions
+from .reading import active_pairs, unit_positions, units_behind
 from .retention import ClosedFile, ClosedFiles, closed_files
 from .statistics import Statistics, in_order, label_vi, statistics
 from .units import subtree_units
@@ -53,6 +53,7 @@ __all__ = [
     "TargetProgress",
     "YearFigures",
     "YearProgress",
+    "active_pairs",
     "closed_files",
     "dashboard",
     "deadlines",
@@ -65,5 +66,6 @@ __all__ = [
     "statistics",
     "subtree_units",
     "unit_positions",
+    "units_behind",
     "yearly_progress",
 ]

@@ -12,18 +12,20 @@ the dates on the papers. For the current year (or a later one) they are today's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import sqlalchemy as sa
 
 from domain.person.stages import PIPELINE, Stage
 from domain.units.events import TargetMetric
 
+from ..rollup import pruned
 from ..unit_dashboard import DropoutsRow, StageCounts, StageDaysRow, YearRow
 from ..unit_plans import PlanRow, TargetRow
 from .reading import add_counts, distinct_units, keyed_rows, reflected_position, version_of
+from .rollup import SummedRows, summed_rows, sums_only
 
 ACTUALS: Final[dict[TargetMetric, str]] = {
     TargetMetric.ADMISSIONS: "admitted",
@@ -33,7 +35,6 @@ ACTUALS: Final[dict[TargetMetric, str]] = {
 }
 """Which yearly figure each kind of target is measured by."""
 
-R = TypeVar("R")
 RowsByUnit = Mapping[str, Mapping[str, Any]]
 """unit → (row key → row), each row of the kind its key names (`keyed_rows`, or a replay's rows)."""
 
@@ -142,9 +143,11 @@ def dashboard(
         reflected_position(connection, "unit_plans", plans_version, chosen),
     )
     keys = dashboard_keys(year, term, current_year)
-    rows = keyed_rows(connection, "unit_dashboard", version, chosen, keys)
-    plans = keyed_rows(connection, "unit_plans", plans_version, chosen, plan_keys(year, term))
-    return dashboard_from_rows(position, chosen, year, term, rows, plans, current_year)
+    summed = summed_rows(connection, "unit_dashboard", version, {"": chosen}, keys)[""]
+    wanted_plans = plan_keys(year, term)
+    plans = summed_rows(connection, "unit_plans", plans_version, {"": chosen}, wanted_plans)[""]
+    own = keyed_rows(connection, "unit_plans", plans_version, chosen[:1], wanted_plans)[chosen[0]]
+    return _dashboard(position, chosen, year, term, sums_only(summed), own, plans, current_year)
 
 
 def dashboard_keys(year: int, term: str, current_year: int | None = None) -> list[str]:
@@ -178,10 +181,31 @@ def dashboard_from_rows(
 ) -> Dashboard:
     """The dashboard from rows however they were obtained: the live tables, or a replay "as of" a date (I9)."""
     chosen = distinct_units(units)
-    years = sorted({year, *term_years(term)})
     summed = _summed({unit: rows.get(unit, {}) for unit in chosen})
+    plan_sums: SummedRows = {}
+    for unit in chosen:
+        for key, row in plans.get(unit, {}).items():
+            sums = plan_sums.setdefault(key, {"n": 0, "sum": {}})
+            sums["n"] += 1
+            add_counts(sums["sum"], row)
+    return _dashboard(position, chosen, year, term, summed, plans.get(chosen[0], {}), plan_sums, current_year)
+
+
+def _dashboard(
+    position: int,
+    chosen: list[str],
+    year: int,
+    term: str,
+    summed: Mapping[str, Any],
+    own_plans: Mapping[str, Any],
+    plan_sums: SummedRows,
+    current_year: int | None,
+) -> Dashboard:
+    """The dashboard from the units' rows summed (`summed`), the plans set on `chosen[0]` (`own_plans`) and the
+    plans of all of them summed (`plan_sums`): the same answer whether the sums were kept or made now."""
+    years = sorted({year, *term_years(term)})
     by_year = {y: _figures(y, summed.get(f"year:{y}", {})) for y in years}
-    targets = _targets({unit: plans.get(unit, {}) for unit in chosen}, chosen, term, year, by_year)
+    targets = _targets(own_plans, plan_sums, term, year, by_year)
     since: dict[str, int] = {}
     for later in _later_years(year, current_year):
         add_counts(since, summed.get(f"year:{later}", {}).get("stages", {}))
@@ -214,12 +238,13 @@ def _before(counts: Mapping[str, int], changes: Mapping[str, int]) -> dict[str, 
 
 
 def _summed(rows_by_unit: RowsByUnit) -> dict[str, Any]:
-    """The roll-up: each row key's counters added up over the units (a row of the same kind as the key's)."""
+    """The roll-up made now: each row key's counters added up over the units (a row of the same kind as the
+    key's), zeros dropped as a kept roll-up drops them (`projections.rollup.pruned`)."""
     summed: dict[str, Any] = {}
     for rows in rows_by_unit.values():
         for key, row in rows.items():
             add_counts(summed.setdefault(key, {}), row)
-    return summed
+    return {key: pruned(row) for key, row in summed.items()}
 
 
 def _count(stage: Stage, counts: StageCounts) -> StageCount:
@@ -256,13 +281,13 @@ def _figures(year: int, row: YearRow) -> YearFigures:
 
 
 def _targets(
-    rows: RowsByUnit, units: list[str], term: str, year: int, by_year: dict[int, YearFigures]
+    own: Mapping[str, Any], sums: SummedRows, term: str, year: int, by_year: dict[int, YearFigures]
 ) -> tuple[TargetProgress, ...]:
     progress = []
     for metric in TargetMetric:
         actual = ACTUALS[metric]
-        target = _own_or_sum(rows, units, f"target:{term}:{metric}", _target)
-        plan = _own_or_sum(rows, units, f"plan:{year}:{metric}", _planned)
+        target = _own_or_sum(own, sums, f"target:{term}:{metric}", "target")
+        plan = _own_or_sum(own, sums, f"plan:{year}:{metric}", "planned")
         term_actual = sum(getattr(by_year[y], actual) for y in term_years(term))
         progress.append(
             TargetProgress(metric.value, metric.label_vi, target, term_actual, plan, getattr(by_year[year], actual))
@@ -270,21 +295,18 @@ def _targets(
     return tuple(progress)
 
 
-def _own_or_sum(rows: RowsByUnit, units: list[str], key: str, figure: Callable[[R], int]) -> int | None:
-    """The figure of `units[0]`'s row at `key`, or else the sum of the other units' (None if none has one)."""
-    own: R | None = rows[units[0]].get(key)
-    if own is not None:
-        return figure(own)
-    others = [figure(rows[unit][key]) for unit in units[1:] if key in rows[unit]]
-    return sum(others) if others else None
+def _planned_in(own: Mapping[str, Any], sums: SummedRows, year: int, metric: TargetMetric) -> int | None:
+    return _own_or_sum(own, sums, f"plan:{year}:{metric}", "planned")
 
 
-def _target(row: TargetRow) -> int:
-    return row["target"]
-
-
-def _planned(row: PlanRow) -> int:
-    return row["planned"]
+def _own_or_sum(own: Mapping[str, Any], sums: SummedRows, key: str, figure: str) -> int | None:
+    """The figure of the first unit's own row at `key`, or else the sum of the other units' (None if none has
+    one). `sums` covers every unit; the first has no row at `key` when it is summed, so it adds nothing."""
+    row: TargetRow | PlanRow | None = own.get(key)
+    if row is not None:
+        return int(row[figure])  # type: ignore[literal-required]  # "target" of a TargetRow, "planned" of a PlanRow
+    summed = sums.get(key)
+    return int(summed["sum"].get(figure, 0)) if summed is not None and summed["n"] else None
 
 
 @dataclass(frozen=True)
@@ -300,16 +322,16 @@ def yearly_progress(connection: sa.Connection, units: list[str], term: str) -> d
     chosen = distinct_units(units)
     years = term_years(term)
     version = version_of(connection, "unit_dashboard")
-    summed = _summed(keyed_rows(connection, "unit_dashboard", version, chosen, [f"year:{y}" for y in years]))
+    rows = summed_rows(connection, "unit_dashboard", version, {"": chosen}, [f"year:{y}" for y in years])[""]
+    summed = sums_only(rows)
     figures = {y: _figures(y, summed.get(f"year:{y}", {})) for y in years}
     keys = [f"plan:{y}:{metric}" for y in years for metric in TargetMetric]
-    rows = keyed_rows(connection, "unit_plans", version_of(connection, "unit_plans"), chosen, keys)
+    plans_version = version_of(connection, "unit_plans")
+    sums = summed_rows(connection, "unit_plans", plans_version, {"": chosen}, keys)[""]
+    own = keyed_rows(connection, "unit_plans", plans_version, chosen[:1], keys)[chosen[0]]
     return {
         metric.value: tuple(
-            YearProgress(
-                y, getattr(figures[y], ACTUALS[metric]), _own_or_sum(rows, chosen, f"plan:{y}:{metric}", _planned)
-            )
-            for y in years
+            YearProgress(y, getattr(figures[y], ACTUALS[metric]), _planned_in(own, sums, y, metric)) for y in years
         )
         for metric in TargetMetric
     }

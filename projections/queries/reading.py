@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -44,17 +44,25 @@ def version_of(connection: sa.Connection, projection: str) -> int:
 
 
 def reflected_position(connection: sa.Connection, projection: str, version: int, units: Sequence[str]) -> int:
-    """The log position the answer reflects for every unit read (0 if one was never built)."""
+    """The log position the answer reflects for every unit read (0 if one was never built). For many units,
+    the groups wholly among them answer from their kept positions (`projections.rollup`), and the server
+    finds the lowest of the other units' checkpoints: the city's 30,000 never reach this process."""
     if not units:
         return 0
-    reached = dict(
-        connection.execute(
-            sa.select(cp.c.unit_id, cp.c.position).where(
-                cp.c.projection == projection, cp.c.version == version, unit_in(connection, cp.c.unit_id, units)
-            )
-        ).all()
-    )
-    return min(int(reached.get(unit, 0)) for unit in units)
+    if len(units) <= MANY_UNITS:
+        chosen = sa.and_(cp.c.projection == projection, cp.c.version == version, cp.c.unit_id.in_(list(units)))
+        reached = dict(connection.execute(sa.select(cp.c.unit_id, cp.c.position).where(chosen)).all())
+        return min(int(reached.get(unit, 0)) for unit in units)
+    from .rollup import groups_position  # reads this module's helpers
+
+    kept, alone = groups_position(connection, projection, version, units)
+    if kept == 0 or not alone:
+        return kept or 0
+    chosen = sa.and_(cp.c.projection == projection, cp.c.version == version, unit_in(connection, cp.c.unit_id, alone))
+    found, lowest = connection.execute(sa.select(sa.func.count(), sa.func.min(cp.c.position)).where(chosen)).one()
+    if found < len(set(alone)) or lowest is None:
+        return 0
+    return int(lowest) if kept is None else min(kept, int(lowest))
 
 
 def unit_positions(connection: sa.Connection, units: Sequence[str]) -> dict[str, int]:
@@ -62,8 +70,7 @@ def unit_positions(connection: sa.Connection, units: Sequence[str]) -> dict[str,
     how far the unit's answers reflect its own events, whatever the other units of the log are doing."""
     if not units:
         return {}
-    active = active_versions(connection)
-    versions = [(p.name, active.get(p.name, p.version)) for p in PROJECTIONS]
+    versions = active_pairs(connection)
     reached: dict[str, dict[str, int]] = {unit: {} for unit in units}
     rows = connection.execute(
         sa.select(cp.c.unit_id, cp.c.projection, cp.c.position).where(
@@ -73,6 +80,42 @@ def unit_positions(connection: sa.Connection, units: Sequence[str]) -> dict[str,
     for unit_id, projection, position in rows:
         reached[unit_id][projection] = int(position)
     return {unit: min(positions.get(name, 0) for name, _ in versions) for unit, positions in reached.items()}
+
+
+def active_pairs(connection: sa.Connection) -> list[tuple[str, int]]:
+    """(projection, active version) of every read model, in the registry's order."""
+    active = active_versions(connection)
+    return [(p.name, active.get(p.name, p.version)) for p in PROJECTIONS]
+
+
+_BEHIND = """
+SELECT h.unit_id, CASE WHEN count(c.position) < %(projections)s THEN 0 ELSE min(c.position) END AS reached
+  FROM unnest(%(units)s::text[], %(heads)s::bigint[]) AS h(unit_id, head)
+  LEFT JOIN projection_checkpoints c
+    ON c.unit_id = h.unit_id
+   AND (c.projection, c.version) IN (SELECT * FROM unnest(%(names)s::text[], %(versions)s::int[]))
+ GROUP BY h.unit_id, h.head
+HAVING (count(c.position) < %(projections)s AND h.head > 0) OR min(c.position) < h.head
+"""
+
+
+def units_behind(connection: sa.Connection, heads: Mapping[str, int]) -> dict[str, int]:
+    """The units whose lowest checkpoint (as `unit_positions`) is below their head in the log, with that
+    checkpoint. For many units on PostgreSQL the server compares them, and only the units behind come back
+    (none, mostly): the city's page asked for 210,000 checkpoints to find that none was."""
+    if len(heads) <= MANY_UNITS or connection.dialect.name != "postgresql":
+        reached = unit_positions(connection, list(heads))
+        return {unit: reached[unit] for unit, head in heads.items() if head > reached[unit]}
+    versions = active_pairs(connection)
+    parameters = {
+        "projections": len(versions),
+        "units": list(heads),
+        "heads": list(heads.values()),
+        "names": [name for name, _ in versions],
+        "versions": [version for _, version in versions],
+    }
+    rows = connection.exec_driver_sql(_BEHIND, parameters)
+    return {unit_id: int(reached) for unit_id, reached in rows}
 
 
 def distinct_units(units: Iterable[str]) -> list[str]:

@@ -11,8 +11,8 @@ from domain.ages import AgeBand
 from domain.particulars import EducationLevel, Ethnicity, Occupation, Religion, Sex
 from domain.rules.ratings import Grade
 
-from ..schema import projection_rows as pr
-from .reading import add_counts, distinct_units, reflected_position, unit_in, version_of
+from .reading import distinct_units, reflected_position, version_of
+from .rollup import summed_rows
 
 EXIT_LABELS_VI: Final[dict[str, str]] = {
     "struck_off": "Xóa tên",
@@ -46,18 +46,13 @@ class Statistics:
 
 
 def statistics(connection: sa.Connection, units: list[str], year: int) -> Statistics:
+    """The year's counts summed over the units: from their groups' kept sums where a group lies wholly
+    within them (the city's ~170 communes), from the units' own rows for the rest."""
     chosen = distinct_units(units)
     version = version_of(connection, "statistics")
     prefix = f"s:{year}:"
-    query = sa.select(pr.c.row_key, pr.c.data).where(
-        pr.c.projection == "statistics",
-        pr.c.version == version,
-        unit_in(connection, pr.c.unit_id, chosen),
-        pr.c.row_key.startswith(prefix, autoescape=True),
-    )
-    metrics: dict[str, Any] = {}
-    for key, data in connection.execute(query):
-        add_counts(metrics.setdefault(key.removeprefix(prefix), {}), data)
+    summed = summed_rows(connection, "statistics", version, {"": chosen}, prefix=prefix)[""]
+    metrics: dict[str, Any] = {key.removeprefix(prefix): sums["sum"] for key, sums in summed.items()}
     return Statistics(reflected_position(connection, "statistics", version, chosen), year, metrics)
 
 

@@ -9,10 +9,13 @@ import click
 from projections.checkpoints import parked, unpark
 from projections.rebuild import rebuild
 from projections.registry import PROJECTIONS, by_name
+from projections.rollup import Mismatch, check, regroup_to_tree
 from projections.sweep import lag
 from services.audit.replay_check import check_replay
 from services.cli.options import URL_HELP, first_line, settings_for
 from services.collector import collect_garbage_rarely
+from services.commands.context import CommandContext
+from services.commands.walls import today
 from services.projection_runtime import ProjectionRuntime, build_runtime
 from services.rebuild_pool import RebuildFailed, rebuild_in_processes
 
@@ -91,9 +94,11 @@ def rebuild_command(
     if check:
         with click.progressbar(length=len(units) * len(chosen), label="comparing", show_pos=True) as bar:
             report = check_replay(runtime.runner, units, chosen, on_pair=lambda: bar.update(1))
+        differing = check_rollups(runtime)
         runtime.close()
         click.echo(report.summary())
-        sys.exit(0 if report.equal else 1)
+        click.echo(_rollup_summary(differing))
+        sys.exit(0 if report.equal and not differing else 1)
     if jobs > 1 and len(units) > 1:
         runtime.close()
         with click.progressbar(length=len(units), label=f"rebuilding ({jobs} processes)", show_pos=True) as bar:
@@ -102,8 +107,44 @@ def rebuild_command(
                 rebuild_in_processes(runtime.settings, names, units, jobs, on_unit=lambda _: bar.update(1))
             except RebuildFailed as exc:
                 raise click.ClickException(str(exc)) from exc
+        _echo_regrouped(runtime_for(database_url))
         return
     with click.progressbar(units, label="rebuilding", show_pos=True) as bar:
         for unit in bar:
             rebuild(runtime.runner, chosen, [unit])
-    runtime.close()
+    _echo_regrouped(runtime)
+
+
+def _echo_regrouped(runtime: ProjectionRuntime) -> None:
+    """After a rebuild, every unit in the roll-up group the tree puts it in today (new units join theirs)."""
+    try:
+        moved = regroup_to_tree(runtime.engine, CommandContext(runtime.store).tree(), today())
+    finally:
+        runtime.close()
+    click.echo(f"roll-up groups: {moved.joined} units joined, {moved.moved} moved, {moved.left} left")
+
+
+def check_rollups(runtime: ProjectionRuntime) -> list[Mismatch]:
+    """Every group's kept sums against its members' rows summed now, in one snapshot."""
+    with runtime.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="REPEATABLE READ")
+        return check(connection)
+
+
+def _rollup_summary(differing: list[Mismatch]) -> str:
+    if not differing:
+        return "roll-ups equal their members' rows summed"
+    first = differing[0]
+    return (
+        f"{len(differing)} roll-up rows differ from their members' rows summed; first: {first.projection} "
+        f"v{first.version} of group {first.group_id}, row {first.row_key!r}"
+    )
+
+
+@projections_group.command("regroup")
+@click.option("--database-url", help=URL_HELP)
+def regroup_command(database_url: str | None) -> None:
+    """Put every unit in the roll-up group the unit tree puts it in today (the sweep does it when the tree
+    changes): the counts of upper units' pages are read from these groups' sums."""
+    _echo_regrouped(runtime_for(database_url))

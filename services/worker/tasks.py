@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 import psycopg
 import sqlalchemy.exc
 from celery.signals import worker_process_init
+from sqlalchemy import Engine
 
+from eventstore import EventStore
 from eventstore.seal_signing import signer_from_file
 from projections.registry import PROJECTIONS
+from projections.rollup import regroup_to_tree
 from projections.runner import CatchUp
 from projections.sweep import units_behind
 from projections.versions import switch_when_caught_up
@@ -83,7 +87,27 @@ def sweep() -> int:
     switched = switch_when_caught_up(runtime.engine, runtime.store, PROJECTIONS)
     if switched:
         log.info("sweep: queries now read the new version of %s", ", ".join(switched))
+    _regroup_when_the_tree_changed(runtime.engine, runtime.store)
     return len(behind)
+
+
+_TREES: dict[str, tuple[CommandContext, tuple[int, date] | None]] = {}
+"""This process's unit tree (kept by its `CommandContext`: read again only when the tree stream grows), and
+the (tree version, day) the roll-up groups were last made to follow."""
+
+
+def _regroup_when_the_tree_changed(engine: Engine, store: EventStore) -> None:
+    """Move units between roll-up groups (`projections.rollup`) when the tree changed or a day began (a
+    reorganisation dated today takes effect): until then an answer that a moved unit makes partial reads its
+    units one by one, never a wrong sum."""
+    context, done = _TREES.get("tree") or (CommandContext(store), None)
+    version, tree = context.versioned_tree()
+    now = (version, today())
+    if done != now:
+        moved = regroup_to_tree(engine, tree, now[1])
+        if moved.total:
+            log.info("sweep: roll-up groups: %d units joined, %d moved, %d left", moved.joined, moved.moved, moved.left)
+    _TREES["tree"] = (context, now)
 
 
 @app.task(name="partyledger.seal", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)

@@ -143,7 +143,8 @@ def _cli(env: dict[str, str], *args: str) -> str:
     )  # fmt: skip
     # a failed check says why on stdout (`rebuild --check`'s differences) or stderr (an error): keep both tails
     failed = f"{done.stdout.strip()[-500:]} {done.stderr.strip()[-500:]}".strip()
-    text = (done.stdout.strip().splitlines() or [""])[-1] if done.returncode == 0 else failed
+    said = " · ".join(line.strip() for line in done.stdout.splitlines() if line.strip())  # rebuild --check: 2 lines
+    text = said if done.returncode == 0 else failed
     return ("ok: " if done.returncode == 0 else "FAILED: ") + text
 
 

@@ -12,7 +12,9 @@ from domain.calendar import WorkingCalendar
 from domain.units.tree import UnitTree
 from projections import queries
 from projections.queries.dashboard import term_years
-from projections.queries.reading import keyed_rows, version_of
+from projections.queries.deadlines import DeadlineSummary, deadline_summary
+from projections.queries.reading import version_of
+from projections.queries.rollup import summed_rows, sums_only
 from projections.queries.units import subtrees_units
 from projections.unit_dashboard import MembersRow, StageCounts
 
@@ -46,7 +48,7 @@ class Overview:
     position: int
     board: queries.Dashboard
     years: dict[str, list[YearBar]]
-    deadlines: queries.DeadlineBoard
+    deadlines: DeadlineSummary
     children: tuple[ChildFigures, ...]
 
     @property
@@ -64,48 +66,53 @@ def overview(
     calendar: WorkingCalendar,
 ) -> Overview:
     """The dashboard of `units[0]` over its subtree: this year's board, each year of the term against its
-    plan, deadlines by urgency, and a line per child unit."""
+    plan, the most urgent deadlines and how many are overdue, and a line per child unit."""
     board = queries.dashboard(connection, units, year, term, today.year)
     years = {
         metric: [YearBar(p.year, p.actual, p.plan) for p in progress]
         for metric, progress in queries.yearly_progress(connection, units, term).items()
     }
-    deadlines = queries.deadlines(connection, units, today, calendar)
-    children = _children(connection, tree, units, today, deadlines)
+    kids = tree.as_of(today).children(units[0])
+    scopes = subtrees_units(tree, kids, today) if kids else {}
+    deadlines = deadline_summary(connection, units, today, calendar, scopes)
+    children = _children(connection, tree, units[0], today, scopes, deadlines)
     return Overview(min(board.position, deadlines.position), board, years, deadlines, children)
 
 
 def _children(
-    connection: sa.Connection, tree: UnitTree, units: list[str], today: date, board: queries.DeadlineBoard
+    connection: sa.Connection,
+    tree: UnitTree,
+    unit_id: str,
+    today: date,
+    scopes: dict[str, list[str]],
+    deadlines: DeadlineSummary,
 ) -> tuple[ChildFigures, ...]:
     """Each child of the unit as it is today (the board above may show a past year): its open files, members
-    and overdue deadlines, summed over the child's subtree from one read."""
-    view = tree.as_of(today)
-    kids = view.children(units[0])
-    if not kids:
+    and overdue deadlines, summed over the child's subtree (`scopes`) from one read (a child that is a group,
+    as the city's communes are, from its kept sums)."""
+    if not scopes:
         return ()
-    owner = {unit_id: kid for kid, units in subtrees_units(tree, kids, today).items() for unit_id in units}
-    rows = keyed_rows(  # today's children and their figures, whatever year the board above shows
-        connection, "unit_dashboard", version_of(connection, "unit_dashboard"), list(owner), ["funnel", "members"]
-    )
-    sums: dict[str, list[int]] = {kid: [0, 0, 0, 0] for kid in kids}
-    for unit_id, found in rows.items():
-        kid = owner.get(unit_id)
-        if kid is None:
-            continue
-        funnel: StageCounts = found.get("funnel", {})
-        members: MembersRow = found.get("members", {})
-        sums[kid][0] += sum(funnel.values())
-        sums[kid][1] += members.get("probationary", 0)
-        sums[kid][2] += members.get("official", 0)
-    for item in board.open:
-        if item.overdue and item.unit_id in owner:
-            sums[owner[item.unit_id]][3] += 1
+    view = tree.as_of(today)
+    version = version_of(connection, "unit_dashboard")
+    summed = summed_rows(connection, "unit_dashboard", version, scopes, ["funnel", "members"])
     result = []
-    for kid in kids:
+    for kid in view.children(unit_id):
+        rows = sums_only(summed.get(kid, {}))
+        funnel: StageCounts = rows.get("funnel", {})
+        members: MembersRow = rows.get("members", {})
         unit = view.get(kid)
         assert unit is not None
-        result.append(ChildFigures(kid, unit.name, unit.code, *sums[kid]))
+        result.append(
+            ChildFigures(
+                kid,
+                unit.name,
+                unit.code,
+                sum(funnel.values()),
+                members.get("probationary", 0),
+                members.get("official", 0),
+                deadlines.overdue_by_scope.get(kid, 0),
+            )
+        )
     return tuple(result)
 
 

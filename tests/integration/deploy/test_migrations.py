@@ -49,7 +49,7 @@ def schema_of(url: str) -> dict[str, set[tuple[Any, ...]]]:
 def test_upgrade_from_empty_gives_the_schema_the_tests_create(
     postgres_url: str, other_database: str, app_role: tuple[str, str]
 ) -> None:
-    assert upgrade(postgres_url, app_role[0]) == "0012"
+    assert upgrade(postgres_url, app_role[0]) == "0013"
 
     store = open_store(other_database, keyring=keyring_for_tests())  # with its key table, as every process opens it
     engine = projection_engine(other_database)
@@ -196,7 +196,7 @@ def test_partyledger_migrate_reports_the_revision_and_the_login(postgres_url: st
     role, password = app_role
     environment = {"PARTYLEDGER_APP_ROLE": role, "PARTYLEDGER_APP_PASSWORD": password}
     result = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
-    assert (result.exit_code, result.output.strip()) == (0, f"schema at revision 0012; role {role} may log in")
+    assert (result.exit_code, result.output.strip()) == (0, f"schema at revision 0013; role {role} may log in")
     again = CliRunner().invoke(cli, ["migrate", "--database-url", postgres_url], env=environment)
     assert again.exit_code == 0
     with psycopg.connect(as_role(postgres_url, role, password)) as app:
