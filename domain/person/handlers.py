@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.calendar import WorkingCalendar
 from domain.errors import InvalidCommand
-from domain.paper import check_ids, check_paper
+from domain.paper import check_paper, check_paper_and_ids
 from domain.person import admission, corrections, detours, enrolment, membership, pipeline, probation, removal
 from domain.person import commands as c
 from domain.person import member_commands as mc
@@ -85,8 +85,7 @@ def decide(
             "lệnh không thuộc hồ sơ của người này",
         )
     refuse_after_erasure(state)
-    check_paper(command)
-    check_ids(command)
+    check_paper_and_ids(command)
     check_paper(facts)  # what the body told about others (a consent, who was absent) is paper too
     chosen = rules if rules is not None else rules_in_force(command.occurred_on)
     return DECIDERS[type(command)](state, command, facts, chosen, calendar)

@@ -132,7 +132,7 @@ def person_as_of(store: EventStore, person_id: str, on: date) -> Placement:
 
 def _stream(store: EventStore, person_id: str) -> list[RecordedEvent]:
     """A person's stream; an id the log could not hold (empty, malformed) names no one: no events, so the
-    command's own check names the field (domain.paper.check_ids) or the rule finds no such member."""
+    command's own check names the field (domain.paper.check_paper_and_ids) or the rule finds no such member."""
     try:
         return store.read_stream(person_id)
     except InvalidAppend:

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from domain.errors import InvalidCommand
-from domain.paper import check_ids, check_paper
+from domain.paper import check_paper, check_paper_and_ids
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,24 @@ class Ceremony:
 )
 def test_an_empty_id_is_refused_naming_the_field(command: Ceremony, field: str) -> None:
     with pytest.raises(InvalidCommand) as refused:
-        check_ids(command)
+        check_paper_and_ids(command)
     assert refused.value.field == field
 
 
 def test_ids_that_name_something_pass() -> None:
-    check_ids(Ceremony("person-1", (Letter("person-2"),), ("person-3",)))
+    check_paper_and_ids(Ceremony("person-1", (Letter("person-2"),), ("person-3",)))
+
+
+@dataclass(frozen=True)
+class Noted:
+    note: str
+    person_id: str
+
+
+def test_a_hidden_character_is_named_before_an_empty_id_later_in_the_paper() -> None:
+    with pytest.raises(InvalidCommand) as refused:
+        check_paper_and_ids(Noted("Ghi\x00 chú", ""))
+    assert refused.value.field == "note"
+    with pytest.raises(InvalidCommand) as empty:
+        check_paper_and_ids(Noted("Ghi chú", " "))
+    assert empty.value.field == "person_id"
