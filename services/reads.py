@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from itertools import repeat
 from threading import Lock
 from typing import Any, Final, TypeVar
 
@@ -66,7 +67,7 @@ class UnitHeads:
             else:
                 self._top_up()
             heads = self._heads or {}
-            return {unit: heads.get(unit, 0) for unit in units}
+            return dict(zip(units, map(heads.get, units, repeat(0)), strict=True))
 
     def _load(self) -> None:
         reached = self._store.head_position()  # every event up to here is in the heads read next

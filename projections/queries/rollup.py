@@ -12,6 +12,7 @@ read again in the answer's own snapshot when a token differs: an answer never mi
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from threading import Lock
 from typing import Any, Final
@@ -51,7 +52,7 @@ def summed_rows(
         source_keys, source_prefix = wanted, prefix
     else:
         source_keys, source_prefix = None, counted.prefix
-    members = _group_members(connection, {u for units in scopes.values() for u in units})
+    members = _group_members(connection, set().union(*scopes.values()))
     covered: dict[str, list[str]] = {}
     alone: dict[str, list[str]] = {}
     for scope, units in scopes.items():
@@ -115,11 +116,44 @@ def cover(connection: sa.Connection, units: Sequence[str]) -> tuple[list[str], l
 
 
 def _cover(units: Sequence[str], members: Mapping[str, frozenset[str]]) -> tuple[list[str], list[str]]:
-    """The groups wholly within `units` (each named by one of them), and the units no such group holds."""
+    """The groups wholly within `units` (each named by one of them), and the units no such group holds.
+
+    Remembered for the last few (units, memberships) asked: the city's dashboard asks it about the same
+    30,000 units a dozen times (each counter projection, its positions, its deadlines), and working it out
+    over 30,000 units was a quarter of the page (bench/city.py). The key holds the ids of the members' sets,
+    and the entry the sets themselves, so no id is reused while the entry lives: a group whose members
+    changed is a new set (`_group_members`), hence a new key."""
+    if len(units) < _COVERS_FROM:
+        return _cover_now(units, members)
+    key = (tuple(units), tuple(sorted((group, id(held)) for group, held in members.items())))
+    with _COVERS_LOCK:
+        known = _COVERS.get(key)
+        if known is not None:
+            _COVERS.move_to_end(key)
+    if known is not None:
+        return list(known[1]), list(known[2])
+    groups, alone = _cover_now(units, members)
+    with _COVERS_LOCK:
+        _COVERS[key] = (tuple(members.values()), tuple(groups), tuple(alone))
+        while len(_COVERS) > _COVERS_KEPT:
+            _COVERS.popitem(last=False)
+    return groups, alone
+
+
+def _cover_now(units: Sequence[str], members: Mapping[str, frozenset[str]]) -> tuple[list[str], list[str]]:
     chosen = set(units)
     groups = [g for g in dict.fromkeys(units) if g in members and members[g] <= chosen]
     held: set[str] = set().union(*(members[g] for g in groups)) if groups else set()
     return groups, [u for u in dict.fromkeys(units) if u not in held]
+
+
+_COVERS_FROM: Final = 1_000
+"""Fewer units are worked out each time (a dashboard's 170 children would push the city out of the cache)."""
+_COVERS: OrderedDict[tuple[Any, ...], tuple[tuple[frozenset[str], ...], tuple[str, ...], tuple[str, ...]]] = (
+    OrderedDict()
+)
+_COVERS_KEPT: Final = 16
+_COVERS_LOCK: Final = Lock()
 
 
 def _group_members(connection: sa.Connection, units: set[str]) -> dict[str, frozenset[str]]:
@@ -180,3 +214,5 @@ def forget_members() -> None:
     """Drop this process's cache of group members (tests that recreate the tables)."""
     with _MEMBERS_LOCK:
         _MEMBERS.clear()
+    with _COVERS_LOCK:
+        _COVERS.clear()

@@ -188,3 +188,15 @@ def test_an_answer_over_groups_reflects_their_members_lowest_checkpoint(
     assert position(["a", "a1", "a2"]) == 40
     assert position(["a", "a2"]) == 40
     assert kept(engine) == []
+
+
+def test_a_remembered_cover_of_many_units_follows_a_group_whose_members_changed() -> None:
+    many = ["top", "a", "a1", *(f"cell-{n:04d}" for n in range(1_200))]
+    before = {"a": frozenset({"a", "a1"})}
+
+    groups, _alone = _cover(many, before)
+    groups.clear()  # a caller's change to an answer never reaches the next one
+    assert _cover(many, before) == (["a"], ["top", *many[3:]])
+    after = {"a": frozenset({"a", "a1", "elsewhere"})}  # a unit outside the answer joined group a
+    assert _cover(many, after) == ([], many)
+    assert _cover(many, before) == (["a"], ["top", *many[3:]])
