@@ -13,8 +13,11 @@ from eventstore.field_cipher import FieldCipher
 from eventstore.postgres import PostgresEventStore
 from eventstore.subject_keys import REQUEST_THREADS, SqlKeyTable
 from projections.engine import projection_engine
+from projections.queries.rollup import remember_members
+from projections.queries.units import remember_ceased
 from projections.schema import create_projection_tables
 from services.commands.context import CommandContext
+from services.commands.walls import today
 from services.credentials import CredentialStore, create_credential_tables
 from services.data_keys import open_ledger_log
 from services.denial_records import DenialWriter
@@ -60,6 +63,9 @@ class Ledger(CommandContext):
         machine — and waited for the log's pool to open connections, the slowest commands of the `http` bench
         (bench/README.md)."""
         super().warm()
+        with self.engine.connect() as connection:  # the roll-up groups' members and the ceased units, as of now
+            remember_members(connection)
+        remember_ceased(self.tree(), today())
         if isinstance(self.store, PostgresEventStore):  # the log's connections too (the pool kept one at start)
             pool = self.store.pool
             pool.resize(min(REQUEST_THREADS, pool.max_size), pool.max_size)

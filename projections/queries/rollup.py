@@ -210,6 +210,16 @@ def _rows(
     return found
 
 
+def remember_members(connection: sa.Connection) -> int:
+    """Read every group's members into this process's cache now (a server process as it starts): the first
+    answer about the city otherwise read its 30,000 members while its officer waited. Answers whether
+    groups are kept, and how many."""
+    if not sa.inspect(connection).has_table(rollup_groups.name):
+        return 0
+    every = [str(g) for g in connection.execute(sa.select(rollup_groups.c.group_id)).scalars()]
+    return len(_group_members(connection, set(every)))
+
+
 def forget_members() -> None:
     """Drop this process's cache of group members (tests that recreate the tables)."""
     with _MEMBERS_LOCK:
