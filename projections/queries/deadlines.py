@@ -267,8 +267,10 @@ def _first_rows(
         order, reach = when, "<="
     else:
         when = f"coalesce({_field(connection, 'met_on')}, {_field(connection, 'due_on')})"
-        met = _field(connection, "met_on")
-        where = f"{_field(connection, 'status')} = 'breached' AND ({met} IS NULL OR {met} >= :since)"
+        # A breach always carries the day its step was taken (`projections.deadlines._breach`), so "met since"
+        # is the index's own date from `since` on: the walk stops there instead of filtering every breach of
+        # the city since 2020 (8,288 rows read for none shown: a third of the city dashboard's deadlines).
+        where = f"{_field(connection, 'status')} = 'breached' AND {when} >= :since"
         order, reach = f"{when} DESC", ">="
     among, parameters = _units_among(connection, units)
     parameters |= {"version": version, "offset": limit - 1}
