@@ -5,6 +5,7 @@ keeps the credentials and sessions) and the doorbell its commands ring."""
 from __future__ import annotations
 
 from contextlib import ExitStack
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -61,11 +62,17 @@ class Ledger(CommandContext):
         opened, one per request thread: a fresh process's first commands each fetched a key (I13) on an engine
         that first had to connect and ask the server its settings — 250 ms at p99 and up to 530 ms on the shared
         machine — and waited for the log's pool to open connections, the slowest commands of the `http` bench
-        (bench/README.md)."""
+        (bench/README.md). Also what a first page about many units would otherwise work out while its officer
+        waits: the roll-up groups' members, the units ceased by today and by last 31/12, the holidays of the
+        years around today (bench/city.py: the city dashboard's first request)."""
         super().warm()
         with self.engine.connect() as connection:  # the roll-up groups' members and the ceased units, as of now
             remember_members(connection)
-        remember_ceased(self.tree(), today())
+        day = today()
+        remember_ceased(self.tree(), day)
+        remember_ceased(self.tree(), date(day.year - 1, 12, 31))  # last year's figures, the other page asked for
+        # the holidays library loads its countries on first use: it was half a dashboard's first request
+        self.calendar().working_days_between(date(day.year - 1, 1, 1), date(day.year + 1, 12, 31))
         if isinstance(self.store, PostgresEventStore):  # the log's connections too (the pool kept one at start)
             pool = self.store.pool
             pool.resize(min(REQUEST_THREADS, pool.max_size), pool.max_size)

@@ -58,8 +58,23 @@ def age_seconds(lag: Lag) -> float:
 def answer(
     ledger: Ledger, read: Callable[[], T], units: Sequence[str], min_position: int, wait: float, *, reader: Actor
 ) -> Response[T]:
+    """`answered`, with what it knows of its freshness in the headers."""
+    result, position, lag = answered(ledger, read, units, min_position, wait, reader=reader)
+    headers = {
+        "X-Log-Position": str(position),
+        "X-Log-Head": str(lag.head),
+        "X-Caught-Up": "true" if lag.caught_up else "false",
+        "X-Log-Age": f"{age_seconds(lag):.3f}",
+    }
+    return Response(result, headers=headers)
+
+
+def answered(
+    ledger: Ledger, read: Callable[[], T], units: Sequence[str], min_position: int, wait: float, *, reader: Actor
+) -> tuple[T, int, Lag]:
     """Read; if the answer does not reflect `min_position` yet, read again until it does or `wait` runs out;
     record the answer given if it names people (a record that cannot be written fails the read: I13).
+    Returns the answer, the position it reflects and the units' lag.
 
     Judged per unit (`lag_of`): a position the units' read models have passed, or one that is no event of
     theirs, is reflected at once; events of other units never make the answer stale. The lag is measured
@@ -73,10 +88,4 @@ def answer(
             break
         time.sleep(POLL_SECONDS)
     record_list_read(ledger.engine, reader, units, result)
-    headers = {
-        "X-Log-Position": str(position),
-        "X-Log-Head": str(lag.head),
-        "X-Caught-Up": "true" if lag.caught_up else "false",
-        "X-Log-Age": f"{age_seconds(lag):.3f}",
-    }
-    return Response(result, headers=headers)
+    return result, position, lag

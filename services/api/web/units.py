@@ -26,7 +26,7 @@ from services.denial_records import Denial
 from services.ledger import Ledger
 from services.reads import units_in_view
 
-from .common import Viewer, breadcrumbs, freshness, page, snapshot, subtree, unit_names, visible_unit
+from .common import Viewer, breadcrumbs, fresh_snapshot, freshness, page, snapshot, subtree, unit_names, visible_unit
 from .file_view import opening_choices
 from .forms import FormField, body_from_form, with_choices
 from .opening import FIXED, fixed_values, opening_forms, opening_steps
@@ -94,7 +94,7 @@ def unit_dashboard(
     chosen_year = year or today().year
     chosen_term = term if term in TERMS else term_of(chosen_year)
     units = _units_of_year(tree, viewer, unit_id, chosen_year)
-    data = snapshot(
+    data, fresh = fresh_snapshot(
         ledger, overview, tree, units, chosen_year, chosen_term, today(), ledger.calendar(),
         reader=viewer, units=units, min_position=min_position,
     )  # fmt: skip
@@ -108,7 +108,7 @@ def unit_dashboard(
         current_year=today().year,
         term=chosen_term,
         terms=TERMS,
-        fresh=freshness(ledger, data.position, units),
+        fresh=fresh,
         names=unit_names(tree),
         may_open=bool(opening_steps(unit, viewer)),
     )
