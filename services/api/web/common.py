@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import MappingProxyType
@@ -64,6 +64,24 @@ def unit_names(tree: UnitTree) -> Mapping[str, str]:
     if known is None:
         known = _NAMES[tree] = MappingProxyType({u.unit_id: u.name for u in tree.all_latest()})
     return known
+
+
+def places_below(tree: UnitTree, unit_id: str, unit_ids: Iterable[str]) -> dict[str, str]:
+    """Each unit's name, and after it the name of the child of `unit_id` it lies under ("Chi bộ 4 · Đảng bộ
+    phường Liên Nghĩa"): a city's deadline list names cells from 170 communes, many of them called "Chi bộ 4".
+    A unit that is `unit_id` itself, one of its children, or no longer below it is named alone."""
+    view = tree.as_of(today())
+    names = unit_names(tree)
+    places: dict[str, str] = {}
+    for unit in set(unit_ids):
+        name = names.get(unit, unit)
+        path = view.path(unit) if unit in view else ()
+        if unit_id in path and path.index(unit_id) + 2 < len(path):
+            child = path[path.index(unit_id) + 1]
+            places[unit] = f"{name} · {names.get(child, child)}"
+        else:
+            places[unit] = name
+    return places
 
 
 def breadcrumbs(tree: UnitTree, principal: Actor, unit_id: str) -> list[Crumb]:

@@ -26,7 +26,18 @@ from services.denial_records import Denial
 from services.ledger import Ledger
 from services.reads import units_in_view
 
-from .common import Viewer, breadcrumbs, fresh_snapshot, freshness, page, snapshot, subtree, unit_names, visible_unit
+from .common import (
+    Viewer,
+    breadcrumbs,
+    fresh_snapshot,
+    freshness,
+    page,
+    places_below,
+    snapshot,
+    subtree,
+    unit_names,
+    visible_unit,
+)
 from .file_view import opening_choices
 from .forms import FormField, body_from_form, with_choices
 from .opening import FIXED, fixed_values, opening_forms, opening_steps
@@ -110,6 +121,9 @@ def unit_dashboard(
         terms=TERMS,
         fresh=fresh,
         names=unit_names(tree),
+        places=places_below(
+            tree, unit_id, [d.unit_id for d in data.deadlines.open] + [b.unit_id for b in data.deadlines.breaches]
+        ),
         may_open=bool(opening_steps(unit, viewer)),
     )
 
