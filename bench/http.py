@@ -1,6 +1,6 @@
 """Commands over HTTP through the whole path, beside a bare Litestar endpoint inserting one row, same run.
 
-    .venv/bin/python -m bench.http [--clients 32] [--seconds 15] [--workers 2]
+    .venv/bin/python -m bench.http [--clients 32] [--seconds 15] [--workers 2] [--ledger URL --cell UNIT]
 
 The full path is auth, validation, walls, loading the person's stream, deciding with the domain, appending
 with an idempotency key, and ringing the worker (Redis). Each client updates its own member's particulars
@@ -78,19 +78,27 @@ def particulars(n: int) -> Particulars:
     )
 
 
-def enrol_members(url: str, count: int) -> list[str]:
+def enrol_members(url: str, count: int, cell: str = CELL, *, seed: bool = True) -> tuple[list[str], list[int]]:
+    """`count` members of `cell` (the scratch ledger seeded first), and each one's stream version: on a kept
+    ledger (`--ledger`) a member enrolled by an earlier run is taken as it is."""
     store = open_store(url)
-    seed_minimal_province(store)
-    actor = Actor("bench", Role.CELL_SECRETARY, CELL)
-    people = []
+    if seed:
+        seed_minimal_province(store)
+    actor = Actor("bench", Role.CELL_SECRETARY, cell)
+    people, versions = [], []
     for n in range(count):
+        existing = store.stream_version(person_id_of(citizen(n)))
+        if existing:
+            people.append(person_id_of(citizen(n)))
+            versions.append(existing)
+            continue
         command = EnrollMember(
             person_id=person_id_of(citizen(n)),
             occurred_on=date(2020, 11, 2),
-            acting_unit_id=CELL,
+            acting_unit_id=cell,
             citizen_id=citizen(n),
             particulars=particulars(n),
-            cell_id=CELL,
+            cell_id=cell,
             admitted_on=date(2010, 5, 1),
             ceremony_on=date(2010, 5, 19),
             official_from=date(2011, 5, 19),
@@ -98,8 +106,19 @@ def enrol_members(url: str, count: int) -> list[str]:
         )
         append_person_command(store, command, actor=actor, calendar=WorkingCalendar())
         people.append(command.person_id)
+        versions.append(1)
     store.close()
-    return people
+    return people, versions
+
+
+@contextmanager
+def kept_ledger(url: str) -> Iterator[str]:
+    """A ledger the bench runs on as it is (`--ledger`, e.g. the city's): only its bare table is dropped after."""
+    try:
+        yield url
+    finally:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute("DROP TABLE IF EXISTS bare_rows")
 
 
 @contextmanager
@@ -225,9 +244,9 @@ async def _load(
 
 
 def run_full(
-    base: str, people: list[str], clients: int, seconds: float, versions: list[int]
+    base: str, people: list[str], clients: int, seconds: float, versions: list[int], cell: str = CELL
 ) -> tuple[int, list[float], int]:
-    token = issue_token(Actor("bench.cell", Role.CELL_SECRETARY, CELL), DEVELOPMENT_SIGNING_KEY, hours=2)
+    token = issue_token(Actor("bench.cell", Role.CELL_SECRETARY, cell), DEVELOPMENT_SIGNING_KEY, hours=2)
     failures: list[str] = []
 
     async def request(http: httpx.AsyncClient, n: int, version: int) -> tuple[bool, int]:
@@ -351,10 +370,15 @@ def main() -> None:
     parser.add_argument(
         "--before", type=Path, help="another checkout (e.g. main's): its API runs as a third path in every round"
     )
+    parser.add_argument(
+        "--ledger", help="run on this database as it is (e.g. the city's, bench.city) instead of a scratch province"
+    )
+    parser.add_argument("--cell", default=CELL, help="the cell the clients' members are enrolled into")
     args = parser.parse_args()
     phases = Path(tempfile.mkdtemp(prefix="bench-phases-")) if args.phases else None
-    with scratch_database(args.url) as url:
-        people = enrol_members(url, args.clients)
+    ledger = kept_ledger(args.ledger) if args.ledger else scratch_database(args.url)
+    with ledger as url:
+        people, versions = enrol_members(url, args.clients, args.cell, seed=not args.ledger)
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute("CREATE TABLE bare_rows (id bigserial PRIMARY KEY, data jsonb NOT NULL)")
         env = {
@@ -375,7 +399,6 @@ def main() -> None:
             paths.append(("full, before", "services.api.app:create_server_app", args.before))
         rates: dict[str, list[float]] = {name: [] for name, _, _ in paths}
         p99s: dict[str, list[float]] = {name: [] for name, _, _ in paths}
-        versions = [1] * args.clients
         for _ in range(args.rounds):  # alternate, so drift in the shared machine hits every path alike
             print(f"load average {os.getloadavg()[0]:.1f}")
             for name, app, code in paths:
@@ -388,7 +411,7 @@ def main() -> None:
                     if app == "bench.bare_app:app":
                         run = run_bare(served.base, args.clients, args.seconds)
                     else:
-                        run = run_full(served.base, people, args.clients, args.seconds, versions)
+                        run = run_full(served.base, people, args.clients, args.seconds, versions, args.cell)
                 rates[name].append(report(name, *run, args.seconds, list(STARTS)))
                 p99s[name].append(p99_of(run[1]))
                 print(f"{'':14} server CPU {cpu[0] * 1000 / max(1, run[0]):.2f} ms a request")
