@@ -68,9 +68,9 @@ class Ledger(CommandContext):
         super().warm()
         with self.engine.connect() as connection:  # the roll-up groups' members and the ceased units, as of now
             remember_members(connection)
-        day = today()
-        remember_ceased(self.tree(), day)
-        remember_ceased(self.tree(), date(day.year - 1, 12, 31))  # last year's figures, the other page asked for
+        day, tree = today(), self.tree()
+        remember_ceased(tree, day)
+        remember_ceased(tree, date(day.year - 1, 12, 31))  # last year's figures, the other page asked for
         # the holidays library loads its countries on first use: it was half a dashboard's first request
         self.calendar().working_days_between(date(day.year - 1, 1, 1), date(day.year + 1, 12, 31))
         if isinstance(self.store, PostgresEventStore):  # the log's connections too (the pool kept one at start)

@@ -22,30 +22,30 @@ LOWEST = (
 )
 
 
-def caught_up(url: str) -> bool:
-    """Every unit's every projection has applied the unit's last event."""
+def units_lagging(url: str) -> dict[str, int]:
+    """Each unit some projection of which has not applied the unit's last event, with how far it is behind."""
     store, engine = open_store(url, create=False), projection_engine(url)
     try:
-        return not any(lag(engine, store, PROJECTIONS).values())
+        return {unit: n for unit, n in lag(engine, store, PROJECTIONS).items() if n}
     finally:
         store.close()
         engine.dispose()
+
+
+def caught_up(url: str) -> bool:
+    """Every unit's every projection has applied the unit's last event."""
+    return not units_lagging(url)
 
 
 def behind(url: str) -> str:
     """What still lags, for a failed catch-up's message: each unit's checkpoints below its head, parked or not."""
-    store, engine = open_store(url, create=False), projection_engine(url)
-    try:
-        late = {unit: n for unit, n in lag(engine, store, PROJECTIONS).items() if n}
-        with psycopg.connect(url) as connection:
-            rows = connection.execute(
-                "SELECT unit_id, projection, position, parked_position, left(parked_error, 200) "
-                "FROM projection_checkpoints WHERE unit_id = ANY(%s) ORDER BY unit_id, position",
-                [list(late)],
-            ).fetchall()
-    finally:
-        store.close()
-        engine.dispose()
+    late = units_lagging(url)
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(
+            "SELECT unit_id, projection, position, parked_position, left(parked_error, 200) "
+            "FROM projection_checkpoints WHERE unit_id = ANY(%s) ORDER BY unit_id, position",
+            [list(late)],
+        ).fetchall()
     lines = [f"{len(late)} units behind: {dict(sorted(late.items())[:10])}", *(str(row) for row in rows[:20])]
     return "\n".join(lines)
 

@@ -76,11 +76,8 @@ def places_below(tree: UnitTree, unit_id: str, unit_ids: Iterable[str]) -> dict[
     for unit in set(unit_ids):
         name = names.get(unit, unit)
         path = view.path(unit) if unit in view else ()
-        if unit_id in path and path.index(unit_id) + 2 < len(path):
-            child = path[path.index(unit_id) + 1]
-            places[unit] = f"{name} · {names.get(child, child)}"
-        else:
-            places[unit] = name
+        below = path[path.index(unit_id) + 1 :] if unit_id in path else ()
+        places[unit] = f"{name} · {names.get(below[0], below[0])}" if len(below) > 1 else name
     return places
 
 
