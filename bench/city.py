@@ -47,6 +47,7 @@ from projections.rebuild import SCRATCH
 from projections.registry import PROJECTIONS
 from services.seed.city import generate_city
 from services.settings import Settings
+from tests.support.person_ids import KEY_SETTING
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/partyledger_city_bench"
 PAGE_TARGET_MS, FIRST_TARGET_MS = 300.0, 1000.0
@@ -67,6 +68,7 @@ def settings_for(url: str, folder: str) -> Settings:
             "PARTYLEDGER_DATA_DIR": folder,
             "PARTYLEDGER_ENVIRONMENT": "development",
             "PARTYLEDGER_BROKER_URL": "memory://",
+            **KEY_SETTING,  # one key for every bench process on this ledger (bench.http writes sealed fields to it)
         }
     )
 
