@@ -112,6 +112,9 @@ def test_a_refused_step_is_shown_in_vietnamese_with_its_rule_and_records_nothing
     catch_up(settings)
     listed = client.get(f"/web/units/{CELL}/files").text
     assert "Cấp có thẩm quyền ra quyết định kết nạp: " in listed and "R-DECIDE-DEADLINE" not in listed
+    board = client.get(f"/web/units/{CELL}").text  # the running clock on the cell's dashboard
+    shown = re.sub(r"<[^>]*>", " ", board)  # what an officer reads: tags and their attributes dropped
+    assert "Cấp có thẩm quyền ra quyết định kết nạp" in shown and "R-DECIDE-DEADLINE" not in shown
 
 
 def test_a_viewer_gets_no_step_forms_and_cannot_post_one(client: Client, settings: Settings) -> None:
