@@ -1,5 +1,6 @@
-"""A database that goes away answers 503 problem details with Retry-After (never 500), and the API serves
-again as soon as it is back, without a restart (its own private cluster: stopping the shared one is not ours)."""
+"""A database that goes away answers 503 problem details with Retry-After (never 500; a Vietnamese page on the
+dashboard), and the API serves again as soon as it is back, without a restart (its own private cluster:
+stopping the shared one is not ours)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from services.commands.actors import Role
 from services.embedded import seed_minimal_province
 from services.settings import Settings
 from tests.e2e.conftest import bearer
+from tests.e2e.web_support import sign_in
 from tests.support.person_ids import KEY_SETTING
 from tests.support.private_postgres import private_postgres
 from tests.support.queues import queue_name
@@ -30,6 +32,7 @@ def test_the_api_answers_503_while_the_database_is_down_and_recovers(tmp_path: P
         viewer = bearer(settings, Role.VIEWER, "unit-school")
         with TestClient(app=create_app(settings)) as client:
             assert client.get("/units/unit-school", headers=viewer).status_code == 200
+            sign_in(client, settings, Role.VIEWER, "unit-school")
             postgres.stop()
 
             started = time.monotonic()
@@ -40,5 +43,9 @@ def test_the_api_answers_503_while_the_database_is_down_and_recovers(tmp_path: P
             assert down.headers["content-type"].startswith("application/problem+json")
             assert down.headers["Retry-After"] == "1"
             assert "Idempotency-Key" in down.json()["detail"]
+            page = client.get("/web/units/unit-school")  # an officer's page says it in Vietnamese, not JSON
+            assert page.status_code == 503 and page.headers["Retry-After"] == "1"
+            assert page.headers["content-type"].startswith("text/html")
+            assert "Máy chủ tạm mất kết nối tới cơ sở dữ liệu" in page.text
             postgres.start()
             assert client.get("/units/unit-school", headers=viewer).status_code == 200

@@ -1,4 +1,6 @@
-"""A database that dropped the connection or is down answers 503 with Retry-After, never a bare 500.
+"""A database that dropped the connection or is down answers 503 with Retry-After, never a bare 500; so does a
+sealed field the process holds no key for (a KEK rotated without `PARTYLEDGER_DATA_KEK_PREVIOUS`): the server
+fails closed and says it is its own configuration, not the caller's request.
 
 The outcome of an interrupted command is unknown to the server too; the caller retries with the same
 Idempotency-Key and gets the first result if it was recorded, or a fresh decision if it was not (I3).
@@ -14,6 +16,8 @@ from litestar import Request, Response
 from litestar.types import ExceptionHandlersMap
 from psycopg_pool import PoolTimeout
 
+from eventstore.field_cipher import SealBroken
+from eventstore.subject_keys import KeyNotUnwrapped
 from services.api.platform.problems import problem_response
 from services.audit.person_reads import ReadNotRecorded
 
@@ -40,5 +44,21 @@ def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Res
     )
 
 
+KEYS_UNAVAILABLE: tuple[type[Exception], ...] = (KeyNotUnwrapped, SealBroken)
+
+
+def keys_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """No personal data leaves in the clear and nothing is guessed: the operator must give back the key. The
+    log line names the KEK's id (not a secret, not personal) so the operator knows which one."""
+    request.logger.error("sealed personal data did not open on %s: %s", request.url.path, exc)
+    return problem_response(
+        "keys-unavailable",
+        "Personal data cannot be opened",
+        503,
+        "The server holds no key that opens this sealed personal data. An operator must restore the "
+        "key-encryption key it was wrapped with (PARTYLEDGER_DATA_KEK_PREVIOUS after a rotation).",
+    )
+
+
 def outage_handlers() -> ExceptionHandlersMap:
-    return dict.fromkeys(UNAVAILABLE, database_unavailable)
+    return {**dict.fromkeys(UNAVAILABLE, database_unavailable), **dict.fromkeys(KEYS_UNAVAILABLE, keys_unavailable)}

@@ -37,6 +37,7 @@ from .audit_pages import audit_page, audit_verify, person_as_of, unit_as_of, uni
 from .charts import funnel_svg, plan_svg
 from .common import page
 from .erasure import erase, erasure_form
+from .failures import failure_pages
 from .file_requests import file_requests_page, grant_file_request, refuse_file_request, send_file_request
 from .format import FILTERS
 from .labels import clock_label
@@ -128,5 +129,6 @@ def web_router(settings: Settings) -> Router:
             NotFoundException: _missing,
             NotFound: _missing,
             PermissionDeniedException: _forbidden,
+            **failure_pages(),
         },
     )
