@@ -117,6 +117,10 @@ class UnitRows:
         """Rows to upsert and keys to delete since the last `commit`."""
         return {k: self._rows[k] for k in self._changed}, set(self._deleted)
 
+    def is_stored(self, key: str) -> bool:
+        """Whether the database holds this key (as loaded or last committed): a changed row that is not is new."""
+        return key in self._stored
+
     def committed(self) -> None:
         """The changes were written: what is stored now is what is held."""
         self._stored -= self._deleted
