@@ -112,6 +112,7 @@ def rebuild_rate(url: str, jobs: int = 1, keys: bool = False) -> tuple[int, floa
         lightest = loads.index(min(loads))
         shares[lightest].append(unit)
         loads[lightest] += int(n)
+    shares = [sorted(share) for share in shares]  # each taken in id order, as `partyledger rebuild` hands them out
     context = multiprocessing.get_context("spawn")
     start, spans = context.Barrier(jobs), context.Queue()
     processes = [

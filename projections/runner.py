@@ -24,7 +24,7 @@ from . import rollup
 from .base import Applied, PoisonEvent, Projection
 from .checkpoints import Checkpoint, Move, advance, lock_units
 from .engine import RELAXED
-from .erasure import forget_erased
+from .erasure import ERASURE_EVENT, forget_erased
 from .rows import UnitRows
 from .storage import load_units, save_units
 
@@ -210,7 +210,7 @@ class Runner:
         poison = stop_at.get(projection.name)
         decoded = batch.decoded
         if poison is None and (not decoded or decoded[0].envelope.position > checkpoint.position):
-            applied = _apply_all(projection, rows, decoded)
+            applied = _apply_all(projection, rows, decoded, batch.erasures)
             position = max(checkpoint.position, batch.reached, decoded[-1].envelope.position if decoded else 0)
         else:
             applied, position = _apply_after(projection, rows, decoded, checkpoint.position, poison, batch.reached)
@@ -265,7 +265,7 @@ def relax_commit(connection: sa.Connection) -> None:
         connection.exec_driver_sql("SET LOCAL synchronous_commit TO off")
 
 
-def _apply_all(projection: Projection, rows: UnitRows, decoded: list[Applied]) -> int:
+def _apply_all(projection: Projection, rows: UnitRows, decoded: list[Applied], erasures: list[Applied]) -> int:
     """The common case (every event of the batch is new to the projection, none poisoned), and the rebuild's
     innermost loop: the events it reads picked out in one comprehension, then applied without other checks."""
     reads = projection.event_types
@@ -278,7 +278,8 @@ def _apply_all(projection: Projection, rows: UnitRows, decoded: list[Applied]) -
     except Exception as exc:
         assert item is not None
         raise _Poisoned({projection.name: PoisonEvent(item.envelope.position, exc)}) from exc
-    forget_erased(rows, decoded)
+    if erasures:
+        forget_erased(rows, erasures)
     return len(decoded)
 
 
@@ -297,6 +298,11 @@ class _Batch:
     truncated: bool
     read: int
     moves: list[Move] = field(default_factory=list)
+    erasures: list[Applied] = field(init=False)
+    """The batch's erasures, found once: every projection forgets their people (each walked the batch)."""
+
+    def __post_init__(self) -> None:
+        self.erasures = [item for item in self.decoded if item.envelope.event_type == ERASURE_EVENT]
 
 
 @dataclass
