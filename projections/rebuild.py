@@ -75,6 +75,24 @@ def rebuild(
     return total
 
 
+READ_MODEL_TABLES = ("projection_rows", "projection_checkpoints", "rollup_rows")
+
+
+def vacuum_after_rebuild(engine: sa.Engine) -> bool:
+    """PostgreSQL: reclaim what a rebuild left dead and give the planner fresh statistics, at once.
+
+    A rebuild writes every row twice (scratch, then the swap's new version) and deletes the old: the tables
+    then hold as many dead rows as live ones until autovacuum reaches them, and every page reads over them
+    meanwhile (on the city's 3 million rows, with autovacuum off, the city dashboard's first request went from
+    0.9 to 1.5 s). A role that does not own the tables gets PostgreSQL's warning and skips them: autovacuum
+    remains the owner's. Returns whether it ran."""
+    if engine.dialect.name != "postgresql":
+        return False
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(READ_MODEL_TABLES)}")
+    return True
+
+
 def compare(runner: Runner, projection: Projection, unit_id: str) -> Comparison:
     """Rebuild one unit into scratch rows and compare digests with the live rows once both hold every event
     of the unit (checkpoints themselves differ: an idle unit's keeps following the log's horizon)."""

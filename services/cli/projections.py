@@ -7,7 +7,7 @@ import sys
 import click
 
 from projections.checkpoints import parked, unpark
-from projections.rebuild import rebuild
+from projections.rebuild import READ_MODEL_TABLES, rebuild, vacuum_after_rebuild
 from projections.registry import PROJECTIONS, by_name
 from projections.rollup import Mismatch, check, regroup_to_tree
 from projections.sweep import lag
@@ -116,12 +116,16 @@ def rebuild_command(
 
 
 def _echo_regrouped(runtime: ProjectionRuntime) -> None:
-    """After a rebuild, every unit in the roll-up group the tree puts it in today (new units join theirs)."""
+    """After a rebuild, every unit in the roll-up group the tree puts it in today (new units join theirs), and
+    the read-model tables vacuumed (PostgreSQL: the old rows are dead, `vacuum_after_rebuild`)."""
     try:
         moved = regroup_to_tree(runtime.engine, CommandContext(runtime.store).tree(), today())
+        vacuumed = vacuum_after_rebuild(runtime.engine)
     finally:
         runtime.close()
     click.echo(f"roll-up groups: {moved.joined} units joined, {moved.moved} moved, {moved.left} left")
+    if vacuumed:
+        click.echo(f"vacuumed and analysed: {', '.join(READ_MODEL_TABLES)}")
 
 
 def check_rollups(runtime: ProjectionRuntime) -> list[Mismatch]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import psycopg
+
 from tests.support.processes import BIN
 
 
@@ -47,3 +49,19 @@ def test_an_unknown_projection_is_a_one_line_error(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "no projection named 'nonsense'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_rebuild_on_postgresql_vacuums_the_rows_it_left_dead(postgres_url: str, tmp_path: Path) -> None:
+    """A rebuild replaces every row: the old ones are dead, and pages read over them until a vacuum."""
+    url = ["--database-url", postgres_url]
+    assert partyledger("seed", "--scale", "small", "--seed", "3", *url, data=tmp_path).returncode == 0
+
+    rebuilt = partyledger("rebuild", "--jobs", "2", *url, data=tmp_path)
+
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "vacuumed and analysed: projection_rows, projection_checkpoints, rollup_rows" in rebuilt.stdout
+    with psycopg.connect(postgres_url) as connection:
+        vacuumed = connection.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL AND last_analyze IS NOT NULL"
+        ).fetchall()
+    assert {"projection_rows", "projection_checkpoints", "rollup_rows"} <= {name for (name,) in vacuumed}
