@@ -18,7 +18,7 @@ from domain.person.records import (
     PersonState,
     YearRating,
 )
-from domain.records import replaced
+from domain.records import replaced, with_fields
 from domain.rules.retraction import RETRACT_DEPTH
 
 __all__ = [
@@ -83,8 +83,7 @@ def _entries(state: PersonState, event: object, occurred_on: date) -> tuple[Entr
     if kind in ATTACHED and undo:
         top = undo[-1]
         return (*undo[:-1], top._replace(attached=(*top.attached, (event, occurred_on))))
-    before = object.__new__(PersonState)
-    before.__dict__.update(state.__dict__, undo=(), retracted=None)
+    before = with_fields(PersonState, state.__dict__, {"undo": (), "retracted": None})
     return (*undo[KEEP:], tuple.__new__(Entry, (state.version + 1, before, event, occurred_on, ())))
 
 
